@@ -1,0 +1,10 @@
+//! The Compose model behind composeguard: located YAML, interpolation, project assembly and the
+//! typed model of the whole Compose specification.
+#![forbid(unsafe_code)]
+
+pub mod issue;
+pub mod span;
+pub mod yaml;
+
+pub use issue::{Issue, IssueKind, Related, Severity};
+pub use span::{FileId, LineColumn, LineIndex, PositionEncoding, SourceFile, SourceMap, Span, Spanned};

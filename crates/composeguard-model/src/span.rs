@@ -1,0 +1,255 @@
+//! Byte ranges into source files, and the line index that turns them into lines and columns.
+
+use serde::Serialize;
+
+/// Identifies one source file of a project (an index into [`SourceMap`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct FileId(pub u32);
+
+/// A byte range `start..end` in one file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(file: FileId, start: u32, end: u32) -> Self {
+        Self { file, start, end }
+    }
+
+    /// An empty span at `offset`.
+    pub const fn point(file: FileId, offset: u32) -> Self {
+        Self { file, start: offset, end: offset }
+    }
+
+    pub const fn len(&self) -> u32 {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub const fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    /// A sub-range of this span, `offset` bytes in and `len` bytes long, clamped to the span.
+    #[must_use]
+    pub fn sub(&self, offset: usize, len: usize) -> Self {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        let len = u32::try_from(len).unwrap_or(u32::MAX);
+        let start = self.start.saturating_add(offset).min(self.end);
+        let end = start.saturating_add(len).min(self.end);
+        Self { file: self.file, start, end }
+    }
+}
+
+/// A value with the location it was read from.
+///
+/// `span` is where a finding about the value is reported. When the value reached its place through
+/// a YAML alias or a `<<` merge, `span` is the alias and `anchor` is the definition it copies.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Spanned<T> {
+    pub value: T,
+    #[serde(skip)]
+    pub span: Span,
+    #[serde(skip)]
+    pub anchor: Option<Span>,
+}
+
+impl<T> Spanned<T> {
+    pub const fn new(value: T, span: Span) -> Self {
+        Self { value, span, anchor: None }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
+        Spanned { value: f(self.value), span: self.span, anchor: self.anchor }
+    }
+
+    pub const fn as_ref(&self) -> Spanned<&T> {
+        Spanned { value: &self.value, span: self.span, anchor: self.anchor }
+    }
+}
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LineColumn {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// How columns are counted: UTF-8 bytes (terminals), code points (Python) or UTF-16 units (JS).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PositionEncoding {
+    #[default]
+    Utf8,
+    CodePoints,
+    Utf16,
+}
+
+/// Line starts of one text, for offset → line/column conversion.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        Self { line_starts }
+    }
+
+    /// The 0-based line holding `offset`.
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset where the 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.line_starts.get(line).copied().unwrap_or(0)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 1-based line and column of `offset` in `text`, columns counted in `encoding`.
+    pub fn line_column(&self, text: &str, offset: u32, encoding: PositionEncoding) -> LineColumn {
+        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let line = self.line_of(offset);
+        let start = self.line_start(line) as usize;
+        let end = offset as usize;
+        let prefix = text.get(start..end).unwrap_or_else(|| {
+            // `offset` inside a multi-byte character: count up to the character start.
+            let mut e = end;
+            while e > start && !text.is_char_boundary(e) {
+                e -= 1;
+            }
+            text.get(start..e).unwrap_or("")
+        });
+        let column = match encoding {
+            PositionEncoding::Utf8 => prefix.len(),
+            PositionEncoding::CodePoints => prefix.chars().count(),
+            PositionEncoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+        };
+        LineColumn {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// One loaded source file.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (or a display name for text handed in directly).
+    pub path: String,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let lines = LineIndex::new(&text);
+        Self { path: path.into(), text, lines }
+    }
+
+    pub fn line_column(&self, offset: u32, encoding: PositionEncoding) -> LineColumn {
+        self.lines.line_column(&self.text, offset, encoding)
+    }
+
+    /// The source text of a span (empty when out of range).
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start as usize..span.end as usize).unwrap_or("")
+    }
+}
+
+/// Every file a project was read from, indexed by [`FileId`].
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+    }
+
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.iter().find(|(_, f)| f.path == path).map(|(id, _)| id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_in_each_encoding() {
+        let text = "a: 1\nb: \"é😀x\"\n";
+        let idx = LineIndex::new(text);
+        let x = u32::try_from(text.find('x').unwrap()).unwrap();
+        assert_eq!(idx.line_column(text, x, PositionEncoding::Utf8), LineColumn { line: 2, column: 11 });
+        assert_eq!(idx.line_column(text, x, PositionEncoding::CodePoints), LineColumn { line: 2, column: 7 });
+        assert_eq!(idx.line_column(text, x, PositionEncoding::Utf16), LineColumn { line: 2, column: 8 });
+        assert_eq!(idx.line_column(text, 0, PositionEncoding::Utf8), LineColumn { line: 1, column: 1 });
+    }
+}

@@ -1,0 +1,936 @@
+//! YAML text → a located node tree.
+//!
+//! Built straight from the parser's events, so every node keeps its byte range. Aliases are
+//! expanded (within a budget), `<<` merge keys are applied with YAML's precedence, duplicate keys
+//! are reported, and plain scalars resolve the way docker compose's YAML decoder resolves them
+//! (YAML 1.2 core schema: `yes`/`on` stay strings, `0755` is octal, `1_000` is an integer).
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Parser, ScalarStyle, ScanError, StructureStyle};
+
+use crate::issue::{Issue, IssueKind, Related};
+use crate::span::{FileId, Span};
+
+/// Bounds that keep hostile input from exhausting time or memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted file, in bytes.
+    pub max_file_bytes: usize,
+    /// Deepest accepted nesting of sequences and mappings.
+    pub max_depth: usize,
+    /// Most nodes that alias expansion may create in one file (billion-laughs guard).
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_file_bytes: 64 * 1024 * 1024, max_depth: 200, max_alias_nodes: 1_000_000 }
+    }
+}
+
+/// How a node was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+    Block,
+    Flow,
+}
+
+impl Style {
+    /// A quoted or block scalar: never resolved to a number, boolean or null.
+    pub fn is_quoted(self) -> bool {
+        matches!(self, Self::SingleQuoted | Self::DoubleQuoted | Self::Literal | Self::Folded)
+    }
+}
+
+/// The compose-specific tags `!reset` and `!override`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MergeTag {
+    Reset,
+    Override,
+}
+
+/// A scalar or collection value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// An integer above `i64::MAX`.
+    UInt(u64),
+    Float(f64),
+    /// A plain scalar that YAML reads as a timestamp (`2001-12-14`); compose rejects these in typed
+    /// fields, so they are kept apart from strings.
+    Timestamp(String),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Mapping),
+}
+
+/// A mapping: entries in source order, keys unique.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Mapping {
+    pub entries: Vec<(Key, Node)>,
+}
+
+/// A mapping key (always a string once loaded, as compose requires).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub span: Span,
+    pub anchor: Option<Span>,
+}
+
+impl Mapping {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
+    }
+
+    pub fn get_entry(&self, key: &str) -> Option<(&Key, &Node)> {
+        self.entries.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v))
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.entries.iter_mut().find(|(k, _)| k.name == key).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.name == key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &Node)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Sets `key`, replacing an existing entry in place or appending.
+    pub fn insert(&mut self, key: Key, value: Node) {
+        if let Some(slot) = self.entries.iter_mut().find(|(k, _)| k.name == key.name) {
+            *slot = (key, value);
+        } else {
+            self.entries.push((key, value));
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<(Key, Node)> {
+        let pos = self.entries.iter().position(|(k, _)| k.name == key)?;
+        Some(self.entries.remove(pos))
+    }
+}
+
+/// One node of the located tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    /// Where findings about this node are reported (the alias, if it came through one).
+    pub span: Span,
+    /// The anchored definition this node was copied from, when it came through an alias or merge.
+    pub anchor: Option<Span>,
+    pub style: Style,
+    pub tag: Option<MergeTag>,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Self { value, span, anchor: None, style: Style::Plain, tag: None }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Mapping> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_map_mut(&mut self) -> Option<&mut Mapping> {
+        match &mut self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// The JSON-ish type name compose uses in its messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) | Value::UInt(_) => "integer",
+            Value::Float(_) => "number",
+            Value::Timestamp(_) => "timestamp",
+            Value::String(_) => "string",
+            Value::Seq(_) => "sequence",
+            Value::Map(_) => "mapping",
+        }
+    }
+
+    /// The scalar as text, as compose turns a scalar into a string (numbers in Go's format).
+    pub fn scalar_to_string(&self) -> Option<String> {
+        Some(match &self.value {
+            Value::Null => String::new(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::UInt(u) => u.to_string(),
+            Value::Float(f) => format_go_float(*f),
+            Value::Timestamp(s) | Value::String(s) => s.clone(),
+            Value::Seq(_) | Value::Map(_) => return None,
+        })
+    }
+
+    /// Marks this node and everything under it as reached through the alias at `via`.
+    fn relocate(&mut self, via: Span) {
+        if self.anchor.is_none() {
+            self.anchor = Some(self.span);
+        }
+        self.span = via;
+        match &mut self.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.relocate(via)),
+            Value::Map(m) => {
+                for (k, v) in &mut m.entries {
+                    if k.anchor.is_none() {
+                        k.anchor = Some(k.span);
+                    }
+                    k.span = via;
+                    v.relocate(via);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn count(&self) -> usize {
+        1 + match &self.value {
+            Value::Seq(items) => items.iter().map(Node::count).sum(),
+            Value::Map(m) => m.entries.iter().map(|(_, v)| 1 + v.count()).sum(),
+            _ => 0,
+        }
+    }
+}
+
+/// Formats a float as Go's `strconv.FormatFloat(f, 'g', -1, 64)` does.
+pub fn format_go_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    // Shortest round-trip digits, from Rust's scientific formatting: "d.ddde±x".
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    // Go uses precision 6 for the exponent decision when formatting the shortest digits.
+    let eprec = 6;
+    let sign = if negative { "-" } else { "" };
+    if exp < -4 || exp >= eprec {
+        let (first, rest) = digits.split_at(1);
+        let frac = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{frac}e{esign}{:02}", exp.abs());
+    }
+    let dp = exp + 1; // digits before the decimal point
+    if dp <= 0 {
+        let zeros = "0".repeat(usize::try_from(-dp).unwrap_or(0));
+        return format!("{sign}0.{zeros}{digits}");
+    }
+    let dpu = usize::try_from(dp).unwrap_or(0);
+    if dpu >= digits.len() {
+        let zeros = "0".repeat(dpu - digits.len());
+        return format!("{sign}{digits}{zeros}");
+    }
+    let (int, frac) = digits.split_at(dpu);
+    format!("{sign}{int}.{frac}")
+}
+
+/// The result of reading one YAML file.
+#[derive(Debug, Default)]
+pub struct Document {
+    /// One root per YAML document in the stream (compose merges them in order).
+    pub roots: Vec<Node>,
+    pub issues: Vec<Issue>,
+}
+
+/// Parses `text` into located nodes, reporting problems as issues (never panics).
+pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
+    let mut doc = Document::default();
+    if text.len() > limits.max_file_bytes {
+        doc.issues.push(Issue::error(
+            IssueKind::InputLimit,
+            Span::point(file, 0),
+            format!(
+                "file is {} bytes, above the limit of {} bytes",
+                text.len(),
+                limits.max_file_bytes
+            ),
+        ));
+        return doc;
+    }
+    if let Some(pos) = text.find('\0') {
+        let at = u32::try_from(pos).unwrap_or(u32::MAX);
+        doc.issues.push(Issue::error(
+            IssueKind::YamlSyntax,
+            Span::new(file, at, at.saturating_add(1)),
+            "invalid YAML: NUL byte in the file".to_string(),
+        ));
+        return doc;
+    }
+    let mut builder = Builder::new(text, file, limits);
+    let mut options = granit_parser::Options::default();
+    options.block_nesting_limit = limits.max_depth;
+    options.flow_nesting_limit = limits.max_depth;
+    let parser = Parser::new_from_str_with_options(text, options);
+    for event in parser {
+        match event {
+            Ok((event, span)) => {
+                let span = builder.span(&span);
+                if let Err(stop) = builder.event(event, span) {
+                    builder.issues.push(stop);
+                    break;
+                }
+            }
+            Err(err) => {
+                builder.issues.push(scan_error(&err, file, text));
+                break;
+            }
+        }
+    }
+    doc.roots = builder.roots;
+    doc.issues = builder.issues;
+    doc
+}
+
+fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
+    let marker = err.marker();
+    let offset = marker.byte_offset().unwrap_or_else(|| {
+        text.char_indices().nth(marker.index()).map_or(text.len(), |(i, _)| i)
+    });
+    let at = u32::try_from(offset).unwrap_or(u32::MAX);
+    let info = err.info();
+    let mut issue = Issue::error(IssueKind::YamlSyntax, Span::new(file, at, at), format!("invalid YAML: {info}"));
+    if info.contains("nesting") || info.contains("recursion") {
+        issue.kind = IssueKind::InputLimit;
+        issue.message = format!("nesting is deeper than the supported limit ({info})");
+    }
+    issue
+}
+
+enum Frame {
+    Seq { start: Span, items: Vec<Node>, anchor: usize, tag: Option<MergeTag>, style: Style },
+    Map { start: Span, entries: Vec<(Key, Node)>, key: Option<Key>, anchor: usize, tag: Option<MergeTag>, style: Style },
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    file: FileId,
+    limits: &'a Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    alias_nodes: usize,
+    roots: Vec<Node>,
+    issues: Vec<Issue>,
+    /// Key of the entry being built when a key was not a string (reported once, value dropped).
+    skip_value: Vec<bool>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, file: FileId, limits: &'a Limits) -> Self {
+        Self {
+            text,
+            file,
+            limits,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            roots: Vec::new(),
+            issues: Vec::new(),
+            skip_value: Vec::new(),
+        }
+    }
+
+    fn offset(&self, m: &granit_parser::Marker) -> u32 {
+        let b = m.byte_offset().unwrap_or_else(|| {
+            self.text.char_indices().nth(m.index()).map_or(self.text.len(), |(i, _)| i)
+        });
+        u32::try_from(b).unwrap_or(u32::MAX)
+    }
+
+    fn span(&self, s: &granit_parser::Span) -> Span {
+        Span::new(self.file, self.offset(&s.start), self.offset(&s.end))
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Issue> {
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => {}
+            Event::DocumentEnd => {
+                self.anchors.clear();
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let merge_tag = merge_tag(tag.as_deref());
+                let mut node = self.scalar(&value, style, tag.as_deref(), span)?;
+                node.tag = merge_tag;
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.push(node)?;
+            }
+            Event::Alias(id) => {
+                let Some(target) = self.anchors.get(&id) else {
+                    return Err(Issue::error(IssueKind::YamlSyntax, span, "invalid YAML: unknown anchor".into()));
+                };
+                let size = target.count();
+                self.alias_nodes = self.alias_nodes.saturating_add(size);
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(Issue::error(
+                        IssueKind::InputLimit,
+                        span,
+                        format!(
+                            "aliases expand to more than {} nodes (an alias bomb?); the file was not read further",
+                            self.limits.max_alias_nodes
+                        ),
+                    ));
+                }
+                let mut node = target.clone();
+                node.relocate(span);
+                self.push(node)?;
+            }
+            Event::UnresolvedAlias(_) => {
+                return Err(Issue::error(IssueKind::YamlSyntax, span, "invalid YAML: unknown anchor".into()));
+            }
+            Event::SequenceStart(style, anchor, tag) => {
+                self.depth_check(span)?;
+                self.stack.push(Frame::Seq {
+                    start: span,
+                    items: Vec::new(),
+                    anchor,
+                    tag: merge_tag(tag.as_deref()),
+                    style: structure_style(style),
+                });
+            }
+            Event::MappingStart(style, anchor, tag) => {
+                self.depth_check(span)?;
+                self.stack.push(Frame::Map {
+                    start: span,
+                    entries: Vec::new(),
+                    key: None,
+                    anchor,
+                    tag: merge_tag(tag.as_deref()),
+                    style: structure_style(style),
+                });
+                self.skip_value.push(false);
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq { start, items, anchor, tag, style }) = self.stack.pop() {
+                    let end = items.last().map_or(span.end, |n| n.span.end.max(start.start));
+                    let mut node = Node::new(Value::Seq(items), Span::new(self.file, start.start, end));
+                    node.style = style;
+                    node.tag = tag;
+                    if anchor != 0 {
+                        self.anchors.insert(anchor, node.clone());
+                    }
+                    self.push(node)?;
+                }
+            }
+            Event::MappingEnd => {
+                self.skip_value.pop();
+                if let Some(Frame::Map { start, entries, anchor, tag, style, .. }) = self.stack.pop() {
+                    let end = entries.last().map_or(span.end, |(_, v)| v.span.end.max(start.start));
+                    let mapping = self.finish_mapping(entries)?;
+                    let mut node = Node::new(Value::Map(mapping), Span::new(self.file, start.start, end));
+                    node.style = style;
+                    node.tag = tag;
+                    if anchor != 0 {
+                        self.anchors.insert(anchor, node.clone());
+                    }
+                    self.push(node)?;
+                }
+            }
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn depth_check(&self, span: Span) -> Result<(), Issue> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Issue::error(
+                IssueKind::InputLimit,
+                span,
+                format!("nesting is deeper than the supported limit of {} levels", self.limits.max_depth),
+            ));
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, node: Node) -> Result<(), Issue> {
+        match self.stack.last_mut() {
+            None => self.roots.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => {
+                if let Some(k) = key.take() {
+                    let skip = self.skip_value.last().copied().unwrap_or(false);
+                    if skip {
+                        if let Some(s) = self.skip_value.last_mut() {
+                            *s = false;
+                        }
+                    } else {
+                        entries.push((k, node));
+                    }
+                } else {
+                    match key_name(&node) {
+                        Ok(name) => {
+                            *key = Some(Key { name, span: node.span, anchor: node.anchor });
+                        }
+                        Err(shown) => {
+                            // compose refuses non-string keys; report and drop the entry.
+                            *key = Some(Key { name: String::new(), span: node.span, anchor: node.anchor });
+                            if let Some(s) = self.skip_value.last_mut() {
+                                *s = true;
+                            }
+                            let mut issue = Issue::error(
+                                IssueKind::NonStringKey,
+                                node.span,
+                                format!("mapping key {shown} is not a string"),
+                            );
+                            issue.help = Some("quote the key to make it a string".into());
+                            self.issues.push(issue);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies `<<` merge keys and reports duplicate keys.
+    fn finish_mapping(&mut self, entries: Vec<(Key, Node)>) -> Result<Mapping, Issue> {
+        let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+        let mut duplicates = Vec::new();
+        for (k, _) in &entries {
+            if k.name.is_empty() && k.span.is_empty() {
+                continue;
+            }
+            if let Some(first) = seen.get(k.name.as_str()) {
+                duplicates.push((k.name.clone(), k.span, *first));
+            } else {
+                seen.insert(&k.name, k.span);
+            }
+        }
+        drop(seen);
+        for (name, span, first) in duplicates {
+            let mut issue = Issue::error(IssueKind::DuplicateKey, span, format!("mapping key `{name}` is already defined"));
+            issue.related.push(Related { span: first, message: "first defined here".into() });
+            issue.help = Some("remove one of the two entries; YAML does not allow repeated keys".into());
+            self.issues.push(issue);
+        }
+
+        let has_merge = entries.iter().any(|(k, _)| k.name == "<<" && !k_is_quoted(k, self.text));
+        if !has_merge {
+            let mut mapping = Mapping { entries: Vec::with_capacity(entries.len()) };
+            for (k, v) in entries {
+                if !mapping.contains_key(&k.name) {
+                    mapping.entries.push((k, v));
+                }
+            }
+            return Ok(mapping);
+        }
+        let explicit: Vec<String> = entries
+            .iter()
+            .filter(|(k, _)| !(k.name == "<<" && !k_is_quoted(k, self.text)))
+            .map(|(k, _)| k.name.clone())
+            .collect();
+        let mut out = Mapping { entries: Vec::with_capacity(entries.len()) };
+        for (k, v) in entries {
+            if k.name == "<<" && !k_is_quoted(&k, self.text) {
+                let sources: Vec<Node> = match v.value {
+                    Value::Map(_) => vec![v],
+                    Value::Seq(items) if items.iter().all(|n| matches!(n.value, Value::Map(_))) => items,
+                    _ => {
+                        self.issues.push(Issue::error(
+                            IssueKind::YamlSyntax,
+                            v.span,
+                            "invalid YAML: a `<<` merge needs a mapping or a list of mappings".into(),
+                        ));
+                        continue;
+                    }
+                };
+                for source in sources {
+                    if let Value::Map(m) = source.value {
+                        for (mk, mv) in m.entries {
+                            if explicit.contains(&mk.name) || out.contains_key(&mk.name) {
+                                continue;
+                            }
+                            out.entries.push((mk, mv));
+                        }
+                    }
+                }
+            } else if !out.contains_key(&k.name) {
+                out.entries.push((k, v));
+            }
+        }
+        Ok(out)
+    }
+
+    fn scalar(&self, value: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>, span: Span) -> Result<Node, Issue> {
+        let style = match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        };
+        let core = tag.and_then(|t| if t.is_yaml_core_schema() { Some(t.suffix().to_string()) } else { None });
+        let custom = tag.is_some() && core.is_none();
+        let resolved = match core.as_deref() {
+            Some("str") => Value::String(value.to_string()),
+            Some(want @ ("int" | "float" | "bool" | "null")) => {
+                let v = resolve_plain(value);
+                let ok = match (want, &v) {
+                    ("int", Value::Int(_) | Value::UInt(_)) | ("bool", Value::Bool(_)) | ("null", Value::Null) => true,
+                    ("float", Value::Float(_)) => true,
+                    ("float", Value::Int(i)) => {
+                        #[allow(clippy::cast_precision_loss)]
+                        let f = *i as f64;
+                        return Ok(Node { value: Value::Float(f), span, anchor: None, style, tag: None });
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    return Err(Issue::error(
+                        IssueKind::YamlSyntax,
+                        span,
+                        format!("invalid YAML: cannot decode `{value}` as a !!{want}"),
+                    ));
+                }
+                v
+            }
+            _ if custom || style.is_quoted() => Value::String(value.to_string()),
+            _ => resolve_plain(value),
+        };
+        Ok(Node { value: resolved, span, anchor: None, style, tag: None })
+    }
+}
+
+fn k_is_quoted(k: &Key, text: &str) -> bool {
+    matches!(text.as_bytes().get(k.span.start as usize), Some(b'"' | b'\''))
+}
+
+fn merge_tag(tag: Option<&granit_parser::Tag>) -> Option<MergeTag> {
+    let tag = tag?;
+    if tag.is_yaml_core_schema() {
+        return None;
+    }
+    match (tag.handle(), tag.suffix()) {
+        ("!", "reset") => Some(MergeTag::Reset),
+        ("!", "override") => Some(MergeTag::Override),
+        _ => None,
+    }
+}
+
+fn structure_style(style: StructureStyle) -> Style {
+    match style {
+        StructureStyle::Block => Style::Block,
+        StructureStyle::Flow => Style::Flow,
+    }
+}
+
+/// A key node's string, or how to show the non-string key in a message.
+fn key_name(node: &Node) -> Result<String, String> {
+    match &node.value {
+        Value::String(s) => Ok(s.clone()),
+        // compose's decoder keeps timestamp-looking keys as text
+        Value::Timestamp(s) => Ok(s.clone()),
+        Value::Null => Err("null".into()),
+        Value::Seq(_) | Value::Map(_) => Err(format!("of type {}", node.type_name())),
+        _ => Err(format!("`{}`", node.scalar_to_string().unwrap_or_default())),
+    }
+}
+
+/// Resolves a plain scalar as compose's YAML decoder does.
+pub fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        _ => {}
+    }
+    let Some(first) = s.bytes().next() else { return Value::Null };
+    match first {
+        b'.' => {
+            if is_yaml_float(s) {
+                if let Ok(f) = s.parse::<f64>() {
+                    return Value::Float(f);
+                }
+            }
+            Value::String(s.to_string())
+        }
+        b'0'..=b'9' | b'+' | b'-' => {
+            if looks_like_timestamp(s) {
+                return Value::Timestamp(s.to_string());
+            }
+            let plain: String = s.chars().filter(|&c| c != '_').collect();
+            if let Some(v) = parse_go_int(&plain) {
+                return v;
+            }
+            if is_yaml_float(&plain) {
+                if let Ok(f) = plain.parse::<f64>() {
+                    return Value::Float(f);
+                }
+            }
+            Value::String(s.to_string())
+        }
+        _ => Value::String(s.to_string()),
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`, falling back to `ParseUint`: sign, `0x`/`0o`/`0b`
+/// prefixes, and a leading `0` for octal.
+fn parse_go_int(s: &str) -> Option<Value> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, s.get(1..)?),
+        Some(b'+') => (false, s.get(1..)?),
+        _ => (false, s),
+    };
+    if body.is_empty() {
+        return None;
+    }
+    let (radix, digits) = if let Some(d) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        (16, d)
+    } else if let Some(d) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+        (8, d)
+    } else if let Some(d) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+        (2, d)
+    } else if body.len() > 1 && body.starts_with('0') {
+        (8, body.get(1..)?)
+    } else {
+        (10, body)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = u64::from_str_radix(digits, radix).ok()?;
+    if neg {
+        if magnitude <= i64::MAX as u64 {
+            #[allow(clippy::cast_possible_wrap)]
+            return Some(Value::Int(-(magnitude as i64)));
+        }
+        if magnitude == (i64::MAX as u64) + 1 {
+            return Some(Value::Int(i64::MIN));
+        }
+        return None;
+    }
+    match i64::try_from(magnitude) {
+        Ok(i) => Some(Value::Int(i)),
+        Err(_) => Some(Value::UInt(magnitude)),
+    }
+}
+
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// A plain scalar Go's YAML decoder reads as a timestamp: `YYYY-M-D`, optionally followed by a
+/// time (`T`/`t`/space separated).
+fn looks_like_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 8 || !b.iter().take(4).all(u8::is_ascii_digit) || b.get(4) != Some(&b'-') {
+        return false;
+    }
+    let rest = s.get(5..).unwrap_or("");
+    let (date, time) = match rest.find(['T', 't', ' ']) {
+        Some(i) => (rest.get(..i).unwrap_or(""), Some(rest.get(i + 1..).unwrap_or(""))),
+        None => (rest, None),
+    };
+    let mut parts = date.split('-');
+    let (Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next()) else { return false };
+    let ok_num = |p: &str, max: u32| {
+        (1..=2).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|v| v >= 1 && v <= max)
+    };
+    if !ok_num(m, 12) || !ok_num(d, 31) {
+        return false;
+    }
+    match time {
+        None => true,
+        Some(t) => {
+            // h:m:s with optional fraction and zone; only the shape matters here.
+            let core: String = t.chars().take_while(|c| c.is_ascii_digit() || *c == ':' || *c == '.').collect();
+            let fields: Vec<&str> = core.split(':').collect();
+            fields.len() == 3 && fields.iter().all(|f| !f.is_empty())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> (Option<Node>, Vec<Issue>) {
+        let mut d = parse(text, FileId(0), &Limits::default());
+        (d.roots.pop(), d.issues)
+    }
+
+    fn get<'a>(n: &'a Node, path: &[&str]) -> &'a Node {
+        let mut cur = n;
+        for p in path {
+            cur = cur.as_map().and_then(|m| m.get(p)).unwrap();
+        }
+        cur
+    }
+
+    #[test]
+    fn scalars_resolve_like_compose() {
+        let (n, issues) = one("a: yes\nb: 0755\nc: 08\nd: 1_000\ne: 0x1F\nf: .5\ng: 1e3\nh: '1'\ni: ~\nj: True\nk: 22:22\nl: 2001-12-14\nm: -0b11\n");
+        assert!(issues.is_empty(), "{issues:?}");
+        let n = n.unwrap();
+        assert_eq!(get(&n, &["a"]).value, Value::String("yes".into()));
+        assert_eq!(get(&n, &["b"]).value, Value::Int(493));
+        assert_eq!(get(&n, &["c"]).value, Value::Float(8.0));
+        assert_eq!(get(&n, &["d"]).value, Value::Int(1000));
+        assert_eq!(get(&n, &["e"]).value, Value::Int(31));
+        assert_eq!(get(&n, &["f"]).value, Value::Float(0.5));
+        assert_eq!(get(&n, &["g"]).value, Value::Float(1000.0));
+        assert_eq!(get(&n, &["h"]).value, Value::String("1".into()));
+        assert_eq!(get(&n, &["i"]).value, Value::Null);
+        assert_eq!(get(&n, &["j"]).value, Value::Bool(true));
+        assert_eq!(get(&n, &["k"]).value, Value::String("22:22".into()));
+        assert_eq!(get(&n, &["l"]).value, Value::Timestamp("2001-12-14".into()));
+        assert_eq!(get(&n, &["m"]).value, Value::Int(-3));
+    }
+
+    #[test]
+    fn go_float_format() {
+        assert_eq!(format_go_float(1e20), "1e+20");
+        assert_eq!(format_go_float(1000.0), "1000");
+        assert_eq!(format_go_float(0.5), "0.5");
+        assert_eq!(format_go_float(3.14159), "3.14159");
+        assert_eq!(format_go_float(1234567.0), "1.234567e+06");
+        assert_eq!(format_go_float(0.0001), "0.0001");
+        assert_eq!(format_go_float(0.00001), "1e-05");
+        assert_eq!(format_go_float(1.5e300), "1.5e+300");
+    }
+
+    #[test]
+    fn merge_precedence_and_alias_location() {
+        let text = "x: &a {image: a, user: u}\ny: &b {image: b, tty: true}\ns:\n  <<: [*a, *b]\n  image: c\n";
+        let (n, issues) = one(text);
+        assert!(issues.is_empty(), "{issues:?}");
+        let n = n.unwrap();
+        let s = get(&n, &["s"]).as_map().unwrap();
+        let names: Vec<_> = s.entries.iter().map(|(k, _)| k.name.as_str()).collect();
+        assert_eq!(names, ["user", "tty", "image"]);
+        assert_eq!(s.get("image").unwrap().value, Value::String("c".into()));
+        let user = s.get("user").unwrap();
+        assert_eq!(&text[user.span.start as usize..user.span.end as usize], "*a");
+        let anchor = user.anchor.unwrap();
+        assert_eq!(&text[anchor.start as usize..anchor.end as usize], "u");
+    }
+
+    #[test]
+    fn duplicate_key_points_at_second() {
+        let (_, issues) = one("a: 1\nb: 2\na: 3\n");
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].kind, IssueKind::DuplicateKey);
+        assert_eq!(issues[0].span.start, 10);
+        assert_eq!(issues[0].related[0].span.start, 0);
+    }
+
+    #[test]
+    fn billion_laughs_is_bounded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let (_, issues) = one(&text);
+        assert!(issues.iter().any(|i| i.kind == IssueKind::InputLimit), "{issues:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let text = "[".repeat(10_000);
+        let (_, issues) = one(&text);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].kind, IssueKind::InputLimit, "{issues:?}");
+    }
+
+    #[test]
+    fn non_string_keys_are_reported() {
+        let (n, issues) = one("env:\n  1: x\n  b: y\n");
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].kind, IssueKind::NonStringKey);
+        let env = get(&n.unwrap(), &["env"]).as_map().unwrap().len();
+        assert_eq!(env, 1);
+    }
+}
