@@ -2,6 +2,8 @@
 //! typed model of the whole Compose specification.
 #![forbid(unsafe_code)]
 
+pub mod dotenv;
+pub mod interpolate;
 pub mod issue;
 pub mod span;
 pub mod yaml;

@@ -1,0 +1,274 @@
+//! `.env` and `env_file` parsing with compose's rules: `KEY=VALUE` or `KEY: VALUE`, `export`
+//! prefixes, `#` comments, single quotes (literal), double quotes (escapes and `${…}`
+//! expansion), unquoted values cut at ` #`, and a bare `KEY` that inherits from the environment.
+
+use indexmap::IndexMap;
+
+use crate::interpolate::{substitute, Variables};
+
+/// A parse failure at a 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DotenvError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for DotenvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// One variable read from the file, with the 1-based line it starts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub value: String,
+    pub line: usize,
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}')
+}
+
+/// Parses dotenv text. `lookup` resolves inherited keys and variables in values; earlier keys of
+/// the same file are visible to later values.
+pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvError> {
+    let mut out: IndexMap<String, Entry> = IndexMap::new();
+    let mut line = 1usize;
+    let mut rest = src;
+    loop {
+        // statement start: skip whitespace and comment lines
+        loop {
+            let Some(pos) = rest.find(|c: char| !c.is_whitespace()) else {
+                rest = "";
+                break;
+            };
+            line += rest.get(..pos).unwrap_or("").matches('\n').count();
+            rest = rest.get(pos..).unwrap_or("");
+            if rest.starts_with('#') {
+                match rest.find('\n') {
+                    Some(nl) => rest = rest.get(nl..).unwrap_or(""),
+                    None => rest = "",
+                }
+                continue;
+            }
+            break;
+        }
+        if rest.is_empty() {
+            break;
+        }
+        let start_line = line;
+        // key
+        let mut src_key = rest;
+        if let Some(after) = src_key.strip_prefix("export") {
+            if after.starts_with(|c: char| c.is_whitespace()) {
+                src_key = after.trim_start_matches(is_space);
+            }
+        }
+        let mut key_end = None;
+        let mut inherited = false;
+        for (i, c) in src_key.char_indices() {
+            if is_space(c) {
+                continue;
+            }
+            match c {
+                '=' | ':' | '\n' => {
+                    key_end = Some((i, i + c.len_utf8()));
+                    inherited = c == '\n';
+                    break;
+                }
+                '_' | '.' | '-' | '[' | ']' => {}
+                c if c.is_alphanumeric() => {}
+                c => {
+                    let first_line = src_key.lines().next().unwrap_or("");
+                    return Err(DotenvError {
+                        line,
+                        message: format!("unexpected character {c:?} in variable name {first_line:?}"),
+                    });
+                }
+            }
+        }
+        let (key, after) = match key_end {
+            Some((k, a)) => (src_key.get(..k).unwrap_or(""), src_key.get(a..).unwrap_or("")),
+            // a last line with only a key: inherited
+            None => {
+                inherited = true;
+                (src_key, "")
+            }
+        };
+        let key = key.trim_end();
+        if key.contains(' ') {
+            return Err(DotenvError { line, message: "key cannot contain a space".into() });
+        }
+        if inherited {
+            line += 1;
+            if let Some(v) = lookup.get(key) {
+                out.insert(key.to_string(), Entry { key: key.to_string(), value: v, line: start_line });
+            }
+            rest = after;
+            continue;
+        }
+        let after = after.trim_start_matches(is_space);
+        let known = |name: &str| -> Option<String> {
+            lookup.get(name).or_else(|| out.get(name).map(|e| e.value.clone()))
+        };
+        let (value, left) = match after.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let body = after.get(1..).unwrap_or("");
+                let mut chars = String::new();
+                let mut escape = false;
+                let mut end = None;
+                for (i, c) in body.char_indices() {
+                    if c == '\n' {
+                        line += 1;
+                    }
+                    if c != q {
+                        if !escape && c == '\\' {
+                            escape = true;
+                            continue;
+                        }
+                        if escape {
+                            escape = false;
+                            chars.push('\\');
+                        }
+                        chars.push(c);
+                        continue;
+                    }
+                    if escape {
+                        escape = false;
+                        chars.push(c);
+                        continue;
+                    }
+                    end = Some(i);
+                    break;
+                }
+                let Some(end) = end else {
+                    let first = after.lines().next().unwrap_or("");
+                    return Err(DotenvError { line, message: format!("unterminated quoted value {first}") });
+                };
+                let value = if q == '"' {
+                    let expanded = expand_escapes(&chars);
+                    substitute(&expanded, &known).map(|s| s.value).map_err(|_| DotenvError {
+                        line: start_line,
+                        message: format!("invalid interpolation in value of `{key}`"),
+                    })?
+                } else {
+                    chars
+                };
+                (value, body.get(end + 1..).unwrap_or(""))
+            }
+            _ => {
+                let (raw, left) = after.split_once('\n').unwrap_or((after, ""));
+                line += 1;
+                let raw = raw.split_once(" #").map_or(raw, |(v, _)| v);
+                let raw = raw.trim_end();
+                let value = substitute(raw, &known).map(|s| s.value).map_err(|_| DotenvError {
+                    line: start_line,
+                    message: format!("invalid interpolation in value of `{key}`"),
+                })?;
+                (value, left)
+            }
+        };
+        out.insert(key.to_string(), Entry { key: key.to_string(), value, line: start_line });
+        rest = left;
+    }
+    Ok(out.into_values().collect())
+}
+
+/// Backslash escapes inside double quotes: `\n`, `\t`, `\\`, `\"`, `\$` (kept as `$$`), `\0NNN`.
+fn expand_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some(e @ ('a' | 'b' | 'c' | 'f' | 'n' | 'r' | 't' | 'v' | '"' | '\\')) => {
+                chars.next();
+                match e {
+                    'a' => out.push('\u{7}'),
+                    'b' => out.push('\u{8}'),
+                    'f' => out.push('\u{c}'),
+                    'n' => out.push('\n'),
+                    'r' => out.push('\r'),
+                    't' => out.push('\t'),
+                    'v' => out.push('\u{b}'),
+                    '"' => out.push('"'),
+                    '\\' => out.push('\\'),
+                    other => {
+                        out.push('\\');
+                        out.push(other);
+                    }
+                }
+            }
+            Some('$') => {
+                chars.next();
+                out.push_str("$$");
+            }
+            Some('0') => {
+                chars.next();
+                let mut digits = String::new();
+                while digits.len() < 3 {
+                    match chars.peek() {
+                        Some(d) if d.is_ascii_digit() => {
+                            digits.push(*d);
+                            chars.next();
+                        }
+                        _ => break,
+                    }
+                }
+                match u32::from_str_radix(if digits.is_empty() { "0" } else { &digits }, 8).ok().and_then(char::from_u32) {
+                    Some(ch) if digits.len() == 3 || digits.is_empty() => out.push(ch),
+                    _ => {
+                        out.push_str("\\0");
+                        out.push_str(&digits);
+                    }
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn kv(src: &str) -> Vec<(String, String)> {
+        let env: HashMap<String, String> = [("HOME".to_string(), "/root".to_string())].into();
+        parse(src, &env).unwrap().into_iter().map(|e| (e.key, e.value)).collect()
+    }
+
+    #[test]
+    fn forms() {
+        let got = kv("# c\nA=1\nexport B = two words # note\nC='lit $HOME'\nD=\"x\\ny ${A}\"\nE: colon\nHOME\nF=${A}-$B\nG=\n");
+        let want: Vec<(String, String)> = [
+            ("A", "1"),
+            ("B", "two words"),
+            ("C", "lit $HOME"),
+            ("D", "x\ny 1"),
+            ("E", "colon"),
+            ("HOME", "/root"),
+            ("F", "1-two words"),
+            ("G", ""),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn errors_have_lines() {
+        let env: HashMap<String, String> = HashMap::new();
+        let err = parse("A=1\nB C=2\n", &env).unwrap_err();
+        assert_eq!(err.line, 2);
+        let err = parse("A=\"open\n", &env).unwrap_err();
+        assert!(err.message.contains("unterminated"));
+    }
+}

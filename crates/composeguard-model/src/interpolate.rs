@@ -1,0 +1,599 @@
+//! Variable interpolation (`${VAR:-default}` and friends), as docker compose performs it.
+//!
+//! The substitution follows compose's template engine, quirks included: an operator form such as
+//! `${A:-x}` extends its match to the last `}` on the line and the text after its own closing
+//! brace is substituted again; `$$` escapes a dollar; `$1` and a lone `$` stay as they are.
+//! After substitution, strings at the paths compose types (booleans, integers, floats) are cast,
+//! so `privileged: "${PRIV:-true}"` is a boolean and `cpus: abc` is an error, as in compose.
+
+use crate::issue::{Issue, IssueKind};
+use crate::span::Span;
+use crate::yaml::{Node, Value};
+
+/// Where variable values come from (the process environment and `.env`, already merged).
+pub trait Variables {
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+impl<S: std::hash::BuildHasher> Variables for std::collections::HashMap<String, String, S> {
+    fn get(&self, name: &str) -> Option<String> {
+        std::collections::HashMap::get(self, name).cloned()
+    }
+}
+
+impl Variables for indexmap::IndexMap<String, String> {
+    fn get(&self, name: &str) -> Option<String> {
+        indexmap::IndexMap::get(self, name).cloned()
+    }
+}
+
+impl<F: Fn(&str) -> Option<String>> Variables for F {
+    fn get(&self, name: &str) -> Option<String> {
+        self(name)
+    }
+}
+
+/// Why a template could not be substituted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemplateError {
+    /// `${` not followed by a valid expression.
+    Invalid,
+    /// `${VAR?msg}` / `${VAR:?msg}` with the variable missing (or empty for `:?`).
+    MissingRequired { variable: String, reason: String },
+}
+
+/// The outcome of substituting one string.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Substitution {
+    pub value: String,
+    /// Variables read without a default that were not set (compose warns and uses "").
+    pub unset: Vec<String>,
+}
+
+/// Substitutes variables in `template`.
+pub fn substitute(template: &str, vars: &dyn Variables) -> Result<Substitution, TemplateError> {
+    let mut unset = Vec::new();
+    let value = substitute_with(template, vars, &mut unset)?;
+    Ok(Substitution { value, unset })
+}
+
+#[derive(Clone, Copy)]
+enum Match {
+    Escaped,
+    Named(usize),
+    Braced { end: usize, has_op: bool },
+    Invalid,
+}
+
+fn is_name_start(b: u8) -> bool {
+    b == b'_' || b.is_ascii_alphabetic()
+}
+
+fn is_name_char(b: u8) -> bool {
+    b == b'_' || b.is_ascii_alphanumeric()
+}
+
+/// Tries compose's pattern at `i` (where `s[i] == '$'`); returns the match and its end.
+fn match_at(s: &[u8], i: usize) -> Option<(Match, usize)> {
+    let next = *s.get(i + 1)?;
+    if next == b'$' {
+        return Some((Match::Escaped, i + 2));
+    }
+    if is_name_start(next) {
+        let mut j = i + 2;
+        while s.get(j).copied().is_some_and(is_name_char) {
+            j += 1;
+        }
+        return Some((Match::Named(j), j));
+    }
+    if next != b'{' {
+        return None;
+    }
+    let mut j = i + 2;
+    if s.get(j).copied().is_some_and(is_name_start) {
+        j += 1;
+        while s.get(j).copied().is_some_and(is_name_char) {
+            j += 1;
+        }
+        // optional `:?[-+?](.*)` then `}`; `.*` is greedy and stops at a newline
+        let mut k = j;
+        if s.get(k) == Some(&b':') {
+            k += 1;
+        }
+        if matches!(s.get(k), Some(b'-' | b'+' | b'?')) {
+            let line_end = s.get(k + 1..).and_then(|t| t.iter().position(|&b| b == b'\n')).map_or(s.len(), |p| k + 1 + p);
+            if let Some(close) = s.get(k + 1..line_end).and_then(|t| t.iter().rposition(|&b| b == b'}')) {
+                let end = k + 1 + close + 1;
+                return Some((Match::Braced { end, has_op: true }, end));
+            }
+        }
+        if s.get(j) == Some(&b'}') {
+            return Some((Match::Braced { end: j + 1, has_op: false }, j + 1));
+        }
+    }
+    Some((Match::Invalid, i + 2))
+}
+
+fn substitute_with(template: &str, vars: &dyn Variables, unset: &mut Vec<String>) -> Result<String, TemplateError> {
+    let s = template.as_bytes();
+    let mut out = String::with_capacity(template.len());
+    let mut last = 0;
+    let mut i = 0;
+    let mut first_err: Option<TemplateError> = None;
+    while i < s.len() {
+        if s.get(i) != Some(&b'$') {
+            i += 1;
+            continue;
+        }
+        let Some((m, end)) = match_at(s, i) else {
+            i += 1;
+            continue;
+        };
+        out.push_str(template.get(last..i).unwrap_or(""));
+        let whole = template.get(i..end).unwrap_or("");
+        match replace(whole, m, vars, unset) {
+            Ok(r) => out.push_str(&r),
+            Err(e) => {
+                if first_err.is_none() {
+                    first_err = Some(e);
+                }
+            }
+        }
+        last = end;
+        i = end;
+    }
+    out.push_str(template.get(last..).unwrap_or(""));
+    match first_err {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    RequiredNotEmpty,
+    Required,
+    DefaultEmptyOrUnset,
+    DefaultUnset,
+    AltNotEmpty,
+    AltSet,
+}
+
+impl Op {
+    fn sep(self) -> &'static str {
+        match self {
+            Self::RequiredNotEmpty => ":?",
+            Self::Required => "?",
+            Self::DefaultEmptyOrUnset => ":-",
+            Self::DefaultUnset => "-",
+            Self::AltNotEmpty => ":+",
+            Self::AltSet => "+",
+        }
+    }
+}
+
+/// compose picks the operator whose separator occurs first in the whole matched text.
+fn op_for(whole: &str) -> Op {
+    let ops = [Op::RequiredNotEmpty, Op::Required, Op::DefaultEmptyOrUnset, Op::DefaultUnset, Op::AltNotEmpty, Op::AltSet];
+    let mut best = ops[0];
+    let mut best_idx = whole.find(best.sep());
+    for op in ops.into_iter().skip(1) {
+        let idx = whole.find(op.sep());
+        let better = match (idx, best_idx) {
+            (Some(a), Some(b)) => a < b,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if better {
+            best = op;
+            best_idx = idx;
+        }
+    }
+    best
+}
+
+/// Index of the `}` closing the first `${`, counting nested braces as compose does.
+fn first_closing_brace(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut open = 0i32;
+    let mut i = 0;
+    while i < b.len() {
+        if b.get(i) == Some(&b'}') {
+            open -= 1;
+            if open == 0 {
+                return Some(i);
+            }
+        }
+        if b.get(i) == Some(&b'{') {
+            open += 1;
+            i += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+fn replace(whole: &str, m: Match, vars: &dyn Variables, unset: &mut Vec<String>) -> Result<String, TemplateError> {
+    match m {
+        Match::Escaped => Ok("$".into()),
+        Match::Invalid => Err(TemplateError::Invalid),
+        Match::Named(_) => {
+            let name = whole.get(1..).unwrap_or("");
+            Ok(lookup(name, vars, unset))
+        }
+        Match::Braced { has_op, .. } => {
+            let op = op_for(whole);
+            let (head, rest) = match first_closing_brace(whole) {
+                Some(c) => (whole.get(..=c).unwrap_or(whole), whole.get(c + 1..).unwrap_or("")),
+                None => (whole, ""),
+            };
+            // Re-match the cut text to find its braced expression.
+            let hb = head.as_bytes();
+            let expr = match match_at(hb, 0) {
+                Some((Match::Braced { end, .. }, _)) => head.get(2..end - 1).unwrap_or(""),
+                Some((Match::Invalid, _)) | None => return Err(TemplateError::Invalid),
+                Some(_) => head.get(2..head.len().saturating_sub(1)).unwrap_or(""),
+            };
+            let _ = has_op;
+            if let Some(value) = apply_op(op, expr, vars, unset)? {
+                let nested = substitute_with(rest, vars, unset)?;
+                return Ok(value + &nested);
+            }
+            Ok(lookup(expr, vars, unset))
+        }
+    }
+}
+
+fn lookup(name: &str, vars: &dyn Variables, unset: &mut Vec<String>) -> String {
+    if let Some(v) = vars.get(name) {
+        v
+    } else {
+        if !unset.iter().any(|u| u == name) {
+            unset.push(name.to_string());
+        }
+        String::new()
+    }
+}
+
+/// Applies `op` if `expr` contains its separator; `None` when it does not apply.
+fn apply_op(op: Op, expr: &str, vars: &dyn Variables, unset: &mut Vec<String>) -> Result<Option<String>, TemplateError> {
+    let sep = op.sep();
+    let Some((name, arg)) = expr.split_once(sep) else { return Ok(None) };
+    let arg = substitute_with(arg, vars, unset)?;
+    let value = vars.get(name);
+    Ok(Some(match op {
+        Op::DefaultEmptyOrUnset => match value {
+            Some(v) if !v.is_empty() => v,
+            _ => arg,
+        },
+        Op::DefaultUnset => value.unwrap_or(arg),
+        Op::AltNotEmpty => match value {
+            Some(v) if !v.is_empty() => arg,
+            Some(v) => v,
+            None => String::new(),
+        },
+        Op::AltSet => match value {
+            Some(_) => arg,
+            None => String::new(),
+        },
+        Op::RequiredNotEmpty | Op::Required => match value {
+            Some(v) if op == Op::Required || !v.is_empty() => v,
+            _ => return Err(TemplateError::MissingRequired { variable: name.to_string(), reason: arg }),
+        },
+    }))
+}
+
+/// The type compose casts an interpolated string to at a given path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cast {
+    Int,
+    Int64,
+    Float,
+    Float32,
+    Bool,
+}
+
+const ANY: &str = "*";
+const LIST: &str = "[]";
+
+/// compose's table of typed paths (its `interpolateTypeCastMapping`).
+const CASTS: &[(&[&str], Cast)] = &[
+    (&["services", ANY, "cpu_count"], Cast::Int64),
+    (&["services", ANY, "cpu_percent"], Cast::Float),
+    (&["services", ANY, "cpu_period"], Cast::Int64),
+    (&["services", ANY, "cpu_quota"], Cast::Int64),
+    (&["services", ANY, "cpu_rt_period"], Cast::Int64),
+    (&["services", ANY, "cpu_rt_runtime"], Cast::Int64),
+    (&["services", ANY, "cpus"], Cast::Float32),
+    (&["services", ANY, "cpu_shares"], Cast::Int64),
+    (&["services", ANY, "init"], Cast::Bool),
+    (&["services", ANY, "deploy", "replicas"], Cast::Int),
+    (&["services", ANY, "deploy", "update_config", "parallelism"], Cast::Int),
+    (&["services", ANY, "deploy", "update_config", "max_failure_ratio"], Cast::Float),
+    (&["services", ANY, "deploy", "rollback_config", "parallelism"], Cast::Int),
+    (&["services", ANY, "deploy", "rollback_config", "max_failure_ratio"], Cast::Float),
+    (&["services", ANY, "deploy", "restart_policy", "max_attempts"], Cast::Int),
+    (&["services", ANY, "deploy", "placement", "max_replicas_per_node"], Cast::Int),
+    (&["services", ANY, "healthcheck", "retries"], Cast::Int),
+    (&["services", ANY, "healthcheck", "disable"], Cast::Bool),
+    (&["services", ANY, "oom_kill_disable"], Cast::Bool),
+    (&["services", ANY, "oom_score_adj"], Cast::Int64),
+    (&["services", ANY, "pids_limit"], Cast::Int64),
+    (&["services", ANY, "ports", LIST, "target"], Cast::Int),
+    (&["services", ANY, "privileged"], Cast::Bool),
+    (&["services", ANY, "read_only"], Cast::Bool),
+    (&["services", ANY, "scale"], Cast::Int),
+    (&["services", ANY, "stdin_open"], Cast::Bool),
+    (&["services", ANY, "tty"], Cast::Bool),
+    (&["services", ANY, "ulimits", ANY], Cast::Int),
+    (&["services", ANY, "ulimits", ANY, "hard"], Cast::Int),
+    (&["services", ANY, "ulimits", ANY, "soft"], Cast::Int),
+    (&["services", ANY, "volumes", LIST, "read_only"], Cast::Bool),
+    (&["services", ANY, "volumes", LIST, "volume", "nocopy"], Cast::Bool),
+    (&["networks", ANY, "external"], Cast::Bool),
+    (&["networks", ANY, "internal"], Cast::Bool),
+    (&["networks", ANY, "attachable"], Cast::Bool),
+    (&["networks", ANY, "enable_ipv4"], Cast::Bool),
+    (&["networks", ANY, "enable_ipv6"], Cast::Bool),
+    (&["volumes", ANY, "external"], Cast::Bool),
+    (&["secrets", ANY, "external"], Cast::Bool),
+    (&["configs", ANY, "external"], Cast::Bool),
+];
+
+/// The cast compose applies to a string at `path`, if any.
+pub fn cast_for(path: &[&str]) -> Option<Cast> {
+    CASTS.iter().find(|(pattern, _)| path_matches(path, pattern)).map(|(_, c)| *c)
+}
+
+fn path_matches(path: &[&str], pattern: &[&str]) -> bool {
+    path.len() == pattern.len() && path.iter().zip(pattern).all(|(seg, pat)| *pat == ANY || seg == pat)
+}
+
+/// Outcome of a cast: the typed value, or compose's error text.
+fn cast_value(cast: Cast, s: &str) -> Result<(Value, Option<&'static str>), String> {
+    match cast {
+        Cast::Bool => match s.to_ascii_lowercase().as_str() {
+            "true" => Ok((Value::Bool(true), None)),
+            "false" => Ok((Value::Bool(false), None)),
+            "y" | "yes" | "on" => Ok((Value::Bool(true), Some("true"))),
+            "n" | "no" | "off" => Ok((Value::Bool(false), Some("false"))),
+            _ => Err(format!("invalid boolean: {s}")),
+        },
+        Cast::Int | Cast::Int64 => {
+            parse_go_decimal(s).map(|i| (Value::Int(i), None)).ok_or_else(|| format!("strconv.ParseInt: parsing {s:?}: invalid syntax"))
+        }
+        Cast::Float | Cast::Float32 => {
+            parse_go_float(s).map(|f| (Value::Float(f), None)).ok_or_else(|| format!("strconv.ParseFloat: parsing {s:?}: invalid syntax"))
+        }
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 10, 64)`.
+pub fn parse_go_decimal(s: &str) -> Option<i64> {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<i64>().ok()
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` for the forms compose files use.
+pub fn parse_go_float(s: &str) -> Option<f64> {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let lower = body.to_ascii_lowercase();
+    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
+        return s.to_ascii_lowercase().parse::<f64>().ok();
+    }
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-' | b'_')) {
+        return None;
+    }
+    if body.contains('_') {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
+/// Interpolates every string value under `root` (keys are left alone), casting strings at typed
+/// paths, and reports problems at the scalar that holds the `${…}`.
+pub fn interpolate(root: &mut Node, vars: &dyn Variables, source: &str, issues: &mut Vec<Issue>) {
+    let mut path: Vec<String> = Vec::new();
+    walk(root, &mut path, vars, source, issues);
+}
+
+fn display_path(path: &[String]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        if seg.starts_with('[') {
+            out.push_str(seg);
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(seg);
+        }
+    }
+    out
+}
+
+fn walk(node: &mut Node, path: &mut Vec<String>, vars: &dyn Variables, source: &str, issues: &mut Vec<Issue>) {
+    match &mut node.value {
+        Value::Map(m) => {
+            for (k, v) in &mut m.entries {
+                path.push(k.name.clone());
+                walk(v, path, vars, source, issues);
+                path.pop();
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(format!("[{i}]"));
+                walk(item, path, vars, source, issues);
+                path.pop();
+            }
+        }
+        Value::String(s) => {
+            let span = node.span;
+            let original = s.clone();
+            let value = if original.contains('$') {
+                match substitute(&original, vars) {
+                    Ok(sub) => {
+                        for var in &sub.unset {
+                            let at = locate(source, span, &original, var);
+                            issues.push(
+                                Issue::warning(
+                                    IssueKind::UnsetVariable,
+                                    at,
+                                    format!("variable `{var}` is not set; compose uses an empty string"),
+                                )
+                                .with_path(display_path(path))
+                                .with_help(format!("set `{var}` in the environment or `.env`, or give a default: `${{{var}:-value}}`")),
+                            );
+                        }
+                        sub.value
+                    }
+                    Err(TemplateError::Invalid) => {
+                        issues.push(
+                            Issue::error(IssueKind::InvalidInterpolation, span, format!("invalid interpolation format in `{original}`"))
+                                .with_path(display_path(path))
+                                .with_help("write `$$` for a literal `$`; a variable is `$NAME` or `${NAME}`"),
+                        );
+                        String::new()
+                    }
+                    Err(TemplateError::MissingRequired { variable, reason }) => {
+                        let at = locate(source, span, &original, &variable);
+                        let why = if reason.is_empty() { String::new() } else { format!(": {reason}") };
+                        issues.push(
+                            Issue::error(
+                                IssueKind::MissingRequiredVariable,
+                                at,
+                                format!("required variable `{variable}` is missing a value{why}"),
+                            )
+                            .with_path(display_path(path))
+                            .with_help(format!("set `{variable}` in the environment or in `.env`")),
+                        );
+                        String::new()
+                    }
+                }
+            } else {
+                original
+            };
+            let segs: Vec<&str> = path.iter().map(|s| if s.starts_with('[') { LIST } else { s.as_str() }).collect();
+            if let Some(cast) = cast_for(&segs) {
+                match cast_value(cast, &value) {
+                    Ok((v, warn)) => {
+                        if let Some(canonical) = warn {
+                            issues.push(
+                                Issue::warning(
+                                    IssueKind::Yaml11Boolean,
+                                    span,
+                                    format!("`{value}` is not a YAML 1.2 boolean; compose reads it as `{canonical}`"),
+                                )
+                                .with_path(display_path(path))
+                                .with_help(format!("write `{canonical}`")),
+                            );
+                        }
+                        node.value = v;
+                    }
+                    Err(msg) => {
+                        issues.push(
+                            Issue::error(IssueKind::InvalidType, span, format!("`{value}` cannot be read as {}: {msg}", cast_name(cast)))
+                                .with_path(display_path(path)),
+                        );
+                        node.value = Value::Null;
+                        node.tag = None;
+                    }
+                }
+            } else {
+                node.value = Value::String(value);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn cast_name(cast: Cast) -> &'static str {
+    match cast {
+        Cast::Int | Cast::Int64 => "an integer",
+        Cast::Float | Cast::Float32 => "a number",
+        Cast::Bool => "a boolean",
+    }
+}
+
+/// The span of `${var…}` / `$var` inside the scalar at `span`, when the source shows it verbatim.
+fn locate(source: &str, span: Span, value: &str, var: &str) -> Span {
+    let raw = source.get(span.start as usize..span.end as usize).unwrap_or("");
+    let _ = value;
+    for pat in [format!("${{{var}"), format!("${var}")] {
+        if let Some(pos) = raw.find(&pat) {
+            let tail = raw.get(pos..).unwrap_or("");
+            let len = if pat.starts_with("${") {
+                first_closing_brace(tail).map_or(pat.len(), |c| c + 1)
+            } else {
+                pat.len()
+            };
+            return span.sub(pos, len);
+        }
+    }
+    span
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+    }
+
+    fn sub(t: &str, v: &HashMap<String, String>) -> Result<String, TemplateError> {
+        substitute(t, v).map(|s| s.value)
+    }
+
+    #[test]
+    fn forms() {
+        let v = vars(&[("SET", "v"), ("EMPTY", "")]);
+        assert_eq!(sub("${SET}", &v).unwrap(), "v");
+        assert_eq!(sub("$SET-x", &v).unwrap(), "v-x");
+        assert_eq!(sub("${UNSET:-d}", &v).unwrap(), "d");
+        assert_eq!(sub("${EMPTY:-d}", &v).unwrap(), "d");
+        assert_eq!(sub("${EMPTY-d}", &v).unwrap(), "");
+        assert_eq!(sub("${UNSET-d}", &v).unwrap(), "d");
+        assert_eq!(sub("${SET:+alt}", &v).unwrap(), "alt");
+        assert_eq!(sub("${EMPTY:+alt}", &v).unwrap(), "");
+        assert_eq!(sub("${EMPTY+alt}", &v).unwrap(), "alt");
+        assert_eq!(sub("${UNSET+alt}", &v).unwrap(), "");
+        assert_eq!(sub("${UNSET:-${SET}}", &v).unwrap(), "v");
+        assert_eq!(sub("${A:-${B:-deep}}", &v).unwrap(), "deep");
+        assert_eq!(sub("$$SET $1 $ x", &v).unwrap(), "$SET $1 $ x");
+        assert_eq!(sub("${UNSET:-a}}", &v).unwrap(), "a}");
+        assert_eq!(sub("${UNSET:-x} and ${SET}", &v).unwrap(), "x and v");
+        assert_eq!(sub("${B:x}", &v), Err(TemplateError::Invalid));
+        assert_eq!(sub("${}", &v), Err(TemplateError::Invalid));
+        assert_eq!(
+            sub("${UNSET?oops}", &v),
+            Err(TemplateError::MissingRequired { variable: "UNSET".into(), reason: "oops".into() })
+        );
+        assert_eq!(
+            sub("${EMPTY:?need}", &v),
+            Err(TemplateError::MissingRequired { variable: "EMPTY".into(), reason: "need".into() })
+        );
+        assert_eq!(sub("${EMPTY?need}", &v).unwrap(), "");
+    }
+
+    #[test]
+    fn unset_are_collected() {
+        let v = vars(&[]);
+        let s = substitute("${A} $B ${C:-x}", &v).unwrap();
+        assert_eq!(s.value, "  x");
+        assert_eq!(s.unset, ["A", "B"]);
+    }
+
+    #[test]
+    fn casts_follow_compose_paths() {
+        assert_eq!(cast_for(&["services", "web", "privileged"]), Some(Cast::Bool));
+        assert_eq!(cast_for(&["services", "web", "ports", "[]", "target"]), Some(Cast::Int));
+        assert_eq!(cast_for(&["services", "web", "ulimits", "nofile"]), Some(Cast::Int));
+        assert_eq!(cast_for(&["services", "web", "image"]), None);
+    }
+}
