@@ -60,7 +60,7 @@ pub fn substitute(template: &str, vars: &dyn Variables) -> Result<Substitution, 
 #[derive(Clone, Copy)]
 enum Match {
     Escaped,
-    Named(usize),
+    Named,
     Braced { end: usize, has_op: bool },
     Invalid,
 }
@@ -84,7 +84,7 @@ fn match_at(s: &[u8], i: usize) -> Option<(Match, usize)> {
         while s.get(j).copied().is_some_and(is_name_char) {
             j += 1;
         }
-        return Some((Match::Named(j), j));
+        return Some((Match::Named, j));
     }
     if next != b'{' {
         return None;
@@ -217,7 +217,7 @@ fn replace(whole: &str, m: Match, vars: &dyn Variables, unset: &mut Vec<String>)
     match m {
         Match::Escaped => Ok("$".into()),
         Match::Invalid => Err(TemplateError::Invalid),
-        Match::Named(_) => {
+        Match::Named => {
             let name = whole.get(1..).unwrap_or("");
             Ok(lookup(name, vars, unset))
         }

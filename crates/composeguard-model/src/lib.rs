@@ -5,6 +5,9 @@
 pub mod dotenv;
 pub mod interpolate;
 pub mod issue;
+pub mod model;
+pub mod project;
+pub mod de;
 pub mod span;
 pub mod yaml;
 

@@ -47,13 +47,31 @@ impl Span {
 ///
 /// `span` is where a finding about the value is reported. When the value reached its place through
 /// a YAML alias or a `<<` merge, `span` is the alias and `anchor` is the definition it copies.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Spanned<T> {
     pub value: T,
-    #[serde(skip)]
     pub span: Span,
-    #[serde(skip)]
     pub anchor: Option<Span>,
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl<T: Eq> Eq for Spanned<T> {}
+
+impl<T: std::hash::Hash> std::hash::Hash for Spanned<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl std::borrow::Borrow<str> for Spanned<String> {
+    fn borrow(&self) -> &str {
+        &self.value
+    }
 }
 
 impl<T> Spanned<T> {

@@ -1,1 +1,21 @@
+//! composeguard: a Docker Compose validator and production linter.
+//!
+//! ```
+//! let report = composeguard::lint("compose.yaml", "services:\n  web:\n    image: nginx:1.27\n", &Default::default());
+//! assert!(!report.has_errors());
+//! ```
 #![forbid(unsafe_code)]
+
+pub mod context;
+pub mod diagnostic;
+pub mod lint;
+pub mod output;
+pub mod rule;
+pub mod rules;
+pub mod schema;
+pub mod spec;
+
+pub use composeguard_model as model;
+pub use diagnostic::{Category, Diagnostic, Fix, Position, Severity};
+pub use lint::{lint, lint_project, FileReport, LintOptions, Report};
+pub use rule::{Rule, RuleMeta};

@@ -1,0 +1,836 @@
+//! A serde `Deserializer` over the located node tree that reports every error and keeps going.
+//!
+//! The typed model derives `Deserialize`. Three things make that fit a validator:
+//!
+//! * each error is recorded, with its node's span and model path, by the innermost node that
+//!   sees it; what travels up is only [`DeError::Reported`];
+//! * model fields are wrapped with [`lenient`], which turns a failed field into its default, so the
+//!   rest of the struct (and the file) is still read;
+//! * [`crate::span::Spanned`] receives its node's location through a private newtype name.
+//!
+//! Unknown keys are reported here (with a did-you-mean from the struct's own field list), and
+//! `x-` keys are handed to the struct's `x-*` field where the spec allows extensions.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::issue::{Issue, IssueKind};
+use crate::span::{Span, Spanned};
+use crate::yaml::{Key, Mapping, Node, Value};
+
+pub(crate) const SPANNED: &str = "$composeguard::Spanned";
+pub(crate) const LENIENT: &str = "$composeguard::Lenient";
+/// Asks for the node's kind before reading it (see `model::ByKind`).
+pub(crate) const KIND: &str = "$composeguard::Kind";
+/// The field name that receives a struct's `x-` keys.
+pub const EXTENSIONS: &str = "x-*";
+
+/// An error travelling through serde. Messages are turned into issues by the node that sees them.
+#[derive(Debug)]
+pub enum DeError {
+    /// Already recorded as an issue.
+    Reported,
+    /// Not yet recorded: the innermost node records it.
+    Message { kind: IssueKind, text: String },
+}
+
+impl DeError {
+    pub fn invalid(text: impl Into<String>) -> Self {
+        Self::Message { kind: IssueKind::InvalidValue, text: text.into() }
+    }
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Reported => f.write_str("reported"),
+            Self::Message { text, .. } => f.write_str(text),
+        }
+    }
+}
+
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Self::Message { kind: IssueKind::InvalidValue, text: msg.to_string() }
+    }
+
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        let found = match unexp {
+            de::Unexpected::Bool(_) => "a boolean".to_string(),
+            de::Unexpected::Unsigned(_) | de::Unexpected::Signed(_) => "an integer".to_string(),
+            de::Unexpected::Float(_) => "a number".to_string(),
+            de::Unexpected::Str(_) | de::Unexpected::Char(_) => "a string".to_string(),
+            de::Unexpected::Unit | de::Unexpected::Option => "null".to_string(),
+            de::Unexpected::Seq => "a sequence".to_string(),
+            de::Unexpected::Map => "a mapping".to_string(),
+            other => other.to_string(),
+        };
+        Self::Message { kind: IssueKind::InvalidType, text: format!("must be {exp}, found {found}") }
+    }
+
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Self::Message { kind: IssueKind::InvalidValue, text: format!("invalid value {unexp}: expected {exp}") }
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        let list = expected.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+        let hint = did_you_mean(variant, expected.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+        Self::Message { kind: IssueKind::InvalidValue, text: format!("`{variant}` is not one of {list}{hint}") }
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        Self::Message { kind: IssueKind::MissingKey, text: format!("missing required key `{field}`") }
+    }
+}
+
+/// The model path of a node, as a linked list up to the root.
+#[derive(Clone, Copy)]
+pub enum Path<'p> {
+    Root,
+    Key(&'p str, &'p Path<'p>),
+    Index(usize, &'p Path<'p>),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(k, parent) => {
+                if matches!(parent, Path::Root) {
+                    write!(f, "{k}")
+                } else {
+                    write!(f, "{parent}.{k}")
+                }
+            }
+            Path::Index(i, parent) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+impl Path<'_> {
+    /// The last key segment (the field name a node is under).
+    pub fn last_key(&self) -> Option<&str> {
+        match self {
+            Path::Root => None,
+            Path::Key(k, _) => Some(k),
+            Path::Index(_, p) => p.last_key(),
+        }
+    }
+}
+
+/// Collects issues during deserialization.
+#[derive(Default)]
+pub struct Recorder {
+    issues: RefCell<Vec<Issue>>,
+}
+
+impl Recorder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&self, issue: Issue) {
+        self.issues.borrow_mut().push(issue);
+    }
+
+    pub fn into_issues(self) -> Vec<Issue> {
+        self.issues.into_inner()
+    }
+
+    fn record(&self, node_span: Span, anchor: Option<Span>, path: &Path<'_>, kind: IssueKind, text: &str) {
+        let path_s = path.to_string();
+        let subject = if path_s.is_empty() { "the file".to_string() } else { format!("`{path_s}`") };
+        let mut issue = Issue::error(kind, node_span, format!("{subject} {text}")).with_path(path_s);
+        if let Some(a) = anchor {
+            issue = issue.with_related(a, "value defined here");
+        }
+        self.push(issue);
+    }
+}
+
+/// Deserializes a node.
+pub struct NodeDe<'de, 'p> {
+    pub node: &'de Node,
+    pub rec: &'p Recorder,
+    pub path: &'p Path<'p>,
+}
+
+impl<'de, 'p> NodeDe<'de, 'p> {
+    pub fn new(node: &'de Node, rec: &'p Recorder, path: &'p Path<'p>) -> Self {
+        Self { node, rec, path }
+    }
+
+    fn report<T>(&self, r: Result<T, DeError>) -> Result<T, DeError> {
+        match r {
+            Err(DeError::Message { kind, text }) => {
+                self.rec.record(self.node.span, self.node.anchor, self.path, kind, &text);
+                Err(DeError::Reported)
+            }
+            other => other,
+        }
+    }
+
+    fn type_error(&self, expected: &str) -> DeError {
+        let found = match &self.node.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::UInt(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Timestamp(_) => "a timestamp",
+            Value::String(_) => "a string",
+            Value::Seq(_) => "a sequence",
+            Value::Map(_) => "a mapping",
+        };
+        self.rec.record(
+            self.node.span,
+            self.node.anchor,
+            self.path,
+            IssueKind::InvalidType,
+            &format!("must be {expected}, found {found}"),
+        );
+        DeError::Reported
+    }
+
+    fn visit_scalar<V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value, DeError> {
+        let r = match &self.node.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Int(i) => visitor.visit_i64(*i),
+            Value::UInt(u) => visitor.visit_u64(*u),
+            Value::Float(f) => visitor.visit_f64(*f),
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Timestamp(_) => {
+                return Err(self.type_error(&visitor_expecting(&visitor)));
+            }
+            Value::Seq(items) => visitor.visit_seq(SeqDe { items: items.iter(), index: 0, rec: self.rec, path: self.path }),
+            Value::Map(m) => visitor.visit_map(MapDe::plain(m, self.rec, self.path)),
+        };
+        self.report(r)
+    }
+}
+
+fn visitor_expecting<'de, V: Visitor<'de>>(v: &V) -> String {
+    struct E<'a, V>(&'a V);
+    impl<'de, V: Visitor<'de>> fmt::Display for E<'_, V> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.expecting(f)
+        }
+    }
+    E(v).to_string()
+}
+
+impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.visit_scalar(visitor)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.node.value {
+            Value::Bool(b) => self.report(visitor.visit_bool(*b)),
+            // compose casts strings to booleans when decoding
+            Value::String(s) => match s.to_ascii_lowercase().as_str() {
+                "true" | "y" | "yes" | "on" => self.report(visitor.visit_bool(true)),
+                "false" | "n" | "no" | "off" => self.report(visitor.visit_bool(false)),
+                _ => {
+                    self.rec.record(self.node.span, self.node.anchor, self.path, IssueKind::InvalidType, &format!("must be a boolean, found `{s}`"));
+                    Err(DeError::Reported)
+                }
+            },
+            _ => Err(self.type_error("a boolean")),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.node.value {
+            Value::String(s) => self.report(visitor.visit_borrowed_str(s)),
+            _ => Err(self.type_error("a string")),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.node.value {
+            Value::Null => self.report(visitor.visit_none()),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, DeError> {
+        match name {
+            LENIENT => visitor.visit_newtype_struct(self),
+            KIND => {
+                let kind = match &self.node.value {
+                    Value::Null => "null",
+                    Value::Bool(_) => "bool",
+                    Value::Int(_) | Value::UInt(_) => "int",
+                    Value::Float(_) => "float",
+                    Value::String(_) => "string",
+                    Value::Timestamp(_) => "timestamp",
+                    Value::Seq(_) => "seq",
+                    Value::Map(_) => "map",
+                };
+                let node = self.node;
+                let r = visitor.visit_seq(KindSeq { kind: Some(kind), de: Some(NodeDe { node, rec: self.rec, path: self.path }) });
+                match r {
+                    Err(DeError::Message { kind, text }) => {
+                        self.rec.record(node.span, node.anchor, self.path, kind, &text);
+                        Err(DeError::Reported)
+                    }
+                    other => other,
+                }
+            }
+            SPANNED => {
+                let span = self.node.span;
+                let anchor = self.node.anchor;
+                visitor.visit_seq(SpannedSeq { de: Some(self), span, anchor, step: 0 })
+            }
+            _ => visitor.visit_newtype_struct(self),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.node.value {
+            Value::Seq(items) => {
+                let r = visitor.visit_seq(SeqDe { items: items.iter(), index: 0, rec: self.rec, path: self.path });
+                self.report(r)
+            }
+            _ => Err(self.type_error("a sequence")),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.node.value {
+            Value::Map(m) => {
+                let r = visitor.visit_map(MapDe::plain(m, self.rec, self.path));
+                self.report(r)
+            }
+            _ => Err(self.type_error("a mapping")),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match &self.node.value {
+            Value::Map(m) => {
+                let r = visitor.visit_map(MapDe::strict(self.node, m, fields, self.rec, self.path));
+                self.report(r)
+            }
+            _ => Err(self.type_error("a mapping")),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match &self.node.value {
+            Value::String(s) => {
+                let r = visitor.visit_enum(s.as_str().into_deserializer());
+                self.report(r)
+            }
+            _ => Err(self.type_error("a string")),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.node.value {
+            Value::Null => self.report(visitor.visit_unit()),
+            _ => Err(self.type_error("null")),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char
+        bytes byte_buf unit_struct tuple tuple_struct identifier
+    }
+}
+
+struct KindSeq<'de, 'p> {
+    kind: Option<&'static str>,
+    de: Option<NodeDe<'de, 'p>>,
+}
+
+impl<'de> SeqAccess<'de> for KindSeq<'de, '_> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
+        if let Some(kind) = self.kind.take() {
+            return seed.deserialize(kind.into_deserializer()).map(Some);
+        }
+        match self.de.take() {
+            Some(de) => seed.deserialize(de).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+struct SpannedSeq<'de, 'p> {
+    de: Option<NodeDe<'de, 'p>>,
+    span: Span,
+    anchor: Option<Span>,
+    step: u8,
+}
+
+impl<'de> SeqAccess<'de> for SpannedSeq<'de, '_> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
+        let step = self.step;
+        self.step += 1;
+        let n = |v: u32| seed_u64(u64::from(v));
+        match step {
+            0 => seed.deserialize(n(self.span.file.0)).map(Some),
+            1 => seed.deserialize(n(self.span.start)).map(Some),
+            2 => seed.deserialize(n(self.span.end)).map(Some),
+            3 => seed.deserialize(seed_u64(self.anchor.map_or(u64::MAX, |a| u64::from(a.file.0)))).map(Some),
+            4 => seed.deserialize(n(self.anchor.map_or(0, |a| a.start))).map(Some),
+            5 => seed.deserialize(n(self.anchor.map_or(0, |a| a.end))).map(Some),
+            6 => match self.de.take() {
+                Some(de) => seed.deserialize(de).map(Some),
+                None => Ok(None),
+            },
+            _ => Ok(None),
+        }
+    }
+}
+
+fn seed_u64(v: u64) -> de::value::U64Deserializer<DeError> {
+    v.into_deserializer()
+}
+
+struct SeqDe<'de, 'p> {
+    items: std::slice::Iter<'de, Node>,
+    index: usize,
+    rec: &'p Recorder,
+    path: &'p Path<'p>,
+}
+
+impl<'de> SeqAccess<'de> for SeqDe<'de, '_> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
+        let Some(node) = self.items.next() else { return Ok(None) };
+        let path = Path::Index(self.index, self.path);
+        self.index += 1;
+        seed.deserialize(NodeDe { node, rec: self.rec, path: &path }).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+enum Pending<'de> {
+    Entry(&'de Key, &'de Node),
+    Extensions,
+    Location,
+}
+
+/// The field name that receives a struct's own location.
+pub const LOCATION: &str = "$span";
+
+struct MapDe<'de, 'p> {
+    entries: std::slice::Iter<'de, (Key, Node)>,
+    /// Struct fields (for unknown-key detection); `None` for free-form maps.
+    fields: Option<&'static [&'static str]>,
+    extensions: Vec<&'de (Key, Node)>,
+    extensions_done: bool,
+    location: Option<(Span, Option<Span>)>,
+    pending: Option<Pending<'de>>,
+    rec: &'p Recorder,
+    path: &'p Path<'p>,
+}
+
+impl<'de, 'p> MapDe<'de, 'p> {
+    fn plain(m: &'de Mapping, rec: &'p Recorder, path: &'p Path<'p>) -> Self {
+        Self {
+            entries: m.entries.iter(),
+            fields: None,
+            extensions: Vec::new(),
+            extensions_done: true,
+            location: None,
+            pending: None,
+            rec,
+            path,
+        }
+    }
+
+    fn strict(node: &'de Node, m: &'de Mapping, fields: &'static [&'static str], rec: &'p Recorder, path: &'p Path<'p>) -> Self {
+        Self {
+            entries: m.entries.iter(),
+            fields: Some(fields),
+            extensions: Vec::new(),
+            extensions_done: false,
+            location: fields.contains(&LOCATION).then_some((node.span, node.anchor)),
+            pending: None,
+            rec,
+            path,
+        }
+    }
+}
+
+impl<'de> MapAccess<'de> for MapDe<'de, '_> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
+        loop {
+            let Some(entry) = self.entries.next() else { break };
+            let (key, value) = (&entry.0, &entry.1);
+            if let Some(fields) = self.fields {
+                if !fields.contains(&key.name.as_str()) {
+                    let allows_x = fields.contains(&EXTENSIONS);
+                    if key.name.starts_with("x-") && allows_x {
+                        self.extensions.push(entry);
+                        continue;
+                    }
+                    report_unknown_key(self.rec, key, self.path, fields);
+                    continue;
+                }
+            }
+            self.pending = Some(Pending::Entry(key, value));
+            return seed.deserialize(KeyDe { key }).map(Some);
+        }
+        if !self.extensions_done {
+            self.extensions_done = true;
+            if self.fields.is_some_and(|f| f.contains(&EXTENSIONS)) {
+                self.pending = Some(Pending::Extensions);
+                return seed.deserialize(EXTENSIONS.into_deserializer()).map(Some);
+            }
+        }
+        if self.location.is_some() {
+            self.pending = Some(Pending::Location);
+            return seed.deserialize(LOCATION.into_deserializer()).map(Some);
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
+        match self.pending.take() {
+            Some(Pending::Entry(key, node)) => {
+                let path = Path::Key(&key.name, self.path);
+                seed.deserialize(NodeDe { node, rec: self.rec, path: &path })
+            }
+            Some(Pending::Extensions) => {
+                let ext = std::mem::take(&mut self.extensions);
+                seed.deserialize(ExtDe { entries: ext, rec: self.rec, path: self.path })
+            }
+            Some(Pending::Location) => {
+                let (span, anchor) = self.location.take().unwrap_or_default();
+                seed.deserialize(LocDe { span, anchor })
+            }
+            None => Err(DeError::Reported),
+        }
+    }
+}
+
+/// Hands a struct its own location (as `Spanned<()>`).
+struct LocDe {
+    span: Span,
+    anchor: Option<Span>,
+}
+
+impl<'de> de::Deserializer<'de> for LocDe {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, DeError> {
+        if name == SPANNED {
+            let vals = [
+                u64::from(self.span.file.0),
+                u64::from(self.span.start),
+                u64::from(self.span.end),
+                self.anchor.map_or(u64::MAX, |a| u64::from(a.file.0)),
+                u64::from(self.anchor.map_or(0, |a| a.start)),
+                u64::from(self.anchor.map_or(0, |a| a.end)),
+            ];
+            return visitor.visit_seq(LocSeq { vals, step: 0 });
+        }
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct LocSeq {
+    vals: [u64; 6],
+    step: usize,
+}
+
+impl<'de> SeqAccess<'de> for LocSeq {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
+        let step = self.step;
+        self.step += 1;
+        match self.vals.get(step) {
+            Some(v) => seed.deserialize(seed_u64(*v)).map(Some),
+            None if step == 6 => seed.deserialize(de::value::UnitDeserializer::new()).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+fn report_unknown_key(rec: &Recorder, key: &Key, path: &Path<'_>, fields: &[&str]) {
+    let where_ = path.to_string();
+    let place = if where_.is_empty() { "at the top level".to_string() } else { format!("in `{where_}`") };
+    let candidates = fields.iter().copied().filter(|f| *f != EXTENSIONS && *f != LOCATION);
+    let mut issue = Issue::error(IssueKind::UnknownKey, key.span, format!("unknown key `{}` {place}", key.name))
+        .with_path(if where_.is_empty() { key.name.clone() } else { format!("{where_}.{}", key.name) });
+    if let Some(s) = did_you_mean(&key.name, candidates) {
+        issue = issue.with_help(format!("did you mean `{s}`?"));
+    } else if fields.contains(&EXTENSIONS) {
+        issue = issue.with_help("custom keys must start with `x-`");
+    }
+    if let Some(a) = key.anchor {
+        issue = issue.with_related(a, "key defined here");
+    }
+    rec.push(issue);
+}
+
+/// A mapping key: a string, which `Spanned<String>` can also read with its location.
+struct KeyDe<'de> {
+    key: &'de Key,
+}
+
+impl<'de> de::Deserializer<'de> for KeyDe<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_borrowed_str(&self.key.name)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, DeError> {
+        if name == SPANNED {
+            let span = self.key.span;
+            let anchor = self.key.anchor;
+            return visitor.visit_seq(KeySpannedSeq { key: Some(self.key), span, anchor, step: 0 });
+        }
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct KeySpannedSeq<'de> {
+    key: Option<&'de Key>,
+    span: Span,
+    anchor: Option<Span>,
+    step: u8,
+}
+
+impl<'de> SeqAccess<'de> for KeySpannedSeq<'de> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
+        let step = self.step;
+        self.step += 1;
+        let n = |v: u32| seed_u64(u64::from(v));
+        match step {
+            0 => seed.deserialize(n(self.span.file.0)).map(Some),
+            1 => seed.deserialize(n(self.span.start)).map(Some),
+            2 => seed.deserialize(n(self.span.end)).map(Some),
+            3 => seed.deserialize(seed_u64(self.anchor.map_or(u64::MAX, |a| u64::from(a.file.0)))).map(Some),
+            4 => seed.deserialize(n(self.anchor.map_or(0, |a| a.start))).map(Some),
+            5 => seed.deserialize(n(self.anchor.map_or(0, |a| a.end))).map(Some),
+            6 => match self.key.take() {
+                Some(key) => seed.deserialize(KeyDe { key }).map(Some),
+                None => Ok(None),
+            },
+            _ => Ok(None),
+        }
+    }
+}
+
+/// The `x-` entries of a struct, as a map.
+struct ExtDe<'de, 'p> {
+    entries: Vec<&'de (Key, Node)>,
+    rec: &'p Recorder,
+    path: &'p Path<'p>,
+}
+
+impl<'de> de::Deserializer<'de> for ExtDe<'de, '_> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_map(ExtMap { entries: self.entries.into_iter(), pending: None, rec: self.rec, path: self.path })
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct ExtMap<'de, 'p> {
+    entries: std::vec::IntoIter<&'de (Key, Node)>,
+    pending: Option<&'de (Key, Node)>,
+    rec: &'p Recorder,
+    path: &'p Path<'p>,
+}
+
+impl<'de> MapAccess<'de> for ExtMap<'de, '_> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
+        let Some(e) = self.entries.next() else { return Ok(None) };
+        self.pending = Some(e);
+        seed.deserialize(KeyDe { key: &e.0 }).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
+        let Some(e) = self.pending.take() else { return Err(DeError::Reported) };
+        let path = Path::Key(&e.0.name, self.path);
+        seed.deserialize(NodeDe { node: &e.1, rec: self.rec, path: &path })
+    }
+}
+
+/// `#[serde(default, deserialize_with = "lenient")]`: a field that fails to deserialize takes its
+/// default value (the error is already recorded), so the rest of the struct is still read.
+pub fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: de::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a value")
+        }
+        fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            Ok(T::deserialize(d).unwrap_or_default())
+        }
+    }
+    d.deserialize_newtype_struct(LENIENT, V(PhantomData))
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Spanned<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a located value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Spanned<T>, A::Error> {
+                let missing = || de::Error::custom("internal: span");
+                let file: u64 = seq.next_element()?.ok_or_else(missing)?;
+                let start: u64 = seq.next_element()?.ok_or_else(missing)?;
+                let end: u64 = seq.next_element()?.ok_or_else(missing)?;
+                let afile: u64 = seq.next_element()?.ok_or_else(missing)?;
+                let astart: u64 = seq.next_element()?.ok_or_else(missing)?;
+                let aend: u64 = seq.next_element()?.ok_or_else(missing)?;
+                let value: T = seq.next_element()?.ok_or_else(missing)?;
+                let u = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+                let span = Span::new(crate::span::FileId(u(file)), u(start), u(end));
+                let anchor = (afile != u64::MAX).then(|| Span::new(crate::span::FileId(u(afile)), u(astart), u(aend)));
+                Ok(Spanned { value, span, anchor })
+            }
+            // Deserializers other than ours carry no location.
+            fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<Spanned<T>, D::Error> {
+                T::deserialize(d).map(|value| Spanned { value, span: Span::default(), anchor: None })
+            }
+        }
+        d.deserialize_newtype_struct(SPANNED, V(PhantomData))
+    }
+}
+
+/// Edit distance for did-you-mean suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate to `word`, if close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase().replace('-', "_");
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(&lower, c);
+        let limit = match c.len() {
+            0..=3 => 1,
+            4..=7 => 2,
+            _ => 3,
+        };
+        // also accept a plural/singular or prefix slip ("environments", "env")
+        let close = d <= limit || (lower.len() >= 3 && c.starts_with(&lower) && c.len() - lower.len() <= 8);
+        if close && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Deserializes `T` from `node`, recording every problem; `None` when the node as a whole failed.
+pub fn from_node<'de, T: Deserialize<'de>>(node: &'de Node, rec: &Recorder) -> Option<T> {
+    let root = Path::Root;
+    T::deserialize(NodeDe::new(node, rec, &root)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let fields = ["environment", "image", "ports", "volumes"];
+        assert_eq!(did_you_mean("enviroment", fields.iter().copied()), Some("environment"));
+        assert_eq!(did_you_mean("imgae", fields.iter().copied()), Some("image"));
+        assert_eq!(did_you_mean("port", fields.iter().copied()), Some("ports"));
+        assert_eq!(did_you_mean("banana", fields.iter().copied()), None);
+    }
+}

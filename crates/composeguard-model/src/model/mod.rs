@@ -1,0 +1,54 @@
+//! The typed model of the whole Compose specification.
+//!
+//! Every top-level element and every property of the spec has a field here. Short and long
+//! syntaxes are normalised while reading (ports, volumes, `depends_on`, environment, commands,
+//! healthcheck tests, extra hosts…), and the leaves that findings point at are [`Spanned`].
+//! Structs are read with the located deserializer in [`crate::de`], which reports every problem.
+
+mod service;
+mod top;
+mod values;
+
+pub use service::*;
+pub use top::*;
+pub use values::*;
+
+use crate::span::Spanned;
+
+/// Declares a model struct: every field optional and lenient (a bad field is reported and left
+/// empty), the struct's own location in `loc`, and `x-` keys in `extensions` when marked `+ext`.
+macro_rules! compose_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(+ $ext:ident)? {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+        #[schemars(deny_unknown_fields)]
+        $( #[schemars(extend("patternProperties" = { "^x-": {} }))] #[doc = concat!("\n\nAccepts `x-` extension keys (", stringify!($ext), ").")] )?
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                #[serde(default, deserialize_with = "crate::de::lenient", skip_serializing_if = "crate::model::Omit::omit")]
+                pub $field: $ty,
+            )*
+            $(
+                /// `x-` keys.
+                #[serde(rename = "x-*", default, deserialize_with = "crate::de::lenient", skip_serializing)]
+                #[schemars(skip)]
+                #[doc = stringify!($ext)]
+                pub extensions: crate::model::Extensions,
+            )?
+            /// Where this object is written.
+            #[serde(rename = "$span", default, deserialize_with = "crate::de::lenient", skip_serializing)]
+            #[schemars(skip)]
+            pub loc: crate::model::Loc,
+        }
+    };
+}
+pub(crate) use compose_struct;
+
+/// Shorthand for an optional located field.
+pub type Field<T> = Option<Spanned<T>>;

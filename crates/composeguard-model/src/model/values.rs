@@ -1,0 +1,882 @@
+//! Value types shared by the model: the spec's "string or list", "list or dict", commands,
+//! durations, byte sizes, numbers given as strings, and the `x-` extensions.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::span::{Span, Spanned};
+use crate::yaml::format_go_float;
+
+/// A JSON-like value, for extensions and free-form options.
+pub type Json = serde_json::Value;
+
+/// `x-` keys of an object, kept as plain values.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Extensions(pub IndexMap<String, Json>);
+
+/// The location of the object itself, filled in by the model's deserializer.
+pub type Loc = Spanned<()>;
+
+/// Decides which fields the model's `Serialize` leaves out.
+pub trait Omit {
+    fn omit(&self) -> bool;
+}
+
+impl<T> Omit for Option<T> {
+    fn omit(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<T> Omit for Vec<T> {
+    fn omit(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<K, V> Omit for IndexMap<K, V> {
+    fn omit(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Omit for Extensions {
+    fn omit(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Omit for ListOrDict {
+    fn omit(&self) -> bool {
+        self.entries.is_empty() && !self.present
+    }
+}
+
+impl<T> Omit for Spanned<T> {
+    fn omit(&self) -> bool {
+        false
+    }
+}
+
+/// A scalar turned to text the way compose does (`fmt.Sprint`): numbers in Go's format.
+fn scalar_text<E: de::Error>(v: ScalarValue<'_>) -> Result<String, E> {
+    Ok(match v {
+        ScalarValue::Str(s) => s.to_string(),
+        ScalarValue::Bool(b) => b.to_string(),
+        ScalarValue::I64(i) => i.to_string(),
+        ScalarValue::U64(u) => u.to_string(),
+        ScalarValue::F64(f) => format_go_float(f),
+    })
+}
+
+enum ScalarValue<'a> {
+    Str(&'a str),
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+}
+
+/// A string, a number or a boolean, read as its text (compose's `fmt.Sprint`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Text(pub String);
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                scalar_text(ScalarValue::Str(v)).map(Text)
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                scalar_text(ScalarValue::I64(v)).map(Text)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                scalar_text(ScalarValue::U64(v)).map(Text)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                scalar_text(ScalarValue::F64(v)).map(Text)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A string, number or boolean, read as text (values of `list_or_dict` mappings).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ScalarText(pub String);
+
+impl<'de> Deserialize<'de> for ScalarText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ScalarText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, number, boolean or null")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ScalarText, E> {
+                scalar_text(ScalarValue::Str(v)).map(ScalarText)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ScalarText, E> {
+                scalar_text(ScalarValue::Bool(v)).map(ScalarText)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ScalarText, E> {
+                scalar_text(ScalarValue::I64(v)).map(ScalarText)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ScalarText, E> {
+                scalar_text(ScalarValue::U64(v)).map(ScalarText)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ScalarText, E> {
+                scalar_text(ScalarValue::F64(v)).map(ScalarText)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The spec's `string_or_list`: one string or a list of strings, kept as a list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct StringOrList(pub Vec<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for StringOrList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<Either<String, Vec<Spanned<String>>>>::deserialize(d)?;
+        Ok(match spanned.value {
+            Either::Left(s) => StringOrList(vec![Spanned { value: s, span: spanned.span, anchor: spanned.anchor }]),
+            Either::Right(v) => StringOrList(v),
+        })
+    }
+}
+
+impl StringOrList {
+    pub fn iter(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.0.iter()
+    }
+}
+
+/// A string or a list (used while reading; the model keeps a normalised form).
+#[derive(Clone, Debug)]
+pub enum Either<L, R> {
+    Left(L),
+    Right(R),
+}
+
+impl<'de, R: Deserialize<'de>> Deserialize<'de> for Either<String, R> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<R>(std::marker::PhantomData<R>);
+        impl<'de, R: Deserialize<'de>> Visitor<'de> for V<R> {
+            type Value = Either<String, R>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Either::Left(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                R::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Either::Right)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// One `KEY=value` (list form) or `KEY: value` (map form) entry.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct KeyValue {
+    pub key: Spanned<String>,
+    /// `None` for a bare `KEY` (list) or a null value (map): compose then takes the value from
+    /// the environment, or drops the entry.
+    pub value: Option<Spanned<String>>,
+    /// The whole list item, or the value for the map form.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The spec's `list_or_dict` (environment, labels, args, sysctls…), in source order. Duplicate
+/// keys of the list form are kept, so rules can report them.
+#[derive(Clone, Debug, Default, PartialEq, JsonSchema)]
+pub struct ListOrDict {
+    pub entries: Vec<KeyValue>,
+    /// Written as a list (`- KEY=value`) rather than a mapping.
+    pub list_form: bool,
+    /// The key was present (even if empty).
+    #[schemars(skip)]
+    pub present: bool,
+}
+
+impl ListOrDict {
+    /// The last entry for `key` (later entries win, as in compose).
+    pub fn get(&self, key: &str) -> Option<&KeyValue> {
+        self.entries.iter().rev().find(|e| e.key.value == key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &KeyValue> {
+        self.entries.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+impl Serialize for ListOrDict {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.entries.len()))?;
+        let mut seen: IndexMap<&str, Option<&str>> = IndexMap::new();
+        for e in &self.entries {
+            seen.insert(&e.key.value, e.value.as_ref().map(|v| v.value.as_str()));
+        }
+        for (k, v) in seen {
+            m.serialize_entry(k, &v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListOrDict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ListOrDict;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping or a list of `KEY=value` strings")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ListOrDict, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    let value: Spanned<Option<ScalarText>> = map.next_value()?;
+                    let span = value.span;
+                    let anchor = value.anchor;
+                    entries.push(KeyValue {
+                        key,
+                        value: value.value.map(|t| Spanned { value: t.0, span, anchor }),
+                        span,
+                    });
+                }
+                Ok(ListOrDict { entries, list_form: false, present: true })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ListOrDict, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                    let (k, v) = match item.value.split_once('=') {
+                        Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                        None => (item.value.clone(), None),
+                    };
+                    let key_span = item.span.sub(0, k.len());
+                    let value = v.map(|v| Spanned { value: v, span: item.span, anchor: item.anchor });
+                    entries.push(KeyValue { key: Spanned { value: k, span: key_span, anchor: item.anchor }, value, span: item.span });
+                }
+                Ok(ListOrDict { entries, list_form: true, present: true })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `command` / `entrypoint`: a shell string or an exec list.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Command {
+    /// `command: npm start` (compose splits it into words, as a shell would).
+    Shell(Spanned<String>),
+    /// `command: ["npm", "start"]`
+    Exec(Vec<Spanned<String>>),
+}
+
+impl Command {
+    /// The arguments as compose passes them (a shell string split into words).
+    pub fn args(&self) -> Vec<Spanned<String>> {
+        match self {
+            Self::Exec(v) => v.clone(),
+            Self::Shell(s) => split_shell_words(&s.value)
+                .unwrap_or_else(|_| vec![s.value.clone()])
+                .into_iter()
+                .map(|w| Spanned { value: w, span: s.span, anchor: s.anchor })
+                .collect(),
+        }
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Self::Shell(s) => Some(s.span),
+            Self::Exec(v) => v.first().map(|s| s.span),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Command {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<Either<String, Vec<Spanned<String>>>>::deserialize(d)?;
+        match s.value {
+            Either::Left(text) => {
+                if let Err(e) = split_shell_words(&text) {
+                    return Err(de::Error::custom(e));
+                }
+                Ok(Command::Shell(Spanned { value: text, span: s.span, anchor: s.anchor }))
+            }
+            Either::Right(v) => Ok(Command::Exec(v)),
+        }
+    }
+}
+
+/// Splits a command line into words as compose does (quotes and backslashes, no expansion).
+pub fn split_shell_words(s: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some('\'') => {
+                if c == '\'' {
+                    quote = None;
+                } else {
+                    cur.push(c);
+                }
+            }
+            Some(_) => match c {
+                '"' => quote = None,
+                '\\' => match chars.next() {
+                    Some(n @ ('"' | '\\' | '$' | '`')) => cur.push(n),
+                    Some('\n') => {}
+                    Some(n) => {
+                        cur.push('\\');
+                        cur.push(n);
+                    }
+                    None => return Err("invalid command line string".into()),
+                },
+                _ => cur.push(c),
+            },
+            None => match c {
+                '\'' | '"' => {
+                    quote = Some(c);
+                    in_word = true;
+                }
+                '\\' => {
+                    match chars.next() {
+                        Some('\n') => {}
+                        Some(n) => cur.push(n),
+                        None => return Err("invalid command line string".into()),
+                    }
+                    in_word = true;
+                }
+                c if c == ' ' || c == '\t' || c == '\n' || c == '\r' => {
+                    if in_word {
+                        words.push(std::mem::take(&mut cur));
+                        in_word = false;
+                    }
+                }
+                c => {
+                    cur.push(c);
+                    in_word = true;
+                }
+            },
+        }
+    }
+    if quote.is_some() {
+        return Err("invalid command line string".into());
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+/// A duration such as `1m30s`, `500ms` or `1d` (compose also accepts days and weeks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
+#[schemars(with = "String")]
+pub struct Duration {
+    pub nanos: i64,
+}
+
+impl Duration {
+    pub fn as_secs_f64(self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let n = self.nanos as f64;
+        n / 1e9
+    }
+}
+
+impl fmt::Display for Duration {
+    /// Go's `time.Duration.String()`: `1m30s`, `500ms`, `0s`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_go_duration(self.nanos))
+    }
+}
+
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Text::deserialize(d)?;
+        parse_duration(&text.0).map(|nanos| Duration { nanos }).map_err(de::Error::custom)
+    }
+}
+
+/// Parses a duration as compose does (Go's syntax plus `d` and `w`).
+pub fn parse_duration(s: &str) -> Result<i64, String> {
+    let orig = s;
+    let err = || format!("`{orig}` is not a valid duration (examples: `30s`, `1m30s`, `500ms`)");
+    let (neg, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, s.get(1..).unwrap_or("")),
+        Some(b'+') => (false, s.get(1..).unwrap_or("")),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(err());
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let num_len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+        if num_len == 0 {
+            return Err(err());
+        }
+        let num_text = rest.get(..num_len).unwrap_or("");
+        if num_text == "." || num_text.matches('.').count() > 1 {
+            return Err(err());
+        }
+        let num: f64 = num_text.parse().map_err(|_| err())?;
+        rest = rest.get(num_len..).unwrap_or("");
+        let unit_len = rest.bytes().take_while(|b| !b.is_ascii_digit() && *b != b'.').count();
+        let unit = rest.get(..unit_len).unwrap_or("");
+        rest = rest.get(unit_len..).unwrap_or("");
+        let scale: f64 = match unit {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            "d" => 86_400e9,
+            "w" => 604_800e9,
+            _ => return Err(err()),
+        };
+        total += num * scale;
+    }
+    if total > 9.223_372_036_854_775e18 {
+        return Err(format!("`{orig}` is too long a duration"));
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let n = total.round() as i64;
+    Ok(if neg { -n } else { n })
+}
+
+/// Go's `time.Duration.String()`.
+pub fn format_go_duration(nanos: i64) -> String {
+    if nanos == 0 {
+        return "0s".into();
+    }
+    let neg = nanos < 0;
+    let u = nanos.unsigned_abs();
+    let sign = if neg { "-" } else { "" };
+    if u < 1_000_000_000 {
+        // sub-second: ns, µs or ms with a fraction
+        let (unit, div) = if u < 1_000 {
+            ("ns", 1u64)
+        } else if u < 1_000_000 {
+            ("µs", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        return format!("{sign}{}{unit}", frac(u, div));
+    }
+    let h = u / 3_600_000_000_000;
+    let rem = u % 3_600_000_000_000;
+    let m = rem / 60_000_000_000;
+    let s_n = rem % 60_000_000_000;
+    let secs = frac(s_n, 1_000_000_000);
+    let mut out = String::from(sign);
+    if h > 0 {
+        out.push_str(&format!("{h}h{m}m"));
+    } else if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    out.push_str(&secs);
+    out.push('s');
+    out
+}
+
+fn frac(v: u64, div: u64) -> String {
+    let whole = v / div;
+    let part = v % div;
+    if part == 0 {
+        return whole.to_string();
+    }
+    let width = div.to_string().len() - 1;
+    let digits = format!("{part:0width$}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
+/// A byte size: an integer, or a string such as `512m`, `1.5G`, `2gb` (compose's
+/// `RAMInBytes`: binary multiples).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
+#[schemars(with = "String")]
+pub struct ByteSize(pub i64);
+
+impl Serialize for ByteSize {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for ByteSize {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ByteSize;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a byte size such as `512m` or an integer")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ByteSize, E> {
+                Ok(ByteSize(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ByteSize, E> {
+                Ok(ByteSize(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            // compose ignores a float here (it decodes to 0).
+            fn visit_f64<E: de::Error>(self, _v: f64) -> Result<ByteSize, E> {
+                Ok(ByteSize(0))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ByteSize, E> {
+                parse_byte_size(v).map(ByteSize).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Parses `512m`, `1.5G`, `2gb`, `100 KiB` into bytes (binary multiples, as compose does).
+pub fn parse_byte_size(s: &str) -> Result<i64, String> {
+    let err = || format!("`{s}` is not a valid size (examples: `512m`, `1.5g`, `1073741824`)");
+    let b = s.as_bytes();
+    let mut i = 0;
+    let num_start = i;
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    if i == num_start {
+        return Err(err());
+    }
+    while b.get(i) == Some(&b'.') {
+        let dot = i;
+        i += 1;
+        let fstart = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == fstart {
+            i = dot;
+            break;
+        }
+    }
+    let num_text = s.get(num_start..i).unwrap_or("");
+    if b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let mut mult: f64 = 1.0;
+    if let Some(c) = b.get(i) {
+        let m = match c.to_ascii_lowercase() {
+            b'k' => Some(1024f64),
+            b'm' => Some(1024f64.powi(2)),
+            b'g' => Some(1024f64.powi(3)),
+            b't' => Some(1024f64.powi(4)),
+            b'p' => Some(1024f64.powi(5)),
+            _ => None,
+        };
+        if let Some(m) = m {
+            mult = m;
+            i += 1;
+        }
+    }
+    if matches!(b.get(i), Some(b'i' | b'I')) {
+        i += 1;
+    }
+    if matches!(b.get(i), Some(b'b' | b'B')) {
+        i += 1;
+    }
+    if i != b.len() {
+        return Err(err());
+    }
+    // Go's ParseFloat on "1.2.3" fails; so does ours.
+    let num: f64 = num_text.parse().map_err(|_| err())?;
+    let bytes = num * mult;
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(bytes as i64)
+}
+
+/// A number given as a number or a numeric string (compose casts at decode time).
+#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Number(pub f64);
+
+impl Number {
+    pub fn as_i64(self) -> Option<i64> {
+        #[allow(clippy::float_cmp, clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        if self.0.fract() == 0.0 && self.0.abs() < 9.2e18 {
+            Some(self.0 as i64)
+        } else {
+            None
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Number;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
+                Ok(Number(v as f64))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
+                Ok(Number(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
+                Ok(Number(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Number, E> {
+                crate::interpolate::parse_go_float(v)
+                    .map(Number)
+                    .ok_or_else(|| de::Error::custom(format!("`{v}` is not a number")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An integer given as an integer or a decimal string.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Integer(pub i64);
+
+impl<'de> Deserialize<'de> for Integer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Integer;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Integer, E> {
+                Ok(Integer(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Integer, E> {
+                Ok(Integer(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Integer, E> {
+                #[allow(clippy::float_cmp, clippy::cast_possible_truncation)]
+                if v.fract() == 0.0 {
+                    return Ok(Integer(v as i64));
+                }
+                Err(de::Error::custom(format!("`{}` is not an integer", format_go_float(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Integer, E> {
+                crate::interpolate::parse_go_decimal(v)
+                    .map(Integer)
+                    .ok_or_else(|| de::Error::custom(format!("`{v}` is not an integer")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A boolean, also given as `"true"`/`"false"` (compose casts strings).
+pub type Bool = bool;
+
+/// A value that is either a boolean or a string (`provenance`, `sbom`, `attach`…).
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum BoolOrString {
+    Bool(bool),
+    String(String),
+}
+
+impl<'de> Deserialize<'de> for BoolOrString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = BoolOrString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a boolean or a string")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<BoolOrString, E> {
+                Ok(BoolOrString::Bool(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<BoolOrString, E> {
+                Ok(BoolOrString::String(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1m30s"), Ok(90_000_000_000));
+        assert_eq!(parse_duration("500ms"), Ok(500_000_000));
+        assert_eq!(parse_duration("1.5h"), Ok(5_400_000_000_000));
+        assert_eq!(parse_duration("1d"), Ok(86_400_000_000_000));
+        assert_eq!(parse_duration("0"), Ok(0));
+        assert!(parse_duration("10").is_err());
+        assert!(parse_duration("10x").is_err());
+        assert!(parse_duration("").is_err());
+        assert_eq!(format_go_duration(90_000_000_000), "1m30s");
+        assert_eq!(format_go_duration(500_000_000), "500ms");
+        assert_eq!(format_go_duration(3_600_000_000_000), "1h0m0s");
+        assert_eq!(format_go_duration(1_500_000_000), "1.5s");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_byte_size("512m"), Ok(512 * 1024 * 1024));
+        assert_eq!(parse_byte_size("1.5G"), Ok(1_610_612_736));
+        assert_eq!(parse_byte_size("1.5gb"), Ok(1_610_612_736));
+        assert_eq!(parse_byte_size("100 KiB"), Ok(102_400));
+        assert_eq!(parse_byte_size("1024"), Ok(1024));
+        assert!(parse_byte_size("abc").is_err());
+        assert!(parse_byte_size("1x").is_err());
+        assert!(parse_byte_size("-1m").is_err());
+    }
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(split_shell_words(r#"sh -c "echo 'hi there'""#).unwrap(), ["sh", "-c", "echo 'hi there'"]);
+        assert_eq!(split_shell_words("a  b\\ c").unwrap(), ["a", "b c"]);
+        assert!(split_shell_words("echo 'open").is_err());
+    }
+}
+
+/// The kind of node a union type is about to read (see [`ByKind`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Bool,
+    Int,
+    Float,
+    String,
+    Timestamp,
+    Seq,
+    Map,
+}
+
+impl Kind {
+    pub(crate) fn from_name(s: &str) -> Self {
+        match s {
+            "null" => Self::Null,
+            "bool" => Self::Bool,
+            "int" => Self::Int,
+            "float" => Self::Float,
+            "timestamp" => Self::Timestamp,
+            "seq" => Self::Seq,
+            "map" => Self::Map,
+            _ => Self::String,
+        }
+    }
+
+    /// A type error for a node of this kind where `expected` was wanted.
+    pub fn mismatch<E: de::Error>(self, expected: &'static str) -> E {
+        let unexp = match self {
+            Self::Null => de::Unexpected::Unit,
+            Self::Bool => de::Unexpected::Bool(false),
+            Self::Int => de::Unexpected::Signed(0),
+            Self::Float => de::Unexpected::Float(0.0),
+            Self::String | Self::Timestamp => de::Unexpected::Str(""),
+            Self::Seq => de::Unexpected::Seq,
+            Self::Map => de::Unexpected::Map,
+        };
+        E::invalid_type(unexp, &expected)
+    }
+}
+
+/// A union type (string or mapping, number or string or mapping…) that first learns which kind of
+/// node it faces, then reads the node as the matching type, so structs keep strict key checks.
+pub trait ByKind<'de>: Sized {
+    const EXPECTING: &'static str;
+    fn by_kind<A: SeqAccess<'de>>(kind: Kind, seq: A) -> Result<Self, A::Error>;
+}
+
+/// Reads the node handed over by the kind protocol as `T`.
+pub fn next_as<'de, A: SeqAccess<'de>, T: Deserialize<'de>>(mut seq: A) -> Result<T, A::Error> {
+    seq.next_element::<T>()?.ok_or_else(|| de::Error::custom("internal: missing node"))
+}
+
+/// Deserializes a [`ByKind`] type.
+pub fn deserialize_by_kind<'de, D: Deserializer<'de>, T: ByKind<'de>>(d: D) -> Result<T, D::Error> {
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: ByKind<'de>> Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+            let kind: String = seq.next_element()?.ok_or_else(|| de::Error::custom("internal: missing kind"))?;
+            T::by_kind(Kind::from_name(&kind), seq)
+        }
+    }
+    d.deserialize_newtype_struct(crate::de::KIND, V(std::marker::PhantomData))
+}
+
+/// A string (short syntax) or an object (long syntax).
+#[derive(Clone, Debug)]
+pub enum StrOr<T> {
+    Str(Spanned<String>),
+    Other(T),
+}
+
+impl<'de, T: Deserialize<'de>> ByKind<'de> for StrOr<T> {
+    const EXPECTING: &'static str = "a string or a mapping";
+    fn by_kind<A: SeqAccess<'de>>(kind: Kind, seq: A) -> Result<Self, A::Error> {
+        match kind {
+            Kind::String => next_as(seq).map(StrOr::Str),
+            Kind::Map => next_as(seq).map(StrOr::Other),
+            other => Err(other.mismatch(Self::EXPECTING)),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for StrOr<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_by_kind(d)
+    }
+}

@@ -1,0 +1,48 @@
+//! What a rule sees: the loaded project, its typed model and its sources.
+
+use composeguard_model::model::{Compose, Service};
+use composeguard_model::project::{FileSystem, Project};
+use composeguard_model::{SourceMap, Span, Spanned};
+
+/// The input to every rule.
+pub struct Context<'a> {
+    pub project: &'a Project,
+    pub fs: &'a dyn FileSystem,
+    /// Active profiles (`*` enables every service).
+    pub profiles: &'a [String],
+}
+
+impl<'a> Context<'a> {
+    pub fn new(project: &'a Project, fs: &'a dyn FileSystem, profiles: &'a [String]) -> Self {
+        Self { project, fs, profiles }
+    }
+
+    /// Whether a service runs with the active profiles (no `profiles:` means always).
+    pub fn is_active(&self, service: &Service) -> bool {
+        service.profiles.is_empty()
+            || self.profiles.iter().any(|p| p == "*" || service.profiles.iter().any(|sp| sp.value == *p))
+    }
+
+    pub fn compose(&self) -> &'a Compose {
+        &self.project.compose
+    }
+
+    pub fn sources(&self) -> &'a SourceMap {
+        &self.project.sources
+    }
+
+    /// Services in source order, with their name and its location.
+    pub fn services(&self) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service)> {
+        self.project.compose.services.iter()
+    }
+
+    /// The source text under a span (what the user wrote, before interpolation).
+    pub fn text(&self, span: Span) -> &'a str {
+        self.project.sources.get(span.file).map_or("", |f| f.slice(span))
+    }
+
+    /// The project folder.
+    pub fn working_dir(&self) -> &'a str {
+        &self.project.working_dir
+    }
+}

@@ -1,0 +1,167 @@
+//! The diagnostic contract: what every finding carries, in every output format.
+
+use serde::Serialize;
+
+pub use composeguard_model::Severity;
+use composeguard_model::{PositionEncoding, SourceMap, Span};
+
+/// What kind of problem a rule finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// What `docker compose config` rejects.
+    Spec,
+    /// Accepted by compose, but wrong or failing at `up`.
+    Correctness,
+    Security,
+    Reliability,
+    Resources,
+    Reproducibility,
+    Style,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Self::Spec,
+        Self::Correctness,
+        Self::Security,
+        Self::Reliability,
+        Self::Resources,
+        Self::Reproducibility,
+        Self::Style,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Spec => "spec",
+            Self::Correctness => "correctness",
+            Self::Security => "security",
+            Self::Reliability => "reliability",
+            Self::Resources => "resources",
+            Self::Reproducibility => "reproducibility",
+            Self::Style => "style",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// A 1-based line and column, and the byte offset.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    pub offset: u32,
+}
+
+/// A secondary location: the anchor behind an alias, the first duplicate, the file that set a value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RelatedLocation {
+    pub file: String,
+    pub start: Position,
+    pub end: Position,
+    pub message: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// One text replacement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub file: String,
+    pub start: Position,
+    pub end: Position,
+    pub replacement: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A fix: edits that resolve the finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Why a finding does not count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// `inline`, `file`, `config` or `baseline`.
+    pub kind: String,
+    pub reason: Option<String>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// The rule's stable kebab-case name.
+    pub rule: String,
+    /// The rule's code, e.g. `CG201`.
+    pub code: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: String,
+    pub file: String,
+    /// Where in the compose model, e.g. `services.web.ports[0]`.
+    pub path: String,
+    pub start: Position,
+    pub end: Position,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedLocation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    /// Profiles of the service the finding is about (with `--all-profiles`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<String>,
+    /// Set when an inline comment, the configuration or a baseline waives the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Diagnostic {
+    /// Fills `file`, `start`, `end` (and those of related locations and edits) from spans.
+    pub fn locate(&mut self, sources: &SourceMap, encoding: PositionEncoding) {
+        if let Some((file, start, end)) = locate(sources, self.span, encoding) {
+            self.file = file;
+            self.start = start;
+            self.end = end;
+        }
+        for r in &mut self.related {
+            if let Some((file, start, end)) = locate(sources, r.span, encoding) {
+                r.file = file;
+                r.start = start;
+                r.end = end;
+            }
+        }
+        if let Some(fix) = &mut self.fix {
+            for e in &mut fix.edits {
+                if let Some((file, start, end)) = locate(sources, e.span, encoding) {
+                    e.file = file;
+                    e.start = start;
+                    e.end = end;
+                }
+            }
+        }
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.is_some()
+    }
+}
+
+fn locate(sources: &SourceMap, span: Span, encoding: PositionEncoding) -> Option<(String, Position, Position)> {
+    let f = sources.get(span.file)?;
+    let s = f.line_column(span.start, encoding);
+    let e = f.line_column(span.end, encoding);
+    Some((
+        f.path.clone(),
+        Position { line: s.line, column: s.column, offset: span.start },
+        Position { line: e.line, column: e.column, offset: span.end },
+    ))
+}

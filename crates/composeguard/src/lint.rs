@@ -1,0 +1,189 @@
+//! The entry points: load, validate, run the rules, build the report.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use composeguard_model::project::{load_text, FileSystem, LoadOptions, NoFiles, Project};
+use composeguard_model::{PositionEncoding, SourceMap};
+
+use crate::context::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rule::{finding_from_issue, Finding, Findings};
+
+/// How to lint.
+#[derive(Clone, Debug, Default)]
+pub struct LintOptions {
+    /// Variables for interpolation (the process environment, for the CLI).
+    pub env: IndexMap<String, String>,
+    /// Read `.env` from the project folder.
+    pub dotenv: bool,
+    /// How columns are counted in the report.
+    pub encoding: PositionEncoding,
+    /// Rules to run in addition to the defaults (names, codes or categories); `all` for every rule.
+    pub select: Vec<String>,
+    /// Rules not to run (names, codes or categories).
+    pub ignore: Vec<String>,
+    /// Limits against hostile input.
+    pub limits: composeguard_model::yaml::Limits,
+    /// Active profiles (`*` for all).
+    pub profiles: Vec<String>,
+}
+
+/// Findings for one file.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Counts by severity (suppressed findings are not counted).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+/// The result of a run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub files: Vec<FileReport>,
+    pub summary: Summary,
+    #[serde(skip)]
+    pub sources: SourceMap,
+}
+
+impl Report {
+    /// Every diagnostic, in file order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.files.iter().flat_map(|f| f.diagnostics.iter())
+    }
+
+    /// Whether any unsuppressed diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.summary.error > 0
+    }
+
+    /// Whether a spec error makes the file invalid for docker compose.
+    pub fn is_invalid(&self) -> bool {
+        self.diagnostics().any(|d| d.category == crate::Category::Spec && d.severity == Severity::Error && !d.is_suppressed())
+    }
+
+    /// Whether nothing unsuppressed is at or above `level`.
+    pub fn passes(&self, level: Severity) -> bool {
+        !self.diagnostics().any(|d| !d.is_suppressed() && d.severity >= level)
+    }
+
+    /// Appends another report (another project of the same run).
+    pub fn extend(&mut self, other: Report) {
+        self.files.extend(other.files);
+        self.summary.error += other.summary.error;
+        self.summary.warning += other.summary.warning;
+        self.summary.info += other.summary.info;
+        // sources are per project; keep the first set for rendering convenience
+        if self.sources.is_empty() {
+            self.sources = other.sources;
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+/// Lints one compose file given as text, with no file access (`env_file`, `.env` and other files
+/// are not read).
+pub fn lint(path: &str, text: &str, options: &LintOptions) -> Report {
+    lint_with(path, text, options, &NoFiles)
+}
+
+/// Lints one compose file given as text, reading other files through `fs`.
+pub fn lint_with(path: &str, text: &str, options: &LintOptions, fs: &dyn FileSystem) -> Report {
+    let load = LoadOptions { env: options.env.clone(), dotenv: options.dotenv, limits: options.limits };
+    let project = load_text(path, text, &load, fs);
+    lint_project(&project, options, fs)
+}
+
+/// Validates and lints a loaded project.
+pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSystem) -> Report {
+    let mut findings: Vec<Finding> = project.issues.iter().map(finding_from_issue).collect();
+    let cx = Context::new(project, fs, &options.profiles);
+    let mut spec_issues = Vec::new();
+    if project.root.is_some() {
+        crate::spec::check(&cx, &mut spec_issues);
+    }
+    findings.extend(spec_issues.iter().map(finding_from_issue));
+    // Checklist rules run on files compose can read.
+    let readable = project.root.is_some();
+    if readable {
+        let selection = crate::rules::Selection::new(&options.select, &options.ignore);
+        for rule in crate::rules::registry() {
+            let meta = rule.meta();
+            if !selection.enabled(meta) {
+                continue;
+            }
+            let mut out = Findings::new(meta, &mut findings);
+            rule.check(&cx, &mut out);
+        }
+    }
+    let selection = crate::rules::Selection::new(&options.select, &options.ignore);
+    findings.retain(|f| f.rule.category != crate::Category::Spec || selection.enabled(f.rule));
+    build_report(project, findings, options.encoding)
+}
+
+fn build_report(project: &Project, findings: Vec<Finding>, encoding: PositionEncoding) -> Report {
+    let mut files: IndexMap<String, Vec<Diagnostic>> = IndexMap::new();
+    for (_, f) in project.sources.iter() {
+        files.entry(f.path.clone()).or_default();
+    }
+    let mut summary = Summary::default();
+    for f in findings {
+        let severity = f.severity.unwrap_or(f.rule.severity);
+        let mut d = Diagnostic {
+            rule: f.rule.name.to_string(),
+            code: f.rule.code.to_string(),
+            category: f.rule.category,
+            severity,
+            message: f.message,
+            file: String::new(),
+            path: f.path,
+            start: crate::Position::default(),
+            end: crate::Position::default(),
+            help: f.help,
+            related: f
+                .related
+                .into_iter()
+                .map(|(span, message)| crate::diagnostic::RelatedLocation {
+                    file: String::new(),
+                    start: crate::Position::default(),
+                    end: crate::Position::default(),
+                    message,
+                    span,
+                })
+                .collect(),
+            fix: f.fix,
+            profiles: Vec::new(),
+            suppression: None,
+            span: f.span,
+        };
+        d.locate(&project.sources, encoding);
+        if d.file.is_empty() {
+            d.file = project.sources.get(composeguard_model::FileId(0)).map(|s| s.path.clone()).unwrap_or_default();
+        }
+        files.entry(d.file.clone()).or_default().push(d);
+    }
+    let mut files: Vec<FileReport> = files.into_iter().map(|(path, diagnostics)| FileReport { path, diagnostics }).collect();
+    for f in &mut files {
+        f.diagnostics.sort_by(|a, b| (a.start.offset, a.end.offset, &a.code).cmp(&(b.start.offset, b.end.offset, &b.code)));
+        f.diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+        for d in f.diagnostics.iter().filter(|d| !d.is_suppressed()) {
+            match d.severity {
+                Severity::Error => summary.error += 1,
+                Severity::Warning => summary.warning += 1,
+                Severity::Info => summary.info += 1,
+            }
+        }
+    }
+    Report { version: 1, files, summary, sources: project.sources.clone() }
+}

@@ -1,0 +1,258 @@
+//! Rule metadata, the rule trait and the `declare_rule!` macro.
+
+use composeguard_model::{Issue, IssueKind, Span};
+
+use crate::context::Context;
+use crate::diagnostic::{Category, Fix, Severity};
+
+/// Everything known about a rule besides its logic.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable kebab-case name (what users write in config and suppressions).
+    pub name: &'static str,
+    /// `CGnnn`, never reused.
+    pub code: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// Whether the rule can offer a fix.
+    pub fixable: bool,
+    /// Whether the rule runs without being selected.
+    pub default_enabled: bool,
+    /// The peer rule or benchmark item it matches ("KICS 451d79dc", "CIS Docker 5.4"…).
+    pub sources: &'static [&'static str],
+    /// The documentation (markdown with What it does / Why is this bad? / Example / Use instead).
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The first sentence of "What it does".
+    pub fn summary(&self) -> String {
+        let body = section(self.docs, "What it does").unwrap_or_default();
+        let line = body.split("\n\n").next().unwrap_or("").replace('\n', " ");
+        line.trim().to_string()
+    }
+
+    /// A documentation section by heading (`## Heading`).
+    pub fn section(&self, heading: &str) -> Option<String> {
+        section(self.docs, heading)
+    }
+
+    /// The YAML of the bad example (the first yaml block after `## Example`).
+    pub fn bad_example(&self) -> Option<String> {
+        code_block_after(self.docs, "## Example")
+    }
+
+    /// The YAML of the good example (the first yaml block after `Use instead:`).
+    pub fn good_example(&self) -> Option<String> {
+        code_block_after(self.docs, "Use instead:")
+    }
+}
+
+fn section(docs: &str, heading: &str) -> Option<String> {
+    let marker = format!("## {heading}");
+    let start = docs.find(&marker)? + marker.len();
+    let rest = docs.get(start..)?;
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    Some(rest.get(..end)?.trim().to_string())
+}
+
+fn code_block_after(docs: &str, marker: &str) -> Option<String> {
+    let start = docs.find(marker)? + marker.len();
+    let rest = docs.get(start..)?;
+    let open = rest.find("```yaml")? + "```yaml".len();
+    let body = rest.get(open..)?;
+    let body = body.strip_prefix('\n').unwrap_or(body);
+    let close = body.find("```")?;
+    Some(body.get(..close)?.to_string())
+}
+
+/// A finding before it is located and filtered.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub span: Span,
+    pub message: String,
+    pub path: String,
+    pub help: Option<String>,
+    pub related: Vec<(Span, String)>,
+    pub fix: Option<Fix>,
+    /// The service this finding is about (for profiles and per-service waivers).
+    pub service: Option<String>,
+    /// Overrides the rule's default severity (spec warnings).
+    pub severity: Option<Severity>,
+}
+
+/// Collects a rule's findings.
+pub struct Findings<'a> {
+    pub(crate) rule: &'static RuleMeta,
+    pub(crate) out: &'a mut Vec<Finding>,
+}
+
+impl<'a> Findings<'a> {
+    pub fn new(rule: &'static RuleMeta, out: &'a mut Vec<Finding>) -> Self {
+        Self { rule, out }
+    }
+
+    /// Reports a finding at `span`; refine it with the returned builder.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> FindingBuilder<'_> {
+        self.out.push(Finding {
+            rule: self.rule,
+            span,
+            message: message.into(),
+            path: String::new(),
+            help: None,
+            related: Vec::new(),
+            fix: None,
+            service: None,
+            severity: None,
+        });
+        let last = self.out.len() - 1;
+        FindingBuilder { finding: self.out.get_mut(last) }
+    }
+}
+
+/// Adds details to the finding just reported.
+pub struct FindingBuilder<'a> {
+    finding: Option<&'a mut Finding>,
+}
+
+impl FindingBuilder<'_> {
+    #[must_use]
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        if let Some(f) = self.finding.as_deref_mut() {
+            f.path = path.into();
+        }
+        self
+    }
+
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        if let Some(f) = self.finding.as_deref_mut() {
+            f.help = Some(help.into());
+        }
+        self
+    }
+
+    #[must_use]
+    pub fn related(mut self, span: Span, message: impl Into<String>) -> Self {
+        if let Some(f) = self.finding.as_deref_mut() {
+            f.related.push((span, message.into()));
+        }
+        self
+    }
+
+    /// A related label at `anchor` when the value came through a YAML alias or merge.
+    #[must_use]
+    pub fn anchor(self, anchor: Option<Span>) -> Self {
+        match anchor {
+            Some(a) => self.related(a, "value defined here (through a YAML anchor)"),
+            None => self,
+        }
+    }
+
+    #[must_use]
+    pub fn service(mut self, name: impl Into<String>) -> Self {
+        if let Some(f) = self.finding.as_deref_mut() {
+            f.service = Some(name.into());
+        }
+        self
+    }
+
+    #[must_use]
+    pub fn fix(mut self, fix: Fix) -> Self {
+        if let Some(f) = self.finding.as_deref_mut() {
+            f.fix = Some(fix);
+        }
+        self
+    }
+
+    #[must_use]
+    pub fn severity(mut self, severity: Severity) -> Self {
+        if let Some(f) = self.finding.as_deref_mut() {
+            f.severity = Some(severity);
+        }
+        self
+    }
+}
+
+/// A checklist rule.
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>);
+}
+
+/// Declares a rule: its documentation (the doc comment) and metadata.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub struct Privileged => {
+///         name: "privileged",
+///         code: "CG301",
+///         category: Security,
+///         severity: Error,
+///         fixable: false,
+///         default_enabled: true,
+///         sources: ["compose-lint CL-0002"],
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident => {
+            name: $rule_name:literal,
+            code: $code:literal,
+            category: $category:ident,
+            severity: $severity:ident,
+            fixable: $fixable:literal,
+            default_enabled: $enabled:literal,
+            sources: [$($source:literal),* $(,)?] $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+                name: $rule_name,
+                code: $code,
+                category: $crate::diagnostic::Category::$category,
+                severity: $crate::diagnostic::Severity::$severity,
+                fixable: $fixable,
+                default_enabled: $enabled,
+                sources: &[$($source),*],
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+
+/// A spec check: its metadata and the loader issue kind it documents.
+pub struct SpecRule {
+    pub kind: IssueKind,
+    pub meta: &'static RuleMeta,
+}
+
+/// Spec rule metadata for a loader issue.
+pub fn spec_meta(kind: IssueKind) -> &'static RuleMeta {
+    crate::spec::rules::meta(kind)
+}
+
+/// Turns a loader issue into a finding.
+pub fn finding_from_issue(issue: &Issue) -> Finding {
+    Finding {
+        rule: spec_meta(issue.kind),
+        span: issue.span,
+        message: issue.message.clone(),
+        path: issue.path.clone(),
+        help: issue.help.clone(),
+        related: issue.related.iter().map(|r| (r.span, r.message.clone())).collect(),
+        fix: None,
+        service: None,
+        severity: Some(issue.severity),
+    }
+}

@@ -1,0 +1,801 @@
+//! Spec validation beyond types: what docker compose checks after reading the model (required
+//! keys, patterns, ranges, mutually exclusive keys, references, cycles, mounts).
+//!
+//! Only what `docker compose config` rejects is an error here. Checks on references and
+//! consistency apply to the active services (the profiles), as compose applies them.
+
+pub mod rules;
+
+use std::collections::{HashMap, HashSet};
+
+use composeguard_model::model::{Compose, MountType, Service, WatchAction};
+use composeguard_model::yaml::{Node, Value};
+use composeguard_model::{Issue, IssueKind, Span, Spanned};
+
+use crate::context::Context;
+
+/// Runs every spec check on a loaded project.
+pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
+    if let Some(root) = &cx.project.root {
+        raw::check(root, out);
+    }
+    let compose = cx.compose();
+    check_top_level(compose, out);
+    let active: Vec<(&Spanned<String>, &Service)> = compose.services.iter().filter(|(_, s)| cx.is_active(s)).collect();
+    let disabled: HashSet<&str> = compose.services.iter().filter(|(_, s)| !cx.is_active(s)).map(|(n, _)| n.value.as_str()).collect();
+    for (name, service) in &active {
+        check_service(compose, name, service, &disabled, out);
+    }
+    check_cycles(&active, out);
+    check_env_files(cx, &active, out);
+}
+
+fn err(kind: IssueKind, span: Span, message: String) -> Issue {
+    Issue::error(kind, span, message)
+}
+
+fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
+    for (name, volume) in &compose.volumes {
+        let Some(v) = volume else { continue };
+        if v.external.as_ref().is_some_and(|e| e.value.external) {
+            let mut others: Vec<(&str, Span)> = Vec::new();
+            if let Some(d) = &v.driver {
+                others.push(("driver", d.span));
+            }
+            if !v.driver_opts.is_empty() {
+                others.push(("driver_opts", v.loc.span));
+            }
+            if !v.labels.is_empty() {
+                others.push(("labels", v.labels.entries.first().map_or(v.loc.span, |e| e.key.span)));
+            }
+            for (key, span) in others {
+                out.push(
+                    err(
+                        IssueKind::ConflictingKeys,
+                        span,
+                        format!("volume `{}` is `external`, so it cannot also set `{key}`", name.value),
+                    )
+                    .with_path(format!("volumes.{}.{key}", name.value))
+                    .with_help("remove the key, or drop `external: true` to let compose create the volume"),
+                );
+            }
+        }
+    }
+    for (name, secret) in &compose.secrets {
+        let set: Vec<&str> = [("file", secret.file.is_some()), ("environment", secret.environment.is_some())]
+            .into_iter()
+            .filter(|(_, s)| *s)
+            .map(|(k, _)| k)
+            .collect();
+        let external = secret.external.as_ref().is_some_and(|e| e.value.external);
+        file_object_check("secret", "secrets", &name.value, name.span, &set, "file|environment", secret.driver.is_some(), secret.external.is_some(), out);
+        if set.is_empty() && !external && secret.driver.is_none() && secret.external.is_some() {
+            out.push(
+                err(
+                    IssueKind::MissingKey,
+                    name.span,
+                    format!("secret `{}` must declare either `file` or `environment`", name.value),
+                )
+                .with_path(format!("secrets.{}", name.value)),
+            );
+        }
+    }
+    for (name, config) in &compose.configs {
+        let set: Vec<&str> = [
+            ("file", config.file.is_some()),
+            ("environment", config.environment.is_some()),
+            ("content", config.content.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, s)| *s)
+        .map(|(k, _)| k)
+        .collect();
+        file_object_check("config", "configs", &name.value, name.span, &set, "file|environment|content", false, config.external.is_some(), out);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn file_object_check(
+    what: &str,
+    section: &str,
+    name: &str,
+    span: Span,
+    set: &[&str],
+    keys: &str,
+    has_driver: bool,
+    has_external: bool,
+    out: &mut Vec<Issue>,
+) {
+    if set.len() > 1 {
+        out.push(
+            err(IssueKind::ConflictingKeys, span, format!("{what} `{name}` sets {}; only one of {keys} is allowed", set.join(" and ")))
+                .with_path(format!("{section}.{name}")),
+        );
+    } else if set.is_empty() && !has_driver && !has_external {
+        out.push(
+            err(IssueKind::MissingKey, span, format!("{what} `{name}` needs one of {keys}"))
+                .with_path(format!("{section}.{name}"))
+                .with_help(format!("point it at a file (`file: ./{name}.txt`) or mark it `external: true`")),
+        );
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+fn check_service(compose: &Compose, name: &Spanned<String>, s: &Service, disabled: &HashSet<&str>, out: &mut Vec<Issue>) {
+    let n = &name.value;
+    let p = |rest: &str| format!("services.{n}.{rest}");
+    if s.image.is_none() && s.build.is_none() && s.provider.is_none() {
+        out.push(
+            err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
+                .with_path(format!("services.{n}"))
+                .with_help("add `image: <name>:<tag>` or `build: <context folder>`"),
+        );
+    }
+    if let Some(build) = &s.build {
+        let b = &build.value.config;
+        if let (Some(inline), Some(_)) = (&b.dockerfile_inline, &b.dockerfile) {
+            out.push(
+                err(IssueKind::ConflictingKeys, inline.span, format!("service `{n}` sets both `dockerfile` and `dockerfile_inline`"))
+                    .with_path(p("build.dockerfile_inline")),
+            );
+        }
+        for entry in b.additional_contexts.iter() {
+            let Some(v) = &entry.value else { continue };
+            if let Some(target) = v.value.strip_prefix("service:") {
+                match compose.services.get(target) {
+                    None => out.push(
+                        err(
+                            IssueKind::UndefinedReference,
+                            v.span,
+                            format!("service `{n}` uses undefined service `{target}` as build context `{}`", entry.key.value),
+                        )
+                        .with_path(p(&format!("build.additional_contexts.{}", entry.key.value))),
+                    ),
+                    Some(t) if t.build.is_none() => out.push(
+                        err(
+                            IssueKind::UndefinedReference,
+                            v.span,
+                            format!("service `{n}` uses `{target}`, which has no `build`, as build context `{}`", entry.key.value),
+                        )
+                        .with_path(p(&format!("build.additional_contexts.{}", entry.key.value))),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        if let Some(platform) = &s.platform {
+            if !b.platforms.is_empty() && !b.platforms.iter().any(|pl| pl.value == platform.value) {
+                out.push(
+                    err(
+                        IssueKind::ConflictingKeys,
+                        platform.span,
+                        format!("`build.platforms` of service `{n}` must include its `platform` `{}`", platform.value),
+                    )
+                    .with_path(p("platform")),
+                );
+            }
+        }
+        for secret in &b.secrets {
+            if !compose.secrets.contains_key(secret.value.source.value.as_str()) {
+                out.push(undefined("build secret", n, &secret.value.source, p("build.secrets")));
+            }
+        }
+    }
+    if let Some(mode) = &s.network_mode {
+        if s.networks.present {
+            out.push(
+                err(
+                    IssueKind::ConflictingKeys,
+                    mode.span,
+                    format!("service `{n}` sets both `network_mode` and `networks`, which exclude each other"),
+                )
+                .with_path(p("network_mode")),
+            );
+        }
+    }
+    for (net, _) in s.networks.iter() {
+        if net.value != "default" && !compose.networks.contains_key(net.value.as_str()) {
+            out.push(undefined("network", n, net, p(&format!("networks.{}", net.value))));
+        }
+    }
+    if let Some(hc) = &s.healthcheck {
+        if let Some(test) = &hc.test {
+            if let Some(first) = test.value.0.first() {
+                if !matches!(first.value.as_str(), "CMD" | "CMD-SHELL" | "NONE") {
+                    out.push(
+                        err(
+                            IssueKind::InvalidValue,
+                            first.span,
+                            format!("healthcheck test must start with `CMD`, `CMD-SHELL` or `NONE`, found `{}`", first.value),
+                        )
+                        .with_path(p("healthcheck.test"))
+                        .with_help("write `[\"CMD\", \"curl\", \"-f\", \"http://localhost\"]` or a plain string for a shell command"),
+                    );
+                }
+            }
+        }
+    }
+    // depends_on, with the implicit dependencies compose adds
+    for (dep, cfg) in s.depends_on.iter() {
+        if compose.services.contains_key(dep.value.as_str()) {
+            if disabled.contains(dep.value.as_str()) && cfg.required() {
+                out.push(
+                    err(
+                        IssueKind::UndefinedReference,
+                        dep.span,
+                        format!("service `{n}` depends on `{}`, which is not enabled by the active profiles", dep.value),
+                    )
+                    .with_path(p(&format!("depends_on.{}", dep.value)))
+                    .with_help("enable its profile, or mark the dependency `required: false`"),
+                );
+            }
+        } else {
+            out.push(undefined("service", n, dep, p(&format!("depends_on.{}", dep.value))));
+        }
+    }
+    for link in &s.links {
+        let target = link.value.split(':').next().unwrap_or("");
+        if !s.depends_on.services.contains_key(target) {
+            check_service_ref(compose, disabled, n, target, link.span, p("links"), out);
+        }
+    }
+    for vf in &s.volumes_from {
+        if vf.value.starts_with("container:") {
+            continue;
+        }
+        let target = vf.value.split(':').next().unwrap_or("");
+        if !s.depends_on.services.contains_key(target) {
+            check_service_ref(compose, disabled, n, target, vf.span, p("volumes_from"), out);
+        }
+    }
+    for (key, field) in [("network_mode", &s.network_mode), ("ipc", &s.ipc), ("pid", &s.pid), ("uts", &s.uts)] {
+        if let Some(v) = field {
+            if let Some(target) = v.value.strip_prefix("service:") {
+                if !s.depends_on.services.contains_key(target) {
+                    check_service_ref(compose, disabled, n, target, v.span, p(key), out);
+                }
+            }
+        }
+    }
+    for vol in s.volumes.iter() {
+        if vol.value.r#type == MountType::Volume {
+            if let Some(src) = vol.value.source.as_deref().filter(|s| !s.is_empty()) {
+                if !compose.volumes.contains_key(src) {
+                    out.push(
+                        err(IssueKind::UndefinedReference, vol.span, format!("service `{n}` refers to undefined volume `{src}`"))
+                            .with_path(p("volumes"))
+                            .with_help(format!("declare it under the top-level `volumes:` (`{src}: {{}}`), or use `./{src}` for a host folder")),
+                    );
+                }
+            }
+        }
+    }
+    for c in &s.configs {
+        if !compose.configs.contains_key(c.value.source.value.as_str()) {
+            out.push(undefined("config", n, &c.value.source, p("configs")));
+        }
+    }
+    for c in &s.secrets {
+        if !compose.secrets.contains_key(c.value.source.value.as_str()) {
+            out.push(undefined("secret", n, &c.value.source, p("secrets")));
+        }
+    }
+    for (m, _) in s.models.iter() {
+        if !compose.models.contains_key(m.value.as_str()) {
+            out.push(undefined("model", n, m, p("models")));
+        }
+    }
+    // scale, replicas and resource duplicates must agree
+    let replicas = s.deploy.as_ref().and_then(|d| d.replicas.as_ref());
+    if let (Some(scale), Some(rep)) = (&s.scale, replicas) {
+        if scale.value.0 != rep.value.0 {
+            out.push(
+                err(IssueKind::ConflictingKeys, scale.span, format!("service `{n}` sets `scale` {} but `deploy.replicas` {}", scale.value.0, rep.value.0))
+                    .with_path(p("scale"))
+                    .with_related(rep.span, "replicas set here"),
+            );
+        }
+    }
+    if let Some(scale) = &s.scale {
+        if scale.value.0 < 0 {
+            out.push(err(IssueKind::InvalidValue, scale.span, "`scale` must be 0 or more".into()).with_path(p("scale")));
+        }
+    }
+    if let Some(rep) = replicas {
+        if rep.value.0 < 0 {
+            out.push(err(IssueKind::InvalidValue, rep.span, "`deploy.replicas` must be 0 or more".into()).with_path(p("deploy.replicas")));
+        }
+    }
+    let limits = s.deploy.as_ref().and_then(|d| d.resources.as_ref()).and_then(|r| r.limits.as_ref());
+    let reservations = s.deploy.as_ref().and_then(|d| d.resources.as_ref()).and_then(|r| r.reservations.as_ref());
+    if let Some(cpus) = &s.cpus {
+        #[allow(clippy::cast_possible_truncation, clippy::float_cmp)]
+        let c = cpus.value.0 as f32;
+        #[allow(clippy::float_cmp)]
+        if c != 0.0 {
+            if let Some(l) = limits {
+                #[allow(clippy::cast_possible_truncation, clippy::float_cmp)]
+                let lc = l.cpus.as_ref().map_or(0.0, |v| v.value.0 as f32);
+                #[allow(clippy::float_cmp)]
+                if lc != c {
+                    out.push(distinct(n, "cpus", "deploy.resources.limits.cpus", cpus.span, l.cpus.as_ref().map(|v| v.span)));
+                }
+            }
+        }
+    }
+    if let Some(mem) = &s.mem_limit {
+        if mem.value.0 != 0 {
+            if let Some(l) = limits {
+                if l.memory.as_ref().map_or(0, |v| v.value.0) != mem.value.0 {
+                    out.push(distinct(n, "mem_limit", "deploy.resources.limits.memory", mem.span, l.memory.as_ref().map(|v| v.span)));
+                }
+            }
+        }
+    }
+    if let Some(mem) = &s.mem_reservation {
+        if mem.value.0 != 0 {
+            if let Some(r) = reservations {
+                if r.memory.as_ref().map_or(0, |v| v.value.0) != mem.value.0 {
+                    out.push(distinct(n, "mem_reservation", "deploy.resources.reservations.memory", mem.span, r.memory.as_ref().map(|v| v.span)));
+                }
+            }
+        }
+    }
+    if let Some(pids) = &s.pids_limit {
+        if pids.value.0 != 0 {
+            if let Some(l) = limits {
+                if l.pids.as_ref().map_or(0, |v| v.value.0) != pids.value.0 {
+                    out.push(distinct(n, "pids_limit", "deploy.resources.limits.pids", pids.span, l.pids.as_ref().map(|v| v.span)));
+                }
+            }
+        }
+    }
+    let scale = s.scale.as_ref().map(|v| v.value.0).or_else(|| replicas.map(|v| v.value.0)).unwrap_or(1);
+    if scale > 1 {
+        if let Some(cn) = &s.container_name {
+            let attr = if s.scale.is_some() { "scale" } else { "deploy.replicas" };
+            out.push(
+                err(
+                    IssueKind::ConflictingKeys,
+                    cn.span,
+                    format!("service `{n}` sets `container_name` and `{attr}: {scale}`, but container names must be unique"),
+                )
+                .with_path(p("container_name"))
+                .with_help("remove `container_name` to let compose name each replica"),
+            );
+        }
+    }
+    if let Some(dev) = &s.develop {
+        for (i, w) in dev.watch.iter().enumerate() {
+            let action = w.action.as_ref().map(|a| a.value);
+            if w.target.is_none() && !matches!(action, Some(WatchAction::Rebuild | WatchAction::Restart) | None) {
+                out.push(
+                    err(IssueKind::MissingKey, w.loc.span, format!("watch rule of service `{n}` needs a `target` for a sync action"))
+                        .with_path(p(&format!("develop.watch[{i}]"))),
+                );
+            }
+            if let Some(path) = &w.path {
+                if path.value.is_empty() {
+                    out.push(err(IssueKind::InvalidValue, path.span, "watch `path` cannot be blank".into()).with_path(p(&format!("develop.watch[{i}].path"))));
+                }
+            }
+        }
+    }
+    for (i, port) in s.ports.iter().enumerate() {
+        if !port.value.short {
+            if let Some(ip) = &port.value.host_ip {
+                if ip.parse::<std::net::IpAddr>().is_err() {
+                    out.push(
+                        err(IssueKind::InvalidValue, port.span, format!("`{ip}` is not a valid IP address"))
+                            .with_path(p(&format!("ports[{i}].host_ip"))),
+                    );
+                }
+            }
+        }
+    }
+    let mut device_requests: Vec<(&composeguard_model::model::DeviceRequest, String)> = Vec::new();
+    if let Some(g) = &s.gpus {
+        if let composeguard_model::model::Gpus::Devices(list) = &g.value {
+            device_requests.extend(list.iter().enumerate().map(|(i, d)| (d, p(&format!("gpus[{i}]")))));
+        }
+    }
+    if let Some(r) = reservations {
+        device_requests.extend(r.devices.iter().enumerate().map(|(i, d)| (d, p(&format!("deploy.resources.reservations.devices[{i}]")))));
+    }
+    for (d, path) in device_requests {
+        if d.count.is_some() && !d.device_ids.is_empty() {
+            out.push(
+                err(IssueKind::ConflictingKeys, d.loc.span, "`count` and `device_ids` exclude each other".into()).with_path(path),
+            );
+        }
+    }
+    check_mount_targets(n, s, out);
+}
+
+fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
+    let mut mounts: HashMap<String, (String, Span)> = HashMap::new();
+    if let Some(tmpfs) = &s.tmpfs {
+        for (i, t) in tmpfs.iter().enumerate() {
+            let path = t.value.split(':').next().unwrap_or("").to_string();
+            let loc = format!("services.{n}.tmpfs[{i}]");
+            if let Some((prev, span)) = mounts.get(&path) {
+                out.push(dup_mount(&path, prev, *span, t.span, &loc));
+            } else {
+                mounts.insert(path, (loc, t.span));
+            }
+        }
+    }
+    // identical short specs are merged by compose before this check
+    let mut seen_specs: HashSet<String> = HashSet::new();
+    let mut index = 0;
+    for v in s.volumes.iter() {
+        let spec = format!("{:?}|{:?}|{}|{}", v.value.r#type, v.value.source, v.value.target, v.value.read_only);
+        if !seen_specs.insert(spec) {
+            continue;
+        }
+        let target = clean_path(&v.value.target);
+        let loc = format!("services.{n}.volumes[{index}]");
+        index += 1;
+        if let Some((prev, span)) = mounts.get(&target) {
+            out.push(dup_mount(&target, prev, *span, v.span, &loc));
+        } else {
+            mounts.insert(target, (loc, v.span));
+        }
+    }
+}
+
+fn clean_path(p: &str) -> String {
+    let c = composeguard_model::project::normalize_path(p);
+    if p.starts_with('/') || c != "." { c } else { p.to_string() }
+}
+
+fn dup_mount(target: &str, prev: &str, prev_span: Span, span: Span, loc: &str) -> Issue {
+    err(IssueKind::DuplicateMountTarget, span, format!("`{target}` is already mounted by `{prev}`"))
+        .with_path(loc.to_string())
+        .with_related(prev_span, "first mounted here")
+        .with_help("mount each container path once")
+}
+
+fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String) -> Issue {
+    let section = match what {
+        "network" => "networks",
+        "config" => "configs",
+        "secret" | "build secret" => "secrets",
+        "model" => "models",
+        _ => "services",
+    };
+    let mut issue = err(
+        IssueKind::UndefinedReference,
+        name.span,
+        format!("service `{service}` refers to undefined {what} `{}`", name.value),
+    )
+    .with_path(path);
+    if section != "services" {
+        issue = issue.with_help(format!("declare `{}` under the top-level `{section}:`", name.value));
+    }
+    if let Some(a) = name.anchor {
+        issue = issue.with_related(a, "value defined here");
+    }
+    issue
+}
+
+fn check_service_ref(compose: &Compose, disabled: &HashSet<&str>, n: &str, target: &str, span: Span, path: String, out: &mut Vec<Issue>) {
+    if !compose.services.contains_key(target) {
+        out.push(err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on undefined service `{target}`")).with_path(path));
+    } else if disabled.contains(target) {
+        out.push(
+            err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on `{target}`, which is not enabled by the active profiles"))
+                .with_path(path),
+        );
+    }
+}
+
+fn distinct(n: &str, a: &str, b: &str, span: Span, other: Option<Span>) -> Issue {
+    let mut i = err(IssueKind::ConflictingKeys, span, format!("service `{n}` sets `{a}` and `{b}` to different values"))
+        .with_path(format!("services.{n}.{a}"))
+        .with_help(format!("set only `{b}`"));
+    if let Some(o) = other {
+        i = i.with_related(o, format!("`{b}` set here"));
+    }
+    i
+}
+
+/// The services each service depends on (explicitly or through links, volumes_from and
+/// `service:` namespaces), with where the dependency is written.
+fn dependencies(s: &Service) -> Vec<(String, Span)> {
+    let mut deps: Vec<(String, Span)> = s.depends_on.iter().map(|(k, _)| (k.value.clone(), k.span)).collect();
+    let mut add = |name: &str, span: Span| {
+        if !deps.iter().any(|(d, _)| d == name) {
+            deps.push((name.to_string(), span));
+        }
+    };
+    for l in &s.links {
+        add(l.value.split(':').next().unwrap_or(""), l.span);
+    }
+    for f in [&s.network_mode, &s.ipc, &s.pid, &s.uts] {
+        if let Some(v) = f {
+            if let Some(t) = v.value.strip_prefix("service:") {
+                add(t, v.span);
+            }
+        }
+    }
+    for vf in &s.volumes_from {
+        if !vf.value.starts_with("container:") {
+            add(vf.value.split(':').next().unwrap_or(""), vf.span);
+        }
+    }
+    deps
+}
+
+fn check_cycles(active: &[(&Spanned<String>, &Service)], out: &mut Vec<Issue>) {
+    let index: HashMap<&str, usize> = active.iter().enumerate().map(|(i, (n, _))| (n.value.as_str(), i)).collect();
+    let edges: Vec<Vec<(usize, Span)>> = active
+        .iter()
+        .map(|(_, s)| dependencies(s).into_iter().filter_map(|(d, span)| index.get(d.as_str()).map(|&j| (j, span))).collect())
+        .collect();
+    // Iterative DFS; each cycle is reported once, at the edge that closes it.
+    let mut state = vec![0u8; active.len()]; // 0 new, 1 on stack, 2 done
+    let mut reported: HashSet<Vec<usize>> = HashSet::new();
+    for start in 0..active.len() {
+        if state.get(start) != Some(&0) {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        let mut path: Vec<usize> = vec![start];
+        if let Some(s) = state.get_mut(start) {
+            *s = 1;
+        }
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let Some(&(child, span)) = edges.get(node).and_then(|e| e.get(*next)) else {
+                if let Some(s) = state.get_mut(node) {
+                    *s = 2;
+                }
+                stack.pop();
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match state.get(child).copied() {
+                Some(0) => {
+                    if let Some(s) = state.get_mut(child) {
+                        *s = 1;
+                    }
+                    stack.push((child, 0));
+                    path.push(child);
+                }
+                Some(1) => {
+                    let pos = path.iter().position(|&x| x == child).unwrap_or(0);
+                    let cycle: Vec<usize> = path.get(pos..).unwrap_or(&[]).to_vec();
+                    let mut key = cycle.clone();
+                    key.sort_unstable();
+                    if reported.insert(key) {
+                        let mut names: Vec<&str> = cycle.iter().filter_map(|&i| active.get(i).map(|(n, _)| n.value.as_str())).collect();
+                        names.push(active.get(child).map_or("", |(n, _)| n.value.as_str()));
+                        let from = active.get(node).map_or("", |(n, _)| n.value.as_str());
+                        out.push(
+                            err(IssueKind::DependencyCycle, span, format!("dependency cycle: {}", names.join(" -> ")))
+                                .with_path(format!("services.{from}.depends_on"))
+                                .with_help("remove one of the dependencies in the cycle"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], out: &mut Vec<Issue>) {
+    for (name, s) in active {
+        for (i, ef) in s.env_file.iter().enumerate() {
+            if !ef.value.required {
+                continue;
+            }
+            let rel = &ef.value.path.value;
+            let path = composeguard_model::project::join_path(cx.working_dir(), rel);
+            if !cx.fs.exists(&path) {
+                out.push(
+                    err(IssueKind::MissingFile, ef.value.path.span, format!("env file `{rel}` not found"))
+                        .with_path(format!("services.{}.env_file[{i}]", name.value))
+                        .with_help("create the file, fix the path, or mark it optional with `required: false`"),
+                );
+            }
+        }
+    }
+}
+
+/// Checks on the raw (interpolated) tree: required keys, name patterns and numeric ranges.
+mod raw {
+    use super::{err, Issue, IssueKind, Node, Value};
+
+    pub fn check(root: &Node, out: &mut Vec<Issue>) {
+        let Some(top) = root.as_map() else { return };
+        for section in ["volumes", "secrets", "configs"] {
+            if let Some(m) = top.get(section).and_then(Node::as_map) {
+                for (k, _) in m.iter() {
+                    if !is_name(&k.name) {
+                        out.push(bad_name(section, &k.name, k.span));
+                    }
+                }
+            }
+        }
+        if let Some(models) = top.get("models").and_then(Node::as_map) {
+            for (k, v) in models.iter() {
+                if is_name(&k.name) {
+                    required(v, &["model"], &format!("models.{}", k.name), out);
+                }
+            }
+        }
+        let Some(services) = top.get("services").and_then(Node::as_map) else { return };
+        for (name, svc) in services.iter() {
+            if !is_name(&name.name) {
+                out.push(bad_name("services", &name.name, name.span));
+            }
+            let Some(s) = svc.as_map() else { continue };
+            let p = |rest: &str| format!("services.{}.{rest}", name.name);
+            if let Some(cn) = s.get("container_name") {
+                if let Some(v) = cn.as_str() {
+                    if !contains_name_pattern(v) {
+                        out.push(
+                            err(IssueKind::InvalidValue, cn.span, format!("container name `{v}` is invalid: it needs at least two characters from `a-z A-Z 0-9 _ . -`, starting with a letter or digit"))
+                                .with_path(p("container_name")),
+                        );
+                    }
+                }
+            }
+            if let Some(pp) = s.get("pull_policy") {
+                if let Some(v) = pp.as_str() {
+                    if !pull_policy_ok(v) {
+                        out.push(
+                            err(IssueKind::InvalidValue, pp.span, format!("`{v}` is not a pull policy"))
+                                .with_path(p("pull_policy"))
+                                .with_help("use always, never, missing, build, refresh, daily, weekly or every_<duration>"),
+                        );
+                    }
+                }
+            }
+            range(s.get("cpu_count"), 0, i64::MAX, &p("cpu_count"), out);
+            range(s.get("cpu_percent"), 0, 100, &p("cpu_percent"), out);
+            range(s.get("oom_score_adj"), -1000, 1000, &p("oom_score_adj"), out);
+            if let Some(deps) = s.get("depends_on").and_then(Node::as_map) {
+                for (k, v) in deps.iter() {
+                    if !is_name(&k.name) {
+                        out.push(err(IssueKind::InvalidValue, k.span, format!("`{}` is not a valid service name", k.name)).with_path(p("depends_on")));
+                        continue;
+                    }
+                    if v.as_map().is_some() {
+                        required(v, &["condition"], &p(&format!("depends_on.{}", k.name)), out);
+                    }
+                }
+            }
+            if let Some(nets) = s.get("networks").and_then(Node::as_map) {
+                for (k, _) in nets.iter() {
+                    if !is_name(&k.name) {
+                        out.push(err(IssueKind::InvalidValue, k.span, format!("`{}` is not a valid network name", k.name)).with_path(p("networks")));
+                    }
+                }
+            }
+            for key in ["annotations", "environment", "labels", "sysctls"] {
+                empty_keys(s.get(key), &p(key), out);
+            }
+            each_item_map(s.get("devices"), |i, v| required(v, &["source"], &p(&format!("devices[{i}]")), out));
+            if let Some(ext) = s.get("extends").filter(|e| e.as_map().is_some()) {
+                required(ext, &["service"], &p("extends"), out);
+            }
+            if let Some(prov) = s.get("provider").filter(|e| e.as_map().is_some()) {
+                required(prov, &["type"], &p("provider"), out);
+            }
+            each_item_map(s.get("volumes"), |i, v| {
+                required(v, &["type"], &p(&format!("volumes[{i}]")), out);
+                if let Some(size) = v.as_map().and_then(|m| m.get("tmpfs")).and_then(Node::as_map).and_then(|t| t.get("size")) {
+                    range(Some(size), 0, i64::MAX, &p(&format!("volumes[{i}].tmpfs.size")), out);
+                }
+            });
+            each_item_map(s.get("env_file"), |i, v| required(v, &["path"], &p(&format!("env_file[{i}]")), out));
+            for hook in ["post_start", "pre_stop"] {
+                each_item_map(s.get(hook), |i, v| required(v, &["command"], &p(&format!("{hook}[{i}]")), out));
+            }
+            if let Some(ul) = s.get("ulimits").and_then(Node::as_map) {
+                for (k, v) in ul.iter() {
+                    if v.as_map().is_some() && k.name.bytes().all(|b| b.is_ascii_lowercase()) && !k.name.is_empty() {
+                        required(v, &["soft", "hard"], &p(&format!("ulimits.{}", k.name)), out);
+                    }
+                }
+            }
+            if let Some(watch) = s.get("develop").and_then(Node::as_map).and_then(|d| d.get("watch")) {
+                each_item_map(Some(watch), |i, v| {
+                    required(v, &["path", "action"], &p(&format!("develop.watch[{i}]")), out);
+                    if let Some(exec) = v.as_map().and_then(|m| m.get("exec")).filter(|e| e.as_map().is_some()) {
+                        required(exec, &["command"], &p(&format!("develop.watch[{i}].exec")), out);
+                    }
+                });
+            }
+            let devices = s
+                .get("deploy")
+                .and_then(Node::as_map)
+                .and_then(|d| d.get("resources"))
+                .and_then(Node::as_map)
+                .and_then(|r| r.get("reservations"))
+                .and_then(Node::as_map)
+                .and_then(|r| r.get("devices"));
+            each_item_map(devices, |i, v| required(v, &["capabilities"], &p(&format!("deploy.resources.reservations.devices[{i}]")), out));
+        }
+    }
+
+    /// The spec's name pattern `^[a-zA-Z0-9._-]+$`.
+    pub fn is_name(s: &str) -> bool {
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    }
+
+    fn bad_name(section: &str, name: &str, span: composeguard_model::Span) -> Issue {
+        let what = section.trim_end_matches('s');
+        err(IssueKind::InvalidValue, span, format!("`{name}` is not a valid {what} name"))
+            .with_path(format!("{section}.{name}"))
+            .with_help("names may use only letters, digits, `.`, `_` and `-`")
+    }
+
+    /// The unanchored pattern `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
+    fn contains_name_pattern(s: &str) -> bool {
+        let b = s.as_bytes();
+        b.windows(2).any(|w| {
+            w.first().is_some_and(u8::is_ascii_alphanumeric)
+                && w.get(1).is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        })
+    }
+
+    /// The unanchored pattern `always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+`.
+    fn pull_policy_ok(s: &str) -> bool {
+        ["always", "never", "build", "if_not_present", "missing", "refresh", "daily", "weekly"].iter().any(|w| s.contains(w))
+            || s.match_indices("every_").any(|(i, _)| {
+                let rest = s.get(i + 6..).unwrap_or("").as_bytes();
+                let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+                digits > 0 && rest.get(digits).is_some_and(|c| matches!(c, b'w' | b'd' | b'h' | b'm' | b's'))
+            })
+    }
+
+    fn range(node: Option<&Node>, min: i64, max: i64, path: &str, out: &mut Vec<Issue>) {
+        let Some(node) = node else { return };
+        let v = match node.value {
+            Value::Int(i) => i,
+            #[allow(clippy::cast_possible_truncation)]
+            Value::Float(f) if f.fract() == 0.0 => f as i64,
+            _ => return,
+        };
+        if v < min || v > max {
+            let bound = if v < min { format!("at least {min}") } else { format!("at most {max}") };
+            out.push(err(IssueKind::InvalidValue, node.span, format!("`{path}` must be {bound}, found {v}")).with_path(path.to_string()));
+        }
+    }
+
+    fn required(node: &Node, keys: &[&str], path: &str, out: &mut Vec<Issue>) {
+        let Some(m) = node.as_map() else { return };
+        for k in keys {
+            if !m.contains_key(k) {
+                out.push(
+                    err(IssueKind::MissingKey, node.span, format!("`{path}` is missing the required key `{k}`"))
+                        .with_path(path.to_string()),
+                );
+            }
+        }
+    }
+
+    fn empty_keys(node: Option<&Node>, path: &str, out: &mut Vec<Issue>) {
+        if let Some(m) = node.and_then(Node::as_map) {
+            for (k, _) in m.iter() {
+                if k.name.is_empty() {
+                    out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has an empty key")).with_path(path.to_string()));
+                }
+            }
+        }
+    }
+
+    fn each_item_map(node: Option<&Node>, mut f: impl FnMut(usize, &Node)) {
+        if let Some(items) = node.and_then(Node::as_seq) {
+            for (i, item) in items.iter().enumerate() {
+                if item.as_map().is_some() {
+                    f(i, item);
+                }
+            }
+        }
+    }
+}
