@@ -1,14 +1,15 @@
 //! `composeguard`: validate and lint Docker Compose files.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use composeguard::lint::{lint_project, LintOptions, Report};
 use composeguard::output::{render, Format};
 use composeguard::Severity;
-use composeguard_model::project::{load_text, FileSystem, LoadOptions};
+use composeguard::os_fs::OsFileSystem;
+use composeguard_model::project::{load_bytes, LoadOptions};
 
 #[derive(Parser)]
 #[command(name = "composeguard", version, about = "Validate Docker Compose files and check them against a production checklist")]
@@ -67,23 +68,8 @@ struct CheckArgs {
     no_color: bool,
 }
 
-/// The real file system (the only I/O of composeguard).
-struct RealFs;
-
-impl FileSystem for RealFs {
-    fn read(&self, path: &str) -> Result<String, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-        Ok(decode_text(&bytes))
-    }
-    fn exists(&self, path: &str) -> bool {
-        Path::new(path).exists()
-    }
-}
-
-/// Text from bytes: invalid UTF-8 is replaced (the YAML checks then report the position).
 fn decode_text(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8_lossy(bytes).into_owned()
+    composeguard_model::project::decode_bytes(bytes).0
 }
 
 fn main() -> ExitCode {
@@ -143,8 +129,8 @@ fn check(args: &CheckArgs) -> ExitCode {
     let mut report = Report { version: 1, ..Report::default() };
     for path in &projects {
         let display = path.to_string_lossy().to_string();
-        let text = match std::fs::read(path) {
-            Ok(b) => decode_text(&b),
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
             Err(e) => return usage_error(&format!("cannot read {display}: {e}")),
         };
         let mut load = LoadOptions { env: options.env.clone(), dotenv: options.dotenv, limits: options.limits };
@@ -161,8 +147,8 @@ fn check(args: &CheckArgs) -> ExitCode {
                 Err(e) => return usage_error(&format!("cannot read {}: {e}", ef.display())),
             }
         }
-        let project = load_text(&display, &text, &load, &RealFs);
-        report.extend(lint_project(&project, &options, &RealFs));
+        let project = load_bytes(&display, &bytes, &load, &OsFileSystem);
+        report.extend(lint_project(&project, &options, &OsFileSystem));
     }
     let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let rendered = render(&report, format, color);
@@ -216,7 +202,7 @@ fn explain(rule: &str) -> ExitCode {
                 println!("Sources: {}.", m.sources.join(", "));
             }
             println!();
-            println!("{}", m.docs.trim_end());
+            println!("{}", m.docs_text().trim_end());
             ExitCode::SUCCESS
         }
         None => usage_error(&format!("unknown rule `{rule}` (see `composeguard rules`)")),

@@ -161,6 +161,17 @@ pub struct NodeDe<'de, 'p> {
     pub path: &'p Path<'p>,
 }
 
+/// Records a not-yet-recorded error at `node`.
+fn settle<T>(r: Result<T, DeError>, node: &Node, rec: &Recorder, path: &Path<'_>) -> Result<T, DeError> {
+    match r {
+        Err(DeError::Message { kind, text }) => {
+            rec.record(node.span, node.anchor, path, kind, &text);
+            Err(DeError::Reported)
+        }
+        other => other,
+    }
+}
+
 impl<'de, 'p> NodeDe<'de, 'p> {
     pub fn new(node: &'de Node, rec: &'p Recorder, path: &'p Path<'p>) -> Self {
         Self { node, rec, path }
@@ -268,7 +279,10 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, DeError> {
         match name {
-            LENIENT => visitor.visit_newtype_struct(self),
+            LENIENT => {
+                let (node, rec, path) = (self.node, self.rec, self.path);
+                settle(visitor.visit_newtype_struct(self), node, rec, path)
+            }
             KIND => {
                 let kind = match &self.node.value {
                     Value::Null => "null",
@@ -291,11 +305,15 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
                 }
             }
             SPANNED => {
+                let (node, rec, path) = (self.node, self.rec, self.path);
                 let span = self.node.span;
                 let anchor = self.node.anchor;
-                visitor.visit_seq(SpannedSeq { de: Some(self), span, anchor, step: 0 })
+                settle(visitor.visit_seq(SpannedSeq { de: Some(self), span, anchor, step: 0 }), node, rec, path)
             }
-            _ => visitor.visit_newtype_struct(self),
+            _ => {
+                let (node, rec, path) = (self.node, self.rec, self.path);
+                settle(visitor.visit_newtype_struct(self), node, rec, path)
+            }
         }
     }
 
@@ -433,7 +451,7 @@ impl<'de> SeqAccess<'de> for SeqDe<'de, '_> {
         let Some(node) = self.items.next() else { return Ok(None) };
         let path = Path::Index(self.index, self.path);
         self.index += 1;
-        seed.deserialize(NodeDe { node, rec: self.rec, path: &path }).map(Some)
+        settle(seed.deserialize(NodeDe { node, rec: self.rec, path: &path }), node, self.rec, &path).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -529,7 +547,7 @@ impl<'de> MapAccess<'de> for MapDe<'de, '_> {
         match self.pending.take() {
             Some(Pending::Entry(key, node)) => {
                 let path = Path::Key(&key.name, self.path);
-                seed.deserialize(NodeDe { node, rec: self.rec, path: &path })
+                settle(seed.deserialize(NodeDe { node, rec: self.rec, path: &path }), node, self.rec, &path)
             }
             Some(Pending::Extensions) => {
                 let ext = std::mem::take(&mut self.extensions);
@@ -717,7 +735,7 @@ impl<'de> MapAccess<'de> for ExtMap<'de, '_> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         let Some(e) = self.pending.take() else { return Err(DeError::Reported) };
         let path = Path::Key(&e.0.name, self.path);
-        seed.deserialize(NodeDe { node: &e.1, rec: self.rec, path: &path })
+        settle(seed.deserialize(NodeDe { node: &e.1, rec: self.rec, path: &path }), &e.1, self.rec, &path)
     }
 }
 
@@ -735,10 +753,11 @@ where
             f.write_str("a value")
         }
         fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-            Ok(T::deserialize(d).unwrap_or_default())
+            T::deserialize(d)
         }
     }
-    d.deserialize_newtype_struct(LENIENT, V(PhantomData))
+    // The error is recorded by the node; the field falls back to its default.
+    Ok(d.deserialize_newtype_struct(LENIENT, V(PhantomData)).unwrap_or_default())
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {

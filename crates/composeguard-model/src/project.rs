@@ -127,8 +127,39 @@ pub fn normalize_path(path: &str) -> String {
     }
 }
 
+/// Loads one compose file given as bytes: invalid UTF-8 is reported at its offset (compose refuses
+/// such files too), and a UTF-8 byte order mark is skipped.
+pub fn load_bytes(path: &str, bytes: &[u8], options: &LoadOptions, fs: &dyn FileSystem) -> Project {
+    let (text, invalid_at) = decode_bytes(bytes);
+    if let Some(at) = invalid_at {
+        let mut project = Project { working_dir: parent_dir(path), ..Project::default() };
+        let width = text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
+        let file = project.sources.add(SourceFile::new(path, text));
+        let end = u32::try_from(at + width).unwrap_or(u32::MAX);
+        let at = u32::try_from(at).unwrap_or(u32::MAX);
+        project.issues.push(Issue::error(
+            IssueKind::YamlSyntax,
+            Span::new(file, at, end),
+            "invalid YAML: the file is not valid UTF-8 here".into(),
+        ).with_help("save the file as UTF-8"));
+        return project;
+    }
+    load_text(path, &text, options, fs)
+}
+
+/// Decodes bytes as UTF-8 (dropping a BOM); returns the lossy text and the offset of the first
+/// invalid byte, if any.
+pub fn decode_bytes(bytes: &[u8]) -> (String, Option<usize>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(e) => (String::from_utf8_lossy(bytes).into_owned(), Some(e.valid_up_to())),
+    }
+}
+
 /// Loads one compose file given as text (its folder is the project folder).
 pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSystem) -> Project {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut project = Project { working_dir: parent_dir(path), ..Project::default() };
     project.variables = variables(&project.working_dir, options, fs, &mut project.issues);
     let file = project.sources.add(SourceFile::new(path, text));

@@ -31,8 +31,14 @@ impl<'a> Context<'a> {
         &self.project.sources
     }
 
-    /// Services in source order, with their name and its location.
-    pub fn services(&self) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service)> {
+    /// The active services (see [`Self::is_active`]) in source order, with their name and its
+    /// location. Rules check these.
+    pub fn services(&self) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service)> + '_ {
+        self.project.compose.services.iter().filter(|(_, s)| self.is_active(s))
+    }
+
+    /// Every service, whatever its profiles.
+    pub fn all_services(&self) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service)> {
         self.project.compose.services.iter()
     }
 

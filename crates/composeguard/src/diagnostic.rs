@@ -49,7 +49,7 @@ impl Category {
 }
 
 /// A 1-based line and column, and the byte offset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Position {
     pub line: u32,
     pub column: u32,
@@ -57,36 +57,38 @@ pub struct Position {
 }
 
 /// A secondary location: the anchor behind an alias, the first duplicate, the file that set a value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RelatedLocation {
     pub file: String,
     pub start: Position,
     pub end: Position,
     pub message: String,
     #[serde(skip)]
+    #[schemars(skip)]
     pub span: Span,
 }
 
 /// One text replacement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Edit {
     pub file: String,
     pub start: Position,
     pub end: Position,
     pub replacement: String,
     #[serde(skip)]
+    #[schemars(skip)]
     pub span: Span,
 }
 
 /// A fix: edits that resolve the finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Fix {
     pub description: String,
     pub edits: Vec<Edit>,
 }
 
 /// Why a finding does not count.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Suppression {
     /// `inline`, `file`, `config` or `baseline`.
     pub kind: String,
@@ -94,7 +96,7 @@ pub struct Suppression {
 }
 
 /// One finding.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// The rule's stable kebab-case name.
     pub rule: String,
@@ -121,6 +123,7 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
     #[serde(skip)]
+    #[schemars(skip)]
     pub span: Span,
 }
 

@@ -10,6 +10,8 @@ pub mod context;
 pub mod diagnostic;
 pub mod lint;
 pub mod output;
+#[cfg(feature = "os")]
+pub mod os_fs;
 pub mod rule;
 pub mod rules;
 pub mod schema;

@@ -30,14 +30,14 @@ pub struct LintOptions {
 }
 
 /// Findings for one file.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct FileReport {
     pub path: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Counts by severity (suppressed findings are not counted).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub error: usize,
     pub warning: usize,
@@ -45,12 +45,14 @@ pub struct Summary {
 }
 
 /// The result of a run.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct Report {
+    /// Format version of this report (1).
     pub version: u32,
     pub files: Vec<FileReport>,
     pub summary: Summary,
     #[serde(skip)]
+    #[schemars(skip)]
     pub sources: SourceMap,
 }
 

@@ -25,26 +25,37 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// The documentation as markdown (doc comments keep a leading space on each line; this
+    /// removes it).
+    pub fn docs_text(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
     /// The first sentence of "What it does".
     pub fn summary(&self) -> String {
-        let body = section(self.docs, "What it does").unwrap_or_default();
+        let body = section(&self.docs_text(), "What it does").unwrap_or_default();
         let line = body.split("\n\n").next().unwrap_or("").replace('\n', " ");
         line.trim().to_string()
     }
 
     /// A documentation section by heading (`## Heading`).
     pub fn section(&self, heading: &str) -> Option<String> {
-        section(self.docs, heading)
+        section(&self.docs_text(), heading)
     }
 
     /// The YAML of the bad example (the first yaml block after `## Example`).
     pub fn bad_example(&self) -> Option<String> {
-        code_block_after(self.docs, "## Example")
+        code_block_after(&self.docs_text(), "## Example")
     }
 
     /// The YAML of the good example (the first yaml block after `Use instead:`).
     pub fn good_example(&self) -> Option<String> {
-        code_block_after(self.docs, "Use instead:")
+        code_block_after(&self.docs_text(), "Use instead:")
     }
 }
 
@@ -111,13 +122,13 @@ impl<'a> Findings<'a> {
     }
 }
 
-/// Adds details to the finding just reported.
+/// Adds details to the finding just reported (each method also returns the builder, so calls
+/// chain; dropping it is fine).
 pub struct FindingBuilder<'a> {
     finding: Option<&'a mut Finding>,
 }
 
 impl FindingBuilder<'_> {
-    #[must_use]
     pub fn path(mut self, path: impl Into<String>) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {
             f.path = path.into();
@@ -125,7 +136,6 @@ impl FindingBuilder<'_> {
         self
     }
 
-    #[must_use]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {
             f.help = Some(help.into());
@@ -133,7 +143,6 @@ impl FindingBuilder<'_> {
         self
     }
 
-    #[must_use]
     pub fn related(mut self, span: Span, message: impl Into<String>) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {
             f.related.push((span, message.into()));
@@ -142,7 +151,6 @@ impl FindingBuilder<'_> {
     }
 
     /// A related label at `anchor` when the value came through a YAML alias or merge.
-    #[must_use]
     pub fn anchor(self, anchor: Option<Span>) -> Self {
         match anchor {
             Some(a) => self.related(a, "value defined here (through a YAML anchor)"),
@@ -150,7 +158,6 @@ impl FindingBuilder<'_> {
         }
     }
 
-    #[must_use]
     pub fn service(mut self, name: impl Into<String>) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {
             f.service = Some(name.into());
@@ -158,7 +165,6 @@ impl FindingBuilder<'_> {
         self
     }
 
-    #[must_use]
     pub fn fix(mut self, fix: Fix) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {
             f.fix = Some(fix);
@@ -166,7 +172,6 @@ impl FindingBuilder<'_> {
         self
     }
 
-    #[must_use]
     pub fn severity(mut self, severity: Severity) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {
             f.severity = Some(severity);

@@ -5,6 +5,7 @@
 //! healthcheck tests, extra hosts…), and the leaves that findings point at are [`Spanned`].
 //! Structs are read with the located deserializer in [`crate::de`], which reports every problem.
 
+mod schema;
 mod service;
 mod top;
 mod values;

@@ -16,7 +16,7 @@ use crate::span::{Span, Spanned};
 macro_rules! newtype_list {
     ($(#[$m:meta])* $name:ident($inner:ty) = $reader:ident) => {
         $(#[$m])*
-        #[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+        #[derive(Clone, Debug, Default, Serialize)]
         #[serde(transparent)]
         pub struct $name(pub $inner);
 
@@ -148,7 +148,7 @@ pub enum CgroupMode {
 }
 
 /// `build`: a context path (short syntax) or the build object.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Build {
     #[serde(flatten)]
     pub config: BuildConfig,
@@ -234,13 +234,12 @@ compose_struct! {
 }
 
 /// `depends_on`, normalised to the long syntax.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[serde(transparent)]
 pub struct DependsOn {
     pub services: IndexMap<Spanned<String>, Dependency>,
     /// Written as a list of names.
     #[serde(skip)]
-    #[schemars(skip)]
     pub short: bool,
 }
 
@@ -318,7 +317,7 @@ impl<'de> Deserialize<'de> for DependsOn {
 }
 
 /// A device mapping, normalised from `"/dev/x:/dev/y:rwm"` or the object form.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Device {
     pub source: String,
     pub target: Option<String>,
@@ -355,7 +354,7 @@ impl<'de> Deserialize<'de> for Device {
 }
 
 /// An `env_file` entry.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct EnvFile {
     pub path: Spanned<String>,
     /// `required: false` makes a missing file fine.
@@ -430,7 +429,7 @@ fn env_files<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<EnvFile>>, D
 }
 
 /// `extends`: a service name, or `{service, file}`.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Extends {
     pub service: Spanned<String>,
     pub file: Option<Spanned<String>>,
@@ -462,7 +461,7 @@ compose_struct! {
 }
 
 /// One `extra_hosts` entry: a host name and an address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExtraHost {
     pub host: String,
     pub ip: String,
@@ -537,7 +536,7 @@ impl<'de> Deserialize<'de> for StringOrListText {
 }
 
 /// `gpus: all` or a list of device requests.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub enum Gpus {
     All,
     Devices(Vec<DeviceRequest>),
@@ -579,7 +578,7 @@ compose_struct! {
 }
 
 /// `count: all` or a number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum DeviceCount {
     All,
     Count(i64),
@@ -611,7 +610,7 @@ compose_struct! {
 }
 
 /// A healthcheck test, normalised: a string becomes `["CMD-SHELL", string]`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct HealthTest(pub Vec<Spanned<String>>);
 
@@ -673,16 +672,14 @@ fn service_models<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<Spanned<St
 }
 
 /// A service's networks, normalised to the mapping form.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[serde(transparent)]
 pub struct ServiceNetworks {
     pub networks: IndexMap<Spanned<String>, Option<ServiceNetwork>>,
     #[serde(skip)]
-    #[schemars(skip)]
     pub short: bool,
     /// The `networks:` key was written (even if empty).
     #[serde(skip)]
-    #[schemars(skip)]
     pub present: bool,
 }
 
@@ -738,7 +735,7 @@ compose_struct! {
 }
 
 /// A published or exposed port, normalised from any syntax.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Port {
     pub name: Option<String>,
     pub mode: Option<String>,
@@ -929,7 +926,7 @@ compose_struct! {
 }
 
 /// A service's reference to a secret or config, normalised from a name or the object form.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct FileRef {
     pub source: Spanned<String>,
     pub target: Option<String>,
@@ -965,7 +962,7 @@ impl<'de> Deserialize<'de> for FileRef {
 }
 
 /// A ulimit: one value for both limits, or soft and hard.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Ulimit {
     pub single: Option<i64>,
     pub soft: Option<Spanned<i64>>,
@@ -1017,7 +1014,7 @@ pub enum MountType {
 }
 
 /// A service mount, normalised from `"./src:/app:ro"` or the object form.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct ServiceVolume {
     pub r#type: MountType,
     /// Host path (bind) or volume name (volume); empty for anonymous volumes and tmpfs.

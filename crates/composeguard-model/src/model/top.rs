@@ -1,7 +1,6 @@
 //! Top-level elements: the file itself, networks, volumes, secrets, configs, models, include.
 
 use indexmap::IndexMap;
-use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -30,7 +29,7 @@ compose_struct! {
 }
 
 /// An `include` entry: a path (short syntax) or an object.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Include {
     pub path: StringOrList,
     pub env_file: Option<StringOrList>,
@@ -65,7 +64,7 @@ impl<'de> Deserialize<'de> for Include {
 }
 
 /// `external: true`, `external: false` or the obsolete `external: {name: …}`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct External {
     pub external: bool,
     /// The obsolete `external.name`.

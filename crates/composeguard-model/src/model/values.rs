@@ -83,7 +83,7 @@ enum ScalarValue<'a> {
 }
 
 /// A string, a number or a boolean, read as its text (compose's `fmt.Sprint`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Text(pub String);
 
@@ -153,7 +153,7 @@ impl<'de> Deserialize<'de> for ScalarText {
 }
 
 /// The spec's `string_or_list`: one string or a list of strings, kept as a list.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct StringOrList(pub Vec<Spanned<String>>);
 
@@ -200,7 +200,7 @@ impl<'de, R: Deserialize<'de>> Deserialize<'de> for Either<String, R> {
 }
 
 /// One `KEY=value` (list form) or `KEY: value` (map form) entry.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct KeyValue {
     pub key: Spanned<String>,
     /// `None` for a bare `KEY` (list) or a null value (map): compose then takes the value from
@@ -213,13 +213,12 @@ pub struct KeyValue {
 
 /// The spec's `list_or_dict` (environment, labels, args, sysctls…), in source order. Duplicate
 /// keys of the list form are kept, so rules can report them.
-#[derive(Clone, Debug, Default, PartialEq, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListOrDict {
     pub entries: Vec<KeyValue>,
     /// Written as a list (`- KEY=value`) rather than a mapping.
     pub list_form: bool,
     /// The key was present (even if empty).
-    #[schemars(skip)]
     pub present: bool,
 }
 
@@ -298,7 +297,7 @@ impl<'de> Deserialize<'de> for ListOrDict {
 }
 
 /// `command` / `entrypoint`: a shell string or an exec list.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Command {
     /// `command: npm start` (compose splits it into words, as a shell would).
@@ -408,8 +407,7 @@ pub fn split_shell_words(s: &str) -> Result<Vec<String>, String> {
 }
 
 /// A duration such as `1m30s`, `500ms` or `1d` (compose also accepts days and weeks).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
-#[schemars(with = "String")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Duration {
     pub nanos: i64,
 }
@@ -541,8 +539,7 @@ fn frac(v: u64, div: u64) -> String {
 
 /// A byte size: an integer, or a string such as `512m`, `1.5G`, `2gb` (compose's
 /// `RAMInBytes`: binary multiples).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
-#[schemars(with = "String")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ByteSize(pub i64);
 
 impl Serialize for ByteSize {
@@ -637,7 +634,7 @@ pub fn parse_byte_size(s: &str) -> Result<i64, String> {
 }
 
 /// A number given as a number or a numeric string (compose casts at decode time).
-#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize)]
 #[serde(transparent)]
 pub struct Number(pub f64);
 
@@ -682,7 +679,7 @@ impl<'de> Deserialize<'de> for Number {
 }
 
 /// An integer given as an integer or a decimal string.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Integer(pub i64);
 
@@ -721,7 +718,7 @@ impl<'de> Deserialize<'de> for Integer {
 pub type Bool = bool;
 
 /// A value that is either a boolean or a string (`provenance`, `sbom`, `attach`…).
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BoolOrString {
     Bool(bool),

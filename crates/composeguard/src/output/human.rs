@@ -44,8 +44,14 @@ pub fn summary_line(report: &Report) -> String {
 /// The lines around `spans` (all in one file): the text, its first line number, and the byte
 /// offset where it starts.
 fn excerpt(text: &str, spans: &[Span]) -> (usize, usize, usize) {
-    let start = spans.iter().map(|s| s.start as usize).min().unwrap_or(0).min(text.len());
-    let end = spans.iter().map(|s| s.end as usize).max().unwrap_or(0).min(text.len());
+    let mut start = spans.iter().map(|s| s.start as usize).min().unwrap_or(0).min(text.len());
+    let mut end = spans.iter().map(|s| s.end as usize).max().unwrap_or(0).min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
     let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
     let line_end = text.get(end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end + i);
     let first_line = text.get(..line_start).map_or(0, |t| t.matches('\n').count()) + 1;
@@ -58,7 +64,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
         Severity::Warning => Level::WARNING,
         Severity::Info => Level::NOTE,
     };
-    let id = format!("{}[{}]", d.code, d.rule);
+    let id = format!("{} {}", d.code, d.rule);
     let title = level.primary_title(d.message.as_str()).id(id);
     // the primary file, with related spans of the same file
     type Marks<'m> = Vec<(composeguard_model::FileId, Vec<(Span, Option<&'m str>, bool)>)>;
@@ -82,8 +88,14 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
         let text = src.text.get(from..to).unwrap_or("");
         let mut snippet = Snippet::source(text).line_start(first_line).path(src.path.as_str());
         for (span, label, primary) in spans {
-            let s = (span.start as usize).saturating_sub(from).min(text.len());
-            let e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
+            let mut s = (span.start as usize).saturating_sub(from).min(text.len());
+            let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
+            while s > 0 && !text.is_char_boundary(s) {
+                s -= 1;
+            }
+            while e < text.len() && !text.is_char_boundary(e) {
+                e += 1;
+            }
             let kind = if *primary { AnnotationKind::Primary } else { AnnotationKind::Context };
             let ann = kind.span(s..e);
             snippet = snippet.annotation(match label {

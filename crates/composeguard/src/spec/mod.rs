@@ -28,6 +28,28 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     }
     check_cycles(&active, out);
     check_env_files(cx, &active, out);
+    check_remote_includes(compose, out);
+}
+
+/// A git or OCI reference, which compose would download.
+pub fn is_remote(path: &str) -> bool {
+    ["oci://", "git@", "git://", "http://", "https://", "ssh://"].iter().any(|p| path.starts_with(p))
+}
+
+fn check_remote_includes(compose: &Compose, out: &mut Vec<Issue>) {
+    for (i, inc) in compose.include.iter().flatten().enumerate() {
+        for p in inc.value.path.iter() {
+            if is_remote(&p.value) {
+                out.push(
+                    Issue {
+                        severity: composeguard_model::Severity::Info,
+                        ..err(IssueKind::RemoteResource, p.span, format!("remote include `{}` was not fetched, so it was not checked", p.value))
+                    }
+                    .with_path(format!("include[{i}]")),
+                );
+            }
+        }
+    }
 }
 
 fn err(kind: IssueKind, span: Span, message: String) -> Issue {
@@ -425,17 +447,21 @@ fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
             }
         }
     }
-    // identical short specs are merged by compose before this check
-    let mut seen_specs: HashSet<String> = HashSet::new();
-    let mut index = 0;
+    // compose first merges volumes with the same target path, the last one winning
+    let mut merged: Vec<&Spanned<composeguard_model::model::ServiceVolume>> = Vec::new();
     for v in s.volumes.iter() {
-        let spec = format!("{:?}|{:?}|{}|{}", v.value.r#type, v.value.source, v.value.target, v.value.read_only);
-        if !seen_specs.insert(spec) {
-            continue;
+        match merged.iter().position(|m| clean_path(&m.value.target) == clean_path(&v.value.target)) {
+            Some(i) => {
+                if let Some(slot) = merged.get_mut(i) {
+                    *slot = v;
+                }
+            }
+            None => merged.push(v),
         }
+    }
+    for (index, v) in merged.into_iter().enumerate() {
         let target = clean_path(&v.value.target);
         let loc = format!("services.{n}.volumes[{index}]");
-        index += 1;
         if let Some((prev, span)) = mounts.get(&target) {
             out.push(dup_mount(&target, prev, *span, v.span, &loc));
         } else {

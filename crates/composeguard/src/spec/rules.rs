@@ -530,19 +530,21 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports two mounts (volumes or tmpfs) on the same container path.
+    /// Reports a container path mounted both by `tmpfs` and by a volume.
     ///
     /// ## Why is this bad?
-    /// docker compose refuses the project ("target … already mounted").
+    /// docker compose refuses the project ("target … already mounted"). (Two volumes on the same
+    /// target are merged by compose, the last one winning; `volume-target-overridden` reports
+    /// that.)
     ///
     /// ## Example
     /// ```yaml
     /// services:
     ///   web:
     ///     image: nginx
+    ///     tmpfs: /cache
     ///     volumes:
-    ///       - ./a:/data
-    ///       - ./b:/data
+    ///       - ./cache:/cache
     /// ```
     ///
     /// Use instead:
@@ -550,9 +552,9 @@ declare_rule! {
     /// services:
     ///   web:
     ///     image: nginx
+    ///     tmpfs: /cache
     ///     volumes:
-    ///       - ./a:/data/a
-    ///       - ./b:/data/b
+    ///       - ./static:/static
     /// ```
     pub struct DuplicateMountTarget => {
         name: "duplicate-mount-target", code: "CG018", category: Spec, severity: Error,
@@ -599,6 +601,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// It is not bad in itself; the note says that part of the project was not validated.
+    /// Vendoring the services into the repository gets them checked.
     ///
     /// ## Example
     /// ```yaml
@@ -611,11 +614,11 @@ declare_rule! {
     ///
     /// Use instead:
     /// ```yaml
-    /// include:
-    ///   - ./stack/compose.yaml
     /// services:
     ///   web:
     ///     image: nginx
+    ///   cache:
+    ///     image: redis:7
     /// ```
     pub struct RemoteResource => {
         name: "remote-resource", code: "CG020", category: Spec, severity: Info,

@@ -1,0 +1,139 @@
+//! The CLI contract: exit codes, discovery, JSON report, every error with its location.
+
+use std::path::Path;
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_composeguard"))
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("composeguard-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+const VALID: &str = "name: demo\nservices:\n  web:\n    image: nginx:1.27\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
+
+#[test]
+fn valid_file_exits_zero() {
+    let dir = temp_dir("valid");
+    write(&dir, "compose.yaml", VALID);
+    let out = bin().args(["check", "compose.yaml", "--no-color"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn discovers_compose_file_without_arguments() {
+    let dir = temp_dir("discover");
+    write(&dir, "docker-compose.yml", "services:\n  web:\n    imgae: nginx\n");
+    let out = bin().args(["check", "--no-color"]).current_dir(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("docker-compose.yml:3:5"), "{stdout}");
+    assert!(stdout.contains("did you mean `image`?"), "{stdout}");
+}
+
+#[test]
+fn no_compose_file_is_a_usage_error() {
+    let dir = temp_dir("none");
+    let out = bin().args(["check"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn unknown_option_is_a_usage_error() {
+    let out = bin().args(["check", "--frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Five independent mistakes give five diagnostics, each at its own line and column.
+#[test]
+fn five_errors_five_diagnostics() {
+    let dir = temp_dir("five");
+    let text = "\
+services:
+  web:
+    image: nginx
+    enviroment:
+      A: b
+    ports:
+      - \"80800:80\"
+    cap_add: NET_ADMIN
+  worker:
+    image: worker
+    depends_on: [missing]
+    healthcheck:
+      interval: 10x
+";
+    write(&dir, "compose.yaml", text);
+    let out = bin().args(["check", "--format", "json", "compose.yaml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<(String, u64, u64)> = report["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["category"] == "spec")
+        .map(|d| (d["rule"].as_str().unwrap().to_string(), d["start"]["line"].as_u64().unwrap(), d["start"]["column"].as_u64().unwrap()))
+        .collect();
+    got.sort_by_key(|g| (g.1, g.2));
+    let want: Vec<(String, u64, u64)> = vec![
+        ("unknown-key".into(), 4, 5),
+        ("invalid-value".into(), 7, 9),
+        ("invalid-type".into(), 8, 14),
+        ("undefined-reference".into(), 11, 18),
+        ("invalid-value".into(), 13, 17),
+    ];
+    assert_eq!(got, want);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["summary"]["error"].as_u64(), Some(5));
+}
+
+#[test]
+fn fail_on_warning_turns_warnings_into_failure() {
+    let dir = temp_dir("failon");
+    write(&dir, "compose.yaml", "services:\n  web:\n    image: nginx:${TAG}\n");
+    let ok = bin().args(["check", "compose.yaml", "--select", "unset-variable", "--ignore", "all"]).current_dir(&dir).env_remove("TAG").output().unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
+    let fail = bin()
+        .args(["check", "compose.yaml", "--select", "unset-variable", "--ignore", "all", "--fail-on", "warning"])
+        .current_dir(&dir)
+        .env_remove("TAG")
+        .output()
+        .unwrap();
+    assert_eq!(fail.status.code(), Some(1));
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let dir = temp_dir("utf8");
+    std::fs::write(dir.join("compose.yaml"), b"services:\n  web:\n    image: \"x\xffy\"\n").unwrap();
+    let out = bin().args(["check", "--no-color", "compose.yaml"]).current_dir(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.contains("compose.yaml:3:14") && stdout.contains("UTF-8"), "{stdout}");
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = bin().args(["rules", "--format", "json"]).output().unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rules.as_array().unwrap().iter().any(|r| r["name"] == "unknown-key"));
+    let out = bin().args(["explain", "unknown-key"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("## Why is this bad?"));
+    let out = bin().args(["explain", "no-such-rule"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn schema_command_prints_the_model_schema() {
+    let out = bin().arg("schema").output().unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(schema["properties"]["services"].is_object());
+}

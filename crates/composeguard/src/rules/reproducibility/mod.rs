@@ -1,0 +1,6 @@
+//! Reproducibility rules.
+
+use crate::rule::Rule;
+
+/// The reproducibility rules, registered in `rules::registry`.
+pub static RULES: &[&dyn Rule] = &[];

@@ -1,0 +1,6 @@
+//! Resources rules.
+
+use crate::rule::Rule;
+
+/// The resources rules, registered in `rules::registry`.
+pub static RULES: &[&dyn Rule] = &[];
