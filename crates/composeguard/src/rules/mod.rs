@@ -8,6 +8,7 @@ pub mod reproducibility;
 pub mod resources;
 pub mod security;
 pub mod style;
+pub mod util;
 
 use std::sync::OnceLock;
 

@@ -1,0 +1,95 @@
+//! Helpers shared by rules of several categories.
+
+use composeguard_model::Span;
+
+use crate::context::Context;
+
+/// An image reference split into its parts: `[registry/]repository[:tag][@digest]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImageRef<'a> {
+    /// `docker.io` when not written.
+    pub registry: Option<&'a str>,
+    pub repository: &'a str,
+    pub tag: Option<&'a str>,
+    pub digest: Option<&'a str>,
+}
+
+/// Splits an image reference. The registry is the first path component when it looks like a host
+/// (has a `.` or `:`, or is `localhost`).
+pub fn parse_image(reference: &str) -> ImageRef<'_> {
+    let (name, digest) = match reference.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (reference, None),
+    };
+    // a tag is after the last ':' that comes after the last '/'
+    let slash = name.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match name.get(slash..).and_then(|last| last.rfind(':')).map(|i| i + slash) {
+        Some(i) => (name.get(..i).unwrap_or(name), name.get(i + 1..)),
+        None => (name, None),
+    };
+    let (registry, repository) = match name.split_once('/') {
+        Some((first, rest)) if first.contains('.') || first.contains(':') || first == "localhost" => (Some(first), rest),
+        _ => (None, name),
+    };
+    ImageRef { registry, repository, tag, digest }
+}
+
+/// Whether the source text under `span` uses interpolation (`$VAR`, `${VAR…}`), so its final
+/// value is not known from the file.
+pub fn is_interpolated(cx: &Context<'_>, span: Span) -> bool {
+    has_variable(cx.text(span))
+}
+
+/// Whether text contains a variable reference (`$$` is an escaped dollar, not a variable).
+pub fn has_variable(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b.get(i) == Some(&b'$') {
+            match b.get(i + 1) {
+                Some(b'$') => i += 2,
+                Some(c) if *c == b'{' || c.is_ascii_alphabetic() || *c == b'_' => return true,
+                _ => i += 1,
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// The sub-span of `span` where `needle` is written, when the source shows it verbatim.
+pub fn find_in(cx: &Context<'_>, span: Span, needle: &str) -> Span {
+    if needle.is_empty() {
+        return span;
+    }
+    match cx.text(span).find(needle) {
+        Some(pos) => span.sub(pos, needle.len()),
+        None => span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images() {
+        let i = parse_image("nginx");
+        assert_eq!((i.registry, i.repository, i.tag, i.digest), (None, "nginx", None, None));
+        let i = parse_image("localhost:5000/team/app:1.2@sha256:abc");
+        assert_eq!((i.registry, i.repository, i.tag, i.digest), (Some("localhost:5000"), "team/app", Some("1.2"), Some("sha256:abc")));
+        let i = parse_image("ghcr.io/acme/api:latest");
+        assert_eq!((i.registry, i.repository, i.tag), (Some("ghcr.io"), "acme/api", Some("latest")));
+        let i = parse_image("library/redis");
+        assert_eq!((i.registry, i.repository, i.tag), (None, "library/redis", None));
+    }
+
+    #[test]
+    fn variables() {
+        assert!(has_variable("${TAG:-1}"));
+        assert!(has_variable("x$TAG"));
+        assert!(!has_variable("a$$b"));
+        assert!(!has_variable("cost: 5$"));
+    }
+}
