@@ -124,6 +124,45 @@ impl Path<'_> {
     }
 }
 
+impl Path<'_> {
+    /// The segments from the root, list indices as `[]`.
+    fn segments(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut cur = self;
+        loop {
+            match cur {
+                Path::Root => break,
+                Path::Key(k, p) => {
+                    out.push(*k);
+                    cur = p;
+                }
+                Path::Index(_, p) => {
+                    out.push("[]");
+                    cur = p;
+                }
+            }
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// Where the spec allows `null` (everything else rejects it, as docker compose does).
+fn null_allowed(path: &Path<'_>) -> bool {
+    let segs = path.segments();
+    match segs.as_slice() {
+        ["include"] | ["networks" | "volumes", _] => true,
+        // (`pid: null` is in the spec, but crashes docker compose, so it is refused here)
+        ["services", _, "deploy" | "develop" | "command" | "entrypoint"] => true,
+        ["services", _, "networks", _] => true,
+        ["services", _, "post_start" | "pre_stop", "[]", "command"] => true,
+        ["services", _, "develop", "watch", "[]", "exec", "command"] => true,
+        ["services", _, "logging", "options", _] => true,
+        // `x-` extension values are free-form
+        rest => rest.iter().any(|s| s.starts_with("x-")),
+    }
+}
+
 /// Collects issues during deserialization.
 #[derive(Default)]
 pub struct Recorder {
@@ -272,7 +311,11 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.value {
-            Value::Null => self.report(visitor.visit_none()),
+            Value::Null if null_allowed(self.path) => self.report(visitor.visit_none()),
+            Value::Null => {
+                self.rec.record(self.node.span, self.node.anchor, self.path, IssueKind::InvalidType, "must not be null");
+                Err(DeError::Reported)
+            }
             _ => visitor.visit_some(self),
         }
     }
@@ -467,6 +510,8 @@ enum Pending<'de> {
 
 /// The field name that receives a struct's own location.
 pub const LOCATION: &str = "$span";
+/// A field with this name marks a struct whose unknown keys are accepted (the spec allows them).
+pub const ANY_KEYS: &str = "$any";
 
 struct MapDe<'de, 'p> {
     entries: std::slice::Iter<'de, (Key, Node)>,
@@ -517,6 +562,9 @@ impl<'de> MapAccess<'de> for MapDe<'de, '_> {
             let (key, value) = (&entry.0, &entry.1);
             if let Some(fields) = self.fields {
                 if !fields.contains(&key.name.as_str()) {
+                    if fields.contains(&ANY_KEYS) {
+                        continue;
+                    }
                     let allows_x = fields.contains(&EXTENSIONS);
                     if key.name.starts_with("x-") && allows_x {
                         self.extensions.push(entry);

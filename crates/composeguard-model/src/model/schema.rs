@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
 use super::{
-    Build, BuildConfig, ByteSize, Command, DependsOn, Dependency, Device, DeviceCount, DeviceLong, DeviceRequest, Duration,
+    Build, BuildConfig, ByteSize, Command, DependsOn, Dependency, Device, DeviceCount, DeviceLong, Duration, GpuRequest,
     EnvFileLong, EnvFiles, Extends, ExtendsLong, External, ExternalLong, ExtraHosts, FileRef, FileRefLong, Gpus, HealthTest,
     Include, IncludeLong, Integer, ListOrDict, Number, PortLong, Ports, ServiceModel, ServiceModels, ServiceNetwork,
     ServiceNetworks, ServiceVolume, ServiceVolumeLong, StringOrList, Text, Ulimit, UlimitLong,
@@ -74,7 +74,7 @@ schema!(Ulimit, "Ulimit", |g| {
 });
 schema!(DeviceCount, "DeviceCount", |_g| json_schema!({ "type": ["string", "integer"] }));
 schema!(Gpus, "Gpus", |g| {
-    let item = g.subschema_for::<DeviceRequest>();
+    let item = g.subschema_for::<GpuRequest>();
     json_schema!({ "oneOf": [{ "type": "string", "enum": ["all"] }, { "type": "array", "items": item }] })
 });
 schema!(DependsOn, "DependsOn", |g| {

@@ -97,7 +97,7 @@ compose_struct! {
         pub mac_address: Field<String>,
         pub mem_limit: Field<ByteSize>,
         pub mem_reservation: Field<ByteSize>,
-        pub mem_swappiness: Field<Integer>,
+        pub mem_swappiness: Field<ByteSize>,
         pub memswap_limit: Field<ByteSize>,
         pub network_mode: Field<String>,
         pub models: ServiceModels,
@@ -105,7 +105,7 @@ compose_struct! {
         pub oom_kill_disable: Field<bool>,
         pub oom_score_adj: Field<Integer>,
         pub pid: Field<String>,
-        pub pids_limit: Field<Integer>,
+        pub pids_limit: Field<Number>,
         pub platform: Field<String>,
         pub ports: Ports,
         pub post_start: Vec<Hook>,
@@ -344,6 +344,9 @@ impl<'de> Deserialize<'de> for Device {
                     permissions: parts.next().map(str::to_string),
                 }
             }
+            StrOr::Other(l) if l.target.is_none() => {
+                return Err(serde::de::Error::custom("is missing a `target` (compose requires it for the long syntax)"));
+            }
             StrOr::Other(l) => Device {
                 source: l.source.map(|s| s.value).unwrap_or_default(),
                 target: l.target.map(|s| s.value),
@@ -366,8 +369,29 @@ compose_struct! {
     /// The long syntax of an `env_file` entry.
     pub struct EnvFileLong {
         pub path: Field<String>,
-        pub format: Field<String>,
+        pub format: Field<EnvFileFormat>,
         pub required: Field<bool>,
+    }
+}
+
+/// How an env file is read: dotenv syntax (the default) or raw `KEY=value` lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum EnvFileFormat {
+    #[serde(rename = "")]
+    Default,
+    #[serde(rename = ".env")]
+    DotEnv,
+    #[serde(rename = "raw")]
+    Raw,
+}
+
+impl EnvFileFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Default => "",
+            Self::DotEnv => ".env",
+            Self::Raw => "raw",
+        }
     }
 }
 
@@ -414,7 +438,7 @@ fn env_files<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<EnvFile>>, D
                                 StrOr::Other(l) => EnvFile {
                                     path: l.path.unwrap_or_default(),
                                     required: l.required.is_none_or(|r| r.value),
-                                    format: l.format.map(|f| f.value),
+                                    format: l.format.map(|f| f.value.as_str().to_string()),
                                 },
                             };
                             Spanned { value: e, span, anchor: item.anchor }
@@ -539,7 +563,22 @@ impl<'de> Deserialize<'de> for StringOrListText {
 #[derive(Clone, Debug, Serialize)]
 pub enum Gpus {
     All,
-    Devices(Vec<DeviceRequest>),
+    Devices(Vec<GpuRequest>),
+}
+
+compose_struct! {
+    /// A GPU request (`gpus:` items; unlike `deploy` device requests, other keys are accepted).
+    pub struct GpuRequest {
+        pub capabilities: Vec<Spanned<String>>,
+        pub count: Field<DeviceCount>,
+        pub device_ids: Vec<Spanned<String>>,
+        pub driver: Field<String>,
+        pub options: ListOrDict,
+        /// Marks that unknown keys are accepted.
+        #[serde(rename = "$any")]
+        #[schemars(skip)]
+        pub any_keys: (),
+    }
 }
 
 impl<'de> ByKind<'de> for Gpus {
@@ -1109,6 +1148,9 @@ impl<'de> ByKind<'de> for ServiceVolume {
             }
             Kind::Map => {
                 let l: ServiceVolumeLong = next_as(seq)?;
+                if l.target.is_none() {
+                    return Err(serde::de::Error::custom("is missing a `target` (compose requires it)"));
+                }
                 // a missing `type` is reported by the spec checks
                 let ty = l.r#type.as_ref().map(|t| t.value).unwrap_or_default();
                 Ok(ServiceVolume {

@@ -45,6 +45,12 @@ impl<K, V> Omit for IndexMap<K, V> {
     }
 }
 
+impl Omit for () {
+    fn omit(&self) -> bool {
+        true
+    }
+}
+
 impl Omit for Extensions {
     fn omit(&self) -> bool {
         self.0.is_empty()
@@ -120,32 +126,34 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// A string, number or boolean, read as text (values of `list_or_dict` mappings).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ScalarText(pub String);
+/// A `list_or_dict` value: a scalar as text, or null (which the spec allows here).
+struct NullableText(Option<String>);
 
-impl<'de> Deserialize<'de> for ScalarText {
+impl<'de> Deserialize<'de> for NullableText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl Visitor<'_> for V {
-            type Value = ScalarText;
+        impl<'de> Visitor<'de> for V {
+            type Value = NullableText;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string, number, boolean or null")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ScalarText, E> {
-                scalar_text(ScalarValue::Str(v)).map(ScalarText)
+            fn visit_unit<E: de::Error>(self) -> Result<NullableText, E> {
+                Ok(NullableText(None))
             }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ScalarText, E> {
-                scalar_text(ScalarValue::Bool(v)).map(ScalarText)
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NullableText, E> {
+                scalar_text(ScalarValue::Str(v)).map(|t| NullableText(Some(t)))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ScalarText, E> {
-                scalar_text(ScalarValue::I64(v)).map(ScalarText)
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<NullableText, E> {
+                scalar_text(ScalarValue::Bool(v)).map(|t| NullableText(Some(t)))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ScalarText, E> {
-                scalar_text(ScalarValue::U64(v)).map(ScalarText)
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NullableText, E> {
+                scalar_text(ScalarValue::I64(v)).map(|t| NullableText(Some(t)))
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ScalarText, E> {
-                scalar_text(ScalarValue::F64(v)).map(ScalarText)
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NullableText, E> {
+                scalar_text(ScalarValue::U64(v)).map(|t| NullableText(Some(t)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NullableText, E> {
+                scalar_text(ScalarValue::F64(v)).map(|t| NullableText(Some(t)))
             }
         }
         d.deserialize_any(V)
@@ -267,12 +275,12 @@ impl<'de> Deserialize<'de> for ListOrDict {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ListOrDict, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
-                    let value: Spanned<Option<ScalarText>> = map.next_value()?;
+                    let value: Spanned<NullableText> = map.next_value()?;
                     let span = value.span;
                     let anchor = value.anchor;
                     entries.push(KeyValue {
                         key,
-                        value: value.value.map(|t| Spanned { value: t.0, span, anchor }),
+                        value: value.value.0.map(|t| Spanned { value: t, span, anchor }),
                         span,
                     });
                 }
@@ -435,8 +443,9 @@ impl Serialize for Duration {
 
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = Text::deserialize(d)?;
-        parse_duration(&text.0).map(|nanos| Duration { nanos }).map_err(de::Error::custom)
+        // the spec types durations as strings: `interval: 30` is an error, `interval: 30s` is not
+        let text = String::deserialize(d)?;
+        parse_duration(&text).map(|nanos| Duration { nanos }).map_err(de::Error::custom)
     }
 }
 

@@ -29,6 +29,23 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     check_cycles(&active, out);
     check_env_files(cx, &active, out);
     check_remote_includes(compose, out);
+    check_label_files(cx, &active, out);
+}
+
+fn check_label_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], out: &mut Vec<Issue>) {
+    for (name, s) in active {
+        let Some(files) = &s.label_file else { continue };
+        for (i, f) in files.iter().enumerate() {
+            let path = composeguard_model::project::join_path(cx.working_dir(), &f.value);
+            if !cx.fs.exists(&path) {
+                out.push(
+                    err(IssueKind::MissingFile, f.span, format!("label file `{}` not found", f.value))
+                        .with_path(format!("services.{}.label_file[{i}]", name.value))
+                        .with_help("create the file or fix the path"),
+                );
+            }
+        }
+    }
 }
 
 /// A git or OCI reference, which compose would download.
@@ -146,7 +163,7 @@ fn file_object_check(
 fn check_service(compose: &Compose, name: &Spanned<String>, s: &Service, disabled: &HashSet<&str>, out: &mut Vec<Issue>) {
     let n = &name.value;
     let p = |rest: &str| format!("services.{n}.{rest}");
-    if s.image.is_none() && s.build.is_none() && s.provider.is_none() {
+    if s.image.as_ref().is_none_or(|i| i.value.is_empty()) && s.build.is_none() && s.provider.is_none() {
         out.push(
             err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
                 .with_path(format!("services.{n}"))
@@ -160,6 +177,22 @@ fn check_service(compose: &Compose, name: &Spanned<String>, s: &Service, disable
                 err(IssueKind::ConflictingKeys, inline.span, format!("service `{n}` sets both `dockerfile` and `dockerfile_inline`"))
                     .with_path(p("build.dockerfile_inline")),
             );
+        }
+        if b.ssh.list_form {
+            for e in b.ssh.iter().filter(|e| e.value.is_none() && e.key.value != "default") {
+                out.push(
+                    err(IssueKind::InvalidValue, e.span, format!("ssh entry `{}` must be `default` or `id=path`", e.key.value))
+                        .with_path(p("build.ssh")),
+                );
+            }
+        }
+        if b.additional_contexts.list_form {
+            for e in b.additional_contexts.iter().filter(|e| e.value.is_none()) {
+                out.push(
+                    err(IssueKind::InvalidValue, e.span, format!("additional context `{}` must be written `name=path`", e.key.value))
+                        .with_path(p("build.additional_contexts")),
+                );
+            }
         }
         for entry in b.additional_contexts.iter() {
             let Some(v) = &entry.value else { continue };
@@ -364,9 +397,11 @@ fn check_service(compose: &Compose, name: &Spanned<String>, s: &Service, disable
         }
     }
     if let Some(pids) = &s.pids_limit {
-        if pids.value.0 != 0 {
+        #[allow(clippy::cast_possible_truncation)]
+        let pids_value = pids.value.0 as i64;
+        if pids_value != 0 {
             if let Some(l) = limits {
-                if l.pids.as_ref().map_or(0, |v| v.value.0) != pids.value.0 {
+                if l.pids.as_ref().map_or(0, |v| v.value.0) != pids_value {
                     out.push(distinct(n, "pids_limit", "deploy.resources.limits.pids", pids.span, l.pids.as_ref().map(|v| v.span)));
                 }
             }
@@ -415,20 +450,24 @@ fn check_service(compose: &Compose, name: &Spanned<String>, s: &Service, disable
             }
         }
     }
-    let mut device_requests: Vec<(&composeguard_model::model::DeviceRequest, String)> = Vec::new();
+    // (has `count`, has `device_ids`, where, path)
+    let mut device_requests: Vec<(bool, bool, Span, String)> = Vec::new();
     if let Some(g) = &s.gpus {
         if let composeguard_model::model::Gpus::Devices(list) = &g.value {
-            device_requests.extend(list.iter().enumerate().map(|(i, d)| (d, p(&format!("gpus[{i}]")))));
+            device_requests.extend(list.iter().enumerate().map(|(i, d)| (d.count.is_some(), !d.device_ids.is_empty(), d.loc.span, p(&format!("gpus[{i}]")))));
         }
     }
     if let Some(r) = reservations {
-        device_requests.extend(r.devices.iter().enumerate().map(|(i, d)| (d, p(&format!("deploy.resources.reservations.devices[{i}]")))));
+        device_requests.extend(
+            r.devices
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.count.is_some(), !d.device_ids.is_empty(), d.loc.span, p(&format!("deploy.resources.reservations.devices[{i}]")))),
+        );
     }
-    for (d, path) in device_requests {
-        if d.count.is_some() && !d.device_ids.is_empty() {
-            out.push(
-                err(IssueKind::ConflictingKeys, d.loc.span, "`count` and `device_ids` exclude each other".into()).with_path(path),
-            );
+    for (count, ids, span, path) in device_requests {
+        if count && ids {
+            out.push(err(IssueKind::ConflictingKeys, span, "`count` and `device_ids` exclude each other".into()).with_path(path));
         }
     }
     check_mount_targets(n, s, out);
@@ -680,6 +719,14 @@ mod raw {
                     }
                 }
             }
+            strict_types(s, &p(""), out);
+            scalar_values(s.get("storage_opt"), &p("storage_opt"), false, out);
+            if let Some(build) = s.get("build").and_then(Node::as_map) {
+                scalar_values(build.get("additional_contexts"), &p("build.additional_contexts"), false, out);
+            }
+            if let Some(provider) = s.get("provider").and_then(Node::as_map) {
+                scalar_values(provider.get("options"), &p("provider.options"), true, out);
+            }
             range(s.get("cpu_count"), 0, i64::MAX, &p("cpu_count"), out);
             range(s.get("cpu_percent"), 0, 100, &p("cpu_percent"), out);
             range(s.get("oom_score_adj"), -1000, 1000, &p("oom_score_adj"), out);
@@ -745,6 +792,121 @@ mod raw {
                 .and_then(Node::as_map)
                 .and_then(|r| r.get("devices"));
             each_item_map(devices, |i, v| required(v, &["capabilities"], &p(&format!("deploy.resources.reservations.devices[{i}]")), out));
+        }
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Want {
+        /// An integer or a string (a fractional number is refused).
+        IntOrString,
+        /// A string only.
+        String,
+        /// A boolean only (not the strings compose casts elsewhere).
+        Bool,
+        /// A number, not a string, and not negative (compose decodes into an unsigned number).
+        Weight,
+        /// Not negative (compose decodes into an unsigned number).
+        Unsigned,
+    }
+
+    /// Where the spec (or compose's decoder) is stricter about types than the model's readers.
+    const STRICT: &[(&[&str], Want)] = &[
+        (&["mem_reservation"], Want::IntOrString),
+        (&["build", "shm_size"], Want::IntOrString),
+        (&["blkio_config", "device_read_bps", "[]", "rate"], Want::IntOrString),
+        (&["blkio_config", "device_read_iops", "[]", "rate"], Want::IntOrString),
+        (&["blkio_config", "device_write_bps", "[]", "rate"], Want::IntOrString),
+        (&["blkio_config", "device_write_iops", "[]", "rate"], Want::IntOrString),
+        (&["volumes", "[]", "tmpfs", "size"], Want::IntOrString),
+        (&["cpu_percent"], Want::IntOrString),
+        (&["cpu_count"], Want::IntOrString),
+        (&["oom_score_adj"], Want::IntOrString),
+        (&["deploy", "resources", "limits", "memory"], Want::String),
+        (&["deploy", "resources", "reservations", "memory"], Want::String),
+        (&["develop", "watch", "[]", "initial_sync"], Want::Bool),
+        (&["use_api_socket"], Want::Bool),
+        (&["depends_on", "*", "required"], Want::Bool),
+        (&["blkio_config", "weight"], Want::Weight),
+        (&["blkio_config", "weight_device", "[]", "weight"], Want::Weight),
+        (&["deploy", "update_config", "parallelism"], Want::Unsigned),
+        (&["deploy", "rollback_config", "parallelism"], Want::Unsigned),
+        (&["deploy", "restart_policy", "max_attempts"], Want::Unsigned),
+        (&["deploy", "placement", "max_replicas_per_node"], Want::Unsigned),
+        (&["healthcheck", "retries"], Want::Unsigned),
+    ];
+
+    fn strict_types(service: &composeguard_model::yaml::Mapping, prefix: &str, out: &mut Vec<Issue>) {
+        for (pattern, want) in STRICT {
+            let mut nodes: Vec<(String, &Node)> = Vec::new();
+            collect(service, pattern, prefix.trim_end_matches('.').to_string(), &mut nodes);
+            for (path, node) in nodes {
+                if let Some(problem) = mismatch(node, *want) {
+                    out.push(err(IssueKind::InvalidType, node.span, format!("`{path}` {problem}")).with_path(path));
+                }
+            }
+        }
+    }
+
+    fn collect<'a>(m: &'a composeguard_model::yaml::Mapping, pattern: &[&str], path: String, out: &mut Vec<(String, &'a Node)>) {
+        let Some((first, rest)) = pattern.split_first() else { return };
+        let entries: Vec<(String, &Node)> = if *first == "*" {
+            m.iter().map(|(k, v)| (k.name.clone(), v)).collect()
+        } else {
+            m.get(first).map(|v| vec![((*first).to_string(), v)]).unwrap_or_default()
+        };
+        for (key, node) in entries {
+            let here = format!("{path}.{key}");
+            match rest.split_first() {
+                None => out.push((here, node)),
+                Some((&"[]", tail)) => {
+                    for (i, item) in node.as_seq().unwrap_or(&[]).iter().enumerate() {
+                        let item_path = format!("{here}[{i}]");
+                        match (tail.is_empty(), item.as_map()) {
+                            (true, _) => out.push((item_path, item)),
+                            (false, Some(im)) => collect(im, tail, item_path, out),
+                            _ => {}
+                        }
+                    }
+                }
+                Some(_) => {
+                    if let Some(inner) = node.as_map() {
+                        collect(inner, rest, here, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The values of a mapping must be strings (`storage_opt`, `additional_contexts`), or scalars
+    /// and lists of scalars (`provider.options`, with `lists`).
+    fn scalar_values(node: Option<&Node>, path: &str, lists: bool, out: &mut Vec<Issue>) {
+        let Some(m) = node.and_then(Node::as_map) else { return };
+        for (k, v) in m.iter() {
+            let ok = match &v.value {
+                Value::String(_) => true,
+                Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_) => lists,
+                Value::Seq(items) => lists && items.iter().all(|i| matches!(i.value, Value::String(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_))),
+                _ => false,
+            };
+            if !ok {
+                let want = if lists { "a string, number, boolean or a list of them" } else { "a string" };
+                out.push(err(IssueKind::InvalidType, v.span, format!("`{path}.{}` must be {want}, found {}", k.name, v.type_name())).with_path(format!("{path}.{}", k.name)));
+            }
+        }
+    }
+
+    fn mismatch(node: &Node, want: Want) -> Option<String> {
+        match (want, &node.value) {
+            (Want::IntOrString, Value::Float(f)) if f.fract() != 0.0 => Some("must be an integer or a string, found a fractional number".into()),
+            (Want::String, Value::Int(_) | Value::UInt(_) | Value::Float(_)) => Some("must be a string (such as `512m`), found a number".into()),
+            (Want::Bool, Value::String(s)) => Some(format!("must be a boolean (`true` or `false`), found the string `{s}`")),
+            (Want::Weight, Value::String(s)) => Some(format!("must be a number, not the string `{s}`")),
+            (Want::Weight, Value::Int(i)) if *i < 0 => Some(format!("must not be negative, found {i}")),
+            (Want::Unsigned, Value::Int(i)) if *i < 0 => Some(format!("must not be negative, found {i}")),
+            (Want::Unsigned, Value::String(s)) if s.trim_start().starts_with('-') && s.trim_start().get(1..).is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) => {
+                Some(format!("must not be negative, found {s}"))
+            }
+            _ => None,
         }
     }
 
