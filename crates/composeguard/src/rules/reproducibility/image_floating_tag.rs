@@ -3,10 +3,12 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an image whose tag moves: `latest`, or a channel such as `stable`, `edge`,
-    /// `nightly`, `dev`, `beta`, `canary`, `lts`, `main`, `master`, `rolling` or `current`, or a
-    /// variant with no version at all (`alpine`, `slim`). A variable whose default is such a tag
-    /// (`${TAG:-latest}`) is reported too.
+    /// Reports an image whose tag moves, such as `latest`, including a variable that defaults
+    /// to one (`${TAG:-latest}`).
+    ///
+    /// Floating tags are `latest` and release channels (`stable`, `edge`, `nightly`, `dev`,
+    /// `beta`, `canary`, `lts`, `main`, `master`, `rolling`, `current`…), alone or with a
+    /// variant (`stable-alpine`), and variants with no version at all (`alpine`, `slim`).
     ///
     /// ## Why is this bad?
     /// The publisher re-points a floating tag at every release. What the file runs changes

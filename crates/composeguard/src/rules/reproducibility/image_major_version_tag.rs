@@ -4,7 +4,7 @@ use crate::rules::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports an image tag that names only a major version (`postgres:16`, `node:22-alpine`,
-    /// `traefik:v3`). Off by default.
+    /// `traefik:v3`).
     ///
     /// ## Why is this bad?
     /// A major-version tag follows every minor and patch release of that line. That is often
@@ -62,7 +62,7 @@ impl Rule for ImageMajorVersionTag {
                 .path(format!("services.{}.image", name.value))
                 .service(&name.value)
                 .anchor(image.anchor())
-                .help("pin at least the minor version, e.g. `16.4`");
+                .help(format!("pin at least the minor version: `{major}.<minor>`"));
         }
     }
 }

@@ -49,7 +49,10 @@ impl Rule for ObsoleteVersion {
         } else {
             key.span
         };
-        let written = value.scalar_to_string().unwrap_or_default();
+        let written = match cx.text(value.span) {
+            "" => value.scalar_to_string().unwrap_or_default(),
+            text => text.to_string(),
+        };
         let fix = cx
             .sources()
             .get(span.file)

@@ -3,8 +3,10 @@ use crate::rules::util::is_interpolated;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a build context (or additional context) fetched from a git repository without a
-    /// pinned reference: no `#ref`, or a branch such as `main`, `master` or `HEAD`.
+    /// Reports a git build context with no pinned reference: no `#ref`, or a branch.
+    ///
+    /// Both `build.context` and `build.additional_contexts` are checked; branches are a missing
+    /// reference, `refs/heads/…`, and well-known names such as `main`, `master` or `HEAD`.
     ///
     /// ## Why is this bad?
     /// A git context builds whatever the branch points at when the build runs. Two builds of the

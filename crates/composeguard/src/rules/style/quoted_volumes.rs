@@ -4,8 +4,7 @@ use composeguard_model::yaml::{resolve_plain, Style};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a volume in the short syntax written in quotes that it does not need. Off by
-    /// default.
+    /// Reports a volume in the short syntax written in quotes that it does not need.
     ///
     /// ## Why is this bad?
     /// Mount strings (`./data:/var/lib/data:ro`) are always strings to YAML, so quotes add

@@ -6,7 +6,7 @@ use crate::rules::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports a service key written after a key of a later group in composeguard's canonical
-    /// order. Off by default.
+    /// order.
     ///
     /// The order has eleven groups; keys within one group may come in any order:
     ///

@@ -5,9 +5,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports top-level keys out of the canonical order: `x-` extensions, `version`, `name`,
-    /// `include`, `services`, `networks`, `volumes`, `configs`, `secrets`, `models`. Off by
-    /// default.
+    /// Reports top-level keys out of the canonical order.
+    ///
+    /// The order is: `x-` extensions, `version`, `name`, `include`, `services`, `networks`,
+    /// `volumes`, `configs`, `secrets`, `models`.
     ///
     /// ## Why is this bad?
     /// Extensions usually hold YAML anchors, which must be defined before the aliases that use

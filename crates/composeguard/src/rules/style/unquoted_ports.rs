@@ -4,7 +4,7 @@ use composeguard_model::yaml::Style;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a port in the short syntax that is not written in quotes. Off by default.
+    /// Reports a port in the short syntax that is not written in quotes.
     ///
     /// ## Why is this bad?
     /// YAML 1.1 parsers read an unquoted `22:22` as the base-60 number 1342, and older tools

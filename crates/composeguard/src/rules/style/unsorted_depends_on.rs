@@ -2,8 +2,7 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `depends_on` list or mapping whose services are not in alphabetical order. Off
-    /// by default.
+    /// Reports a `depends_on` list or mapping whose services are not in alphabetical order.
     ///
     /// ## Why is this bad?
     /// The order of `depends_on` means nothing to compose, which starts dependencies by the

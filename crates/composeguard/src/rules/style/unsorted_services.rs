@@ -5,7 +5,7 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports services that are not in alphabetical order (case-insensitive). Off by default.
+    /// Reports services that are not in alphabetical order (case-insensitive).
     ///
     /// ## Why is this bad?
     /// In a file with many services, alphabetical order is the one order everyone can predict:

@@ -2,9 +2,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `# composeguard: ignore[…]` or `ignore-file[…]` comment, or one rule in it,
-    /// that suppresses nothing: the rule ran and found nothing there, the name is not a rule,
-    /// or the comment names no rule at all.
+    /// Reports a suppression comment, or a rule named in one, that suppresses nothing.
+    ///
+    /// That is: the rule ran and found nothing the comment covers, the name is not a rule, or
+    /// the comment (`# composeguard: ignore[…]` or `ignore-file[…]`) names no rule at all.
     ///
     /// ## Why is this bad?
     /// A suppression outlives the problem it was written for. Left in place, it hides the next
