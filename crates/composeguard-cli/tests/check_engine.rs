@@ -1,4 +1,5 @@
 //! `composeguard check` with configuration, suppressions, baselines and the CI formats.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

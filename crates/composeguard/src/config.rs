@@ -288,6 +288,7 @@ pub fn schema_json() -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use composeguard_model::project::MemoryFiles;

@@ -88,22 +88,18 @@ fn parse_file(id: FileId, file: &SourceFile, out: &mut Vec<Directive>) {
         let body = comment.get(1..).unwrap_or("").trim_start();
         let Some(body) = body.strip_prefix(MARKER) else { continue };
         let body_start = start + hash + comment.len() - body.len();
-        let (scope, rest, rest_at) = match directive_kind(body) {
-            Some((file_wide, rest)) => {
-                let scope = if file_wide {
-                    Scope::File
-                } else if own_line {
-                    Scope::Line(next_content_line(&lines, index))
-                } else {
-                    Scope::Line(index)
-                };
-                (scope, rest, body_start + body.len() - rest.len())
-            }
-            None => {
-                out.push(Directive { file: id, scope: Scope::Line(index), entries: Vec::new(), reason: None, span });
-                continue;
-            }
+        let Some((file_wide, rest)) = directive_kind(body) else {
+            out.push(Directive { file: id, scope: Scope::Line(index), entries: Vec::new(), reason: None, span });
+            continue;
         };
+        let scope = if file_wide {
+            Scope::File
+        } else if own_line {
+            Scope::Line(next_content_line(&lines, index))
+        } else {
+            Scope::Line(index)
+        };
+        let rest_at = body_start + body.len() - rest.len();
         let (entries, reason) = parse_list(id, rest, rest_at);
         out.push(Directive { file: id, scope, entries, reason, span });
     }
@@ -245,6 +241,7 @@ pub fn unused(directives: &[Directive], ran: &dyn Fn(&RuleMeta) -> bool) -> Vec<
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

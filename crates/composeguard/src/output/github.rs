@@ -2,6 +2,8 @@
 //!
 //! `::warning file=compose.yaml,line=3,col=12,endLine=3,endColumn=24,title=CG502 image-floating-tag::…`
 
+use std::fmt::Write as _;
+
 use composeguard_model::PositionEncoding;
 
 use crate::diagnostic::Severity;
@@ -22,12 +24,13 @@ pub fn render(report: &Report) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        out.push_str(&format!(
-            "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
+        let _ = writeln!(
+            out,
+            "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
             property(&d.file),
             property(&format!("{} {}", d.code, d.rule)),
             data(&message),
-        ));
+        );
     }
     out
 }

@@ -1,11 +1,11 @@
-//! JUnit XML: a test suite per file, a test case per finding (suppressed ones skipped), and a
+//! `JUnit` XML: a test suite per file, a test case per finding (suppressed ones skipped), and a
 //! passing test case for a file without findings, so CI dashboards show every file checked.
 
 use std::fmt::Write as _;
 
 use crate::lint::Report;
 
-/// Renders the report as JUnit XML.
+/// Renders the report as `JUnit` XML.
 pub fn render(report: &Report) -> String {
     let mut body = String::new();
     let (mut total_tests, mut total_failures, mut total_skipped) = (0, 0, 0);
@@ -16,24 +16,21 @@ pub fn render(report: &Report) -> String {
             tests += 1;
             let name = format!("{} {} at {}:{}", d.code, d.rule, d.start.line, d.start.column);
             let _ = write!(cases, "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">", escape(&name), escape(&file.path), escape(&file.path), d.start.line);
-            match &d.suppression {
-                Some(s) => {
-                    skipped += 1;
-                    let why = match &s.reason {
-                        Some(r) => format!("suppressed ({}): {r}", s.kind),
-                        None => format!("suppressed ({})", s.kind),
-                    };
-                    let _ = write!(cases, "<skipped message=\"{}\"/>", escape(&why));
+            if let Some(s) = &d.suppression {
+                skipped += 1;
+                let why = match &s.reason {
+                    Some(r) => format!("suppressed ({}): {r}", s.kind),
+                    None => format!("suppressed ({})", s.kind),
+                };
+                let _ = write!(cases, "<skipped message=\"{}\"/>", escape(&why));
+            } else {
+                failures += 1;
+                let mut text = format!("{}:{}:{}: {} [{}]", file.path, d.start.line, d.start.column, d.message, d.severity.as_str());
+                if let Some(help) = &d.help {
+                    text.push_str("\nhelp: ");
+                    text.push_str(help);
                 }
-                None => {
-                    failures += 1;
-                    let mut text = format!("{}:{}:{}: {} [{}]", file.path, d.start.line, d.start.column, d.message, d.severity.as_str());
-                    if let Some(help) = &d.help {
-                        text.push_str("\nhelp: ");
-                        text.push_str(help);
-                    }
-                    let _ = write!(cases, "<failure message=\"{}\" type=\"{}\">{}</failure>", escape(&d.message), d.severity.as_str(), escape(&text));
-                }
+                let _ = write!(cases, "<failure message=\"{}\" type=\"{}\">{}</failure>", escape(&d.message), d.severity.as_str(), escape(&text));
             }
             cases.push_str("</testcase>\n");
         }

@@ -1,5 +1,5 @@
 //! Renderers: human (rustc-style snippets), JSON, and the CI formats: SARIF 2.1.0, GitHub
-//! workflow commands, JUnit XML and GitLab code quality.
+//! workflow commands, `JUnit` XML and `GitLab` code quality.
 
 pub mod github;
 pub mod gitlab;

@@ -6,6 +6,7 @@
 //! the baseline).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use composeguard_model::{PositionEncoding, Span};
 use serde::Serialize;
@@ -115,6 +116,7 @@ struct ResultProperties {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+#[allow(clippy::struct_field_names)] // SARIF's own names
 struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<usize>,
@@ -191,7 +193,7 @@ fn uri(path: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     if path.starts_with('/') {

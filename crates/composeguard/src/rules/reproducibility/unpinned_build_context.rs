@@ -63,7 +63,8 @@ fn git_ref(context: &str) -> Option<GitRef<'_>> {
     };
     let lower = url.to_ascii_lowercase();
     let is_git = ["git://", "git@", "github.com/"].iter().any(|p| lower.starts_with(p))
-        || (["https://", "http://", "ssh://"].iter().any(|p| lower.starts_with(p)) && lower.trim_end_matches('/').ends_with(".git"));
+        || (["https://", "http://", "ssh://"].iter().any(|p| lower.starts_with(p))
+            && std::path::Path::new(lower.trim_end_matches('/')).extension().is_some_and(|e| e == "git"));
     if !is_git {
         return None;
     }

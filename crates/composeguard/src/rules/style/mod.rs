@@ -43,7 +43,7 @@ fn service_mappings<'a>(cx: &Context<'a>) -> impl Iterator<Item = (&'a Key, &'a 
         .and_then(|m| m.get("services"))
         .and_then(Node::as_map)
         .into_iter()
-        .flat_map(|m| m.iter())
+        .flat_map(Mapping::iter)
         .filter_map(|(k, v)| Some((k, v.as_map()?)))
 }
 
