@@ -118,6 +118,19 @@ struct PyTool {
 
 impl Config {
     /// Reads a `composeguard.toml`. `path` is only used in error messages.
+    ///
+    /// ```
+    /// use composeguard::{lint, Config, LintOptions};
+    ///
+    /// let config = Config::from_toml("composeguard.toml", "[severity]\nimage-floating-tag = \"error\"\n")?;
+    /// let options = LintOptions { config: Some(config), ..LintOptions::default() };
+    /// let report = lint("compose.yaml", "services:\n  web:\n    image: nginx:latest\n", &options);
+    /// assert!(report.has_errors());
+    ///
+    /// let missing_reason = "[[waiver]]\nrule = \"image-floating-tag\"\nservice = \"web\"\n";
+    /// assert!(Config::from_toml("composeguard.toml", missing_reason).is_err());
+    /// # Ok::<(), composeguard::config::ConfigError>(())
+    /// ```
     pub fn from_toml(path: &str, text: &str) -> Result<Self, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| invalid(path, &e.to_string()))?;
         config.validate(path)?;
