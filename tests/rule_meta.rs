@@ -53,7 +53,8 @@ fn severity_fits_the_category() {
             Category::Correctness => assert_eq!(m.severity, Severity::Error, "{}: correctness rules are errors", m.name),
             Category::Style => {
                 assert_ne!(m.severity, Severity::Error, "{}: style is never an error", m.name);
-                assert!(!m.default_enabled, "{}: style rules are off by default", m.name);
+                // `unused-suppression` is about composeguard's own comments, not the file's layout
+                assert!(!m.default_enabled || m.name == "unused-suppression", "{}: style rules are off by default", m.name);
             }
             _ => {}
         }

@@ -1,10 +1,12 @@
 //! `composeguard`: validate and lint Docker Compose files.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use composeguard::baseline::Baseline;
+use composeguard::config;
 use composeguard::lint::{lint_project, LintOptions, Report};
 use composeguard::output::{render, Format};
 use composeguard::Severity;
@@ -19,6 +21,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Check compose files: spec errors and checklist findings, at file:line:column.
     Check(CheckArgs),
@@ -45,7 +48,7 @@ struct CheckArgs {
     /// Stack files into one project, as `docker compose -f A -f B`.
     #[arg(short = 'f', long = "file")]
     files: Vec<PathBuf>,
-    /// Output format: human, json.
+    /// Output format: human, json, sarif, github, junit, gitlab.
     #[arg(long, default_value = "human")]
     format: String,
     /// Extra env file for interpolation (instead of `.env`).
@@ -60,9 +63,17 @@ struct CheckArgs {
     /// Disable rules by name, code or category.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
-    /// Exit 1 when a finding is at or above this severity: error, warning, info.
-    #[arg(long = "fail-on", default_value = "error")]
-    fail_on: String,
+    /// Exit 1 when a finding is at or above this severity: error (default), warning, info.
+    #[arg(long = "fail-on")]
+    fail_on: Option<String>,
+    /// Configuration file (instead of finding composeguard.toml or pyproject.toml from the
+    /// compose file's folder upwards).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Baseline file: written with the current findings when missing; when present, the
+    /// findings it lists are suppressed, so only new ones fail.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
     /// Never use colour.
     #[arg(long = "no-color")]
     no_color: bool,
@@ -104,9 +115,13 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(f) => f,
         Err(e) => return usage_error(&e),
     };
-    let fail_on: Severity = match args.fail_on.parse() {
+    let fail_on: Option<Severity> = match args.fail_on.as_deref().map(str::parse).transpose() {
         Ok(s) => s,
         Err(e) => return usage_error(&e),
+    };
+    let explicit_config = match args.config.as_deref().map(|p| config::load(&p.to_string_lossy(), &OsFileSystem)).transpose() {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e.to_string()),
     };
     let env: indexmap::IndexMap<String, String> = std::env::vars().collect();
     let options = LintOptions {
@@ -126,7 +141,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     }
     projects.extend(args.paths.iter().cloned());
     projects.extend(args.files.iter().cloned());
-    let mut report = Report { version: 1, ..Report::default() };
+    let mut reports: Vec<(Report, Severity)> = Vec::new();
     for path in &projects {
         let display = path.to_string_lossy().to_string();
         let bytes = match std::fs::read(path) {
@@ -148,17 +163,79 @@ fn check(args: &CheckArgs) -> ExitCode {
             }
         }
         let project = load_bytes(&display, &bytes, &load, &OsFileSystem);
-        report.extend(lint_project(&project, &options, &OsFileSystem));
+        let config = match &explicit_config {
+            Some(c) => Some(c.clone()),
+            None => match discover_config(path) {
+                Ok(c) => c,
+                Err(e) => return usage_error(&e.to_string()),
+            },
+        };
+        let level = fail_on.or_else(|| config.as_ref().and_then(|c| c.config.fail_on).map(Severity::from)).unwrap_or(Severity::Error);
+        let project_options = LintOptions { config: config.map(|c| c.config), ..options.clone() };
+        reports.push((lint_project(&project, &project_options, &OsFileSystem), level));
+    }
+    if let Some(path) = &args.baseline {
+        if let Err(e) = apply_baseline(path, &mut reports) {
+            return usage_error(&e);
+        }
+    }
+    let failed = reports.iter().any(|(r, level)| !r.passes(*level));
+    let mut report = Report { version: 1, ..Report::default() };
+    for (r, _) in reports {
+        report.extend(r);
     }
     let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let rendered = render(&report, format, color);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(rendered.as_bytes());
-    if report.passes(fail_on) {
-        ExitCode::SUCCESS
-    } else {
+    if failed {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
+}
+
+/// The configuration for a compose file: found from its folder upwards.
+fn discover_config(compose_file: &Path) -> Result<Option<config::LoadedConfig>, config::ConfigError> {
+    let absolute = std::path::absolute(compose_file).unwrap_or_else(|_| compose_file.to_path_buf());
+    let dir = absolute.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    config::discover(&dir.to_string_lossy(), &OsFileSystem)
+}
+
+/// Reads the baseline and suppresses what it lists, or writes it when it does not exist.
+fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)]) -> Result<(), String> {
+    let base = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let base_dir = base.parent().map(Path::to_path_buf).unwrap_or_default();
+    let key = |file: &str| {
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| PathBuf::from(file));
+        relative_path(&absolute, &base_dir)
+    };
+    let baseline = if path.exists() {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
+    } else {
+        let mut all = Baseline { version: 1, findings: Vec::new() };
+        for (report, _) in reports.iter() {
+            all.findings.extend(Baseline::from_report_with(report, &key).findings);
+        }
+        std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
+        all
+    };
+    for (report, _) in reports.iter_mut() {
+        baseline.apply_with(report, &key);
+    }
+    Ok(())
+}
+
+/// `path` relative to the folder `base`, with `/` separators (both absolute).
+fn relative_path(path: &Path, base: &Path) -> String {
+    let path: Vec<_> = path.components().collect();
+    let base: Vec<_> = base.components().collect();
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = base.iter().skip(common).map(|_| "..".to_string()).collect();
+    parts.extend(path.iter().skip(common).map(|c| c.as_os_str().to_string_lossy().to_string()));
+    parts.join("/")
 }
 
 fn rules(format: &str) -> ExitCode {

@@ -80,6 +80,14 @@ pub struct Edit {
     pub span: Span,
 }
 
+impl Edit {
+    /// Replaces the text under `span` (an empty span inserts, an empty replacement deletes);
+    /// `file`, `start` and `end` are filled when the report is built.
+    pub fn new(span: Span, replacement: impl Into<String>) -> Self {
+        Self { file: String::new(), start: Position::default(), end: Position::default(), replacement: replacement.into(), span }
+    }
+}
+
 /// A fix: edits that resolve the finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Fix {

@@ -6,6 +6,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod baseline;
+pub mod config;
 pub mod context;
 pub mod diagnostic;
 pub mod lint;
@@ -16,8 +18,10 @@ pub mod rule;
 pub mod rules;
 pub mod schema;
 pub mod spec;
+pub mod suppress;
 
 pub use composeguard_model as model;
 pub use diagnostic::{Category, Diagnostic, Fix, Position, Severity};
-pub use lint::{lint, lint_project, FileReport, LintOptions, Report};
+pub use config::Config;
+pub use lint::{lint, lint_project, lint_with, FileReport, LintOptions, Report};
 pub use rule::{Rule, RuleMeta};

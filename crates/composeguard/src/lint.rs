@@ -4,11 +4,13 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use composeguard_model::project::{load_text, FileSystem, LoadOptions, NoFiles, Project};
-use composeguard_model::{PositionEncoding, SourceMap};
+use composeguard_model::{FileId, PositionEncoding, SourceMap, Span};
 
+use crate::config::Config;
 use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rule::{finding_from_issue, Finding, Findings};
+use crate::rule::{finding_from_issue, Finding, Findings, RuleMeta};
+use crate::rules::Selection;
 
 /// How to lint.
 #[derive(Clone, Debug, Default)]
@@ -27,6 +29,19 @@ pub struct LintOptions {
     pub limits: composeguard_model::yaml::Limits,
     /// Active profiles (`*` for all).
     pub profiles: Vec<String>,
+    /// The configuration file's settings (see [`crate::config`]); `select` and `ignore` above
+    /// are added to its own, and win where they name the same rule.
+    pub config: Option<Config>,
+}
+
+impl LintOptions {
+    /// The rule selection: the configuration's, then these options'.
+    pub fn selection(&self) -> Selection {
+        let Some(config) = &self.config else { return Selection::new(&self.select, &self.ignore) };
+        let select: Vec<String> = config.select.iter().filter(|e| !self.ignore.contains(e)).chain(&self.select).cloned().collect();
+        let ignore: Vec<String> = config.ignore.iter().filter(|e| !self.select.contains(e)).chain(&self.ignore).cloned().collect();
+        Selection::new(&select, &ignore)
+    }
 }
 
 /// Findings for one file.
@@ -77,16 +92,38 @@ impl Report {
         !self.diagnostics().any(|d| !d.is_suppressed() && d.severity >= level)
     }
 
-    /// Appends another report (another project of the same run).
+    /// Appends another report (another project of the same run). Its sources are added to
+    /// this report's, and its spans renumbered to match.
     pub fn extend(&mut self, other: Report) {
-        self.files.extend(other.files);
-        self.summary.error += other.summary.error;
-        self.summary.warning += other.summary.warning;
-        self.summary.info += other.summary.info;
-        // sources are per project; keep the first set for rendering convenience
-        if self.sources.is_empty() {
-            self.sources = other.sources;
+        let offset = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
+        for (_, file) in other.sources.iter() {
+            self.sources.add(file.clone());
         }
+        let shift = |span: &mut Span| span.file = FileId(span.file.0.saturating_add(offset));
+        for mut file in other.files {
+            for d in &mut file.diagnostics {
+                shift(&mut d.span);
+                d.related.iter_mut().for_each(|r| shift(&mut r.span));
+                if let Some(fix) = &mut d.fix {
+                    fix.edits.iter_mut().for_each(|e| shift(&mut e.span));
+                }
+            }
+            self.files.push(file);
+        }
+        self.recount();
+    }
+
+    /// Recomputes the summary (after suppressions changed).
+    pub fn recount(&mut self) {
+        let mut summary = Summary::default();
+        for d in self.diagnostics().filter(|d| !d.is_suppressed()) {
+            match d.severity {
+                Severity::Error => summary.error += 1,
+                Severity::Warning => summary.warning += 1,
+                Severity::Info => summary.info += 1,
+            }
+        }
+        self.summary = summary;
     }
 
     pub fn to_json(&self) -> String {
@@ -109,6 +146,7 @@ pub fn lint_with(path: &str, text: &str, options: &LintOptions, fs: &dyn FileSys
 
 /// Validates and lints a loaded project.
 pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSystem) -> Report {
+    let selection = options.selection();
     let mut findings: Vec<Finding> = project.issues.iter().map(finding_from_issue).collect();
     let cx = Context::new(project, fs, &options.profiles);
     let mut spec_issues = Vec::new();
@@ -119,7 +157,6 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
     // Checklist rules run on files compose can read.
     let readable = project.root.is_some();
     if readable {
-        let selection = crate::rules::Selection::new(&options.select, &options.ignore);
         for rule in crate::rules::registry() {
             let meta = rule.meta();
             if !selection.enabled(meta) {
@@ -129,17 +166,41 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
             rule.check(&cx, &mut out);
         }
     }
-    let selection = crate::rules::Selection::new(&options.select, &options.ignore);
     findings.retain(|f| f.rule.category != crate::Category::Spec || selection.enabled(f.rule));
-    build_report(project, findings, options.encoding)
+    if let Some(config) = &options.config {
+        for f in &mut findings {
+            if let Some(severity) = config.severity_of(f.rule) {
+                f.severity = Some(severity);
+            }
+        }
+    }
+    let (mut diagnostics, services) = locate_all(project, findings, options.encoding);
+    if let Some(config) = &options.config {
+        config.apply_waivers(&mut diagnostics, &services);
+    }
+    let mut directives = crate::suppress::parse(&project.sources);
+    crate::suppress::apply(&mut diagnostics, &mut directives, &project.sources);
+    let unused_enabled = selection.enabled(&crate::rules::style::UnusedSuppression::META);
+    if unused_enabled && !directives.is_empty() {
+        let ran = |meta: &RuleMeta| {
+            (meta.category == crate::Category::Spec || readable) && selection.enabled(meta)
+        };
+        let mut unused = crate::suppress::unused(&directives, &ran);
+        if let Some(config) = &options.config {
+            for f in &mut unused {
+                f.severity = config.severity_of(f.rule);
+            }
+        }
+        let (more, _) = locate_all(project, unused, options.encoding);
+        diagnostics.extend(more);
+    }
+    build_report(project, diagnostics)
 }
 
-fn build_report(project: &Project, findings: Vec<Finding>, encoding: PositionEncoding) -> Report {
-    let mut files: IndexMap<String, Vec<Diagnostic>> = IndexMap::new();
-    for (_, f) in project.sources.iter() {
-        files.entry(f.path.clone()).or_default();
-    }
-    let mut summary = Summary::default();
+/// Turns findings into located diagnostics, with the service each is about.
+fn locate_all(project: &Project, findings: Vec<Finding>, encoding: PositionEncoding) -> (Vec<Diagnostic>, Vec<Option<String>>) {
+    let mut diagnostics = Vec::with_capacity(findings.len());
+    let mut services = Vec::with_capacity(findings.len());
     for f in findings {
         let severity = f.severity.unwrap_or(f.rule.severity);
         let mut d = Diagnostic {
@@ -171,21 +232,28 @@ fn build_report(project: &Project, findings: Vec<Finding>, encoding: PositionEnc
         };
         d.locate(&project.sources, encoding);
         if d.file.is_empty() {
-            d.file = project.sources.get(composeguard_model::FileId(0)).map(|s| s.path.clone()).unwrap_or_default();
+            d.file = project.sources.get(FileId(0)).map(|s| s.path.clone()).unwrap_or_default();
         }
+        diagnostics.push(d);
+        services.push(f.service);
+    }
+    (diagnostics, services)
+}
+
+fn build_report(project: &Project, diagnostics: Vec<Diagnostic>) -> Report {
+    let mut files: IndexMap<String, Vec<Diagnostic>> = IndexMap::new();
+    for (_, f) in project.sources.iter() {
+        files.entry(f.path.clone()).or_default();
+    }
+    for d in diagnostics {
         files.entry(d.file.clone()).or_default().push(d);
     }
     let mut files: Vec<FileReport> = files.into_iter().map(|(path, diagnostics)| FileReport { path, diagnostics }).collect();
     for f in &mut files {
         f.diagnostics.sort_by(|a, b| (a.start.offset, a.end.offset, &a.code).cmp(&(b.start.offset, b.end.offset, &b.code)));
         f.diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
-        for d in f.diagnostics.iter().filter(|d| !d.is_suppressed()) {
-            match d.severity {
-                Severity::Error => summary.error += 1,
-                Severity::Warning => summary.warning += 1,
-                Severity::Info => summary.info += 1,
-            }
-        }
     }
-    Report { version: 1, files, summary, sources: project.sources.clone() }
+    let mut report = Report { version: 1, files, summary: Summary::default(), sources: project.sources.clone() };
+    report.recount();
+    report
 }

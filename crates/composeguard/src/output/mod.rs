@@ -1,7 +1,15 @@
-//! Renderers: human (rustc-style snippets), JSON, and the CI formats.
+//! Renderers: human (rustc-style snippets), JSON, and the CI formats: SARIF 2.1.0, GitHub
+//! workflow commands, `JUnit` XML and `GitLab` code quality.
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
+pub mod junit;
+pub mod sarif;
 
+use composeguard_model::PositionEncoding;
+
+use crate::diagnostic::Diagnostic;
 use crate::lint::Report;
 
 /// Output formats of `composeguard check`.
@@ -9,16 +17,34 @@ use crate::lint::Report;
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Gitlab,
+}
+
+impl Format {
+    /// Every format, by its name on the command line.
+    pub const ALL: [(&'static str, Format); 6] = [
+        ("human", Self::Human),
+        ("json", Self::Json),
+        ("sarif", Self::Sarif),
+        ("github", Self::Github),
+        ("junit", Self::Junit),
+        ("gitlab", Self::Gitlab),
+    ];
 }
 
 impl std::str::FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "human" | "text" => Ok(Self::Human),
-            "json" => Ok(Self::Json),
-            other => Err(format!("unknown format `{other}`")),
+        if s == "text" {
+            return Ok(Self::Human);
         }
+        Self::ALL.iter().find(|(name, _)| *name == s).map(|(_, f)| *f).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
+            format!("unknown format `{s}` (expected {})", names.join(", "))
+        })
     }
 }
 
@@ -31,5 +57,22 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
             s.push('\n');
             s
         }
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Junit => junit::render(report),
+        Format::Gitlab => gitlab::render(report),
+    }
+}
+
+/// A diagnostic's start and end (line, column), columns counted in `encoding` from the report's
+/// sources; the diagnostic's own positions when its source is not there.
+pub(crate) fn positions(report: &Report, d: &Diagnostic, encoding: PositionEncoding) -> ((u32, u32), (u32, u32)) {
+    match report.sources.get(d.span.file).filter(|f| f.path == d.file) {
+        Some(file) => {
+            let s = file.line_column(d.span.start, encoding);
+            let e = file.line_column(d.span.end, encoding);
+            ((s.line, s.column), (e.line, e.column))
+        }
+        None => ((d.start.line, d.start.column), (d.end.line, d.end.column)),
     }
 }

@@ -1,0 +1,352 @@
+//! The configuration file: `composeguard.toml`, or `[tool.composeguard]` in `pyproject.toml`.
+//!
+//! ```toml
+//! select = ["style", "image-major-version-tag"]   # rules to run besides the defaults
+//! ignore = ["CG505"]                              # rules not to run
+//! fail-on = "warning"                             # exit 1 from this severity up
+//!
+//! [severity]                                      # severity per rule or category
+//! image-floating-tag = "error"
+//!
+//! [[waiver]]                                      # a finding accepted for one service
+//! rule = "privileged"
+//! service = "dind"
+//! reason = "docker-in-docker for the CI runners"
+//! ```
+//!
+//! The file is found from the compose file's folder upwards ([`discover`]); in each folder
+//! `composeguard.toml` wins over `pyproject.toml`, and a `pyproject.toml` without
+//! `[tool.composeguard]` does not count. Unknown keys and unknown rule names are errors, and so
+//! is a waiver without a reason: a configuration that does not say what it means is refused
+//! rather than half applied.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use composeguard_model::project::{join_path, parent_dir, FileSystem};
+
+use crate::diagnostic::{Category, Diagnostic, Severity, Suppression};
+use crate::rule::RuleMeta;
+
+/// File names looked for in each folder, in order.
+pub const FILE_NAMES: [&str; 2] = ["composeguard.toml", "pyproject.toml"];
+
+/// A severity as written in the configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<Level> for Severity {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Info,
+        }
+    }
+}
+
+/// A finding accepted on purpose: it stays in the report, marked suppressed with the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The rule, by name or code.
+    pub rule: String,
+    /// The service the waiver applies to; without it, every finding of the rule is waived.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Why the finding is acceptable (required, not empty).
+    pub reason: String,
+}
+
+/// composeguard's configuration (`composeguard.toml`, or `[tool.composeguard]` in `pyproject.toml`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "composeguard configuration")]
+pub struct Config {
+    /// Rules to run besides the defaults: rule names, codes, code prefixes (`CG2`), categories,
+    /// or `all`.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Rules not to run (same forms as `select`). An exact name or code in `select` wins over a
+    /// broader `ignore`.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Severity by rule name, code or category; a rule's own entry wins over its category's.
+    /// Spec rules keep theirs: they say what compose rejects.
+    #[serde(default)]
+    pub severity: IndexMap<String, Level>,
+    /// `composeguard check` exits 1 when a finding is at or above this severity (default
+    /// `error`); `--fail-on` overrides it.
+    #[serde(default)]
+    pub fail_on: Option<Level>,
+    /// Findings accepted for a service, each with the reason.
+    #[serde(default, rename = "waiver")]
+    pub waivers: Vec<Waiver>,
+}
+
+/// A configuration that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("cannot read {path}: {reason}")]
+    Read { path: String, reason: String },
+}
+
+/// A configuration and the file it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedConfig {
+    pub path: String,
+    pub config: Config,
+}
+
+#[derive(Deserialize)]
+struct PyProject {
+    tool: Option<PyTool>,
+}
+
+#[derive(Deserialize)]
+struct PyTool {
+    composeguard: Option<toml::Value>,
+}
+
+impl Config {
+    /// Reads a `composeguard.toml`. `path` is only used in error messages.
+    ///
+    /// ```
+    /// use composeguard::{lint, Config, LintOptions};
+    ///
+    /// let config = Config::from_toml("composeguard.toml", "[severity]\nimage-floating-tag = \"error\"\n")?;
+    /// let options = LintOptions { config: Some(config), ..LintOptions::default() };
+    /// let report = lint("compose.yaml", "services:\n  web:\n    image: nginx:latest\n", &options);
+    /// assert!(report.has_errors());
+    ///
+    /// let missing_reason = "[[waiver]]\nrule = \"image-floating-tag\"\nservice = \"web\"\n";
+    /// assert!(Config::from_toml("composeguard.toml", missing_reason).is_err());
+    /// # Ok::<(), composeguard::config::ConfigError>(())
+    /// ```
+    pub fn from_toml(path: &str, text: &str) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| invalid(path, &e.to_string()))?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// Reads the `[tool.composeguard]` table of a `pyproject.toml`; `None` when it has none.
+    pub fn from_pyproject(path: &str, text: &str) -> Result<Option<Self>, ConfigError> {
+        let project: PyProject = toml::from_str(text).map_err(|e| invalid(path, &e.to_string()))?;
+        let Some(table) = project.tool.and_then(|t| t.composeguard) else { return Ok(None) };
+        let config: Config = table.try_into().map_err(|e: toml::de::Error| invalid(path, &format!("[tool.composeguard]: {}", e.message())))?;
+        config.validate(path)?;
+        Ok(Some(config))
+    }
+
+    /// Reads a configuration file by its name: `pyproject.toml` (its `[tool.composeguard]`
+    /// table), or anything else as a `composeguard.toml`.
+    pub fn from_file(path: &str, text: &str) -> Result<Option<Self>, ConfigError> {
+        if path.rsplit(['/', '\\']).next() == Some("pyproject.toml") {
+            Self::from_pyproject(path, text)
+        } else {
+            Self::from_toml(path, text).map(Some)
+        }
+    }
+
+    /// Checks every rule reference and waiver.
+    pub fn validate(&self, path: &str) -> Result<(), ConfigError> {
+        for (key, entries) in [("select", &self.select), ("ignore", &self.ignore)] {
+            for entry in entries {
+                if !is_selector(entry) {
+                    return Err(unknown_rule(path, key, entry));
+                }
+            }
+        }
+        for name in self.severity.keys() {
+            let is_spec = name == Category::Spec.as_str() || crate::rules::find(name).is_some_and(|m| m.category == Category::Spec);
+            if is_spec {
+                return Err(invalid(path, &format!("[severity]: `{name}` is a spec rule; spec rules keep their severity (they say what compose rejects)")));
+            }
+            if crate::rules::find(name).is_none() && Category::parse(name).is_none() {
+                return Err(unknown_rule(path, "severity", name));
+            }
+        }
+        for waiver in &self.waivers {
+            if crate::rules::find(&waiver.rule).is_none() {
+                return Err(unknown_rule(path, "waiver", &waiver.rule));
+            }
+            if waiver.reason.trim().is_empty() {
+                let on = waiver.service.as_ref().map(|s| format!(" on service `{s}`")).unwrap_or_default();
+                return Err(invalid(path, &format!("[[waiver]] of `{}`{on} needs a `reason`", waiver.rule)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The severity the configuration gives a rule, if any.
+    pub fn severity_of(&self, meta: &RuleMeta) -> Option<Severity> {
+        if meta.category == Category::Spec {
+            return None;
+        }
+        let exact = self.severity.iter().find(|(k, _)| k.as_str() == meta.name || k.eq_ignore_ascii_case(meta.code));
+        let by_category = || self.severity.get(meta.category.as_str());
+        exact.map(|(_, v)| v).or_else(by_category).map(|l| Severity::from(*l))
+    }
+
+    /// The waiver that covers a finding of `meta` about `service`, if any.
+    pub fn waiver_for(&self, meta: &RuleMeta, service: Option<&str>, path: &str) -> Option<&Waiver> {
+        self.waivers.iter().find(|w| {
+            let rule = w.rule == meta.name || w.rule.eq_ignore_ascii_case(meta.code);
+            let on_service = match &w.service {
+                None => true,
+                Some(s) => service.map_or_else(|| path_is_in_service(path, s), |svc| svc == s),
+            };
+            rule && on_service
+        })
+    }
+
+    /// Marks the diagnostics a waiver covers (`services` gives each diagnostic's service).
+    pub fn apply_waivers(&self, diagnostics: &mut [Diagnostic], services: &[Option<String>]) {
+        if self.waivers.is_empty() {
+            return;
+        }
+        for (d, service) in diagnostics.iter_mut().zip(services) {
+            if d.is_suppressed() || (d.category == Category::Spec && d.severity == Severity::Error) {
+                continue;
+            }
+            let Some(meta) = crate::rules::find(&d.rule) else { continue };
+            if let Some(w) = self.waiver_for(meta, service.as_deref(), &d.path) {
+                d.suppression = Some(Suppression { kind: "config".into(), reason: Some(w.reason.clone()) });
+            }
+        }
+    }
+}
+
+/// Whether `path` (`services.web.ports[0]`) is inside service `service`.
+fn path_is_in_service(path: &str, service: &str) -> bool {
+    path.strip_prefix("services.").and_then(|rest| rest.strip_prefix(service)).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+/// Whether a `select`/`ignore` entry names something: `all`, a rule name or code, a code prefix
+/// (`CG2`), or a category.
+pub fn is_selector(entry: &str) -> bool {
+    if entry == "all" || Category::parse(entry).is_some() || crate::rules::find(entry).is_some() {
+        return true;
+    }
+    let upper = entry.to_ascii_uppercase();
+    upper.len() >= 3 && upper.len() < 5 && upper.starts_with("CG") && crate::rules::all_metas().iter().any(|m| m.code.starts_with(&upper))
+}
+
+fn invalid(path: &str, message: &str) -> ConfigError {
+    ConfigError::Invalid { path: path.to_string(), message: message.trim_end().to_string() }
+}
+
+fn unknown_rule(path: &str, key: &str, name: &str) -> ConfigError {
+    let suggestion = composeguard_model::de::did_you_mean(name, crate::rules::all_metas().iter().map(|m| m.name))
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    invalid(path, &format!("{key}: unknown rule `{name}`{suggestion}"))
+}
+
+/// Finds the configuration for a compose file in `start_dir`: the first folder, going up, with
+/// a `composeguard.toml` or a `pyproject.toml` that has `[tool.composeguard]`. Give an absolute
+/// folder to search up to the root; a relative one is searched up to its first component.
+pub fn discover(start_dir: &str, fs: &dyn FileSystem) -> Result<Option<LoadedConfig>, ConfigError> {
+    let mut dir = if start_dir.is_empty() { ".".to_string() } else { start_dir.to_string() };
+    loop {
+        for name in FILE_NAMES {
+            let path = join_path(&dir, name);
+            if !fs.exists(&path) {
+                continue;
+            }
+            let text = fs.read(&path).map_err(|reason| ConfigError::Read { path: path.clone(), reason })?;
+            if let Some(config) = Config::from_file(&path, &text)? {
+                return Ok(Some(LoadedConfig { path, config }));
+            }
+        }
+        let parent = parent_dir(&dir);
+        if parent == dir || dir == "." {
+            return Ok(None);
+        }
+        dir = parent;
+    }
+}
+
+/// Reads the configuration file the user named (`--config`).
+pub fn load(path: &str, fs: &dyn FileSystem) -> Result<LoadedConfig, ConfigError> {
+    let text = fs.read(path).map_err(|reason| ConfigError::Read { path: path.to_string(), reason })?;
+    match Config::from_file(path, &text)? {
+        Some(config) => Ok(LoadedConfig { path: path.to_string(), config }),
+        None => Err(invalid(path, "has no [tool.composeguard] table")),
+    }
+}
+
+/// The JSON Schema of the configuration file.
+pub fn schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let schema = generator.into_root_schema_for::<Config>();
+    let mut value = serde_json::to_value(schema).unwrap_or_default();
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("$id".into(), "https://composeguard.dev/schemas/config.schema.json".into());
+    }
+    value
+}
+
+/// [`schema`] as pretty JSON.
+pub fn schema_json() -> String {
+    serde_json::to_string_pretty(&schema()).unwrap_or_default()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use composeguard_model::project::MemoryFiles;
+
+    #[test]
+    fn reads_every_key() {
+        let text = "select = [\"style\", \"CG5\"]\nignore = [\"missing-project-name\"]\nfail-on = \"warning\"\n[severity]\nimage-floating-tag = \"error\"\nstyle = \"warning\"\n[[waiver]]\nrule = \"image-without-tag\"\nservice = \"dev\"\nreason = \"local only\"\n";
+        let c = Config::from_toml("composeguard.toml", text).unwrap();
+        assert_eq!(c.select, ["style", "CG5"]);
+        assert_eq!(c.fail_on, Some(Level::Warning));
+        assert_eq!(c.waivers.len(), 1);
+        let floating = crate::rules::find("image-floating-tag").unwrap();
+        assert_eq!(c.severity_of(floating), Some(Severity::Error));
+        let sorted = crate::rules::find("unsorted-services").unwrap();
+        assert_eq!(c.severity_of(sorted), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_understand() {
+        let err = |t: &str| Config::from_toml("c.toml", t).unwrap_err().to_string();
+        assert!(err("selct = []").contains("unknown field"), "{}", err("selct = []"));
+        assert!(err("select = [\"image-floating-tags\"]").contains("did you mean `image-floating-tag`"));
+        assert!(err("[[waiver]]\nrule = \"image-without-tag\"\nservice = \"x\"\n").contains("reason"));
+        assert!(err("[[waiver]]\nrule = \"image-without-tag\"\nreason = \"  \"\n").contains("needs a `reason`"));
+        assert!(err("[severity]\nunknown-key = \"info\"\n").contains("spec rule"));
+        assert!(err("fail-on = \"fatal\"").contains("fail-on") || err("fail-on = \"fatal\"").contains("unknown variant"));
+    }
+
+    #[test]
+    fn discovers_upwards_and_skips_pyproject_without_table() {
+        let mut files = MemoryFiles::default();
+        files.0.insert("/repo/pyproject.toml".into(), "[tool.composeguard]\nignore = [\"style\"]\n".into());
+        files.0.insert("/repo/app/pyproject.toml".into(), "[project]\nname = \"x\"\n".into());
+        let found = discover("/repo/app/deploy", &files).unwrap().unwrap();
+        assert_eq!(found.path, "/repo/pyproject.toml");
+        assert_eq!(found.config.ignore, ["style"]);
+        files.0.insert("/repo/app/composeguard.toml".into(), "select = [\"all\"]\n".into());
+        assert_eq!(discover("/repo/app/deploy", &files).unwrap().unwrap().path, "/repo/app/composeguard.toml");
+        assert_eq!(discover("/elsewhere", &files).unwrap(), None);
+    }
+
+    #[test]
+    fn waivers_match_service_and_path() {
+        assert!(path_is_in_service("services.web.ports[0]", "web"));
+        assert!(path_is_in_service("services.web", "web"));
+        assert!(!path_is_in_service("services.web2.ports", "web"));
+    }
+}

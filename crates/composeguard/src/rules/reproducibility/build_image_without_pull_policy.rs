@@ -1,0 +1,66 @@
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a service that sets both `build` and `image` but no `pull_policy`.
+    ///
+    /// ## Why is this bad?
+    /// With both keys and no `pull_policy`, compose first tries to pull `image` and builds only
+    /// when the registry does not have it. Whether the service runs the code next to the compose
+    /// file or whatever someone last pushed under that name then depends on the registry and the
+    /// local cache, and changes from one machine to the next.
+    ///
+    /// `pull_policy: build` always builds (and `image` names the result);
+    /// `pull_policy: missing` or `always` states that the registry wins.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     build: .
+    ///     image: ghcr.io/acme/api:1.4.2
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     build: .
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     pull_policy: build
+    /// ```
+    pub struct BuildImageWithoutPullPolicy => {
+        name: "build-image-without-pull-policy",
+        code: "CG506",
+        category: Reproducibility,
+        severity: Warning,
+        fixable: false,
+        default_enabled: true,
+        sources: ["dclint no-build-and-image", "compose-spec (build, pull_policy)"],
+    }
+}
+
+impl Rule for BuildImageWithoutPullPolicy {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        for (name, service) in cx.services() {
+            let (Some(build), Some(image)) = (&service.build, &service.image) else { continue };
+            if service.pull_policy.is_some() {
+                continue;
+            }
+            out.report(image.span, message(&name.value, &image.value))
+                .path(format!("services.{}.image", name.value))
+                .service(&name.value)
+                .anchor(image.anchor)
+                .related(build.span, "`build` is set here")
+                .help("add `pull_policy: build` to always build, or `pull_policy: missing` to prefer the registry");
+        }
+    }
+}
+
+fn message(service: &str, image: &str) -> String {
+    format!("service `{service}` sets `build` and `image` without `pull_policy`, so compose pulls `{image}` and builds only if the pull fails")
+}

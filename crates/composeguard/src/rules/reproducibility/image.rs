@@ -1,0 +1,140 @@
+//! What the compose file itself says about a service's image reference.
+//!
+//! The model holds the image after interpolation with the caller's environment, so its value
+//! depends on where the linter runs. The image rules judge the file instead: every variable is
+//! replaced by the default the file gives it, and parts that only the environment decides
+//! (`${TAG}` with no default) are unknown and never reported.
+
+use composeguard_model::interpolate::substitute;
+use composeguard_model::model::Service;
+use composeguard_model::{Span, Spanned};
+
+use crate::context::Context;
+use crate::rules::util::{has_variable, parse_image, ImageRef};
+
+/// Stands for text that a variable supplies; YAML text cannot contain it.
+const UNKNOWN: char = '\u{1}';
+
+/// A service's `image`, as written and as the file alone resolves it.
+pub(crate) struct ImageSpec<'a> {
+    pub image: &'a Spanned<String>,
+    /// The reference as written in the file (variables and all), for messages.
+    pub written: String,
+    /// The reference with every variable replaced by its default; text that only the environment
+    /// can supply is [`UNKNOWN`].
+    resolved: String,
+    /// The reference with every variable marked [`UNKNOWN`]: the parts the environment can change.
+    overridable: String,
+}
+
+/// A tag as the file alone decides it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Tag<'a> {
+    /// No tag: docker pulls `latest`.
+    Missing,
+    /// A variable without a default decides it.
+    Unknown,
+    /// The tag, and whether a variable can change it (`${TAG:-latest}`).
+    Known { tag: &'a str, overridable: bool },
+}
+
+impl<'a> ImageSpec<'a> {
+    /// The image of a pulled service: `None` for services that build their image (the image then
+    /// names the build's output) or have no image.
+    pub fn of_pulled(cx: &Context<'_>, service: &'a Service) -> Option<Self> {
+        if service.build.is_some() {
+            return None;
+        }
+        Self::of(cx, service.image.as_ref()?)
+    }
+
+    pub fn of(cx: &Context<'_>, image: &'a Spanned<String>) -> Option<Self> {
+        // a value that came through an alias is written at its anchor
+        let written_at = image.anchor.unwrap_or(image.span);
+        let raw = cx.text(written_at);
+        if !has_variable(raw) {
+            return Some(Self { image, written: image.value.clone(), resolved: image.value.clone(), overridable: image.value.clone() });
+        }
+        let written = scalar_content(raw)?;
+        let defaults_only = substitute(&written, &|_: &str| None::<String>).ok()?;
+        let unset = defaults_only.unset;
+        let resolved = substitute(&written, &|name: &str| unset.iter().any(|u| u == name).then(|| UNKNOWN.to_string())).ok()?.value;
+        let overridable = substitute(&written, &|_: &str| Some(UNKNOWN.to_string())).ok()?.value;
+        Some(Self { image, written, resolved, overridable })
+    }
+
+    pub fn span(&self) -> Span {
+        self.image.span
+    }
+
+    pub fn anchor(&self) -> Option<Span> {
+        self.image.anchor
+    }
+
+    fn reference(&self) -> ImageRef<'_> {
+        parse_image(&self.resolved)
+    }
+
+    /// Whether a digest pins the image (or a variable the environment sets does).
+    pub fn is_pinned(&self) -> bool {
+        self.reference().digest.is_some() || parse_image(&self.overridable).digest.is_some()
+    }
+
+    pub fn tag(&self) -> Tag<'_> {
+        let reference = self.reference();
+        match reference.tag {
+            Some(tag) if tag.contains(UNKNOWN) => Tag::Unknown,
+            Some(tag) => Tag::Known { tag, overridable: parse_image(&self.overridable).tag.is_some_and(|t| t.contains(UNKNOWN)) },
+            // `${IMAGE}` or `app${SUFFIX}`: the environment may supply a tag
+            None if last_component(reference.repository).contains(UNKNOWN) => Tag::Unknown,
+            None if reference.repository.is_empty() => Tag::Unknown,
+            None => Tag::Missing,
+        }
+    }
+
+    /// Whether a variable with a default decides the repository's last component, so the
+    /// environment may add a tag (`${IMAGE:-nginx}`).
+    pub fn name_is_overridable(&self) -> bool {
+        let r = parse_image(&self.overridable);
+        last_component(r.repository).contains(UNKNOWN) || r.tag.is_some()
+    }
+
+    /// The resolved reference, for messages (only meaningful when nothing is unknown).
+    pub fn resolved(&self) -> &str {
+        &self.resolved
+    }
+}
+
+fn last_component(repository: &str) -> &str {
+    repository.rsplit('/').next().unwrap_or(repository)
+}
+
+/// The content of a scalar from its source text: quotes removed, `''` unescaped. `None` for text
+/// that needs more than that (double-quoted escapes, block scalars).
+fn scalar_content(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if let Some(inner) = raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+        return Some(inner.replace("''", "'"));
+    }
+    if let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        return (!inner.contains('\\')).then(|| inner.to_string());
+    }
+    if raw.starts_with(['|', '>', '"', '\'']) || raw.contains('\n') {
+        return None;
+    }
+    Some(raw.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scalar_content;
+
+    #[test]
+    fn scalar_content_unquotes() {
+        assert_eq!(scalar_content("nginx:${TAG}").as_deref(), Some("nginx:${TAG}"));
+        assert_eq!(scalar_content("'a''b'").as_deref(), Some("a'b"));
+        assert_eq!(scalar_content("\"x:${T:-1}\"").as_deref(), Some("x:${T:-1}"));
+        assert_eq!(scalar_content("\"x\\ty\""), None);
+        assert_eq!(scalar_content("|\n  x"), None);
+    }
+}
