@@ -89,10 +89,11 @@ impl Rule for RuntimeSocketMount {
                 let Some(source) = from_service(&from.value) else { continue };
                 let mut seen = vec![svc.as_str()];
                 if let Some((via, path, runtime)) = inherited_socket(compose, source, &mut seen) {
-                    let through = if via == source { String::new() } else { format!(" (through `{via}`)") };
+                    let through = if via == source { String::new() } else { format!(", which has it from `{via}`") };
+                    let kind = socket_kind(&path, runtime);
                     out.report(
                         crate::rules::util::find_in(cx, from.span, source),
-                        format!("service `{svc}` inherits the {runtime} socket `{path}` from `{source}` through `volumes_from`{through}"),
+                        format!("service `{svc}` inherits `{path}` ({kind}) through `volumes_from: {source}`{through}"),
                     )
                     .path(format!("services.{svc}.volumes_from[{i}]"))
                     .service(svc)
@@ -106,10 +107,23 @@ impl Rule for RuntimeSocketMount {
 
 fn socket_message(svc: &str, mount: &HostMount<'_>, runtime: &str) -> String {
     let what = describe_mount(mount);
-    if mount.host_path.rsplit('/').next().is_some_and(|n| n.contains(".sock")) {
+    if is_socket_file(&mount.host_path) {
         format!("service `{svc}` mounts the {runtime} socket {what}")
     } else {
-        format!("service `{svc}` mounts {what}, which holds the {runtime} socket")
+        format!("service `{svc}` mounts {what}, a folder holding {runtime} sockets")
+    }
+}
+
+fn is_socket_file(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|n| n.contains(".sock"))
+}
+
+/// `(the Docker socket)` or `(a folder holding … sockets)`.
+fn socket_kind(path: &str, runtime: &str) -> String {
+    if is_socket_file(path) {
+        format!("the {runtime} socket")
+    } else {
+        format!("a folder holding {runtime} sockets")
     }
 }
 
@@ -130,7 +144,7 @@ fn inherited_socket<'a>(compose: &'a Compose, name: &'a str, seen: &mut Vec<&'a 
     seen.push(name);
     let (_, service) = compose.services.iter().find(|(k, _)| k.value == name)?;
     if let Some((m, rt)) = host_mounts(compose, service).into_iter().find_map(|m| runtime_socket(&m.host_path).map(|rt| (m, rt))) {
-        return Some((name, m.source.to_string(), rt));
+        return Some((name, m.host_path, rt));
     }
     service.volumes_from.iter().find_map(|f| from_service(&f.value).and_then(|n| inherited_socket(compose, n, seen)))
 }
