@@ -81,6 +81,9 @@ fn letter_follows(rest: &str) -> bool {
 
 /// What a device path gives access to, when it is dangerous.
 pub fn device_kind(path: &str) -> Option<&'static str> {
+    if path == "/dev" {
+        return Some("every host device, disks included");
+    }
     let name = path.strip_prefix("/dev/")?;
     let disk = "a host disk";
     let prefixed = |p: &str| name.strip_prefix(p);
@@ -116,7 +119,7 @@ mod tests {
 
     #[test]
     fn kinds() {
-        for p in ["/dev/sda", "/dev/sdb1", "/dev/nvme0n1", "/dev/mapper/root", "/dev/disk/by-id/x", "/dev/mem", "/dev/kmsg", "/dev/loop0", "/dev/hda1", "/dev/md0"] {
+        for p in ["/dev", "/dev/sda", "/dev/sdb1", "/dev/nvme0n1", "/dev/mapper/root", "/dev/disk/by-id/x", "/dev/mem", "/dev/kmsg", "/dev/loop0", "/dev/hda1", "/dev/md0"] {
             assert!(device_kind(p).is_some(), "{p}");
         }
         for p in ["/dev/dri/renderD128", "/dev/fuse", "/dev/net/tun", "/dev/ttyUSB0", "/dev/kvm", "/dev/snd", "/dev/hdmi0", "/dev/mdadm", "/dev/null", "/dev/video0"] {

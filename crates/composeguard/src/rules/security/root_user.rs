@@ -1,5 +1,5 @@
 use crate::rules::prelude::*;
-use crate::rules::util::is_interpolated;
+use super::util::written_with_variable;
 
 declare_rule! {
     /// ## What it does
@@ -51,7 +51,7 @@ impl Rule for RootUser {
         for (name, service) in cx.services() {
             let svc = &name.value;
             let Some(user) = service.user.as_ref() else { continue };
-            if !is_root(&user.value) || is_interpolated(cx, user.span) {
+            if !is_root(&user.value) || written_with_variable(cx, user.span, user.anchor) {
                 continue;
             }
             out.report(user.span, format!("service `{svc}` runs as root (`user: {}`)", user.value.trim()))
