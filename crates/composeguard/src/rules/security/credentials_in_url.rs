@@ -58,7 +58,7 @@ impl Rule for CredentialsInUrl {
             let mut texts: Vec<(String, String, &Spanned<String>)> = Vec::new();
             for e in service.environment.iter() {
                 if let Some(v) = e.value.as_ref() {
-                    texts.push((format!("environment.{}", e.key.value), format!("`{}` in `environment`", e.key.value), v));
+                    texts.push((format!("environment.{}", e.key.value), format!("`environment` variable `{}`", e.key.value), v));
                 }
             }
             for e in service.labels.iter() {

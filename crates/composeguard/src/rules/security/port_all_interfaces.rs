@@ -72,9 +72,13 @@ impl Rule for PortAllInterfaces {
                 }
                 seen.push(port.span);
                 let span = port_span(cx, port, ip);
-                let which = match p.published.as_deref() {
-                    Some(published) => format!("port `{published}`"),
-                    None => format!("container port `{}` on a random host port", p.target),
+                // a short-syntax range gives one port per number, all at the same place
+                let last = service.ports.iter().filter(|q| q.span == port.span).last().map_or(p, |q| &q.value);
+                let which = match (p.published.as_deref(), last.published.as_deref()) {
+                    (Some(first), Some(end)) if first != end => format!("ports `{first}-{end}`"),
+                    (Some(published), _) => format!("port `{published}`"),
+                    (None, _) if last.target != p.target => format!("container ports `{}-{}` on random host ports", p.target, last.target),
+                    (None, _) => format!("container port `{}` on a random host port", p.target),
                 };
                 let how = if ip.is_empty() { "on all interfaces (no host IP)".to_string() } else { format!("on all interfaces (`{ip}`)") };
                 out.report(span, format!("service `{svc}` publishes {which} {how}"))
