@@ -66,14 +66,14 @@ impl Rule for PortAllInterfaces {
                     continue; // one finding per entry, also for a range
                 }
                 let p = &port.value;
-                let ip = p.host_ip.as_deref().map(str::trim).unwrap_or("");
+                let ip = p.host_ip.as_deref().map_or("", str::trim);
                 if !matches!(ip, "" | "0.0.0.0" | "::" | "[::]") {
                     continue;
                 }
                 seen.push(port.span);
                 let span = port_span(cx, port, ip);
                 // a short-syntax range gives one port per number, all at the same place
-                let last = service.ports.iter().filter(|q| q.span == port.span).last().map_or(p, |q| &q.value);
+                let last = service.ports.iter().rev().find(|q| q.span == port.span).map_or(p, |q| &q.value);
                 let which = match (p.published.as_deref(), last.published.as_deref()) {
                     (Some(first), Some(end)) if first != end => format!("ports `{first}-{end}`"),
                     (Some(published), _) => format!("port `{published}`"),

@@ -1,3 +1,6 @@
+// Product names (AppArmor, BuildKit…) in the rule docs are prose, not code.
+#![allow(clippy::doc_markdown)]
+
 use crate::rules::prelude::*;
 
 declare_rule! {

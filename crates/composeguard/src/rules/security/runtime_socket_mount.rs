@@ -1,3 +1,6 @@
+// Product names (AppArmor, BuildKit…) in the rule docs are prose, not code.
+#![allow(clippy::doc_markdown)]
+
 use super::util::{describe_mount, host_mounts, is_docker_pipe, mount_source_span, runtime_socket, HostMount};
 use crate::rules::prelude::*;
 

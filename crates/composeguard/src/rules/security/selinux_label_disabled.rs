@@ -1,3 +1,6 @@
+// Product names (AppArmor, BuildKit…) in the rule docs are prose, not code.
+#![allow(clippy::doc_markdown)]
+
 use super::util::security_opts;
 use crate::rules::prelude::*;
 use crate::rules::util::find_in;
