@@ -6,7 +6,8 @@ declare_rule! {
     /// Reports a credential written as a literal in `command`, `entrypoint`, a healthcheck `test`
     /// or a lifecycle hook's command: a value for a password-like option (`--password=…`,
     /// `--requirepass …`, `--api-key=…`), a MySQL/MariaDB `-p<password>`, a `redis-cli -a …`, a
-    /// Mongo shell `-p …`, a variable assignment in a shell string (`PGPASSWORD=… psql`), or a
+    /// Mongo shell `-p …`, `curl -u user:password`, a variable assignment in a shell string
+    /// (`PGPASSWORD=… psql`), or a
     /// value with the shape of a known token. Shell strings (`sh -c "…"`) are split into words
     /// the way the shell would.
     ///
@@ -128,6 +129,7 @@ enum Tool {
     Mysql,
     RedisCli,
     Mongo,
+    Curl,
 }
 
 fn tool_of(word: &str) -> Option<Tool> {
@@ -137,6 +139,7 @@ fn tool_of(word: &str) -> Option<Tool> {
         | "mariadb-dump" | "mariadb-check" | "mariadb-import" | "mariadb-show" => Tool::Mysql,
         "redis-cli" | "valkey-cli" => Tool::RedisCli,
         "mongo" | "mongosh" | "mongodump" | "mongorestore" | "mongoexport" | "mongoimport" | "mongostat" | "mongotop" => Tool::Mongo,
+        "curl" => Tool::Curl,
         _ => return None,
     })
 }
@@ -218,6 +221,22 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
                     i += 1;
                 }
             }
+        } else if tool == Tool::Curl && (word == "-u" || word == "--user" || (word.starts_with("-u") && word.len() > 2)) {
+            // `curl -u user:password`, `-uuser:password`, `--user user:password`
+            let (cred_arg, cred) = if word.len() > 2 && !word.starts_with("--") {
+                (*arg, word.get(2..).unwrap_or("").to_string())
+            } else if let Some((next_arg, next)) = words.get(i) {
+                i += 1;
+                (*next_arg, next.clone())
+            } else {
+                continue;
+            };
+            if let Some((_, password)) = cred.split_once(':') {
+                if plausible(password) {
+                    let offset = cred.len() - password.len();
+                    hits.push(Hit { arg: cred_arg, value: password.to_string(), needle: cred.clone(), offset, what: "a password for `curl -u`".to_string() });
+                }
+            }
         } else if let Some((key, value)) = word.split_once('=').filter(|(k, _)| is_identifier(k)) {
             if is_secret_key(key) {
                 push(value, format!("`{key}`"));
@@ -257,6 +276,8 @@ mod tests {
         assert_eq!(values(&["sh", "-c", "PGPASSWORD=pw psql -h db -U app"]), ["pw"]);
         assert_eq!(values(&["redis-cli", "-a", "pw", "ping"]), ["pw"]);
         assert_eq!(values(&["mongosh", "-u", "root", "-p", "pw"]), ["pw"]);
+        assert_eq!(values(&["curl", "-fsS", "-u", "admin:adminpw", "http://localhost/health"]), ["adminpw"]);
+        assert_eq!(values(&["sh", "-c", "curl -uadmin:pw2 http://x"]), ["pw2"]);
         assert_eq!(values(&["app", "ghp_0123456789abcdefghijABCDEFGHIJ012345"]), ["ghp_0123456789abcdefghijABCDEFGHIJ012345"]);
     }
 
@@ -272,6 +293,8 @@ mod tests {
         assert!(values(&["app", "--token", "\"$TOKEN\""]).is_empty());
         assert!(values(&["pg_isready", "-U", "postgres", "-p", "5432"]).is_empty());
         assert!(values(&["curl", "-f", "http://localhost/health"]).is_empty());
+        assert!(values(&["curl", "-u", "admin", "http://localhost/health"]).is_empty());
+        assert!(values(&["curl", "-u", "admin:$$PASS", "http://x"]).is_empty());
         assert!(values(&["app", "--password=postgres://u:p@h/db"]).is_empty());
         assert!(values(&["sh", "-c", "echo ok; psql -p 5432"]).is_empty());
     }

@@ -240,8 +240,20 @@ const SENSITIVE_EXACT: &[(&str, &str)] = &[
 /// Credential folders in a home directory.
 const CREDENTIAL_DIRS: &[&str] = &[".ssh", ".aws", ".kube", ".docker", ".gnupg", ".azure", ".gcloud", ".netrc", ".git-credentials", ".pgpass"];
 
+/// A folder under a sensitive tree that holds ordinary data: a project folder in root's home
+/// (`/root/app`, not `/root/.ssh`), or one named volume's data under `/var/lib/docker/volumes`.
+fn ordinary_folder(path: &str) -> bool {
+    if let Some(rest) = path.strip_prefix("/root/") {
+        return !rest.starts_with('.');
+    }
+    path.strip_prefix("/var/lib/docker/volumes/").is_some_and(|rest| !rest.is_empty())
+}
+
 /// Why writing to `path` gives host root, if it does.
 pub fn root_equivalent(path: &str) -> Option<&'static str> {
+    if ordinary_folder(path) {
+        return None;
+    }
     // `/` and `/etc` as a whole; below `/etc`, only the files listed
     if let Some((_, why)) = ROOT_EQUIVALENT.iter().take(2).find(|(p, _)| *p == path) {
         return Some(why);
@@ -267,6 +279,12 @@ pub fn sensitive(path: &str) -> Option<&'static str> {
     if let Some((_, why)) = SENSITIVE_EXACT.iter().find(|(p, _)| *p == path) {
         return Some(why);
     }
+    if path.split('/').any(|part| CREDENTIAL_DIRS.contains(&part)) {
+        return Some("credentials kept in a home folder");
+    }
+    if ordinary_folder(path) {
+        return None;
+    }
     if let Some((_, why)) = SENSITIVE_TREE.iter().find(|(p, _)| is_at_or_under(path, p)) {
         return Some(why);
     }
@@ -274,9 +292,6 @@ pub fn sensitive(path: &str) -> Option<&'static str> {
         if !home.is_empty() && !home.contains('/') {
             return Some("a user's home, keys and history");
         }
-    }
-    if path.split('/').any(|part| CREDENTIAL_DIRS.contains(&part)) {
-        return Some("credentials kept in a home folder");
     }
     // an ancestor of a sensitive folder (`/var`, `/var/lib`, `/run`…)
     SENSITIVE_TREE
@@ -879,6 +894,15 @@ mod tests {
         assert!(sensitive("/dev").is_some());
         assert!(sensitive("/dev/null").is_none());
         assert!(sensitive("/srv").is_none());
+        assert!(sensitive("/root").is_some());
+        assert!(sensitive("/root/.bash_history").is_some());
+        assert!(sensitive("/root/app").is_none());
+        assert!(sensitive("/root/app/.ssh").is_some());
+        assert!(root_equivalent("/root/app/data").is_none());
+        assert!(root_equivalent("/root/.ssh").is_some());
+        assert!(sensitive("/var/lib/docker/volumes").is_some());
+        assert!(sensitive("/var/lib/docker/volumes/db/_data").is_none());
+        assert!(root_equivalent("/var/lib/docker/volumes/db/_data").is_none());
         assert!(sensitive("/usr/share/zoneinfo").is_none());
     }
 
