@@ -451,7 +451,7 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "ENABLED", "ENABLE", "DISABLED", "DISABLE", "REQUIRED", "HEADER", "FIELD", "PARAM", "PREFIX", "SUFFIX", "ALGORITHM", "ALG",
     "ROUNDS", "COST", "VERSION", "MODE", "FORMAT", "METHOD", "REF", "ARN", "HINT", "USER", "USERNAME", "PROVIDER", "STORE",
     "BACKEND", "ISSUER", "AUDIENCE", "SCOPE", "SCOPES", "STRATEGY", "REGEX", "PATTERN", "COMMAND", "CMD", "HASH", "HASHED",
-    "STDIN", "PROMPT", "RESET", "CHANGE", "COMPLEXITY", "REFRESH", "ROTATION", "ENV", "VAR",
+    "STDIN", "PROMPT", "RESET", "CHANGE", "COMPLEXITY", "REFRESH", "ROTATION", "ENV", "VAR", "ENCRYPTION", "ENCODING",
 ];
 
 /// Whether a variable name says its value is a credential (`DB_PASSWORD`, `apiKey`,
@@ -459,7 +459,8 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
 pub fn is_secret_key(key: &str) -> bool {
     let words = key_words(key);
     let Some(last) = words.last() else { return false };
-    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) {
+    // a setting about the secret, or a value meant to be public (`NEXT_PUBLIC_API_KEY`)
+    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) || words.iter().any(|w| w == "PUBLIC" || w == "PUBLISHABLE") {
         return false;
     }
     // `PWD` alone is the working folder, `OLDPWD` the previous one
@@ -942,6 +943,9 @@ mod tests {
             "SSH_KEY_PATH",
             "KEYCLOAK_URL",
             "MONKEY",
+            "password_encryption",
+            "NEXT_PUBLIC_API_KEY",
+            "STRIPE_PUBLISHABLE_KEY",
             "DB_USER",
         ] {
             assert!(!is_secret_key(k), "{k}");
