@@ -4,9 +4,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a URL with a literal password (`scheme://user:password@host`) in a service's
-    /// `environment`, `labels`, `command`, `entrypoint`, healthcheck, hooks, `build.args` or
-    /// `build.context` (a Git URL with a token).
+    /// Reports a URL with a literal password (`scheme://user:password@host`).
+    ///
+    /// The service's `environment`, `labels`, `command`, `entrypoint`, healthcheck, hooks, `build.args` or
+    /// `build.context` (a Git URL with a token) are searched.
     ///
     /// Not reported: a password that comes from a variable (`postgres://app:${DB_PASSWORD}@db`,
     /// or `$$DB_PASSWORD` expanded by the shell), a URL with a user and no password, masked

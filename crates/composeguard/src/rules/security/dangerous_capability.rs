@@ -7,9 +7,10 @@ use crate::rules::util::find_in;
 
 declare_rule! {
     /// ## What it does
-    /// Reports capabilities in `cap_add` that let a container take over the host: `SYS_ADMIN`,
-    /// `SYS_MODULE`, `SYS_RAWIO`, `DAC_READ_SEARCH` and `BPF`. Names are matched in any case,
-    /// with or without the `CAP_` prefix.
+    /// Reports capabilities in `cap_add` that let a container take over the host.
+    ///
+    /// They are `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO`, `DAC_READ_SEARCH` and `BPF`. Names are
+    /// matched in any case, with or without the `CAP_` prefix.
     ///
     /// ## Why is this bad?
     /// Each of these is a known escape on its own, with docker's default seccomp and AppArmor

@@ -4,8 +4,10 @@ use crate::rules::util::find_in;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `devices` entry (short or long syntax) that maps a host device giving access to
-    /// host data or the kernel: `/dev` itself, disks and partitions (`/dev/sd*`, `/dev/nvme*`,
+    /// Reports a `devices` entry that maps a host device giving access to host data or the
+    /// kernel.
+    ///
+    /// Short and long syntax count. The devices: `/dev` itself, disks and partitions (`/dev/sd*`, `/dev/nvme*`,
     /// `/dev/vd*`, `/dev/xvd*`, `/dev/mmcblk*`, `/dev/dm-*`, `/dev/mapper/*`, `/dev/md*`,
     /// `/dev/disk/*`, `/dev/loop*`, ZFS and network block devices), host memory (`/dev/mem`,
     /// `/dev/kmem`, `/dev/port`) and the kernel log (`/dev/kmsg`).

@@ -5,7 +5,9 @@ use crate::rules::util::find_in;
 declare_rule! {
     /// ## What it does
     /// Reports capabilities in `cap_add` that reach beyond the container without being an escape
-    /// on their own: `NET_ADMIN`, `SYS_PTRACE`, `SYS_TIME`, `SYS_BOOT`, `SYS_NICE`,
+    /// on their own.
+    ///
+    /// They are `NET_ADMIN`, `SYS_PTRACE`, `SYS_TIME`, `SYS_BOOT`, `SYS_NICE`,
     /// `SYS_RESOURCE`, `PERFMON`, `SYSLOG`, `MAC_ADMIN`, `MAC_OVERRIDE`, `LINUX_IMMUTABLE`,
     /// `AUDIT_CONTROL`, `AUDIT_READ`, `SYS_PACCT`, `SYS_TTY_CONFIG`, `WAKE_ALARM`,
     /// `BLOCK_SUSPEND`, `LEASE`, `CHECKPOINT_RESTORE`. Names are matched in any case, with or

@@ -3,7 +3,7 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports `uts: host`. Off by default.
+    /// Reports `uts: host`.
     ///
     /// ## Why is this bad?
     /// The container shares the host's hostname and NIS domain name. It learns the host's name,

@@ -5,7 +5,9 @@ use crate::rules::util::find_in;
 declare_rule! {
     /// ## What it does
     /// Reports a service without `no-new-privileges` in `security_opt`, or one that turns it off
-    /// (`no-new-privileges:false`). Every spelling docker accepts counts: `no-new-privileges`,
+    /// (`no-new-privileges:false`).
+    ///
+    /// Every spelling docker accepts counts: `no-new-privileges`,
     /// `no-new-privileges:true`, `no-new-privileges=true` (and Go's other true values, `1`, `t`).
     ///
     /// ## Why is this bad?

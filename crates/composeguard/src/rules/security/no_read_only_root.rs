@@ -2,8 +2,7 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service whose root file system is writable (no `read_only: true`). Off by
-    /// default.
+    /// Reports a service whose root file system is writable (no `read_only: true`).
     ///
     /// ## Why is this bad?
     /// With a writable root file system, an attacker who gets code execution can drop tools,

@@ -2,7 +2,7 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service that does not set `user`. Off by default.
+    /// Reports a service that does not set `user`.
     ///
     /// ## Why is this bad?
     /// Without `user`, the container runs as whatever the image says, and for most images

@@ -3,7 +3,9 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a credential written as a literal in `build.args`, by key name (`NPM_TOKEN`,
+    /// Reports a credential written as a literal in `build.args`.
+    ///
+    /// Credentials are found by key name (`NPM_TOKEN`,
     /// `GITHUB_TOKEN`, `PIP_INDEX_PASSWORD`…) or by the shape of a known token, with the same
     /// exceptions as `plaintext-secret-env` (references, `*_FILE` keys, empty values…).
     ///

@@ -4,7 +4,9 @@ use crate::rules::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports a credential written as a literal in `command`, `entrypoint`, a healthcheck `test`
-    /// or a lifecycle hook's command: a value for a password-like option (`--password=…`,
+    /// or a lifecycle hook's command.
+    ///
+    /// That is a value for a password-like option (`--password=…`,
     /// `--requirepass …`, `--api-key=…`), a MySQL/MariaDB `-p<password>`, a `redis-cli -a …`, a
     /// Mongo shell `-p …`, `curl -u user:password`, a variable assignment in a shell string
     /// (`PGPASSWORD=… psql`), or a

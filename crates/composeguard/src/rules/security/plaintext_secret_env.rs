@@ -6,7 +6,9 @@ use crate::rules::util::has_variable;
 declare_rule! {
     /// ## What it does
     /// Reports a credential written as a literal in a service's `environment`, or in the files
-    /// its `env_file` reads. A value is a credential when its key names one (`DB_PASSWORD`,
+    /// its `env_file` reads.
+    ///
+    /// A value is a credential when its key names one (`DB_PASSWORD`,
     /// `API_KEY`, `JWT_SECRET`, `AWS_SECRET_ACCESS_KEY`, `githubToken`…) or when it has the shape
     /// of a known token (AWS access key, GitHub, GitLab, Slack, Stripe, Google, npm, Docker Hub
     /// tokens, JSON Web Tokens, PEM private keys), whatever its key.

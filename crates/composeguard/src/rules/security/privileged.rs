@@ -5,8 +5,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports `privileged: true` on a service, on a lifecycle hook (`post_start`, `pre_stop`), or
-    /// on its build (`build.privileged`, or the `security.insecure` build entitlement).
+    /// Reports a service, lifecycle hook or build that runs privileged.
+    ///
+    /// That is `privileged: true` on the service, on a `post_start` or `pre_stop` hook, or on
+    /// its build (`build.privileged`), and the `security.insecure` build entitlement.
     ///
     /// ## Why is this bad?
     /// A privileged container gets every capability, every host device, no seccomp or AppArmor

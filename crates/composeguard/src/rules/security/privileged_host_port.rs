@@ -4,7 +4,7 @@ use crate::rules::util::find_in;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a port published on a host port below 1024. Off by default.
+    /// Reports a port published on a host port below 1024.
     ///
     /// ## Why is this bad?
     /// Ports below 1024 are privileged on the host: only root may bind them, and clients and

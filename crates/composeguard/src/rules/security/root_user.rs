@@ -3,8 +3,8 @@ use super::util::written_with_variable;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service that sets `user` to root: `root`, `0`, or either with a group
-    /// (`0:0`, `root:root`, `0:1000`).
+    /// Reports a service that sets `user` to root: `root`, `0`, or either with a group (`0:0`,
+    /// `root:root`, `0:1000`).
     ///
     /// ## Why is this bad?
     /// Root in the container is root on the host as far as the kernel is concerned (unless the

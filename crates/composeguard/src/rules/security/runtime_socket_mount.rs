@@ -6,11 +6,12 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service that can reach a container runtime's control API: a bind mount of the
-    /// Docker, containerd, Podman, CRI-O or BuildKit socket (short or long syntax, or a named
-    /// volume that binds it), of a folder that holds one (`/var/run`, `/run`,
-    /// `/run/containerd`, `/run/user/<uid>`…), of the Windows `docker_engine` pipe,
-    /// `use_api_socket: true`, or `volumes_from` a service that mounts one.
+    /// Reports a service that can reach a container runtime's control API.
+    ///
+    /// That is a bind mount of the Docker, containerd, Podman, CRI-O or BuildKit socket (short
+    /// or long syntax, or a named volume that binds it), of a folder that holds one
+    /// (`/var/run`, `/run`, `/run/containerd`, `/run/user/<uid>`…), of the Windows
+    /// `docker_engine` pipe, `use_api_socket: true`, or `volumes_from` a service that mounts one.
     ///
     /// ## Why is this bad?
     /// Whoever talks to the runtime socket can start a privileged container with the host's `/`

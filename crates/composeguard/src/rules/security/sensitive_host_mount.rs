@@ -3,8 +3,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a bind mount (short or long syntax, or a named volume that binds a host folder) of
-    /// a host path that holds secrets or host internals: `/`, `/etc`, `/proc`, `/sys`, `/boot`,
+    /// Reports a mount of a host path that holds secrets or host internals.
+    ///
+    /// Bind mounts in the short and long syntax count, and named volumes that bind a host
+    /// folder. The paths: `/`, `/etc`, `/proc`, `/sys`, `/boot`,
     /// `/root`, `/dev`, `/home` and a user's home, `~/.ssh` and other credential folders,
     /// `/var/lib/docker`, the system D-Bus and systemd sockets, and their parent folders.
     ///

@@ -4,7 +4,9 @@ use crate::rules::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports an `environment` or `build.args` entry that turns off TLS certificate
-    /// verification: `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`,
+    /// verification.
+    ///
+    /// The settings: `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`,
     /// `GIT_SSL_NO_VERIFY`, `NPM_CONFIG_STRICT_SSL=false`, and the common application settings
     /// `*_SSL_VERIFY=false`, `*_VERIFY_TLS=0`, `*_INSECURE_SKIP_VERIFY=true`,
     /// `*_SKIP_TLS_VERIFY=true`, `*_TLS_INSECURE=true`.

@@ -728,7 +728,7 @@ pub fn literal_span(cx: &Context<'_>, span: Span, anchor: Option<Span>, needle: 
         if !regions.iter().any(|(s, e)| pos < *e && end > *s) {
             return Some(if anchor.is_some() { span } else { span.sub(pos, needle.len()) });
         }
-        from = pos + 1;
+        from = pos + text.get(pos..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
     }
     if has_variable(text) {
         None

@@ -3,8 +3,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a writable bind mount (no `:ro`, no `read_only: true`) of a host path whose write
-    /// access is host root: `/`, `/etc` and its cron, sudoers, user and systemd files, `/root`,
+    /// Reports a writable mount of a host path whose write access is host root.
+    ///
+    /// A mount is writable without `:ro` (short syntax) or `read_only: true` (long syntax). The
+    /// paths: `/`, `/etc` and its cron, sudoers, user and systemd files, `/root`,
     /// `/boot`, `/proc`, `/sys`, `/var/lib/docker` and `/var/lib/containerd`, host executables
     /// and libraries (`/usr/bin`, `/lib`…), and folders that contain one of them (`/var`, `/usr`).
     ///
