@@ -95,3 +95,21 @@ impl Rule for ElevatedCapability {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ELEVATED_CAPS;
+    use crate::rules::security::dangerous_capability::HOST_TAKEOVER_CAPS;
+    use crate::rules::security::util::DEFAULT_CAPS;
+
+    #[test]
+    fn tiers_do_not_overlap() {
+        for cap in ELEVATED_CAPS {
+            assert!(!HOST_TAKEOVER_CAPS.contains(cap), "{cap} is in both tiers");
+            assert!(!DEFAULT_CAPS.contains(cap), "{cap} is granted by default");
+        }
+        for cap in HOST_TAKEOVER_CAPS {
+            assert!(!DEFAULT_CAPS.contains(cap), "{cap} is granted by default");
+        }
+    }
+}

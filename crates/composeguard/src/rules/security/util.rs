@@ -794,12 +794,6 @@ pub fn all_url_credentials(text: &str) -> Vec<UrlCredentials> {
     out
 }
 
-/// A short, safe rendering of a secret for messages: never the value itself.
-pub fn redact(value: &str) -> String {
-    let n = value.chars().count();
-    format!("a {n}-character literal")
-}
-
 // ---------------------------------------------------------------------------------------------
 // Namespaces
 
