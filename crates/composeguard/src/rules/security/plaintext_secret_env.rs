@@ -96,8 +96,7 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, out: &mut Fin
         let rel = &ef.value.path.value;
         let path = composeguard_model::project::join_path(cx.working_dir(), rel);
         let Ok(text) = cx.fs.read(&path) else { continue };
-        let no_variables = |_: &str| -> Option<String> { None };
-        let Ok(entries) = composeguard_model::dotenv::parse(&text, &no_variables) else { continue };
+        let Some(entries) = read_env_file(&text, ef.value.format.as_deref() == Some("raw")) else { continue };
         let lines: Vec<&str> = text.lines().collect();
         for entry in entries {
             let raw_line = lines.get(entry.line.saturating_sub(1)).copied().unwrap_or("");
@@ -123,4 +122,23 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, out: &mut Fin
                 .help("move the value to a compose `secret` (and a `*_FILE` variable) instead of the env file");
         }
     }
+}
+
+/// The entries of an env file: dotenv syntax, or `KEY=VALUE` lines taken as written for
+/// `format: raw`. `None` when the file does not parse (the spec checks report it).
+fn read_env_file(text: &str, raw: bool) -> Option<Vec<composeguard_model::dotenv::Entry>> {
+    if !raw {
+        let no_variables = |_: &str| -> Option<String> { None };
+        return composeguard_model::dotenv::parse(text, &no_variables).ok();
+    }
+    let entries = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('#'))
+        .filter_map(|(i, l)| {
+            let (key, value) = l.split_once('=')?;
+            Some(composeguard_model::dotenv::Entry { key: key.trim().to_string(), value: value.to_string(), line: i + 1 })
+        })
+        .collect();
+    Some(entries)
 }
