@@ -1,0 +1,108 @@
+use super::plaintext_secret_command::command_lists;
+use super::util::{all_url_credentials, literal_span};
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a URL with a literal password (`scheme://user:password@host`).
+    ///
+    /// The service's `environment`, `labels`, `command`, `entrypoint`, healthcheck, hooks, `build.args` or
+    /// `build.context` (a Git URL with a token) are searched.
+    ///
+    /// Not reported: a password that comes from a variable (`postgres://app:${DB_PASSWORD}@db`,
+    /// or `$$DB_PASSWORD` expanded by the shell), a URL with a user and no password, masked
+    /// passwords (`***`).
+    ///
+    /// ## Why is this bad?
+    /// A connection string is a credential like any other: in the compose file it is in version
+    /// control, in the container it is in `docker inspect`, in process listings and, very often,
+    /// in the application's own logs and error pages, which print the URL they failed to reach.
+    /// Build the URL from a secret at run time, or pass the password separately through a
+    /// `*_FILE` variable.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     environment:
+    ///       DATABASE_URL: postgres://app:s3cr3t@db:5432/app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     environment:
+    ///       DATABASE_URL: postgres://app:${DB_PASSWORD}@db:5432/app
+    /// ```
+    pub struct CredentialsInUrl => {
+        name: "credentials-in-url",
+        code: "CG230",
+        category: Security,
+        severity: Error,
+        fixable: false,
+        default_enabled: true,
+        sources: ["compose-lint CL-0021", "CWE-798"],
+    }
+}
+
+impl Rule for CredentialsInUrl {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        for (name, service) in cx.services() {
+            let svc = &name.value;
+            let mut texts: Vec<(String, String, &Spanned<String>)> = Vec::new();
+            for e in service.environment.iter() {
+                if let Some(v) = e.value.as_ref() {
+                    texts.push((format!("environment.{}", e.key.value), format!("`environment` variable `{}`", e.key.value), v));
+                }
+            }
+            for e in service.labels.iter() {
+                if let Some(v) = e.value.as_ref() {
+                    texts.push((format!("labels.{}", e.key.value), format!("label `{}`", e.key.value), v));
+                }
+            }
+            if let Some(build) = service.build.as_ref() {
+                for e in build.value.config.args.iter() {
+                    if let Some(v) = e.value.as_ref() {
+                        texts.push((format!("build.args.{}", e.key.value), format!("build argument `{}`", e.key.value), v));
+                    }
+                }
+                if let Some(c) = build.value.config.context.as_ref() {
+                    texts.push(("build.context".to_string(), "`build.context`".to_string(), c));
+                }
+            }
+            let commands = command_lists(service);
+            for (key, args) in &commands {
+                for arg in args {
+                    texts.push((key.clone(), format!("`{key}`"), arg));
+                }
+            }
+            let mut seen: Vec<Span> = Vec::new();
+            for (path, where_, value) in texts {
+                for creds in all_url_credentials(&value.value) {
+                    if creds.password.contains('$') {
+                        continue;
+                    }
+                    let Some(span) = literal_span(cx, value.span, value.anchor, &creds.password) else { continue };
+                    // a shell-form command gives each word the same span; report each URL once
+                    if seen.contains(&span) {
+                        continue;
+                    }
+                    seen.push(span);
+                    let user = if creds.user.is_empty() { String::new() } else { format!(" for user `{}`", creds.user) };
+                    out.report(span, format!("service `{svc}` has a URL with a literal password{user} in {where_}"))
+                        .path(format!("services.{svc}.{path}"))
+                        .service(svc)
+                        .anchor(value.anchor)
+                        .help("take the password from a variable or a secret file at run time instead of writing it in the URL");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+use super::util::{entry_secret, is_non_secret_value, is_secret_key, token_shape, url_credentials, SecretReason};
+use crate::diagnostic::Severity;
+use crate::rules::prelude::*;
+use crate::rules::util::has_variable;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a credential written as a literal in a service's `environment`, or in the files
+    /// its `env_file` reads.
+    ///
+    /// A value is a credential when its key names one (`DB_PASSWORD`,
+    /// `API_KEY`, `JWT_SECRET`, `AWS_SECRET_ACCESS_KEY`, `githubToken`…) or when it has the shape
+    /// of a known token (AWS access key, GitHub, GitLab, Slack, Stripe, Google, npm, Docker Hub
+    /// tokens, JSON Web Tokens, PEM private keys), whatever its key.
+    ///
+    /// Not reported: references (`${DB_PASSWORD}`, `$DB_PASSWORD`, also with a default), keys
+    /// that point to a file or describe a setting (`DB_PASSWORD_FILE`, `TOKEN_TTL`,
+    /// `PASSWORD_MIN_LENGTH`), keys meant to be public (`NEXT_PUBLIC_API_KEY`,
+    /// `STRIPE_PUBLISHABLE_KEY`), empty and null values (`DB_PASSWORD:`, compose takes them from the
+    /// environment), booleans, numbers and paths (`/run/secrets/db`). URLs with a password are
+    /// left to `credentials-in-url`.
+    ///
+    /// ## Why is this bad?
+    /// A password in the compose file is in version control, in every clone and CI log, and
+    /// cannot be rotated without a commit. In the container's environment it is visible to
+    /// `docker inspect`, to every process in the container, and to crash reporters that dump the
+    /// environment. Compose `secrets` mount the value as a file under `/run/secrets` instead,
+    /// and most images read `*_FILE` variables for exactly this.
+    ///
+    /// Values from `env_file` are reported as warnings, at the `env_file` entry with the line in
+    /// the message: the file is often kept out of version control, but the value still ends up
+    /// in the container's environment.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:16.4
+    ///     environment:
+    ///       POSTGRES_PASSWORD: hunter2
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:16.4
+    ///     environment:
+    ///       POSTGRES_PASSWORD_FILE: /run/secrets/db_password
+    ///     secrets:
+    ///       - db_password
+    /// secrets:
+    ///   db_password:
+    ///     environment: DB_PASSWORD
+    /// ```
+    pub struct PlaintextSecretEnv => {
+        name: "plaintext-secret-env",
+        code: "CG227",
+        category: Security,
+        severity: Error,
+        fixable: false,
+        default_enabled: true,
+        sources: ["compose-lint CL-0020", "CIS Docker 4.10", "OWASP Docker Security Cheat Sheet rule 12"],
+    }
+}
+
+impl Rule for PlaintextSecretEnv {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        for (name, service) in cx.services() {
+            let svc = &name.value;
+            for entry in service.environment.iter() {
+                let Some((span, reason)) = entry_secret(cx, entry) else { continue };
+                let key = &entry.key.value;
+                let message = match reason {
+                    SecretReason::Key => format!("service `{svc}` sets `{key}` to a literal value in `environment`"),
+                    SecretReason::Shape(what) => format!("service `{svc}` sets `{key}` to a literal that looks like {what}"),
+                };
+                out.report(span, message)
+                    .path(format!("services.{svc}.environment.{key}"))
+                    .service(svc)
+                    .anchor(entry.value.as_ref().and_then(|v| v.anchor))
+                    .help("move the value to a compose `secret` (and a `*_FILE` variable), or reference a variable set outside the file (`${VAR}`)");
+            }
+            check_env_files(cx, svc, service, out);
+        }
+    }
+}
+
+/// Reports credentials in the files a service's `env_file` reads.
+fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, out: &mut Findings<'_>) {
+    for (i, ef) in service.env_file.iter().enumerate() {
+        let rel = &ef.value.path.value;
+        let path = composeguard_model::project::join_path(cx.working_dir(), rel);
+        let Ok(text) = cx.fs.read(&path) else { continue };
+        let Some(entries) = read_env_file(&text, ef.value.format.as_deref() == Some("raw")) else { continue };
+        let lines: Vec<&str> = text.lines().collect();
+        for entry in entries {
+            let raw_line = lines.get(entry.line.saturating_sub(1)).copied().unwrap_or("");
+            let raw_value = raw_line.split_once(['=', ':']).map_or("", |(_, v)| v);
+            if has_variable(raw_value) || is_non_secret_value(&entry.value) {
+                continue;
+            }
+            let key = &entry.key;
+            let why = if url_credentials(&entry.value).is_some() {
+                "a URL with a password".to_string()
+            } else if is_secret_key(key) {
+                "a literal value".to_string()
+            } else if let Some((what, _, _)) = token_shape(&entry.value) {
+                format!("a literal that looks like {what}")
+            } else {
+                continue;
+            };
+            out.report(ef.value.path.span, format!("service `{svc}`: env file `{rel}` sets `{key}` to {why} (line {})", entry.line))
+                .path(format!("services.{svc}.env_file[{i}]"))
+                .service(svc)
+                .anchor(ef.anchor)
+                .severity(Severity::Warning)
+                .help("move the value to a compose `secret` (and a `*_FILE` variable) instead of the env file");
+        }
+    }
+}
+
+/// The entries of an env file: dotenv syntax, or `KEY=VALUE` lines taken as written for
+/// `format: raw`. `None` when the file does not parse (the spec checks report it).
+fn read_env_file(text: &str, raw: bool) -> Option<Vec<composeguard_model::dotenv::Entry>> {
+    if !raw {
+        let no_variables = |_: &str| -> Option<String> { None };
+        return composeguard_model::dotenv::parse(text, &no_variables).ok();
+    }
+    let entries = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('#'))
+        .filter_map(|(i, l)| {
+            let (key, value) = l.split_once('=')?;
+            Some(composeguard_model::dotenv::Entry { key: key.trim().to_string(), value: value.to_string(), line: i + 1 })
+        })
+        .collect();
+    Some(entries)
+}

@@ -1,0 +1,109 @@
+use super::util::find_after;
+use crate::rules::prelude::*;
+use crate::rules::util::find_in;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a published port bound to every host interface: no host IP (`"8080:80"`, `"80"`,
+    /// or the long syntax without `host_ip`), `0.0.0.0`, `::` or `[::]`.
+    ///
+    /// ## Why is this bad?
+    /// Docker publishes such a port on every address of the host, public ones included, and
+    /// inserts its own firewall rules ahead of the host's: `ufw` and `firewalld` rules do not
+    /// protect it. Databases, caches and admin interfaces published this way for "local" use are
+    /// a classic source of breaches. Bind each port to the interface that needs it
+    /// (`127.0.0.1` for local access, a private address for a load balancer), and leave
+    /// internal services unpublished: services reach each other on the compose network without
+    /// `ports`.
+    ///
+    /// `expose` only documents a port and publishes nothing, so it is not reported; nor are the
+    /// ports of a service on `network_mode: host` (compose ignores them; `host-network-namespace`
+    /// reports the service). A service that must be public (the edge reverse proxy) is a case
+    /// for a waiver.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:16.4
+    ///     ports:
+    ///       - "5432:5432"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:16.4
+    ///     ports:
+    ///       - "127.0.0.1:5432:5432"
+    /// ```
+    pub struct PortAllInterfaces => {
+        name: "port-all-interfaces",
+        code: "CG231",
+        category: Security,
+        severity: Warning,
+        fixable: false,
+        default_enabled: true,
+        sources: ["compose-lint CL-0005", "dclint no-unbound-port-interfaces", "KICS 451d79dc", "CIS Docker 5.14"],
+    }
+}
+
+impl Rule for PortAllInterfaces {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        for (name, service) in cx.services() {
+            let svc = &name.value;
+            if service.network_mode.as_ref().is_some_and(|m| m.value == "host") {
+                continue;
+            }
+            let mut seen: Vec<Span> = Vec::new();
+            for (i, port) in service.ports.iter().enumerate() {
+                if seen.contains(&port.span) {
+                    continue; // one finding per entry, also for a range
+                }
+                let p = &port.value;
+                let ip = p.host_ip.as_deref().map_or("", str::trim);
+                if !matches!(ip, "" | "0.0.0.0" | "::" | "[::]") {
+                    continue;
+                }
+                seen.push(port.span);
+                let span = port_span(cx, port, ip);
+                // a short-syntax range gives one port per number, all at the same place
+                let last = service.ports.iter().rev().find(|q| q.span == port.span).map_or(p, |q| &q.value);
+                let which = match (p.published.as_deref(), last.published.as_deref()) {
+                    (Some(first), Some(end)) if first != end => format!("ports `{first}-{end}`"),
+                    (Some(published), _) => format!("port `{published}`"),
+                    (None, _) if last.target != p.target => format!("container ports `{}-{}` on random host ports", p.target, last.target),
+                    (None, _) => format!("container port `{}` on a random host port", p.target),
+                };
+                let how = if ip.is_empty() { "on all interfaces (no host IP)".to_string() } else { format!("on all interfaces (`{ip}`)") };
+                out.report(span, format!("service `{svc}` publishes {which} {how}"))
+                    .path(format!("services.{svc}.ports[{i}]"))
+                    .service(svc)
+                    .anchor(port.anchor)
+                    .help("bind the port to one interface (`127.0.0.1:HOST:CONTAINER`, or `host_ip` in the long syntax), or do not publish it");
+            }
+        }
+    }
+}
+
+/// The host IP when written, else the published port in the long syntax, else the entry.
+fn port_span(cx: &Context<'_>, port: &Spanned<Port>, ip: &str) -> Span {
+    if port.anchor.is_some() {
+        return port.span;
+    }
+    if !ip.is_empty() {
+        let bracketed = format!("[{ip}]");
+        let text = cx.text(port.span);
+        let needle = if text.contains(&bracketed) { bracketed.as_str() } else { ip };
+        return find_in(cx, port.span, needle);
+    }
+    match (&port.value.published, port.value.short) {
+        (Some(published), false) => find_after(cx, port.span, "published", published),
+        _ => port.span,
+    }
+}

@@ -1,0 +1,132 @@
+use super::util::{key_words, written_with_variable};
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `environment` or `build.args` entry that turns off TLS certificate
+    /// verification.
+    ///
+    /// The settings: `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`,
+    /// `GIT_SSL_NO_VERIFY`, `NPM_CONFIG_STRICT_SSL=false`, and the common application settings
+    /// `*_SSL_VERIFY=false`, `*_VERIFY_TLS=0`, `*_INSECURE_SKIP_VERIFY=true`,
+    /// `*_SKIP_TLS_VERIFY=true`, `*_TLS_INSECURE=true`.
+    ///
+    /// Not reported: `DOCKER_TLS_VERIFY=0` (the Docker CLI verifies whenever the variable is
+    /// non-empty), values from variables, switches that turn verification on.
+    ///
+    /// ## Why is this bad?
+    /// Without certificate verification, TLS no longer proves who is on the other end: anyone on
+    /// the network path (a compromised container on the same network, a rogue Wi-Fi, a DNS
+    /// spoof) can read and change the traffic, credentials included. In `build.args` it exposes
+    /// package downloads to tampering. Trust the private CA instead (`NODE_EXTRA_CA_CERTS`,
+    /// `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`, or the CA added to the image).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     environment:
+    ///       NODE_TLS_REJECT_UNAUTHORIZED: "0"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     environment:
+    ///       NODE_EXTRA_CA_CERTS: /etc/ssl/certs/acme-ca.pem
+    /// ```
+    pub struct TlsVerificationDisabled => {
+        name: "tls-verification-disabled",
+        code: "CG235",
+        category: Security,
+        severity: Warning,
+        fixable: false,
+        default_enabled: true,
+        sources: ["CWE-295", "OWASP Transport Layer Security Cheat Sheet"],
+    }
+}
+
+impl Rule for TlsVerificationDisabled {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        for (name, service) in cx.services() {
+            let svc = &name.value;
+            let build_args = service.build.as_ref().map(|b| &b.value.config.args);
+            let lists = [("environment", Some(&service.environment)), ("build.args", build_args)];
+            for (where_, list) in lists {
+                let Some(list) = list else { continue };
+                for entry in list.iter() {
+                    let Some(value) = entry.value.as_ref() else { continue };
+                    if written_with_variable(cx, value.span, value.anchor) || !disables_verification(&entry.key.value, &value.value) {
+                        continue;
+                    }
+                    let key = &entry.key.value;
+                    out.report(entry.key.span, format!("service `{svc}` turns off TLS certificate verification (`{key}` in `{where_}`)"))
+                        .path(format!("services.{svc}.{where_}.{key}"))
+                        .service(svc)
+                        .anchor(value.anchor)
+                        .help("remove the setting and make the service trust the private CA instead");
+                }
+            }
+        }
+    }
+}
+
+fn truthy(v: &str) -> bool {
+    matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on" | "y")
+}
+
+fn falsy(v: &str) -> bool {
+    matches!(v.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off" | "n")
+}
+
+/// Whether `key=value` turns off certificate verification.
+pub fn disables_verification(key: &str, value: &str) -> bool {
+    match key.to_ascii_uppercase().as_str() {
+        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => return value.trim() == "0",
+        // git turns verification off for any value
+        "GIT_SSL_NO_VERIFY" => return !value.trim().is_empty(),
+        "DOCKER_TLS_VERIFY" => return false,
+        _ => {}
+    }
+    let words = key_words(key);
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let tls = has(&["TLS", "SSL", "HTTPS", "CERT", "CERTS", "CERTIFICATE", "CERTIFICATES"]);
+    let verify = has(&["VERIFY", "VERIFICATION", "VALIDATE", "VALIDATION", "STRICT"]);
+    let negated = has(&["SKIP", "NO", "INSECURE", "DISABLE", "DISABLED", "IGNORE"]);
+    if negated {
+        (verify || tls) && truthy(value) && (tls || has(&["INSECURE"]) || has(&["SKIP"]))
+    } else {
+        tls && verify && falsy(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disables_verification as d;
+
+    #[test]
+    fn keys() {
+        assert!(d("NODE_TLS_REJECT_UNAUTHORIZED", "0"));
+        assert!(!d("NODE_TLS_REJECT_UNAUTHORIZED", "1"));
+        assert!(d("GIT_SSL_NO_VERIFY", "1"));
+        assert!(d("NPM_CONFIG_STRICT_SSL", "false"));
+        assert!(d("KEYCLOAK_SSL_VERIFY", "false"));
+        assert!(d("ES_VERIFY_CERTS", "false"));
+        assert!(d("VAULT_SKIP_VERIFY", "true"));
+        assert!(d("INSECURE_SKIP_VERIFY", "true"));
+        assert!(d("LDAP_TLS_INSECURE", "1"));
+        assert!(!d("DOCKER_TLS_VERIFY", "0"));
+        assert!(!d("SSL_VERIFY", "true"));
+        assert!(!d("INSECURE_REGISTRY", "true"));
+        assert!(!d("SKIP_MIGRATIONS", "true"));
+        assert!(!d("TLS_ENABLED", "false"));
+        assert!(!d("VAULT_SKIP_VERIFY", "false"));
+    }
+}

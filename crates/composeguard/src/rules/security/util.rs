@@ -1,0 +1,986 @@
+//! Helpers shared by the security rules: capability names, `security_opt` entries, host mounts
+//! and the classes of host paths they expose, and the shapes of credentials.
+
+use composeguard_model::model::{Compose, KeyValue, MountType, Service, ServiceVolume};
+use composeguard_model::{Span, Spanned};
+
+use crate::context::Context;
+use crate::rules::util::has_variable;
+
+// ---------------------------------------------------------------------------------------------
+// Capabilities
+
+/// A capability as docker reads it: trimmed, upper case, without the `CAP_` prefix. `ALL` is only
+/// `ALL` when written without the prefix (docker refuses `CAP_ALL`).
+pub fn normalize_cap(raw: &str) -> String {
+    let upper = raw.trim().to_ascii_uppercase();
+    match upper.strip_prefix("CAP_") {
+        Some(rest) if rest != "ALL" => rest.to_string(),
+        _ => upper,
+    }
+}
+
+/// Capabilities docker grants by default: adding one changes nothing.
+pub const DEFAULT_CAPS: &[&str] = &[
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "NET_RAW",
+    "SYS_CHROOT",
+    "MKNOD",
+    "AUDIT_WRITE",
+    "SETFCAP",
+];
+
+// ---------------------------------------------------------------------------------------------
+// security_opt
+
+/// Splits a `security_opt` entry as docker does: at the first `=`, else at the first `:`.
+pub fn split_security_opt(opt: &str) -> (&str, Option<&str>) {
+    let opt = opt.trim();
+    if let Some((k, v)) = opt.split_once('=') {
+        return (k.trim(), Some(v.trim()));
+    }
+    match opt.split_once(':') {
+        Some((k, v)) => (k.trim(), Some(v.trim())),
+        None => (opt, None),
+    }
+}
+
+/// Go's `strconv.ParseBool`.
+pub fn parse_go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// The `security_opt` entries of a service whose key is `key` (`seccomp`, `apparmor`…), with
+/// their index and value.
+pub fn security_opts<'a>(service: &'a Service, key: &'a str) -> impl Iterator<Item = (usize, &'a Spanned<String>, Option<&'a str>)> {
+    service.security_opt.iter().enumerate().filter_map(move |(i, opt)| {
+        let (k, v) = split_security_opt(&opt.value);
+        (k == key).then_some((i, opt, v))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host paths
+
+/// A host path as the kernel sees it: absolute, `.`/`..`/`//` resolved, no trailing slash; `~`
+/// paths keep their `~`. `None` for relative paths (inside the project) and Windows paths.
+pub fn normalize_host_path(source: &str) -> Option<String> {
+    let s = source.trim();
+    if let Some(rest) = s.strip_prefix('~') {
+        if rest.is_empty() || rest.starts_with('/') {
+            let n = composeguard_model::project::normalize_path(&format!("/{rest}"));
+            return Some(if n == "/" { "~".to_string() } else { format!("~{n}") });
+        }
+        return None;
+    }
+    if !s.starts_with('/') || s.starts_with("//./") {
+        return None;
+    }
+    Some(composeguard_model::project::normalize_path(s))
+}
+
+/// `path` is `base` or lies below it.
+pub fn is_at_or_under(path: &str, base: &str) -> bool {
+    base == "/" || path == base || path.strip_prefix(base).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// `path` is a strict ancestor of `target`.
+pub fn is_ancestor_of(path: &str, target: &str) -> bool {
+    path != target && is_at_or_under(target, path)
+}
+
+/// The container runtime whose control socket a host path is (or holds), if any.
+pub fn runtime_socket(path: &str) -> Option<&'static str> {
+    const SOCKETS: &[(&str, &str)] = &[
+        ("docker.sock", "Docker"),
+        ("docker.proxy.sock", "Docker"),
+        ("containerd.sock", "containerd"),
+        ("podman.sock", "Podman"),
+        ("crio.sock", "CRI-O"),
+        ("buildkitd.sock", "BuildKit"),
+        ("cri-dockerd.sock", "cri-dockerd"),
+        ("dockershim.sock", "dockershim"),
+    ];
+    const DIRS: &[(&str, &str)] = &[
+        ("/run", "container runtime"),
+        ("/var/run", "container runtime"),
+        ("/run/docker", "Docker"),
+        ("/var/run/docker", "Docker"),
+        ("/run/containerd", "containerd"),
+        ("/var/run/containerd", "containerd"),
+        ("/run/podman", "Podman"),
+        ("/var/run/podman", "Podman"),
+        ("/run/crio", "CRI-O"),
+        ("/var/run/crio", "CRI-O"),
+        ("/run/buildkit", "BuildKit"),
+        ("/run/user", "rootless container runtime"),
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if let Some((_, rt)) = SOCKETS.iter().find(|(s, _)| name.starts_with(s)) {
+        return Some(rt);
+    }
+    if let Some((_, rt)) = DIRS.iter().find(|(d, _)| *d == path) {
+        return Some(rt);
+    }
+    // a rootless runtime's folder: /run/user/<uid>, /run/user/<uid>/podman, /run/user/<uid>/docker
+    let mut parts = path.strip_prefix("/run/user/")?.split('/');
+    let uid = parts.next()?;
+    let rest: Vec<&str> = parts.collect();
+    let uid_ok = !uid.is_empty() && uid.bytes().all(|b| b.is_ascii_digit());
+    match rest.as_slice() {
+        [] if uid_ok => Some("rootless container runtime"),
+        ["podman"] if uid_ok => Some("Podman"),
+        ["docker"] if uid_ok => Some("Docker"),
+        _ => None,
+    }
+}
+
+/// A Windows named pipe of the Docker engine (`\\.\pipe\docker_engine`).
+pub fn is_docker_pipe(source: &str) -> bool {
+    let s = source.to_ascii_lowercase().replace('\\', "/");
+    s.contains("pipe/docker_engine") || s.contains("pipe/dockerdesktoplinuxengine")
+}
+
+/// Host paths whose write access is host root: (path, what writing it gives).
+const ROOT_EQUIVALENT: &[(&str, &str)] = &[
+    ("/", "the whole host filesystem"),
+    ("/etc", "host configuration: cron jobs, sudoers, users, `ld.so.preload`"),
+    ("/etc/cron.d", "host cron jobs run as root"),
+    ("/etc/cron.hourly", "host cron jobs run as root"),
+    ("/etc/cron.daily", "host cron jobs run as root"),
+    ("/etc/cron.weekly", "host cron jobs run as root"),
+    ("/etc/cron.monthly", "host cron jobs run as root"),
+    ("/etc/crontab", "host cron jobs run as root"),
+    ("/etc/sudoers", "host sudo rules"),
+    ("/etc/sudoers.d", "host sudo rules"),
+    ("/etc/passwd", "host user accounts"),
+    ("/etc/shadow", "host password hashes"),
+    ("/etc/group", "host groups"),
+    ("/etc/ld.so.preload", "a library loaded into every host process"),
+    ("/etc/systemd", "host systemd units"),
+    ("/etc/init.d", "host init scripts"),
+    ("/etc/rc.local", "a host boot script"),
+    ("/etc/profile", "host login shells"),
+    ("/etc/profile.d", "host login shells"),
+    ("/etc/ssh", "the host SSH daemon's configuration"),
+    ("/etc/pam.d", "host authentication"),
+    ("/etc/modprobe.d", "host kernel module loading"),
+    ("/etc/udev", "host udev rules run as root"),
+    ("/etc/docker", "the Docker daemon's configuration"),
+    ("/root", "root's home (`authorized_keys`, shell start-up files)"),
+    ("/boot", "the host kernel and boot loader"),
+    ("/proc", "host kernel settings such as `core_pattern`"),
+    ("/sys", "host kernel and cgroup settings"),
+    ("/var/lib/docker", "every container's filesystem and the Docker daemon's state"),
+    ("/var/lib/containerd", "every container's filesystem"),
+    ("/var/lib/kubelet", "the kubelet's state and pod credentials"),
+    ("/var/spool/cron", "host crontabs"),
+    ("/usr/bin", "host executables"),
+    ("/usr/sbin", "host executables"),
+    ("/usr/lib", "host libraries"),
+    ("/usr/lib64", "host libraries"),
+    ("/usr/libexec", "host executables"),
+    ("/usr/local/bin", "host executables"),
+    ("/usr/local/sbin", "host executables"),
+    ("/usr/local/lib", "host libraries"),
+    ("/bin", "host executables"),
+    ("/sbin", "host executables"),
+    ("/lib", "host libraries and kernel modules"),
+    ("/lib64", "host libraries"),
+];
+
+/// Host paths a container should not read: (path, what it exposes). Entries match the path and
+/// everything below it unless `exact` is set in [`SENSITIVE_EXACT`].
+const SENSITIVE_TREE: &[(&str, &str)] = &[
+    ("/etc/shadow", "host password hashes"),
+    ("/etc/gshadow", "host group password hashes"),
+    ("/etc/sudoers", "host sudo rules"),
+    ("/etc/sudoers.d", "host sudo rules"),
+    ("/etc/ssh", "the host's SSH keys"),
+    ("/etc/ssl/private", "the host's TLS private keys"),
+    ("/etc/kubernetes", "Kubernetes credentials"),
+    ("/etc/docker", "the Docker daemon's configuration and TLS keys"),
+    ("/root", "root's home, keys and history"),
+    ("/boot", "the host kernel and boot loader"),
+    ("/proc", "host processes and kernel settings"),
+    ("/sys", "host kernel, device and cgroup interfaces"),
+    ("/dev/shm", "shared memory of every host process"),
+    ("/var/lib/docker", "every container's filesystem, logs and environment"),
+    ("/var/lib/containerd", "every container's filesystem"),
+    ("/var/lib/kubelet", "the kubelet's state and pod credentials"),
+    ("/run/systemd", "systemd's control socket"),
+    ("/var/run/systemd", "systemd's control socket"),
+    ("/run/dbus", "the host's system D-Bus"),
+    ("/var/run/dbus", "the host's system D-Bus"),
+    ("/run/libvirt", "the libvirt control socket"),
+    ("/var/run/libvirt", "the libvirt control socket"),
+];
+
+/// Folders that are sensitive as a whole but whose children mostly are not (`/etc/localtime`).
+const SENSITIVE_EXACT: &[(&str, &str)] = &[
+    ("/", "the whole host filesystem"),
+    ("/etc", "host configuration, including password hashes"),
+    ("/dev", "every host device node"),
+    ("/home", "every user's home, keys and history"),
+    ("~", "the deploying user's home, keys and history"),
+];
+
+/// Credential folders in a home directory.
+const CREDENTIAL_DIRS: &[&str] = &[".ssh", ".aws", ".kube", ".docker", ".gnupg", ".azure", ".gcloud", ".netrc", ".git-credentials", ".pgpass"];
+
+/// A folder under a sensitive tree that holds ordinary data: a project folder in root's home
+/// (`/root/app`, not `/root/.ssh`), or one named volume's data under `/var/lib/docker/volumes`.
+fn ordinary_folder(path: &str) -> bool {
+    if let Some(rest) = path.strip_prefix("/root/") {
+        return !rest.starts_with('.');
+    }
+    path.strip_prefix("/var/lib/docker/volumes/").is_some_and(|rest| !rest.is_empty())
+}
+
+/// Why writing to `path` gives host root, if it does.
+pub fn root_equivalent(path: &str) -> Option<&'static str> {
+    if ordinary_folder(path) {
+        return None;
+    }
+    // `/` and `/etc` as a whole; below `/etc`, only the files listed
+    if let Some((_, why)) = ROOT_EQUIVALENT.iter().take(2).find(|(p, _)| *p == path) {
+        return Some(why);
+    }
+    if let Some((_, why)) = ROOT_EQUIVALENT.iter().skip(2).find(|(p, _)| is_at_or_under(path, p)) {
+        return Some(why);
+    }
+    // an ancestor (`/var`, `/usr`, `/var/lib`) holds one of them
+    ROOT_EQUIVALENT
+        .iter()
+        .skip(1)
+        .find(|(p, _)| is_ancestor_of(path, p))
+        .map(|(p, _)| match *p {
+            "/var/lib/docker" | "/var/lib/containerd" => "every container's filesystem (it holds `/var/lib/docker`)",
+            "/var/lib/kubelet" => "the kubelet's state",
+            "/var/spool/cron" => "host crontabs",
+            _ => "host executables and libraries",
+        })
+}
+
+/// What reading `path` exposes, if it is sensitive.
+pub fn sensitive(path: &str) -> Option<&'static str> {
+    if let Some((_, why)) = SENSITIVE_EXACT.iter().find(|(p, _)| *p == path) {
+        return Some(why);
+    }
+    if path.split('/').any(|part| CREDENTIAL_DIRS.contains(&part)) {
+        return Some("credentials kept in a home folder");
+    }
+    if ordinary_folder(path) {
+        return None;
+    }
+    if let Some((_, why)) = SENSITIVE_TREE.iter().find(|(p, _)| is_at_or_under(path, p)) {
+        return Some(why);
+    }
+    if let Some(home) = path.strip_prefix("/home/") {
+        if !home.is_empty() && !home.contains('/') {
+            return Some("a user's home, keys and history");
+        }
+    }
+    // an ancestor of a sensitive folder (`/var`, `/var/lib`, `/run`…)
+    SENSITIVE_TREE
+        .iter()
+        .find(|(p, _)| is_ancestor_of(path, p))
+        .map(|(p, _)| match *p {
+            "/var/lib/docker" | "/var/lib/containerd" | "/var/lib/kubelet" => "every container's filesystem, logs and environment",
+            "/etc/ssl/private" => "the host's TLS private keys",
+            _ => "host service sockets",
+        })
+}
+
+/// A mount of a host path into a service.
+pub struct HostMount<'a> {
+    /// Index in `volumes`.
+    pub index: usize,
+    pub volume: &'a Spanned<ServiceVolume>,
+    /// The host path, normalised.
+    pub host_path: String,
+    /// The source as written (after interpolation).
+    pub source: &'a str,
+    /// The named volume that binds the host path (`driver_opts: {o: bind, device: …}`).
+    pub via_volume: Option<&'a str>,
+    pub read_only: bool,
+}
+
+/// The host paths a service mounts: bind mounts, and named volumes whose local driver binds a
+/// host folder. Anonymous and named volumes, tmpfs and relative paths are left out.
+pub fn host_mounts<'a>(compose: &'a Compose, service: &'a Service) -> Vec<HostMount<'a>> {
+    let mut out = Vec::new();
+    for (index, volume) in service.volumes.iter().enumerate() {
+        let v = &volume.value;
+        let Some(source) = v.source.as_deref() else { continue };
+        match v.r#type {
+            MountType::Bind => {
+                if let Some(host_path) = normalize_host_path(source) {
+                    out.push(HostMount { index, volume, host_path, source, via_volume: None, read_only: v.read_only });
+                }
+            }
+            MountType::Volume => {
+                let Some((device, ro)) = bound_device(compose, source) else { continue };
+                if let Some(host_path) = normalize_host_path(device) {
+                    out.push(HostMount { index, volume, host_path, source: device, via_volume: Some(source), read_only: v.read_only || ro });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The host folder a named volume binds (`driver_opts: {type: none, o: bind, device: /path}`),
+/// and whether its options make it read-only.
+fn bound_device<'a>(compose: &'a Compose, name: &str) -> Option<(&'a str, bool)> {
+    let (_, volume) = compose.volumes.iter().find(|(k, _)| k.value == name)?;
+    let volume = volume.as_ref()?;
+    if volume.external.as_ref().is_some_and(|e| e.value.external) {
+        return None;
+    }
+    if volume.driver.as_ref().is_some_and(|d| d.value != "local") {
+        return None;
+    }
+    let opts = volume.driver_opts.get("o")?;
+    let options: Vec<&str> = opts.value.0.split(',').map(str::trim).collect();
+    if !options.iter().any(|o| *o == "bind" || *o == "rbind") {
+        return None;
+    }
+    let device = volume.driver_opts.get("device")?;
+    Some((device.value.0.as_str(), options.contains(&"ro")))
+}
+
+/// Where to point for a mount's source: the source text inside the volume entry (after
+/// `source:` in the long syntax), else the whole entry.
+pub fn mount_source_span(cx: &Context<'_>, mount: &HostMount<'_>) -> Span {
+    let span = mount.volume.span;
+    let needle = mount.via_volume.unwrap_or(mount.source);
+    if mount.volume.value.short {
+        return crate::rules::util::find_in(cx, span, needle);
+    }
+    find_after(cx, span, "source", needle)
+}
+
+/// The sub-span of `needle` after the first `marker` in `span`'s text; `span` when absent.
+pub fn find_after(cx: &Context<'_>, span: Span, marker: &str, needle: &str) -> Span {
+    let text = cx.text(span);
+    let start = text.find(marker).map_or(0, |i| i + marker.len());
+    match text.get(start..).and_then(|rest| rest.find(needle)) {
+        Some(pos) if !needle.is_empty() => span.sub(start + pos, needle.len()),
+        _ => span,
+    }
+}
+
+/// How a mount reaches the host path, for messages: `` `/etc` `` or `` `/etc` (through volume `x`) ``.
+pub fn describe_mount(mount: &HostMount<'_>) -> String {
+    match mount.via_volume {
+        Some(v) => format!("`{}` (through volume `{v}`)", mount.source),
+        None => format!("`{}`", mount.source),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+
+/// Words of an identifier: split at `_`, `-`, `.` and lower-to-upper case changes; upper case.
+pub fn key_words(key: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if matches!(c, '_' | '-' | '.' | ' ') {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_uppercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+/// Words that name a secret on their own.
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PASSPHRASE",
+    "PWD",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "PRIVATEKEY",
+    "SECRETKEY",
+    "ACCESSKEY",
+    "AUTHTOKEN",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "REQUIREPASS",
+];
+
+/// Words that make `KEY` a secret when they come just before it (`API_KEY`, `ENCRYPTION_KEY`).
+const KEY_QUALIFIERS: &[&str] =
+    &["API", "ACCESS", "PRIVATE", "SECRET", "ENCRYPTION", "SIGNING", "MASTER", "SESSION", "HMAC", "JWT", "APP", "CRYPTO", "LICENSE", "AUTH", "CLIENT"];
+
+/// Last words that make a secret-looking key describe something else (`PASSWORD_FILE`,
+/// `TOKEN_TTL`, `SECRET_NAME`).
+const NOT_SECRET_SUFFIXES: &[&str] = &[
+    "FILE", "PATH", "DIR", "FOLDER", "LOCATION", "URL", "URI", "ENDPOINT", "HOST", "PORT", "NAME", "ID", "IDS", "TYPE", "KIND",
+    "LENGTH", "LEN", "MIN", "MAX", "SIZE", "COUNT", "EXPIRY", "EXPIRES", "EXPIRATION", "TTL", "TIMEOUT", "LIFETIME", "AGE", "POLICY",
+    "ENABLED", "ENABLE", "DISABLED", "DISABLE", "REQUIRED", "HEADER", "FIELD", "PARAM", "PREFIX", "SUFFIX", "ALGORITHM", "ALG",
+    "ROUNDS", "COST", "VERSION", "MODE", "FORMAT", "METHOD", "REF", "ARN", "HINT", "USER", "USERNAME", "PROVIDER", "STORE",
+    "BACKEND", "ISSUER", "AUDIENCE", "SCOPE", "SCOPES", "STRATEGY", "REGEX", "PATTERN", "COMMAND", "CMD", "HASH", "HASHED",
+    "STDIN", "PROMPT", "RESET", "CHANGE", "COMPLEXITY", "REFRESH", "ROTATION", "ENV", "VAR", "ENCRYPTION", "ENCODING",
+];
+
+/// Whether a variable name says its value is a credential (`DB_PASSWORD`, `apiKey`,
+/// `AWS_SECRET_ACCESS_KEY`), and not a reference to one (`DB_PASSWORD_FILE`, `TOKEN_TTL`).
+pub fn is_secret_key(key: &str) -> bool {
+    let words = key_words(key);
+    let Some(last) = words.last() else { return false };
+    // a setting about the secret, or a value meant to be public (`NEXT_PUBLIC_API_KEY`)
+    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) || words.iter().any(|w| w == "PUBLIC" || w == "PUBLISHABLE") {
+        return false;
+    }
+    // `PWD` alone is the working folder, `OLDPWD` the previous one
+    if words.len() == 1 && (last == "PWD" || last == "OLDPWD") {
+        return false;
+    }
+    if words.len() == 2 && words.first().is_some_and(|w| w == "REDISCLI") && last == "AUTH" {
+        return true;
+    }
+    for (i, w) in words.iter().enumerate() {
+        // also glued words: `PGPASSWORD`, `DBPASSWD`
+        if SECRET_WORDS.contains(&w.as_str()) || w.contains("PASSWORD") || w.contains("PASSWD") {
+            return true;
+        }
+        if w == "KEY" && i > 0 && words.get(i - 1).is_some_and(|q| KEY_QUALIFIERS.contains(&q.as_str())) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Values that cannot be a credential: empty, booleans, numbers, paths (`/run/secrets/db`).
+pub fn is_non_secret_value(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "nil" | "~") {
+        return true;
+    }
+    if v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') && v.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    v.starts_with('/') && !v.contains(' ')
+}
+
+fn all_bytes(s: &str, f: impl Fn(u8) -> bool) -> bool {
+    s.bytes().all(f)
+}
+
+fn alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+fn b64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// A known token format in `value`: its description and byte range.
+pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
+    if let Some(start) = value.find("-----BEGIN ") {
+        let rest = value.get(start..).unwrap_or("");
+        let header_end = rest.get(11..).and_then(|r| r.find("-----")).map(|i| i + 11);
+        if let Some(end) = header_end {
+            if rest.get(..end).is_some_and(|h| h.ends_with("PRIVATE KEY")) {
+                return Some(("a PEM private key", start, start + end + 5));
+            }
+        }
+    }
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let is_tok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+        if !bytes.get(i).copied().is_some_and(is_tok) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while bytes.get(i).copied().is_some_and(is_tok) {
+            i += 1;
+        }
+        let word = value.get(start..i).unwrap_or("");
+        if let Some(what) = classify_token(word) {
+            return Some((what, start, i));
+        }
+    }
+    None
+}
+
+fn classify_token(w: &str) -> Option<&'static str> {
+    let after = |p: &str| w.strip_prefix(p);
+    for p in ["AKIA", "ASIA", "ABIA", "ACCA"] {
+        if let Some(rest) = after(p) {
+            if rest.len() == 16 && all_bytes(rest, |b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+                return Some("an AWS access key ID");
+            }
+        }
+    }
+    for p in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] {
+        if let Some(rest) = after(p) {
+            if rest.len() >= 36 && all_bytes(rest, alnum) {
+                return Some("a GitHub token");
+            }
+        }
+    }
+    if let Some(rest) = after("github_pat_") {
+        if rest.len() >= 22 && all_bytes(rest, |b| alnum(b) || b == b'_') {
+            return Some("a GitHub token");
+        }
+    }
+    if let Some(rest) = after("glpat-") {
+        if rest.len() >= 20 && all_bytes(rest, b64url) {
+            return Some("a GitLab token");
+        }
+    }
+    for p in ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"] {
+        if let Some(rest) = after(p) {
+            if rest.len() >= 10 && all_bytes(rest, |b| alnum(b) || b == b'-') {
+                return Some("a Slack token");
+            }
+        }
+    }
+    for p in ["sk_live_", "rk_live_"] {
+        if let Some(rest) = after(p) {
+            if rest.len() >= 20 && all_bytes(rest, alnum) {
+                return Some("a Stripe live key");
+            }
+        }
+    }
+    if let Some(rest) = after("AIza") {
+        if rest.len() == 35 && all_bytes(rest, b64url) {
+            return Some("a Google API key");
+        }
+    }
+    if let Some(rest) = after("npm_") {
+        if rest.len() == 36 && all_bytes(rest, alnum) {
+            return Some("an npm token");
+        }
+    }
+    if let Some(rest) = after("dckr_pat_") {
+        if rest.len() >= 20 && all_bytes(rest, b64url) {
+            return Some("a Docker Hub token");
+        }
+    }
+    for p in ["sk-proj-", "sk-ant-"] {
+        if let Some(rest) = after(p) {
+            if rest.len() >= 20 && all_bytes(rest, b64url) {
+                return Some("an AI provider API key");
+            }
+        }
+    }
+    if let Some(rest) = after("hvs.") {
+        if rest.len() >= 24 && all_bytes(rest, b64url) {
+            return Some("a Vault token");
+        }
+    }
+    if let Some(rest) = after("SG.") {
+        let mut parts = rest.split('.');
+        if let (Some(a), Some(b), None) = (parts.next(), parts.next(), parts.next()) {
+            if a.len() == 22 && b.len() == 43 && all_bytes(a, b64url) && all_bytes(b, b64url) {
+                return Some("a SendGrid API key");
+            }
+        }
+    }
+    if w.starts_with("eyJ") {
+        let parts: Vec<&str> = w.split('.').collect();
+        if let [h, p, s] = parts.as_slice() {
+            if p.starts_with("eyJ") && h.len() >= 10 && p.len() >= 10 && s.len() >= 10 && [h, p, s].iter().all(|x| all_bytes(x, b64url)) {
+                return Some("a JSON Web Token");
+            }
+        }
+    }
+    None
+}
+
+/// Credentials in a URL (`scheme://user:password@host`): the user and the password's byte range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UrlCredentials {
+    pub user: String,
+    pub password: String,
+    /// Byte range of the password in the text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Finds the first URL with a password in `text`.
+pub fn url_credentials(text: &str) -> Option<UrlCredentials> {
+    let mut from = 0;
+    while let Some(pos) = text.get(from..).and_then(|t| t.find("://")).map(|p| p + from) {
+        from = pos + 3;
+        let before = text.get(..pos).unwrap_or("");
+        let scheme_len = before.bytes().rev().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')).count();
+        let scheme = before.get(before.len() - scheme_len..).unwrap_or("");
+        if !scheme.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+            continue;
+        }
+        let auth_start = pos + 3;
+        let rest = text.get(auth_start..).unwrap_or("");
+        let auth_len = rest.find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '`') || c.is_whitespace()).unwrap_or(rest.len());
+        let authority = rest.get(..auth_len).unwrap_or("");
+        let Some(at) = authority.rfind('@') else { continue };
+        let userinfo = authority.get(..at).unwrap_or("");
+        let host = authority.get(at + 1..).unwrap_or("");
+        let Some((user, password)) = userinfo.split_once(':') else { continue };
+        if password.is_empty() || host.is_empty() || password.bytes().all(|b| b == b'*' || b == b'x' || b == b'X') {
+            continue;
+        }
+        let start = auth_start + user.len() + 1;
+        return Some(UrlCredentials { user: user.to_string(), password: password.to_string(), start, end: start + password.len() });
+    }
+    None
+}
+
+/// Byte ranges of compose variable references (`${…}` and `$NAME`) in source text.
+pub fn variable_regions(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b.get(i) != Some(&b'$') {
+            i += 1;
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'$') => i += 2,
+            Some(b'{') => {
+                let start = i;
+                let mut depth = 0usize;
+                let mut j = i + 1;
+                while j < b.len() {
+                    match b.get(j) {
+                        Some(b'{') => depth += 1,
+                        Some(b'}') => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let end = (j + 1).min(b.len());
+                out.push((start, end));
+                i = end;
+            }
+            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+                let start = i;
+                i += 1;
+                while b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+                    i += 1;
+                }
+                out.push((start, i));
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Where a value is written literally in the source: `Some(sub-span)` when `needle` appears
+/// outside any `${…}` under `span`; `Some(span)` when it does not appear but the source has no
+/// variable (YAML escapes or folding changed it); `None` when the value came from interpolation.
+/// A value that came through an alias is read at its `anchor` and reported at the alias.
+pub fn literal_span(cx: &Context<'_>, span: Span, anchor: Option<Span>, needle: &str) -> Option<Span> {
+    let text = cx.text(anchor.unwrap_or(span));
+    if needle.is_empty() {
+        return None;
+    }
+    let regions = variable_regions(text);
+    let mut from = 0;
+    while let Some(pos) = text.get(from..).and_then(|t| t.find(needle)).map(|p| p + from) {
+        let end = pos + needle.len();
+        if !regions.iter().any(|(s, e)| pos < *e && end > *s) {
+            return Some(if anchor.is_some() { span } else { span.sub(pos, needle.len()) });
+        }
+        from = pos + text.get(pos..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
+    }
+    if has_variable(text) {
+        None
+    } else {
+        Some(span)
+    }
+}
+
+/// Whether the source that wrote a value (at its anchor, when it came through an alias) uses
+/// interpolation.
+pub fn written_with_variable(cx: &Context<'_>, span: Span, anchor: Option<Span>) -> bool {
+    has_variable(cx.text(anchor.unwrap_or(span)))
+}
+
+/// Why a `KEY=value` entry (`environment`, `build.args`) holds a credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretReason {
+    /// The key names a credential (`DB_PASSWORD`).
+    Key,
+    /// The value has the shape of a known token.
+    Shape(&'static str),
+}
+
+/// A literal credential in a `KEY=value` entry, by key name or value shape, and where its value
+/// is written. Interpolated, empty, null and obviously non-secret values are not credentials;
+/// nor are URLs with a password (`credentials-in-url` reports those).
+pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretReason)> {
+    let value = entry.value.as_ref()?;
+    if written_with_variable(cx, value.span, value.anchor) {
+        return None;
+    }
+    let v = value.value.as_str();
+    if is_non_secret_value(v) || url_credentials(v).is_some() {
+        return None;
+    }
+    let list_form = entry.key.span.start >= value.span.start && entry.key.span.end <= value.span.end && value.anchor.is_none();
+    let span = if value.anchor.is_some() {
+        value.span
+    } else if list_form {
+        find_after(cx, value.span, "=", v)
+    } else {
+        crate::rules::util::find_in(cx, value.span, v)
+    };
+    if is_secret_key(&entry.key.value) {
+        return Some((span, SecretReason::Key));
+    }
+    let (what, start, end) = token_shape(v)?;
+    let token = v.get(start..end)?;
+    let narrow = if value.anchor.is_some() { span } else { crate::rules::util::find_in(cx, span, token) };
+    Some((narrow, SecretReason::Shape(what)))
+}
+
+/// Every URL with a password in `text`.
+pub fn all_url_credentials(text: &str) -> Vec<UrlCredentials> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(mut c) = text.get(from..).and_then(url_credentials) {
+        c.start += from;
+        c.end += from;
+        from = c.end;
+        out.push(c);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Namespaces
+
+/// Reports `key: host` on a service (`network_mode`, `pid`, `ipc`, `uts`, `userns_mode`).
+pub fn report_host_namespace(
+    out: &mut crate::rule::Findings<'_>,
+    svc: &str,
+    field: Option<&Spanned<String>>,
+    key: &str,
+    what: &str,
+    help: &str,
+) {
+    let Some(value) = field.filter(|v| v.value == "host") else { return };
+    out.report(value.span, format!("service `{svc}` shares the host's {what} (`{key}: host`)"))
+        .path(format!("services.{svc}.{key}"))
+        .service(svc)
+        .anchor(value.anchor)
+        .help(help.to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps() {
+        assert_eq!(normalize_cap("cap_sys_admin"), "SYS_ADMIN");
+        assert_eq!(normalize_cap(" SYS_ADMIN "), "SYS_ADMIN");
+        assert_eq!(normalize_cap("all"), "ALL");
+        assert_eq!(normalize_cap("CAP_ALL"), "CAP_ALL");
+    }
+
+    #[test]
+    fn security_opt_forms() {
+        assert_eq!(split_security_opt("no-new-privileges"), ("no-new-privileges", None));
+        assert_eq!(split_security_opt("no-new-privileges:true"), ("no-new-privileges", Some("true")));
+        assert_eq!(split_security_opt("no-new-privileges=true"), ("no-new-privileges", Some("true")));
+        assert_eq!(split_security_opt("seccomp=/p:x.json"), ("seccomp", Some("/p:x.json")));
+        assert_eq!(split_security_opt("label:disable"), ("label", Some("disable")));
+    }
+
+    #[test]
+    fn host_paths() {
+        assert_eq!(normalize_host_path("//var/run/docker.sock").as_deref(), Some("/var/run/docker.sock"));
+        assert_eq!(normalize_host_path("/etc/").as_deref(), Some("/etc"));
+        assert_eq!(normalize_host_path("/var/run/../lib/docker").as_deref(), Some("/var/lib/docker"));
+        assert_eq!(normalize_host_path("~/.ssh/").as_deref(), Some("~/.ssh"));
+        assert_eq!(normalize_host_path("~").as_deref(), Some("~"));
+        assert_eq!(normalize_host_path("./data"), None);
+        assert_eq!(normalize_host_path("data"), None);
+        assert!(is_at_or_under("/etc/ssh", "/etc"));
+        assert!(!is_at_or_under("/etcetera", "/etc"));
+        assert!(is_ancestor_of("/var", "/var/lib/docker"));
+    }
+
+    #[test]
+    fn sockets() {
+        assert_eq!(runtime_socket("/var/run/docker.sock"), Some("Docker"));
+        assert_eq!(runtime_socket("/run/user/1000/podman/podman.sock"), Some("Podman"));
+        assert_eq!(runtime_socket("/run/containerd/containerd.sock.ttrpc"), Some("containerd"));
+        assert_eq!(runtime_socket("/var/run"), Some("container runtime"));
+        assert_eq!(runtime_socket("/run/user/1000"), Some("rootless container runtime"));
+        assert_eq!(runtime_socket("/run/myapp"), None);
+        assert_eq!(runtime_socket("/run/user/1000/app"), None);
+        assert_eq!(runtime_socket("/"), None);
+        assert!(is_docker_pipe(r"\\.\pipe\docker_engine"));
+    }
+
+    #[test]
+    fn path_classes() {
+        assert!(root_equivalent("/etc").is_some());
+        assert!(root_equivalent("/etc/cron.d/job").is_some());
+        assert!(root_equivalent("/etc/localtime").is_none());
+        assert!(root_equivalent("/etc/nginx").is_none());
+        assert!(root_equivalent("/var").is_some());
+        assert!(root_equivalent("/usr").is_some());
+        assert!(root_equivalent("/usr/share/zoneinfo").is_none());
+        assert!(root_equivalent("/home/me/app").is_none());
+        assert!(root_equivalent("/srv/data").is_none());
+        assert!(sensitive("/etc").is_some());
+        assert!(sensitive("/etc/localtime").is_none());
+        assert!(sensitive("/etc/passwd").is_none());
+        assert!(sensitive("/etc/shadow").is_some());
+        assert!(sensitive("/home").is_some());
+        assert!(sensitive("/home/me").is_some());
+        assert!(sensitive("/home/me/project").is_none());
+        assert!(sensitive("/home/me/.ssh").is_some());
+        assert!(sensitive("~/.aws/credentials").is_some());
+        assert!(sensitive("/var/lib/docker/containers").is_some());
+        assert!(sensitive("/var").is_some());
+        assert!(sensitive("/var/log").is_none());
+        assert!(sensitive("/proc/cpuinfo").is_some());
+        assert!(sensitive("/dev").is_some());
+        assert!(sensitive("/dev/null").is_none());
+        assert!(sensitive("/srv").is_none());
+        assert!(sensitive("/root").is_some());
+        assert!(sensitive("/root/.bash_history").is_some());
+        assert!(sensitive("/root/app").is_none());
+        assert!(sensitive("/root/app/.ssh").is_some());
+        assert!(root_equivalent("/root/app/data").is_none());
+        assert!(root_equivalent("/root/.ssh").is_some());
+        assert!(sensitive("/var/lib/docker/volumes").is_some());
+        assert!(sensitive("/var/lib/docker/volumes/db/_data").is_none());
+        assert!(root_equivalent("/var/lib/docker/volumes/db/_data").is_none());
+        assert!(sensitive("/usr/share/zoneinfo").is_none());
+    }
+
+    #[test]
+    fn secret_keys() {
+        for k in [
+            "DB_PASSWORD",
+            "MYSQL_ROOT_PASSWORD",
+            "POSTGRES_PASSWORD",
+            "REDIS_PASS",
+            "api_key",
+            "apiKey",
+            "GITHUB_TOKEN",
+            "JWT_SECRET",
+            "SECRET_KEY_BASE",
+            "AWS_SECRET_ACCESS_KEY",
+            "MINIO_ACCESS_KEY",
+            "ENCRYPTION_KEY",
+            "APP_KEY",
+            "CLIENT_SECRET",
+            "DB_PWD",
+            "SMTP_PASSWD",
+        ] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in [
+            "DB_PASSWORD_FILE",
+            "PASSWORD_MIN_LENGTH",
+            "TOKEN_TTL",
+            "SECRET_NAME",
+            "AWS_ACCESS_KEY_ID",
+            "PWD",
+            "KEY",
+            "BYPASS_CACHE",
+            "PASSTHROUGH",
+            "POSTGRES_HOST_AUTH_METHOD",
+            "SSH_KEY_PATH",
+            "KEYCLOAK_URL",
+            "MONKEY",
+            "password_encryption",
+            "NEXT_PUBLIC_API_KEY",
+            "STRIPE_PUBLISHABLE_KEY",
+            "DB_USER",
+        ] {
+            assert!(!is_secret_key(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn values() {
+        for v in ["", "true", "False", "8080", "1.5", "/run/secrets/db", "/etc/app/key.pem"] {
+            assert!(is_non_secret_value(v), "{v}");
+        }
+        for v in ["hunter2", "changeme", "s3cr3t!", "a b"] {
+            assert!(!is_non_secret_value(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn tokens() {
+        assert_eq!(token_shape("AKIAIOSFODNN7EXAMPLE").map(|t| t.0), Some("an AWS access key ID"));
+        assert_eq!(token_shape("token ghp_0123456789abcdefghijABCDEFGHIJ012345 x").map(|t| (t.1, t.2)), Some((6, 46)));
+        assert!(token_shape("-----BEGIN RSA PRIVATE KEY-----\nMII").is_some());
+        assert!(token_shape("-----BEGIN CERTIFICATE-----").is_none());
+        assert!(token_shape("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcdefghijklmnop").is_some());
+        assert!(token_shape("AKIA_NOT_A_KEY").is_none());
+        assert!(token_shape("plain words").is_none());
+    }
+
+    #[test]
+    fn urls() {
+        let c = url_credentials("postgres://app:s3cret@db:5432/app").map(|c| (c.user, c.password, c.start, c.end));
+        assert_eq!(c, Some(("app".to_string(), "s3cret".to_string(), 15, 21)));
+        assert!(url_credentials("redis://:pw@cache:6379").is_some());
+        assert!(url_credentials("postgres://app@db/app").is_none());
+        assert!(url_credentials("http://example.com/a:b@c").is_none());
+        assert!(url_credentials("postgres://app:@db/app").is_none());
+        assert!(url_credentials("https://user:***@host").is_none());
+        assert!(url_credentials("see https://x.io and amqp://guest:guest@rabbit:5672/").is_some());
+    }
+
+    #[test]
+    fn regions() {
+        assert_eq!(variable_regions("a${B:-${C}}d$E f$$G"), vec![(1, 11), (12, 14)]);
+    }
+}
