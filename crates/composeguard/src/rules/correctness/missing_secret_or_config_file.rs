@@ -2,7 +2,6 @@ use std::collections::HashSet;
 
 use composeguard_model::project::join_path;
 
-use crate::rules::correctness::util::files_readable;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -11,9 +10,9 @@ declare_rule! {
     /// uses it (`secrets`, `configs`, or `build.secrets`). Relative paths are read from the
     /// project folder, as compose does.
     ///
-    /// The check needs the files: it runs when composeguard reads the project from disk (the
-    /// command line, `lint_files`), not when only the compose text is handed in. Paths starting
-    /// with `~` are left alone.
+    /// Files are looked up through the file access composeguard is given (the disk for the
+    /// command line and `lint_files`), like `env_file` for the `missing-file` check. Paths
+    /// starting with `~` are left alone.
     ///
     /// ## Why is this bad?
     /// `docker compose config` does not look for the file, but `docker compose up` (or the build)
@@ -60,9 +59,6 @@ impl Rule for MissingSecretOrConfigFile {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        if !files_readable(cx) {
-            return;
-        }
         let mut secrets: HashSet<&str> = HashSet::new();
         let mut configs: HashSet<&str> = HashSet::new();
         for (_, service) in cx.services() {

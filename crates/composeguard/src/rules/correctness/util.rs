@@ -55,12 +55,6 @@ pub(crate) fn child_span(cx: &Context<'_>, span: Span, key: &str) -> Span {
     node_at(cx, span).and_then(Node::as_map).and_then(|m| m.get(key)).map_or(span, |n| n.span)
 }
 
-/// Whether the project's files can be read (false when only the compose text was handed in):
-/// the compose file itself must be visible through the file system.
-pub(crate) fn files_readable(cx: &Context<'_>) -> bool {
-    cx.sources().iter().next().is_some_and(|(_, f)| cx.fs.exists(&f.path))
-}
-
 /// The networks the active services attach to (`default` for a service with neither `networks`
 /// nor `network_mode`): the ones compose creates.
 pub(crate) fn used_networks<'a>(cx: &Context<'a>) -> HashSet<&'a str> {
