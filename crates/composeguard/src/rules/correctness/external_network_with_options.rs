@@ -1,4 +1,4 @@
-use crate::rules::correctness::util::key_span;
+use crate::rules::correctness::util::{join_and, key_span};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -74,7 +74,8 @@ impl Rule for ExternalNetworkWithOptions {
             let Some(first) = set.first() else { continue };
             let span = key_span(cx, &["networks", &name.value, first]).unwrap_or(name.span);
             let keys: Vec<String> = set.iter().map(|k| format!("`{k}`")).collect();
-            out.report(span, format!("network `{}` is external, so compose ignores its {}", name.value, keys.join(", ")))
+            let listed = join_and(&keys);
+            out.report(span, format!("network `{}` is external, so compose ignores its {listed}", name.value))
                 .path(format!("networks.{}.{first}", name.value))
                 .related(external.span, "marked external here")
                 .help("remove these keys (the existing network keeps its own settings), or drop `external: true` to let compose create the network");

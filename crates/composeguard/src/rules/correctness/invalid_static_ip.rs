@@ -73,7 +73,7 @@ impl Rule for InvalidStaticIp {
                     let family = if v4 { "IPv4" } else { "IPv6" };
                     let parsed: Option<IpAddr> = addr.value.parse().ok().filter(|ip: &IpAddr| ip.is_ipv4() == v4);
                     let Some(ip) = parsed else {
-                        out.report(addr.span, format!("`{}` is not an {family} address", addr.value))
+                        out.report(addr.span, format!("the `{key}` of service `{}` on network `{}` is not an {family} address: `{}`", name.value, net.value, addr.value))
                             .path(cx_path)
                             .service(&name.value)
                             .anchor(addr.anchor)

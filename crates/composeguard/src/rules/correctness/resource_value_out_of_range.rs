@@ -60,12 +60,18 @@ impl Rule for ResourceValueOutOfRange {
             for (what, setting) in [("memory limit", memory_limit(service)), ("memory reservation", memory_reservation(service))] {
                 let Some(Setting { value, span, anchor, key }) = setting else { continue };
                 if value > 0 && value < MIN_MEMORY {
+                    let unitless = cx.text(span).trim().bytes().all(|b| b.is_ascii_digit());
+                    let help = if unitless {
+                        "sizes without a unit are bytes: write the unit, e.g. `512m` or `1g`"
+                    } else {
+                        "the engine needs at least `6m`"
+                    };
                     report(
                         span,
                         anchor,
                         key,
                         format!("service `{n}` sets a {what} of {} (`{key}`), below the engine's minimum of 6MiB", human_bytes(value)),
-                        "sizes without a unit are bytes: write the unit, e.g. `512m` or `1g`".into(),
+                        help.into(),
                     );
                 }
             }

@@ -95,42 +95,56 @@ impl<T: Copy> Setting<T> {
     }
 }
 
+/// The deploy value when it takes effect (compose applies it last, when `applies`), else the
+/// service-level one, else the deploy one that has no effect (so findings can point at it).
+fn pick<T: Copy>(deploy: Option<Setting<T>>, service: Option<Setting<T>>, applies: impl Fn(T) -> bool) -> Option<Setting<T>> {
+    match deploy {
+        Some(d) if applies(d.value) => Some(d),
+        _ => service.or(deploy),
+    }
+}
+
+/// Joins names as prose: `a`, `a and b`, `a, b and c`.
+pub(crate) fn join_and(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
 /// The memory limit in bytes: `deploy.resources.limits.memory` when non-zero, else `mem_limit`
 /// (compose applies the deploy value last). Zero means no limit.
 pub(crate) fn memory_limit(s: &Service) -> Option<Setting<i64>> {
     let deploy = s.deploy.as_ref().and_then(|d| d.resources.as_ref()).and_then(|r| r.limits.as_ref()).and_then(|l| l.memory.as_ref());
-    if let Some(m) = deploy.filter(|m| m.value.0 != 0) {
-        return Some(Setting::of(m, m.value.0, "deploy.resources.limits.memory"));
-    }
-    s.mem_limit.as_ref().map(|m| Setting::of(m, m.value.0, "mem_limit"))
+    let deploy = deploy.map(|m| Setting::of(m, m.value.0, "deploy.resources.limits.memory"));
+    let service = s.mem_limit.as_ref().map(|m| Setting::of(m, m.value.0, "mem_limit"));
+    pick(deploy, service, |v| v != 0)
 }
 
 /// The memory reservation in bytes (`deploy.resources.reservations.memory` wins when non-zero).
 pub(crate) fn memory_reservation(s: &Service) -> Option<Setting<i64>> {
     let deploy =
         s.deploy.as_ref().and_then(|d| d.resources.as_ref()).and_then(|r| r.reservations.as_ref()).and_then(|l| l.memory.as_ref());
-    if let Some(m) = deploy.filter(|m| m.value.0 != 0) {
-        return Some(Setting::of(m, m.value.0, "deploy.resources.reservations.memory"));
-    }
-    s.mem_reservation.as_ref().map(|m| Setting::of(m, m.value.0, "mem_reservation"))
+    let deploy = deploy.map(|m| Setting::of(m, m.value.0, "deploy.resources.reservations.memory"));
+    let service = s.mem_reservation.as_ref().map(|m| Setting::of(m, m.value.0, "mem_reservation"));
+    pick(deploy, service, |v| v != 0)
 }
 
 /// The CPU limit in CPUs (`deploy.resources.limits.cpus` wins when non-zero, else `cpus`).
 pub(crate) fn cpu_limit(s: &Service) -> Option<Setting<f64>> {
     let deploy = s.deploy.as_ref().and_then(|d| d.resources.as_ref()).and_then(|r| r.limits.as_ref()).and_then(|l| l.cpus.as_ref());
-    if let Some(c) = deploy.filter(|c| c.value.0 != 0.0) {
-        return Some(Setting::of(c, c.value.0, "deploy.resources.limits.cpus"));
-    }
-    s.cpus.as_ref().map(|c| Setting::of(c, c.value.0, "cpus"))
+    let deploy = deploy.map(|c| Setting::of(c, c.value.0, "deploy.resources.limits.cpus"));
+    let service = s.cpus.as_ref().map(|c| Setting::of(c, c.value.0, "cpus"));
+    pick(deploy, service, |v| v != 0.0)
 }
 
 /// The PIDs limit (`deploy.resources.limits.pids` wins when positive, else `pids_limit`).
 pub(crate) fn pids_limit(s: &Service) -> Option<Setting<i64>> {
     let deploy = s.deploy.as_ref().and_then(|d| d.resources.as_ref()).and_then(|r| r.limits.as_ref()).and_then(|l| l.pids.as_ref());
-    if let Some(p) = deploy.filter(|p| p.value.0 > 0) {
-        return Some(Setting::of(p, p.value.0, "deploy.resources.limits.pids"));
-    }
-    s.pids_limit.as_ref().map(|p| Setting::of(p, p.value.0, "pids_limit"))
+    let deploy = deploy.map(|p| Setting::of(p, p.value.0, "deploy.resources.limits.pids"));
+    let service = s.pids_limit.as_ref().map(|p| Setting::of(p, p.value.0, "pids_limit"));
+    pick(deploy, service, |v| v > 0)
 }
 
 /// How many containers compose starts for the service (`scale`, else `deploy.replicas`, else 1).

@@ -54,7 +54,13 @@ impl Rule for VolumeTargetOverridden {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            let targets: Vec<String> = service.volumes.iter().map(|v| normalize_path(&v.value.target)).collect();
+            // compose merges by target as read: the short syntax cleans the path, the long one
+            // keeps it as written (a long `/data/` next to a short `/data` is a spec error)
+            let targets: Vec<String> = service
+                .volumes
+                .iter()
+                .map(|v| if v.value.short { normalize_path(&v.value.target) } else { v.value.target.clone() })
+                .collect();
             for (i, volume) in service.volumes.iter().enumerate() {
                 let Some(target) = targets.get(i).filter(|t| !t.is_empty() && *t != ".") else { continue };
                 let later = targets.iter().enumerate().skip(i + 1).find(|(_, t)| *t == target);

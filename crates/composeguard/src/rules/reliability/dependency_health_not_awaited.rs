@@ -5,8 +5,8 @@ use crate::rules::reliability::util::{health, Health};
 declare_rule! {
     /// ## What it does
     /// Reports `depends_on` on a service that has a healthcheck (in the compose file, or in the
-    /// local Dockerfile it is built from) without `condition: service_healthy`: the short list
-    /// syntax, or the long syntax without a `condition`. An explicit
+    /// local Dockerfile it is built from) in the short list syntax, which waits only for the
+    /// container to start. The long syntax always names its `condition`; an explicit
     /// `condition: service_started` is taken as a deliberate choice and left alone.
     ///
     /// ## Why is this bad?

@@ -1,4 +1,4 @@
-use crate::rules::correctness::util::service_key_span;
+use crate::rules::correctness::util::{join_and, service_key_span};
 use crate::rules::prelude::*;
 use crate::rules::reliability::util::{has_test, is_disabled};
 
@@ -70,7 +70,7 @@ impl Rule for HealthcheckTimingIncomplete {
             }
             let listed: Vec<String> = missing.iter().map(|(k, d)| format!("`{k}` (default {d})")).collect();
             let span = service_key_span(cx, &name.value, &["healthcheck"]).unwrap_or(hc.loc.span);
-            out.report(span, format!("the healthcheck of service `{}` does not set {}", name.value, listed.join(", ")))
+            out.report(span, format!("the healthcheck of service `{}` does not set {}", name.value, join_and(&listed)))
                 .path(format!("services.{}.healthcheck", name.value))
                 .service(&name.value)
                 .anchor(hc.loc.anchor)
