@@ -48,12 +48,15 @@ impl Rule for ConflictingCpuLimits {
             let Some(cpus) = cpu_limit(service).filter(|c| c.value > 0.0) else { continue };
             for (key, field) in [("cpu_quota", &service.cpu_quota), ("cpu_period", &service.cpu_period)] {
                 let Some(v) = field.as_ref().filter(|v| v.value.0 > 0.0) else { continue };
-                out.report(v.span, format!("service `{}` sets both `{}` and `{key}`, which the engine refuses", name.value, cpus.key))
-                    .path(format!("services.{}.{key}", name.value))
-                    .service(&name.value)
-                    .anchor(v.anchor)
-                    .related(cpus.span, format!("`{}` set here", cpus.key))
-                    .help(format!("remove `{key}`: `{}` already sets the CPU quota", cpus.key));
+                out.report(
+                    v.span,
+                    format!("service `{}` sets both `{}` and `{key}`, which the engine refuses", name.value, cpus.key),
+                )
+                .path(format!("services.{}.{key}", name.value))
+                .service(&name.value)
+                .anchor(v.anchor)
+                .related(cpus.span, format!("`{}` set here", cpus.key))
+                .help(format!("remove `{key}`: `{}` already sets the CPU quota", cpus.key));
             }
         }
     }

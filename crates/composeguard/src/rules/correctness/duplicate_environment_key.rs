@@ -58,7 +58,9 @@ impl Rule for DuplicateEnvironmentKey {
                 let Some(first) = earlier.iter().find(|e| e.key.value == entry.key.value) else { continue };
                 let value = |e: &KeyValue| e.value.as_ref().map(|v| v.value.clone());
                 // report each differing repeat once, against the first entry
-                if value(first) == value(entry) || earlier.iter().any(|e| e.key.value == entry.key.value && value(e) == value(entry)) {
+                if value(first) == value(entry)
+                    || earlier.iter().any(|e| e.key.value == entry.key.value && value(e) == value(entry))
+                {
                     continue;
                 }
                 out.report(entry.key.span, format!("service `{}` sets `{}` twice in `environment`", name.value, entry.key.value))

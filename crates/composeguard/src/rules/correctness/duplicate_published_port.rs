@@ -84,8 +84,7 @@ impl Interface {
 
     fn overlaps(self, other: Self) -> bool {
         match (self, other) {
-            (Self::All, _) | (_, Self::All) => true,
-            (Self::AllV4, Self::AllV4) | (Self::AllV6, Self::AllV6) => true,
+            (Self::All, _) | (_, Self::All) | (Self::AllV4, Self::AllV4) | (Self::AllV6, Self::AllV6) => true,
             (Self::AllV4, Self::Ip(ip)) | (Self::Ip(ip), Self::AllV4) => ip.is_ipv4(),
             (Self::AllV6, Self::Ip(ip)) | (Self::Ip(ip), Self::AllV6) => ip.is_ipv6(),
             (Self::Ip(a), Self::Ip(b)) => a == b,

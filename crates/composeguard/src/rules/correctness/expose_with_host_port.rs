@@ -52,7 +52,9 @@ impl Rule for ExposeWithHostPort {
                     .path(format!("services.{}.expose[{i}]", name.value))
                     .service(&name.value)
                     .anchor(item.anchor)
-                    .help(format!("move it to `ports` to publish `{host}` on the host, or expose only the container port `{container}`"));
+                    .help(format!(
+                        "move it to `ports` to publish `{host}` on the host, or expose only the container port `{container}`"
+                    ));
             }
         }
     }

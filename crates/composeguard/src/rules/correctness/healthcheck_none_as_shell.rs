@@ -50,11 +50,14 @@ impl Rule for HealthcheckNoneAsShell {
             if !matches!(kind.value.as_str(), "CMD" | "CMD-SHELL") || !command.value.trim().eq_ignore_ascii_case("none") {
                 continue;
             }
-            out.report(command.span, format!("the healthcheck of service `{}` runs a command named `{}`", name.value, command.value.trim()))
-                .path(format!("services.{}.healthcheck.test", name.value))
-                .service(&name.value)
-                .anchor(command.anchor)
-                .help("write `test: [\"NONE\"]` or `disable: true` to turn the healthcheck off");
+            out.report(
+                command.span,
+                format!("the healthcheck of service `{}` runs a command named `{}`", name.value, command.value.trim()),
+            )
+            .path(format!("services.{}.healthcheck.test", name.value))
+            .service(&name.value)
+            .anchor(command.anchor)
+            .help("write `test: [\"NONE\"]` or `disable: true` to turn the healthcheck off");
         }
     }
 }

@@ -62,38 +62,37 @@ impl Rule for HealthcheckWithoutTest {
                 continue;
             }
             let n = &name.value;
-            match &hc.test {
-                Some(test) => {
-                    let empty_command = test.value.0.get(1..).is_none_or(|rest| rest.iter().all(|a| a.value.trim().is_empty()));
-                    let kind = test.value.kind().unwrap_or("");
-                    if !empty_command || !matches!(kind, "CMD" | "CMD-SHELL" | "") {
-                        continue;
-                    }
-                    if test.value.0.is_empty() && dockerfile_healthcheck(cx, service) == Some(true) {
-                        continue;
-                    }
-                    let message = if test.value.0.is_empty() {
-                        format!("the healthcheck of service `{n}` has an empty `test`")
-                    } else {
-                        format!("the healthcheck test of service `{n}` has no command after `{kind}`")
-                    };
-                    out.report(test.span, message)
-                        .path(format!("services.{n}.healthcheck.test"))
-                        .service(n)
-                        .anchor(test.anchor)
-                        .help("write the command to run, e.g. `[\"CMD\", \"curl\", \"-f\", \"http://localhost/health\"]`");
+            if let Some(test) = &hc.test {
+                let empty_command = test.value.0.get(1..).is_none_or(|rest| rest.iter().all(|a| a.value.trim().is_empty()));
+                let kind = test.value.kind().unwrap_or("");
+                if !empty_command || !matches!(kind, "CMD" | "CMD-SHELL" | "") {
+                    continue;
                 }
-                None => {
-                    if dockerfile_healthcheck(cx, service) == Some(true) {
-                        continue;
-                    }
-                    let span = service_key_span(cx, n, &["healthcheck"]).unwrap_or(hc.loc.span);
-                    out.report(span, format!("the healthcheck of service `{n}` has no `test`"))
-                        .path(format!("services.{n}.healthcheck"))
-                        .service(n)
-                        .anchor(hc.loc.anchor)
-                        .help("add `test:` with the command that proves the service answers, or `disable: true` to turn the check off");
+                if test.value.0.is_empty() && dockerfile_healthcheck(cx, service) == Some(true) {
+                    continue;
                 }
+                let message = if test.value.0.is_empty() {
+                    format!("the healthcheck of service `{n}` has an empty `test`")
+                } else {
+                    format!("the healthcheck test of service `{n}` has no command after `{kind}`")
+                };
+                out.report(test.span, message)
+                    .path(format!("services.{n}.healthcheck.test"))
+                    .service(n)
+                    .anchor(test.anchor)
+                    .help("write the command to run, e.g. `[\"CMD\", \"curl\", \"-f\", \"http://localhost/health\"]`");
+            } else {
+                if dockerfile_healthcheck(cx, service) == Some(true) {
+                    continue;
+                }
+                let span = service_key_span(cx, n, &["healthcheck"]).unwrap_or(hc.loc.span);
+                out.report(span, format!("the healthcheck of service `{n}` has no `test`"))
+                    .path(format!("services.{n}.healthcheck"))
+                    .service(n)
+                    .anchor(hc.loc.anchor)
+                    .help(
+                        "add `test:` with the command that proves the service answers, or `disable: true` to turn the check off",
+                    );
             }
         }
     }

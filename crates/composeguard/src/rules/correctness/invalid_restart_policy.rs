@@ -78,7 +78,12 @@ impl Rule for InvalidRestartPolicy {
             let mode = condition.map_or("", |c| c.value.as_str());
             if attempts.value.0 != 0 && mode != "on-failure" && !mode.is_empty() {
                 let f = out
-                    .report(attempts.span, format!("service `{n}` sets `max_attempts` with the restart condition `{mode}`, which the engine refuses"))
+                    .report(
+                        attempts.span,
+                        format!(
+                            "service `{n}` sets `max_attempts` with the restart condition `{mode}`, which the engine refuses"
+                        ),
+                    )
                     .path(format!("services.{n}.deploy.restart_policy.max_attempts"))
                     .service(n)
                     .anchor(attempts.anchor)

@@ -67,17 +67,25 @@ impl Rule for InvalidStaticIp {
             for (net, attachment) in service.networks.iter() {
                 let Some(attachment) = attachment else { continue };
                 let network = compose.networks.get(net.value.as_str());
-                for (key, v4, field) in [("ipv4_address", true, &attachment.ipv4_address), ("ipv6_address", false, &attachment.ipv6_address)] {
+                for (key, v4, field) in
+                    [("ipv4_address", true, &attachment.ipv4_address), ("ipv6_address", false, &attachment.ipv6_address)]
+                {
                     let Some(addr) = field.as_ref().filter(|a| !a.value.is_empty()) else { continue };
                     let cx_path = format!("services.{}.networks.{}.{key}", name.value, net.value);
                     let family = if v4 { "IPv4" } else { "IPv6" };
                     let parsed: Option<IpAddr> = addr.value.parse().ok().filter(|ip: &IpAddr| ip.is_ipv4() == v4);
                     let Some(ip) = parsed else {
-                        out.report(addr.span, format!("the `{key}` of service `{}` on network `{}` is not an {family} address: `{}`", name.value, net.value, addr.value))
-                            .path(cx_path)
-                            .service(&name.value)
-                            .anchor(addr.anchor)
-                            .help(format!("write an {family} address inside the subnet of network `{}`", net.value));
+                        out.report(
+                            addr.span,
+                            format!(
+                                "the `{key}` of service `{}` on network `{}` is not an {family} address: `{}`",
+                                name.value, net.value, addr.value
+                            ),
+                        )
+                        .path(cx_path)
+                        .service(&name.value)
+                        .anchor(addr.anchor)
+                        .help(format!("write an {family} address inside the subnet of network `{}`", net.value));
                         continue;
                     };
                     let network = match network {
@@ -116,12 +124,15 @@ impl Rule for InvalidStaticIp {
                     } else if !subnets.iter().any(|(c, _)| c.contains(ip)) {
                         let list: Vec<String> = subnets.iter().map(|(c, _)| format!("`{c}`")).collect();
                         let f = out
-                            .report(addr.span, format!(
-                                "the address `{ip}` of service `{}` is outside the subnet of network `{}` ({})",
-                                name.value,
-                                net.value,
-                                list.join(", ")
-                            ))
+                            .report(
+                                addr.span,
+                                format!(
+                                    "the address `{ip}` of service `{}` is outside the subnet of network `{}` ({})",
+                                    name.value,
+                                    net.value,
+                                    list.join(", ")
+                                ),
+                            )
                             .path(cx_path)
                             .service(&name.value)
                             .anchor(addr.anchor)

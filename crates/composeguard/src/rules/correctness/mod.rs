@@ -18,8 +18,8 @@ mod resource_value_out_of_range;
 mod restart_policy_conflict;
 mod service_healthy_without_healthcheck;
 mod ulimit_soft_above_hard;
-mod volume_target_overridden;
 pub(crate) mod util;
+mod volume_target_overridden;
 
 use crate::rule::Rule;
 

@@ -81,15 +81,16 @@ impl Rule for OverlappingSubnets {
                     continue;
                 }
                 if let Some((other, first, first_span)) = seen.iter().find(|(_, c, _)| c.overlaps(subnet)) {
-                    let whose = if *other == name.value { ", another subnet of the same network".to_string() } else { format!(" of network `{other}`") };
-                    out.report(
-                        text.span,
-                        format!("the subnet `{subnet}` of network `{}` overlaps `{first}`{whose}", name.value),
-                    )
-                    .path(format!("networks.{}.ipam.config[{i}].subnet", name.value))
-                    .anchor(text.anchor)
-                    .related(*first_span, "overlapping subnet configured here")
-                    .help("give each network its own, non-overlapping subnet");
+                    let whose = if *other == name.value {
+                        ", another subnet of the same network".to_string()
+                    } else {
+                        format!(" of network `{other}`")
+                    };
+                    out.report(text.span, format!("the subnet `{subnet}` of network `{}` overlaps `{first}`{whose}", name.value))
+                        .path(format!("networks.{}.ipam.config[{i}].subnet", name.value))
+                        .anchor(text.anchor)
+                        .related(*first_span, "overlapping subnet configured here")
+                        .help("give each network its own, non-overlapping subnet");
                 }
                 seen.push((name.value.as_str(), subnet, text.span));
             }

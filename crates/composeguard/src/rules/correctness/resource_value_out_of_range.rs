@@ -57,7 +57,8 @@ impl Rule for ResourceValueOutOfRange {
             let mut report = |span: Span, anchor: Option<Span>, key: &str, message: String, help: String| {
                 out.report(span, message).path(format!("services.{n}.{key}")).service(n).anchor(anchor).help(help);
             };
-            for (what, setting) in [("memory limit", memory_limit(service)), ("memory reservation", memory_reservation(service))] {
+            for (what, setting) in [("memory limit", memory_limit(service)), ("memory reservation", memory_reservation(service))]
+            {
                 let Some(Setting { value, span, anchor, key }) = setting else { continue };
                 if value > 0 && value < MIN_MEMORY {
                     let unitless = cx.text(span).trim().bytes().all(|b| b.is_ascii_digit());
@@ -70,7 +71,10 @@ impl Rule for ResourceValueOutOfRange {
                         span,
                         anchor,
                         key,
-                        format!("service `{n}` sets a {what} of {} (`{key}`), below the engine's minimum of 6MiB", human_bytes(value)),
+                        format!(
+                            "service `{n}` sets a {what} of {} (`{key}`), below the engine's minimum of 6MiB",
+                            human_bytes(value)
+                        ),
                         help.into(),
                     );
                 }
@@ -78,28 +82,58 @@ impl Rule for ResourceValueOutOfRange {
             if let Some(s) = &service.mem_swappiness {
                 let v = s.value.0;
                 if v != 0 && v != -1 && !(0..=100).contains(&v) {
-                    report(s.span, s.anchor, "mem_swappiness", format!("service `{n}` sets `mem_swappiness` to {v}, outside 0–100"), "use a value from 0 (avoid swap) to 100".into());
+                    report(
+                        s.span,
+                        s.anchor,
+                        "mem_swappiness",
+                        format!("service `{n}` sets `mem_swappiness` to {v}, outside 0–100"),
+                        "use a value from 0 (avoid swap) to 100".into(),
+                    );
                 }
             }
             if let Some(p) = &service.cpu_period {
                 let v = p.value.0;
                 if v != 0.0 && !(1000.0..=1_000_000.0).contains(&v) {
-                    report(p.span, p.anchor, "cpu_period", format!("service `{n}` sets `cpu_period` to {v} µs, outside 1000–1000000"), "use a period from 1ms (1000) to 1s (1000000), or set `cpus` instead".into());
+                    report(
+                        p.span,
+                        p.anchor,
+                        "cpu_period",
+                        format!("service `{n}` sets `cpu_period` to {v} µs, outside 1000–1000000"),
+                        "use a period from 1ms (1000) to 1s (1000000), or set `cpus` instead".into(),
+                    );
                 }
             }
             if let Some(q) = &service.cpu_quota {
                 let v = q.value.0;
                 if v > 0.0 && v < 1000.0 {
-                    report(q.span, q.anchor, "cpu_quota", format!("service `{n}` sets `cpu_quota` to {v} µs, below the minimum of 1000"), "use at least 1000 (1ms), or set `cpus` instead".into());
+                    report(
+                        q.span,
+                        q.anchor,
+                        "cpu_quota",
+                        format!("service `{n}` sets `cpu_quota` to {v} µs, below the minimum of 1000"),
+                        "use at least 1000 (1ms), or set `cpus` instead".into(),
+                    );
                 }
             }
             if let Some(c) = cpu_limit(service).filter(|c| c.value < 0.0) {
-                report(c.span, c.anchor, c.key, format!("service `{n}` sets a negative CPU limit ({})", c.value), "use a positive number of CPUs, such as `0.5`".into());
+                report(
+                    c.span,
+                    c.anchor,
+                    c.key,
+                    format!("service `{n}` sets a negative CPU limit ({})", c.value),
+                    "use a positive number of CPUs, such as `0.5`".into(),
+                );
             }
             if let Some(w) = service.blkio_config.as_ref().and_then(|b| b.weight.as_ref()) {
                 let v = w.value.0;
                 if v > 0 && !(10..=1000).contains(&v) {
-                    report(w.span, w.anchor, "blkio_config.weight", format!("service `{n}` sets `blkio_config.weight` to {v}, outside 10–1000"), "use a weight from 10 to 1000".into());
+                    report(
+                        w.span,
+                        w.anchor,
+                        "blkio_config.weight",
+                        format!("service `{n}` sets `blkio_config.weight` to {v}, outside 10–1000"),
+                        "use a weight from 10 to 1000".into(),
+                    );
                 }
             }
         }

@@ -1,5 +1,5 @@
-use crate::rules::prelude::*;
 use crate::rules::correctness::util::service_key_span;
+use crate::rules::prelude::*;
 use crate::rules::reliability::util::{health, Health};
 
 declare_rule! {

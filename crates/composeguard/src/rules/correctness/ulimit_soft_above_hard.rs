@@ -60,10 +60,7 @@ impl Rule for UlimitSoftAboveHard {
                         soft.span,
                         format!(
                             "service `{}` sets the soft `{}` limit ({}) above the hard limit ({})",
-                            name.value,
-                            limit.value,
-                            soft.value,
-                            hard.value
+                            name.value, limit.value, soft.value, hard.value
                         ),
                     )
                     .path(format!("services.{}.ulimits.{}.soft", name.value, limit.value))

@@ -80,14 +80,23 @@ impl Rule for DependencyHealthNotAwaited {
                 }
                 let (related, label) = match (state, service_key_span(cx, &dep.value, &["healthcheck"])) {
                     (Health::Compose, Some(span)) => (span, "healthcheck declared here"),
-                    _ => (compose.services.get_key_value(dep.value.as_str()).map(|(k, _)| k.span).unwrap_or(dep.span), "its Dockerfile declares a HEALTHCHECK"),
+                    _ => (
+                        compose.services.get_key_value(dep.value.as_str()).map_or(dep.span, |(k, _)| k.span),
+                        "its Dockerfile declares a HEALTHCHECK",
+                    ),
                 };
-                out.report(dep.span, format!("service `{}` starts as soon as `{}` starts, without waiting for its healthcheck", name.value, dep.value))
-                    .path(format!("services.{}.depends_on.{}", name.value, dep.value))
-                    .service(&name.value)
-                    .anchor(dep.anchor)
-                    .related(related, label)
-                    .help(format!("use the long syntax with `condition: service_healthy` for `{}`", dep.value));
+                out.report(
+                    dep.span,
+                    format!(
+                        "service `{}` starts as soon as `{}` starts, without waiting for its healthcheck",
+                        name.value, dep.value
+                    ),
+                )
+                .path(format!("services.{}.depends_on.{}", name.value, dep.value))
+                .service(&name.value)
+                .anchor(dep.anchor)
+                .related(related, label)
+                .help(format!("use the long syntax with `condition: service_healthy` for `{}`", dep.value));
             }
         }
     }

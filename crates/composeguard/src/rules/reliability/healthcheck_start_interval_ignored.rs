@@ -59,11 +59,17 @@ impl Rule for HealthcheckStartIntervalIgnored {
             if hc.start_period.as_ref().is_some_and(|p| p.value.nanos > 0) || hc.disable.as_ref().is_some_and(|d| d.value) {
                 continue;
             }
-            out.report(si.span, format!("the healthcheck of service `{}` sets `start_interval` but no `start_period`, so it never applies", name.value))
-                .path(format!("services.{}.healthcheck.start_interval", name.value))
-                .service(&name.value)
-                .anchor(si.anchor)
-                .help("add a `start_period` covering the service's start-up time, or remove `start_interval`");
+            out.report(
+                si.span,
+                format!(
+                    "the healthcheck of service `{}` sets `start_interval` but no `start_period`, so it never applies",
+                    name.value
+                ),
+            )
+            .path(format!("services.{}.healthcheck.start_interval", name.value))
+            .service(&name.value)
+            .anchor(si.anchor)
+            .help("add a `start_period` covering the service's start-up time, or remove `start_interval`");
         }
     }
 }

@@ -48,7 +48,10 @@ impl Rule for NoRestartPolicy {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            if service.restart.as_ref().is_some_and(|r| !r.value.is_empty()) || service.provider.is_some() || is_one_off(cx, &name.value, service) {
+            if service.restart.as_ref().is_some_and(|r| !r.value.is_empty())
+                || service.provider.is_some()
+                || is_one_off(cx, &name.value, service)
+            {
                 continue;
             }
             let n = &name.value;
@@ -56,11 +59,16 @@ impl Rule for NoRestartPolicy {
                 Some(policy) if policy.condition.is_some() => {}
                 Some(policy) => {
                     let span = service_key_span(cx, n, &["deploy", "restart_policy"]).unwrap_or(policy.loc.span);
-                    out.report(span, format!("the `deploy.restart_policy` of service `{n}` has no `condition`, so compose sets no restart policy"))
-                        .path(format!("services.{n}.deploy.restart_policy"))
-                        .service(n)
-                        .anchor(policy.loc.anchor)
-                        .help("add `condition: on-failure` (or `any`), or set `restart: unless-stopped`");
+                    out.report(
+                        span,
+                        format!(
+                            "the `deploy.restart_policy` of service `{n}` has no `condition`, so compose sets no restart policy"
+                        ),
+                    )
+                    .path(format!("services.{n}.deploy.restart_policy"))
+                    .service(n)
+                    .anchor(policy.loc.anchor)
+                    .help("add `condition: on-failure` (or `any`), or set `restart: unless-stopped`");
                 }
                 None => {
                     out.report(name.span, format!("service `{n}` has no restart policy"))

@@ -13,9 +13,4 @@ pub use no_pids_limit::NoPidsLimit;
 pub use oom_kill_disable_without_memory_limit::OomKillDisableWithoutMemoryLimit;
 
 /// The resources rules, registered in `rules::registry`.
-pub static RULES: &[&dyn Rule] = &[
-    &NoMemoryLimit,
-    &NoCpuLimit,
-    &NoPidsLimit,
-    &OomKillDisableWithoutMemoryLimit,
-];
+pub static RULES: &[&dyn Rule] = &[&NoMemoryLimit, &NoCpuLimit, &NoPidsLimit, &OomKillDisableWithoutMemoryLimit];

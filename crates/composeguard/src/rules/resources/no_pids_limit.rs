@@ -52,11 +52,14 @@ impl Rule for NoPidsLimit {
             match pids_limit(service) {
                 Some(limit) if limit.value > 0 => {}
                 Some(unlimited) => {
-                    out.report(unlimited.span, format!("service `{n}` sets `{}` to {}, which means no process limit", unlimited.key, unlimited.value))
-                        .path(format!("services.{n}.{}", unlimited.key))
-                        .service(n)
-                        .anchor(unlimited.anchor)
-                        .help("set a positive limit, such as `200`");
+                    out.report(
+                        unlimited.span,
+                        format!("service `{n}` sets `{}` to {}, which means no process limit", unlimited.key, unlimited.value),
+                    )
+                    .path(format!("services.{n}.{}", unlimited.key))
+                    .service(n)
+                    .anchor(unlimited.anchor)
+                    .help("set a positive limit, such as `200`");
                 }
                 None => {
                     out.report(name.span, format!("service `{n}` has no process limit"))
