@@ -273,7 +273,8 @@ mod tests {
     #[test]
     fn bytes() {
         assert_eq!(human_bytes(512 * 1024 * 1024), "512MiB");
-        assert_eq!(human_bytes(1536 * 1024 * 1024), "1.5GiB");
+        assert_eq!(human_bytes(1536 * 1024 * 1024), "1536MiB");
+        assert_eq!(human_bytes(1_500_000), "1.4MiB");
         assert_eq!(human_bytes(512), "512B");
     }
 }
