@@ -55,7 +55,7 @@ impl Rule for ConflictingCpuLimits {
                 .path(format!("services.{}.{key}", name.value))
                 .service(&name.value)
                 .anchor(v.anchor)
-                .related(cpus.span, format!("`{}` set here", cpus.key))
+                .related(cpus.anchor.unwrap_or(cpus.span), format!("`{}` set here", cpus.key))
                 .help(format!("remove `{key}`: `{}` already sets the CPU quota", cpus.key));
             }
         }

@@ -77,7 +77,7 @@ impl Rule for ExternalNetworkWithOptions {
             let listed = join_and(&keys);
             out.report(span, format!("network `{}` is external, so compose ignores its {listed}", name.value))
                 .path(format!("networks.{}.{first}", name.value))
-                .related(external.span, "marked external here")
+                .related(external.anchor.unwrap_or(external.span), "marked external here")
                 .help("remove these keys (the existing network keeps its own settings), or drop `external: true` to let compose create the network");
         }
     }

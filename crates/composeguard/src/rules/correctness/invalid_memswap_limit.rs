@@ -70,7 +70,7 @@ impl Rule for InvalidMemswapLimit {
                     .path(format!("services.{n}.memswap_limit"))
                     .service(n)
                     .anchor(swap.anchor)
-                    .related(mem.span, format!("`{}` set here", mem.key))
+                    .related(mem.anchor.unwrap_or(mem.span), format!("`{}` set here", mem.key))
                     .help("`memswap_limit` is memory plus swap: make it at least the memory limit, or `-1` for unlimited swap");
                 }
                 Some(_) => {}

@@ -88,7 +88,7 @@ impl Rule for InvalidRestartPolicy {
                     .service(n)
                     .anchor(attempts.anchor)
                     .help("remove `max_attempts`, or use `condition: on-failure`");
-                related_opt(f, condition.map(|c| c.span), "condition set here");
+                related_opt(f, condition.map(|c| c.anchor.unwrap_or(c.span)), "condition set here");
             } else if mode == "on-failure" && attempts.value.0 < 0 {
                 out.report(attempts.span, format!("service `{n}` sets a negative `max_attempts` ({})", attempts.value.0))
                     .path(format!("services.{n}.deploy.restart_policy.max_attempts"))

@@ -75,7 +75,7 @@ impl Rule for MemoryReservationAboveLimit {
             .path(format!("services.{}.{}", name.value, reservation.key))
             .service(&name.value)
             .anchor(reservation.anchor)
-            .related(limit.span, "limit set here")
+            .related(limit.anchor.unwrap_or(limit.span), "limit set here")
             .help("make the reservation at most the limit (were the two swapped?)");
         }
     }

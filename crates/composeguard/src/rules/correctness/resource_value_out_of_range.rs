@@ -61,7 +61,7 @@ impl Rule for ResourceValueOutOfRange {
             {
                 let Some(Setting { value, span, anchor, key }) = setting else { continue };
                 if value > 0 && value < MIN_MEMORY {
-                    let unitless = cx.text(span).trim().bytes().all(|b| b.is_ascii_digit());
+                    let unitless = cx.text(anchor.unwrap_or(span)).trim().bytes().all(|b| b.is_ascii_digit());
                     let help = if unitless {
                         "sizes without a unit are bytes: write the unit, e.g. `512m` or `1g`"
                     } else {

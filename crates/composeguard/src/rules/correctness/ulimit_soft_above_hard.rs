@@ -67,7 +67,7 @@ impl Rule for UlimitSoftAboveHard {
                     .service(&name.value)
                     .anchor(soft.anchor)
                     .help("make `soft` at most `hard` (were the two swapped?)");
-                related_opt(f, Some(hard.span), "hard limit set here");
+                related_opt(f, Some(hard.anchor.unwrap_or(hard.span)), "hard limit set here");
             }
         }
     }
