@@ -1,5 +1,6 @@
 //! Correctness rules.
 
+mod completed_dependency_restarts;
 mod conflicting_cpu_limits;
 mod duplicate_environment_key;
 mod duplicate_published_port;
@@ -14,6 +15,7 @@ mod invalid_static_ip;
 mod memory_reservation_above_limit;
 mod missing_secret_or_config_file;
 mod overlapping_subnets;
+mod ports_with_network_mode;
 mod resource_value_out_of_range;
 mod restart_policy_conflict;
 mod service_healthy_without_healthcheck;
@@ -23,6 +25,7 @@ mod volume_target_overridden;
 
 use crate::rule::Rule;
 
+pub use completed_dependency_restarts::CompletedDependencyRestarts;
 pub use conflicting_cpu_limits::ConflictingCpuLimits;
 pub use duplicate_environment_key::DuplicateEnvironmentKey;
 pub use duplicate_published_port::DuplicatePublishedPort;
@@ -37,6 +40,7 @@ pub use invalid_static_ip::InvalidStaticIp;
 pub use memory_reservation_above_limit::MemoryReservationAboveLimit;
 pub use missing_secret_or_config_file::MissingSecretOrConfigFile;
 pub use overlapping_subnets::OverlappingSubnets;
+pub use ports_with_network_mode::PortsWithNetworkMode;
 pub use resource_value_out_of_range::ResourceValueOutOfRange;
 pub use restart_policy_conflict::RestartPolicyConflict;
 pub use service_healthy_without_healthcheck::ServiceHealthyWithoutHealthcheck;
@@ -64,4 +68,6 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidMemswapLimit,
     &OverlappingSubnets,
     &HealthcheckNoneAsShell,
+    &PortsWithNetworkMode,
+    &CompletedDependencyRestarts,
 ];
