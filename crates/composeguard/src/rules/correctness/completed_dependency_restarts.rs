@@ -2,9 +2,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service that another one waits on with
-    /// `condition: service_completed_successfully` (a one-off job, such as a migration) but that
-    /// has a restart policy restarting it after success: `restart: always` or `unless-stopped`,
+    /// Reports a one-off job that restarts after it succeeds.
+    ///
+    /// A job is a service another one waits on with `condition: service_completed_successfully`,
+    /// such as a migration. It restarts after success with `restart: always` or `unless-stopped`,
     /// or `deploy.restart_policy.condition: any` (which compose applies instead of `restart`).
     /// `on-failure` is fine: it retries a failed job and stops once it succeeds.
     ///

@@ -3,8 +3,9 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service that limits CPU both with `cpus` (or `deploy.resources.limits.cpus`)
-    /// and with `cpu_quota` or `cpu_period`.
+    /// Reports a CPU limit set both as `cpus` and as `cpu_quota` or `cpu_period`.
+    ///
+    /// `deploy.resources.limits.cpus` counts as `cpus`.
     ///
     /// ## Why is this bad?
     /// `cpus` is a shorthand the engine turns into a CFS quota and period itself. It refuses to

@@ -2,9 +2,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a variable set twice, with different values, in the list form of `environment`
-    /// (`- KEY=value`). An entry repeated word for word is harmless and left alone. (In the
-    /// mapping form a repeated key is a YAML error, reported as `duplicate-key`.)
+    /// Reports a variable set twice, with different values, in the list form of `environment`.
+    ///
+    /// An entry repeated word for word (`- KEY=value` twice) is harmless and left alone. In the
+    /// mapping form a repeated key is a YAML error, reported as `duplicate-key`.
     ///
     /// ## Why is this bad?
     /// compose keeps the last value without a warning, so the first line has no effect while it

@@ -6,9 +6,10 @@ use crate::rules::util::{find_in, is_interpolated};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a host port published twice on overlapping interfaces with the same protocol, in
-    /// one service or across services, and a fixed host port on a service that runs several
-    /// replicas.
+    /// Reports a host port that more than one container would publish.
+    ///
+    /// That is the same host port and protocol published twice on overlapping interfaces, in one
+    /// service or across services, or a fixed host port on a service that runs several replicas.
     ///
     /// Interfaces overlap when they are equal, when one side has no host IP (all interfaces), or
     /// when one side is `0.0.0.0` (all IPv4) and the other an IPv4 address (`::` likewise for

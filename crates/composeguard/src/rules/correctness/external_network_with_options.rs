@@ -3,11 +3,12 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a network marked `external: true` that also sets options only a network compose
-    /// creates can have: `driver`, `driver_opts`, `ipam`, `internal`, `attachable`,
-    /// `enable_ipv4`, `enable_ipv6` or `labels`. (`name` is fine: it names the existing network.
-    /// The same mistake on a volume is refused by compose itself, and reported as
-    /// `conflicting-keys`.)
+    /// Reports an external network that also sets options compose would ignore.
+    ///
+    /// These are the options only a network compose creates can have: `driver`, `driver_opts`,
+    /// `ipam`, `internal`, `attachable`, `enable_ipv4`, `enable_ipv6` and `labels`. `name` is fine:
+    /// it names the existing network. The same mistake on a volume is refused by compose itself,
+    /// and reported as `conflicting-keys`.
     ///
     /// ## Why is this bad?
     /// compose never creates an external network; it only checks that one with that name exists

@@ -2,8 +2,9 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a healthcheck `test` that runs a command called `NONE`: `test: NONE` written as a
-    /// plain string, or `["CMD-SHELL", "NONE"]`.
+    /// Reports a healthcheck `test` that runs a command called `NONE`.
+    ///
+    /// That is `test: NONE` written as a plain string, or `["CMD-SHELL", "NONE"]`.
     ///
     /// ## Why is this bad?
     /// Only the list `["NONE"]` disables the image's healthcheck. A plain string is a shell

@@ -4,8 +4,10 @@ use crate::rules::reliability::util::{dockerfile_healthcheck, is_disabled};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `healthcheck` that is not disabled but has no `test` (or a `test` with nothing to
-    /// run, such as `["CMD"]`).
+    /// Reports a `healthcheck` that is not disabled but has nothing to run.
+    ///
+    /// That is a healthcheck without `test`, with `test: []`, or with a test that names no command
+    /// (`["CMD"]`).
     ///
     /// ## Why is this bad?
     /// Without a test, the timings (`interval`, `timeout`, `retries`) only tune a check the image

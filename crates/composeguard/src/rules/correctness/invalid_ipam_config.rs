@@ -5,9 +5,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `ipam.config` entry of a network the project creates that the engine refuses:
-    /// a `subnet` that is not in CIDR notation or has host bits set (`10.0.0.1/24` instead of
-    /// `10.0.0.0/24`), and an `ip_range`, `gateway` or `aux_addresses` entry that is not inside
+    /// Reports an `ipam.config` entry that the engine refuses.
+    ///
+    /// That is a `subnet` that is not in CIDR notation or has host bits set (`10.0.0.1/24` instead
+    /// of `10.0.0.0/24`), and an `ip_range`, `gateway` or `aux_addresses` entry that is not inside
     /// its subnet. As in the engine, IPv6 entries are checked only when the network sets
     /// `enable_ipv6: true`. External networks and networks no active service uses are left out.
     ///

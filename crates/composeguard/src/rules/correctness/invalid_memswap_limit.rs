@@ -3,9 +3,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `memswap_limit` that the engine refuses: one set without a memory limit, or one
-    /// below the memory limit. (`memswap_limit` is memory plus swap, so it cannot be smaller
-    /// than the memory limit; `-1` means unlimited swap and is fine.)
+    /// Reports a `memswap_limit` without a memory limit, or below it.
+    ///
+    /// `memswap_limit` is memory plus swap, so it cannot be smaller than the memory limit; `-1`
+    /// means unlimited swap and is fine.
     ///
     /// ## Why is this bad?
     /// compose accepts the values, but the engine refuses to create the container ("You should

@@ -3,8 +3,7 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `restart` value, or a `deploy.restart_policy`, that the Docker engine refuses or
-    /// reads differently from what it says.
+    /// Reports a restart policy that the Docker engine refuses or misreads.
     ///
     /// `restart` must be `no`, `always`, `unless-stopped` or `on-failure`, and only `on-failure`
     /// takes a retry count (`on-failure:5`, a whole number, not negative). compose also maps the

@@ -5,11 +5,12 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a fixed `ipv4_address` or `ipv6_address` of a service on a network that cannot
-    /// give it: the text is not an address of that family, the network declares no subnet of
-    /// that family in `ipam.config` (the engine assigns fixed addresses only on subnets the user
-    /// configures), or the address lies outside every such subnet. External networks and
-    /// networks with a custom IPAM driver are left alone, since their subnets are not in the file.
+    /// Reports a fixed `ipv4_address` or `ipv6_address` that the network cannot give.
+    ///
+    /// That is an address that is not of the key's family, an address on a network that declares no
+    /// subnet of that family in `ipam.config` (the engine assigns fixed addresses only on subnets the
+    /// user configures), or an address outside every such subnet. External networks and networks
+    /// with a custom IPAM driver are left alone, since their subnets are not in the file.
     ///
     /// ## Why is this bad?
     /// compose accepts the file, but the engine refuses to connect the container ("user specified

@@ -3,10 +3,11 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a memory reservation (`mem_reservation` or
-    /// `deploy.resources.reservations.memory`) above the memory limit (`mem_limit` or
-    /// `deploy.resources.limits.memory`), comparing the values compose hands to the engine
-    /// (the `deploy` value wins when both are set).
+    /// Reports a memory reservation above the memory limit.
+    ///
+    /// The values compared are the ones compose hands to the engine: `mem_limit` and
+    /// `mem_reservation`, or `deploy.resources.limits.memory` and
+    /// `deploy.resources.reservations.memory`, the `deploy` value winning when both are set.
     ///
     /// ## Why is this bad?
     /// A reservation is a soft floor below the hard limit. The engine refuses a reservation above

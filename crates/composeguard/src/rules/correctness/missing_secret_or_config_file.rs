@@ -6,11 +6,11 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a secret or config whose `file:` does not exist, when a service of the project
-    /// uses it (`secrets`, `configs`, or `build.secrets`). Relative paths are read from the
-    /// project folder, as compose does.
+    /// Reports a secret or config whose `file:` does not exist.
     ///
-    /// Files are looked up through the file access composeguard is given (the disk for the
+    /// Only secrets and configs a service of the project uses (`secrets`, `configs`, or
+    /// `build.secrets`) are checked. Relative paths are read from the project folder, as compose
+    /// does. Files are looked up through the file access composeguard is given (the disk for the
     /// command line and `lint_files`), like `env_file` for the `missing-file` check. Paths
     /// starting with `~` are left alone.
     ///

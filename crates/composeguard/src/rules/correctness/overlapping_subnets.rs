@@ -3,10 +3,11 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports two `ipam.config` subnets of the project's networks that overlap
-    /// (`10.0.0.0/16` and `10.0.5.0/24`), within one network or across networks. Only networks
-    /// compose creates (used by an active service, not external, default IPAM driver) are
-    /// compared; IPv6 subnets only where `enable_ipv6: true`.
+    /// Reports two subnets of the project's networks that overlap.
+    ///
+    /// Subnets of one network and of different networks are compared (`10.0.0.0/16` and
+    /// `10.0.5.0/24` overlap). Only networks compose creates (used by an active service, not
+    /// external, default IPAM driver) count; IPv6 subnets only where `enable_ipv6: true`.
     ///
     /// ## Why is this bad?
     /// The engine allocates each subnet from one address space and refuses an overlapping one

@@ -3,9 +3,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports `ports` on a service whose `network_mode` is `host`, `service:<name>` or
-    /// `container:<name>`, and `expose` on a service that shares another container's network
-    /// (`service:` or `container:`).
+    /// Reports `ports` or `expose` on a service that has no network of its own.
+    ///
+    /// `ports` is reported with `network_mode` `host`, `service:<name>` or `container:<name>`;
+    /// `expose` with `service:` or `container:`.
     ///
     /// ## Why is this bad?
     /// These services have no network of their own to publish from. With `network_mode: host`

@@ -6,7 +6,9 @@ const MIN_MEMORY: i64 = 6 * 1024 * 1024;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a resource setting outside the range the Docker engine accepts:
+    /// Reports a resource setting outside the range the Docker engine accepts.
+    ///
+    /// These are:
     ///
     /// - a memory limit or reservation below 6 MiB (`mem_limit: 512` is 512 bytes: a unit is
     ///   missing),

@@ -3,8 +3,9 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service that sets both `restart` and `deploy.restart_policy` to different
-    /// policies. (Both saying the same thing is only redundant and is not reported.)
+    /// Reports a service whose `restart` and `deploy.restart_policy` disagree.
+    ///
+    /// Both saying the same thing is only redundant and is not reported.
     ///
     /// ## Why is this bad?
     /// compose applies `deploy.restart_policy` when it is present and ignores `restart`, without

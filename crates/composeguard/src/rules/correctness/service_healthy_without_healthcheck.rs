@@ -4,8 +4,10 @@ use crate::rules::reliability::util::{health, Health};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `depends_on` with `condition: service_healthy` on a service that has no
-    /// healthcheck in the compose file, or whose healthcheck is disabled.
+    /// Reports `condition: service_healthy` on a dependency that has no healthcheck.
+    ///
+    /// A dependency whose healthcheck is disabled (`disable: true`, `test: ["NONE"]`) counts as having
+    /// none.
     ///
     /// ## Why is this bad?
     /// `docker compose up` waits for the dependency to report healthy. A container without a

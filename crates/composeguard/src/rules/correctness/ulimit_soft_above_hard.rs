@@ -3,8 +3,9 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a ulimit whose `soft` value is above its `hard` value. Unlimited values (`-1`) are
-    /// not compared.
+    /// Reports a ulimit whose `soft` value is above its `hard` value.
+    ///
+    /// Unlimited values (`-1`) are not compared.
     ///
     /// ## Why is this bad?
     /// The kernel refuses a soft limit above the hard limit, so the container fails to start

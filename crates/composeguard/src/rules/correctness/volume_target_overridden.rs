@@ -4,8 +4,9 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service volume whose container path (`target`) is mounted again further down the
-    /// same service's `volumes`, in the short or the long syntax.
+    /// Reports a service volume whose container path is mounted again later in the same list.
+    ///
+    /// Both the short and the long syntax count.
     ///
     /// ## Why is this bad?
     /// compose merges volumes by target path and keeps only the last one, without a warning. The

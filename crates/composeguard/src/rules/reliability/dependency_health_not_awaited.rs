@@ -4,9 +4,11 @@ use crate::rules::reliability::util::{health, Health};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `depends_on` on a service that has a healthcheck (in the compose file, or in the
-    /// local Dockerfile it is built from) in the short list syntax, which waits only for the
-    /// container to start. The long syntax always names its `condition`; an explicit
+    /// Reports `depends_on` that does not wait for a dependency's healthcheck.
+    ///
+    /// That is the short list syntax (`depends_on: [db]`), which waits only for the container to
+    /// start, on a dependency with a healthcheck in the compose file or in the local Dockerfile it
+    /// is built from. The long syntax always names its `condition`; an explicit
     /// `condition: service_started` is taken as a deliberate choice and left alone.
     ///
     /// ## Why is this bad?

@@ -3,8 +3,10 @@ use crate::rules::reliability::util::is_one_off;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service whose healthcheck is switched off with `disable: true` or
-    /// `test: ["NONE"]`. One-off jobs (see `no-healthcheck`) are left alone.
+    /// Reports a service whose healthcheck is switched off.
+    ///
+    /// That is `disable: true` or `test: ["NONE"]`. One-off jobs (see `no-healthcheck`) are left
+    /// alone.
     ///
     /// ## Why is this bad?
     /// Disabling the healthcheck also removes the one the image ships with: the engine can no

@@ -2,8 +2,9 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a healthcheck that sets `start_interval` without a `start_period` (or with
-    /// `start_period: 0s`).
+    /// Reports a healthcheck `start_interval` that never applies.
+    ///
+    /// That is a `start_interval` without a `start_period`, or with `start_period: 0s`.
     ///
     /// ## Why is this bad?
     /// `start_interval` is how often the check runs during the start period, to notice a fast

@@ -4,9 +4,10 @@ use crate::rules::reliability::util::{has_test, is_disabled};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a healthcheck with a `test` that leaves out `interval`, `timeout` or `retries`,
-    /// the three settings that decide how fast a failure is noticed. `start_period` (and
-    /// `start_interval`) are not required: they only matter for services that start slowly.
+    /// Reports a healthcheck that leaves `interval`, `timeout` or `retries` to the defaults.
+    ///
+    /// These three decide how fast a failure is noticed. `start_period` (and `start_interval`) are
+    /// not required: they only matter for services that start slowly.
     ///
     /// ## Why is this bad?
     /// Missing values fall back to the engine's defaults: a check every 30s, a 30s timeout and 3

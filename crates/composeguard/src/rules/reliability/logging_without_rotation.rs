@@ -3,9 +3,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `logging` section that uses the `json-file` driver (named, or left to the
-    /// daemon default, which is `json-file`) without a `max-size` option, or with
-    /// `max-size: -1`.
+    /// Reports `json-file` logging without a size limit.
+    ///
+    /// That is a `logging` section with the `json-file` driver (named, or left to the daemon
+    /// default, which is `json-file`) and no `max-size` option, or `max-size: -1`.
     ///
     /// Services without a `logging` section are not reported: they get whatever the daemon's
     /// `daemon.json` configures, which is the right place for a host-wide rotation policy. The

@@ -4,9 +4,11 @@ use crate::rules::reliability::util::is_one_off;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a long-running service with no restart policy: neither `restart` nor
-    /// `deploy.restart_policy`, or a `deploy.restart_policy` without `condition` (which compose
-    /// turns into no policy at all, unlike swarm, where the default is `any`).
+    /// Reports a long-running service with no restart policy.
+    ///
+    /// That is a service with neither `restart` nor `deploy.restart_policy`, or with a
+    /// `deploy.restart_policy` without `condition` (which compose turns into no policy at all,
+    /// unlike swarm, where the default is `any`).
     ///
     /// One-off jobs are not reported: services another one waits on with
     /// `condition: service_completed_successfully`, and swarm job modes. Mark other one-off jobs

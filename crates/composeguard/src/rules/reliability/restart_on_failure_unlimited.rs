@@ -2,9 +2,11 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `on-failure` restart policy without a retry limit: `restart: on-failure`
-    /// (or `on-failure:0`), or `deploy.restart_policy.condition: on-failure` without
-    /// `max_attempts`. Off by default.
+    /// Reports an `on-failure` restart policy without a retry limit.
+    ///
+    /// That is `restart: on-failure` (or `on-failure:0`), or
+    /// `deploy.restart_policy.condition: on-failure` without `max_attempts`. The rule is off by
+    /// default.
     ///
     /// ## Why is this bad?
     /// A container that fails at start (a missing setting, a schema it cannot migrate) is then

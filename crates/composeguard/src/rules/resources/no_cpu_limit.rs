@@ -3,10 +3,11 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service without a CPU limit: none of `cpus`, `deploy.resources.limits.cpus`,
-    /// `cpu_quota`, `cpu_count` or `cpu_percent` (the last two are Windows-only) bounds it, or the
-    /// value is `0`, which means none. `cpu_shares` and `cpuset` are weights and placement, not
-    /// limits, and do not count.
+    /// Reports a service without a CPU limit.
+    ///
+    /// `cpus`, `deploy.resources.limits.cpus`, `cpu_quota`, `cpu_count` and `cpu_percent` (the last
+    /// two are Windows-only) count; a value of `0` means none. `cpu_shares` and `cpuset` are weights
+    /// and placement, not limits, and do not count.
     ///
     /// ## Why is this bad?
     /// A container may use every core of the host. A busy loop or a traffic spike in one service

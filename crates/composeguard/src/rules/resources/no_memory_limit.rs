@@ -3,9 +3,10 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service without a memory limit: neither `mem_limit` nor
-    /// `deploy.resources.limits.memory` (compose applies both outside swarm), or a limit of `0`,
-    /// which means none. A reservation (`mem_reservation`) is not a limit.
+    /// Reports a service without a memory limit.
+    ///
+    /// Both `mem_limit` and `deploy.resources.limits.memory` count (compose applies both outside
+    /// swarm); a limit of `0` means none. A reservation (`mem_reservation`) is not a limit.
     ///
     /// ## Why is this bad?
     /// A container may use all the host's memory. One leak or traffic spike then makes the kernel

@@ -3,9 +3,11 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service without a process limit: neither `pids_limit` nor
-    /// `deploy.resources.limits.pids` is a positive number (`0` and `-1` mean unlimited). Off by
-    /// default: most images never fork much, and the engine may already apply a default limit.
+    /// Reports a service without a process limit.
+    ///
+    /// Neither `pids_limit` nor `deploy.resources.limits.pids` is a positive number (`0` and `-1`
+    /// mean unlimited). The rule is off by default: most images never fork much, and the engine may
+    /// already apply a default limit.
     ///
     /// ## Why is this bad?
     /// Without a limit, a fork bomb or a runaway worker pool inside one container can exhaust
