@@ -80,7 +80,7 @@ impl Rule for ServiceHealthyWithoutHealthcheck {
                 }
                 let span = cfg.condition.as_ref().map_or(dep.span, |c| c.span);
                 let anchor = cfg.condition.as_ref().and_then(|c| c.anchor);
-                let (message, help) = diagnostic(&name.value, &dep.value, state);
+                let (message, help) = diagnostic(&name.value, &dep.value, state, target.healthcheck.is_some());
                 let related = match service_key_span(cx, &dep.value, &["healthcheck"]) {
                     Some(hc) => (hc, "healthcheck declared here"),
                     None => (dep_name_span(compose, &dep.value), "service defined here"),
@@ -100,15 +100,21 @@ fn dep_name_span(compose: &Compose, name: &str) -> Span {
     compose.services.get_key_value(name).map(|(k, _)| k.span).unwrap_or_default()
 }
 
-fn diagnostic(service: &str, dep: &str, state: Health) -> (String, String) {
+fn diagnostic(service: &str, dep: &str, state: Health, declared: bool) -> (String, String) {
+    let wait = format!("service `{service}` waits for `{dep}` to be healthy");
     if state == Health::Disabled {
         (
-            format!("service `{service}` waits for `{dep}` to be healthy, but the healthcheck of `{dep}` is disabled"),
+            format!("{wait}, but the healthcheck of `{dep}` is disabled"),
             format!("enable the healthcheck of `{dep}`, or wait with `condition: service_started`"),
+        )
+    } else if declared {
+        (
+            format!("{wait}, but the healthcheck of `{dep}` has no `test`"),
+            format!("add a `test` to the healthcheck of `{dep}`, or wait with `condition: service_started`"),
         )
     } else {
         (
-            format!("service `{service}` waits for `{dep}` to be healthy, but `{dep}` has no healthcheck"),
+            format!("{wait}, but `{dep}` has no healthcheck"),
             format!("add a `healthcheck` with a `test` to `{dep}`, or wait with `condition: service_started`"),
         )
     }
