@@ -59,7 +59,7 @@ impl Rule for NoCpuLimit {
                 Some(limit) if limit.value > 0.0 => {}
                 _ if other => {}
                 Some(zero) => {
-                    out.report(zero.span, format!("service `{n}` sets `{}` to 0, which means no CPU limit", zero.key))
+                    out.report(zero.span, format!("service `{n}` sets `{}` to {}, which is no CPU limit", zero.key, zero.value))
                         .path(format!("services.{n}.{}", zero.key))
                         .service(n)
                         .anchor(zero.anchor)

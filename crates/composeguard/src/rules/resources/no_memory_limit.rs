@@ -54,7 +54,7 @@ impl Rule for NoMemoryLimit {
             match memory_limit(service) {
                 Some(limit) if limit.value > 0 => {}
                 Some(zero) => {
-                    out.report(zero.span, format!("service `{n}` sets `{}` to 0, which means no memory limit", zero.key))
+                    out.report(zero.span, format!("service `{n}` sets `{}` to {}, which is no memory limit", zero.key, zero.value))
                         .path(format!("services.{n}.{}", zero.key))
                         .service(n)
                         .anchor(zero.anchor)
