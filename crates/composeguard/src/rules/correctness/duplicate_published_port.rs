@@ -1,6 +1,6 @@
 use std::net::IpAddr;
 
-use crate::rules::correctness::util::{child_span, replicas};
+use crate::rules::correctness::util::{child_span, replicas, runs_containers};
 use crate::rules::prelude::*;
 use crate::rules::util::{find_in, is_interpolated};
 
@@ -112,7 +112,7 @@ impl Rule for DuplicatePublishedPort {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         let mut seen: Vec<Binding<'_>> = Vec::new();
         for (name, service) in cx.services() {
-            if service.provider.is_some()
+            if !runs_containers(service)
                 || service.network_mode.as_ref().is_some_and(|m| m.value == "host" || m.value.contains(':'))
             {
                 continue;

@@ -163,6 +163,12 @@ pub(crate) fn replicas(s: &Service) -> i64 {
         .unwrap_or(1)
 }
 
+/// Whether compose starts containers for the service: not run by a provider, and not scaled to
+/// zero (`scale: 0` or `deploy.replicas: 0`, a common way to switch a service off).
+pub(crate) fn runs_containers(s: &Service) -> bool {
+    s.provider.is_none() && replicas(s) != 0
+}
+
 /// Bytes in a readable unit (`512MiB`, `6MiB`, `100B`).
 pub(crate) fn human_bytes(bytes: i64) -> String {
     const UNITS: [(&str, i64); 4] = [("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];

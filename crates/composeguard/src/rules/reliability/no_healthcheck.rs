@@ -1,3 +1,4 @@
+use crate::rules::correctness::util::runs_containers;
 use crate::rules::prelude::*;
 use crate::rules::reliability::util::{dockerfile_healthcheck, is_one_off};
 
@@ -16,7 +17,8 @@ declare_rule! {
     ///
     /// One-off jobs are not reported: services with `restart: "no"`,
     /// `deploy.restart_policy.condition: none` or a swarm job mode, and services another service
-    /// waits on with `condition: service_completed_successfully`.
+    /// waits on with `condition: service_completed_successfully`. Services scaled to zero
+    /// (`deploy.replicas: 0`) and services run by a `provider` are not reported either.
     ///
     /// ## Example
     /// ```yaml
@@ -55,7 +57,7 @@ impl Rule for NoHealthcheck {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            if service.healthcheck.is_some() || service.provider.is_some() || is_one_off(cx, &name.value, service) {
+            if service.healthcheck.is_some() || !runs_containers(service) || is_one_off(cx, &name.value, service) {
                 continue;
             }
             if dockerfile_healthcheck(cx, service) == Some(true) {

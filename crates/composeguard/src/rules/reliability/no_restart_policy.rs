@@ -1,4 +1,4 @@
-use crate::rules::correctness::util::service_key_span;
+use crate::rules::correctness::util::{runs_containers, service_key_span};
 use crate::rules::prelude::*;
 use crate::rules::reliability::util::is_one_off;
 
@@ -12,7 +12,8 @@ declare_rule! {
     ///
     /// One-off jobs are not reported: services another one waits on with
     /// `condition: service_completed_successfully`, and swarm job modes. Mark other one-off jobs
-    /// with `restart: "no"`, which also documents the intent.
+    /// with `restart: "no"`, which also documents the intent. Services scaled to zero and
+    /// services run by a `provider` are not reported either.
     ///
     /// ## Why is this bad?
     /// The default policy is `no`: a container that crashes, or every container after the host
@@ -51,7 +52,7 @@ impl Rule for NoRestartPolicy {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             if service.restart.as_ref().is_some_and(|r| !r.value.is_empty())
-                || service.provider.is_some()
+                || !runs_containers(service)
                 || is_one_off(cx, &name.value, service)
             {
                 continue;

@@ -1,4 +1,4 @@
-use crate::rules::correctness::util::cpu_limit;
+use crate::rules::correctness::util::{cpu_limit, runs_containers};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -8,6 +8,7 @@ declare_rule! {
     /// `cpus`, `deploy.resources.limits.cpus`, `cpu_quota`, `cpu_count` and `cpu_percent` (the last
     /// two are Windows-only) count; a value of `0` means none. `cpu_shares` and `cpuset` are weights
     /// and placement, not limits, and do not count.
+    /// Services scaled to zero and services run by a `provider` are not reported.
     ///
     /// ## Why is this bad?
     /// A container may use every core of the host. A busy loop or a traffic spike in one service
@@ -48,7 +49,7 @@ impl Rule for NoCpuLimit {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            if service.provider.is_some() {
+            if !runs_containers(service) {
                 continue;
             }
             let n = &name.value;

@@ -1,4 +1,4 @@
-use crate::rules::correctness::util::memory_limit;
+use crate::rules::correctness::util::{memory_limit, runs_containers};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -7,6 +7,7 @@ declare_rule! {
     ///
     /// Both `mem_limit` and `deploy.resources.limits.memory` count (compose applies both outside
     /// swarm); a limit of `0` means none. A reservation (`mem_reservation`) is not a limit.
+    /// Services scaled to zero and services run by a `provider` are not reported.
     ///
     /// ## Why is this bad?
     /// A container may use all the host's memory. One leak or traffic spike then makes the kernel
@@ -47,18 +48,21 @@ impl Rule for NoMemoryLimit {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            if service.provider.is_some() {
+            if !runs_containers(service) {
                 continue;
             }
             let n = &name.value;
             match memory_limit(service) {
                 Some(limit) if limit.value > 0 => {}
                 Some(zero) => {
-                    out.report(zero.span, format!("service `{n}` sets `{}` to {}, which is no memory limit", zero.key, zero.value))
-                        .path(format!("services.{n}.{}", zero.key))
-                        .service(n)
-                        .anchor(zero.anchor)
-                        .help("set a real limit, such as `512m`");
+                    out.report(
+                        zero.span,
+                        format!("service `{n}` sets `{}` to {}, which is no memory limit", zero.key, zero.value),
+                    )
+                    .path(format!("services.{n}.{}", zero.key))
+                    .service(n)
+                    .anchor(zero.anchor)
+                    .help("set a real limit, such as `512m`");
                 }
                 None => {
                     out.report(name.span, format!("service `{n}` has no memory limit"))

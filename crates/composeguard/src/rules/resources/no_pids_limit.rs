@@ -1,4 +1,4 @@
-use crate::rules::correctness::util::pids_limit;
+use crate::rules::correctness::util::{pids_limit, runs_containers};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -8,6 +8,7 @@ declare_rule! {
     /// Neither `pids_limit` nor `deploy.resources.limits.pids` is a positive number (`0` and `-1`
     /// mean unlimited). The rule is off by default: most images never fork much, and the engine may
     /// already apply a default limit.
+    /// Services scaled to zero and services run by a `provider` are not reported.
     ///
     /// ## Why is this bad?
     /// Without a limit, a fork bomb or a runaway worker pool inside one container can exhaust
@@ -47,7 +48,7 @@ impl Rule for NoPidsLimit {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            if service.provider.is_some() {
+            if !runs_containers(service) {
                 continue;
             }
             let n = &name.value;
