@@ -8,9 +8,9 @@ declare_rule! {
     /// Unlimited values (`-1`) are not compared.
     ///
     /// ## Why is this bad?
-    /// The kernel refuses a soft limit above the hard limit, so the container fails to start
-    /// (`docker compose up` reports an invalid ulimit), although `docker compose config` accepts
-    /// the file. Usually the two numbers were swapped.
+    /// The kernel refuses a soft limit above the hard limit (`setrlimit` fails with `EINVAL`), so
+    /// the container cannot start, although `docker compose config` accepts the file. Usually the
+    /// two numbers were swapped.
     ///
     /// ## Example
     /// ```yaml
