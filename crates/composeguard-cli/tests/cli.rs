@@ -70,6 +70,7 @@ services:
     depends_on: [missing]
     healthcheck:
       interval: 10x
+      test: [\"CMD\", \"true\"]
 ";
     write(&dir, "compose.yaml", text);
     let out = bin().args(["check", "--format", "json", "compose.yaml"]).current_dir(&dir).output().unwrap();

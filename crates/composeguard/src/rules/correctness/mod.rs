@@ -1,6 +1,73 @@
 //! Correctness rules.
 
+mod completed_dependency_restarts;
+mod conflicting_cpu_limits;
+mod duplicate_environment_key;
+mod duplicate_published_port;
+mod expose_with_host_port;
+mod external_network_with_options;
+mod healthcheck_none_as_shell;
+mod healthcheck_without_test;
+mod invalid_ipam_config;
+mod invalid_memswap_limit;
+mod invalid_restart_policy;
+mod invalid_static_ip;
+mod memory_reservation_above_limit;
+mod missing_secret_or_config_file;
+mod overlapping_subnets;
+mod ports_with_network_mode;
+mod resource_value_out_of_range;
+mod restart_policy_conflict;
+mod service_healthy_without_healthcheck;
+mod ulimit_soft_above_hard;
+pub(crate) mod util;
+mod volume_target_overridden;
+
 use crate::rule::Rule;
 
+pub use completed_dependency_restarts::CompletedDependencyRestarts;
+pub use conflicting_cpu_limits::ConflictingCpuLimits;
+pub use duplicate_environment_key::DuplicateEnvironmentKey;
+pub use duplicate_published_port::DuplicatePublishedPort;
+pub use expose_with_host_port::ExposeWithHostPort;
+pub use external_network_with_options::ExternalNetworkWithOptions;
+pub use healthcheck_none_as_shell::HealthcheckNoneAsShell;
+pub use healthcheck_without_test::HealthcheckWithoutTest;
+pub use invalid_ipam_config::InvalidIpamConfig;
+pub use invalid_memswap_limit::InvalidMemswapLimit;
+pub use invalid_restart_policy::InvalidRestartPolicy;
+pub use invalid_static_ip::InvalidStaticIp;
+pub use memory_reservation_above_limit::MemoryReservationAboveLimit;
+pub use missing_secret_or_config_file::MissingSecretOrConfigFile;
+pub use overlapping_subnets::OverlappingSubnets;
+pub use ports_with_network_mode::PortsWithNetworkMode;
+pub use resource_value_out_of_range::ResourceValueOutOfRange;
+pub use restart_policy_conflict::RestartPolicyConflict;
+pub use service_healthy_without_healthcheck::ServiceHealthyWithoutHealthcheck;
+pub use ulimit_soft_above_hard::UlimitSoftAboveHard;
+pub use volume_target_overridden::VolumeTargetOverridden;
+
 /// The correctness rules, registered in `rules::registry`.
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[
+    &ServiceHealthyWithoutHealthcheck,
+    &HealthcheckWithoutTest,
+    &InvalidRestartPolicy,
+    &UlimitSoftAboveHard,
+    &DuplicatePublishedPort,
+    &DuplicateEnvironmentKey,
+    &MemoryReservationAboveLimit,
+    &ExposeWithHostPort,
+    &MissingSecretOrConfigFile,
+    &InvalidStaticIp,
+    &InvalidIpamConfig,
+    &ExternalNetworkWithOptions,
+    &VolumeTargetOverridden,
+    &RestartPolicyConflict,
+    &ConflictingCpuLimits,
+    &ResourceValueOutOfRange,
+    &InvalidMemswapLimit,
+    &OverlappingSubnets,
+    &HealthcheckNoneAsShell,
+    &PortsWithNetworkMode,
+    &CompletedDependencyRestarts,
+];

@@ -1,4 +1,6 @@
+use crate::rules::correctness::util::runs_containers;
 use crate::rules::prelude::*;
+use crate::rules::reliability::util::{dockerfile_healthcheck, is_one_off};
 
 declare_rule! {
     /// ## What it does
@@ -7,11 +9,16 @@ declare_rule! {
     /// ## Why is this bad?
     /// Without a healthcheck, compose (and `depends_on: condition: service_healthy`) only knows
     /// the process started, not that it serves requests. A hung or half-started service stays
-    /// "running" and receives traffic. Images that define `HEALTHCHECK` in their Dockerfile are
-    /// covered at run time, which a compose file cannot show; declare it here to be explicit.
+    /// "running" and receives traffic.
     ///
-    /// Services with `restart: "no"` or `deploy.restart_policy.condition: none` run to completion
-    /// (one-off jobs) and are not reported.
+    /// A service built from a local Dockerfile (or `dockerfile_inline`) whose stage declares
+    /// `HEALTHCHECK` is not reported. A pulled image may declare one too, which the compose file
+    /// cannot show; declare the check here to be explicit.
+    ///
+    /// One-off jobs are not reported: services with `restart: "no"`,
+    /// `deploy.restart_policy.condition: none` or a swarm job mode, and services another service
+    /// waits on with `condition: service_completed_successfully`. Services scaled to zero
+    /// (`deploy.replicas: 0`) and services run by a `provider` are not reported either.
     ///
     /// ## Example
     /// ```yaml
@@ -50,7 +57,10 @@ impl Rule for NoHealthcheck {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            if service.healthcheck.is_some() || is_one_off(service) || service.provider.is_some() {
+            if service.healthcheck.is_some() || !runs_containers(service) || is_one_off(cx, &name.value, service) {
+                continue;
+            }
+            if dockerfile_healthcheck(cx, service) == Some(true) {
                 continue;
             }
             out.report(name.span, message(&name.value))
@@ -63,17 +73,4 @@ impl Rule for NoHealthcheck {
 
 fn message(service: &str) -> String {
     format!("service `{service}` has no healthcheck")
-}
-
-/// A service that runs once and exits (`restart: "no"` together with a one-shot command, or
-/// `deploy.restart_policy.condition: none`).
-fn is_one_off(s: &Service) -> bool {
-    let restart_no = s.restart.as_ref().is_some_and(|r| r.value == "no");
-    let policy_none = s
-        .deploy
-        .as_ref()
-        .and_then(|d| d.restart_policy.as_ref())
-        .and_then(|p| p.condition.as_ref())
-        .is_some_and(|c| c.value == "none");
-    restart_no || policy_none
 }
