@@ -40,7 +40,25 @@ fn rules(report: &serde_json::Value, suppressed: bool) -> Vec<String> {
         .collect()
 }
 
-const COMPOSE: &str = "name: demo\nservices:\n  web:\n    image: nginx:latest\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
+/// A hardened service whose only checklist finding is its floating `latest` tag.
+const COMPOSE: &str = "name: demo
+services:
+  web:
+    image: nginx:latest
+    user: \"101:101\"
+    read_only: true
+    cap_drop: [ALL]
+    security_opt: [\"no-new-privileges:true\"]
+    restart: unless-stopped
+    mem_limit: 256m
+    cpus: 0.5
+    pids_limit: 100
+    healthcheck:
+      test: [\"CMD\", \"true\"]
+      interval: 30s
+      timeout: 5s
+      retries: 3
+";
 
 #[test]
 fn configuration_is_found_upwards() {
@@ -104,7 +122,8 @@ fn baseline_is_written_then_only_new_findings_fail() {
     assert!(entries.iter().any(|e| e["rule"] == "image-floating-tag"));
     assert!(entries.iter().all(|e| e["file"] == "../compose.yaml"), "files are relative to the baseline: {baseline}");
     // moving lines keeps old findings baselined; a new one fails
-    write(&dir, "compose.yaml", &format!("# moved down\n{COMPOSE}  cache:\n    image: redis:latest\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n"));
+    let cache = COMPOSE.split_once("services:\n").unwrap().1.replace("web:", "cache:").replace("nginx:latest", "redis:latest");
+    write(&dir, "compose.yaml", &format!("# moved down\n{COMPOSE}{cache}"));
     let out = run(&dir, &["compose.yaml", "--baseline", "ci/baseline.json", "--fail-on", "warning", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);

@@ -150,7 +150,8 @@ pub(crate) fn pids_limit(s: &Service) -> Option<Setting<i64>> {
     let deploy =
         s.deploy.as_ref().and_then(|d| d.resources.as_ref()).and_then(|r| r.limits.as_ref()).and_then(|l| l.pids.as_ref());
     let deploy = deploy.map(|p| Setting::of(p, p.value.0, "deploy.resources.limits.pids"));
-    let service = s.pids_limit.as_ref().map(|p| Setting::of(p, p.value.0, "pids_limit"));
+    #[allow(clippy::cast_possible_truncation)]
+    let service = s.pids_limit.as_ref().map(|p| Setting::of(p, p.value.0 as i64, "pids_limit"));
     pick(deploy, service, |v| v > 0)
 }
 
