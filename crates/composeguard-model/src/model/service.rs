@@ -336,6 +336,9 @@ compose_struct! {
 impl<'de> Deserialize<'de> for Device {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(match StrOr::<DeviceLong>::deserialize(d)? {
+            StrOr::Str(s) if s.value.split(':').count() > 3 => {
+                return Err(serde::de::Error::custom(format!("`{}` is a confusing device mapping; use the long syntax", s.value)));
+            }
             StrOr::Str(s) => {
                 let mut parts = s.value.splitn(3, ':');
                 Device {

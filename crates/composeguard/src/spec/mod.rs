@@ -470,8 +470,25 @@ fn check_service(compose: &Compose, name: &Spanned<String>, s: &Service, disable
             out.push(err(IssueKind::ConflictingKeys, span, "`count` and `device_ids` exclude each other".into()).with_path(path));
         }
     }
+    for (key, list) in [("environment", &s.environment), ("build.args", s.build.as_ref().map_or(&EMPTY, |b| &b.value.config.args))] {
+        if !list.list_form {
+            continue;
+        }
+        for e in list.iter() {
+            if e.key.value.ends_with(char::is_whitespace) {
+                out.push(
+                    err(IssueKind::InvalidValue, e.span, format!("variable `{}` is declared with a trailing space before `=`", e.key.value.trim_end()))
+                        .with_path(p(key))
+                        .with_help("remove the space: `KEY=value`"),
+                );
+            }
+        }
+    }
     check_mount_targets(n, s, out);
 }
+
+static EMPTY: composeguard_model::model::ListOrDict =
+    composeguard_model::model::ListOrDict { entries: Vec::new(), list_form: false, present: false };
 
 fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
     let mut mounts: HashMap<String, (String, Span)> = HashMap::new();
@@ -486,10 +503,12 @@ fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
             }
         }
     }
-    // compose first merges volumes with the same target path, the last one winning
+    // compose first merges volumes with the same target, the last one winning; it compares the
+    // cleaned path of the short syntax but the target of the long syntax as written
+    let key = |v: &composeguard_model::model::ServiceVolume| if v.short { clean_path(&v.target) } else { v.target.clone() };
     let mut merged: Vec<&Spanned<composeguard_model::model::ServiceVolume>> = Vec::new();
     for v in s.volumes.iter() {
-        match merged.iter().position(|m| clean_path(&m.value.target) == clean_path(&v.value.target)) {
+        match merged.iter().position(|m| key(&m.value) == key(&v.value)) {
             Some(i) => {
                 if let Some(slot) = merged.get_mut(i) {
                     *slot = v;
@@ -684,6 +703,13 @@ mod raw {
                 }
             }
         }
+        for section in ["volumes", "secrets", "configs"] {
+            if let Some(m) = top.get(section).and_then(Node::as_map) {
+                for (k, v) in m.iter() {
+                    unique_items(v.as_map().and_then(|m| m.get("labels")), &format!("{section}.{}.labels", k.name), out);
+                }
+            }
+        }
         if let Some(models) = top.get("models").and_then(Node::as_map) {
             for (k, v) in models.iter() {
                 if is_name(&k.name) {
@@ -720,6 +746,41 @@ mod raw {
                 }
             }
             strict_types(s, &p(""), out);
+            for key in ["depends_on", "external_links", "group_add", "security_opt", "volumes_from", "device_cgroup_rules", "networks", "models", "extra_hosts"] {
+                unique_items(s.get(key), &p(key), out);
+            }
+            if let Some(build) = s.get("build").and_then(Node::as_map) {
+                unique_items(build.get("ssh"), &p("build.ssh"), out);
+            }
+            for hook in ["post_start", "pre_stop"] {
+                each_item_map(s.get(hook), |i, v| unique_items(v.as_map().and_then(|m| m.get("environment")), &p(&format!("{hook}[{i}].environment")), out));
+            }
+            each_item_map(s.get("volumes"), |i, v| {
+                let labels = v.as_map().and_then(|m| m.get("volume")).and_then(Node::as_map).and_then(|m| m.get("labels"));
+                unique_items(labels, &p(&format!("volumes[{i}].volume.labels")), out);
+            });
+            each_item_map(s.get("gpus"), |i, v| {
+                for key in ["capabilities", "device_ids", "options"] {
+                    unique_items(v.as_map().and_then(|m| m.get(key)), &p(&format!("gpus[{i}].{key}")), out);
+                }
+            });
+            if let Some(watch) = s.get("develop").and_then(Node::as_map).and_then(|d| d.get("watch")) {
+                each_item_map(Some(watch), |i, v| {
+                    for key in ["ignore", "include"] {
+                        unique_items(v.as_map().and_then(|m| m.get(key)), &p(&format!("develop.watch[{i}].{key}")), out);
+                    }
+                });
+            }
+            if let Some(items) = s.get("expose").and_then(Node::as_seq) {
+                for (i, item) in items.iter().enumerate() {
+                    if matches!(item.value, Value::Float(_)) {
+                        out.push(
+                            err(IssueKind::InvalidType, item.span, "an exposed port must be a whole number or a string".into())
+                                .with_path(p(&format!("expose[{i}]"))),
+                        );
+                    }
+                }
+            }
             scalar_values(s.get("storage_opt"), &p("storage_opt"), false, out);
             if let Some(build) = s.get("build").and_then(Node::as_map) {
                 scalar_values(build.get("additional_contexts"), &p("build.additional_contexts"), false, out);
@@ -791,7 +852,13 @@ mod raw {
                 .and_then(|r| r.get("reservations"))
                 .and_then(Node::as_map)
                 .and_then(|r| r.get("devices"));
-            each_item_map(devices, |i, v| required(v, &["capabilities"], &p(&format!("deploy.resources.reservations.devices[{i}]")), out));
+            each_item_map(devices, |i, v| {
+                let path = p(&format!("deploy.resources.reservations.devices[{i}]"));
+                required(v, &["capabilities"], &path, out);
+                for key in ["capabilities", "device_ids", "options"] {
+                    unique_items(v.as_map().and_then(|m| m.get(key)), &format!("{path}.{key}"), out);
+                }
+            });
         }
     }
 
@@ -874,6 +941,44 @@ mod raw {
                     }
                 }
             }
+        }
+    }
+
+    /// A list the spec declares with unique items, and that compose does not de-duplicate itself
+    /// (it merges duplicates of `ports`, `volumes`, `environment`… silently, but refuses these).
+    fn unique_items(node: Option<&Node>, path: &str, out: &mut Vec<Issue>) {
+        let Some(items) = node.and_then(Node::as_seq) else { return };
+        for (j, b) in items.iter().enumerate() {
+            if let Some((i, a)) = items.iter().enumerate().take(j).find(|(_, a)| same_value(a, b)) {
+                out.push(
+                    err(IssueKind::InvalidValue, b.span, format!("`{path}` lists the same item twice (items {i} and {j})"))
+                        .with_path(format!("{path}[{j}]"))
+                        .with_related(a.span, "first listed here")
+                        .with_help("remove the repeated item"),
+                );
+            }
+        }
+    }
+
+    /// JSON equality of two nodes (numbers by value, mappings regardless of key order).
+    fn same_value(a: &Node, b: &Node) -> bool {
+        #[allow(clippy::cast_precision_loss)]
+        let num = |v: &Value| match v {
+            Value::Int(i) => Some(*i as f64),
+            Value::UInt(u) => Some(*u as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        match (&a.value, &b.value) {
+            (Value::Seq(x), Value::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q)),
+            (Value::Map(x), Value::Map(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(&k.name).is_some_and(|w| same_value(v, w)))
+            }
+            (x, y) => match (num(x), num(y)) {
+                #[allow(clippy::float_cmp)]
+                (Some(p), Some(q)) => p == q,
+                _ => x == y,
+            },
         }
     }
 
