@@ -74,6 +74,32 @@ fn err(kind: IssueKind, span: Span, message: String) -> Issue {
 }
 
 fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
+    // the obsolete `external.name` must agree with `name`
+    let externals = compose
+        .networks
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| ("networks", k, &v.name, &v.external)))
+        .chain(compose.volumes.iter().filter_map(|(k, v)| v.as_ref().map(|v| ("volumes", k, &v.name, &v.external))))
+        .chain(compose.secrets.iter().map(|(k, v)| ("secrets", k, &v.name, &v.external)))
+        .chain(compose.configs.iter().map(|(k, v)| ("configs", k, &v.name, &v.external)));
+    for (section, key, name, external) in externals {
+        let (Some(name), Some(ext)) = (name, external) else { continue };
+        if let Some(ext_name) = &ext.value.name {
+            if *ext_name != name.value {
+                out.push(
+                    err(
+                        IssueKind::ConflictingKeys,
+                        ext.span,
+                        format!("`external.name` `{ext_name}` conflicts with `name` `{}`", name.value),
+                    )
+                    .with_path(format!("{section}.{}.external.name", key.value))
+                    .with_related(name.span, "`name` set here")
+                    .with_help("`external.name` is obsolete: keep `name` and write `external: true`"),
+                );
+            }
+        }
+    }
+
     for (name, volume) in &compose.volumes {
         let Some(v) = volume else { continue };
         if v.external.as_ref().is_some_and(|e| e.value.external) {
@@ -237,7 +263,7 @@ fn check_service(compose: &Compose, name: &Spanned<String>, s: &Service, disable
         }
     }
     if let Some(mode) = &s.network_mode {
-        if s.networks.present {
+        if !s.networks.is_empty() {
             out.push(
                 err(
                     IssueKind::ConflictingKeys,
