@@ -24,7 +24,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     let active: Vec<(&Spanned<String>, &Service)> = compose.services.iter().filter(|(_, s)| cx.is_active(s)).collect();
     let disabled: HashSet<&str> = compose.services.iter().filter(|(_, s)| !cx.is_active(s)).map(|(n, _)| n.value.as_str()).collect();
     for (name, service) in &active {
-        check_service(compose, name, service, &disabled, out);
+        check_service(cx, compose, name, service, &disabled, out);
     }
     check_cycles(&active, out);
     check_env_files(cx, &active, out);
@@ -186,7 +186,7 @@ fn file_object_check(
 }
 
 #[allow(clippy::too_many_lines)]
-fn check_service(compose: &Compose, name: &Spanned<String>, s: &Service, disabled: &HashSet<&str>, out: &mut Vec<Issue>) {
+fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s: &Service, disabled: &HashSet<&str>, out: &mut Vec<Issue>) {
     let n = &name.value;
     let p = |rest: &str| format!("services.{n}.{rest}");
     if s.image.as_ref().is_none_or(|i| i.value.is_empty()) && s.build.is_none() && s.provider.is_none() {
@@ -343,7 +343,11 @@ fn check_service(compose: &Compose, name: &Spanned<String>, s: &Service, disable
             if let Some(src) = vol.value.source.as_deref().filter(|s| !s.is_empty()) {
                 if !compose.volumes.contains_key(src) {
                     out.push(
-                        err(IssueKind::UndefinedReference, vol.span, format!("service `{n}` refers to undefined volume `{src}`"))
+                        err(
+                            IssueKind::UndefinedReference,
+                            crate::rules::util::find_in(cx, vol.span, src),
+                            format!("service `{n}` refers to undefined volume `{src}`"),
+                        )
                             .with_path(p("volumes"))
                             .with_help(format!("declare it under the top-level `volumes:` (`{src}: {{}}`), or use `./{src}` for a host folder")),
                     );
