@@ -394,7 +394,17 @@ impl<'a> Builder<'a> {
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Issue> {
         match event {
-            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => {}
+            Event::StreamStart | Event::StreamEnd => {}
+            Event::DocumentStart(_, Some(version)) if (version.major, version.minor) != (1, 1) => {
+                // compose's YAML decoder only accepts `%YAML 1.1`
+                return Err(Issue::error(
+                    IssueKind::YamlSyntax,
+                    Span::point(self.file, 0),
+                    format!("invalid YAML: the `%YAML {}.{}` directive is not supported (compose reads YAML 1.1 directives only)", version.major, version.minor),
+                )
+                .with_help("remove the `%YAML` line"));
+            }
+            Event::DocumentStart(..) => {}
             Event::DocumentEnd => {
                 self.anchors.clear();
             }
@@ -671,8 +681,8 @@ fn structure_style(style: StructureStyle) -> Style {
 fn key_name(node: &Node) -> Result<String, String> {
     match &node.value {
         Value::String(s) => Ok(s.clone()),
-        // compose's decoder keeps timestamp-looking keys as text
-        Value::Timestamp(s) => Ok(s.clone()),
+        // compose's decoder reads `2020-01-01:` as a date, which is not a string key
+        Value::Timestamp(s) => Err(format!("`{s}` (a date)")),
         Value::Null => Err("null".into()),
         Value::Seq(_) | Value::Map(_) => Err(format!("of type {}", node.type_name())),
         _ => Err(format!("`{}`", node.scalar_to_string().unwrap_or_default())),
