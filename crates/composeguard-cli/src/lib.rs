@@ -1,0 +1,324 @@
+//! `composeguard`: validate and lint Docker Compose files.
+//!
+//! The command's whole logic, as a library so that the Python package's `composeguard` command
+//! runs exactly this code: [`run`] takes the arguments (the first is the program name) and returns
+//! the exit code; `main.rs` only calls it.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use composeguard::baseline::Baseline;
+use composeguard::config;
+use composeguard::lint::{lint_project, LintOptions, Report};
+use composeguard::output::{render, Format};
+use composeguard::Severity;
+use composeguard::os_fs::OsFileSystem;
+use composeguard_model::project::{load_bytes, LoadOptions};
+
+#[derive(Parser)]
+#[command(name = "composeguard", version, about = "Validate Docker Compose files and check them against a production checklist")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
+enum Command {
+    /// Check compose files: spec errors and checklist findings, at file:line:column.
+    Check(CheckArgs),
+    /// List the rules.
+    Rules {
+        /// `human` or `json`.
+        #[arg(long, default_value = "human")]
+        format: String,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule name or code.
+        rule: String,
+    },
+    /// Print the JSON Schema of the compose model.
+    Schema,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Compose files; each is its own project. Without paths (and without -f), the compose file of
+    /// the current folder is found as docker compose finds it.
+    paths: Vec<PathBuf>,
+    /// Stack files into one project, as `docker compose -f A -f B`.
+    #[arg(short = 'f', long = "file")]
+    files: Vec<PathBuf>,
+    /// Output format: human, json, sarif, github, junit, gitlab.
+    #[arg(long, default_value = "human")]
+    format: String,
+    /// Extra env file for interpolation (instead of `.env`).
+    #[arg(long = "env-file")]
+    env_files: Vec<PathBuf>,
+    /// Activate a profile (repeatable).
+    #[arg(long = "profile")]
+    profiles: Vec<String>,
+    /// Enable rules by name, code or category (repeatable, or comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Disable rules by name, code or category.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Exit 1 when a finding is at or above this severity: error (default), warning, info.
+    #[arg(long = "fail-on")]
+    fail_on: Option<String>,
+    /// Configuration file (instead of finding composeguard.toml or pyproject.toml from the
+    /// compose file's folder upwards).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Baseline file: written with the current findings when missing; when present, the
+    /// findings it lists are suppressed, so only new ones fail.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Never use colour.
+    #[arg(long = "no-color")]
+    no_color: bool,
+}
+
+fn decode_text(bytes: &[u8]) -> String {
+    composeguard_model::project::decode_bytes(bytes).0
+}
+
+/// An exit code: 0 success, 1 findings, 2 usage or I/O error (the API of
+/// `std::process::ExitCode`, whose number cannot be read back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ExitCode(u8);
+
+impl ExitCode {
+    const SUCCESS: Self = Self(0);
+    #[allow(dead_code)]
+    const FAILURE: Self = Self(1);
+}
+
+impl From<u8> for ExitCode {
+    fn from(code: u8) -> Self {
+        Self(code)
+    }
+}
+
+/// Runs the command with `args` (the first is the program name, as in `std::env::args_os`),
+/// writes to stdout and stderr, and returns the exit code.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let code = main_with(args);
+    let _ = std::io::stdout().flush();
+    code.0
+}
+
+fn main_with<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules { format } => rules(&format),
+        Command::Explain { rule } => explain(&rule),
+        Command::Schema => {
+            println!("{}", composeguard::schema::compose_schema_json());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("composeguard: {msg}");
+    ExitCode::from(2)
+}
+
+const DISCOVERY: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let format: Format = match args.format.parse() {
+        Ok(f) => f,
+        Err(e) => return usage_error(&e),
+    };
+    let fail_on: Option<Severity> = match args.fail_on.as_deref().map(str::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    let explicit_config = match args.config.as_deref().map(|p| config::load(&p.to_string_lossy(), &OsFileSystem)).transpose() {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let env: indexmap::IndexMap<String, String> = std::env::vars().collect();
+    let options = LintOptions {
+        env,
+        dotenv: args.env_files.is_empty(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        profiles: args.profiles.clone(),
+        ..LintOptions::default()
+    };
+    let mut projects: Vec<PathBuf> = Vec::new();
+    if args.paths.is_empty() && args.files.is_empty() {
+        match DISCOVERY.iter().map(PathBuf::from).find(|p| p.is_file()) {
+            Some(p) => projects.push(p),
+            None => return usage_error("no compose file found (looked for compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml)"),
+        }
+    }
+    projects.extend(args.paths.iter().cloned());
+    projects.extend(args.files.iter().cloned());
+    let mut reports: Vec<(Report, Severity)> = Vec::new();
+    for path in &projects {
+        let display = path.to_string_lossy().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return usage_error(&format!("cannot read {display}: {e}")),
+        };
+        let mut load = LoadOptions { env: options.env.clone(), dotenv: options.dotenv, limits: options.limits };
+        for ef in &args.env_files {
+            match std::fs::read(ef) {
+                Ok(b) => match composeguard_model::dotenv::parse(&decode_text(&b), &options.env) {
+                    Ok(entries) => {
+                        for e in entries {
+                            load.env.entry(e.key).or_insert(e.value);
+                        }
+                    }
+                    Err(e) => return usage_error(&format!("{}: {e}", ef.display())),
+                },
+                Err(e) => return usage_error(&format!("cannot read {}: {e}", ef.display())),
+            }
+        }
+        let project = load_bytes(&display, &bytes, &load, &OsFileSystem);
+        let config = match &explicit_config {
+            Some(c) => Some(c.clone()),
+            None => match discover_config(path) {
+                Ok(c) => c,
+                Err(e) => return usage_error(&e.to_string()),
+            },
+        };
+        let level = fail_on.or_else(|| config.as_ref().and_then(|c| c.config.fail_on).map(Severity::from)).unwrap_or(Severity::Error);
+        let project_options = LintOptions { config: config.map(|c| c.config), ..options.clone() };
+        reports.push((lint_project(&project, &project_options, &OsFileSystem), level));
+    }
+    if let Some(path) = &args.baseline {
+        if let Err(e) = apply_baseline(path, &mut reports) {
+            return usage_error(&e);
+        }
+    }
+    let failed = reports.iter().any(|(r, level)| !r.passes(*level));
+    let mut report = Report { version: 1, ..Report::default() };
+    for (r, _) in reports {
+        report.extend(r);
+    }
+    let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let rendered = render(&report, format, color);
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(rendered.as_bytes());
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The configuration for a compose file: found from its folder upwards.
+fn discover_config(compose_file: &Path) -> Result<Option<config::LoadedConfig>, config::ConfigError> {
+    let absolute = std::path::absolute(compose_file).unwrap_or_else(|_| compose_file.to_path_buf());
+    let dir = absolute.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    config::discover(&dir.to_string_lossy(), &OsFileSystem)
+}
+
+/// Reads the baseline and suppresses what it lists, or writes it when it does not exist.
+fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)]) -> Result<(), String> {
+    let base = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let base_dir = base.parent().map(Path::to_path_buf).unwrap_or_default();
+    let key = |file: &str| {
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| PathBuf::from(file));
+        relative_path(&absolute, &base_dir)
+    };
+    let baseline = if path.exists() {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
+    } else {
+        let mut all = Baseline { version: 1, findings: Vec::new() };
+        for (report, _) in reports.iter() {
+            all.findings.extend(Baseline::from_report_with(report, &key).findings);
+        }
+        std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
+        all
+    };
+    for (report, _) in reports.iter_mut() {
+        baseline.apply_with(report, &key);
+    }
+    Ok(())
+}
+
+/// `path` relative to the folder `base`, with `/` separators (both absolute).
+fn relative_path(path: &Path, base: &Path) -> String {
+    let path: Vec<_> = path.components().collect();
+    let base: Vec<_> = base.components().collect();
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = base.iter().skip(common).map(|_| "..".to_string()).collect();
+    parts.extend(path.iter().skip(common).map(|c| c.as_os_str().to_string_lossy().to_string()));
+    parts.join("/")
+}
+
+fn rules(format: &str) -> ExitCode {
+    let metas = composeguard::rules::all_metas();
+    match format {
+        "json" => {
+            let list: Vec<serde_json::Value> = metas
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "name": m.name,
+                        "code": m.code,
+                        "category": m.category.as_str(),
+                        "severity": m.severity.as_str(),
+                        "fixable": m.fixable,
+                        "default_enabled": m.default_enabled,
+                        "sources": m.sources,
+                        "summary": m.summary(),
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+        }
+        "human" => {
+            for m in metas {
+                let on = if m.default_enabled { "" } else { " (off by default)" };
+                println!("{:<6} {:<34} {:<15} {:<7} {}{on}", m.code, m.name, m.category.as_str(), m.severity.as_str(), m.summary());
+            }
+        }
+        other => return usage_error(&format!("unknown format `{other}`")),
+    }
+    ExitCode::SUCCESS
+}
+
+fn explain(rule: &str) -> ExitCode {
+    match composeguard::rules::find(rule) {
+        Some(m) => {
+            println!("# {} ({})\n", m.name, m.code);
+            println!("Category: {}. Default severity: {}.{}", m.category.as_str(), m.severity.as_str(), if m.default_enabled { "" } else { " Off by default." });
+            if !m.sources.is_empty() {
+                println!("Sources: {}.", m.sources.join(", "));
+            }
+            println!();
+            println!("{}", m.docs_text().trim_end());
+            ExitCode::SUCCESS
+        }
+        None => usage_error(&format!("unknown rule `{rule}` (see `composeguard rules`)")),
+    }
+}
