@@ -1,0 +1,41 @@
+//! The exceptions are defined in Python (`composeguard/__init__.py`); this raises them.
+
+use pyo3::prelude::*;
+
+pyo3::import_exception!(composeguard, ComposeguardError);
+pyo3::import_exception!(composeguard, ConfigError);
+
+/// `ConfigError`: the `config` argument does not describe a valid configuration.
+pub fn config_error(message: String) -> PyErr {
+    ConfigError::new_err(message)
+}
+
+/// `ComposeguardError` for a rule name or code that no rule has.
+pub fn unknown_rule(name: &str) -> PyErr {
+    ComposeguardError::new_err(format!("unknown rule `{name}` (see composeguard.rules())"))
+}
+
+/// `ComposeguardError` for a file the caller named that cannot be read; the `OSError` is its
+/// cause.
+pub fn unreadable(py: Python<'_>, path: &str, error: std::io::Error) -> PyErr {
+    let err = ComposeguardError::new_err(format!("cannot read {path}: {error}"));
+    // OSError(errno, strerror, filename) is FileNotFoundError, PermissionError… by errno.
+    let cause = match error.raw_os_error() {
+        Some(code) => {
+            let strerror = py
+                .import("os")
+                .and_then(|os| os.call_method1("strerror", (code,)))
+                .and_then(|s| s.extract::<String>())
+                .unwrap_or_else(|_| error.to_string());
+            pyo3::exceptions::PyOSError::new_err((code, strerror, path.to_string()))
+        }
+        None => PyErr::from(error),
+    };
+    err.set_cause(py, Some(cause));
+    err
+}
+
+/// `ComposeguardError` with a message.
+pub fn failure(message: String) -> PyErr {
+    ComposeguardError::new_err(message)
+}

@@ -1,0 +1,472 @@
+//! The frozen Python objects: `Report`, `Diagnostic` and its parts, `Rule`.
+//!
+//! Positions are converted to what Python counts: 1-based lines, columns in code points (the core
+//! locates the spans again with `PositionEncoding::CodePoints`); offsets stay UTF-8 byte offsets,
+//! as in the JSON report.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+
+use composeguard::diagnostic::{Diagnostic as CoreDiagnostic, Position};
+use composeguard::lint::Report as CoreReport;
+use composeguard::rule::RuleMeta;
+use composeguard::Severity;
+use composeguard_model::project::Project;
+use composeguard_model::yaml::Node;
+use composeguard_model::PositionEncoding;
+
+use crate::errors::config_error;
+
+/// Python's `repr` of a string.
+fn repr(py: Python<'_>, s: &str) -> PyResult<String> {
+    Ok(PyString::new(py, s).repr()?.to_cow()?.into_owned())
+}
+
+/// A tuple of new Python objects.
+fn tuple<'py, T>(py: Python<'py>, items: impl IntoIterator<Item = T>) -> PyResult<Bound<'py, PyTuple>>
+where
+    T: IntoPyObject<'py>,
+{
+    PyTuple::new(py, items.into_iter().collect::<Vec<T>>())
+}
+
+/// One step of a diagnostic's `path`: a mapping key or a sequence index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Splits the core's model path (`services.web.ports[0]`) into its steps. The core writes keys
+/// unescaped, so a key with a dot (`com.example.role`, a service `web.v2`) is found by following
+/// the project's YAML tree; past what the tree holds (a key the finding says is missing), the rest
+/// splits at dots and brackets.
+///
+/// WAITING: the core exposing path segments; then this becomes a plain conversion.
+pub fn segments(path: &str, root: Option<&Node>) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut node = root;
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            if let Some((digits, tail)) = after.split_once(']') {
+                if let Ok(i) = digits.parse::<usize>() {
+                    out.push(Segment::Index(i));
+                    node = node.and_then(Node::as_seq).and_then(|items| items.get(i));
+                    rest = tail;
+                    continue;
+                }
+            }
+        }
+        let rest_key = rest.strip_prefix('.').unwrap_or(rest);
+        // the longest key of this mapping that the path continues with
+        let known = node.and_then(Node::as_map).and_then(|m| {
+            m.iter()
+                .filter(|(k, _)| {
+                    !k.name.is_empty()
+                        && rest_key.strip_prefix(k.name.as_str()).is_some_and(|t| t.is_empty() || t.starts_with(['.', '[']))
+                })
+                .max_by_key(|(k, _)| k.name.len())
+        });
+        let (key, next) = if let Some((k, v)) = known {
+            (k.name.as_str(), Some(v))
+        } else {
+            let end = rest_key.find(['.', '[']).unwrap_or(rest_key.len());
+            let end = if end == 0 { rest_key.len() } else { end };
+            (rest_key.get(..end).unwrap_or(rest_key), None)
+        };
+        out.push(Segment::Key(key.to_string()));
+        node = next;
+        rest = rest_key.get(key.len()..).unwrap_or("");
+    }
+    out
+}
+
+/// The core's report (for JSON, SARIF and human output) and its diagnostics, converted.
+#[derive(Default)]
+pub struct Linted {
+    pub report: CoreReport,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Linted {
+    /// Converts a project's report (before reports are merged: spans index that project's files).
+    pub fn of(project: &Project, report: CoreReport) -> Self {
+        let diagnostics = report.diagnostics().map(|d| Diagnostic::new(d, &report, project.root.as_ref())).collect();
+        Self { report, diagnostics }
+    }
+
+    /// Appends another project's results, as `composeguard check` does with several paths.
+    pub fn extend(&mut self, other: Linted) {
+        if self.report.version == 0 {
+            self.report.version = other.report.version;
+        }
+        self.report.extend(other.report);
+        self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+/// The result of a run: the diagnostics and counts by severity.
+#[pyclass(frozen, module = "composeguard", name = "Report")]
+pub struct Report {
+    inner: CoreReport,
+    diagnostics: Py<PyTuple>,
+}
+
+impl Report {
+    pub fn new(py: Python<'_>, linted: Linted) -> PyResult<Self> {
+        let objects = linted.diagnostics.into_iter().map(|d| Py::new(py, d)).collect::<PyResult<Vec<_>>>()?;
+        Ok(Self { inner: linted.report, diagnostics: tuple(py, objects)?.unbind() })
+    }
+}
+
+#[pymethods]
+impl Report {
+    #[getter]
+    fn diagnostics(&self, py: Python<'_>) -> Py<PyTuple> {
+        self.diagnostics.clone_ref(py)
+    }
+
+    /// The files checked, in order.
+    #[getter]
+    fn files<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        tuple(py, self.inner.files.iter().map(|f| f.path.as_str()))
+    }
+
+    #[getter]
+    fn error_count(&self) -> usize {
+        self.inner.summary.error
+    }
+
+    #[getter]
+    fn warning_count(&self) -> usize {
+        self.inner.summary.warning
+    }
+
+    #[getter]
+    fn info_count(&self) -> usize {
+        self.inner.summary.info
+    }
+
+    /// `{"error": n, "warning": n, "info": n}`, as in the JSON report.
+    #[getter]
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("error", self.inner.summary.error)?;
+        d.set_item("warning", self.inner.summary.warning)?;
+        d.set_item("info", self.inner.summary.info)?;
+        Ok(d)
+    }
+
+    /// Whether docker compose accepts the files (no `spec` error).
+    #[getter]
+    fn valid(&self) -> bool {
+        !self.inner.is_invalid()
+    }
+
+    /// Whether nothing is at or above `fail_on` (`composeguard check --fail-on` exits 0).
+    #[pyo3(signature = (fail_on = "error"))]
+    fn ok(&self, fail_on: &str) -> PyResult<bool> {
+        let level: Severity = fail_on.parse().map_err(config_error)?;
+        Ok(self.inner.passes(level))
+    }
+
+    /// What `composeguard check --format json` prints (columns in UTF-8 bytes, as the CLI counts).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// WAITING: SARIF output (issue 3).
+    #[allow(clippy::unused_self)]
+    fn to_sarif(&self) -> PyResult<String> {
+        Err(pyo3::exceptions::PyNotImplementedError::new_err("SARIF output is not in the core yet"))
+    }
+
+    /// What `composeguard check` prints, without colour.
+    fn __str__(&self) -> String {
+        let text = composeguard::output::human::render(&self.inner, false);
+        text.strip_suffix('\n').unwrap_or(&text).to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        let s = self.inner.summary;
+        format!("<Report files={} error={} warning={} info={}>", self.inner.files.len(), s.error, s.warning, s.info)
+    }
+}
+
+/// A secondary location: the anchor behind an alias, the first duplicate, the file that set a value.
+#[pyclass(frozen, eq, hash, get_all, module = "composeguard", name = "Related")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Related {
+    pub file: String,
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub start_offset: u32,
+    pub end_offset: u32,
+    pub message: String,
+}
+
+#[pymethods]
+impl Related {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("<Related {}:{}:{} {}>", self.file, self.start_line, self.start_column, repr(py, &self.message)?))
+    }
+}
+
+/// One text replacement of a fix.
+#[pyclass(frozen, eq, hash, get_all, module = "composeguard", name = "Edit")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub file: String,
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub start_offset: u32,
+    pub end_offset: u32,
+    pub replacement: String,
+}
+
+#[pymethods]
+impl Edit {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("<Edit {}:{}:{} {}>", self.file, self.start_line, self.start_column, repr(py, &self.replacement)?))
+    }
+}
+
+/// A fix: edits that resolve the finding.
+#[pyclass(frozen, eq, hash, module = "composeguard", name = "Fix")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    #[pyo3(get)]
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+#[pymethods]
+impl Fix {
+    #[getter]
+    fn edits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        tuple(py, self.edits.iter().cloned())
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("<Fix {} edits={}>", repr(py, &self.description)?, self.edits.len()))
+    }
+}
+
+/// Why a finding does not count: an inline comment, the configuration or a baseline waives it.
+#[pyclass(frozen, eq, hash, get_all, module = "composeguard", name = "Suppression")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Suppression {
+    pub kind: String,
+    pub reason: Option<String>,
+}
+
+#[pymethods]
+impl Suppression {
+    fn __repr__(&self) -> String {
+        format!("<Suppression {}>", self.kind)
+    }
+}
+
+/// One finding.
+#[pyclass(frozen, eq, hash, module = "composeguard", name = "Diagnostic")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    #[pyo3(get)]
+    pub rule: String,
+    #[pyo3(get)]
+    pub code: String,
+    #[pyo3(get)]
+    pub category: &'static str,
+    #[pyo3(get)]
+    pub severity: &'static str,
+    #[pyo3(get)]
+    pub message: String,
+    #[pyo3(get)]
+    pub file: String,
+    pub path: Vec<Segment>,
+    #[pyo3(get)]
+    pub start_line: u32,
+    #[pyo3(get)]
+    pub start_column: u32,
+    #[pyo3(get)]
+    pub end_line: u32,
+    #[pyo3(get)]
+    pub end_column: u32,
+    #[pyo3(get)]
+    pub start_offset: u32,
+    #[pyo3(get)]
+    pub end_offset: u32,
+    #[pyo3(get)]
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+    #[pyo3(get)]
+    pub fix: Option<Fix>,
+    pub profiles: Vec<String>,
+    #[pyo3(get)]
+    pub suppression: Option<Suppression>,
+}
+
+/// Line and column of a position the core located in code points, with its byte offset.
+fn at(p: Position) -> (u32, u32, u32) {
+    (p.line, p.column, p.offset)
+}
+
+impl Diagnostic {
+    /// Converts one of `report`'s diagnostics, locating it again in code points.
+    fn new(d: &CoreDiagnostic, report: &CoreReport, root: Option<&Node>) -> Self {
+        let mut d = d.clone();
+        d.locate(&report.sources, PositionEncoding::CodePoints);
+        let (start_line, start_column, start_offset) = at(d.start);
+        let (end_line, end_column, end_offset) = at(d.end);
+        let related = d
+            .related
+            .into_iter()
+            .map(|r| Related {
+                file: r.file,
+                start_line: r.start.line,
+                start_column: r.start.column,
+                end_line: r.end.line,
+                end_column: r.end.column,
+                start_offset: r.start.offset,
+                end_offset: r.end.offset,
+                message: r.message,
+            })
+            .collect();
+        let fix = d.fix.map(|f| Fix {
+            description: f.description,
+            edits: f
+                .edits
+                .into_iter()
+                .map(|e| Edit {
+                    file: e.file,
+                    start_line: e.start.line,
+                    start_column: e.start.column,
+                    end_line: e.end.line,
+                    end_column: e.end.column,
+                    start_offset: e.start.offset,
+                    end_offset: e.end.offset,
+                    replacement: e.replacement,
+                })
+                .collect(),
+        });
+        Self {
+            path: segments(&d.path, root),
+            rule: d.rule,
+            code: d.code,
+            category: d.category.as_str(),
+            severity: d.severity.as_str(),
+            message: d.message,
+            file: d.file,
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+            start_offset,
+            end_offset,
+            help: d.help,
+            related,
+            fix,
+            profiles: d.profiles,
+            suppression: d.suppression.map(|s| Suppression { kind: s.kind, reason: s.reason }),
+        }
+    }
+}
+
+#[pymethods]
+impl Diagnostic {
+    /// Where in the compose model, e.g. `("services", "web", "ports", 0)`.
+    #[getter]
+    fn path<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let items = self
+            .path
+            .iter()
+            .map(|s| match s {
+                Segment::Key(k) => Ok(PyString::new(py, k).into_any()),
+                Segment::Index(i) => Ok(i.into_pyobject(py)?.into_any()),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        tuple(py, items)
+    }
+
+    #[getter]
+    fn related<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        tuple(py, self.related.iter().cloned())
+    }
+
+    /// Profiles of the service the finding is about.
+    #[getter]
+    fn profiles<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        tuple(py, self.profiles.iter().map(String::as_str))
+    }
+
+    /// `compose.yaml:13:5: error[CG006 unknown-key] message`
+    fn __str__(&self) -> String {
+        format!("{}:{}:{}: {}[{} {}] {}", self.file, self.start_line, self.start_column, self.severity, self.code, self.rule, self.message)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "<Diagnostic {} {} {}:{}:{} {}>",
+            self.code,
+            self.rule,
+            self.file,
+            self.start_line,
+            self.start_column,
+            repr(py, &self.message)?
+        ))
+    }
+}
+
+/// A rule and its metadata (what `composeguard rules --format json` lists).
+#[pyclass(frozen, eq, hash, module = "composeguard", name = "Rule")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Rule {
+    #[pyo3(get)]
+    pub name: &'static str,
+    #[pyo3(get)]
+    pub code: &'static str,
+    #[pyo3(get)]
+    pub category: &'static str,
+    #[pyo3(get)]
+    pub severity: &'static str,
+    #[pyo3(get)]
+    pub fixable: bool,
+    #[pyo3(get)]
+    pub default_enabled: bool,
+    pub sources: &'static [&'static str],
+    #[pyo3(get)]
+    pub summary: String,
+}
+
+impl From<&'static RuleMeta> for Rule {
+    fn from(m: &'static RuleMeta) -> Self {
+        Self {
+            name: m.name,
+            code: m.code,
+            category: m.category.as_str(),
+            severity: m.severity.as_str(),
+            fixable: m.fixable,
+            default_enabled: m.default_enabled,
+            sources: m.sources,
+            summary: m.summary(),
+        }
+    }
+}
+
+#[pymethods]
+impl Rule {
+    /// Where the rule comes from ("KICS 451d79dc", "compose-lint CL-0002"…).
+    #[getter]
+    fn sources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        tuple(py, self.sources.iter().copied())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Rule {} {}>", self.code, self.name)
+    }
+}
