@@ -2,6 +2,24 @@
 
 from typing import Literal, final
 
+__all__ = [
+    "__version__",
+    "Report",
+    "Diagnostic",
+    "Related",
+    "Fix",
+    "Edit",
+    "Suppression",
+    "Rule",
+    "lint",
+    "lint_files",
+    "load_json",
+    "loads_json",
+    "rules",
+    "explain",
+    "main",
+]
+
 __version__: str
 
 _Severity = Literal["error", "warning", "info"]
