@@ -72,6 +72,8 @@ def test_path_tuple_keeps_dotted_keys_and_indexes() -> None:
     paths = {d.path for d in by_rule(report, "unknown-key")}
     assert ("services", "web.v2", "imgae") in paths
     assert ("services", "web.v2", "volumes", 0, "sourc") in paths
+    text = "services:\n  'a[1]':\n    image: nginx:1.27\n    x.y: 1\n"
+    assert {d.path for d in by_rule(composeguard.lint(text), "unknown-key")} == {("services", "a[1]", "x.y")}
 
 
 def test_diagnostics_are_frozen_hashable_and_comparable() -> None:
