@@ -18,8 +18,8 @@ use composeguard::lint::{lint_project, LintOptions};
 use composeguard::os_fs::OsFileSystem;
 use composeguard_model::project::{load_bytes, load_text, LoadOptions, NoFiles, Project};
 
-use crate::errors::{config_error, unknown_rule};
-use crate::loading::FileOptions;
+use crate::errors::unknown_rule;
+use crate::loading::{ConfigArg, FileOptions, LoadError};
 use crate::types::{Diagnostic, Edit, Fix, Related, Report, Rule, Suppression};
 
 /// Compose text as handed in: text, or bytes that may not be UTF-8.
@@ -51,34 +51,43 @@ fn source_of(text: &Bound<'_, PyAny>) -> PyResult<Source> {
 }
 
 /// The core's options for a run.
-fn lint_options(env: indexmap::IndexMap<String, String>, dotenv: bool, profiles: Vec<String>, config: Option<&str>) -> PyResult<LintOptions> {
-    let settings = match config {
-        Some(json) => loading::parse_config(json).map_err(config_error)?,
-        None => loading::Settings::default(),
-    };
-    Ok(LintOptions { env, dotenv, profiles, select: settings.select, ignore: settings.ignore, ..LintOptions::default() })
+fn lint_options(env: indexmap::IndexMap<String, String>, dotenv: bool, profiles: Vec<String>) -> LintOptions {
+    LintOptions { env, dotenv, profiles, ..LintOptions::default() }
 }
 
-/// Lints one compose file given as text; nothing else is read (no `.env`, no `env_file`).
+/// Lints one compose file given as text; nothing else is read (no `.env`, no `env_file`, no
+/// configuration file unless `config_path` names one).
 #[pyfunction]
-#[pyo3(signature = (text, path, env, config))]
-fn lint(py: Python<'_>, text: &Bound<'_, PyAny>, path: &str, env: indexmap::IndexMap<String, String>, config: Option<&str>) -> PyResult<Report> {
+#[pyo3(signature = (text, path, env, config_json, config_path))]
+fn lint(
+    py: Python<'_>,
+    text: &Bound<'_, PyAny>,
+    path: &str,
+    env: indexmap::IndexMap<String, String>,
+    config_json: Option<String>,
+    config_path: Option<String>,
+) -> PyResult<Report> {
     let source = source_of(text)?;
-    let options = lint_options(env, false, Vec::new(), config)?;
-    let linted = py.detach(|| {
+    let config_arg = ConfigArg::new(config_json, config_path, ConfigArg::Nothing);
+    let linted = py.detach(|| -> Result<types::Linted, LoadError> {
+        let config = config_arg.explicit()?;
+        let level = loading::fail_level(config.as_ref());
+        let options = LintOptions { config, ..lint_options(env, false, Vec::new()) };
         let load = LoadOptions { env: options.env.clone(), dotenv: false, limits: options.limits };
         let project = match &source {
             Source::Text(t) => load_text(path, t, &load, &NoFiles),
             Source::Bytes(b) => load_bytes(path, b, &load, &NoFiles),
         };
-        types::Linted::of(&project, lint_project(&project, &options, &NoFiles))
+        Ok(types::Linted::of(&project, lint_project(&project, &options, &NoFiles), level))
     });
-    Report::new(py, linted)
+    Report::new(py, linted.map_err(|e| e.into_py_err(py))?)
 }
 
-/// Lints compose files read from disk, as `composeguard check -f …` does.
+/// Lints compose files read from disk, as `composeguard check -f …` does (the configuration
+/// found from each file's folder upwards, unless one is given).
 #[pyfunction]
-#[pyo3(signature = (paths, project_directory, env_files, profiles, env, config))]
+#[pyo3(signature = (paths, project_directory, env_files, profiles, env, config_json, config_path))]
+#[allow(clippy::too_many_arguments)]
 fn lint_files(
     py: Python<'_>,
     paths: Vec<String>,
@@ -86,14 +95,20 @@ fn lint_files(
     env_files: Vec<String>,
     profiles: Vec<String>,
     env: indexmap::IndexMap<String, String>,
-    config: Option<&str>,
+    config_json: Option<String>,
+    config_path: Option<String>,
 ) -> PyResult<Report> {
-    let options = lint_options(env, env_files.is_empty(), profiles, config)?;
+    let options = lint_options(env, env_files.is_empty(), profiles);
     let files = FileOptions { paths, project_directory, env_files };
-    let linted = py.detach(|| -> Result<types::Linted, loading::LoadError> {
+    let config_arg = ConfigArg::new(config_json, config_path, ConfigArg::Discover);
+    let linted = py.detach(|| -> Result<types::Linted, LoadError> {
+        let explicit = config_arg.explicit()?;
         let mut all = types::Linted::default();
-        for project in &loading::load_projects(&files, &options)? {
-            all.extend(types::Linted::of(project, lint_project(project, &options, &OsFileSystem)));
+        for (path, project) in &loading::load_projects(&files, &options)? {
+            let config = config_arg.for_file(explicit.as_ref(), path)?;
+            let level = loading::fail_level(config.as_ref());
+            let project_options = LintOptions { config, ..options.clone() };
+            all.extend(types::Linted::of(project, lint_project(project, &project_options, &OsFileSystem), level));
         }
         Ok(all)
     });
@@ -111,7 +126,7 @@ fn load_json(
     profiles: Vec<String>,
     env: indexmap::IndexMap<String, String>,
 ) -> PyResult<String> {
-    let options = LintOptions { env, dotenv: env_files.is_empty(), profiles, ..LintOptions::default() };
+    let options = lint_options(env, env_files.is_empty(), profiles);
     let files = FileOptions { paths, project_directory, env_files };
     py.detach(|| loading::load_model(&files, &options)).map_err(|e| e.into_py_err(py))
 }

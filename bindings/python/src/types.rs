@@ -9,6 +9,7 @@ use pyo3::types::{PyDict, PyString, PyTuple};
 
 use composeguard::diagnostic::{Diagnostic as CoreDiagnostic, Position};
 use composeguard::lint::Report as CoreReport;
+use composeguard::output::Format;
 use composeguard::rule::RuleMeta;
 use composeguard::Severity;
 use composeguard_model::project::Project;
@@ -82,27 +83,33 @@ pub fn segments(path: &str, root: Option<&Node>) -> Vec<Segment> {
     out
 }
 
-/// The core's report (for JSON, SARIF and human output) and its diagnostics, converted.
-#[derive(Default)]
+/// The core's report (for JSON, SARIF and human output), its diagnostics converted, and whether
+/// `composeguard check` would pass (each project at its configuration's `fail-on`).
 pub struct Linted {
     pub report: CoreReport,
     pub diagnostics: Vec<Diagnostic>,
+    pub passes: bool,
+}
+
+impl Default for Linted {
+    fn default() -> Self {
+        Self { report: CoreReport { version: 1, ..CoreReport::default() }, diagnostics: Vec::new(), passes: true }
+    }
 }
 
 impl Linted {
-    /// Converts a project's report (before reports are merged: spans index that project's files).
-    pub fn of(project: &Project, report: CoreReport) -> Self {
+    /// Converts a project's report; `level` is where `composeguard check` fails for it.
+    pub fn of(project: &Project, report: CoreReport, level: Severity) -> Self {
         let diagnostics = report.diagnostics().map(|d| Diagnostic::new(d, &report, project.root.as_ref())).collect();
-        Self { report, diagnostics }
+        let passes = report.passes(level);
+        Self { report, diagnostics, passes }
     }
 
     /// Appends another project's results, as `composeguard check` does with several paths.
     pub fn extend(&mut self, other: Linted) {
-        if self.report.version == 0 {
-            self.report.version = other.report.version;
-        }
         self.report.extend(other.report);
         self.diagnostics.extend(other.diagnostics);
+        self.passes &= other.passes;
     }
 }
 
@@ -111,12 +118,13 @@ impl Linted {
 pub struct Report {
     inner: CoreReport,
     diagnostics: Py<PyTuple>,
+    passes: bool,
 }
 
 impl Report {
     pub fn new(py: Python<'_>, linted: Linted) -> PyResult<Self> {
         let objects = linted.diagnostics.into_iter().map(|d| Py::new(py, d)).collect::<PyResult<Vec<_>>>()?;
-        Ok(Self { inner: linted.report, diagnostics: tuple(py, objects)?.unbind() })
+        Ok(Self { inner: linted.report, diagnostics: tuple(py, objects)?.unbind(), passes: linted.passes })
     }
 }
 
@@ -164,11 +172,22 @@ impl Report {
         !self.inner.is_invalid()
     }
 
-    /// Whether nothing is at or above `fail_on` (`composeguard check --fail-on` exits 0).
-    #[pyo3(signature = (fail_on = "error"))]
-    fn ok(&self, fail_on: &str) -> PyResult<bool> {
-        let level: Severity = fail_on.parse().map_err(config_error)?;
-        Ok(self.inner.passes(level))
+    /// Whether nothing unsuppressed is at or above `fail_on` (`composeguard check --fail-on`
+    /// exits 0); without it, at the configuration's `fail-on`, else `error`.
+    #[pyo3(signature = (fail_on = None))]
+    fn ok(&self, fail_on: Option<&str>) -> PyResult<bool> {
+        match fail_on {
+            None => Ok(self.passes),
+            Some(level) => Ok(self.inner.passes(level.parse::<Severity>().map_err(config_error)?)),
+        }
+    }
+
+    /// The report in one of `composeguard check`'s formats: `human` (no colour), `json`,
+    /// `sarif`, `github`, `junit`, `gitlab`.
+    #[pyo3(signature = (format = "human"))]
+    fn render(&self, format: &str) -> PyResult<String> {
+        let format: Format = format.parse().map_err(config_error)?;
+        Ok(composeguard::output::render(&self.inner, format, false))
     }
 
     /// What `composeguard check --format json` prints (columns in UTF-8 bytes, as the CLI counts).
@@ -176,10 +195,9 @@ impl Report {
         self.inner.to_json()
     }
 
-    /// WAITING: SARIF output (issue 3).
-    #[allow(clippy::unused_self)]
-    fn to_sarif(&self) -> PyResult<String> {
-        Err(pyo3::exceptions::PyNotImplementedError::new_err("SARIF output is not in the core yet"))
+    /// What `composeguard check --format sarif` prints: a SARIF 2.1.0 log.
+    fn to_sarif(&self) -> String {
+        composeguard::output::sarif::render(&self.inner)
     }
 
     /// What `composeguard check` prints, without colour.

@@ -125,7 +125,66 @@ def test_config_select_and_ignore() -> None:
     assert by_rule(composeguard.lint(EXAMPLE, config={"ignore": ["reliability"], "select": ["CG301"]}), "no-healthcheck")
 
 
-@pytest.mark.parametrize("config", [{"bogus": 1}, {"select": "privileged"}, {"ignore": [1]}, {"select": [object()]}, "select"])
+def test_config_severity_waivers_and_fail_on() -> None:
+    text = "services:\n  web:\n    image: nginx:1.27\n"
+    [d] = by_rule(composeguard.lint(text), "no-healthcheck")
+    assert d.severity == "warning"
+    [d] = by_rule(composeguard.lint(text, config={"severity": {"no-healthcheck": "error"}}), "no-healthcheck")
+    assert d.severity == "error"
+    waived = composeguard.lint(text, config={"waiver": [{"rule": "no-healthcheck", "service": "web", "reason": "a demo"}]})
+    [d] = by_rule(waived, "no-healthcheck")
+    assert d.suppression is not None and (d.suppression.kind, d.suppression.reason) == ("config", "a demo")
+    assert waived.warning_count == composeguard.lint(text).warning_count - 1
+    # ok() without a level answers as `composeguard check` exits: at the configuration's fail-on
+    strict = composeguard.lint(text, config={"fail-on": "warning"})
+    assert not strict.ok() and strict.ok("error") and composeguard.lint(text).ok()
+
+
+def test_inline_suppression() -> None:
+    text = "services:\n  web:  # composeguard: ignore[no-healthcheck] a demo\n    image: nginx:1.27\n"
+    [d] = by_rule(composeguard.lint(text), "no-healthcheck")
+    assert d.suppression is not None and d.suppression.kind == "inline"
+
+
+def test_config_files(tmp_path: Path) -> None:
+    text = "services:\n  web:\n    image: nginx:1.27\n"
+    toml = tmp_path / "composeguard.toml"
+    toml.write_text('ignore = ["no-healthcheck"]\n', encoding="utf-8")
+    assert not by_rule(composeguard.lint(text, config=toml), "no-healthcheck")
+    assert not by_rule(composeguard.lint(text, config=str(toml)), "no-healthcheck")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.composeguard]\nignore = ["no-healthcheck"]\n', encoding="utf-8")
+    assert not by_rule(composeguard.lint(text, config=pyproject), "no-healthcheck")
+    # lint() never looks for a configuration; lint_files() finds it from the file's folder up
+    assert by_rule(composeguard.lint(text), "no-healthcheck")
+    compose = tmp_path / "sub" / "compose.yaml"
+    compose.parent.mkdir()
+    compose.write_text(text, encoding="utf-8")
+    assert not by_rule(composeguard.lint_files(compose), "no-healthcheck")
+    assert by_rule(composeguard.lint_files(compose, config={}), "no-healthcheck")
+    toml.write_text('ignore = ["no-such-rule"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown rule `no-such-rule`"):
+        composeguard.lint_files(compose)
+    with pytest.raises(ComposeguardError) as e:
+        composeguard.lint(text, config=tmp_path / "missing.toml")
+    assert not isinstance(e.value, ConfigError)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"bogus": 1},
+        {"select": "privileged"},
+        {"ignore": [1]},
+        {"select": [object()]},
+        {"select": ["no-such-rule"]},
+        {"severity": {"no-healthcheck": "fatal"}},
+        {"severity": {"unknown-key": "info"}},
+        {"waiver": [{"rule": "no-healthcheck"}]},
+        {"fail-on": "never"},
+        5,
+    ],
+)
 def test_bad_config_raises_config_error(config: object) -> None:
     with pytest.raises(ConfigError):
         composeguard.lint(VALID, config=config)  # type: ignore[arg-type]
@@ -152,14 +211,20 @@ def test_to_json_is_the_cli_report() -> None:
     assert typo["path"] == "services.api.enviroment" and typo["start"] == {"line": 13, "column": 5, "offset": 220}
 
 
-def test_to_sarif() -> None:
-    report = composeguard.lint(EXAMPLE)
-    try:
-        sarif = json.loads(report.to_sarif())
-    except NotImplementedError:
-        # WAITING: SARIF output (issue 3) is not in the core yet.
-        return
+def test_to_sarif_and_render() -> None:
+    report = composeguard.lint(EXAMPLE, path="examples/compose.yaml")
+    sarif = json.loads(report.to_sarif())
     assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    assert len(results) == len(report.diagnostics)
+    assert report.render("sarif") == report.to_sarif()
+    assert report.render("json") == report.to_json() + "\n"
+    assert report.render() == report.render("human") == str(report) + "\n"
+    assert "::error" in report.render("github")
+    assert report.render("junit").startswith("<?xml")
+    assert isinstance(json.loads(report.render("gitlab")), list)
+    with pytest.raises(ConfigError):
+        report.render("xml")
 
 
 def test_rules_and_explain() -> None:

@@ -24,6 +24,10 @@ CASES: list[list[str]] = [
     ["check", "--profile", "debug", EXAMPLE],
     ["check", "-f", EXAMPLE, "-f", EXAMPLE],
     ["check", "--format", "sarif", EXAMPLE],
+    ["check", "--format", "github", EXAMPLE],
+    ["check", "--format", "junit", EXAMPLE],
+    ["check", "--format", "gitlab", EXAMPLE],
+    ["check", "--config", "/nonexistent/composeguard.toml", EXAMPLE],
     ["check", "--format", "nope", EXAMPLE],
     ["check", "--fail-on", "fatal", EXAMPLE],
     ["check", "/nonexistent/compose.yaml"],
@@ -69,6 +73,23 @@ def test_discovery_and_relative_paths(tmp_path: Path, rust_cli: str, venv_cli: s
         code, stdout, stderr = run(venv_cli, args, tmp_path)
         assert (code, stdout, stderr) == run(rust_cli, args, tmp_path)
         assert code == 1 and b"docker-compose.yml" in stdout
+
+
+def test_configuration_and_baseline(tmp_path: Path, rust_cli: str, venv_cli: str) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:latest\n", encoding="utf-8")
+    (tmp_path / "composeguard.toml").write_text('fail-on = "warning"\n[severity]\nno-healthcheck = "info"\n', encoding="utf-8")
+    (tmp_path / "bad.toml").write_text('selct = ["x"]\n', encoding="utf-8")
+    for args in (["check"], ["check", "--format", "json"], ["check", "--config", "bad.toml"], ["check", "--fail-on", "error"]):
+        assert run(venv_cli, args, tmp_path) == run(rust_cli, args, tmp_path), args
+    # the first run writes the baseline, the second reads it
+    for program in (rust_cli, venv_cli):
+        (tmp_path / "baseline.json").unlink(missing_ok=True)
+        first = run(program, ["check", "--baseline", "baseline.json"], tmp_path)
+        second = run(program, ["check", "--baseline", "baseline.json", "--format", "json"], tmp_path)
+        if program == rust_cli:
+            expected = (first, second, (tmp_path / "baseline.json").read_bytes())
+        else:
+            assert (first, second, (tmp_path / "baseline.json").read_bytes()) == expected
 
 
 def test_exit_codes(venv_cli: str) -> None:

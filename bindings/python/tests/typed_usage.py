@@ -36,7 +36,10 @@ def main() -> int:
     report = composeguard.lint(text.encode())
     ok: bool = report.ok("warning") and report.valid
     counts: int = report.error_count + report.warning_count + report.info_count
-    out: str = report.to_json() + str(report) + "".join(describe(d) for d in report.diagnostics)
+    out: str = report.to_json() + report.to_sarif() + report.render("github") + str(report) + "".join(describe(d) for d in report.diagnostics)
+    report = composeguard.lint(text, config=Path("composeguard.toml")) if Path("composeguard.toml").exists() else report
+    waived = composeguard.lint(text, config={"waiver": [{"rule": "no-healthcheck", "service": "web", "reason": "demo"}], "fail-on": "warning"})
+    kinds = [d.suppression.kind for d in waived.diagnostics if d.suppression is not None]
     rules: list[Rule] = composeguard.rules()
     docs: str = composeguard.explain(rules[0].name)
     sources: tuple[str, ...] = rules[0].sources
@@ -49,7 +52,7 @@ def main() -> int:
         pass
     except ComposeguardError as e:
         out += str(e.__cause__)
-    print(ok, counts, len(out), len(docs), sources, sorted(model), locations(report), worst(report))
+    print(ok, counts, len(out), len(docs), sources, sorted(model), locations(report), worst(report), kinds, waived.ok())
     return 0
 
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Category",
     "ComposeguardError",
+    "Config",
     "ConfigError",
     "Diagnostic",
     "Edit",
@@ -77,22 +78,28 @@ class ConfigError(ComposeguardError, ValueError):
     """A ``config`` mapping or a ``fail_on`` level that composeguard does not understand."""
 
 
+Config = Union[Mapping[str, Any], str, "os.PathLike[str]"]
+"""A configuration: the table of a ``composeguard.toml`` as a mapping (``{"select": [...],
+"ignore": [...], "severity": {...}, "fail-on": "warning", "waiver": [{...}]}``), or the path of a
+``composeguard.toml`` or ``pyproject.toml`` (its ``[tool.composeguard]``)."""
+
+
 def lint(
     text: str | bytes,
     *,
     path: str = "compose.yaml",
     env: Mapping[str, str] | None = None,
-    config: Mapping[str, Any] | None = None,
+    config: Config | None = None,
 ) -> Report:
     """Validates and lints one compose file given as text.
 
     ``path`` names the file in diagnostics; nothing is read from disk (no ``.env``, no
-    ``env_file``). ``env`` holds the variables for interpolation (none by default, so the result
-    does not depend on the process environment). ``config`` has the shape of ``composeguard.toml``
-    (for now ``select`` and ``ignore``: lists of rule names, codes or categories). ``bytes`` that
-    are not UTF-8 give a diagnostic at the first invalid byte, as the CLI reports such a file.
+    ``env_file``, no configuration file unless ``config`` names one). ``env`` holds the variables
+    for interpolation (none by default, so the result does not depend on the process environment).
+    ``bytes`` that are not UTF-8 give a diagnostic at the first invalid byte, as the CLI reports
+    such a file. Raises ``ConfigError`` for a configuration composeguard does not understand.
     """
-    return _core.lint(text, path, _strings(env, "env"), _config(config))
+    return _core.lint(text, path, _strings(env, "env"), *_config(config))
 
 
 def lint_files(
@@ -101,16 +108,18 @@ def lint_files(
     env_files: Iterable[StrPath] = (),
     profiles: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
-    config: Mapping[str, Any] | None = None,
+    config: Config | None = None,
 ) -> Report:
     """Validates and lints compose files from disk, as ``composeguard check -f A -f B`` does.
 
     The variables for interpolation are ``env`` (the process environment by default, as for the
     CLI), then ``.env`` in the project folder, or the ``env_files`` instead of ``.env``.
-    ``profiles`` activates profiles (``"*"`` for all). Raises ``ComposeguardError`` when a path
-    cannot be read.
+    ``profiles`` activates profiles (``"*"`` for all). Without ``config``, the configuration is
+    found from each file's folder upwards (``composeguard.toml``, or ``pyproject.toml`` with
+    ``[tool.composeguard]``), as the CLI finds it. Raises ``ComposeguardError`` when a path cannot
+    be read, ``ConfigError`` for a configuration composeguard does not understand.
     """
-    return _core.lint_files(*_files(paths, project_directory, env_files, profiles, env), _config(config))
+    return _core.lint_files(*_files(paths, project_directory, env_files, profiles, env), *_config(config))
 
 
 def load(
@@ -166,15 +175,18 @@ def _names(items: Iterable[str], what: str) -> list[str]:
     return list(items)
 
 
-def _config(config: Mapping[str, Any] | None) -> str | None:
+def _config(config: Config | None) -> tuple[str | None, str | None]:
+    """The configuration as (the table as JSON, a file path) for the native module."""
     if config is None:
-        return None
+        return None, None
+    if isinstance(config, (str, os.PathLike)):
+        return None, os.fsdecode(config)
     if not isinstance(config, Mapping):
-        raise ConfigError(f"config must be a mapping (the shape of composeguard.toml), not {type(config).__name__}")
+        raise ConfigError(f"config must be a mapping or the path of a configuration file, not {type(config).__name__}")
     try:
-        return json.dumps(dict(config))
+        return json.dumps(dict(config)), None
     except (TypeError, ValueError) as e:
-        raise ConfigError(f"invalid configuration: {e}") from None
+        raise ConfigError(f"config: {e}") from None
 
 
 def _files(

@@ -155,12 +155,16 @@ class Report:
     @property
     def valid(self) -> bool:
         """Whether docker compose accepts the files (no ``spec`` error)."""
-    def ok(self, fail_on: str = "error") -> bool:
-        """Whether nothing is at or above ``fail_on`` (``error``, ``warning`` or ``info``)."""
+    def ok(self, fail_on: str | None = None) -> bool:
+        """Whether nothing unsuppressed is at or above ``fail_on`` (``error``, ``warning`` or
+        ``info``); without it, at the configuration's ``fail-on``, else ``error``."""
+    def render(self, format: str = "human") -> str:
+        """What ``composeguard check --format FORMAT`` prints (``human`` without colour, ``json``,
+        ``sarif``, ``github``, ``junit``, ``gitlab``)."""
     def to_json(self) -> str:
         """What ``composeguard check --format json`` prints (columns in UTF-8 bytes, as the CLI counts)."""
     def to_sarif(self) -> str:
-        """The report as SARIF 2.1.0."""
+        """What ``composeguard check --format sarif`` prints: a SARIF 2.1.0 log."""
 
 @final
 class Rule:
@@ -185,14 +189,15 @@ class Rule:
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
-def lint(text: str | bytes, path: str, env: dict[str, str], config: str | None) -> Report: ...
+def lint(text: str | bytes, path: str, env: dict[str, str], config_json: str | None, config_path: str | None) -> Report: ...
 def lint_files(
     paths: list[str],
     project_directory: str | None,
     env_files: list[str],
     profiles: list[str],
     env: dict[str, str],
-    config: str | None,
+    config_json: str | None,
+    config_path: str | None,
 ) -> Report: ...
 def load_json(
     paths: list[str],
