@@ -839,27 +839,34 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     }
 }
 
-/// Edit distance for did-you-mean suggestions.
+/// Edit distance for did-you-mean suggestions (Levenshtein with adjacent transpositions).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    // rows i-2, i-1 and i of the distance table
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
         }
-        std::mem::swap(&mut prev2, &mut prev);
+        for (j, &cb) in b.iter().enumerate() {
+            let at = |row: &[usize], k: usize| row.get(k).copied().unwrap_or(usize::MAX / 2);
+            let substitute = at(&prev, j) + usize::from(ca != cb);
+            let mut best = substitute.min(at(&prev, j + 1) + 1).min(at(&cur, j) + 1);
+            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(&cb) && b.get(j - 1) == Some(&ca);
+            if swapped {
+                best = best.min(at(&before, j - 1) + 1);
+            }
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = best;
+            }
+        }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    prev.last().copied().unwrap_or(0)
 }
 
 /// The closest candidate to `word`, if close enough to be a likely typo.
@@ -891,6 +898,15 @@ pub fn from_node<'de, T: Deserialize<'de>>(node: &'de Node, rec: &Recorder) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("image", "imgae"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("environment", "enviroment"), 1);
+    }
 
     #[test]
     fn suggestions() {
