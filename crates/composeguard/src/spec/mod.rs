@@ -173,7 +173,8 @@ fn file_object_check(
 fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s: &Service, disabled: &HashSet<&str>, out: &mut Vec<Issue>) {
     let n = &name.value;
     let p = |rest: &str| format!("services.{n}.{rest}");
-    if s.image.as_ref().is_none_or(|i| i.value.is_empty()) && s.build.is_none() && s.provider.is_none() {
+    // an `extends` left in place could not be resolved (reported already) or is remote
+    if s.image.as_ref().is_none_or(|i| i.value.is_empty()) && s.build.is_none() && s.provider.is_none() && s.extends.is_none() {
         out.push(
             err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
                 .with_path(format!("services.{n}"))
