@@ -274,7 +274,7 @@ pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSys
     let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
     let variables = dotenv_variables(&working_dir, options, fs, &mut asm.issues);
     asm.preload(path, path, text);
-    let name = project_name_from_files(&asm, &[path.to_string()], &variables).unwrap_or_else(|| normalize_project_name(base_name(&working_dir)));
+    let name = project_name_from_files(&mut asm, &[path.to_string()], &variables, &working_dir);
     let scope = Scope { vars: &variables, dir: working_dir.clone(), include_stack: Vec::new() };
     let root = asm.load_files(&[FileRef { path: path.to_string(), at: None }], &scope);
     asm.finish(root, variables, working_dir, name, vec![path.to_string()], Vec::new())
@@ -340,7 +340,7 @@ pub fn load_project(options: &ProjectOptions, fs: &dyn FileSystem) -> Project {
             }
             n
         }
-        None => project_name_from_files(&asm, &files, &env).unwrap_or_else(|| normalize_project_name(base_name(&project_dir))),
+        None => project_name_from_files(&mut asm, &files, &env, &project_dir),
     };
     env.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     let refs: Vec<FileRef> = files.iter().map(|f| FileRef { path: f.clone(), at: None }).collect();
@@ -450,23 +450,34 @@ fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issue
     vars
 }
 
-/// The last non-empty `name:` of the files, interpolated and normalised (compose's rule).
-fn project_name_from_files(asm: &Assembler<'_>, files: &[String], vars: &IndexMap<String, String>) -> Option<String> {
-    let mut found: Option<String> = None;
+/// The project name from the files: the last non-empty `name:`, interpolated and normalised
+/// (compose's rule); otherwise the folder's name. A name that ends up empty is an error.
+fn project_name_from_files(asm: &mut Assembler<'_>, files: &[String], vars: &IndexMap<String, String>, folder: &str) -> String {
+    let mut found: Option<(String, Span)> = None;
     for f in files {
         let Some(Some(parsed)) = asm.parsed.get(f) else { continue };
         for root in &parsed.roots {
-            if let Some(name) = root.as_map().and_then(|m| m.get("name")).and_then(Node::scalar_to_string) {
-                if !name.is_empty() {
-                    found = Some(name);
+            if let Some(node) = root.as_map().and_then(|m| m.get("name")) {
+                if let Some(name) = node.scalar_to_string().filter(|n| !n.is_empty()) {
+                    found = Some((name, node.span));
                 }
             }
         }
     }
-    let raw = found?;
-    let value = substitute(&raw, vars).map(|s| s.value).unwrap_or_default();
-    let n = normalize_project_name(&value);
-    (!n.is_empty()).then_some(n)
+    let from_file = found.is_some();
+    let (name, at) = match found {
+        Some((raw, span)) => (normalize_project_name(&substitute(&raw, vars).map(|s| s.value).unwrap_or_default()), span),
+        None => (normalize_project_name(base_name(folder)), Span::default()),
+    };
+    // a relative folder (text handed in without its real location) says nothing about the name
+    if name.is_empty() && (from_file || folder.starts_with('/')) {
+        asm.issues.push(
+            Issue::error(IssueKind::InvalidValue, at, "the project name is empty once interpolated and normalised (lowercase letters, digits, `-` and `_`)".into())
+                .with_path("name")
+                .with_help("set `name:` to a value with letters or digits, or pass `-p NAME`"),
+        );
+    }
+    name
 }
 
 /// A file to load, and where it was referenced (an `include` path, an `extends` file).
