@@ -1480,9 +1480,45 @@ fn yaml_string(s: &str) -> String {
         && !s.contains('\n')
         && !s.ends_with(':')
         && !s.chars().any(char::is_control)
-        && matches!(crate::yaml::resolve_plain(s), Value::String(_));
+        && matches!(crate::yaml::resolve_plain(s), Value::String(_))
+        // what YAML 1.1 readers take for booleans or sexagesimal numbers
+        && !matches!(s.to_ascii_lowercase().as_str(), "y" | "n" | "yes" | "no" | "on" | "off")
+        && !(s.starts_with(|c: char| c.is_ascii_digit()) && s.contains([':', '_']));
     if plain_ok {
         return s.to_string();
     }
     serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::project::{load_project, MemoryFiles, ProjectOptions};
+
+    fn node_json(n: &Node) -> Json {
+        plain(n)
+    }
+
+    #[test]
+    fn yaml_reads_back_as_the_json() {
+        let files = MemoryFiles(
+            [
+                ("/w/app/compose.yaml".to_string(), "services:\n  web:\n    image: nginx\n    environment: {A: 'yes', B: '12:30', C: '0755', D: '', E: 'a: b', F: '-x', G: 'null', H: '$$x'}\n    ports: ['80:80']\n    command: echo hi\n".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let options = ProjectOptions { files: vec!["compose.yaml".into()], cwd: "/w/app".into(), ..ProjectOptions::default() };
+        let project = load_project(&options, &files);
+        assert!(project.issues.is_empty(), "{:?}", project.issues);
+        let json = to_json(&project, &files);
+        assert_eq!(json["name"], "app");
+        assert_eq!(json["services"]["web"]["environment"]["H"], "$$x");
+        assert_eq!(json["networks"]["default"]["name"], "app_default");
+        let yaml = to_yaml_string(&project, &files);
+        let doc = crate::yaml::parse(&yaml, crate::span::FileId(0), &crate::yaml::Limits::default());
+        assert!(doc.issues.is_empty(), "{yaml}\n{:?}", doc.issues);
+        assert_eq!(node_json(&doc.roots[0]), json, "{yaml}");
+    }
 }
