@@ -13,6 +13,9 @@ use crate::project::{parent_dir, Assembler, Scope};
 use crate::span::Span;
 use crate::yaml::{Mapping, Node, Value};
 
+/// The longest `extends` chain followed (deeper is refused as hostile input).
+const MAX_CHAIN: usize = 256;
+
 /// One service on the way of an `extends` chain: its file and name.
 type Link = (String, String);
 
@@ -60,6 +63,13 @@ impl Assembler<'_> {
         let Some(mut ext) = read_extends(ext_node) else { return Some(service.clone()) };
         ext.span = ext_key.span;
         let link = (file.to_string(), name.to_string());
+        if chain.len() >= MAX_CHAIN {
+            self.issues.push(
+                Issue::error(IssueKind::InputLimit, ext.span, format!("`extends` chain of service `{name}` is deeper than {MAX_CHAIN} services"))
+                    .with_path(format!("services.{name}.extends")),
+            );
+            return Some(service.clone());
+        }
         if chain.contains(&link) {
             let mut names: Vec<String> = chain.iter().skip_while(|l| **l != link).map(|(_, s)| format!("`{s}`")).collect();
             names.push(format!("`{name}`"));
@@ -82,7 +92,7 @@ impl Assembler<'_> {
             Some((f, f_span)) => self.base_from_file(name, &ext, f, *f_span, scope, chain),
             None => {
                 if services.contains_key(&ext.service) {
-                    self.resolve_service(services, &ext.service, file, scope, chain).map(|b| (b, None))
+                    self.resolve_service(services, &ext.service, file, scope, chain)
                 } else {
                     self.issues.push(
                         Issue::error(IssueKind::UndefinedReference, ext.service_span, format!("service `{name}` extends undefined service `{}`", ext.service))
@@ -94,7 +104,7 @@ impl Assembler<'_> {
             }
         };
         chain.pop();
-        let (base, inherited) = base?;
+        let base = base?;
         let base_span = base.span;
         let over = services.get(name)?.clone();
         let mut merger = Merger { issues: &mut self.issues, provenance: &mut self.provenance };
@@ -103,14 +113,8 @@ impl Assembler<'_> {
         if let Some(m) = merged.as_map_mut() {
             m.remove("extends");
         }
-        // inherited values: the base's own definition, and whatever it inherited itself
-        let mut records = vec![Inheritance { service: name.to_string(), base: ext.service.clone(), range: base_span, via: ext.span }];
-        let from_base: Vec<Inheritance> = match inherited {
-            Some(list) => list,
-            None => self.provenance.inherited.iter().filter(|i| i.service == ext.service).cloned().collect(),
-        };
-        records.extend(from_base.into_iter().map(|i| Inheritance { service: name.to_string(), via: ext.span, ..i }));
-        self.provenance.inherited.extend(records);
+        // what the base inherited itself is found by following its own record
+        self.provenance.add_inheritance(Inheritance { service: name.to_string(), base: ext.service.clone(), range: base_span, via: ext.span });
         if let Some(slot) = services.get_mut(name) {
             *slot = merged.clone();
         }
@@ -118,8 +122,8 @@ impl Assembler<'_> {
     }
 
     /// The service `ext.service` of another file, resolved in that file, with its relative
-    /// paths rebased onto the project folder. Also returns what it inherited itself.
-    fn base_from_file(&mut self, name: &str, ext: &ExtendsRef, file: &str, file_span: Span, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<(Node, Option<Vec<Inheritance>>)> {
+    /// paths rebased onto the project folder.
+    fn base_from_file(&mut self, name: &str, ext: &ExtendsRef, file: &str, file_span: Span, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Node> {
         let path = join_clean(&scope.dir, file);
         let (_, docs) = self.documents(&path, Some(file_span), scope.vars)?;
         let mut root: Option<Node> = None;
@@ -155,9 +159,6 @@ impl Assembler<'_> {
             self.issues.push(issue);
             return None;
         }
-        let before = self.provenance.inherited.len();
-        let base = self.resolve_service(services, &ext.service, &path, scope, chain)?;
-        let inherited: Vec<Inheritance> = self.provenance.inherited.get(before..).unwrap_or(&[]).iter().filter(|i| i.service == ext.service).cloned().collect();
-        Some((base, Some(inherited)))
+        self.resolve_service(services, &ext.service, &path, scope, chain)
     }
 }

@@ -33,6 +33,21 @@ pub struct Provenance {
     pub overrides: HashMap<Span, Span>,
     /// Service bodies inherited through `extends`.
     pub inherited: Vec<Inheritance>,
+    /// The first record of each extending service in `inherited`.
+    by_service: HashMap<String, usize>,
+}
+
+impl Provenance {
+    /// Records that `record.service` inherits from `record.base`.
+    pub fn add_inheritance(&mut self, record: Inheritance) {
+        self.by_service.entry(record.service.clone()).or_insert(self.inherited.len());
+        self.inherited.push(record);
+    }
+
+    /// The inheritance record of an extending service.
+    pub fn inheritance(&self, service: &str) -> Option<&Inheritance> {
+        self.by_service.get(service).and_then(|i| self.inherited.get(*i))
+    }
 }
 
 /// A service that inherited attributes through `extends`.

@@ -152,17 +152,27 @@ impl Project {
         }
         let service = path.strip_prefix("services.").map(|rest| rest.split(['.', '[']).next().unwrap_or(""));
         if let Some(service) = service {
-            for inh in self.provenance.inherited.iter().filter(|i| i.service == service) {
-                if inh.range.file == span.file && inh.range.start <= span.start && span.end <= inh.range.end.max(span.end) && span.start < inh.range.end {
-                    out.push(Related {
-                        span: inh.via,
-                        message: format!("inherited by `{service}` from `{}` through `extends`", inh.base),
-                    });
-                    break;
-                }
+            if let Some((base, via)) = self.inherited_from(service, span) {
+                out.push(Related { span: via, message: format!("inherited by `{service}` from `{base}` through `extends`") });
             }
         }
         out
+    }
+
+    /// The service `service` inherited the value at `span` from (directly or along its `extends`
+    /// chain), and its own `extends` entry.
+    fn inherited_from(&self, service: &str, span: Span) -> Option<(String, Span)> {
+        let inside = |range: Span| range.file == span.file && range.start <= span.start && span.start < range.end;
+        let first = self.provenance.inheritance(service)?;
+        let mut current = first;
+        // along the chain (bounded: names may repeat across files)
+        for _ in 0..64 {
+            if inside(current.range) {
+                return Some((current.base.clone(), first.via));
+            }
+            current = self.provenance.inheritance(&current.base)?;
+        }
+        None
     }
 
     /// Whether a service is enabled by the active profiles (no `profiles:` means always).
