@@ -335,9 +335,14 @@ pub fn load_project(options: &ProjectOptions, fs: &dyn FileSystem) -> Project {
     } else {
         options.profiles.clone()
     };
-    for f in &files {
-        let display = display_path(&cwd, f);
-        asm.register(f, &display);
+    // `-f` files are shown as given; found ones relative to the current folder
+    let display_files: Vec<String> = if options.files.is_empty() {
+        files.iter().map(|f| display_path(&cwd, f)).collect()
+    } else {
+        options.files.clone()
+    };
+    for (f, display) in files.iter().zip(&display_files) {
+        asm.register(f, display);
     }
     // the project name, which `COMPOSE_PROJECT_NAME` then holds for interpolation
     let name = match options.project_name.clone().filter(|n| !n.is_empty()).or_else(|| env.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned()) {
@@ -356,7 +361,6 @@ pub fn load_project(options: &ProjectOptions, fs: &dyn FileSystem) -> Project {
     let refs: Vec<FileRef> = files.iter().map(|f| FileRef { path: f.clone(), at: None }).collect();
     let scope = Scope { vars: &env, dir: project_dir.clone(), include_stack: Vec::new() };
     let root = if refs.is_empty() { None } else { asm.load_files(&refs, &scope) };
-    let display_files = files.iter().map(|f| display_path(&cwd, f)).collect();
     asm.finish(root, env, project_dir, name, display_files, profiles)
 }
 
