@@ -5,18 +5,6 @@
 use composeguard::lint::LintOptions;
 use composeguard_tests::{is_invalid, lint_file, shared_dir};
 
-/// Files whose verdict needs project loading (`extends`/`include`) that composeguard does not
-/// do yet, with the reason. Nothing else may be listed here.
-const KNOWN: &[(&str, &str)] = &[
-    ("compose-spec__compose-go/loader/testdata/combined/dir/included.yaml", "needs `extends` from another file"),
-    ("compose-spec__compose-go/loader/testdata/compose-include-cycle.yaml", "needs `include` (a cycle)"),
-    ("compose-spec__compose-go/loader/testdata/compose-test-extends-with-context-url.yaml", "needs `extends`"),
-    ("compose-spec__compose-go/loader/testdata/compose-test-extends.yaml", "needs `extends`"),
-    ("compose-spec__compose-go/loader/testdata/extends/nested.yaml", "needs `extends`"),
-    ("compose-spec__compose-go/loader/testdata/extends/reset.yaml", "needs `extends`"),
-    ("compose-spec__compose-go/loader/testdata/extends/withdir/compose.yaml", "needs `extends`"),
-    ("compose-spec__compose-go/loader/testdata/extends/withdir/dir/compose.yaml", "needs `extends`"),
-];
 
 #[test]
 fn corpus_verdicts_match_docker_compose() {
@@ -38,10 +26,6 @@ fn corpus_verdicts_match_docker_compose() {
         let col = |name: &str| header.iter().position(|h| *h == name).and_then(|p| cols.get(p)).copied().unwrap_or("");
         let path = col("path");
         let want_invalid = col("oracle_exit") != "0";
-        if let Some((_, why)) = KNOWN.iter().find(|(p, _)| *p == path) {
-            println!("known: {path}: {why}");
-            continue;
-        }
         let file = corpus.join(path);
         let dir = file.parent().expect("parent").to_path_buf();
         let name = file.file_name().expect("name").to_os_string();

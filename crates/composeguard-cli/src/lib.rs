@@ -11,11 +11,12 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use composeguard::baseline::Baseline;
 use composeguard::config;
-use composeguard::lint::{lint_project, LintOptions, Report};
+use composeguard::lint::{lint_loaded, LintOptions, Report};
 use composeguard::output::{render, Format};
 use composeguard::Severity;
 use composeguard::os_fs::OsFileSystem;
-use composeguard_model::project::{load_bytes, LoadOptions};
+
+mod project_args;
 
 #[derive(Parser)]
 #[command(name = "composeguard", version, about = "Validate Docker Compose files and check them against a production checklist")]
@@ -42,6 +43,8 @@ enum Command {
     },
     /// Print the JSON Schema of the compose model.
     Schema,
+    /// Print the resolved project, as `docker compose config` does.
+    Config(project_args::ConfigArgs),
 }
 
 #[derive(clap::Args)]
@@ -49,18 +52,11 @@ struct CheckArgs {
     /// Compose files; each is its own project. Without paths (and without -f), the compose file of
     /// the current folder is found as docker compose finds it.
     paths: Vec<PathBuf>,
-    /// Stack files into one project, as `docker compose -f A -f B`.
-    #[arg(short = 'f', long = "file")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    project: project_args::ProjectArgs,
     /// Output format: human, json, sarif, github, junit, gitlab.
     #[arg(long, default_value = "human")]
     format: String,
-    /// Extra env file for interpolation (instead of `.env`).
-    #[arg(long = "env-file")]
-    env_files: Vec<PathBuf>,
-    /// Activate a profile (repeatable).
-    #[arg(long = "profile")]
-    profiles: Vec<String>,
     /// Enable rules by name, code or category (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
@@ -81,10 +77,6 @@ struct CheckArgs {
     /// Never use colour.
     #[arg(long = "no-color")]
     no_color: bool,
-}
-
-fn decode_text(bytes: &[u8]) -> String {
-    composeguard_model::project::decode_bytes(bytes).0
 }
 
 /// An exit code: 0 success, 1 findings, 2 usage or I/O error (the API of
@@ -133,6 +125,7 @@ where
         Command::Check(args) => check(&args),
         Command::Rules { format } => rules(&format),
         Command::Explain { rule } => explain(&rule),
+        Command::Config(args) => ExitCode::from(project_args::config(&args)),
         Command::Schema => {
             println!("{}", composeguard::schema::compose_schema_json());
             ExitCode::SUCCESS
@@ -145,7 +138,6 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-const DISCOVERY: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 
 fn check(args: &CheckArgs) -> ExitCode {
     let format: Format = match args.format.parse() {
@@ -160,56 +152,25 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(&e.to_string()),
     };
-    let env: indexmap::IndexMap<String, String> = std::env::vars().collect();
-    let options = LintOptions {
-        env,
-        dotenv: args.env_files.is_empty(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        profiles: args.profiles.clone(),
-        ..LintOptions::default()
+    let options = LintOptions { select: args.select.clone(), ignore: args.ignore.clone(), ..LintOptions::default() };
+    let projects = match args.project.projects(&args.paths) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&e),
     };
-    let mut projects: Vec<PathBuf> = Vec::new();
-    if args.paths.is_empty() && args.files.is_empty() {
-        match DISCOVERY.iter().map(PathBuf::from).find(|p| p.is_file()) {
-            Some(p) => projects.push(p),
-            None => return usage_error("no compose file found (looked for compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml)"),
-        }
-    }
-    projects.extend(args.paths.iter().cloned());
-    projects.extend(args.files.iter().cloned());
     let mut reports: Vec<(Report, Severity)> = Vec::new();
-    for path in &projects {
-        let display = path.to_string_lossy().to_string();
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => return usage_error(&format!("cannot read {display}: {e}")),
-        };
-        let mut load = LoadOptions { env: options.env.clone(), dotenv: options.dotenv, limits: options.limits };
-        for ef in &args.env_files {
-            match std::fs::read(ef) {
-                Ok(b) => match composeguard_model::dotenv::parse(&decode_text(&b), &options.env) {
-                    Ok(entries) => {
-                        for e in entries {
-                            load.env.entry(e.key).or_insert(e.value);
-                        }
-                    }
-                    Err(e) => return usage_error(&format!("{}: {e}", ef.display())),
-                },
-                Err(e) => return usage_error(&format!("cannot read {}: {e}", ef.display())),
-            }
-        }
-        let project = load_bytes(&display, &bytes, &load, &OsFileSystem);
+    for project in &projects {
+        // the configuration file is found from the project's first compose file
+        let first = project.files.first().map_or_else(|| PathBuf::from(&project.working_dir).join("compose.yaml"), PathBuf::from);
         let config = match &explicit_config {
             Some(c) => Some(c.clone()),
-            None => match discover_config(path) {
+            None => match discover_config(&first) {
                 Ok(c) => c,
                 Err(e) => return usage_error(&e.to_string()),
             },
         };
         let level = fail_on.or_else(|| config.as_ref().and_then(|c| c.config.fail_on).map(Severity::from)).unwrap_or(Severity::Error);
         let project_options = LintOptions { config: config.map(|c| c.config), ..options.clone() };
-        reports.push((lint_project(&project, &project_options, &OsFileSystem), level));
+        reports.push((lint_loaded(project, &project_options, &OsFileSystem), level));
     }
     if let Some(path) = &args.baseline {
         if let Err(e) = apply_baseline(path, &mut reports) {

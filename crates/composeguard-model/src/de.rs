@@ -154,7 +154,7 @@ fn null_allowed(path: &Path<'_>) -> bool {
         ["include"] | ["networks" | "volumes", _] => true,
         // (`pid: null` is in the spec, but crashes docker compose, so it is refused here)
         ["services", _, "deploy" | "develop" | "command" | "entrypoint"] => true,
-        ["services", _, "networks", _] => true,
+        ["services", _, "networks" | "models", _] => true,
         ["services", _, "post_start" | "pre_stop", "[]", "command"] => true,
         ["services", _, "develop", "watch", "[]", "exec", "command"] => true,
         ["services", _, "logging", "options", _] => true,

@@ -2,10 +2,15 @@
 //! typed model of the whole Compose specification.
 #![forbid(unsafe_code)]
 
+pub mod config_output;
 pub mod dotenv;
+mod extends;
+mod include;
 pub mod interpolate;
 pub mod issue;
+pub mod merge;
 pub mod model;
+pub mod paths;
 pub mod project;
 pub mod de;
 pub mod span;

@@ -1,16 +1,23 @@
-//! Loading a project: files through a [`FileSystem`], `.env`, interpolation, the typed model.
+//! Loading a project as docker compose loads it: the compose files (`-f` stacking, `COMPOSE_FILE`,
+//! discovery with override files), the environment (process environment, `.env` or `--env-file`,
+//! `COMPOSE_*` variables), interpolation, `extends`, `include`, the merge rules, profiles, and the
+//! typed model read from the merged tree.
 //!
 //! The core does no I/O of its own: the CLI passes the real file system, Python and wasm pass
-//! in-memory files.
+//! in-memory files. Everything the user wrote keeps its location: the merged tree is made of the
+//! nodes of each file, so a finding about a value set by an override or an `extends` base points
+//! into that file, and [`Project::related`] gives the secondary labels (what it overrode, where
+//! it was inherited).
 
 use indexmap::IndexMap;
 
 use crate::de::{from_node, Recorder};
-use crate::interpolate::interpolate;
-use crate::issue::{Issue, IssueKind};
+use crate::interpolate::{interpolate, substitute};
+use crate::issue::{Issue, IssueKind, Related, Severity};
+use crate::merge::{strip_tags, Merger, Provenance};
 use crate::model::Compose;
-use crate::span::{SourceFile, SourceMap, Span};
-use crate::yaml::{self, Limits, Mapping, MergeTag, Node, Value};
+use crate::span::{FileId, SourceFile, SourceMap, Span};
+use crate::yaml::{self, Limits, Node, Value};
 
 /// File access for the loader.
 pub trait FileSystem {
@@ -18,6 +25,14 @@ pub trait FileSystem {
     fn read(&self, path: &str) -> Result<String, String>;
     fn exists(&self, path: &str) -> bool {
         self.read(path).is_ok()
+    }
+    /// Whether `path` is a folder (used where compose treats folders specially).
+    fn is_dir(&self, _path: &str) -> bool {
+        false
+    }
+    /// The file's bytes (compose files are read this way, so invalid UTF-8 can be located).
+    fn read_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.read(path).map(String::into_bytes)
     }
 }
 
@@ -46,15 +61,54 @@ impl FileSystem for MemoryFiles {
             .map(|(_, v)| v.clone())
             .ok_or_else(|| format!("{path}: no such file"))
     }
+
+    fn is_dir(&self, path: &str) -> bool {
+        let p = normalize_path(path);
+        let prefix = if p == "/" { p } else { format!("{p}/") };
+        self.0.keys().any(|k| {
+            let k = normalize_path(k);
+            if prefix == "./" {
+                !k.starts_with('/')
+            } else {
+                k.starts_with(&prefix)
+            }
+        })
+    }
 }
 
-/// How to load.
+/// How to load one file handed in as text ([`load_text`]).
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
     /// The process environment (highest precedence for interpolation).
     pub env: IndexMap<String, String>,
     /// Read `<project dir>/.env` for interpolation (as compose does).
     pub dotenv: bool,
+    /// Limits against hostile input.
+    pub limits: Limits,
+}
+
+/// How to load a project ([`load_project`]): what `docker compose` takes from its command line
+/// and environment.
+#[derive(Clone, Debug, Default)]
+pub struct ProjectOptions {
+    /// Compose files (`-f`), in order; relative paths are relative to `cwd`. Empty: the files
+    /// of `COMPOSE_FILE`, else `compose.yaml` (and its override file) found in `cwd` or a parent.
+    pub files: Vec<String>,
+    /// The current folder. Absolute, `config` output has absolute paths as docker compose
+    /// prints them; empty, paths stay relative.
+    pub cwd: String,
+    /// `--project-directory`: the folder relative paths are resolved from (default: the first
+    /// file's folder).
+    pub project_directory: Option<String>,
+    /// `--env-file` (repeatable): read instead of `<project dir>/.env`.
+    pub env_files: Vec<String>,
+    /// The process environment.
+    pub env: IndexMap<String, String>,
+    /// `--profile` (repeatable); empty: `COMPOSE_PROFILES`. `*` enables every service.
+    pub profiles: Vec<String>,
+    /// `--project-name` / `-p`; otherwise `COMPOSE_PROJECT_NAME`, the `name:` of the files, or
+    /// the project folder's name.
+    pub project_name: Option<String>,
     /// Limits against hostile input.
     pub limits: Limits,
 }
@@ -69,14 +123,68 @@ pub struct Project {
     pub issues: Vec<Issue>,
     /// Variables used for interpolation (environment and `.env`).
     pub variables: IndexMap<String, String>,
-    /// The project folder (the first file's folder).
+    /// The project folder (relative paths in the model are relative to it).
     pub working_dir: String,
+    /// The project name (`-p`, `COMPOSE_PROJECT_NAME`, `name:` or the folder's name, normalised).
+    pub name: String,
+    /// The compose files, as given (or found).
+    pub files: Vec<String>,
+    /// Active profiles (`*` enables every service).
+    pub profiles: Vec<String>,
+    /// Where merged values came from (overrides, `extends`).
+    pub provenance: Provenance,
+    /// The home folder, for `~` in paths.
+    pub home: Option<String>,
 }
 
 impl Project {
     pub fn has_errors(&self) -> bool {
-        self.issues.iter().any(|i| i.severity == crate::issue::Severity::Error)
+        self.issues.iter().any(|i| i.severity == Severity::Error)
     }
+
+    /// Secondary labels for a finding at `span` about `path` (`services.web.image`): the value an
+    /// override replaced, or the `extends` through which the value was inherited.
+    pub fn related(&self, span: Span, path: &str) -> Vec<Related> {
+        let mut out = Vec::new();
+        if let Some(prev) = self.provenance.overrides.get(&span) {
+            let file = self.sources.get(prev.file).map_or("", |f| f.path.as_str());
+            out.push(Related { span: *prev, message: format!("overrides the value set in `{file}`") });
+        }
+        let service = path.strip_prefix("services.").map(|rest| rest.split(['.', '[']).next().unwrap_or(""));
+        if let Some(service) = service {
+            if let Some((base, via)) = self.inherited_from(service, span) {
+                out.push(Related { span: via, message: format!("inherited by `{service}` from `{base}` through `extends`") });
+            }
+        }
+        out
+    }
+
+    /// The service `service` inherited the value at `span` from (directly or along its `extends`
+    /// chain), and its own `extends` entry.
+    fn inherited_from(&self, service: &str, span: Span) -> Option<(String, Span)> {
+        let inside = |range: Span| range.file == span.file && range.start <= span.start && span.start < range.end;
+        let first = self.provenance.inheritance(service)?;
+        let mut current = first;
+        // along the chain (bounded: names may repeat across files)
+        for _ in 0..64 {
+            if inside(current.range) {
+                return Some((current.base.clone(), first.via));
+            }
+            current = self.provenance.inheritance(&current.base)?;
+        }
+        None
+    }
+
+    /// Whether a service is enabled by the active profiles (no `profiles:` means always).
+    pub fn is_active(&self, service: &crate::model::Service) -> bool {
+        service_is_active(&service.profiles.iter().map(|p| p.value.as_str()).collect::<Vec<_>>(), &self.profiles)
+    }
+}
+
+/// compose's profile rule: a service without profiles is always enabled; otherwise one of its
+/// profiles must be active (or `*`).
+pub fn service_is_active(service_profiles: &[&str], active: &[String]) -> bool {
+    service_profiles.is_empty() || active.iter().any(|p| p == "*" || service_profiles.contains(&p.as_str()))
 }
 
 /// The folder part of a path (`.` when there is none).
@@ -127,21 +235,32 @@ pub fn normalize_path(path: &str) -> String {
     }
 }
 
+/// The last segment of a path.
+fn base_name(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    trimmed.rsplit('/').next().unwrap_or(trimmed)
+}
+
+/// compose's project name normalisation: lower case, only `a-z0-9_-`, no leading `_` or `-`.
+pub fn normalize_project_name(name: &str) -> String {
+    let kept: String = name.to_lowercase().chars().filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-')).collect();
+    kept.trim_start_matches(['_', '-']).to_string()
+}
+
 /// Loads one compose file given as bytes: invalid UTF-8 is reported at its offset (compose refuses
 /// such files too), and a UTF-8 byte order mark is skipped.
 pub fn load_bytes(path: &str, bytes: &[u8], options: &LoadOptions, fs: &dyn FileSystem) -> Project {
     let (text, invalid_at) = decode_bytes(bytes);
     if let Some(at) = invalid_at {
-        let mut project = Project { working_dir: parent_dir(path), ..Project::default() };
+        let mut project = Project { working_dir: parent_dir(path), files: vec![path.to_string()], ..Project::default() };
         let width = text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
         let file = project.sources.add(SourceFile::new(path, text));
         let end = u32::try_from(at + width).unwrap_or(u32::MAX);
         let at = u32::try_from(at).unwrap_or(u32::MAX);
-        project.issues.push(Issue::error(
-            IssueKind::YamlSyntax,
-            Span::new(file, at, end),
-            "invalid YAML: the file is not valid UTF-8 here".into(),
-        ).with_help("save the file as UTF-8"));
+        project.issues.push(
+            Issue::error(IssueKind::YamlSyntax, Span::new(file, at, end), "invalid YAML: the file is not valid UTF-8 here".into())
+                .with_help("save the file as UTF-8"),
+        );
         return project;
     }
     load_text(path, &text, options, fs)
@@ -157,65 +276,174 @@ pub fn decode_bytes(bytes: &[u8]) -> (String, Option<usize>) {
     }
 }
 
-/// Loads one compose file given as text (its folder is the project folder).
+/// Loads one compose file given as text, as `docker compose -f PATH` loads it: its folder is the
+/// project folder; `extends` and `include` read other files through `fs`.
 pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSystem) -> Project {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut project = Project { working_dir: parent_dir(path), ..Project::default() };
-    project.variables = variables(&project.working_dir, options, fs, &mut project.issues);
-    let file = project.sources.add(SourceFile::new(path, text));
-    let doc = yaml::parse(text, file, &options.limits);
-    project.issues.extend(doc.issues.iter().cloned());
-    if doc.issues.iter().any(|i| matches!(i.kind, IssueKind::YamlSyntax | IssueKind::InputLimit)) {
-        return project;
+    let working_dir = parent_dir(path);
+    let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
+    let variables = dotenv_variables(&working_dir, options, fs, &mut asm.issues);
+    asm.preload(path, path, text);
+    let name = project_name_from_files(&mut asm, &[path.to_string()], &variables, &working_dir);
+    let scope = Scope { vars: &variables, dir: working_dir.clone(), include_stack: Vec::new() };
+    let root = asm.load_files(&[FileRef { path: path.to_string(), at: None }], &scope);
+    asm.finish(root, variables, working_dir, name, vec![path.to_string()], Vec::new())
+}
+
+/// Loads a project as docker compose does from its command line ([`ProjectOptions`]).
+pub fn load_project(options: &ProjectOptions, fs: &dyn FileSystem) -> Project {
+    let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
+    asm.cwd.clone_from(&options.cwd);
+    let cwd = options.cwd.clone();
+    let abs = |p: &str| if cwd.is_empty() { normalize_path(p) } else { crate::paths::join_clean(&cwd, p) };
+    let mut env = options.env.clone();
+    if !cwd.is_empty() && !env.contains_key("PWD") {
+        env.insert("PWD".into(), cwd.clone());
     }
-    let mut merged: Option<Node> = None;
-    for mut root in doc.roots {
-        match &root.value {
-            Value::Map(_) => {}
-            Value::Null if merged.is_none() && root.span.is_empty() => continue,
-            _ => {
-                project.issues.push(Issue::error(
-                    IssueKind::InvalidTopLevel,
-                    root.span,
-                    format!("the top level of a compose file must be a mapping, found {}", describe(&root)),
-                ));
-                return project;
+    let project_dir_opt = options.project_directory.as_deref().map(&abs);
+    // The folder compose reads `.env` from before it knows the files.
+    let mut files: Vec<String> = options.files.iter().map(|f| abs(f)).collect();
+    let working_dir = |files: &[String]| -> String {
+        project_dir_opt.clone().or_else(|| files.first().map(|f| parent_dir(f))).unwrap_or_else(|| if cwd.is_empty() { ".".into() } else { cwd.clone() })
+    };
+    read_env_files(&mut asm, options, &working_dir(&files), &abs, &mut env);
+    if files.is_empty() {
+        if let Some(list) = env.get("COMPOSE_FILE").filter(|l| !l.is_empty()) {
+            let sep = env.get("COMPOSE_PATH_SEPARATOR").filter(|s| !s.is_empty()).cloned().unwrap_or_else(|| ":".into());
+            for f in list.split(sep.as_str()) {
+                let p = abs(f);
+                if !fs.exists(&p) {
+                    asm.issues.push(Issue::error(IssueKind::MissingFile, Span::default(), format!("`{f}` (from `COMPOSE_FILE`) not found")));
+                }
+                files.push(p);
+            }
+        } else {
+            files = discover(fs, &working_dir(&[]));
+            if files.is_empty() {
+                asm.issues.push(
+                    Issue::error(IssueKind::MissingFile, Span::default(), "no compose file found (compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml)".into())
+                        .with_help("pass a file with `-f`, or run in a folder with a compose file"),
+                );
             }
         }
-        strip_reset(&mut root);
-        interpolate(&mut root, &project.variables, text, &mut project.issues);
-        merged = Some(match merged {
-            None => root,
-            Some(base) => merge_documents(base, root),
-        });
+        // now that the files are known, the project folder may differ
+        read_env_files(&mut asm, options, &working_dir(&files), &abs, &mut env);
     }
-    let Some(root) = merged.filter(|r| r.as_map().is_some_and(|m| !m.is_empty())) else {
-        project.issues.push(Issue::error(
-            IssueKind::InvalidTopLevel,
-            Span::point(file, 0),
-            "the compose file is empty".into(),
-        ));
-        return project;
+    let project_dir = working_dir(&files);
+    let profiles: Vec<String> = if options.profiles.is_empty() {
+        env.get("COMPOSE_PROFILES").map(|p| p.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+    } else {
+        options.profiles.clone()
     };
-    let rec = Recorder::new();
-    if let Some(compose) = from_node::<Compose>(&root, &rec) {
-        project.compose = compose;
+    // `-f` files are shown as given; found ones relative to the current folder
+    let display_files: Vec<String> = if options.files.is_empty() {
+        files.iter().map(|f| display_path(&cwd, f)).collect()
+    } else {
+        options.files.clone()
+    };
+    for (f, display) in files.iter().zip(&display_files) {
+        asm.register(f, display);
     }
-    project.issues.extend(rec.into_issues());
-    project.root = Some(root);
-    project
+    // the project name, which `COMPOSE_PROJECT_NAME` then holds for interpolation
+    let name = match options.project_name.clone().filter(|n| !n.is_empty()).or_else(|| env.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned()) {
+        Some(n) => {
+            if normalize_project_name(&n) != n {
+                asm.issues.push(
+                    Issue::error(IssueKind::InvalidValue, Span::default(), format!("invalid project name `{n}`: use only lowercase letters, digits, `-` and `_`, starting with a letter or digit"))
+                        .with_help("rename the project (`-p`, `COMPOSE_PROJECT_NAME`)"),
+                );
+            }
+            n
+        }
+        None => project_name_from_files(&mut asm, &files, &env, &project_dir),
+    };
+    env.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
+    let refs: Vec<FileRef> = files.iter().map(|f| FileRef { path: f.clone(), at: None }).collect();
+    let scope = Scope { vars: &env, dir: project_dir.clone(), include_stack: Vec::new() };
+    let root = if refs.is_empty() { None } else { asm.load_files(&refs, &scope) };
+    asm.finish(root, env, project_dir, name, display_files, profiles)
 }
 
-fn describe(n: &Node) -> &'static str {
-    match n.value {
-        Value::Null => "nothing",
-        Value::Seq(_) => "a sequence",
-        _ => "a scalar",
+/// How a file is shown in findings: relative to the current folder when it is below it.
+fn display_path(cwd: &str, path: &str) -> String {
+    if cwd.is_empty() {
+        return path.to_string();
+    }
+    match crate::paths::relative_to(cwd, path) {
+        Some(rel) if !rel.starts_with("..") => rel,
+        _ => path.to_string(),
     }
 }
 
-/// The variables for interpolation: `.env` of the project folder, overridden by the environment.
-fn variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issues: &mut Vec<Issue>) -> IndexMap<String, String> {
+/// `compose.yaml` (or another default name) in `dir` or the nearest parent, plus its override
+/// file.
+fn discover(fs: &dyn FileSystem, dir: &str) -> Vec<String> {
+    const NAMES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+    const OVERRIDES: [&str; 4] = ["compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"];
+    let mut dir = dir.to_string();
+    loop {
+        if let Some(main) = NAMES.iter().map(|n| crate::paths::join_clean(&dir, n)).find(|p| fs.exists(p)) {
+            let mut out = vec![main];
+            if let Some(o) = OVERRIDES.iter().map(|n| crate::paths::join_clean(&dir, n)).find(|p| fs.exists(p)) {
+                out.push(o);
+            }
+            return out;
+        }
+        let parent = parent_dir(&dir);
+        if parent == dir || dir == "." || dir.is_empty() {
+            return Vec::new();
+        }
+        dir = parent;
+    }
+}
+
+/// `--env-file` files, or `<dir>/.env`: their variables join the environment without replacing
+/// what is already set.
+fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, dir: &str, abs: &dyn Fn(&str) -> String, env: &mut IndexMap<String, String>) {
+    let files: Vec<String> = if options.env_files.is_empty() {
+        let disabled = options.env.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "t" | "true"));
+        let dotenv = crate::paths::join_clean(dir, ".env");
+        if disabled || !asm.fs.exists(&dotenv) || asm.fs.is_dir(&dotenv) {
+            return;
+        }
+        vec![dotenv]
+    } else {
+        options.env_files.iter().map(|f| abs(f)).collect()
+    };
+    let read = env_from_files(asm, &files, env, None);
+    for (k, v) in read {
+        env.entry(k).or_insert(v);
+    }
+}
+
+/// Reads dotenv files in order (later files see earlier ones); problems become issues at `at`.
+fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &IndexMap<String, String>, at: Option<Span>) -> IndexMap<String, String> {
+    let mut out: IndexMap<String, String> = IndexMap::new();
+    for path in files {
+        match asm.fs.read(path) {
+            Ok(text) => {
+                let lookup = |k: &str| current.get(k).or_else(|| out.get(k)).cloned();
+                match crate::dotenv::parse(&text, &lookup) {
+                    Ok(entries) => {
+                        for e in entries {
+                            out.insert(e.key, e.value);
+                        }
+                    }
+                    Err(e) => asm.issues.push(Issue::error(IssueKind::InvalidValue, at.unwrap_or_default(), format!("cannot read env file `{path}`: {e}"))),
+                }
+            }
+            Err(_) => asm.issues.push(
+                Issue::error(IssueKind::MissingFile, at.unwrap_or_default(), format!("env file `{path}` not found"))
+                    .with_help("create the file or fix the path"),
+            ),
+        }
+    }
+    out
+}
+
+/// The variables for interpolation of a single file: `.env` of the project folder, overridden
+/// by the environment.
+fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issues: &mut Vec<Issue>) -> IndexMap<String, String> {
     let mut vars = IndexMap::new();
     if options.dotenv {
         let path = join_path(dir, ".env");
@@ -226,11 +454,7 @@ fn variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issues: &mut
                         vars.insert(e.key, e.value);
                     }
                 }
-                Err(e) => issues.push(Issue::error(
-                    IssueKind::InvalidValue,
-                    Span::default(),
-                    format!("cannot read `{path}`: {e}"),
-                )),
+                Err(e) => issues.push(Issue::error(IssueKind::InvalidValue, Span::default(), format!("cannot read `{path}`: {e}"))),
             }
         }
     }
@@ -240,46 +464,261 @@ fn variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issues: &mut
     vars
 }
 
-/// Drops `!reset` values (with nothing earlier to reset, they simply disappear).
-fn strip_reset(node: &mut Node) {
-    match &mut node.value {
-        Value::Map(m) => {
-            m.entries.retain(|(_, v)| v.tag != Some(MergeTag::Reset));
-            for (_, v) in &mut m.entries {
-                strip_reset(v);
-            }
-        }
-        Value::Seq(items) => {
-            items.retain(|v| v.tag != Some(MergeTag::Reset));
-            items.iter_mut().for_each(strip_reset);
-        }
-        _ => {}
-    }
-}
-
-/// Merges a later YAML document of the same file into the earlier ones (mappings merge by key,
-/// everything else is replaced).
-pub fn merge_documents(base: Node, over: Node) -> Node {
-    match (base.value, over.value) {
-        (Value::Map(b), Value::Map(o)) => {
-            let mut out = Mapping { entries: b.entries };
-            for (k, v) in o.entries {
-                match out.entries.iter().position(|(bk, _)| bk.name == k.name) {
-                    Some(i) => {
-                        if let Some(slot) = out.entries.get_mut(i) {
-                            let old = std::mem::replace(&mut slot.1, Node::new(Value::Null, v.span));
-                            slot.1 = merge_documents(old, v);
-                        }
-                    }
-                    None => out.entries.push((k, v)),
+/// The project name from the files: the last non-empty `name:`, interpolated and normalised
+/// (compose's rule); otherwise the folder's name. A name that ends up empty is an error.
+fn project_name_from_files(asm: &mut Assembler<'_>, files: &[String], vars: &IndexMap<String, String>, folder: &str) -> String {
+    let mut found: Option<(String, Span)> = None;
+    for f in files {
+        let Some(Some(parsed)) = asm.parsed.get(f) else { continue };
+        for root in &parsed.roots {
+            if let Some(node) = root.as_map().and_then(|m| m.get("name")) {
+                if let Some(name) = node.scalar_to_string().filter(|n| !n.is_empty()) {
+                    found = Some((name, node.span));
                 }
             }
-            Node { value: Value::Map(out), ..over_meta(&base.span, over.span) }
         }
-        (_, value) => Node { value, span: over.span, anchor: over.anchor, style: over.style, tag: over.tag },
+    }
+    let from_file = found.is_some();
+    let (name, at) = match found {
+        Some((raw, span)) => (normalize_project_name(&substitute(&raw, vars).map(|s| s.value).unwrap_or_default()), span),
+        None => (normalize_project_name(base_name(folder)), Span::default()),
+    };
+    // a relative folder (text handed in without its real location) says nothing about the name
+    if name.is_empty() && (from_file || folder.starts_with('/')) {
+        asm.issues.push(
+            Issue::error(IssueKind::InvalidValue, at, "the project name is empty once interpolated and normalised (lowercase letters, digits, `-` and `_`)".into())
+                .with_path("name")
+                .with_help("set `name:` to a value with letters or digits, or pass `-p NAME`"),
+        );
+    }
+    name
+}
+
+/// A file to load, and where it was referenced (an `include` path, an `extends` file).
+#[derive(Clone, Debug)]
+pub(crate) struct FileRef {
+    pub path: String,
+    pub at: Option<Span>,
+}
+
+/// What a (sub-)project is loaded with.
+pub(crate) struct Scope<'v> {
+    pub vars: &'v IndexMap<String, String>,
+    /// The (sub-)project folder: relative paths of its files are relative to it.
+    pub dir: String,
+    /// The files that include this one (cycle detection).
+    pub include_stack: Vec<String>,
+}
+
+/// A parsed file: its source id and raw documents.
+pub(crate) struct Parsed {
+    pub id: FileId,
+    pub roots: Vec<Node>,
+    pub unreadable: bool,
+    /// The documents were handed out once (a file read again is parsed again).
+    pub taken: bool,
+}
+
+/// Builds the merged tree of a project.
+pub(crate) struct Assembler<'a> {
+    pub fs: &'a dyn FileSystem,
+    pub limits: Limits,
+    pub home: Option<String>,
+    pub sources: SourceMap,
+    pub issues: Vec<Issue>,
+    pub provenance: Provenance,
+    /// Parsed files by path (`None`: could not be read).
+    pub parsed: std::collections::HashMap<String, Option<Parsed>>,
+    /// How each path is shown.
+    display: std::collections::HashMap<String, String>,
+    /// The current folder (paths below it are shown relative to it).
+    pub cwd: String,
+}
+
+impl<'a> Assembler<'a> {
+    pub fn new(fs: &'a dyn FileSystem, limits: Limits, home: Option<String>) -> Self {
+        Self {
+            fs,
+            limits,
+            home,
+            sources: SourceMap::new(),
+            issues: Vec::new(),
+            provenance: Provenance::default(),
+            parsed: std::collections::HashMap::new(),
+            display: std::collections::HashMap::new(),
+            cwd: String::new(),
+        }
+    }
+
+    /// Parses text handed in for `path` (shown as `display`).
+    pub fn preload(&mut self, path: &str, display: &str, text: &str) {
+        let id = self.sources.add(SourceFile::new(display, text));
+        let parsed = self.parse_source(id, text);
+        self.parsed.insert(path.to_string(), Some(parsed));
+    }
+
+    /// Reads and parses a top-level file now (so `name:` can be read before loading).
+    pub fn register(&mut self, path: &str, display: &str) {
+        self.display.insert(path.to_string(), display.to_string());
+        let _ = self.parse_file(path, None);
+    }
+
+    fn parse_source(&mut self, id: FileId, text: &str) -> Parsed {
+        let doc = yaml::parse(text, id, &self.limits);
+        let fatal = doc.issues.iter().any(|i| matches!(i.kind, IssueKind::YamlSyntax | IssueKind::InputLimit));
+        self.issues.extend(doc.issues);
+        Parsed { id, roots: if fatal { Vec::new() } else { doc.roots }, unreadable: fatal, taken: false }
+    }
+
+    /// The parsed file at `path`, read once; a file that cannot be read is reported at `at`.
+    pub fn parse_file(&mut self, path: &str, at: Option<Span>) -> Option<&Parsed> {
+        if !self.parsed.contains_key(path) {
+            match self.fs.read_bytes(path) {
+                Ok(bytes) => {
+                    let display = self.display.get(path).cloned().unwrap_or_else(|| display_path(&self.cwd, path));
+                    let (text, invalid_at) = decode_bytes(&bytes);
+                    let id = self.sources.add(SourceFile::new(display, text.clone()));
+                    let parsed = match invalid_at {
+                        Some(at) => {
+                            let width = text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
+                            let end = u32::try_from(at + width).unwrap_or(u32::MAX);
+                            let at = u32::try_from(at).unwrap_or(u32::MAX);
+                            self.issues.push(
+                                Issue::error(IssueKind::YamlSyntax, Span::new(id, at, end), "invalid YAML: the file is not valid UTF-8 here".into())
+                                    .with_help("save the file as UTF-8"),
+                            );
+                            Parsed { id, roots: Vec::new(), unreadable: true, taken: false }
+                        }
+                        None => self.parse_source(id, &text),
+                    };
+                    self.parsed.insert(path.to_string(), Some(parsed));
+                }
+                Err(reason) => {
+                    let shown = self.display.get(path).cloned().unwrap_or_else(|| display_path(&self.cwd, path));
+                    self.issues.push(
+                        Issue::error(IssueKind::MissingFile, at.unwrap_or_default(), format!("cannot read `{shown}`: {}", reason.rsplit(": ").next().unwrap_or(&reason)))
+                            .with_help("check the path; relative paths are resolved from the project folder"),
+                    );
+                    self.parsed.insert(path.to_string(), None);
+                }
+            }
+        }
+        self.parsed.get(path).and_then(Option::as_ref)
+    }
+
+    /// The interpolated documents of a file (each a mapping), in order.
+    pub fn documents(&mut self, path: &str, at: Option<Span>, vars: &IndexMap<String, String>) -> Option<(FileId, Vec<Node>)> {
+        self.parse_file(path, at)?;
+        let limits = self.limits;
+        let parsed = self.parsed.get_mut(path)?.as_mut()?;
+        let (id, unreadable) = (parsed.id, parsed.unreadable);
+        // the first reader takes the documents; a file read again (another `extends` of it) is
+        // parsed again, its problems already reported
+        let roots = if parsed.taken {
+            let text = self.sources.get(id).map_or("", |f| f.text.as_str());
+            yaml::parse(text, id, &limits).roots
+        } else {
+            parsed.taken = true;
+            std::mem::take(&mut parsed.roots)
+        };
+        if unreadable {
+            return Some((id, Vec::new()));
+        }
+        let mut docs = Vec::new();
+        let mut seen_map = false;
+        for mut root in roots {
+            match &root.value {
+                Value::Map(_) => {}
+                Value::Null if !seen_map && root.span.is_empty() => continue,
+                _ => {
+                    self.issues.push(Issue::error(
+                        IssueKind::InvalidTopLevel,
+                        root.span,
+                        format!("the top level of a compose file must be a mapping, found {}", describe(&root)),
+                    ));
+                    return Some((id, Vec::new()));
+                }
+            }
+            seen_map = true;
+            let text = self.sources.get(id).map_or("", |f| f.text.as_str());
+            interpolate(&mut root, vars, text, &mut self.issues);
+            docs.push(root);
+        }
+        Some((id, docs))
+    }
+
+    /// Loads files as one (sub-)project: each document gets its `extends` and `include`
+    /// applied, then merges over the ones before.
+    pub fn load_files(&mut self, files: &[FileRef], scope: &Scope<'_>) -> Option<Node> {
+        let mut acc: Option<Node> = None;
+        for file in files {
+            let Some((_, docs)) = self.documents(&file.path, file.at, scope.vars) else { continue };
+            for mut doc in docs {
+                self.apply_extends(&mut doc, &file.path, scope);
+                self.apply_include(&mut doc, &file.path, scope);
+                acc = Some(match acc {
+                    None => {
+                        strip_tags(&mut doc);
+                        doc
+                    }
+                    Some(base) => {
+                        let mut merger = Merger { issues: &mut self.issues, provenance: &mut self.provenance };
+                        merger.merge_root(base, doc)
+                    }
+                });
+            }
+        }
+        acc
+    }
+
+    /// The loaded project, with its typed model.
+    pub fn finish(
+        mut self,
+        root: Option<Node>,
+        variables: IndexMap<String, String>,
+        working_dir: String,
+        name: String,
+        files: Vec<String>,
+        profiles: Vec<String>,
+    ) -> Project {
+        let mut project = Project { variables, working_dir, name, files, profiles, home: self.home.clone(), ..Project::default() };
+        let fatal = self.issues.iter().any(|i| matches!(i.kind, IssueKind::YamlSyntax | IssueKind::InputLimit | IssueKind::InvalidTopLevel));
+        match root.filter(|r| r.as_map().is_some_and(|m| !m.is_empty())) {
+            Some(root) if !fatal => {
+                let rec = Recorder::new();
+                if let Some(compose) = from_node::<Compose>(&root, &rec) {
+                    project.compose = compose;
+                }
+                self.issues.extend(rec.into_issues());
+                project.root = Some(root);
+            }
+            Some(_) => {}
+            None => {
+                if !fatal && !self.issues.iter().any(|i| i.kind == IssueKind::MissingFile && i.span == Span::default()) {
+                    let at = self.sources.iter().next().map_or(Span::default(), |(id, _)| Span::point(id, 0));
+                    self.issues.push(Issue::error(IssueKind::InvalidTopLevel, at, "the compose file is empty".into()));
+                }
+            }
+        }
+        project.sources = self.sources;
+        project.issues = self.issues;
+        project.provenance = self.provenance;
+        project
     }
 }
 
-fn over_meta(_base: &Span, over: Span) -> Node {
-    Node::new(Value::Null, over)
+fn describe(n: &Node) -> &'static str {
+    match n.value {
+        Value::Null => "nothing",
+        Value::Seq(_) => "a sequence",
+        _ => "a scalar",
+    }
+}
+
+/// Merges a later YAML document of the same file into the earlier ones, with compose's merge
+/// rules.
+pub fn merge_documents(base: Node, over: Node) -> Node {
+    let mut issues = Vec::new();
+    let mut provenance = Provenance::default();
+    Merger { issues: &mut issues, provenance: &mut provenance }.merge_root(base, over)
 }

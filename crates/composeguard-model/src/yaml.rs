@@ -884,7 +884,7 @@ mod tests {
         assert_eq!(format_go_float(1e20), "1e+20");
         assert_eq!(format_go_float(1000.0), "1000");
         assert_eq!(format_go_float(0.5), "0.5");
-        assert_eq!(format_go_float(3.14159), "3.14159");
+        assert_eq!(format_go_float(3.25159), "3.25159");
         assert_eq!(format_go_float(1234567.0), "1.234567e+06");
         assert_eq!(format_go_float(0.0001), "0.0001");
         assert_eq!(format_go_float(0.00001), "1e-05");

@@ -23,5 +23,5 @@ pub mod suppress;
 pub use composeguard_model as model;
 pub use diagnostic::{Category, Diagnostic, Fix, Position, Severity};
 pub use config::Config;
-pub use lint::{lint, lint_project, lint_with, FileReport, LintOptions, Report};
+pub use lint::{lint, lint_files, lint_loaded, lint_project, lint_with, FileReport, LintOptions, Report};
 pub use rule::{Rule, RuleMeta};

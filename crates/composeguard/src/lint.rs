@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use composeguard_model::project::{load_text, FileSystem, LoadOptions, NoFiles, Project};
+use composeguard_model::project::{load_project, load_text, FileSystem, LoadOptions, NoFiles, Project, ProjectOptions};
 use composeguard_model::{FileId, PositionEncoding, SourceMap, Span};
 
 use crate::config::Config;
@@ -174,7 +174,11 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
             }
         }
     }
+    add_provenance(project, &mut findings);
     let (mut diagnostics, services) = locate_all(project, findings, options.encoding);
+    if options.profiles.iter().any(|p| p == "*") {
+        note_profiles(project, &mut diagnostics, &services);
+    }
     if let Some(config) = &options.config {
         config.apply_waivers(&mut diagnostics, &services);
     }
@@ -195,6 +199,54 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
         diagnostics.extend(more);
     }
     build_report(project, diagnostics)
+}
+
+/// Loads a project as docker compose does (`-f` files, override files, `.env`, `extends`,
+/// `include`, profiles; see [`ProjectOptions`]) and lints it. The active profiles are the
+/// project's (`--profile`, else `COMPOSE_PROFILES`, else `options.profiles`); with `*` every
+/// service is linted and each finding about a service lists its profiles.
+pub fn lint_files(project_options: &ProjectOptions, options: &LintOptions, fs: &dyn FileSystem) -> Report {
+    let mut project_options = project_options.clone();
+    if project_options.profiles.is_empty() {
+        project_options.profiles.clone_from(&options.profiles);
+    }
+    if project_options.limits == composeguard_model::yaml::Limits::default() {
+        project_options.limits = options.limits;
+    }
+    let project = load_project(&project_options, fs);
+    lint_loaded(&project, options, fs)
+}
+
+/// Lints a project loaded with [`load_project`], with the project's active profiles.
+pub fn lint_loaded(project: &Project, options: &LintOptions, fs: &dyn FileSystem) -> Report {
+    let options = LintOptions { profiles: project.profiles.clone(), ..options.clone() };
+    lint_project(project, &options, fs)
+}
+
+/// Secondary labels from the project's provenance: the value an override replaced, the
+/// `extends` a value was inherited through.
+fn add_provenance(project: &Project, findings: &mut [Finding]) {
+    if project.provenance.overrides.is_empty() && project.provenance.inherited.is_empty() {
+        return;
+    }
+    for f in findings {
+        for r in project.related(f.span, &f.path) {
+            if !f.related.iter().any(|(s, _)| *s == r.span) {
+                f.related.push((r.span, r.message));
+            }
+        }
+    }
+}
+
+/// With every profile enabled, each finding about a service lists the service's profiles.
+fn note_profiles(project: &Project, diagnostics: &mut [Diagnostic], services: &[Option<String>]) {
+    for (d, service) in diagnostics.iter_mut().zip(services) {
+        let from_path = d.path.strip_prefix("services.").map(|rest| rest.split(['.', '[']).next().unwrap_or(""));
+        let Some(name) = service.as_deref().or(from_path) else { continue };
+        if let Some(s) = project.compose.services.get(name) {
+            d.profiles = s.profiles.iter().map(|p| p.value.clone()).collect();
+        }
+    }
 }
 
 /// Turns findings into located diagnostics, with the service each is about.

@@ -703,8 +703,8 @@ fn service_models<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<Spanned<St
                     Ok(L(names.into_iter().map(|n| (n, None)).collect()))
                 }
                 Kind::Map => {
-                    let m: IndexMap<Spanned<String>, ServiceModel> = next_as(seq)?;
-                    Ok(L(m.into_iter().map(|(k, v)| (k, Some(v))).collect()))
+                    let m: IndexMap<Spanned<String>, Option<ServiceModel>> = next_as(seq)?;
+                    Ok(L(m))
                 }
                 other => Err(other.mismatch(Self::EXPECTING)),
             }

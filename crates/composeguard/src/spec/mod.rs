@@ -28,7 +28,6 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     }
     check_cycles(&active, out);
     check_env_files(cx, &active, out);
-    check_remote_includes(compose, out);
     check_label_files(cx, &active, out);
 }
 
@@ -48,25 +47,10 @@ fn check_label_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], 
     }
 }
 
-/// A git or OCI reference, which compose would download.
+/// A git or OCI reference, which compose would download (remote `include` and `extends` are
+/// reported while the project is loaded, see `composeguard_model::include`).
 pub fn is_remote(path: &str) -> bool {
-    ["oci://", "git@", "git://", "http://", "https://", "ssh://"].iter().any(|p| path.starts_with(p))
-}
-
-fn check_remote_includes(compose: &Compose, out: &mut Vec<Issue>) {
-    for (i, inc) in compose.include.iter().flatten().enumerate() {
-        for p in inc.value.path.iter() {
-            if is_remote(&p.value) {
-                out.push(
-                    Issue {
-                        severity: composeguard_model::Severity::Info,
-                        ..err(IssueKind::RemoteResource, p.span, format!("remote include `{}` was not fetched, so it was not checked", p.value))
-                    }
-                    .with_path(format!("include[{i}]")),
-                );
-            }
-        }
-    }
+    composeguard_model::paths::is_remote_resource(path)
 }
 
 fn err(kind: IssueKind, span: Span, message: String) -> Issue {
@@ -189,7 +173,8 @@ fn file_object_check(
 fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s: &Service, disabled: &HashSet<&str>, out: &mut Vec<Issue>) {
     let n = &name.value;
     let p = |rest: &str| format!("services.{n}.{rest}");
-    if s.image.as_ref().is_none_or(|i| i.value.is_empty()) && s.build.is_none() && s.provider.is_none() {
+    // an `extends` left in place could not be resolved (reported already) or is remote
+    if s.image.as_ref().is_none_or(|i| i.value.is_empty()) && s.build.is_none() && s.provider.is_none() && s.extends.is_none() {
         out.push(
             err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
                 .with_path(format!("services.{n}"))
@@ -315,7 +300,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         }
     }
     for link in &s.links {
-        let target = link.value.split(':').next().unwrap_or("");
+        let target = link_target(&link.value);
         if !s.depends_on.services.contains_key(target) {
             check_service_ref(compose, disabled, n, target, link.span, p("links"), out);
         }
@@ -604,6 +589,14 @@ fn check_service_ref(compose: &Compose, disabled: &HashSet<&str>, n: &str, targe
     }
 }
 
+/// The service a link names: `service` or `service:alias` (compose keeps anything else whole).
+fn link_target(link: &str) -> &str {
+    match link.split_once(':') {
+        Some((service, alias)) if !alias.contains(':') => service,
+        _ => link,
+    }
+}
+
 fn distinct(n: &str, a: &str, b: &str, span: Span, other: Option<Span>) -> Issue {
     let mut i = err(IssueKind::ConflictingKeys, span, format!("service `{n}` sets `{a}` and `{b}` to different values"))
         .with_path(format!("services.{n}.{a}"))
@@ -624,7 +617,7 @@ fn dependencies(s: &Service) -> Vec<(String, Span)> {
         }
     };
     for l in &s.links {
-        add(l.value.split(':').next().unwrap_or(""), l.span);
+        add(link_target(&l.value), l.span);
     }
     for f in [&s.network_mode, &s.ipc, &s.pid, &s.uts] {
         if let Some(v) = f {
@@ -702,17 +695,29 @@ fn check_cycles(active: &[(&Spanned<String>, &Service)], out: &mut Vec<Issue>) {
 fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], out: &mut Vec<Issue>) {
     for (name, s) in active {
         for (i, ef) in s.env_file.iter().enumerate() {
-            if !ef.value.required {
+            let rel = &ef.value.path.value;
+            let at = format!("services.{}.env_file[{i}]", name.value);
+            if let Some(format) = ef.value.format.as_deref().filter(|f| !matches!(*f, ".env" | "raw")) {
+                out.push(
+                    err(IssueKind::InvalidValue, ef.span, format!("unsupported env_file format `{format}`"))
+                        .with_path(format!("{at}.format"))
+                        .with_help("use `raw`, or leave `format` out for the `.env` syntax"),
+                );
                 continue;
             }
-            let rel = &ef.value.path.value;
-            let path = composeguard_model::project::join_path(cx.working_dir(), rel);
-            if !cx.fs.exists(&path) {
-                out.push(
+            let path = composeguard_model::project::join_path(cx.working_dir(), &composeguard_model::paths::expand_home(rel, cx.project.home.as_deref()));
+            match cx.fs.read(&path) {
+                Ok(text) => {
+                    if let Err(e) = composeguard_model::config_output::parse_env_file(&text, ef.value.format.as_deref(), &cx.project.variables) {
+                        out.push(err(IssueKind::InvalidValue, ef.value.path.span, format!("cannot read env file `{rel}`: {e}")).with_path(at));
+                    }
+                }
+                Err(_) if ef.value.required && !cx.fs.exists(&path) => out.push(
                     err(IssueKind::MissingFile, ef.value.path.span, format!("env file `{rel}` not found"))
-                        .with_path(format!("services.{}.env_file[{i}]", name.value))
+                        .with_path(at)
                         .with_help("create the file, fix the path, or mark it optional with `required: false`"),
-                );
+                ),
+                Err(_) => {}
             }
         }
     }

@@ -1,0 +1,150 @@
+//! The project options of the command line, as docker compose takes them: `-f` stacking,
+//! `--project-directory`, `--env-file`, `--profile`, `--all-profiles`, `-p`, and the
+//! `config` command that prints the resolved project.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use composeguard::os_fs::OsFileSystem;
+use composeguard_model::config_output::{to_json_string, to_yaml_string};
+use composeguard_model::project::{load_project, FileSystem, Project, ProjectOptions};
+use composeguard_model::{IssueKind, Severity};
+
+/// How to find and load the project.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct ProjectArgs {
+    /// Stack files into one project, as `docker compose -f A -f B`.
+    #[arg(short = 'f', long = "file")]
+    pub files: Vec<PathBuf>,
+    /// The project folder: relative paths are resolved from it, and `.env` is read there
+    /// (default: the first file's folder).
+    #[arg(long = "project-directory")]
+    pub project_directory: Option<PathBuf>,
+    /// Env file for interpolation, read instead of `.env` (repeatable).
+    #[arg(long = "env-file")]
+    pub env_files: Vec<PathBuf>,
+    /// Activate a profile (repeatable; default: `COMPOSE_PROFILES`).
+    #[arg(long = "profile")]
+    pub profiles: Vec<String>,
+    /// Enable every profile; findings list the profiles of their service.
+    #[arg(long = "all-profiles")]
+    pub all_profiles: bool,
+    /// The project name (default: `COMPOSE_PROJECT_NAME`, `name:`, or the folder's name).
+    #[arg(short = 'p', long = "project-name")]
+    pub project_name: Option<String>,
+}
+
+fn path_text(p: &Path) -> String {
+    p.to_string_lossy().to_string()
+}
+
+impl ProjectArgs {
+    /// The loader's options for these arguments and the given files (the `-f` files when empty).
+    pub fn options(&self, files: &[PathBuf]) -> ProjectOptions {
+        let cwd = std::env::current_dir().map(|d| path_text(&d)).unwrap_or_default();
+        let files = if files.is_empty() { &self.files } else { files };
+        let mut profiles = self.profiles.clone();
+        if self.all_profiles {
+            profiles = vec!["*".to_string()];
+        }
+        ProjectOptions {
+            files: files.iter().map(|f| path_text(f)).collect(),
+            cwd,
+            project_directory: self.project_directory.as_deref().map(path_text),
+            env_files: self.env_files.iter().map(|f| path_text(f)).collect(),
+            env: std::env::vars().collect(),
+            profiles,
+            project_name: self.project_name.clone(),
+            ..ProjectOptions::default()
+        }
+    }
+
+    /// The projects to check: each `PATH` on its own, or the `-f` files stacked, or the project
+    /// docker compose would find. `Err` for what compose refuses before reading any file.
+    pub fn projects(&self, paths: &[PathBuf]) -> Result<Vec<Project>, String> {
+        let fs = OsFileSystem;
+        let mut sets: Vec<Vec<PathBuf>> = paths.iter().map(|p| vec![p.clone()]).collect();
+        if !self.files.is_empty() || sets.is_empty() {
+            sets.push(self.files.clone());
+        }
+        for f in &self.env_files {
+            if !f.is_file() {
+                return Err(format!("cannot read env file {}", f.display()));
+            }
+        }
+        let mut out = Vec::new();
+        for files in sets {
+            for f in &files {
+                if !f.is_file() {
+                    return Err(format!("cannot read {}: no such file", f.display()));
+                }
+            }
+            let options = ProjectArgs { files: files.clone(), ..self.clone() }.options(&files);
+            let project = load_project(&options, &fs);
+            if let Some(missing) = project.issues.iter().find(|i| i.kind == IssueKind::MissingFile && i.span == composeguard_model::Span::default() && project.sources.is_empty()) {
+                return Err(missing.message.clone());
+            }
+            out.push(project);
+        }
+        Ok(out)
+    }
+}
+
+/// `composeguard config`.
+#[derive(clap::Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output format: yaml, json.
+    #[arg(long, default_value = "yaml")]
+    pub format: String,
+}
+
+/// Prints the resolved project; errors (what compose would reject) go to stderr. The exit code:
+/// 0, 1 when compose would reject the project, 2 for a usage or I/O error.
+pub fn config(args: &ConfigArgs) -> u8 {
+    if !matches!(args.format.as_str(), "yaml" | "json") {
+        eprintln!("composeguard: unknown format `{}` (expected yaml or json)", args.format);
+        return 2;
+    }
+    let projects = match args.project.projects(&[]) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("composeguard: {e}");
+            return 2;
+        }
+    };
+    let fs = OsFileSystem;
+    let mut code = 0;
+    for project in projects {
+        let errors = spec_errors(&project, &fs);
+        if !errors.is_empty() {
+            for e in errors.iter().take(20) {
+                eprintln!("{e}");
+            }
+            if errors.len() > 20 {
+                eprintln!("… and {} more errors (see `composeguard check`)", errors.len() - 20);
+            }
+            code = 1;
+            continue;
+        }
+        let text = if args.format == "json" { to_json_string(&project, &fs) } else { to_yaml_string(&project, &fs) };
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(text.as_bytes());
+        if !text.ends_with('\n') {
+            let _ = stdout.write_all(b"\n");
+        }
+    }
+    code
+}
+
+/// The spec errors of a project, as `file:line:column: message` lines.
+fn spec_errors(project: &Project, fs: &dyn FileSystem) -> Vec<String> {
+    let options = composeguard::lint::LintOptions::default();
+    let report = composeguard::lint::lint_loaded(project, &options, fs);
+    report
+        .diagnostics()
+        .filter(|d| d.category == composeguard::Category::Spec && d.severity == Severity::Error)
+        .map(|d| format!("{}:{}:{}: {}", d.file, d.start.line, d.start.column, d.message))
+        .collect()
+}

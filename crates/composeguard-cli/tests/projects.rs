@@ -1,0 +1,116 @@
+//! The project options of the command line (`-f` stacking, override discovery, `--env-file`,
+//! `--profile`, `--all-profiles`, `--project-directory`) and `composeguard config`.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_composeguard"));
+    c.env_remove("COMPOSE_FILE").env_remove("COMPOSE_PROFILES").env_remove("COMPOSE_PROJECT_NAME");
+    c
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("composeguard-projects-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+const HEALTHY: &str = "    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
+
+#[test]
+fn stacked_files_report_into_the_override() {
+    let dir = temp_dir("stack");
+    write(&dir, "compose.yaml", &format!("name: demo\nservices:\n  web:\n    image: nginx:1.27\n{HEALTHY}"));
+    write(&dir, "prod.yaml", "services:\n  web:\n    restart: sometimes\n    imgae: x\n");
+    let out = bin().args(["check", "-f", "compose.yaml", "-f", "prod.yaml", "--format", "json"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let errors: Vec<(&str, &str)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap().iter())
+        .filter(|d| d["severity"] == "error")
+        .map(|d| (d["file"].as_str().unwrap(), d["rule"].as_str().unwrap()))
+        .collect();
+    assert!(errors.contains(&("prod.yaml", "unknown-key")), "{report:#}");
+    assert!(errors.iter().all(|(f, _)| *f == "prod.yaml"), "{report:#}");
+}
+
+#[test]
+fn override_file_is_discovered_and_env_file_replaces_dotenv() {
+    let dir = temp_dir("discover");
+    write(&dir, "compose.yaml", &format!("name: demo\nservices:\n  web:\n    image: \"nginx:${{TAG}}\"\n{HEALTHY}"));
+    write(&dir, "compose.override.yaml", "services:\n  web:\n    environment:\n      - MODE=${MODE:-unset}\n");
+    write(&dir, ".env", "TAG=1.27\n");
+    write(&dir, "ci.env", "TAG=1.28\nMODE=ci\n");
+    let out = bin().args(["config", "--format", "json"]).current_dir(&dir).env_remove("TAG").env_remove("MODE").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let config = json(&out);
+    assert_eq!(config["services"]["web"]["image"], "nginx:1.27");
+    assert_eq!(config["services"]["web"]["environment"]["MODE"], "unset");
+    let out = bin().args(["config", "--format", "json", "--env-file", "ci.env"]).current_dir(&dir).env_remove("TAG").env_remove("MODE").output().unwrap();
+    let config = json(&out);
+    assert_eq!(config["services"]["web"]["image"], "nginx:1.28");
+    assert_eq!(config["services"]["web"]["environment"]["MODE"], "ci");
+}
+
+#[test]
+fn profiles_select_services() {
+    let dir = temp_dir("profiles");
+    write(&dir, "compose.yaml", &format!("name: demo\nservices:\n  web:\n    image: nginx:1.27\n{HEALTHY}  debug:\n    image: busybox:1.36\n    profiles: [debug]\n"));
+    let names = |args: &[&str]| -> Vec<String> {
+        let out = bin().args(["config", "--format", "json"]).args(args).current_dir(&dir).output().unwrap();
+        let mut names: Vec<String> = json(&out)["services"].as_object().unwrap().keys().cloned().collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&[]), ["web"]);
+    assert_eq!(names(&["--profile", "debug"]), ["debug", "web"]);
+    let out = bin().args(["check", "--all-profiles", "--format", "json", "--select", "no-healthcheck"]).current_dir(&dir).output().unwrap();
+    let report = json(&out);
+    let found: Vec<&serde_json::Value> = report["files"][0]["diagnostics"].as_array().unwrap().iter().filter(|d| d["rule"] == "no-healthcheck").collect();
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0]["profiles"], serde_json::json!(["debug"]));
+}
+
+#[test]
+fn config_refuses_what_compose_refuses() {
+    let dir = temp_dir("config-error");
+    write(&dir, "compose.yaml", "services:\n  web:\n    extends: nothere\n");
+    let out = bin().args(["config"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("compose.yaml:3:14") && stderr.contains("nothere"), "{stderr}");
+    let out = bin().args(["config", "-f", "missing.yaml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn project_directory_resolves_paths_and_dotenv() {
+    let dir = temp_dir("projdir");
+    write(&dir, "files/compose.yaml", "services:\n  web:\n    image: \"app:${TAG}\"\n    build: ./ctx\n");
+    write(&dir, "proj/.env", "TAG=proj\n");
+    let out = bin().args(["config", "--format", "json", "--project-directory", "proj", "-f", "files/compose.yaml"]).current_dir(&dir).env_remove("TAG").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let config = json(&out);
+    assert_eq!(config["name"], "proj");
+    assert_eq!(config["services"]["web"]["image"], "app:proj");
+    let context = config["services"]["web"]["build"]["context"].as_str().unwrap();
+    assert!(context.ends_with("/proj/ctx"), "{context}");
+}

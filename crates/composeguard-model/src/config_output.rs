@@ -1,0 +1,1524 @@
+//! The resolved project as `docker compose config` prints it: every syntax in its canonical
+//! form, defaults filled in, paths absolute, names derived, `environment` resolved with the
+//! `env_file`s, services filtered by the active profiles and resources nobody uses left out.
+//!
+//! The JSON equals `docker compose config --format json` once key order is normalised; the YAML
+//! is the same document.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value as Json};
+
+use crate::interpolate::parse_go_float;
+use crate::merge::{unicity_for, unicity_key};
+use crate::model::{format_go_duration, parse_byte_size, parse_duration, parse_port_spec, parse_volume_spec, split_shell_words, MountType};
+use crate::paths::{expand_home, is_remote_context, join_clean};
+use crate::project::{service_is_active, FileSystem, Project};
+use crate::yaml::{Node, Value};
+
+/// What the serializer needs besides the project.
+struct Out<'a> {
+    project: &'a Project,
+    fs: &'a dyn FileSystem,
+}
+
+/// The resolved project as JSON (`docker compose config --format json`).
+pub fn to_json(project: &Project, fs: &dyn FileSystem) -> Json {
+    escape_dollars(Out { project, fs }.project())
+}
+
+/// compose prints every `$` as `$$`, so the output reads back to the same values.
+fn escape_dollars(value: Json) -> Json {
+    match value {
+        Json::String(s) if s.contains('$') => Json::String(s.replace('$', "$$")),
+        Json::Array(items) => Json::Array(items.into_iter().map(escape_dollars).collect()),
+        Json::Object(m) => Json::Object(m.into_iter().map(|(k, v)| (if k.contains('$') { k.replace('$', "$$") } else { k }, escape_dollars(v))).collect()),
+        other => other,
+    }
+}
+
+/// The resolved project as pretty-printed JSON text.
+pub fn to_json_string(project: &Project, fs: &dyn FileSystem) -> String {
+    serde_json::to_string_pretty(&to_json(project, fs)).unwrap_or_else(|_| "{}".into())
+}
+
+/// The resolved project as YAML text.
+pub fn to_yaml_string(project: &Project, fs: &dyn FileSystem) -> String {
+    let mut out = String::new();
+    write_yaml(&to_json(project, fs), 0, &mut out, false);
+    out
+}
+
+fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+    node.as_map().and_then(|m| m.get(key))
+}
+
+/// A scalar as compose's `fmt.Sprint` shows it.
+fn text(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::Null | Value::Seq(_) | Value::Map(_) => None,
+        _ => node.scalar_to_string(),
+    }
+}
+
+fn non_empty(s: Option<String>) -> Option<Json> {
+    s.filter(|s| !s.is_empty()).map(Json::String)
+}
+
+fn int(node: &Node) -> Option<i64> {
+    match &node.value {
+        Value::Int(i) => Some(*i),
+        Value::UInt(u) => i64::try_from(*u).ok(),
+        #[allow(clippy::cast_possible_truncation)]
+        Value::Float(f) if f.fract() == 0.0 => Some(*f as i64),
+        Value::String(s) => crate::interpolate::parse_go_decimal(s),
+        _ => None,
+    }
+}
+
+fn float32(node: &Node) -> Option<Json> {
+    let f = match &node.value {
+        #[allow(clippy::cast_precision_loss)]
+        Value::Int(i) => *i as f64,
+        #[allow(clippy::cast_precision_loss)]
+        Value::UInt(u) => *u as f64,
+        Value::Float(f) => *f,
+        Value::String(s) => parse_go_float(s)?,
+        _ => return None,
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    let f32v = f as f32;
+    if f32v == 0.0 {
+        return None;
+    }
+    let shortest: f64 = f32v.to_string().parse().ok()?;
+    serde_json::Number::from_f64(shortest).map(Json::Number)
+}
+
+fn boolean(node: &Node) -> Option<bool> {
+    match &node.value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.to_ascii_lowercase().as_str() {
+            "true" | "y" | "yes" | "on" | "1" | "t" => Some(true),
+            "false" | "n" | "no" | "off" | "0" | "f" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn duration(node: &Node) -> Option<Json> {
+    let t = text(node)?;
+    parse_duration(&t).ok().map(|n| Json::String(format_go_duration(n)))
+}
+
+/// `UnitBytes`: an integer, or a size string; 0 is left out.
+fn bytes(node: &Node) -> Option<Json> {
+    let n = match &node.value {
+        Value::Int(i) => *i,
+        Value::String(s) => parse_byte_size(s).ok()?,
+        _ => return None,
+    };
+    (n != 0).then(|| Json::String(n.to_string()))
+}
+
+/// A string or a list of strings.
+fn string_list(node: &Node) -> Vec<String> {
+    match &node.value {
+        Value::Seq(items) => items.iter().filter_map(text).collect(),
+        Value::Null => Vec::new(),
+        _ => text(node).into_iter().collect(),
+    }
+}
+
+fn json_list(items: Vec<String>) -> Option<Json> {
+    (!items.is_empty()).then(|| Json::Array(items.into_iter().map(Json::String).collect()))
+}
+
+/// A sequence with compose's unicity rule for `path` (the last of equal keys, at the first's
+/// place).
+fn unique<'n>(items: &'n [Node], path: &[&str]) -> Vec<&'n Node> {
+    let Some(rule) = unicity_for(path) else { return items.iter().collect() };
+    let mut out: Vec<&Node> = Vec::new();
+    let mut keys: Vec<Option<String>> = Vec::new();
+    for item in items {
+        let key = unicity_key(rule, item);
+        if let Some(i) = key.as_ref().and_then(|k| keys.iter().position(|x| x.as_ref() == Some(k))) {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = item;
+            }
+        } else {
+            out.push(item);
+            keys.push(key);
+        }
+    }
+    out
+}
+
+fn unique_strings(node: &Node, path: &[&str]) -> Vec<String> {
+    match &node.value {
+        Value::Seq(items) => unique(items, path).into_iter().filter_map(text).collect(),
+        _ => string_list(node),
+    }
+}
+
+/// `KEY=value` pairs or a mapping, in order (a bare `KEY` or a null value gives `None`).
+fn pairs(node: &Node) -> Vec<(String, Option<String>)> {
+    match &node.value {
+        Value::Map(m) => m.entries.iter().map(|(k, v)| (k.name.clone(), text(v).or_else(|| (!v.is_null()).then(String::new)))).collect(),
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(text)
+            .map(|s| match s.split_once('=') {
+                Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                None => (s, None),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// compose's `Mapping` / `Labels`: missing values are empty strings.
+fn mapping(node: &Node) -> Option<Json> {
+    let mut out = Map::new();
+    for (k, v) in pairs(node) {
+        out.insert(k, Json::String(v.unwrap_or_default()));
+    }
+    (!out.is_empty()).then_some(Json::Object(out))
+}
+
+/// compose's `MappingWithEquals`: missing values are null.
+fn mapping_with_equals(entries: &IndexMap<String, Option<String>>) -> Option<Json> {
+    let out: Map<String, Json> = entries.iter().map(|(k, v)| (k.clone(), v.clone().map_or(Json::Null, Json::String))).collect();
+    (!out.is_empty()).then_some(Json::Object(out))
+}
+
+/// Any value as plain JSON (extensions).
+fn plain(node: &Node) -> Json {
+    match &node.value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::UInt(u) => Json::from(*u),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::String(s) | Value::Timestamp(s) => Json::String(s.clone()),
+        Value::Seq(items) => Json::Array(items.iter().map(plain).collect()),
+        Value::Map(m) => Json::Object(m.entries.iter().map(|(k, v)| (k.name.clone(), plain(v))).collect()),
+    }
+}
+
+fn put(obj: &mut Map<String, Json>, key: &str, value: Option<Json>) {
+    if let Some(v) = value {
+        obj.insert(key.to_string(), v);
+    }
+}
+
+fn put_str(obj: &mut Map<String, Json>, node: &Node, key: &str) {
+    put(obj, key, get(node, key).and_then(text).and_then(|s| non_empty(Some(s))));
+}
+
+fn put_bool(obj: &mut Map<String, Json>, node: &Node, key: &str) {
+    if get(node, key).and_then(boolean) == Some(true) {
+        obj.insert(key.to_string(), Json::Bool(true));
+    }
+}
+
+/// A `*bool`: present whenever written.
+fn put_opt_bool(obj: &mut Map<String, Json>, node: &Node, key: &str) {
+    if let Some(b) = get(node, key).and_then(boolean) {
+        obj.insert(key.to_string(), Json::Bool(b));
+    }
+}
+
+fn put_int(obj: &mut Map<String, Json>, node: &Node, key: &str) {
+    if let Some(i) = get(node, key).and_then(int).filter(|i| *i != 0) {
+        obj.insert(key.to_string(), Json::from(i));
+    }
+}
+
+fn put_list(obj: &mut Map<String, Json>, node: &Node, key: &str) {
+    put(obj, key, get(node, key).map(string_list).and_then(json_list));
+}
+
+impl Out<'_> {
+    fn wd(&self) -> &str {
+        &self.project.working_dir
+    }
+
+    fn home(&self) -> Option<&str> {
+        self.project.home.as_deref()
+    }
+
+    /// compose's `absPath`: `~` expanded, relative paths joined onto the project folder.
+    fn abs(&self, p: &str) -> String {
+        let p = expand_home(p, self.home());
+        if p.starts_with('/') || p.is_empty() {
+            p
+        } else {
+            join_clean(self.wd(), &p)
+        }
+    }
+
+    /// compose's `maybeUnixPath`: like [`Self::abs`], but absolute paths are kept as written.
+    fn unix_path(&self, p: &str) -> String {
+        let p = expand_home(p, self.home());
+        let windows_abs = p.as_bytes().get(1) == Some(&b':') && matches!(p.as_bytes().get(2), Some(b'\\' | b'/'));
+        if p.starts_with('/') || windows_abs || p.starts_with("\\\\") || p.is_empty() {
+            p
+        } else {
+            join_clean(self.wd(), &p)
+        }
+    }
+
+    fn context(&self, p: &str) -> String {
+        if is_remote_context(p) {
+            p.to_string()
+        } else {
+            self.abs(p)
+        }
+    }
+
+    fn var(&self, name: &str) -> Option<String> {
+        self.project.variables.get(name).cloned()
+    }
+
+    fn project(&self) -> Json {
+        let mut top = Map::new();
+        top.insert("name".into(), Json::String(self.project.name.clone()));
+        let empty = Node::new(Value::Null, crate::span::Span::default());
+        let root = self.project.root.as_ref().unwrap_or(&empty);
+        let all_services = get(root, "services").and_then(Node::as_map);
+        let mut services = Map::new();
+        let mut used = Used::default();
+        if let Some(all) = all_services {
+            for (name, svc) in all.iter() {
+                let profiles: Vec<String> = get(svc, "profiles").map(string_list).unwrap_or_default();
+                let refs: Vec<&str> = profiles.iter().map(String::as_str).collect();
+                if !service_is_active(&refs, &self.project.profiles) {
+                    continue;
+                }
+                let out = self.service(&name.name, svc, &mut used);
+                services.insert(name.name.clone(), out);
+            }
+        }
+        top.insert("services".into(), Json::Object(services));
+        let name = &self.project.name;
+        // networks: the implicit `default` and those services use
+        let mut networks = Map::new();
+        let declared = get(root, "networks").and_then(Node::as_map);
+        for net in &used.networks {
+            let node = declared.and_then(|d| d.get(net));
+            if node.is_none() && net != "default" {
+                continue;
+            }
+            networks.insert(net.clone(), Self::network(net, node, name));
+        }
+        put(&mut top, "networks", (!networks.is_empty()).then_some(Json::Object(networks)));
+        for (section, wanted) in [("volumes", &used.volumes), ("secrets", &used.secrets), ("configs", &used.configs)] {
+            let mut out = Map::new();
+            if let Some(declared) = get(root, section).and_then(Node::as_map) {
+                for (k, v) in declared.iter() {
+                    if !wanted.contains(&k.name) {
+                        continue;
+                    }
+                    let obj = match section {
+                        "volumes" => self.volume(&k.name, v, name),
+                        _ => self.file_object(section, &k.name, v, name),
+                    };
+                    out.insert(k.name.clone(), obj);
+                }
+            }
+            put(&mut top, section, (!out.is_empty()).then_some(Json::Object(out)));
+        }
+        if let Some(m) = root.as_map() {
+            for (k, v) in m.iter().filter(|(k, _)| k.name.starts_with("x-")) {
+                top.insert(k.name.clone(), plain(v));
+            }
+        }
+        Json::Object(top)
+    }
+
+    fn resource_name(key: &str, node: Option<&Node>, project: &str) -> String {
+        if let Some(n) = node.and_then(|n| get(n, "name")).and_then(text) {
+            return n;
+        }
+        if let Some(ext) = node.and_then(|n| get(n, "external")) {
+            if let Some(n) = get(ext, "name").and_then(text) {
+                return n;
+            }
+            if boolean(ext) == Some(true) || ext.as_map().is_some() {
+                return key.to_string();
+            }
+        }
+        format!("{project}_{key}")
+    }
+
+    fn external(node: Option<&Node>) -> bool {
+        node.and_then(|n| get(n, "external")).is_some_and(|e| e.as_map().is_some() || boolean(e) == Some(true))
+    }
+
+    fn network(key: &str, node: Option<&Node>, project: &str) -> Json {
+        let mut o = Map::new();
+        o.insert("name".into(), Json::String(Self::resource_name(key, node, project)));
+        let mut ipam = Map::new();
+        if let Some(n) = node {
+            put_str(&mut o, n, "driver");
+            put(&mut o, "driver_opts", get(n, "driver_opts").and_then(mapping));
+            if let Some(i) = get(n, "ipam") {
+                put_str(&mut ipam, i, "driver");
+                if let Some(Value::Seq(pools)) = get(i, "config").map(|c| &c.value) {
+                    let list: Vec<Json> = pools
+                        .iter()
+                        .map(|p| {
+                            let mut po = Map::new();
+                            put_str(&mut po, p, "subnet");
+                            put_str(&mut po, p, "gateway");
+                            put_str(&mut po, p, "ip_range");
+                            put(&mut po, "aux_addresses", get(p, "aux_addresses").and_then(mapping));
+                            Json::Object(po)
+                        })
+                        .collect();
+                    if !list.is_empty() {
+                        ipam.insert("config".into(), Json::Array(list));
+                    }
+                }
+            }
+            if Self::external(node) {
+                o.insert("external".into(), Json::Bool(true));
+            }
+            put_bool(&mut o, n, "internal");
+            put_bool(&mut o, n, "attachable");
+            put(&mut o, "labels", get(n, "labels").and_then(mapping));
+            put_opt_bool(&mut o, n, "enable_ipv4");
+            put_opt_bool(&mut o, n, "enable_ipv6");
+        }
+        o.insert("ipam".into(), Json::Object(ipam));
+        Json::Object(o)
+    }
+
+    fn volume(&self, key: &str, node: &Node, project: &str) -> Json {
+        let mut o = Map::new();
+        o.insert("name".into(), Json::String(Self::resource_name(key, Some(node), project)));
+        put_str(&mut o, node, "driver");
+        if let Some(opts) = get(node, "driver_opts") {
+            let mut m = Map::new();
+            let bind = get(node, "driver").and_then(text).as_deref() == Some("local") && get(opts, "o").and_then(text).as_deref() == Some("bind");
+            for (k, v) in pairs(opts) {
+                let v = v.unwrap_or_default();
+                let v = if bind && k == "device" { self.unix_path(&v) } else { v };
+                m.insert(k, Json::String(v));
+            }
+            put(&mut o, "driver_opts", (!m.is_empty()).then_some(Json::Object(m)));
+        }
+        if Self::external(Some(node)) {
+            o.insert("external".into(), Json::Bool(true));
+        }
+        put(&mut o, "labels", get(node, "labels").and_then(mapping));
+        Json::Object(o)
+    }
+
+    fn file_object(&self, section: &str, key: &str, node: &Node, project: &str) -> Json {
+        let mut o = Map::new();
+        o.insert("name".into(), Json::String(Self::resource_name(key, Some(node), project)));
+        if let Some(f) = get(node, "file").and_then(text).filter(|f| !f.is_empty()) {
+            o.insert("file".into(), Json::String(self.unix_path(&f)));
+        }
+        put_str(&mut o, node, "environment");
+        if section == "configs" && get(node, "environment").is_none() {
+            put_str(&mut o, node, "content");
+        }
+        if Self::external(Some(node)) {
+            o.insert("external".into(), Json::Bool(true));
+        }
+        put(&mut o, "labels", get(node, "labels").and_then(mapping));
+        put_str(&mut o, node, "driver");
+        put(&mut o, "driver_opts", get(node, "driver_opts").and_then(mapping));
+        put_str(&mut o, node, "template_driver");
+        Json::Object(o)
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn service(&self, name: &str, svc: &Node, used: &mut Used) -> Json {
+        let mut o = Map::new();
+        let path = |k: &'static str| -> [&str; 3] { ["services", "*", k] };
+        put_list(&mut o, svc, "profiles");
+        put(&mut o, "annotations", get(svc, "annotations").and_then(mapping));
+        put_opt_bool(&mut o, svc, "attach");
+        if let Some(b) = get(svc, "build") {
+            o.insert("build".into(), self.build(b));
+        }
+        if let Some(d) = get(svc, "develop") {
+            o.insert("develop".into(), self.develop(d));
+        }
+        if let Some(b) = get(svc, "blkio_config") {
+            o.insert("blkio_config".into(), blkio(b));
+        }
+        for key in ["cap_add", "cap_drop"] {
+            put(&mut o, key, get(svc, key).map(|n| unique_strings(n, &path(key))).and_then(json_list));
+        }
+        for key in ["cgroup_parent", "cgroup", "cpuset", "container_name", "domainname", "hostname", "image", "ipc", "isolation", "mac_address", "network_mode", "pid", "platform", "restart", "runtime", "stop_signal", "user", "userns_mode", "uts", "working_dir", "volume_driver"] {
+            put_str(&mut o, svc, key);
+        }
+        for key in ["cpu_count", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "oom_score_adj", "pids_limit"] {
+            put_int(&mut o, svc, key);
+        }
+        for key in ["cpu_percent", "cpus"] {
+            put(&mut o, key, get(svc, key).and_then(float32));
+        }
+        o.insert("command".into(), get(svc, "command").map_or(Json::Null, command));
+        o.insert("entrypoint".into(), get(svc, "entrypoint").map_or(Json::Null, command));
+        if let Some(Value::Seq(items)) = get(svc, "configs").map(|n| &n.value) {
+            let refs: Vec<Json> = unique(items, &path("configs")).into_iter().map(|i| file_ref(i, None)).collect();
+            for i in items {
+                used.configs.push(ref_source(i));
+            }
+            put(&mut o, "configs", (!refs.is_empty()).then_some(Json::Array(refs)));
+        }
+        if let Some(c) = get(svc, "credential_spec") {
+            let mut co = Map::new();
+            for k in ["config", "file", "registry"] {
+                put_str(&mut co, c, k);
+            }
+            o.insert("credential_spec".into(), Json::Object(co));
+        }
+        put(&mut o, "depends_on", depends_on(svc));
+        if let Some(d) = get(svc, "deploy") {
+            o.insert("deploy".into(), deploy(d));
+        }
+        put_list(&mut o, svc, "device_cgroup_rules");
+        if let Some(Value::Seq(items)) = get(svc, "devices").map(|n| &n.value) {
+            let list: Vec<Json> = unique(items, &path("devices")).into_iter().map(device).collect();
+            put(&mut o, "devices", (!list.is_empty()).then_some(Json::Array(list)));
+        }
+        for key in ["dns", "dns_opt", "dns_search", "tmpfs"] {
+            let mut items = get(svc, key).map(|n| unique_strings(n, &path(key))).unwrap_or_default();
+            if key == "dns" {
+                items.retain(|s| !s.is_empty());
+            }
+            put(&mut o, key, json_list(items));
+        }
+        if let Some(p) = get(svc, "provider") {
+            let mut po = Map::new();
+            put_str(&mut po, p, "type");
+            if let Some(opts) = get(p, "options").and_then(Node::as_map) {
+                let m: Map<String, Json> = opts.iter().map(|(k, v)| (k.name.clone(), Json::Array(string_list(v).into_iter().map(Json::String).collect()))).collect();
+                put(&mut po, "options", (!m.is_empty()).then_some(Json::Object(m)));
+            }
+            o.insert("provider".into(), Json::Object(po));
+        }
+        put(&mut o, "environment", self.environment(name, svc));
+        put(&mut o, "expose", get(svc, "expose").map(|n| unique_strings(n, &path("expose"))).and_then(json_list));
+        for key in ["external_links", "group_add", "links", "security_opt", "volumes_from"] {
+            put_list(&mut o, svc, key);
+        }
+        put(&mut o, "extra_hosts", get(svc, "extra_hosts").and_then(hosts));
+        if let Some(g) = get(svc, "gpus") {
+            let list: Vec<Json> = match &g.value {
+                Value::Seq(items) => items.iter().map(device_request).collect(),
+                _ => vec![json_obj([("count", Json::from(-1))])],
+            };
+            o.insert("gpus".into(), Json::Array(list));
+        }
+        if let Some(h) = get(svc, "healthcheck") {
+            o.insert("healthcheck".into(), healthcheck(h));
+        }
+        put_opt_bool(&mut o, svc, "init");
+        put(&mut o, "labels", self.labels(svc));
+        if let Some(l) = get(svc, "logging") {
+            let mut lo = Map::new();
+            put_str(&mut lo, l, "driver");
+            put(&mut lo, "options", get(l, "options").and_then(mapping));
+            o.insert("logging".into(), Json::Object(lo));
+        }
+        for key in ["mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "shm_size"] {
+            put(&mut o, key, get(svc, key).and_then(bytes));
+        }
+        if let Some(m) = get(svc, "models") {
+            let mut mo = Map::new();
+            match &m.value {
+                Value::Seq(items) => {
+                    for i in items.iter().filter_map(text) {
+                        mo.insert(i, Json::Null);
+                    }
+                }
+                Value::Map(map) => {
+                    for (k, v) in map.iter() {
+                        let mut vo = Map::new();
+                        put_str(&mut vo, v, "endpoint_var");
+                        put_str(&mut vo, v, "model_var");
+                        mo.insert(k.name.clone(), if v.is_null() { Json::Null } else { Json::Object(vo) });
+                    }
+                }
+                _ => {}
+            }
+            put(&mut o, "models", (!mo.is_empty()).then_some(Json::Object(mo)));
+        }
+        let networks = service_networks(svc);
+        for k in networks.keys() {
+            used.networks.push(k.clone());
+        }
+        put(&mut o, "networks", (!networks.is_empty()).then_some(Json::Object(networks)));
+        put_bool(&mut o, svc, "oom_kill_disable");
+        if let Some(Value::Seq(items)) = get(svc, "ports").map(|n| &n.value) {
+            let list = ports(items);
+            put(&mut o, "ports", (!list.is_empty()).then_some(Json::Array(list)));
+        }
+        for key in ["privileged", "read_only", "stdin_open", "tty", "use_api_socket"] {
+            put_bool(&mut o, svc, key);
+        }
+        if let Some(p) = get(svc, "pull_policy").and_then(text).filter(|p| !p.is_empty()) {
+            o.insert("pull_policy".into(), Json::String(if p == "if_not_present" { "missing".into() } else { p }));
+        }
+        if let Some(s) = get(svc, "scale").and_then(int) {
+            o.insert("scale".into(), Json::from(s));
+        }
+        let mut secrets: Vec<Json> = Vec::new();
+        if let Some(Value::Seq(items)) = get(svc, "secrets").map(|n| &n.value) {
+            secrets = unique(items, &path("secrets")).into_iter().map(|i| file_ref(i, Some("/run/secrets"))).collect();
+            for i in items {
+                used.secrets.push(ref_source(i));
+            }
+        }
+        if let Some(Value::Seq(items)) = get(svc, "build").and_then(|b| get(b, "secrets")).map(|n| &n.value) {
+            for i in items {
+                used.secrets.push(ref_source(i));
+            }
+        }
+        put(&mut o, "secrets", (!secrets.is_empty()).then_some(Json::Array(secrets)));
+        put(&mut o, "stop_grace_period", get(svc, "stop_grace_period").and_then(duration));
+        if let Some(so) = get(svc, "storage_opt") {
+            put(&mut o, "storage_opt", mapping(so));
+        }
+        put(&mut o, "sysctls", get(svc, "sysctls").and_then(mapping));
+        put(&mut o, "ulimits", get(svc, "ulimits").and_then(ulimits));
+        if let Some(Value::Seq(items)) = get(svc, "volumes").map(|n| &n.value) {
+            let mut list = Vec::new();
+            for item in unique(items, &path("volumes")) {
+                if let Some((v, named)) = self.service_volume(item) {
+                    if let Some(n) = named {
+                        used.volumes.push(n);
+                    }
+                    list.push(v);
+                }
+            }
+            put(&mut o, "volumes", (!list.is_empty()).then_some(Json::Array(list)));
+        }
+        for key in ["post_start", "pre_stop"] {
+            if let Some(Value::Seq(items)) = get(svc, key).map(|n| &n.value) {
+                let list: Vec<Json> = items.iter().map(Self::hook).collect();
+                put(&mut o, key, (!list.is_empty()).then_some(Json::Array(list)));
+            }
+        }
+        Json::Object(o)
+    }
+
+    fn hook(h: &Node) -> Json {
+        let mut o = Map::new();
+        o.insert("command".into(), get(h, "command").map_or(Json::Null, command));
+        put_str(&mut o, h, "user");
+        put_bool(&mut o, h, "privileged");
+        put_str(&mut o, h, "working_dir");
+        if let Some(e) = get(h, "environment") {
+            let entries: IndexMap<String, Option<String>> = pairs(e).into_iter().collect();
+            put(&mut o, "environment", mapping_with_equals(&entries));
+        }
+        Json::Object(o)
+    }
+
+    fn build(&self, b: &Node) -> Json {
+        let mut o = Map::new();
+        if let Value::String(ctx) = &b.value {
+            o.insert("context".into(), Json::String(self.context(ctx)));
+            o.insert("dockerfile".into(), Json::String("Dockerfile".into()));
+            return Json::Object(o);
+        }
+        let ctx = get(b, "context").and_then(text).unwrap_or_else(|| ".".into());
+        o.insert("context".into(), Json::String(self.context(&ctx)));
+        put_str(&mut o, b, "dockerfile");
+        put_str(&mut o, b, "dockerfile_inline");
+        if get(b, "dockerfile").is_none() && get(b, "dockerfile_inline").is_none() {
+            o.insert("dockerfile".into(), Json::String("Dockerfile".into()));
+        }
+        put_list(&mut o, b, "entitlements");
+        if let Some(a) = get(b, "args") {
+            let mut args: IndexMap<String, Option<String>> = IndexMap::new();
+            for (k, v) in pairs(a) {
+                match v.or_else(|| self.var(&k)) {
+                    Some(v) => {
+                        args.insert(k, Some(v));
+                    }
+                    None => {
+                        args.shift_remove(&k);
+                    }
+                }
+            }
+            put(&mut o, "args", mapping_with_equals(&args));
+        }
+        for key in ["provenance", "sbom"] {
+            put(&mut o, key, get(b, key).and_then(text).map(Json::String));
+        }
+        if let Some(ssh) = get(b, "ssh") {
+            let mut keys: Vec<Json> = Vec::new();
+            for (id, p) in ssh_pairs(ssh) {
+                keys.push(Json::String(match p {
+                    Some(p) if !p.is_empty() => format!("{id}={}", self.unix_path(&p)),
+                    _ => id,
+                }));
+            }
+            put(&mut o, "ssh", (!keys.is_empty()).then_some(Json::Array(keys)));
+        }
+        put(&mut o, "labels", get(b, "labels").and_then(mapping));
+        put_list(&mut o, b, "cache_from");
+        put_list(&mut o, b, "cache_to");
+        put_bool(&mut o, b, "no_cache");
+        if let Some(ac) = get(b, "additional_contexts") {
+            let mut m = Map::new();
+            for (k, v) in pairs(ac) {
+                m.insert(k, Json::String(self.context(&v.unwrap_or_default())));
+            }
+            put(&mut o, "additional_contexts", (!m.is_empty()).then_some(Json::Object(m)));
+        }
+        put_bool(&mut o, b, "pull");
+        put(&mut o, "extra_hosts", get(b, "extra_hosts").and_then(hosts));
+        put_str(&mut o, b, "isolation");
+        put_str(&mut o, b, "network");
+        put_str(&mut o, b, "target");
+        if let Some(Value::Seq(items)) = get(b, "secrets").map(|n| &n.value) {
+            let list: Vec<Json> = items.iter().map(|i| file_ref(i, None)).collect();
+            put(&mut o, "secrets", (!list.is_empty()).then_some(Json::Array(list)));
+        }
+        put(&mut o, "shm_size", get(b, "shm_size").and_then(bytes));
+        put(&mut o, "tags", get(b, "tags").map(|n| unique_strings(n, &["services", "*", "build", "tags"])).and_then(json_list));
+        put(&mut o, "ulimits", get(b, "ulimits").and_then(ulimits));
+        put_list(&mut o, b, "platforms");
+        put_bool(&mut o, b, "privileged");
+        Json::Object(o)
+    }
+
+    fn develop(&self, d: &Node) -> Json {
+        let mut o = Map::new();
+        if let Some(Value::Seq(rules)) = get(d, "watch").map(|w| &w.value) {
+            let list: Vec<Json> = rules
+                .iter()
+                .map(|r| {
+                    let mut ro = Map::new();
+                    ro.insert("path".into(), Json::String(get(r, "path").and_then(text).map(|p| self.abs(&p)).unwrap_or_default()));
+                    ro.insert("action".into(), Json::String(get(r, "action").and_then(text).unwrap_or_default()));
+                    put_str(&mut ro, r, "target");
+                    if let Some(e) = get(r, "exec") {
+                        ro.insert("exec".into(), Self::hook(e));
+                    } else {
+                        ro.insert("exec".into(), json_obj([("command", Json::Null)]));
+                    }
+                    put_list(&mut ro, r, "include");
+                    put_list(&mut ro, r, "ignore");
+                    put_bool(&mut ro, r, "initial_sync");
+                    Json::Object(ro)
+                })
+                .collect();
+            put(&mut o, "watch", (!list.is_empty()).then_some(Json::Array(list)));
+        }
+        Json::Object(o)
+    }
+
+    /// `environment`: `env_file`s first, the service's own entries over them, unset entries
+    /// taken from the project's variables.
+    fn environment(&self, name: &str, svc: &Node) -> Option<Json> {
+        let own: Vec<(String, Option<String>)> = get(svc, "environment").map(pairs).unwrap_or_default();
+        let mut env: IndexMap<String, Option<String>> = IndexMap::new();
+        for (k, v) in own {
+            let v = v.or_else(|| self.var(&k));
+            env.insert(k, v);
+        }
+        let mut from_files: IndexMap<String, String> = IndexMap::new();
+        for (k, v) in &env {
+            if let Some(v) = v {
+                from_files.insert(k.clone(), v.clone());
+            }
+        }
+        let _ = name;
+        for (path, format) in env_files(svc) {
+            let full = self.abs(&path);
+            let Ok(content) = self.fs.read(&full) else { continue };
+            let lookup = |k: &str| -> Option<String> {
+                self.var(k).or_else(|| env.get(k).cloned().flatten()).or_else(|| from_files.get(k).cloned())
+            };
+            if let Ok(entries) = parse_env_file(&content, format.as_deref(), &lookup) {
+                for (k, v) in entries {
+                    from_files.insert(k, v);
+                }
+            }
+        }
+        let mut out: IndexMap<String, Option<String>> = from_files.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        for (k, v) in env {
+            out.insert(k, v);
+        }
+        mapping_with_equals(&out)
+    }
+
+    /// `labels`, with the `label_file`s under them.
+    fn labels(&self, svc: &Node) -> Option<Json> {
+        let mut labels: IndexMap<String, String> = IndexMap::new();
+        if let Some(files) = get(svc, "label_file") {
+            for f in string_list(files) {
+                if let Ok(content) = self.fs.read(&self.abs(&f)) {
+                    let lookup = |k: &str| labels.get(k).cloned();
+                    if let Ok(entries) = crate::dotenv::parse(&content, &lookup) {
+                        for e in entries {
+                            labels.insert(e.key, e.value);
+                        }
+                    }
+                }
+            }
+        }
+        for (k, v) in get(svc, "labels").map(pairs).unwrap_or_default() {
+            labels.insert(k, v.unwrap_or_default());
+        }
+        let m: Map<String, Json> = labels.into_iter().map(|(k, v)| (k, Json::String(v))).collect();
+        (!m.is_empty()).then_some(Json::Object(m))
+    }
+
+    /// One mount; also the named volume it uses.
+    fn service_volume(&self, item: &Node) -> Option<(Json, Option<String>)> {
+        let mut o = Map::new();
+        match &item.value {
+            Value::String(spec) => {
+                let v = parse_volume_spec(spec).ok()?;
+                let ty = mount_type(v.r#type);
+                o.insert("type".into(), Json::String(ty.into()));
+                let source = v.source.clone().filter(|s| !s.is_empty());
+                if let Some(s) = &source {
+                    let s = if v.r#type == MountType::Bind { self.unix_path(s) } else { s.clone() };
+                    o.insert("source".into(), Json::String(s));
+                }
+                o.insert("target".into(), Json::String(clean_target(&v.target)));
+                if v.read_only {
+                    o.insert("read_only".into(), Json::Bool(true));
+                }
+                if let Some(b) = &v.bind {
+                    let mut bo = Map::new();
+                    if let Some(s) = &b.selinux {
+                        bo.insert("selinux".into(), Json::String(if s.value == crate::model::SeLinux::Shared { "z".into() } else { "Z".into() }));
+                    }
+                    if let Some(p) = &b.propagation {
+                        bo.insert("propagation".into(), Json::String(p.value.clone()));
+                    }
+                    if b.create_host_path.as_ref().is_some_and(|c| c.value) {
+                        bo.insert("create_host_path".into(), Json::Bool(true));
+                    }
+                    o.insert("bind".into(), Json::Object(bo));
+                }
+                if let Some(vv) = &v.volume {
+                    let mut vo = Map::new();
+                    if vv.nocopy.as_ref().is_some_and(|n| n.value) {
+                        vo.insert("nocopy".into(), Json::Bool(true));
+                    }
+                    o.insert("volume".into(), Json::Object(vo));
+                }
+                let named = (v.r#type == MountType::Volume).then_some(source).flatten();
+                Some((Json::Object(o), named))
+            }
+            Value::Map(_) => {
+                let ty = get(item, "type").and_then(text).unwrap_or_default();
+                put(&mut o, "type", non_empty(Some(ty.clone())));
+                let source = get(item, "source").and_then(text).filter(|s| !s.is_empty());
+                if let Some(s) = &source {
+                    let s = if ty == "bind" { self.unix_path(s) } else { s.clone() };
+                    o.insert("source".into(), Json::String(s));
+                }
+                if let Some(t) = get(item, "target").and_then(text) {
+                    put(&mut o, "target", non_empty(Some(clean_target(&t))));
+                }
+                put_bool(&mut o, item, "read_only");
+                put_str(&mut o, item, "consistency");
+                if let Some(b) = get(item, "bind") {
+                    let mut bo = Map::new();
+                    put_str(&mut bo, b, "selinux");
+                    put_str(&mut bo, b, "propagation");
+                    put_bool(&mut bo, b, "create_host_path");
+                    put_str(&mut bo, b, "recursive");
+                    o.insert("bind".into(), Json::Object(bo));
+                }
+                if let Some(v) = get(item, "volume") {
+                    let mut vo = Map::new();
+                    put(&mut vo, "labels", get(v, "labels").and_then(mapping));
+                    put_bool(&mut vo, v, "nocopy");
+                    put_str(&mut vo, v, "subpath");
+                    o.insert("volume".into(), Json::Object(vo));
+                }
+                if let Some(t) = get(item, "tmpfs") {
+                    let mut to = Map::new();
+                    put(&mut to, "size", get(t, "size").and_then(bytes));
+                    if let Some(m) = get(t, "mode").and_then(int).filter(|m| *m != 0) {
+                        to.insert("mode".into(), Json::from(m));
+                    }
+                    o.insert("tmpfs".into(), Json::Object(to));
+                }
+                if let Some(i) = get(item, "image") {
+                    let mut io = Map::new();
+                    put_str(&mut io, i, "subpath");
+                    o.insert("image".into(), Json::Object(io));
+                }
+                let named = (ty == "volume").then_some(source).flatten();
+                Some((Json::Object(o), named))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Resources the enabled services use.
+#[derive(Default)]
+struct Used {
+    networks: Vec<String>,
+    volumes: Vec<String>,
+    secrets: Vec<String>,
+    configs: Vec<String>,
+}
+
+fn json_obj<const N: usize>(entries: [(&str, Json); N]) -> Json {
+    Json::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+fn mount_type(t: MountType) -> &'static str {
+    match t {
+        MountType::Bind => "bind",
+        MountType::Volume => "volume",
+        MountType::Tmpfs => "tmpfs",
+        MountType::Cluster => "cluster",
+        MountType::Npipe => "npipe",
+        MountType::Image => "image",
+    }
+}
+
+/// Go's `path.Clean` for a container path.
+fn clean_target(t: &str) -> String {
+    if t.is_empty() {
+        return String::new();
+    }
+    crate::project::normalize_path(t)
+}
+
+/// `command` / `entrypoint`: a shell string split into words, or the list.
+fn command(node: &Node) -> Json {
+    match &node.value {
+        Value::Null => Json::Null,
+        Value::Seq(items) => Json::Array(items.iter().map(|i| Json::String(text(i).unwrap_or_default())).collect()),
+        _ => {
+            let s = text(node).unwrap_or_default();
+            Json::Array(split_shell_words(&s).unwrap_or_else(|_| vec![s]).into_iter().map(Json::String).collect())
+        }
+    }
+}
+
+fn ref_source(node: &Node) -> String {
+    match &node.value {
+        Value::Map(_) => get(node, "source").and_then(text).unwrap_or_default(),
+        _ => text(node).unwrap_or_default(),
+    }
+}
+
+/// A secret or config reference; `default_dir` gives secrets their default target.
+fn file_ref(node: &Node, default_dir: Option<&str>) -> Json {
+    let mut o = Map::new();
+    let source = ref_source(node);
+    put(&mut o, "source", non_empty(Some(source.clone())));
+    let target = get(node, "target").and_then(text).filter(|t| !t.is_empty());
+    match (target, default_dir) {
+        (Some(t), _) => {
+            o.insert("target".into(), Json::String(t));
+        }
+        (None, Some(dir)) => {
+            o.insert("target".into(), Json::String(format!("{dir}/{source}")));
+        }
+        (None, None) => {}
+    }
+    put_str(&mut o, node, "uid");
+    put_str(&mut o, node, "gid");
+    if let Some(m) = get(node, "mode") {
+        let mode = match &m.value {
+            Value::Int(i) => Some(*i),
+            Value::String(s) => i64::from_str_radix(s, 8).ok(),
+            _ => None,
+        };
+        if let Some(mode) = mode {
+            o.insert("mode".into(), Json::String(format!("0{mode:o}")));
+        }
+    }
+    Json::Object(o)
+}
+
+fn depends_on(svc: &Node) -> Option<Json> {
+    let mut deps: IndexMap<String, Json> = IndexMap::new();
+    match get(svc, "depends_on").map(|d| &d.value) {
+        Some(Value::Seq(items)) => {
+            for name in items.iter().filter_map(text) {
+                deps.insert(name, json_obj([("condition", Json::String("service_started".into())), ("required", Json::Bool(true))]));
+            }
+        }
+        Some(Value::Map(m)) => {
+            for (k, v) in m.iter() {
+                let mut d = Map::new();
+                d.insert("condition".into(), Json::String(get(v, "condition").and_then(text).unwrap_or_else(|| "service_started".into())));
+                if get(v, "restart").and_then(boolean) == Some(true) {
+                    d.insert("restart".into(), Json::Bool(true));
+                }
+                d.insert("required".into(), Json::Bool(get(v, "required").and_then(boolean).unwrap_or(true)));
+                deps.insert(k.name.clone(), Json::Object(d));
+            }
+        }
+        _ => {}
+    }
+    let implicit = |deps: &mut IndexMap<String, Json>, name: &str, restart: bool| {
+        if !deps.contains_key(name) {
+            let mut d = Map::new();
+            d.insert("condition".into(), Json::String("service_started".into()));
+            if restart {
+                d.insert("restart".into(), Json::Bool(true));
+            }
+            d.insert("required".into(), Json::Bool(true));
+            deps.insert(name.to_string(), Json::Object(d));
+        }
+    };
+    for link in get(svc, "links").map(string_list).unwrap_or_default() {
+        let parts: Vec<&str> = link.split(':').collect();
+        let name = if parts.len() == 2 { parts.first().copied().unwrap_or("") } else { link.as_str() };
+        implicit(&mut deps, name, true);
+    }
+    for ns in ["network_mode", "ipc", "pid", "uts", "cgroup"] {
+        if let Some(target) = get(svc, ns).and_then(text).and_then(|v| v.strip_prefix("service:").map(str::to_string)) {
+            implicit(&mut deps, &target, true);
+        }
+    }
+    for vf in get(svc, "volumes_from").map(string_list).unwrap_or_default() {
+        if !vf.starts_with("container:") {
+            let name = vf.split(':').next().unwrap_or("").to_string();
+            implicit(&mut deps, &name, false);
+        }
+    }
+    (!deps.is_empty()).then(|| Json::Object(deps.into_iter().collect()))
+}
+
+fn deploy(d: &Node) -> Json {
+    let mut o = Map::new();
+    put_str(&mut o, d, "mode");
+    if let Some(r) = get(d, "replicas").and_then(int) {
+        o.insert("replicas".into(), Json::from(r));
+    }
+    put(&mut o, "labels", get(d, "labels").and_then(mapping));
+    for key in ["update_config", "rollback_config"] {
+        if let Some(u) = get(d, key) {
+            let mut uo = Map::new();
+            if let Some(p) = get(u, "parallelism").and_then(int) {
+                uo.insert("parallelism".into(), Json::from(p));
+            }
+            put(&mut uo, "delay", get(u, "delay").and_then(duration).filter(|d| d != "0s"));
+            put_str(&mut uo, u, "failure_action");
+            put(&mut uo, "monitor", get(u, "monitor").and_then(duration).filter(|d| d != "0s"));
+            put(&mut uo, "max_failure_ratio", get(u, "max_failure_ratio").and_then(float32));
+            put_str(&mut uo, u, "order");
+            o.insert(key.into(), Json::Object(uo));
+        }
+    }
+    let mut res = Map::new();
+    if let Some(r) = get(d, "resources") {
+        for key in ["limits", "reservations"] {
+            if let Some(l) = get(r, key) {
+                let mut lo = Map::new();
+                put(&mut lo, "cpus", get(l, "cpus").and_then(float32));
+                put(&mut lo, "memory", get(l, "memory").and_then(bytes));
+                put_int(&mut lo, l, "pids");
+                if let Some(Value::Seq(devs)) = get(l, "devices").map(|n| &n.value) {
+                    let list: Vec<Json> = devs.iter().map(device_request).collect();
+                    put(&mut lo, "devices", (!list.is_empty()).then_some(Json::Array(list)));
+                }
+                if let Some(Value::Seq(gens)) = get(l, "generic_resources").map(|n| &n.value) {
+                    let list: Vec<Json> = gens
+                        .iter()
+                        .map(|g| {
+                            let mut go = Map::new();
+                            if let Some(spec) = get(g, "discrete_resource_spec") {
+                                go.insert(
+                                    "discrete_resource_spec".into(),
+                                    json_obj([
+                                        ("kind", Json::String(get(spec, "kind").and_then(text).unwrap_or_default())),
+                                        ("value", Json::from(get(spec, "value").and_then(int).unwrap_or(0))),
+                                    ]),
+                                );
+                            }
+                            Json::Object(go)
+                        })
+                        .collect();
+                    put(&mut lo, "generic_resources", (!list.is_empty()).then_some(Json::Array(list)));
+                }
+                res.insert(key.into(), Json::Object(lo));
+            }
+        }
+    }
+    o.insert("resources".into(), Json::Object(res));
+    if let Some(r) = get(d, "restart_policy") {
+        let mut ro = Map::new();
+        put_str(&mut ro, r, "condition");
+        put(&mut ro, "delay", get(r, "delay").and_then(duration));
+        if let Some(m) = get(r, "max_attempts").and_then(int) {
+            ro.insert("max_attempts".into(), Json::from(m));
+        }
+        put(&mut ro, "window", get(r, "window").and_then(duration));
+        o.insert("restart_policy".into(), Json::Object(ro));
+    }
+    let mut placement = Map::new();
+    if let Some(p) = get(d, "placement") {
+        put_list(&mut placement, p, "constraints");
+        if let Some(Value::Seq(prefs)) = get(p, "preferences").map(|n| &n.value) {
+            let list: Vec<Json> = prefs
+                .iter()
+                .map(|pr| {
+                    let mut po = Map::new();
+                    put_str(&mut po, pr, "spread");
+                    Json::Object(po)
+                })
+                .collect();
+            put(&mut placement, "preferences", (!list.is_empty()).then_some(Json::Array(list)));
+        }
+        put_int(&mut placement, p, "max_replicas_per_node");
+    }
+    o.insert("placement".into(), Json::Object(placement));
+    put_str(&mut o, d, "endpoint_mode");
+    Json::Object(o)
+}
+
+fn device_request(d: &Node) -> Json {
+    let mut o = Map::new();
+    put_list(&mut o, d, "capabilities");
+    put_str(&mut o, d, "driver");
+    match get(d, "count") {
+        Some(c) => {
+            let n = match text(c) {
+                Some(t) if t.eq_ignore_ascii_case("all") => Some(-1),
+                Some(t) => t.parse::<i64>().ok(),
+                None => None,
+            };
+            if let Some(n) = n.filter(|n| *n != 0) {
+                o.insert("count".into(), Json::from(n));
+            }
+        }
+        None => {
+            if get(d, "device_ids").is_none() {
+                o.insert("count".into(), Json::from(-1));
+            }
+        }
+    }
+    put_list(&mut o, d, "device_ids");
+    put(&mut o, "options", get(d, "options").and_then(mapping));
+    Json::Object(o)
+}
+
+fn device(node: &Node) -> Json {
+    let mut o = Map::new();
+    if let Value::Map(_) = &node.value {
+        put_str(&mut o, node, "source");
+        put_str(&mut o, node, "target");
+        put_str(&mut o, node, "permissions");
+    } else {
+        {
+            let s = text(node).unwrap_or_default();
+            let parts: Vec<&str> = s.split(':').collect();
+            let src = parts.first().copied().unwrap_or("");
+            let dst = parts.get(1).copied().filter(|d| !d.is_empty()).unwrap_or(src);
+            let perms = parts.get(2).copied().unwrap_or("rwm");
+            put(&mut o, "source", non_empty(Some(src.to_string())));
+            put(&mut o, "target", non_empty(Some(dst.to_string())));
+            put(&mut o, "permissions", non_empty(Some(perms.to_string())));
+        }
+    }
+    Json::Object(o)
+}
+
+fn healthcheck(h: &Node) -> Json {
+    let mut o = Map::new();
+    if let Some(t) = get(h, "test") {
+        let list: Vec<String> = match &t.value {
+            Value::Seq(items) => items.iter().map(|i| text(i).unwrap_or_default()).collect(),
+            Value::Null => Vec::new(),
+            _ => vec!["CMD-SHELL".into(), text(t).unwrap_or_default()],
+        };
+        put(&mut o, "test", json_list(list));
+    }
+    for key in ["timeout", "interval", "start_period", "start_interval"] {
+        put(&mut o, key, get(h, key).and_then(duration));
+    }
+    if let Some(r) = get(h, "retries").and_then(int) {
+        o.insert("retries".into(), Json::from(r));
+    }
+    put_bool(&mut o, h, "disable");
+    Json::Object(o)
+}
+
+fn blkio(b: &Node) -> Json {
+    let mut o = Map::new();
+    put_int(&mut o, b, "weight");
+    if let Some(Value::Seq(items)) = get(b, "weight_device").map(|n| &n.value) {
+        let list: Vec<Json> = items
+            .iter()
+            .map(|i| json_obj([("Path", Json::String(get(i, "path").and_then(text).unwrap_or_default())), ("Weight", Json::from(get(i, "weight").and_then(int).unwrap_or(0)))]))
+            .collect();
+        put(&mut o, "weight_device", (!list.is_empty()).then_some(Json::Array(list)));
+    }
+    for key in ["device_read_bps", "device_read_iops", "device_write_bps", "device_write_iops"] {
+        if let Some(Value::Seq(items)) = get(b, key).map(|n| &n.value) {
+            let list: Vec<Json> = items
+                .iter()
+                .map(|i| {
+                    let rate = match get(i, "rate").map(|r| &r.value) {
+                        Some(Value::Int(n)) => *n,
+                        Some(Value::String(s)) => parse_byte_size(s).unwrap_or(0),
+                        _ => 0,
+                    };
+                    json_obj([("Path", Json::String(get(i, "path").and_then(text).unwrap_or_default())), ("Rate", Json::String(rate.to_string()))])
+                })
+                .collect();
+            put(&mut o, key, (!list.is_empty()).then_some(Json::Array(list)));
+        }
+    }
+    Json::Object(o)
+}
+
+/// `extra_hosts` as compose prints them: `host=ip`, sorted.
+fn hosts(node: &Node) -> Option<Json> {
+    let mut list: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |host: &str, ips: Vec<String>| match list.iter_mut().find(|(h, _)| h == host) {
+        Some((_, existing)) => existing.extend(ips),
+        None => list.push((host.to_string(), ips)),
+    };
+    match &node.value {
+        Value::Seq(items) => {
+            for s in items.iter().filter_map(text) {
+                let cut = s.split_once('=').or_else(|| s.split_once(':'));
+                if let Some((h, ips)) = cut {
+                    add(h, ips.split(',').map(str::to_string).collect());
+                }
+            }
+        }
+        Value::Map(m) => {
+            for (k, v) in m.iter() {
+                let ips = match &v.value {
+                    Value::Seq(items) => items.iter().filter_map(text).collect(),
+                    Value::Null => vec![String::new()],
+                    _ => text(v).into_iter().collect(),
+                };
+                add(&k.name, ips);
+            }
+        }
+        _ => {}
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (h, ips) in list {
+        for ip in ips {
+            let ip = if ip.len() > 2 && ip.starts_with('[') && ip.ends_with(']') { ip.get(1..ip.len() - 1).unwrap_or(&ip).to_string() } else { ip };
+            out.push(format!("{h}={ip}"));
+        }
+    }
+    out.sort();
+    json_list(out)
+}
+
+fn ulimits(node: &Node) -> Option<Json> {
+    let m = node.as_map()?;
+    let mut o = Map::new();
+    for (k, v) in m.iter() {
+        let value = match &v.value {
+            Value::Map(_) => {
+                let mut lo = Map::new();
+                put_int(&mut lo, v, "soft");
+                put_int(&mut lo, v, "hard");
+                Json::Object(lo)
+            }
+            _ => Json::from(int(v).unwrap_or(0)),
+        };
+        o.insert(k.name.clone(), value);
+    }
+    (!o.is_empty()).then_some(Json::Object(o))
+}
+
+/// `ssh` entries: `id=path` items or a mapping.
+fn ssh_pairs(node: &Node) -> Vec<(String, Option<String>)> {
+    pairs(node)
+}
+
+/// A service's networks (the implicit `default` when none is given).
+fn service_networks(svc: &Node) -> Map<String, Json> {
+    let mut out = Map::new();
+    if get(svc, "provider").is_some() || get(svc, "network_mode").is_some() {
+        if let Some(n) = get(svc, "networks") {
+            collect_networks(n, &mut out);
+        }
+        return out;
+    }
+    match get(svc, "networks") {
+        Some(n) => {
+            collect_networks(n, &mut out);
+            if out.is_empty() {
+                out.insert("default".into(), Json::Null);
+            }
+        }
+        None => {
+            out.insert("default".into(), Json::Null);
+        }
+    }
+    out
+}
+
+fn collect_networks(n: &Node, out: &mut Map<String, Json>) {
+    match &n.value {
+        Value::Seq(items) => {
+            for name in items.iter().filter_map(text) {
+                out.insert(name, Json::Null);
+            }
+        }
+        Value::Map(m) => {
+            for (k, v) in m.iter() {
+                if v.is_null() {
+                    out.insert(k.name.clone(), Json::Null);
+                    continue;
+                }
+                let mut o = Map::new();
+                put(&mut o, "aliases", get(v, "aliases").map(|a| unique_strings(a, &["services", "*", "networks", "*", "aliases"])).and_then(json_list));
+                put(&mut o, "driver_opts", get(v, "driver_opts").and_then(mapping));
+                put_int(&mut o, v, "gw_priority");
+                put_str(&mut o, v, "interface_name");
+                put_str(&mut o, v, "ipv4_address");
+                put_str(&mut o, v, "ipv6_address");
+                put(&mut o, "link_local_ips", get(v, "link_local_ips").map(|a| unique_strings(a, &["services", "*", "networks", "*", "link_local_ips"])).and_then(json_list));
+                put_str(&mut o, v, "mac_address");
+                put_int(&mut o, v, "priority");
+                out.insert(k.name.clone(), Json::Object(o));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Ports in the long form, one per published port, without repeats.
+fn ports(items: &[Node]) -> Vec<Json> {
+    let mut out: Vec<(String, Json)> = Vec::new();
+    let mut push = |key: String, value: Json| match out.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => slot.1 = value,
+        None => out.push((key, value)),
+    };
+    for item in items {
+        if let Value::Map(_) = &item.value {
+            {
+                let mut o = Map::new();
+                put_str(&mut o, item, "name");
+                let mode = get(item, "mode").and_then(text).unwrap_or_else(|| "ingress".into());
+                o.insert("mode".into(), Json::String(mode));
+                put_str(&mut o, item, "host_ip");
+                if let Some(t) = get(item, "target").and_then(int).filter(|t| *t != 0) {
+                    o.insert("target".into(), Json::from(t));
+                }
+                put_str(&mut o, item, "published");
+                let protocol = get(item, "protocol").and_then(text).unwrap_or_else(|| "tcp".into());
+                o.insert("protocol".into(), Json::String(protocol));
+                put_str(&mut o, item, "app_protocol");
+                let key = crate::merge::port_keys(item).and_then(|k| k.into_iter().next()).unwrap_or_default();
+                push(key, Json::Object(o));
+            }
+        } else {
+            {
+                let Some(spec) = text(item) else { continue };
+                let Ok(parsed) = parse_port_spec(&spec) else { continue };
+                for p in parsed {
+                    let mut o = Map::new();
+                    o.insert("mode".into(), Json::String(p.mode.clone().unwrap_or_else(|| "ingress".into())));
+                    if let Some(ip) = p.host_ip.clone().filter(|i| !i.is_empty()) {
+                        o.insert("host_ip".into(), Json::String(ip));
+                    }
+                    if p.target != 0 {
+                        o.insert("target".into(), Json::from(p.target));
+                    }
+                    if let Some(pb) = p.published.clone().filter(|x| !x.is_empty()) {
+                        o.insert("published".into(), Json::String(pb));
+                    }
+                    o.insert("protocol".into(), Json::String(p.protocol.clone().unwrap_or_else(|| "tcp".into())));
+                    let host = p.host_ip.clone().filter(|h| !h.is_empty()).unwrap_or_else(|| "0.0.0.0".into());
+                    let published = p.published.clone().unwrap_or_else(|| "%!s(<nil>)".into());
+                    let key = format!("{host}:{published}:{}/{}", p.target, p.protocol.clone().unwrap_or_else(|| "tcp".into()));
+                    push(key, Json::Object(o));
+                }
+            }
+        }
+    }
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
+/// Reads an `env_file` in its `format`: `.env` (the default, compose's dotenv syntax) or `raw`
+/// (`KEY=value` lines taken literally). `Err` with compose's reason.
+pub fn parse_env_file(content: &str, format: Option<&str>, lookup: &dyn crate::interpolate::Variables) -> Result<Vec<(String, String)>, String> {
+    match format.unwrap_or("") {
+        "" | ".env" => {
+            crate::dotenv::parse(content, lookup).map(|entries| entries.into_iter().map(|e| (e.key, e.value)).collect()).map_err(|e| e.to_string())
+        }
+        "raw" => {
+            let mut out = Vec::new();
+            for line in content.lines() {
+                let line = line.trim_start();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let (key, value) = match line.split_once('=') {
+                    Some((k, v)) => (k, Some(v)),
+                    None => (line, None),
+                };
+                if key.chars().any(char::is_whitespace) {
+                    return Err(format!("variable '{key}' contains whitespaces"));
+                }
+                match value {
+                    Some(v) => out.push((key.to_string(), v.to_string())),
+                    None => {
+                        if let Some(v) = lookup.get(key) {
+                            out.push((key.to_string(), v));
+                        }
+                    }
+                }
+            }
+            Ok(out)
+        }
+        other => Err(format!("unsupported env_file format `{other}`")),
+    }
+}
+
+/// `env_file` entries: path and format.
+fn env_files(svc: &Node) -> Vec<(String, Option<String>)> {
+    let Some(n) = get(svc, "env_file") else { return Vec::new() };
+    let items: Vec<&Node> = match &n.value {
+        Value::Seq(items) => unique(items, &["services", "*", "env_file"]),
+        _ => vec![n],
+    };
+    items
+        .into_iter()
+        .filter_map(|i| match &i.value {
+            Value::Map(_) => Some((get(i, "path").and_then(text)?, get(i, "format").and_then(text))),
+            _ => text(i).map(|p| (p, None)),
+        })
+        .collect()
+}
+
+/// Writes JSON as block YAML.
+fn write_yaml(value: &Json, indent: usize, out: &mut String, in_seq: bool) {
+    let pad = "  ".repeat(indent);
+    match value {
+        Json::Object(m) if !m.is_empty() => {
+            for (i, (k, v)) in m.iter().enumerate() {
+                if !(in_seq && i == 0) {
+                    out.push_str(&pad);
+                }
+                out.push_str(&yaml_scalar_key(k));
+                out.push(':');
+                match v {
+                    Json::Object(inner) if !inner.is_empty() => {
+                        out.push('\n');
+                        write_yaml(v, indent + 1, out, false);
+                    }
+                    Json::Array(items) if !items.is_empty() => {
+                        out.push('\n');
+                        write_yaml(v, indent + 1, out, false);
+                    }
+                    _ => {
+                        out.push(' ');
+                        out.push_str(&yaml_inline(v));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        Json::Array(items) if !items.is_empty() => {
+            for item in items {
+                out.push_str(&pad);
+                out.push_str("- ");
+                match item {
+                    Json::Object(inner) if !inner.is_empty() => write_yaml(item, indent + 1, out, true),
+                    Json::Array(inner) if !inner.is_empty() => {
+                        out.push('\n');
+                        write_yaml(item, indent + 1, out, false);
+                    }
+                    _ => {
+                        out.push_str(&yaml_inline(item));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        other => {
+            out.push_str(&pad);
+            out.push_str(&yaml_inline(other));
+            out.push('\n');
+        }
+    }
+}
+
+fn yaml_scalar_key(k: &str) -> String {
+    yaml_string(k)
+}
+
+fn yaml_inline(v: &Json) -> String {
+    match v {
+        Json::Null => "null".into(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.to_string(),
+        Json::String(s) => yaml_string(s),
+        Json::Array(_) => "[]".into(),
+        Json::Object(_) => "{}".into(),
+    }
+}
+
+/// A string, quoted when YAML would read it as something else.
+fn yaml_string(s: &str) -> String {
+    let plain_ok = !s.is_empty()
+        && !s.starts_with([' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '~'])
+        && !s.ends_with(' ')
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.contains('\n')
+        && !s.ends_with(':')
+        && !s.chars().any(char::is_control)
+        && matches!(crate::yaml::resolve_plain(s), Value::String(_))
+        // what YAML 1.1 readers take for booleans or sexagesimal numbers
+        && !matches!(s.to_ascii_lowercase().as_str(), "y" | "n" | "yes" | "no" | "on" | "off")
+        && !(s.starts_with(|c: char| c.is_ascii_digit()) && s.contains([':', '_']));
+    if plain_ok {
+        return s.to_string();
+    }
+    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::project::{load_project, MemoryFiles, ProjectOptions};
+
+    fn node_json(n: &Node) -> Json {
+        plain(n)
+    }
+
+    #[test]
+    fn yaml_reads_back_as_the_json() {
+        let files = MemoryFiles(
+            [
+                ("/w/app/compose.yaml".to_string(), "services:\n  web:\n    image: nginx\n    environment: {A: 'yes', B: '12:30', C: '0755', D: '', E: 'a: b', F: '-x', G: 'null', H: '$$x'}\n    ports: ['80:80']\n    command: echo hi\n".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let options = ProjectOptions { files: vec!["compose.yaml".into()], cwd: "/w/app".into(), ..ProjectOptions::default() };
+        let project = load_project(&options, &files);
+        assert!(project.issues.is_empty(), "{:?}", project.issues);
+        let json = to_json(&project, &files);
+        assert_eq!(json["name"], "app");
+        assert_eq!(json["services"]["web"]["environment"]["H"], "$$x");
+        assert_eq!(json["networks"]["default"]["name"], "app_default");
+        let yaml = to_yaml_string(&project, &files);
+        let doc = crate::yaml::parse(&yaml, crate::span::FileId(0), &crate::yaml::Limits::default());
+        assert!(doc.issues.is_empty(), "{yaml}\n{:?}", doc.issues);
+        assert_eq!(node_json(&doc.roots[0]), json, "{yaml}");
+    }
+}

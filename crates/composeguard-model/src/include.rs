@@ -1,0 +1,224 @@
+//! `include`: other compose projects loaded on their own (their folder, their `.env` or
+//! `env_file`) and imported into the including file. As in compose, a resource the including
+//! file also defines differently is an error, a cycle is an error, and remote includes are not
+//! fetched (an info finding says they were not checked).
+
+use indexmap::IndexMap;
+
+use crate::issue::{Issue, IssueKind, Severity};
+use crate::merge::same_value;
+use crate::paths::{is_remote_resource, join_clean, rebase, relative_to};
+use crate::project::{parent_dir, Assembler, FileRef, Scope};
+use crate::span::Span;
+use crate::yaml::{Key, Mapping, Node, Style, Value};
+
+/// The sections an included project contributes.
+const SECTIONS: [&str; 6] = ["services", "volumes", "networks", "secrets", "configs", "models"];
+
+/// One `include` entry, read from the tree.
+struct IncludeEntry {
+    paths: Vec<(String, Span)>,
+    project_directory: Option<(String, Span)>,
+    env_files: Vec<(String, Span)>,
+    span: Span,
+}
+
+fn strings(node: &Node) -> Vec<(String, Span)> {
+    match &node.value {
+        Value::String(s) => vec![(s.clone(), node.span)],
+        Value::Seq(items) => items.iter().filter_map(|i| i.as_str().map(|s| (s.to_string(), i.span))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn read_entry(node: &Node) -> Option<IncludeEntry> {
+    match &node.value {
+        Value::String(s) => Some(IncludeEntry { paths: vec![(s.clone(), node.span)], project_directory: None, env_files: Vec::new(), span: node.span }),
+        Value::Map(m) => {
+            let paths = m.get("path").map(strings).unwrap_or_default();
+            if paths.is_empty() {
+                return None;
+            }
+            Some(IncludeEntry {
+                paths,
+                project_directory: m.get("project_directory").and_then(|p| p.as_str().map(|s| (s.to_string(), p.span))),
+                env_files: m.get("env_file").map(strings).unwrap_or_default(),
+                span: node.span,
+            })
+        }
+        _ => None,
+    }
+}
+
+impl Assembler<'_> {
+    /// Loads the includes of a document (`file` is its file) and imports their resources.
+    pub(crate) fn apply_include(&mut self, doc: &mut Node, file: &str, scope: &Scope<'_>) {
+        let entries: Vec<IncludeEntry> = match doc.as_map().and_then(|m| m.get("include")).map(|n| &n.value) {
+            Some(Value::Seq(items)) => items.iter().filter_map(read_entry).collect(),
+            _ => return,
+        };
+        let mut stack = scope.include_stack.clone();
+        stack.push(file.to_string());
+        for (index, entry) in entries.into_iter().enumerate() {
+            if let Some((remote, span)) = entry.paths.iter().find(|(p, _)| is_remote_resource(p)) {
+                self.issues.push(
+                    Issue { severity: Severity::Info, ..Issue::error(IssueKind::RemoteResource, *span, format!("remote include `{remote}` was not fetched, so it was not checked")) }
+                        .with_path(format!("include[{index}]")),
+                );
+                continue;
+            }
+            let Some(imported) = self.load_include(&entry, index, scope, &stack) else { continue };
+            self.import(doc, imported, &entry);
+        }
+    }
+
+    fn load_include(&mut self, entry: &IncludeEntry, index: usize, scope: &Scope<'_>, stack: &[String]) -> Option<Node> {
+        let files: Vec<FileRef> = entry.paths.iter().map(|(p, span)| FileRef { path: join_clean(&scope.dir, p), at: Some(*span) }).collect();
+        let main = files.first()?;
+        if let Some(pos) = stack.iter().position(|f| *f == main.path) {
+            let mut names: Vec<String> = stack.get(pos..).unwrap_or(&[]).iter().map(|f| format!("`{}`", self.shown(f))).collect();
+            names.push(format!("`{}`", self.shown(&main.path)));
+            self.issues.push(
+                Issue::error(IssueKind::DependencyCycle, main.at.unwrap_or(entry.span), format!("`include` cycle: {}", names.join(" includes ")))
+                    .with_path(format!("include[{index}]"))
+                    .with_help("a file cannot include itself, directly or through others"),
+            );
+            return None;
+        }
+        // the included project's folder, and the folder its paths are rebased from
+        let (project_dir, rebase_from) = if let Some((pd, _)) = &entry.project_directory {
+            let dir = join_clean(&scope.dir, pd);
+            let from = if self.fs.is_dir(&dir) { dir.clone() } else { parent_dir(&dir) };
+            (dir, from)
+        } else {
+            let dir = parent_dir(&main.path);
+            (dir.clone(), dir)
+        };
+        let env_files: Vec<(String, Option<Span>)> = if entry.env_files.is_empty() {
+            let dotenv = join_clean(&project_dir, ".env");
+            if self.fs.exists(&dotenv) && !self.fs.is_dir(&dotenv) {
+                vec![(dotenv, None)]
+            } else {
+                Vec::new()
+            }
+        } else {
+            entry.env_files.iter().map(|(f, span)| (join_clean(&scope.dir, f), Some(*span))).collect()
+        };
+        let mut vars: IndexMap<String, String> = scope.vars.clone();
+        let mut read: IndexMap<String, String> = IndexMap::new();
+        for (path, span) in &env_files {
+            match self.fs.read(path) {
+                Ok(text) => {
+                    let lookup = |k: &str| scope.vars.get(k).or_else(|| read.get(k)).cloned();
+                    match crate::dotenv::parse(&text, &lookup) {
+                        Ok(entries) => {
+                            for e in entries {
+                                read.insert(e.key, e.value);
+                            }
+                        }
+                        Err(e) => self.issues.push(
+                            Issue::error(IssueKind::InvalidValue, span.unwrap_or(entry.span), format!("cannot read env file `{}`: {e}", self.shown(path)))
+                                .with_path(format!("include[{index}].env_file")),
+                        ),
+                    }
+                }
+                Err(_) => self.issues.push(
+                    Issue::error(IssueKind::MissingFile, span.unwrap_or(entry.span), format!("env file `{}` not found", self.shown(path)))
+                        .with_path(format!("include[{index}].env_file"))
+                        .with_help("create the file, or fix the path (relative to the including file's project folder)"),
+                ),
+            }
+        }
+        for (k, v) in read {
+            vars.entry(k).or_insert(v);
+        }
+        let sub = Scope { vars: &vars, dir: project_dir.clone(), include_stack: stack.to_vec() };
+        let mut root = self.load_files(&files, &sub)?;
+        resolve_environment(&mut root, &vars);
+        default_build_context(&mut root);
+        let prefix = relative_to(&scope.dir, &rebase_from).unwrap_or(rebase_from);
+        rebase(&mut root, &prefix);
+        Some(root)
+    }
+
+    fn shown(&self, path: &str) -> String {
+        crate::paths::relative_to(&self.cwd, path).filter(|r| !self.cwd.is_empty() && !r.starts_with("..")).unwrap_or_else(|| path.to_string())
+    }
+
+    /// Adds the resources of an included project to the including document; one the document
+    /// defines differently is an error at the document's definition.
+    fn import(&mut self, doc: &mut Node, imported: Node, entry: &IncludeEntry) {
+        let Value::Map(imported) = imported.value else { return };
+        let Some(target) = doc.as_map_mut() else { return };
+        let included = entry.paths.first().map_or(String::new(), |(p, _)| p.clone());
+        for (section, resources) in imported.entries {
+            if !SECTIONS.contains(&section.name.as_str()) {
+                continue;
+            }
+            let Value::Map(resources) = resources.value else { continue };
+            if !target.contains_key(&section.name) {
+                target.entries.push((
+                    Key { name: section.name.clone(), span: entry.span, anchor: None },
+                    Node { value: Value::Map(Mapping::default()), span: entry.span, anchor: None, style: Style::Block, tag: None },
+                ));
+            }
+            let Some(existing) = target.get_mut(&section.name) else { continue };
+            if existing.is_null() {
+                existing.value = Value::Map(Mapping::default());
+            }
+            let Some(existing) = existing.as_map_mut() else { continue };
+            for (name, value) in resources.entries {
+                match existing.get_entry(&name.name) {
+                    Some((k, v)) => {
+                        if !same_value(v, &value) {
+                            self.issues.push(
+                                Issue::error(
+                                    IssueKind::ConflictingKeys,
+                                    k.span,
+                                    format!("`{}.{}` conflicts with the one imported from `{included}`", section.name, name.name),
+                                )
+                                .with_path(format!("{}.{}", section.name, name.name))
+                                .with_related(name.span, "imported definition")
+                                .with_help("rename one of them, or remove the duplicate definition"),
+                            );
+                        }
+                    }
+                    None => existing.entries.push((name, value)),
+                }
+            }
+        }
+    }
+}
+
+/// compose resolves bare `environment` list entries (`- VAR`) of an included project with that
+/// project's variables.
+fn resolve_environment(root: &mut Node, vars: &IndexMap<String, String>) {
+    let Some(services) = root.as_map_mut().and_then(|m| m.get_mut("services")).and_then(Node::as_map_mut) else { return };
+    for (_, service) in &mut services.entries {
+        let Some(Value::Seq(items)) = service.as_map_mut().and_then(|s| s.get_mut("environment")).map(|e| &mut e.value) else { continue };
+        for item in items {
+            if let Value::String(s) = &mut item.value {
+                if !s.contains('=') {
+                    if let Some(v) = vars.get(s.as_str()) {
+                        *s = format!("{s}={v}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// compose gives an included project's `build` its default context (`.`, the included project's
+/// folder) before the paths are rebased.
+fn default_build_context(root: &mut Node) {
+    let Some(services) = root.as_map_mut().and_then(|m| m.get_mut("services")).and_then(Node::as_map_mut) else { return };
+    for (_, service) in &mut services.entries {
+        let Some(build) = service.as_map_mut().and_then(|s| s.get_mut("build")) else { continue };
+        let span = build.span;
+        if let Some(b) = build.as_map_mut() {
+            if !b.contains_key("context") {
+                b.entries.push((Key { name: "context".into(), span, anchor: None }, Node::new(Value::String(".".into()), span)));
+            }
+        }
+    }
+}

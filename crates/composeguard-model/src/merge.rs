@@ -1,0 +1,788 @@
+//! Merging located trees as docker compose merges files: a later file (or YAML document, or a
+//! service that `extends` another) is laid over an earlier one.
+//!
+//! The rules follow the Compose specification's merge section as compose-go applies them:
+//! mappings merge by key, most sequences are appended, and some attributes have their own rule:
+//!
+//! * `command`, `entrypoint` and `healthcheck.test` are replaced;
+//! * key/value attributes (`environment`, `labels`, `annotations`, `sysctls`, `build.args`…)
+//!   merge by key, whichever syntax each side uses;
+//! * `build` given as a context string merges with the object form;
+//! * `depends_on`, `networks` and `models` given as lists merge with the mapping form;
+//! * `extra_hosts` is appended without repeating entries; `logging` merges only when the driver
+//!   is the same; a ulimit is replaced; `ipam.config` merges by subnet;
+//! * sequences compose keeps unique (ports, volumes by target, secrets and configs by target,
+//!   `cap_add`, `dns`…) replace the earlier entry with the same key in place;
+//! * `!reset` removes the earlier value, `!override` replaces it whatever the rule.
+//!
+//! Nodes keep the spans of the file that set them, so the typed model read from the merged tree
+//! points every value at its own file; [`Provenance`] records what an override replaced.
+
+use std::collections::HashMap;
+
+use crate::issue::{Issue, IssueKind};
+use crate::model::{is_host_path, parse_port_spec, parse_volume_spec};
+use crate::span::Span;
+use crate::yaml::{Key, Mapping, MergeTag, Node, Style, Value};
+
+/// Where merged values came from, for secondary labels on diagnostics.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// A value set over an earlier one (a later file, a later document, a service extending
+    /// another): its span → the span of the value it replaced.
+    pub overrides: HashMap<Span, Span>,
+    /// Service bodies inherited through `extends`.
+    pub inherited: Vec<Inheritance>,
+    /// The first record of each extending service in `inherited`.
+    by_service: HashMap<String, usize>,
+}
+
+impl Provenance {
+    /// Records that `record.service` inherits from `record.base`.
+    pub fn add_inheritance(&mut self, record: Inheritance) {
+        self.by_service.entry(record.service.clone()).or_insert(self.inherited.len());
+        self.inherited.push(record);
+    }
+
+    /// The inheritance record of an extending service.
+    pub fn inheritance(&self, service: &str) -> Option<&Inheritance> {
+        self.by_service.get(service).and_then(|i| self.inherited.get(*i))
+    }
+}
+
+/// A service that inherited attributes through `extends`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inheritance {
+    /// The extending service.
+    pub service: String,
+    /// The extended service.
+    pub base: String,
+    /// The extended service's definition (values inside it were inherited).
+    pub range: Span,
+    /// The `extends` entry of the extending service.
+    pub via: Span,
+}
+
+/// What merging needs besides the two trees.
+pub(crate) struct Merger<'a> {
+    pub issues: &'a mut Vec<Issue>,
+    pub provenance: &'a mut Provenance,
+}
+
+/// How one attribute merges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    /// Mappings by key, sequences appended (with unicity where compose applies it), scalars
+    /// replaced.
+    Default,
+    /// The later value replaces the earlier one.
+    Replace,
+    /// `KEY=value` lists and mappings, merged by key.
+    KeyValue,
+    /// A string or a list of strings, appended.
+    StringList,
+    /// `build`: a context string or the object.
+    Build,
+    /// `depends_on`: a list of names or the mapping.
+    DependsOn,
+    /// `networks`, `models` of a service: a list of names or a mapping.
+    Names,
+    /// `extra_hosts`: appended without repeats.
+    ExtraHosts,
+    /// `logging`: merged when the driver is the same.
+    Logging,
+    /// `networks.*.ipam.config`: merged by subnet.
+    IpamConfig,
+}
+
+fn matches(path: &[&str], pattern: &[&str]) -> bool {
+    path.len() == pattern.len() && path.iter().zip(pattern).all(|(p, q)| *q == "*" || p == q)
+}
+
+fn rule_for(path: &[&str]) -> Rule {
+    match path {
+        ["services", _, attr] => match *attr {
+            "command" | "entrypoint" => Rule::Replace,
+            "annotations" | "environment" | "labels" | "sysctls" => Rule::KeyValue,
+            "dns" | "dns_opt" | "dns_search" | "env_file" | "label_file" | "tmpfs" => Rule::StringList,
+            "build" => Rule::Build,
+            "depends_on" => Rule::DependsOn,
+            "networks" | "models" => Rule::Names,
+            "extra_hosts" => Rule::ExtraHosts,
+            "logging" => Rule::Logging,
+            _ => Rule::Default,
+        },
+        ["services", _, "build", attr] => match *attr {
+            "args" | "additional_contexts" | "labels" => Rule::KeyValue,
+            "extra_hosts" => Rule::ExtraHosts,
+            _ => Rule::Default,
+        },
+        ["services", _, "healthcheck", "test"] | ["services", _, "ulimits", _] => Rule::Replace,
+        ["services", _, "deploy", "labels"] | ["networks" | "volumes", _, "labels"] => Rule::KeyValue,
+        ["networks", _, "ipam", "config"] => Rule::IpamConfig,
+        _ => Rule::Default,
+    }
+}
+
+/// How compose tells entries of a unique sequence apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unicity {
+    /// The text before `=`.
+    KeyValue,
+    /// The container path of a mount.
+    VolumeTarget,
+    /// The container path of a device.
+    DeviceTarget,
+    /// The target of a secret or config, by default under this folder.
+    Mount(&'static str),
+    /// `env_file` entries by path.
+    EnvFile,
+    /// The exposed port.
+    Expose,
+    /// Published ports by host address, host port, container port and protocol.
+    Port,
+}
+
+/// The unicity rule of the sequence at `path`, if compose applies one.
+pub(crate) fn unicity_for(path: &[&str]) -> Option<Unicity> {
+    const KEY_VALUE: &[&[&str]] = &[
+        &["networks", "*", "labels"],
+        &["services", "*", "annotations"],
+        &["services", "*", "build", "args"],
+        &["services", "*", "build", "additional_contexts"],
+        &["services", "*", "build", "platform"],
+        &["services", "*", "build", "tags"],
+        &["services", "*", "build", "labels"],
+        &["services", "*", "cap_add"],
+        &["services", "*", "cap_drop"],
+        &["services", "*", "deploy", "labels"],
+        &["services", "*", "dns"],
+        &["services", "*", "dns_opt"],
+        &["services", "*", "dns_search"],
+        &["services", "*", "environment"],
+        &["services", "*", "labels"],
+        &["services", "*", "links"],
+        &["services", "*", "networks", "*", "aliases"],
+        &["services", "*", "networks", "*", "link_local_ips"],
+        &["services", "*", "profiles"],
+        &["services", "*", "sysctls"],
+        &["services", "*", "tmpfs"],
+    ];
+    if KEY_VALUE.iter().any(|p| matches(path, p)) {
+        return Some(Unicity::KeyValue);
+    }
+    match path {
+        ["services", _, "devices"] => Some(Unicity::DeviceTarget),
+        ["services", _, "volumes"] => Some(Unicity::VolumeTarget),
+        ["services", _, "configs"] => Some(Unicity::Mount("")),
+        ["services", _, "secrets"] => Some(Unicity::Mount("/run/secrets")),
+        ["services", _, "env_file"] => Some(Unicity::EnvFile),
+        ["services", _, "expose"] => Some(Unicity::Expose),
+        ["services", _, "ports"] => Some(Unicity::Port),
+        _ => None,
+    }
+}
+
+/// The unicity key of one sequence entry (`None`: compose could not index it, keep it).
+pub(crate) fn unicity_key(rule: Unicity, node: &Node) -> Option<String> {
+    match rule {
+        Unicity::KeyValue => {
+            let s = node.scalar_to_string()?;
+            Some(s.split_once('=').map_or(s.clone(), |(k, _)| k.to_string()))
+        }
+        Unicity::VolumeTarget => match &node.value {
+            Value::Map(m) => m.get("target").and_then(Node::scalar_to_string),
+            Value::String(s) => parse_volume_spec(s).ok().map(|v| v.target),
+            _ => None,
+        },
+        Unicity::DeviceTarget => match &node.value {
+            Value::Map(m) => m.get("target").and_then(Node::scalar_to_string),
+            Value::String(s) => {
+                let mut parts = s.split(':');
+                let first = parts.next().unwrap_or("");
+                Some(parts.next().unwrap_or(first).to_string())
+            }
+            _ => None,
+        },
+        Unicity::Mount(dir) => match &node.value {
+            Value::String(s) => Some(format!("{dir}/{s}")),
+            Value::Map(m) => match m.get("target").and_then(Node::scalar_to_string) {
+                Some(t) => Some(t),
+                None => Some(format!("{dir}/{}", m.get("source").and_then(Node::scalar_to_string).unwrap_or_default())),
+            },
+            _ => None,
+        },
+        Unicity::EnvFile => match &node.value {
+            Value::Map(m) => m.get("path").and_then(Node::scalar_to_string),
+            _ => node.scalar_to_string(),
+        },
+        Unicity::Expose => node.scalar_to_string(),
+        Unicity::Port => port_keys(node).map(|k| k.join(",")),
+    }
+}
+
+/// The unicity keys of the ports one `ports` entry stands for (a range gives several).
+pub(crate) fn port_keys(node: &Node) -> Option<Vec<String>> {
+    match &node.value {
+        Value::Map(m) => {
+            let text = |k: &str| m.get(k).and_then(Node::scalar_to_string);
+            let target = text("target")?;
+            let published = text("published").unwrap_or_else(|| "%!s(<nil>)".into());
+            let host = text("host_ip").unwrap_or_else(|| "0.0.0.0".into());
+            let protocol = text("protocol").unwrap_or_else(|| "tcp".into());
+            Some(vec![format!("{host}:{published}:{target}/{protocol}")])
+        }
+        Value::String(_) | Value::Int(_) => {
+            let spec = node.scalar_to_string()?;
+            let ports = parse_port_spec(&spec).ok()?;
+            Some(
+                ports
+                    .iter()
+                    .map(|p| {
+                        let host = p.host_ip.clone().filter(|h| !h.is_empty()).unwrap_or_else(|| "0.0.0.0".into());
+                        let published = p.published.clone().unwrap_or_else(|| "%!s(<nil>)".into());
+                        let protocol = p.protocol.clone().unwrap_or_else(|| "tcp".into());
+                        format!("{host}:{published}:{}/{protocol}", p.target)
+                    })
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Drops `!reset` values everywhere under `node` and forgets `!override` tags (with nothing
+/// earlier to reset or override, they only mark the value).
+pub fn strip_tags(node: &mut Node) {
+    node.tag = None;
+    match &mut node.value {
+        Value::Map(m) => {
+            m.entries.retain(|(_, v)| v.tag != Some(MergeTag::Reset));
+            for (_, v) in &mut m.entries {
+                strip_tags(v);
+            }
+        }
+        Value::Seq(items) => {
+            items.retain(|v| v.tag != Some(MergeTag::Reset));
+            items.iter_mut().for_each(strip_tags);
+        }
+        _ => {}
+    }
+}
+
+impl Merger<'_> {
+    /// Lays `over` (a whole file or document) over `base`.
+    pub fn merge_root(&mut self, base: Node, over: Node) -> Node {
+        let mut path = Vec::new();
+        self.merge(base, over, &mut path)
+    }
+
+    /// Lays the service `over` over the service `base` it extends (`name` is the service).
+    pub fn merge_service(&mut self, base: Node, over: Node, name: &str) -> Node {
+        let mut path = vec!["services".to_string(), name.to_string()];
+        self.merge(base, over, &mut path)
+    }
+
+    fn merge(&mut self, base: Node, mut over: Node, path: &mut Vec<String>) -> Node {
+        if over.tag == Some(MergeTag::Override) {
+            strip_tags(&mut over);
+            self.replaced(&over, &base);
+            return over;
+        }
+        let segs: Vec<&str> = path.iter().map(String::as_str).collect();
+        let rule = rule_for(&segs);
+        let unicity = unicity_for(&segs);
+        drop(segs);
+        match rule {
+            Rule::Replace => {
+                strip_tags(&mut over);
+                self.replaced(&over, &base);
+                over
+            }
+            Rule::KeyValue => self.merge_key_values(base, over),
+            Rule::StringList => self.merge_string_lists(base, over, unicity),
+            Rule::Build => {
+                let base = context_to_map(base);
+                let over = context_to_map(over);
+                self.merge_default(base, over, path, unicity)
+            }
+            Rule::DependsOn => {
+                let base = names_to_map(base, true);
+                let over = names_to_map(over, true);
+                self.merge_default(base, over, path, unicity)
+            }
+            Rule::Names => {
+                let base = names_to_map(base, false);
+                let over = names_to_map(over, false);
+                self.merge_default(base, over, path, unicity)
+            }
+            Rule::ExtraHosts => Self::merge_extra_hosts(base, over),
+            Rule::Logging => {
+                let driver = |n: &Node| n.as_map().and_then(|m| m.get("driver")).and_then(Node::scalar_to_string);
+                match (driver(&base), driver(&over)) {
+                    (Some(b), Some(o)) if b != o => {
+                        strip_tags(&mut over);
+                        self.replaced(&over, &base);
+                        over
+                    }
+                    _ => self.merge_default(base, over, path, unicity),
+                }
+            }
+            Rule::IpamConfig => self.merge_ipam_config(base, over, path),
+            Rule::Default => self.merge_default(base, over, path, unicity),
+        }
+    }
+
+    /// Records that `over` replaced `base`.
+    fn replaced(&mut self, over: &Node, base: &Node) {
+        if over.span != base.span && !base.span.is_empty() {
+            self.provenance.overrides.insert(over.span, base.span);
+        }
+    }
+
+    fn merge_default(&mut self, base: Node, mut over: Node, path: &mut Vec<String>, unicity: Option<Unicity>) -> Node {
+        if over.is_null() {
+            return base;
+        }
+        match (base.value, over.value) {
+            (Value::Map(b), Value::Map(o)) => {
+                let merged = self.merge_mappings(b, o, path);
+                Node { value: Value::Map(merged), span: base.span, anchor: base.anchor, style: base.style, tag: None }
+            }
+            (Value::Seq(b), Value::Seq(o)) => {
+                let items = self.append(b, o, unicity);
+                Node { value: Value::Seq(items), span: base.span, anchor: base.anchor, style: base.style, tag: None }
+            }
+            (b @ (Value::Map(_) | Value::Seq(_)), o) => {
+                let kind = if matches!(b, Value::Map(_)) { "a mapping" } else { "a sequence" };
+                over.value = o;
+                self.issues.push(
+                    Issue::error(
+                        IssueKind::InvalidType,
+                        over.span,
+                        format!("`{}` cannot override {kind} with {}", path.join("."), describe(&over)),
+                    )
+                    .with_path(path.join("."))
+                    .with_related(base.span, "the value it would override")
+                    .with_help("use the same syntax as the file it overrides, or tag the value `!override`"),
+                );
+                strip_tags(&mut over);
+                over
+            }
+            (b, o) => {
+                let base = Node { value: b, ..base };
+                over.value = o;
+                strip_tags(&mut over);
+                self.replaced(&over, &base);
+                over
+            }
+        }
+    }
+
+    fn merge_mappings(&mut self, mut base: Mapping, over: Mapping, path: &mut Vec<String>) -> Mapping {
+        for (key, mut value) in over.entries {
+            match value.tag {
+                Some(MergeTag::Reset) => {
+                    base.remove(&key.name);
+                    continue;
+                }
+                Some(MergeTag::Override) => {
+                    strip_tags(&mut value);
+                    if let Some(old) = base.get(&key.name) {
+                        let old_span = old.span;
+                        if !old_span.is_empty() {
+                            self.provenance.overrides.insert(value.span, old_span);
+                        }
+                    }
+                    base.insert(key, value);
+                    continue;
+                }
+                None => {}
+            }
+            if let Some(i) = base.entries.iter().position(|(k, _)| k.name == key.name) {
+                {
+                    if let Some(slot) = base.entries.get_mut(i) {
+                        let old = std::mem::replace(&mut slot.1, Node::new(Value::Null, Span::default()));
+                        let over_span = value.span;
+                        path.push(key.name.clone());
+                        slot.1 = self.merge(old, value, path);
+                        path.pop();
+                        // a replaced value is reported at the key that replaced it
+                        if slot.1.span == over_span {
+                            if !slot.0.span.is_empty() && slot.0.span != key.span {
+                                self.provenance.overrides.insert(key.span, slot.0.span);
+                            }
+                            slot.0 = key;
+                        }
+                    }
+                }
+            } else {
+                strip_tags(&mut value);
+                base.entries.push((key, value));
+            }
+        }
+        base
+    }
+
+    /// Appends `over` to `base`; with a unicity rule, an entry replaces the earlier entry with
+    /// the same key in place (and earlier repeats of that key go).
+    fn append(&mut self, mut base: Vec<Node>, over: Vec<Node>, unicity: Option<Unicity>) -> Vec<Node> {
+        for mut item in over {
+            if item.tag == Some(MergeTag::Reset) {
+                continue;
+            }
+            strip_tags(&mut item);
+            let key = unicity.and_then(|u| unicity_key(u, &item));
+            let Some(key) = key else {
+                base.push(item);
+                continue;
+            };
+            let Some(u) = unicity else {
+                base.push(item);
+                continue;
+            };
+            let mut first: Option<usize> = None;
+            let mut i = 0;
+            while i < base.len() {
+                let same = base.get(i).and_then(|b| unicity_key(u, b)).is_some_and(|k| k == key);
+                if same {
+                    if first.is_none() {
+                        first = Some(i);
+                        i += 1;
+                    } else {
+                        base.remove(i);
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            match first.and_then(|f| base.get_mut(f)) {
+                Some(slot) => {
+                    if slot.span != item.span && !slot.span.is_empty() {
+                        self.provenance.overrides.insert(item.span, slot.span);
+                    }
+                    *slot = item;
+                }
+                None => base.push(item),
+            }
+        }
+        base
+    }
+
+    fn merge_key_values(&mut self, base: Node, over: Node) -> Node {
+        if over.is_null() && over.tag.is_none() {
+            return base;
+        }
+        let span = base.span;
+        let mut out: Vec<(Key, Node)> = key_values(base);
+        for (key, mut value) in key_values(over) {
+            if value.tag == Some(MergeTag::Reset) {
+                out.retain(|(k, _)| k.name != key.name);
+                continue;
+            }
+            strip_tags(&mut value);
+            let mut first = true;
+            let mut replaced = false;
+            out.retain_mut(|(k, v)| {
+                if k.name != key.name {
+                    return true;
+                }
+                if first {
+                    first = false;
+                    replaced = true;
+                    if !v.span.is_empty() && v.span != value.span {
+                        self.provenance.overrides.insert(value.span, v.span);
+                    }
+                    *v = value.clone();
+                    return true;
+                }
+                false
+            });
+            if !replaced {
+                out.push((key, value));
+            }
+        }
+        Node { value: Value::Map(Mapping { entries: out }), span, anchor: None, style: Style::Block, tag: None }
+    }
+
+    fn merge_string_lists(&mut self, base: Node, over: Node, unicity: Option<Unicity>) -> Node {
+        if over.is_null() && over.tag.is_none() {
+            return base;
+        }
+        let span = base.span;
+        let items = self.append(into_list(base), into_list(over), unicity);
+        Node { value: Value::Seq(items), span, anchor: None, style: Style::Block, tag: None }
+    }
+
+    fn merge_extra_hosts(base: Node, over: Node) -> Node {
+        if over.is_null() && over.tag.is_none() {
+            return base;
+        }
+        let span = base.span;
+        let mut items = host_list(base);
+        for mut item in host_list(over) {
+            strip_tags(&mut item);
+            let text = item.scalar_to_string();
+            if !items.iter().any(|b| b.scalar_to_string() == text) {
+                items.push(item);
+            }
+        }
+        Node { value: Value::Seq(items), span, anchor: None, style: Style::Block, tag: None }
+    }
+
+    /// compose's `ipam.config` merge: entries with a new subnet are added, entries with a known
+    /// subnet merge into it; with nothing earlier, nothing is added.
+    fn merge_ipam_config(&mut self, base: Node, over: Node, path: &mut Vec<String>) -> Node {
+        let span = base.span;
+        let (Value::Seq(configs), Value::Seq(overrides)) = (base.value, over.value) else {
+            return Node::new(Value::Seq(Vec::new()), span);
+        };
+        let subnet = |n: &Node| n.as_map().and_then(|m| m.get("subnet")).and_then(Node::scalar_to_string);
+        let mut out: Vec<Node> = Vec::new();
+        for original in configs {
+            for o in &overrides {
+                let mut o = o.clone();
+                strip_tags(&mut o);
+                if subnet(&o) != subnet(&original) && !out.iter().any(|a| subnet(a) == subnet(&o)) {
+                    out.push(o);
+                    continue;
+                }
+                let merged = match (original.value.clone(), o.value.clone()) {
+                    (Value::Map(b), Value::Map(ov)) => {
+                        Node { value: Value::Map(self.merge_mappings(b, ov, path)), ..original.clone() }
+                    }
+                    _ => o,
+                };
+                match out.iter().position(|a| subnet(a) == subnet(&merged)) {
+                    Some(i) => {
+                        if let Some(slot) = out.get_mut(i) {
+                            *slot = merged;
+                        }
+                    }
+                    None => out.push(merged),
+                }
+            }
+        }
+        Node { value: Value::Seq(out), span, anchor: None, style: Style::Block, tag: None }
+    }
+}
+
+fn describe(n: &Node) -> &'static str {
+    match n.value {
+        Value::Null => "null",
+        Value::Seq(_) => "a sequence",
+        Value::Map(_) => "a mapping",
+        _ => "a scalar",
+    }
+}
+
+/// Entries of a key/value attribute, from either syntax (`KEY=value` items become a key and a
+/// string value located at the item; a bare `KEY` has a null value).
+fn key_values(node: Node) -> Vec<(Key, Node)> {
+    match node.value {
+        Value::Map(m) => m.entries,
+        Value::Seq(items) => items.iter().filter_map(item_to_entry).collect(),
+        Value::Null => Vec::new(),
+        _ => item_to_entry(&node).into_iter().collect(),
+    }
+}
+
+fn item_to_entry(item: &Node) -> Option<(Key, Node)> {
+    if item.tag == Some(MergeTag::Reset) {
+        return None;
+    }
+    let text = item.scalar_to_string()?;
+    let (name, value) = match text.split_once('=') {
+        Some((k, v)) => (k.to_string(), Value::String(v.to_string())),
+        None => (text.clone(), Value::Null),
+    };
+    let key = Key { span: item.span.sub(0, name.len()), name, anchor: item.anchor };
+    Some((key, Node { value, span: item.span, anchor: item.anchor, style: Style::DoubleQuoted, tag: None }))
+}
+
+/// A string or a list of strings as a list.
+fn into_list(node: Node) -> Vec<Node> {
+    match node.value {
+        Value::Seq(items) => items,
+        Value::Null => Vec::new(),
+        _ => vec![node],
+    }
+}
+
+/// `extra_hosts` in either syntax as a list of `host=ip` strings (the mapping sorted, as compose
+/// sorts it).
+fn host_list(node: Node) -> Vec<Node> {
+    match node.value {
+        Value::Map(m) => {
+            let mut items: Vec<Node> = Vec::new();
+            for (k, v) in m.entries {
+                let span = v.span;
+                match &v.value {
+                    Value::Seq(ips) => {
+                        for ip in ips {
+                            let text = format!("{}={}", k.name, ip.scalar_to_string().unwrap_or_default());
+                            items.push(Node { value: Value::String(text), span: ip.span, anchor: ip.anchor, style: Style::DoubleQuoted, tag: None });
+                        }
+                    }
+                    Value::Null => items.push(Node::new(Value::String(k.name.clone()), k.span)),
+                    _ => {
+                        let text = format!("{}={}", k.name, v.scalar_to_string().unwrap_or_default());
+                        items.push(Node { value: Value::String(text), span, anchor: v.anchor, style: Style::DoubleQuoted, tag: None });
+                    }
+                }
+            }
+            items.sort_by_key(Node::scalar_to_string);
+            items
+        }
+        _ => into_list(node),
+    }
+}
+
+/// `build: ./dir` as `build: {context: ./dir}`.
+fn context_to_map(node: Node) -> Node {
+    match node.value {
+        Value::String(_) => {
+            let span = node.span;
+            let key = Key { name: "context".into(), span, anchor: node.anchor };
+            Node { value: Value::Map(Mapping { entries: vec![(key, node.clone())] }), span, anchor: None, style: Style::Block, tag: node.tag }
+        }
+        _ => node,
+    }
+}
+
+/// A list of names as a mapping (`depends_on` entries get compose's defaults).
+fn names_to_map(node: Node, dependency_defaults: bool) -> Node {
+    let Value::Seq(items) = node.value else { return node };
+    let mut entries = Vec::new();
+    for item in items {
+        let Some(name) = item.scalar_to_string() else { continue };
+        let key = Key { name, span: item.span, anchor: item.anchor };
+        let value = if dependency_defaults {
+            let k = |n: &str| Key { name: n.into(), span: item.span, anchor: None };
+            Node::new(
+                Value::Map(Mapping {
+                    entries: vec![
+                        (k("condition"), Node::new(Value::String("service_started".into()), item.span)),
+                        (k("required"), Node::new(Value::Bool(true), item.span)),
+                    ],
+                }),
+                item.span,
+            )
+        } else {
+            Node::new(Value::Null, item.span)
+        };
+        entries.push((key, value));
+    }
+    Node { value: Value::Map(Mapping { entries }), span: node.span, anchor: node.anchor, style: Style::Block, tag: node.tag }
+}
+
+/// Structural equality of two trees, ignoring locations and styles (compose's `DeepEqual` on
+/// decoded values).
+pub fn same_value(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.entries.iter().all(|(k, v)| y.get(&k.name).is_some_and(|w| same_value(v, w)))
+        }
+        (Value::Seq(x), Value::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_value(v, w)),
+        (x, y) => x == y,
+    }
+}
+
+/// Whether a bind source in the short syntax is a host path (for path rewriting).
+pub(crate) fn short_bind_source(spec: &str) -> Option<String> {
+    let v = parse_volume_spec(spec).ok()?;
+    v.source.filter(|s| is_host_path(s))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::span::FileId;
+    use crate::yaml::{parse, Limits};
+
+    fn doc(text: &str, file: u32) -> Node {
+        parse(text, FileId(file), &Limits::default()).roots.into_iter().next().unwrap()
+    }
+
+    fn merged(a: &str, b: &str) -> Node {
+        let mut issues = Vec::new();
+        let mut prov = Provenance::default();
+        let mut m = Merger { issues: &mut issues, provenance: &mut prov };
+        let out = m.merge_root(doc(a, 0), doc(b, 1));
+        assert!(issues.is_empty(), "{issues:?}");
+        out
+    }
+
+    fn at<'a>(n: &'a Node, path: &[&str]) -> &'a Node {
+        let mut cur = n;
+        for p in path {
+            cur = cur.as_map().and_then(|m| m.get(p)).unwrap();
+        }
+        cur
+    }
+
+    fn texts(n: &Node) -> Vec<String> {
+        n.as_seq().unwrap().iter().map(|i| i.scalar_to_string().unwrap()).collect()
+    }
+
+    #[test]
+    fn command_is_replaced_and_ports_unique() {
+        let m = merged(
+            "services:\n  a:\n    command: [x, y]\n    ports: ['80:80', '81:81']\n",
+            "services:\n  a:\n    command: z\n    ports: ['0.0.0.0:80:80', '82:82']\n",
+        );
+        assert_eq!(at(&m, &["services", "a", "command"]).as_str(), Some("z"));
+        assert_eq!(texts(at(&m, &["services", "a", "ports"])), ["0.0.0.0:80:80", "81:81", "82:82"]);
+    }
+
+    #[test]
+    fn environment_merges_by_key_across_syntaxes() {
+        let m = merged(
+            "services:\n  a:\n    environment: [A=1, B=2]\n",
+            "services:\n  a:\n    environment:\n      B: 3\n      C:\n",
+        );
+        let env = at(&m, &["services", "a", "environment"]).as_map().unwrap();
+        let keys: Vec<&str> = env.entries.iter().map(|(k, _)| k.name.as_str()).collect();
+        assert_eq!(keys, ["A", "B", "C"]);
+        assert_eq!(env.get("B").unwrap().value, Value::Int(3));
+        assert!(env.get("C").unwrap().is_null());
+    }
+
+    #[test]
+    fn reset_and_override() {
+        let m = merged(
+            "services:\n  a:\n    image: x\n    ports: ['80:80']\n    labels: {a: b}\n",
+            "services:\n  a:\n    ports: !reset []\n    labels: !override {c: d}\n",
+        );
+        assert!(at(&m, &["services", "a"]).as_map().unwrap().get("ports").is_none());
+        let labels = at(&m, &["services", "a", "labels"]).as_map().unwrap();
+        assert_eq!(labels.len(), 1);
+        assert!(labels.get("c").is_some());
+    }
+
+    #[test]
+    fn depends_on_and_build_forms() {
+        let m = merged(
+            "services:\n  a:\n    build: ./dir\n    depends_on: [db]\n",
+            "services:\n  a:\n    build: {target: t}\n    depends_on: {db: {condition: service_healthy}}\n",
+        );
+        assert_eq!(at(&m, &["services", "a", "build", "context"]).as_str(), Some("./dir"));
+        assert_eq!(at(&m, &["services", "a", "build", "target"]).as_str(), Some("t"));
+        let dep = at(&m, &["services", "a", "depends_on", "db"]);
+        assert_eq!(at(dep, &["condition"]).as_str(), Some("service_healthy"));
+        assert_eq!(at(dep, &["required"]).value, Value::Bool(true));
+    }
+
+    #[test]
+    fn override_is_recorded() {
+        let mut issues = Vec::new();
+        let mut prov = Provenance::default();
+        let mut m = Merger { issues: &mut issues, provenance: &mut prov };
+        let out = m.merge_root(doc("services:\n  a:\n    image: x\n", 0), doc("services:\n  a:\n    image: y\n", 1));
+        let image = at(&out, &["services", "a", "image"]);
+        assert_eq!(image.span.file, FileId(1));
+        assert_eq!(prov.overrides.get(&image.span).map(|s| s.file), Some(FileId(0)));
+    }
+}

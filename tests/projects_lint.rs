@@ -1,0 +1,109 @@
+//! Linting multi-file projects: findings point into the file that set the value, with a related
+//! label at what it overrode or where it was inherited; profiles select what is linted. Files are
+//! held in memory ([`MemoryFiles`]), as the Python and wasm bindings pass them.
+
+use composeguard::lint::{lint_files, LintOptions, Report};
+use composeguard::Diagnostic;
+use composeguard_model::project::{load_project, MemoryFiles, ProjectOptions};
+
+fn files(list: &[(&str, &str)]) -> MemoryFiles {
+    MemoryFiles(list.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect())
+}
+
+fn options(files: &[&str]) -> ProjectOptions {
+    ProjectOptions { files: files.iter().map(|f| (*f).to_string()).collect(), cwd: "/p".into(), ..ProjectOptions::default() }
+}
+
+fn spec(report: &Report) -> Vec<&Diagnostic> {
+    report.diagnostics().filter(|d| d.category == composeguard::Category::Spec).collect()
+}
+
+#[test]
+fn a_bad_value_in_an_override_points_into_it_with_the_overridden_value_related() {
+    let fs = files(&[
+        ("/p/compose.yaml", "services:\n  app:\n    image: app\n    stop_grace_period: 10s\n"),
+        ("/p/prod.yaml", "services:\n  app:\n    stop_grace_period: 10x\n    imagee: typo\n"),
+    ]);
+    let report = lint_files(&options(&["compose.yaml", "prod.yaml"]), &LintOptions::default(), &fs);
+    let found = spec(&report);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let duration = found.iter().find(|d| d.rule == "invalid-value").expect("duration error");
+    assert_eq!((duration.file.as_str(), duration.start.line, duration.start.column), ("prod.yaml", 3, 24));
+    assert_eq!(duration.related.len(), 1);
+    assert_eq!((duration.related[0].file.as_str(), duration.related[0].start.line), ("compose.yaml", 4));
+    let key = found.iter().find(|d| d.rule == "unknown-key").expect("unknown key");
+    assert_eq!((key.file.as_str(), key.start.line), ("prod.yaml", 4));
+}
+
+#[test]
+fn an_inherited_value_points_into_the_base_file_with_the_extends_related() {
+    let fs = files(&[
+        ("/p/compose.yaml", "services:\n  web:\n    extends:\n      file: common/base.yaml\n      service: base\n  worker:\n    extends: {file: nothere.yaml, service: x}\n"),
+        ("/p/common/base.yaml", "services:\n  base:\n    image: x\n    enviroment: [A=1]\n"),
+    ]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    let found = spec(&report);
+    // both problems are reported: the bad key inherited from the base, the missing file
+    let key = found.iter().find(|d| d.rule == "unknown-key").expect("unknown key");
+    assert_eq!((key.file.as_str(), key.start.line, key.start.column), ("common/base.yaml", 4, 5));
+    assert_eq!(key.path, "services.web.enviroment");
+    assert_eq!(key.related.len(), 1, "{key:#?}");
+    assert_eq!((key.related[0].file.as_str(), key.related[0].start.line), ("compose.yaml", 3));
+    assert!(key.related[0].message.contains("extends"));
+    let missing = found.iter().find(|d| d.rule == "missing-file").expect("missing extends file");
+    assert_eq!((missing.file.as_str(), missing.start.line), ("compose.yaml", 7));
+}
+
+#[test]
+fn cycles_and_conflicts_are_errors_at_their_place() {
+    let fs = files(&[
+        ("/p/compose.yaml", "include:\n  - sub/compose.yaml\n  - loop.yaml\nservices:\n  a:\n    image: a\n  b:\n    extends: c\n  c:\n    extends: b\n"),
+        ("/p/sub/compose.yaml", "services:\n  a:\n    image: other\n"),
+        ("/p/loop.yaml", "include:\n  - compose.yaml\n"),
+    ]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    let rules: Vec<(&str, &str, u32)> = spec(&report).iter().map(|d| (d.rule.as_str(), d.file.as_str(), d.start.line)).collect();
+    assert!(rules.contains(&("conflicting-keys", "compose.yaml", 5)), "{rules:?}");
+    assert!(rules.contains(&("dependency-cycle", "loop.yaml", 2)), "{rules:?}");
+    assert!(rules.iter().any(|(r, f, l)| *r == "dependency-cycle" && *f == "compose.yaml" && (*l == 8 || *l == 10)), "{rules:?}");
+}
+
+#[test]
+fn remote_includes_are_not_fetched() {
+    let fs = files(&[("/p/compose.yaml", "include:\n  - oci://registry.example/app:1\nservices:\n  a:\n    image: a\n")]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    let remote: Vec<&Diagnostic> = report.diagnostics().filter(|d| d.rule == "remote-resource").collect();
+    assert_eq!(remote.len(), 1);
+    assert_eq!(remote[0].severity, composeguard::Severity::Info);
+    assert!(!report.is_invalid());
+}
+
+#[test]
+fn all_profiles_lints_every_service_and_notes_its_profiles() {
+    let fs = files(&[("/p/compose.yaml", "services:\n  app:\n    image: app\n    healthcheck: {test: [CMD, 'true']}\n  debug:\n    image: debug\n    profiles: [debug, tools]\n")]);
+    let default = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert!(default.diagnostics().all(|d| d.rule != "no-healthcheck"), "an inactive service is not linted");
+    let mut all = options(&["compose.yaml"]);
+    all.profiles = vec!["*".into()];
+    let report = lint_files(&all, &LintOptions::default(), &fs);
+    let finding = report.diagnostics().find(|d| d.rule == "no-healthcheck").expect("debug is linted");
+    assert_eq!(finding.profiles, ["debug", "tools"]);
+}
+
+#[test]
+fn env_precedence_and_override_discovery() {
+    let fs = files(&[
+        ("/p/compose.yaml", "services:\n  app:\n    image: \"app:${TAG}\"\n"),
+        ("/p/compose.override.yaml", "services:\n  app:\n    environment:\n      - FROM=${FROM}\n"),
+        ("/p/.env", "TAG=dotenv\nFROM=dotenv\n"),
+    ]);
+    let mut opts = ProjectOptions { cwd: "/p".into(), ..ProjectOptions::default() };
+    opts.env.insert("FROM".into(), "process".into());
+    let project = load_project(&opts, &fs);
+    assert!(project.issues.is_empty(), "{:?}", project.issues);
+    assert_eq!(project.files, ["compose.yaml", "compose.override.yaml"]);
+    assert_eq!(project.name, "p");
+    let app = project.compose.services.get("app").expect("app");
+    assert_eq!(app.image.as_ref().map(|i| i.value.as_str()), Some("app:dotenv"));
+    assert_eq!(app.environment.get("FROM").and_then(|e| e.value.as_ref()).map(|v| v.value.as_str()), Some("process"));
+}
