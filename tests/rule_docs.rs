@@ -1,12 +1,14 @@
 //! Every rule's documentation examples are executable: the bad example fires the rule exactly
 //! once, the good example never.
 
-use composeguard::lint::{lint, LintOptions};
+use composeguard::lint::{lint_with, LintOptions};
+use composeguard_model::project::MemoryFiles;
 use composeguard::rules::all_metas;
 
 fn count(rule: &str, yaml: &str) -> (usize, String) {
     let options = LintOptions { select: vec![rule.to_string()], ..LintOptions::default() };
-    let report = lint("compose.yaml", yaml, &options);
+    // an empty in-memory folder: referenced files are checked, and missing
+    let report = lint_with("compose.yaml", yaml, &options, &MemoryFiles::default());
     let found: Vec<String> = report
         .diagnostics()
         .filter(|d| d.rule == rule)
@@ -45,7 +47,7 @@ fn good_examples_are_valid_compose() {
     let mut failures = Vec::new();
     for meta in all_metas() {
         let Some(good) = meta.good_example() else { continue };
-        let report = lint("compose.yaml", &good, &LintOptions::default());
+        let report = lint_with("compose.yaml", &good, &LintOptions::default(), &MemoryFiles::default());
         let spec: Vec<String> = report
             .diagnostics()
             .filter(|d| d.category == composeguard::Category::Spec && d.severity == composeguard::Severity::Error)

@@ -34,6 +34,11 @@ pub trait FileSystem {
     fn read_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
         self.read(path).map(String::into_bytes)
     }
+    /// Whether a file this cannot read is really missing. `false` for [`NoFiles`] (text linted
+    /// on its own): files it refers to are then not checked, rather than reported missing.
+    fn sees_files(&self) -> bool {
+        true
+    }
 }
 
 /// No files at all (text handed in directly, nothing else readable).
@@ -44,6 +49,9 @@ impl FileSystem for NoFiles {
         Err(format!("{path}: no file system"))
     }
     fn exists(&self, _path: &str) -> bool {
+        false
+    }
+    fn sees_files(&self) -> bool {
         false
     }
 }
@@ -592,6 +600,14 @@ impl<'a> Assembler<'a> {
                         None => self.parse_source(id, &text),
                     };
                     self.parsed.insert(path.to_string(), Some(parsed));
+                }
+                Err(_) if !self.fs.sees_files() => {
+                    let shown = self.display.get(path).cloned().unwrap_or_else(|| display_path(&self.cwd, path));
+                    self.issues.push(Issue {
+                        severity: crate::issue::Severity::Info,
+                        ..Issue::error(IssueKind::MissingFile, at.unwrap_or_default(), format!("`{shown}` was not checked: no files can be read here"))
+                    });
+                    self.parsed.insert(path.to_string(), None);
                 }
                 Err(reason) => {
                     let shown = self.display.get(path).cloned().unwrap_or_else(|| display_path(&self.cwd, path));

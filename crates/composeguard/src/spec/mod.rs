@@ -36,7 +36,7 @@ fn check_label_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], 
         let Some(files) = &s.label_file else { continue };
         for (i, f) in files.iter().enumerate() {
             let path = composeguard_model::project::join_path(cx.working_dir(), &f.value);
-            if !cx.fs.exists(&path) {
+            if cx.fs.sees_files() && !cx.fs.exists(&path) {
                 out.push(
                     err(IssueKind::MissingFile, f.span, format!("label file `{}` not found", f.value))
                         .with_path(format!("services.{}.label_file[{i}]", name.value))
@@ -712,7 +712,7 @@ fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], ou
                         out.push(err(IssueKind::InvalidValue, ef.value.path.span, format!("cannot read env file `{rel}`: {e}")).with_path(at));
                     }
                 }
-                Err(_) if ef.value.required && !cx.fs.exists(&path) => out.push(
+                Err(_) if ef.value.required && cx.fs.sees_files() && !cx.fs.exists(&path) => out.push(
                     err(IssueKind::MissingFile, ef.value.path.span, format!("env file `{rel}` not found"))
                         .with_path(at)
                         .with_help("create the file, fix the path, or mark it optional with `required: false`"),

@@ -89,7 +89,7 @@ fn is_external(external: Option<&Spanned<External>>) -> bool {
 fn check_file(cx: &Context<'_>, out: &mut Findings<'_>, what: &str, section: &str, name: &str, file: Option<&Spanned<String>>) {
     let Some(file) = file else { return };
     let path = file.value.as_str();
-    if path.is_empty() || path.starts_with('~') {
+    if path.is_empty() || path.starts_with('~') || !cx.fs.sees_files() {
         return;
     }
     if cx.fs.exists(&join_path(cx.working_dir(), path)) {
