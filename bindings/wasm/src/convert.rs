@@ -1,0 +1,367 @@
+//! The JS API's shapes, and the conversion between them and the core's types.
+//!
+//! Everything here is plain Rust working on JSON text, so it is tested natively (`cargo test -p
+//! composeguard-wasm`); `lib.rs` only moves the JSON across the JS boundary.
+//!
+//! Positions: the core computes `line` and `column` in UTF-16 code units (what JS strings and
+//! editors count); this module adds `offset`, the UTF-16 index into the text that was passed in
+//! (so `text.slice(start.offset, end.offset)` is the flagged source), and keeps the core's UTF-8
+//! byte offset as `byteOffset` (the CLI's JSON `offset`).
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use composeguard::diagnostic::Suppression;
+use composeguard::lint::{lint_with, Summary};
+use composeguard::model::project::MemoryFiles;
+use composeguard::model::{FileId, PositionEncoding, SourceMap, Span};
+use composeguard::{Category, Diagnostic, LintOptions, Position, Report, RuleMeta, Severity};
+
+/// The path used when `options.path` is not given.
+pub const DEFAULT_PATH: &str = "compose.yaml";
+
+/// `lint()`'s options, as JS passes them (see `index.d.ts` for the documentation).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JsLintOptions {
+    pub path: Option<String>,
+    pub env: IndexMap<String, String>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub profiles: Vec<String>,
+    pub files: IndexMap<String, String>,
+    // CONFIG: the configuration file's contents (composeguard.toml / [tool.composeguard]) will be
+    // accepted here once the core has a configuration type; until then a given `config` is
+    // refused rather than silently ignored. Convert it to the core's type in `lint_json`.
+    pub config: Option<serde_json::Value>,
+}
+
+/// A line, a column (both 1-based, the column in UTF-16 code units), and two 0-based offsets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsPosition {
+    pub line: u32,
+    pub column: u32,
+    /// UTF-16 code units from the start of the text.
+    pub offset: u32,
+    /// UTF-8 bytes from the start of the text (after a byte order mark), as in the CLI's JSON.
+    pub byte_offset: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsRelated<'a> {
+    pub file: &'a str,
+    pub start: JsPosition,
+    pub end: JsPosition,
+    pub message: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsEdit<'a> {
+    pub file: &'a str,
+    pub start: JsPosition,
+    pub end: JsPosition,
+    pub replacement: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsFix<'a> {
+    pub description: &'a str,
+    pub edits: Vec<JsEdit<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsDiagnostic<'a> {
+    pub rule: &'a str,
+    pub code: &'a str,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub file: &'a str,
+    pub path: &'a str,
+    pub start: JsPosition,
+    pub end: JsPosition,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<JsRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<JsFix<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub profiles: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<&'a Suppression>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsFileReport<'a> {
+    pub path: &'a str,
+    pub diagnostics: Vec<JsDiagnostic<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsReport<'a> {
+    pub version: u32,
+    /// False exactly when docker compose would reject the file (a `spec` error).
+    pub valid: bool,
+    pub files: Vec<JsFileReport<'a>>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsRule {
+    pub name: &'static str,
+    pub code: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub fixable: bool,
+    pub default_enabled: bool,
+    pub sources: &'static [&'static str],
+    pub summary: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsRuleDocs {
+    #[serde(flatten)]
+    pub rule: JsRule,
+    /// The documentation, markdown.
+    pub docs: String,
+}
+
+/// Reads `lint()`'s options from their JSON text (`None`: no options given).
+pub fn parse_options(json: Option<&str>) -> Result<JsLintOptions, String> {
+    let Some(json) = json else { return Ok(JsLintOptions::default()) };
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("invalid lint options: {e}"))?;
+    if value.is_null() {
+        return Ok(JsLintOptions::default());
+    }
+    serde_json::from_value(value).map_err(|e| format!("invalid lint options: {e}"))
+}
+
+/// Lints `text` and returns the report as JSON in the JS API's shape. `Err` is API misuse.
+pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
+    if options.config.is_some() {
+        return Err("invalid lint options: `config` is not supported by this version yet".into());
+    }
+    let path = options.path.unwrap_or_else(|| DEFAULT_PATH.to_string());
+    let core_options = LintOptions {
+        env: options.env,
+        // `.env` in the project folder is read from `files`, as the CLI reads it from the disk.
+        dotenv: true,
+        encoding: PositionEncoding::Utf16,
+        select: options.select,
+        ignore: options.ignore,
+        profiles: options.profiles,
+        ..LintOptions::default()
+    };
+    let files = MemoryFiles(options.files);
+    let report = lint_with(&path, text, &core_options, &files);
+    let bom = text.starts_with('\u{feff}');
+    let main = report.sources.find(&path);
+    let js = convert_report(&report, main.filter(|_| bom));
+    serde_json::to_string(&js).map_err(|e| format!("cannot serialize the report: {e}"))
+}
+
+/// Every rule, as JSON.
+pub fn rules_json() -> String {
+    let list: Vec<JsRule> = composeguard::rules::all_metas().into_iter().map(js_rule).collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+}
+
+/// One rule's documentation by name or code, as JSON (`None` when there is no such rule).
+pub fn explain_json(name: &str) -> Option<String> {
+    let meta = composeguard::rules::find(name)?;
+    let docs = JsRuleDocs { rule: js_rule(meta), docs: meta.docs_text() };
+    serde_json::to_string(&docs).ok()
+}
+
+fn js_rule(meta: &'static RuleMeta) -> JsRule {
+    JsRule {
+        name: meta.name,
+        code: meta.code,
+        category: meta.category,
+        severity: meta.severity,
+        fixable: meta.fixable,
+        default_enabled: meta.default_enabled,
+        sources: meta.sources,
+        summary: meta.summary(),
+    }
+}
+
+/// UTF-16 offsets of each line start of one file.
+struct Utf16Lines {
+    starts: Vec<u32>,
+    /// Added to every offset, and to columns on the first line: 1 when the text passed in began
+    /// with a byte order mark, which the core drops.
+    shift: u32,
+}
+
+impl Utf16Lines {
+    fn new(text: &str, shift: u32) -> Self {
+        let mut starts = vec![0u32];
+        let mut units: u32 = 0;
+        for c in text.chars() {
+            units = units.saturating_add(u32::try_from(c.len_utf16()).unwrap_or(2));
+            if c == '\n' {
+                starts.push(units);
+            }
+        }
+        Self { starts, shift }
+    }
+
+    fn position(&self, p: Position) -> JsPosition {
+        let line_start = p.line.checked_sub(1).and_then(|l| self.starts.get(l as usize)).copied().unwrap_or(0);
+        let first_line_shift = if p.line == 1 { self.shift } else { 0 };
+        JsPosition {
+            line: p.line,
+            column: p.column.saturating_add(first_line_shift),
+            offset: line_start.saturating_add(p.column.saturating_sub(1)).saturating_add(self.shift),
+            byte_offset: p.offset,
+        }
+    }
+}
+
+/// Per-file UTF-16 line tables, built when a file is first needed.
+struct Positions<'a> {
+    sources: &'a SourceMap,
+    bom_file: Option<FileId>,
+    tables: HashMap<FileId, Utf16Lines>,
+}
+
+impl Positions<'_> {
+    fn convert(&mut self, span: Span, p: Position) -> JsPosition {
+        let sources = self.sources;
+        let bom_file = self.bom_file;
+        let table = self.tables.entry(span.file).or_insert_with(|| {
+            let text = sources.get(span.file).map_or("", |f| f.text.as_str());
+            Utf16Lines::new(text, u32::from(bom_file == Some(span.file)))
+        });
+        table.position(p)
+    }
+}
+
+/// The core's report in the JS API's shape. `bom_file` is the file whose text began with a byte
+/// order mark.
+fn convert_report(report: &Report, bom_file: Option<FileId>) -> JsReport<'_> {
+    let mut positions = Positions { sources: &report.sources, bom_file, tables: HashMap::new() };
+    let files = report
+        .files
+        .iter()
+        .map(|f| JsFileReport { path: &f.path, diagnostics: f.diagnostics.iter().map(|d| convert_diagnostic(d, &mut positions)).collect() })
+        .collect();
+    JsReport { version: report.version, valid: !report.is_invalid(), files, summary: report.summary }
+}
+
+fn convert_diagnostic<'a>(d: &'a Diagnostic, positions: &mut Positions<'_>) -> JsDiagnostic<'a> {
+    JsDiagnostic {
+        rule: &d.rule,
+        code: &d.code,
+        category: d.category,
+        severity: d.severity,
+        message: &d.message,
+        file: &d.file,
+        path: &d.path,
+        start: positions.convert(d.span, d.start),
+        end: positions.convert(d.span, d.end),
+        help: d.help.as_deref(),
+        related: d
+            .related
+            .iter()
+            .map(|r| JsRelated { file: &r.file, start: positions.convert(r.span, r.start), end: positions.convert(r.span, r.end), message: &r.message })
+            .collect(),
+        fix: d.fix.as_ref().map(|fix| JsFix {
+            description: &fix.description,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| JsEdit { file: &e.file, start: positions.convert(e.span, e.start), end: positions.convert(e.span, e.end), replacement: &e.replacement })
+                .collect(),
+        }),
+        profiles: &d.profiles,
+        suppression: d.suppression.as_ref(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use serde_json::Value;
+
+    fn lint(text: &str, options: &str) -> Value {
+        let options = parse_options(Some(options)).unwrap();
+        serde_json::from_str(&lint_json(text, options).unwrap()).unwrap()
+    }
+
+    fn diagnostics(report: &Value) -> Vec<Value> {
+        report["files"].as_array().unwrap().iter().flat_map(|f| f["diagnostics"].as_array().unwrap().clone()).collect()
+    }
+
+    fn utf16_slice(text: &str, start: u64, end: u64) -> String {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        String::from_utf16_lossy(&units[start as usize..end as usize])
+    }
+
+    #[test]
+    fn positions_are_utf16_with_byte_offsets_kept() {
+        let text = "services:\n  web:\n    image: nginx:1.27\n    labels:\n      x: \"é😀\"\n    enviroment: {}\n";
+        let report = lint(text, "{}");
+        let d = diagnostics(&report).into_iter().find(|d| d["rule"] == "unknown-key").unwrap();
+        let start = &d["start"];
+        let end = &d["end"];
+        assert_eq!(start["line"], 6);
+        assert_eq!(start["column"], 5);
+        let byte = start["byteOffset"].as_u64().unwrap();
+        assert_eq!(&text[byte as usize..byte as usize + 10], "enviroment");
+        // é is 2 bytes and 1 unit, 😀 is 4 bytes and 2 units: the UTF-16 offset is 3 lower.
+        assert_eq!(start["offset"].as_u64().unwrap(), byte - 3);
+        assert_eq!(utf16_slice(text, start["offset"].as_u64().unwrap(), end["offset"].as_u64().unwrap()), "enviroment");
+        assert_eq!(report["valid"], false);
+    }
+
+    #[test]
+    fn byte_order_mark_counts_in_utf16_offsets() {
+        let text = "\u{feff}servicez: {}\n";
+        let report = lint(text, "{}");
+        let d = &diagnostics(&report)[0];
+        assert_eq!(d["start"]["byteOffset"], 0);
+        assert_eq!(d["start"]["offset"], 1);
+        assert_eq!(d["start"]["column"], 2);
+    }
+
+    #[test]
+    fn options_are_checked() {
+        assert!(parse_options(Some(r#"{"selct": []}"#)).unwrap_err().contains("selct"));
+        assert!(parse_options(Some(r#"{"env": {"A": 1}}"#)).is_err());
+        assert!(parse_options(None).is_ok());
+        assert!(parse_options(Some("null")).is_ok());
+        let with_config = parse_options(Some(r#"{"config": {}}"#)).unwrap();
+        assert!(lint_json("services: {}\n", with_config).unwrap_err().contains("config"));
+    }
+
+    #[test]
+    fn path_env_and_files_reach_the_core() {
+        let text = "services:\n  web:\n    image: \"nginx:${TAG}\"\n";
+        let report = lint(text, r#"{"path": "app/compose.yml", "files": {"app/.env": "TAG=1.27\n"}}"#);
+        assert_eq!(report["files"][0]["path"], "app/compose.yml");
+        let unset = |r: &Value| diagnostics(r).iter().any(|d| d["message"].as_str().unwrap().contains("TAG"));
+        assert!(!unset(&report));
+        assert!(unset(&lint(text, "{}")));
+        assert!(!unset(&lint(text, r#"{"env": {"TAG": "1.27"}}"#)));
+    }
+
+    #[test]
+    fn rules_and_explain() {
+        let rules: Vec<Value> = serde_json::from_str(&rules_json()).unwrap();
+        assert!(!rules.is_empty());
+        let first = rules[0]["name"].as_str().unwrap();
+        let docs: Value = serde_json::from_str(&explain_json(first).unwrap()).unwrap();
+        assert_eq!(docs["name"], first);
+        assert!(docs["docs"].as_str().unwrap().contains("## What it does"));
+        assert!(explain_json("no-such-rule").is_none());
+    }
+}
