@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 /// turns it into a JS exception with the panic's message instead of a bare `unreachable` trap, and
 /// the JS layer then starts a fresh instance.
 #[wasm_bindgen(start)]
-pub fn start() {
+fn start() {
     std::panic::set_hook(Box::new(|info| {
         wasm_bindgen::throw_str(&format!("{PANIC_PREFIX}{info}"));
     }));
