@@ -22,16 +22,17 @@ use composeguard::{Category, Diagnostic, LintOptions, Position, Report, RuleMeta
 /// The path used when `options.path` is not given.
 pub const DEFAULT_PATH: &str = "compose.yaml";
 
-/// `lint()`'s options, as JS passes them (see `index.d.ts` for the documentation).
+/// `lint()`'s options, as JS passes them (see `index.d.ts` for the documentation). Every field is
+/// optional, and `undefined` or `null` is the same as leaving it out.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JsLintOptions {
     pub path: Option<String>,
-    pub env: IndexMap<String, String>,
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
-    pub profiles: Vec<String>,
-    pub files: IndexMap<String, String>,
+    pub env: Option<IndexMap<String, String>>,
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub profiles: Option<Vec<String>>,
+    pub files: Option<IndexMap<String, String>>,
     // CONFIG: the configuration file's contents (composeguard.toml / [tool.composeguard]) will be
     // accepted here once the core has a configuration type; until then a given `config` is
     // refused rather than silently ignored. Convert it to the core's type in `lint_json`.
@@ -131,16 +132,6 @@ pub struct JsRuleDocs {
     pub docs: String,
 }
 
-/// Reads `lint()`'s options from their JSON text (`None`: no options given).
-pub fn parse_options(json: Option<&str>) -> Result<JsLintOptions, String> {
-    let Some(json) = json else { return Ok(JsLintOptions::default()) };
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("invalid lint options: {e}"))?;
-    if value.is_null() {
-        return Ok(JsLintOptions::default());
-    }
-    serde_json::from_value(value).map_err(|e| format!("invalid lint options: {e}"))
-}
-
 /// Lints `text` and returns the report as JSON in the JS API's shape. `Err` is API misuse.
 pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
     if options.config.is_some() {
@@ -148,16 +139,16 @@ pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
     }
     let path = options.path.unwrap_or_else(|| DEFAULT_PATH.to_string());
     let core_options = LintOptions {
-        env: options.env,
+        env: options.env.unwrap_or_default(),
         // `.env` in the project folder is read from `files`, as the CLI reads it from the disk.
         dotenv: true,
         encoding: PositionEncoding::Utf16,
-        select: options.select,
-        ignore: options.ignore,
-        profiles: options.profiles,
+        select: options.select.unwrap_or_default(),
+        ignore: options.ignore.unwrap_or_default(),
+        profiles: options.profiles.unwrap_or_default(),
         ..LintOptions::default()
     };
-    let files = MemoryFiles(options.files);
+    let files = MemoryFiles(options.files.unwrap_or_default());
     let report = lint_with(&path, text, &core_options, &files);
     let bom = text.starts_with('\u{feff}');
     let main = report.sources.find(&path);
@@ -292,8 +283,12 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
+    fn parse_options(json: &str) -> Result<JsLintOptions, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
     fn lint(text: &str, options: &str) -> Value {
-        let options = parse_options(Some(options)).unwrap();
+        let options = parse_options(options).unwrap();
         serde_json::from_str(&lint_json(text, options).unwrap()).unwrap()
     }
 
@@ -335,11 +330,10 @@ mod tests {
 
     #[test]
     fn options_are_checked() {
-        assert!(parse_options(Some(r#"{"selct": []}"#)).unwrap_err().contains("selct"));
-        assert!(parse_options(Some(r#"{"env": {"A": 1}}"#)).is_err());
-        assert!(parse_options(None).is_ok());
-        assert!(parse_options(Some("null")).is_ok());
-        let with_config = parse_options(Some(r#"{"config": {}}"#)).unwrap();
+        assert!(parse_options(r#"{"selct": []}"#).unwrap_err().to_string().contains("selct"));
+        assert!(parse_options(r#"{"env": {"A": 1}}"#).is_err());
+        assert!(parse_options("{}").is_ok());
+        let with_config = parse_options(r#"{"config": {}}"#).unwrap();
         assert!(lint_json("services: {}\n", with_config).unwrap_err().contains("config"));
     }
 

@@ -1,7 +1,7 @@
 //! composeguard for WebAssembly: `lint`, `rules` and `explain` for JavaScript.
 //!
-//! A thin layer: options come in as a plain JS object, reports go out as plain JS objects, both
-//! through JSON (see `convert`). The public JS API, its types and its error handling are in
+//! A thin layer: options come in as a plain JS object (read with serde-wasm-bindgen), reports go
+//! out as plain JS objects (through JSON; see `convert`). The public JS API, its types and its error handling are in
 //! `js/` and `index.d.ts`; the functions here are its raw imports.
 
 pub mod convert;
@@ -23,14 +23,16 @@ const PANIC_PREFIX: &str = "composeguard panicked: ";
 
 /// Lints one compose file. `options` is a plain object (or `undefined`); returns the report.
 #[wasm_bindgen(js_name = lint, skip_typescript)]
-pub fn lint(text: &str, options: &JsValue) -> Result<JsValue, JsValue> {
+pub fn lint(text: &str, options: JsValue) -> Result<JsValue, JsValue> {
     let options = if options.is_undefined() || options.is_null() {
-        None
+        convert::JsLintOptions::default()
     } else {
-        let json = js_sys::JSON::stringify(options).map_err(|e| type_error(&format!("invalid lint options: {}", describe(&e))))?;
-        Some(String::from(json))
+        // Through a JSON value, so that unknown options are refused (serde-wasm-bindgen reads only
+        // the fields a struct names) and strings with lone surrogates are read, as `text` is.
+        let value: serde_json::Value =
+            serde_wasm_bindgen::from_value(options).map_err(|e| type_error(&format!("invalid lint options: {}", e.to_string().trim_start_matches("Error: "))))?;
+        serde_json::from_value(value).map_err(|e| type_error(&format!("invalid lint options: {e}")))?
     };
-    let options = convert::parse_options(options.as_deref()).map_err(|e| type_error(&e))?;
     let json = convert::lint_json(text, options).map_err(|e| type_error(&e))?;
     js_sys::JSON::parse(&json)
 }
@@ -60,8 +62,4 @@ pub fn panic_for_testing() {
 
 fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
-}
-
-fn describe(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
 }
