@@ -55,9 +55,7 @@ pub fn explain(name: &str) -> Result<JsValue, JsValue> {
 /// Panics, so that tests can check what a crash looks like from JS. Not part of the API.
 #[wasm_bindgen(js_name = __panicForTesting, skip_typescript)]
 pub fn panic_for_testing() {
-    let nothing: Option<u8> = None;
-    #[allow(clippy::unwrap_used)]
-    nothing.unwrap();
+    panic!("__panicForTesting was called");
 }
 
 fn type_error(message: &str) -> JsValue {

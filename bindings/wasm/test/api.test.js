@@ -159,7 +159,7 @@ test('a crash is a readable Error, and the module recovers', () => {
       () => __panicForTesting(),
       (error) => {
         assert.ok(error instanceof Error && !(error instanceof TypeError));
-        assert.match(error.message, /^composeguard: internal error in panicForTesting\(\): panicked at .*lib\.rs/);
+        assert.match(error.message, /^composeguard: internal error in panicForTesting\(\): panicked at .*lib\.rs.*\n__panicForTesting was called/);
         assert.match(error.message, /this is a bug/);
         return true;
       },
