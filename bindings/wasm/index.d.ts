@@ -117,10 +117,36 @@ export interface LintOptions {
    */
   files?: Record<string, string>;
   /**
-   * Reserved for the contents of a composeguard configuration file. Not supported by this version:
-   * passing it throws a TypeError.
+   * The configuration: the keys of a `composeguard.toml`, as an object (parse a TOML file with
+   * any TOML library first; TOML text is refused). A configuration the CLI would refuse (an
+   * unknown key or rule, a waiver without a reason) is a TypeError. `select` and `ignore` above
+   * add to the configuration's and win where they name the same rule. Configuration files among
+   * `files` are not looked for.
    */
-  config?: never;
+  config?: Config;
+}
+
+/** composeguard's configuration (`composeguard.toml`); every key is optional. */
+export interface Config {
+  /** Rules to run besides the defaults: names, codes, code prefixes (`CG2`), categories or `all`. */
+  select?: string[];
+  /** Rules not to run (same forms). */
+  ignore?: string[];
+  /** Severity by rule name, code or category; a rule's own entry wins over its category's. Not for `spec` rules. */
+  severity?: Record<string, Severity>;
+  /** The CLI's exit threshold; `lint` reports everything whatever it says. */
+  'fail-on'?: Severity;
+  /** Findings accepted on purpose: they stay in the report with `suppression` set, and count in no summary. */
+  waiver?: Waiver[];
+}
+
+/** A finding accepted on purpose, for one service or (without `service`) everywhere. */
+export interface Waiver {
+  /** The rule, by name or code. */
+  rule: string;
+  service?: string;
+  /** Why the finding is acceptable (required, not empty). */
+  reason: string;
 }
 
 /** A rule, as `composeguard rules --format json` lists it. */

@@ -17,7 +17,7 @@ use composeguard::diagnostic::Suppression;
 use composeguard::lint::{lint_with, Summary};
 use composeguard::model::project::MemoryFiles;
 use composeguard::model::{FileId, PositionEncoding, SourceMap, Span};
-use composeguard::{Category, Diagnostic, LintOptions, Position, Report, RuleMeta, Severity};
+use composeguard::{Category, Config, Diagnostic, LintOptions, Position, Report, RuleMeta, Severity};
 
 /// The path used when `options.path` is not given.
 pub const DEFAULT_PATH: &str = "compose.yaml";
@@ -33,10 +33,25 @@ pub struct JsLintOptions {
     pub ignore: Option<Vec<String>>,
     pub profiles: Option<Vec<String>>,
     pub files: Option<IndexMap<String, String>>,
-    // CONFIG: the configuration file's contents (composeguard.toml / [tool.composeguard]) will be
-    // accepted here once the core has a configuration type; until then a given `config` is
-    // refused rather than silently ignored. Convert it to the core's type in `lint_json`.
+    /// The configuration: the keys of a `composeguard.toml`, as an object. TOML text is not read
+    /// here: the TOML parser would add a tenth to the wasm, and JS has its own.
     pub config: Option<serde_json::Value>,
+}
+
+/// Where the configuration is said to come from, in error messages.
+const CONFIG_NAME: &str = "options.config";
+
+/// The core's configuration from `options.config`, checked as the CLI checks a file's.
+fn config_from(value: Option<serde_json::Value>) -> Result<Option<Config>, String> {
+    let Some(value) = value else { return Ok(None) };
+    if value.is_string() {
+        return Err(format!(
+            "invalid lint options: {CONFIG_NAME}: expected an object with the keys of a composeguard.toml (parse TOML text first)"
+        ));
+    }
+    let config: Config = serde_json::from_value(value).map_err(|e| format!("invalid lint options: {CONFIG_NAME}: {e}"))?;
+    config.validate(CONFIG_NAME).map_err(|e| format!("invalid lint options: {e}"))?;
+    Ok(Some(config))
 }
 
 /// A line, a column (both 1-based, the column in UTF-16 code units), and two 0-based offsets.
@@ -134,10 +149,9 @@ pub struct JsRuleDocs {
 
 /// Lints `text` and returns the report as JSON in the JS API's shape. `Err` is API misuse.
 pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
-    if options.config.is_some() {
-        return Err("invalid lint options: `config` is not supported by this version yet".into());
-    }
     let path = options.path.unwrap_or_else(|| DEFAULT_PATH.to_string());
+    let files = MemoryFiles(options.files.unwrap_or_default());
+    let config = config_from(options.config)?;
     let core_options = LintOptions {
         env: options.env.unwrap_or_default(),
         // `.env` in the project folder is read from `files`, as the CLI reads it from the disk.
@@ -146,9 +160,9 @@ pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
         select: options.select.unwrap_or_default(),
         ignore: options.ignore.unwrap_or_default(),
         profiles: options.profiles.unwrap_or_default(),
+        config,
         ..LintOptions::default()
     };
-    let files = MemoryFiles(options.files.unwrap_or_default());
     let report = lint_with(&path, text, &core_options, &files);
     let bom = text.starts_with('\u{feff}');
     let main = report.sources.find(&path);
@@ -333,8 +347,10 @@ mod tests {
         assert!(parse_options(r#"{"selct": []}"#).unwrap_err().to_string().contains("selct"));
         assert!(parse_options(r#"{"env": {"A": 1}}"#).is_err());
         assert!(parse_options("{}").is_ok());
-        let with_config = parse_options(r#"{"config": {}}"#).unwrap();
-        assert!(lint_json("services: {}\n", with_config).unwrap_err().contains("config"));
+        for bad in [r#"{"config": {"selct": []}}"#, r#"{"config": "ignore = []"}"#, r#"{"config": {"ignore": ["no-such-rule"]}}"#, r#"{"config": 1}"#] {
+            let options = parse_options(bad).unwrap();
+            assert!(lint_json("services: {}\n", options).unwrap_err().contains("options.config"), "{bad}");
+        }
     }
 
     #[test]
@@ -346,6 +362,24 @@ mod tests {
         assert!(!unset(&report));
         assert!(unset(&lint(text, "{}")));
         assert!(!unset(&lint(text, r#"{"env": {"TAG": "1.27"}}"#)));
+    }
+
+    #[test]
+    fn config_object() {
+        let text = "services:\n  web:\n    image: \"nginx:1.27\"\n";
+        let rules = |options: &str| -> Vec<String> {
+            diagnostics(&lint(text, options)).iter().map(|d| d["rule"].as_str().unwrap().to_string()).collect()
+        };
+        let all = rules("{}");
+        assert!(all.iter().any(|r| r == "no-healthcheck"));
+        let got = rules(r#"{"config": {"ignore": ["no-healthcheck"]}}"#);
+        assert!(!got.iter().any(|r| r == "no-healthcheck"), "{got:?}");
+        assert_eq!(got.len(), all.len() - 1);
+        let severity = lint(text, r#"{"config": {"severity": {"no-healthcheck": "error"}}}"#);
+        assert_eq!(diagnostics(&severity).iter().find(|d| d["rule"] == "no-healthcheck").unwrap()["severity"], "error");
+        let waived = lint(text, r#"{"config": {"waiver": [{"rule": "no-healthcheck", "service": "web", "reason": "a test"}]}}"#);
+        let d = diagnostics(&waived).into_iter().find(|d| d["rule"] == "no-healthcheck").unwrap();
+        assert_eq!(d["suppression"]["reason"], "a test");
     }
 
     #[test]

@@ -93,6 +93,12 @@ function visible(r: Report | undefined): Diagnostic[] {
   return allDiagnostics(r).filter((d) => shown.has(d.severity) && (r?.files[0]?.path ?? d.file) === d.file);
 }
 
+/** The list's order: errors first, then warnings, then info; by position within each. */
+function bySeverity(diagnostics: Diagnostic[]): Diagnostic[] {
+  const rank = (d: Diagnostic) => SEVERITIES.indexOf(d.severity);
+  return [...diagnostics].sort((a, b) => rank(a) - rank(b) || a.start.offset - b.start.offset);
+}
+
 function runLint() {
   const text = view.state.doc.toString();
   try {
@@ -132,7 +138,7 @@ function render() {
   }
   ui.total.textContent = `(${diagnostics.length})`;
   ui.empty.hidden = diagnostics.length > 0;
-  ui.list.replaceChildren(...diagnostics.map(listItem));
+  ui.list.replaceChildren(...bySeverity(diagnostics).map(listItem));
   if (report) {
     ui.verdict.textContent = report.valid ? 'valid for docker compose' : 'docker compose would reject this file';
     ui.verdict.className = `verdict ${report.valid ? 'valid' : 'invalid'}`;
@@ -215,8 +221,19 @@ function showDocs(rule: string) {
 
 // ---- start
 
+let lintTimer: number | undefined;
+
+/** Lints after a pause in typing. */
+function scheduleLint() {
+  window.clearTimeout(lintTimer);
+  lintTimer = window.setTimeout(runLint, LINT_DELAY_MS);
+}
+
+/** Replaces the editor's text and lints it at once. */
 function loadText(text: string) {
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, selection: { anchor: 0 } });
+  window.clearTimeout(lintTimer);
+  runLint();
 }
 
 async function start() {
@@ -238,7 +255,6 @@ async function start() {
   const first = examples.find((e) => e.id === FIRST_EXAMPLE) ?? examples[0];
   ui.example.value = shared === undefined ? first?.id ?? '' : '';
 
-  let timer: number | undefined;
   view = new EditorView({
     parent: ui.editor,
     state: EditorState.create({
@@ -259,8 +275,7 @@ async function start() {
             if (update.transactions.some((tr) => tr.isUserEvent('input') || tr.isUserEvent('delete') || tr.isUserEvent('move'))) {
               ui.example.value = '';
             }
-            window.clearTimeout(timer);
-            timer = window.setTimeout(runLint, LINT_DELAY_MS);
+            scheduleLint();
           }
         }),
       ],

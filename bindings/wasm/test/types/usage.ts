@@ -11,8 +11,11 @@ export async function usage(): Promise<string[]> {
   const columns: number[] = report.files.flatMap((f) => f.diagnostics.map((d) => d.start.column + d.end.offset + d.start.byteOffset));
   const names: string[] = rules().map((r: Rule) => `${r.name} ${r.code} ${r.category} ${r.defaultEnabled}`);
   const docs: string = explain('unknown-key')?.docs ?? '';
-  // @ts-expect-error config is not supported yet
-  lint('', { config: {} });
+  // @ts-expect-error TOML text is parsed by the caller
+  lint('', { config: 'ignore = ["style"]' });
+  lint('', { config: { select: ['security'], severity: { 'image-floating-tag': 'error' }, 'fail-on': 'warning', waiver: [{ rule: 'privileged', service: 'dind', reason: 'CI' }] } });
+  // @ts-expect-error a waiver needs a reason
+  lint('', { config: { waiver: [{ rule: 'privileged' }] } });
   // @ts-expect-error unknown option
   lint('', { selct: [] });
   // @ts-expect-error env values are strings
