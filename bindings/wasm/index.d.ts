@@ -92,7 +92,7 @@ export interface Report {
   version: 1;
   /** False exactly when docker compose would reject the file (a `spec` diagnostic of severity `error`). */
   valid: boolean;
-  /** The linted file first, then any other file of `options.files` that has findings. */
+  /** One entry per file the project was read from: the linted file first. */
   files: FileReport[];
   summary: Summary;
 }
