@@ -57,7 +57,7 @@ if [ "$runs" -lt 2 ]; then
   failed=$((failed + 1))
 fi
 if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
-echo "screenshots: $PWD/$pkg/test-results/playground.png, $PWD/$pkg/test-results/playground-dark.png"
+echo "screenshots: $(ls "$PWD/$pkg"/test-results/*.png 2>/dev/null | tr "\n" " ")"
 step "done"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,8 +1,8 @@
 //! composeguard for WebAssembly: `lint`, `rules` and `explain` for JavaScript.
 //!
 //! A thin layer: options come in as a plain JS object (read with serde-wasm-bindgen), reports go
-//! out as plain JS objects (through JSON; see `convert`). The public JS API, its types and its error handling are in
-//! `js/` and `index.d.ts`; the functions here are its raw imports.
+//! out as plain JS objects (through JSON; see `convert`). The public JS API, its types and its
+//! error handling are in `js/` and `index.d.ts`; the functions here are its raw imports.
 
 pub mod convert;
 

@@ -216,7 +216,7 @@ function showDocs(rule: string) {
   }`;
   ui.docsBody.replaceChildren(meta, renderMarkdown(docs.docs));
   ui.docs.hidden = false;
-  ui.docs.scrollIntoView({ block: 'nearest' });
+  ui.docs.parentElement?.scrollTo({ top: 0 });
 }
 
 // ---- start

@@ -149,7 +149,7 @@ test('an example with known errors: markers in the editor, findings in the list'
   t.diagnostic(`screenshot: ${screenshot}`);
 });
 
-test('rule docs open from a finding', async () => {
+test('rule docs open from a finding', async (t) => {
   await page.click('#diagnostics li[data-rule="unknown-key"] button.rule');
   await page.waitForSelector('#docs:not([hidden])');
   assert.match(await page.textContent('#docs-title'), /unknown-key/);
@@ -157,6 +157,9 @@ test('rule docs open from a finding', async () => {
   assert.match(body, /What it does/);
   assert.match(body, /Use instead/);
   assert.ok((await page.$$('#docs-body pre code')).length >= 2, 'the examples are code blocks');
+  const screenshot = path.join(RESULTS, 'playground-docs.png');
+  await page.screenshot({ path: screenshot });
+  t.diagnostic(`screenshot: ${screenshot}`);
   await page.click('#docs-close');
   assert.equal(await page.isHidden('#docs'), true);
 });
