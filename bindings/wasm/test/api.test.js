@@ -95,8 +95,15 @@ test('lint: options reach the core', () => {
   if (offByDefault) {
     assert.ok(lint(BROKEN, { select: ['all'] }).files[0].diagnostics.length >= all.length);
   }
-  // Profiles: with the service's profile active, it is checked like any other.
-  assert.deepEqual(lint(text, { profiles: ['debug'] }), lint(text, { profiles: ['*'] }));
+  // Profiles: a service is checked when one of its profiles is active; with `*`, findings say
+  // which profiles their service has.
+  const aboutWeb = (r) => r.files[0].diagnostics.filter((d) => d.path.startsWith('services.web') && d.category !== 'spec');
+  assert.deepEqual(aboutWeb(lint(text)), []);
+  const debug = aboutWeb(lint(text, { profiles: ['debug'] }));
+  assert.ok(debug.length > 0);
+  const star = aboutWeb(lint(text, { profiles: ['*'] }));
+  assert.deepEqual(star.map((d) => d.rule), debug.map((d) => d.rule));
+  for (const d of star) assert.deepEqual(d.profiles, ['debug']);
 });
 
 test('lint: bad arguments are TypeErrors', () => {
