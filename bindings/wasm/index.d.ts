@@ -112,8 +112,11 @@ export interface LintOptions {
   /** Active profiles (`*` for all). */
   profiles?: string[];
   /**
-   * Other files the compose file may read, by path relative to the folder of `path` (or
-   * absolute): `.env`, `env_file` targets… Nothing else is read.
+   * The files the compose file may read, by path relative to the folder of `path` (or absolute):
+   * `.env`, `env_file` targets, `extends` and `include` files, secrets… They are the whole file
+   * system, as the disk is for the CLI: a referenced file not among them is reported missing.
+   * Without `files`, the text is linted on its own and the files it refers to are not checked
+   * (an `info` finding says so).
    */
   files?: Record<string, string>;
   /**

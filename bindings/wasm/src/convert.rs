@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use composeguard::diagnostic::Suppression;
 use composeguard::lint::{lint_with, Summary};
-use composeguard::model::project::MemoryFiles;
+use composeguard::model::project::{MemoryFiles, NoFiles};
 use composeguard::model::{FileId, PositionEncoding, SourceMap, Span};
 use composeguard::{Category, Config, Diagnostic, LintOptions, Position, Report, RuleMeta, Severity};
 
@@ -150,7 +150,6 @@ pub struct JsRuleDocs {
 /// Lints `text` and returns the report as JSON in the JS API's shape. `Err` is API misuse.
 pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
     let path = options.path.unwrap_or_else(|| DEFAULT_PATH.to_string());
-    let files = MemoryFiles(options.files.unwrap_or_default());
     let config = config_from(options.config)?;
     let core_options = LintOptions {
         env: options.env.unwrap_or_default(),
@@ -163,7 +162,13 @@ pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
         config,
         ..LintOptions::default()
     };
-    let report = lint_with(&path, text, &core_options, &files);
+    // Without `files`, the text is linted on its own: files it refers to are not checked (the
+    // core says so in an info finding). With `files`, they are the whole file system, as the
+    // disk is for the CLI: a file not among them is missing.
+    let report = match options.files {
+        Some(files) => lint_with(&path, text, &core_options, &MemoryFiles(files)),
+        None => lint_with(&path, text, &core_options, &NoFiles),
+    };
     let bom = text.starts_with('\u{feff}');
     let main = report.sources.find(&path);
     let js = convert_report(&report, main.filter(|_| bom));
@@ -380,6 +385,21 @@ mod tests {
         let waived = lint(text, r#"{"config": {"waiver": [{"rule": "no-healthcheck", "service": "web", "reason": "a test"}]}}"#);
         let d = diagnostics(&waived).into_iter().find(|d| d["rule"] == "no-healthcheck").unwrap();
         assert_eq!(d["suppression"]["reason"], "a test");
+    }
+
+    #[test]
+    fn referenced_files_are_checked_only_when_files_are_given() {
+        let text = "services:\n  web:\n    image: \"nginx:1.27\"\n    env_file: web.env\n";
+        let missing = |options: &str| -> Vec<(String, String)> {
+            diagnostics(&lint(text, options))
+                .iter()
+                .filter(|d| d["message"].as_str().unwrap().contains("web.env"))
+                .map(|d| (d["rule"].as_str().unwrap().to_string(), d["severity"].as_str().unwrap().to_string()))
+                .collect()
+        };
+        assert!(missing("{}").iter().all(|(_, severity)| severity == "info"), "{:?}", missing("{}"));
+        assert!(missing(r#"{"files": {}}"#).iter().any(|(_, severity)| severity == "error"));
+        assert!(missing(r#"{"files": {"web.env": "A=1\n"}}"#).is_empty());
     }
 
     #[test]

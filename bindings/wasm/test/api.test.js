@@ -106,6 +106,15 @@ test('lint: options reach the core', () => {
   for (const d of star) assert.deepEqual(d.profiles, ['debug']);
 });
 
+test('lint: referenced files are checked only against the files given', () => {
+  const text = 'services:\n  web:\n    image: "nginx:1.27"\n    env_file: web.env\n';
+  const errors = (r) => r.files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'error' && d.message.includes('web.env'));
+  assert.deepEqual(errors(lint(text)), [], 'text on its own: web.env is not checked');
+  assert.equal(lint(text).valid, true);
+  assert.equal(errors(lint(text, { files: {} })).length, 1, 'with files, web.env is missing');
+  assert.deepEqual(errors(lint(text, { files: { 'web.env': 'A=1\n' } })), []);
+});
+
 test('lint: bad arguments are TypeErrors', () => {
   const cases = [
     () => lint(),
