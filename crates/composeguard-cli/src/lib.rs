@@ -160,15 +160,14 @@ fn check(args: &CheckArgs) -> ExitCode {
     let mut reports: Vec<(Report, Severity)> = Vec::new();
     for project in &projects {
         // the configuration file is found from the project's first compose file
-        let first = project.files.first().map_or_else(|| PathBuf::from(&project.working_dir).join("compose.yaml"), PathBuf::from);
         let config = match &explicit_config {
             Some(c) => Some(c.clone()),
-            None => match discover_config(&first) {
+            None => match composeguard::disk::discover_config(project) {
                 Ok(c) => c,
                 Err(e) => return usage_error(&e.to_string()),
             },
         };
-        let level = fail_on.or_else(|| config.as_ref().and_then(|c| c.config.fail_on).map(Severity::from)).unwrap_or(Severity::Error);
+        let level = fail_on.unwrap_or_else(|| config::fail_level(config.as_ref().map(|c| &c.config)));
         let project_options = LintOptions { config: config.map(|c| c.config), ..options.clone() };
         reports.push((lint_loaded(project, &project_options, &OsFileSystem), level));
     }
@@ -191,13 +190,6 @@ fn check(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// The configuration for a compose file: found from its folder upwards.
-fn discover_config(compose_file: &Path) -> Result<Option<config::LoadedConfig>, config::ConfigError> {
-    let absolute = std::path::absolute(compose_file).unwrap_or_else(|_| compose_file.to_path_buf());
-    let dir = absolute.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    config::discover(&dir.to_string_lossy(), &OsFileSystem)
 }
 
 /// Reads the baseline and suppresses what it lists, or writes it when it does not exist.

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use composeguard::os_fs::OsFileSystem;
 use composeguard_model::config_output::{to_json_string, to_yaml_string};
-use composeguard_model::project::{load_project, FileSystem, Project, ProjectOptions};
-use composeguard_model::{IssueKind, Severity};
+use composeguard_model::project::{FileSystem, Project, ProjectOptions};
+use composeguard_model::Severity;
 
 /// How to find and load the project.
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -62,31 +62,16 @@ impl ProjectArgs {
     /// The projects to check: each `PATH` on its own, or the `-f` files stacked, or the project
     /// docker compose would find. `Err` for what compose refuses before reading any file.
     pub fn projects(&self, paths: &[PathBuf]) -> Result<Vec<Project>, String> {
-        let fs = OsFileSystem;
         let mut sets: Vec<Vec<PathBuf>> = paths.iter().map(|p| vec![p.clone()]).collect();
         if !self.files.is_empty() || sets.is_empty() {
             sets.push(self.files.clone());
         }
-        for f in &self.env_files {
-            if !f.is_file() {
-                return Err(format!("cannot read env file {}", f.display()));
-            }
-        }
-        let mut out = Vec::new();
-        for files in sets {
-            for f in &files {
-                if !f.is_file() {
-                    return Err(format!("cannot read {}: no such file", f.display()));
-                }
-            }
-            let options = ProjectArgs { files: files.clone(), ..self.clone() }.options(&files);
-            let project = load_project(&options, &fs);
-            if let Some(missing) = project.issues.iter().find(|i| i.kind == IssueKind::MissingFile && i.span == composeguard_model::Span::default() && project.sources.is_empty()) {
-                return Err(missing.message.clone());
-            }
-            out.push(project);
-        }
-        Ok(out)
+        sets.into_iter()
+            .map(|files| {
+                let options = ProjectArgs { files: files.clone(), ..self.clone() }.options(&files);
+                composeguard::disk::load_project(&options).map_err(|e| e.to_string())
+            })
+            .collect()
     }
 }
 

@@ -275,6 +275,11 @@ pub fn discover(start_dir: &str, fs: &dyn FileSystem) -> Result<Option<LoadedCon
     }
 }
 
+/// The level `composeguard check` fails at under `config`: its `fail-on`, else `error`.
+pub fn fail_level(config: Option<&Config>) -> Severity {
+    config.and_then(|c| c.fail_on).map_or(Severity::Error, Severity::from)
+}
+
 /// Reads the configuration file the user named (`--config`).
 pub fn load(path: &str, fs: &dyn FileSystem) -> Result<LoadedConfig, ConfigError> {
     let text = fs.read(path).map_err(|reason| ConfigError::Read { path: path.to_string(), reason })?;

@@ -10,6 +10,8 @@ pub mod baseline;
 pub mod config;
 pub mod context;
 pub mod diagnostic;
+#[cfg(feature = "os")]
+pub mod disk;
 pub mod lint;
 pub mod output;
 #[cfg(feature = "os")]

@@ -1,0 +1,137 @@
+//! Projects and their configuration read from disk, as `composeguard check` and `composeguard
+//! config` read them: what docker compose refuses before loading any file, and the configuration
+//! found from the project's first compose file. The CLI and the Python package both call this, so
+//! they behave the same (not compiled for wasm).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use composeguard_model::project::{load_project as load, Project, ProjectOptions};
+use composeguard_model::{IssueKind, Span};
+
+use crate::config::{self, ConfigError, LoadedConfig};
+use crate::os_fs::OsFileSystem;
+
+/// Why a project cannot be loaded at all (docker compose refuses it before reading the files).
+/// What is wrong inside the files is never this: it is in the project's issues.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    /// A compose file (`-f`) that is not a file that can be read.
+    #[error("cannot read {path}: no such file")]
+    File {
+        path: String,
+        #[source]
+        error: io::Error,
+    },
+    /// An env file (`--env-file`) that is not a file that can be read.
+    #[error("cannot read env file {path}")]
+    EnvFile {
+        path: String,
+        #[source]
+        error: io::Error,
+    },
+    /// No compose file at all: none given, in `COMPOSE_FILE` or found.
+    #[error("{0}")]
+    NoComposeFile(String),
+}
+
+/// Loads the project `options` describe, reading the real file system (relative paths are
+/// relative to `options.cwd`, or to the process's folder when it is empty). The env files and
+/// compose files must be files; a project without any compose file is an `Err` too.
+pub fn load_project(options: &ProjectOptions) -> Result<Project, ProjectError> {
+    for path in &options.env_files {
+        if let Some(error) = not_a_file(&options.cwd, path) {
+            return Err(ProjectError::EnvFile { path: path.clone(), error });
+        }
+    }
+    for path in &options.files {
+        if let Some(error) = not_a_file(&options.cwd, path) {
+            return Err(ProjectError::File { path: path.clone(), error });
+        }
+    }
+    let project = load(options, &OsFileSystem);
+    if project.sources.is_empty() {
+        if let Some(missing) = project.issues.iter().find(|i| i.kind == IssueKind::MissingFile && i.span == Span::default()) {
+            return Err(ProjectError::NoComposeFile(missing.message.clone()));
+        }
+    }
+    Ok(project)
+}
+
+/// Why `path` is not a readable file, if it is not one.
+fn not_a_file(cwd: &str, path: &str) -> Option<io::Error> {
+    let given = Path::new(path);
+    let full = if cwd.is_empty() || given.is_absolute() { given.to_path_buf() } else { Path::new(cwd).join(given) };
+    match std::fs::metadata(full) {
+        Ok(meta) if meta.is_file() => None,
+        Ok(meta) if meta.is_dir() => Some(io::Error::from(io::ErrorKind::IsADirectory)),
+        Ok(_) => Some(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file")),
+        Err(error) => Some(error),
+    }
+}
+
+/// The configuration for a project, as `composeguard check` finds it: from the folder of the
+/// project's first compose file upwards (`composeguard.toml`, or `pyproject.toml` with
+/// `[tool.composeguard]`).
+pub fn discover_config(project: &Project) -> Result<Option<LoadedConfig>, ConfigError> {
+    let first = project.files.first().map_or_else(|| PathBuf::from(&project.working_dir).join("compose.yaml"), PathBuf::from);
+    let absolute = std::path::absolute(&first).unwrap_or(first);
+    let dir = absolute.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    config::discover(&dir.to_string_lossy(), &OsFileSystem)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("composeguard-disk-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn options(dir: &Path, files: &[&str], env_files: &[&str]) -> ProjectOptions {
+        ProjectOptions {
+            files: files.iter().map(|f| (*f).to_string()).collect(),
+            env_files: env_files.iter().map(|f| (*f).to_string()).collect(),
+            cwd: dir.to_string_lossy().into_owned(),
+            ..ProjectOptions::default()
+        }
+    }
+
+    #[test]
+    fn files_must_be_files() {
+        let dir = temp_dir("files");
+        std::fs::write(dir.join("compose.yaml"), "services:\n  web:\n    image: nginx\n").unwrap();
+        std::fs::create_dir(dir.join("sub")).unwrap();
+        let project = load_project(&options(&dir, &["compose.yaml"], &[])).unwrap();
+        assert_eq!(project.files, ["compose.yaml"]);
+        let err = load_project(&options(&dir, &["missing.yaml"], &[])).unwrap_err();
+        assert_eq!(err.to_string(), "cannot read missing.yaml: no such file");
+        assert!(matches!(err, ProjectError::File { error, .. } if error.kind() == io::ErrorKind::NotFound));
+        let err = load_project(&options(&dir, &["sub"], &[])).unwrap_err();
+        assert!(matches!(err, ProjectError::File { error, .. } if error.kind() == io::ErrorKind::IsADirectory));
+        let err = load_project(&options(&dir, &["compose.yaml"], &["x.env"])).unwrap_err();
+        assert_eq!(err.to_string(), "cannot read env file x.env");
+        let _ = std::fs::remove_dir_all(&dir);
+        let empty = temp_dir("empty");
+        let err = load_project(&options(&empty, &[], &[])).unwrap_err();
+        assert!(matches!(err, ProjectError::NoComposeFile(_)), "{err}");
+        let _ = std::fs::remove_dir_all(&empty);
+    }
+
+    #[test]
+    fn configuration_from_the_first_file() {
+        let dir = temp_dir("config");
+        std::fs::create_dir(dir.join("app")).unwrap();
+        std::fs::write(dir.join("app/compose.yaml"), "services:\n  web:\n    image: nginx\n").unwrap();
+        std::fs::write(dir.join("composeguard.toml"), "fail-on = \"warning\"\n").unwrap();
+        let project = load_project(&options(&dir, &[&dir.join("app/compose.yaml").to_string_lossy()], &[])).unwrap();
+        let found = discover_config(&project).unwrap().unwrap();
+        assert_eq!(config::fail_level(Some(&found.config)), crate::Severity::Warning);
+        assert_eq!(config::fail_level(None), crate::Severity::Error);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
