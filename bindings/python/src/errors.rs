@@ -29,7 +29,13 @@ pub fn unreadable(py: Python<'_>, path: &str, error: std::io::Error) -> PyErr {
                 .unwrap_or_else(|_| error.to_string());
             pyo3::exceptions::PyOSError::new_err((code, strerror, path.to_string()))
         }
-        None => PyErr::from(error),
+        // a reason without an OS error code (a folder named as a file): the same exception
+        // class, with the path
+        None => {
+            let cause = PyErr::from(error);
+            let _ = cause.value(py).setattr("filename", path);
+            cause
+        }
     };
     err.set_cause(py, Some(cause));
     err

@@ -14,12 +14,13 @@ use std::ffi::OsString;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
-use composeguard::lint::{lint_project, LintOptions};
+use composeguard::config;
+use composeguard::lint::{lint_loaded, lint_project, LintOptions};
 use composeguard::os_fs::OsFileSystem;
-use composeguard_model::project::{load_bytes, load_text, LoadOptions, NoFiles, Project};
+use composeguard_model::project::{load_bytes, load_text, LoadOptions, NoFiles};
 
 use crate::errors::unknown_rule;
-use crate::loading::{ConfigArg, FileOptions, LoadError};
+use crate::loading::{ConfigArg, LoadError};
 use crate::types::{Diagnostic, Edit, Fix, Related, Report, Rule, Suppression};
 
 /// Compose text as handed in: text, or bytes that may not be UTF-8.
@@ -50,11 +51,6 @@ fn source_of(text: &Bound<'_, PyAny>) -> PyResult<Source> {
     Ok(Source::Bytes(encoded.cast::<PyBytes>()?.as_bytes().to_vec()))
 }
 
-/// The core's options for a run.
-fn lint_options(env: indexmap::IndexMap<String, String>, dotenv: bool, profiles: Vec<String>) -> LintOptions {
-    LintOptions { env, dotenv, profiles, ..LintOptions::default() }
-}
-
 /// Lints one compose file given as text; nothing else is read (no `.env`, no `env_file`, no
 /// configuration file unless `config_path` names one).
 #[pyfunction]
@@ -71,8 +67,8 @@ fn lint(
     let config_arg = ConfigArg::new(config_json, config_path, ConfigArg::Nothing);
     let linted = py.detach(|| -> Result<types::Linted, LoadError> {
         let config = config_arg.explicit()?;
-        let level = loading::fail_level(config.as_ref());
-        let options = LintOptions { config, ..lint_options(env, false, Vec::new()) };
+        let level = config::fail_level(config.as_ref());
+        let options = LintOptions { config, env, ..LintOptions::default() };
         let load = LoadOptions { env: options.env.clone(), dotenv: false, limits: options.limits };
         let project = match &source {
             Source::Text(t) => load_text(path, t, &load, &NoFiles),
@@ -83,8 +79,8 @@ fn lint(
     Report::new(py, linted.map_err(|e| e.into_py_err(py))?)
 }
 
-/// Lints compose files read from disk, as `composeguard check -f …` does (the configuration
-/// found from each file's folder upwards, unless one is given).
+/// Lints compose files read from disk, stacked into one project as `composeguard check -f A -f B`
+/// stacks them (the configuration found from the project's first file, unless one is given).
 #[pyfunction]
 #[pyo3(signature = (paths, project_directory, env_files, profiles, env, config_json, config_path))]
 #[allow(clippy::too_many_arguments)]
@@ -98,24 +94,21 @@ fn lint_files(
     config_json: Option<String>,
     config_path: Option<String>,
 ) -> PyResult<Report> {
-    let options = lint_options(env, env_files.is_empty(), profiles);
-    let files = FileOptions { paths, project_directory, env_files };
+    let options = loading::project_options(paths, project_directory, env_files, profiles, env);
     let config_arg = ConfigArg::new(config_json, config_path, ConfigArg::Discover);
     let linted = py.detach(|| -> Result<types::Linted, LoadError> {
         let explicit = config_arg.explicit()?;
-        let mut all = types::Linted::default();
-        for (path, project) in &loading::load_projects(&files, &options)? {
-            let config = config_arg.for_file(explicit.as_ref(), path)?;
-            let level = loading::fail_level(config.as_ref());
-            let project_options = LintOptions { config, ..options.clone() };
-            all.extend(types::Linted::of(project, lint_project(project, &project_options, &OsFileSystem), level));
-        }
-        Ok(all)
+        let project = loading::load_project(&options)?;
+        let config = config_arg.for_project(explicit, &project)?;
+        let level = config::fail_level(config.as_ref());
+        let report = lint_loaded(&project, &LintOptions { config, ..LintOptions::default() }, &OsFileSystem);
+        Ok(types::Linted::of(&project, report, level))
     });
     Report::new(py, linted.map_err(|e| e.into_py_err(py))?)
 }
 
-/// The resolved model of compose files as JSON (what `composeguard config --format json` prints).
+/// The resolved project of compose files stacked as `-f` stacks them, as JSON: what
+/// `composeguard config --format json` prints.
 #[pyfunction]
 #[pyo3(signature = (paths, project_directory, env_files, profiles, env))]
 fn load_json(
@@ -126,23 +119,23 @@ fn load_json(
     profiles: Vec<String>,
     env: indexmap::IndexMap<String, String>,
 ) -> PyResult<String> {
-    let options = lint_options(env, env_files.is_empty(), profiles);
-    let files = FileOptions { paths, project_directory, env_files };
-    py.detach(|| loading::load_model(&files, &options)).map_err(|e| e.into_py_err(py))
+    let options = loading::project_options(paths, project_directory, env_files, profiles, env);
+    py.detach(|| loading::model_json(&loading::load_project(&options)?, &OsFileSystem)).map_err(|e| e.into_py_err(py))
 }
 
-/// The resolved model of compose text as JSON (nothing else is read).
+/// The resolved project of compose text as JSON, loaded as `lint` loads it (nothing else is
+/// read).
 #[pyfunction]
 #[pyo3(signature = (text, path, env))]
 fn loads_json(py: Python<'_>, text: &Bound<'_, PyAny>, path: &str, env: indexmap::IndexMap<String, String>) -> PyResult<String> {
     let source = source_of(text)?;
     let load = LoadOptions { env, dotenv: false, ..LoadOptions::default() };
     py.detach(|| {
-        let project: Project = match &source {
+        let project = match &source {
             Source::Text(t) => load_text(path, t, &load, &NoFiles),
             Source::Bytes(b) => load_bytes(path, b, &load, &NoFiles),
         };
-        loading::model_json(&project)
+        loading::model_json(&project, &NoFiles)
     })
     .map_err(|e| e.into_py_err(py))
 }

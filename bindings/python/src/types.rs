@@ -91,25 +91,12 @@ pub struct Linted {
     pub passes: bool,
 }
 
-impl Default for Linted {
-    fn default() -> Self {
-        Self { report: CoreReport { version: 1, ..CoreReport::default() }, diagnostics: Vec::new(), passes: true }
-    }
-}
-
 impl Linted {
     /// Converts a project's report; `level` is where `composeguard check` fails for it.
     pub fn of(project: &Project, report: CoreReport, level: Severity) -> Self {
         let diagnostics = report.diagnostics().map(|d| Diagnostic::new(d, &report, project.root.as_ref())).collect();
         let passes = report.passes(level);
         Self { report, diagnostics, passes }
-    }
-
-    /// Appends another project's results, as `composeguard check` does with several paths.
-    pub fn extend(&mut self, other: Linted) {
-        self.report.extend(other.report);
-        self.diagnostics.extend(other.diagnostics);
-        self.passes &= other.passes;
     }
 }
 

@@ -270,13 +270,15 @@ def test_lint_files_uses_the_process_environment(tmp_path: Path) -> None:
         del os.environ["CG_TEST_TAG"]
 
 
-def test_lint_files_several_paths(tmp_path: Path) -> None:
+def test_lint_files_stacks_paths(tmp_path: Path) -> None:
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
     a.write_text("services:\n  web:\n    imgae: x\n", encoding="utf-8")
     b.write_text(VALID, encoding="utf-8")
     report = composeguard.lint_files(a, b, config=SPEC_ONLY)
     assert report.files == (str(a), str(b))
-    assert {d.file for d in report.diagnostics} == {str(a)}
+    # one project: b gives web the image a lacks, a's unknown key stays a's
+    assert [(d.file, d.rule) for d in report.diagnostics] == [(str(a), "unknown-key")]
+    assert {d.rule for d in composeguard.lint_files(a, config=SPEC_ONLY).diagnostics} == {"unknown-key", "missing-image"}
 
 
 def test_lint_files_misuse(tmp_path: Path) -> None:
@@ -312,16 +314,6 @@ def test_profiles(tmp_path: Path) -> None:
     assert not by_rule(composeguard.lint_files(compose), "no-healthcheck")
     assert by_rule(composeguard.lint_files(compose, profiles=["debug"]), "no-healthcheck")
     assert by_rule(composeguard.lint_files(compose, profiles=["*"]), "no-healthcheck")
-
-
-def test_project_directory_waits_for_the_project_loading_api(tmp_path: Path) -> None:
-    compose = tmp_path / "compose.yaml"
-    compose.write_text(VALID, encoding="utf-8")
-    try:
-        report = composeguard.lint_files(compose, project_directory=tmp_path)
-    except NotImplementedError:
-        return  # WAITING: the project-loading API (issue 4)
-    assert report.valid
 
 
 def test_load_and_loads(tmp_path: Path) -> None:

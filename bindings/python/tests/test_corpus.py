@@ -85,10 +85,12 @@ def test_corpus_file_matches_cli(path: Path, rust_cli: str) -> None:
 
 
 @pytest.mark.skipif(not FILES, reason="../shared/corpus is absent")
-def test_whole_corpus_in_one_run_matches_cli(rust_cli: str) -> None:
-    """Several paths: each its own project, as `composeguard check A B …`."""
-    out = subprocess.run([rust_cli, "check", "--format", "json", *map(str, FILES)], capture_output=True, check=False)
+def test_whole_corpus_stacked_matches_cli(rust_cli: str) -> None:
+    """Every corpus file stacked into one project, as `composeguard check -f A -f B …`."""
+    args = [arg for path in FILES for arg in ("-f", str(path))]
+    out = subprocess.run([rust_cli, "check", "--format", "json", *args], capture_output=True, check=False)
     assert out.returncode in (0, 1), out.stderr.decode()
     report = composeguard.lint_files(*FILES)
     assert report.to_json() + "\n" == out.stdout.decode()
-    assert len(report.files) >= len(FILES)
+    assert report.ok() == (out.returncode == 0)
+    assert report.files[: len(FILES)] == tuple(map(str, FILES))

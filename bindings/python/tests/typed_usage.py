@@ -47,7 +47,10 @@ def main() -> int:
     path = Path("compose.yaml")
     try:
         composeguard.lint_files(path, "other.yaml", env_files=[Path(".env")], profiles=["debug"], env={})
-        composeguard.load(path, env={})
+        composeguard.lint_files(path, project_directory=Path("."), config={"fail-on": "warning"})
+        stacked: dict[str, Any] = composeguard.load(path, "compose.prod.yaml", project_directory=".", env_files=("a.env", Path("b.env")), profiles=("*",))
+        services: dict[str, Any] = stacked.get("services", {})
+        out += ",".join(services)
     except ConfigError:
         pass
     except ComposeguardError as e:

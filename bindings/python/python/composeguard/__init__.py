@@ -8,6 +8,11 @@ The engine is Rust (``composeguard._core``); this module is its typed facade::
     for d in report.diagnostics:
         print(d.file, d.start_line, d.start_column, d.rule, d.message)
 
+    # files stacked into one project, as `composeguard check -f compose.yaml -f compose.prod.yaml`
+    report = composeguard.lint_files("compose.yaml", "compose.prod.yaml", profiles=["debug"])
+    # the resolved project, as `composeguard config --format json -f … -f …` prints it
+    model = composeguard.load("compose.yaml", "compose.prod.yaml")
+
 Invalid compose input never raises: it gives diagnostics. Exceptions are for misuse only: an
 unknown rule name, a bad ``config``, a file the caller named that cannot be read.
 
@@ -110,14 +115,25 @@ def lint_files(
     env: Mapping[str, str] | None = None,
     config: Config | None = None,
 ) -> Report:
-    """Validates and lints compose files from disk, as ``composeguard check -f A -f B`` does.
+    """Validates and lints compose files from disk, stacked into one project as
+    ``composeguard check -f A -f B`` (and ``docker compose -f A -f B``) stacks them: later files
+    override earlier ones, and a finding about a value an override set points into that file,
+    with a ``related`` location at the value it replaced.
 
-    The variables for interpolation are ``env`` (the process environment by default, as for the
-    CLI), then ``.env`` in the project folder, or the ``env_files`` instead of ``.env``.
-    ``profiles`` activates profiles (``"*"`` for all). Without ``config``, the configuration is
-    found from each file's folder upwards (``composeguard.toml``, or ``pyproject.toml`` with
-    ``[tool.composeguard]``), as the CLI finds it. Raises ``ComposeguardError`` when a path cannot
-    be read, ``ConfigError`` for a configuration composeguard does not understand.
+    Relative paths are relative to the current folder. ``project_directory`` is the folder
+    relative paths in the files are resolved from and ``.env`` is read in (default: the first
+    file's folder). The variables for interpolation are ``env`` (the process environment by
+    default, as for the CLI), then ``.env`` in the project folder, or the ``env_files`` instead of
+    ``.env`` (later files see earlier ones; ``env`` wins over all of them). ``profiles`` activates
+    profiles (default: ``COMPOSE_PROFILES``; ``"*"`` for all, and then each finding about a
+    service lists its profiles). Without ``config``, the configuration is found from the first
+    file's folder upwards (``composeguard.toml``, or ``pyproject.toml`` with
+    ``[tool.composeguard]``), as the CLI finds it, and ``Report.ok()`` answers at its
+    ``fail-on``. For several independent projects, call this once for each.
+
+    Raises ``ComposeguardError`` when a path or env file is not a file that can be read (the
+    ``OSError`` is the ``__cause__``), ``ConfigError`` for a configuration composeguard does not
+    understand.
     """
     return _core.lint_files(*_files(paths, project_directory, env_files, profiles, env), *_config(config))
 
@@ -129,18 +145,32 @@ def load(
     profiles: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The resolved project of compose files from disk as plain dicts and lists (what
-    ``composeguard config --format json`` prints).
+    """The resolved project of compose files from disk as plain dicts and lists: what
+    ``composeguard config --format json -f A -f B`` prints (and ``docker compose config --format
+    json``), the files stacked and the arguments meant as for ``lint_files``.
 
-    Loading does not validate: parts that cannot be read are left out. ``lint_files`` with the
-    same arguments says what is wrong.
+    Only the active services are in it (services without ``profiles``, and those of the active
+    ``profiles``). Loading does not validate: where ``composeguard config`` refuses a project,
+    this gives what could be read and leaves out what could not; ``lint_files`` with the same
+    arguments says what is wrong. Raises ``ComposeguardError`` when a path or env file is not a
+    file that can be read.
     """
     result: dict[str, Any] = json.loads(_core.load_json(*_files(paths, project_directory, env_files, profiles, env)))
     return result
 
 
 def loads(text: str | bytes, *, path: str = "compose.yaml", env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The resolved model of compose text as plain dicts and lists (nothing is read from disk).
+    """The resolved project of one compose text as plain dicts and lists, in the form
+    ``composeguard config --format json`` prints, with the text loaded as ``lint`` loads it.
+
+    Nothing is read from disk and the process environment is not used: the variables are
+    ``env`` only; no ``.env``; an ``extends`` of another file and ``include`` are not resolved
+    (``lint`` reports them as missing files); ``env_file`` and ``label_file`` add nothing to
+    ``environment`` and ``labels``. ``path`` stands for where the text would be: relative paths
+    (a build context, a bind mount) are resolved against its folder, and without ``name:`` the
+    project is named after that folder. A relative ``path`` such as the default leaves them
+    relative and the name empty; pass an absolute one, or use ``load`` for a file on disk, to get
+    what ``composeguard config`` prints. Only services without ``profiles`` are active.
 
     Loading does not validate: parts that cannot be read are left out. ``lint`` says what is wrong.
     """

@@ -189,7 +189,8 @@ class Rule:
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
-def lint(text: str | bytes, path: str, env: dict[str, str], config_json: str | None, config_path: str | None) -> Report: ...
+def lint(text: str | bytes, path: str, env: dict[str, str], config_json: str | None, config_path: str | None) -> Report:
+    """Lints one text; nothing else is read."""
 def lint_files(
     paths: list[str],
     project_directory: str | None,
@@ -198,15 +199,19 @@ def lint_files(
     env: dict[str, str],
     config_json: str | None,
     config_path: str | None,
-) -> Report: ...
+) -> Report:
+    """Lints the files stacked into one project, as ``composeguard check -f A -f B``."""
 def load_json(
     paths: list[str],
     project_directory: str | None,
     env_files: list[str],
     profiles: list[str],
     env: dict[str, str],
-) -> str: ...
-def loads_json(text: str | bytes, path: str, env: dict[str, str]) -> str: ...
+) -> str:
+    """The files stacked into one project, as ``composeguard config --format json -f A -f B``
+    prints it (compact)."""
+def loads_json(text: str | bytes, path: str, env: dict[str, str]) -> str:
+    """One text loaded as ``lint`` loads it, in ``composeguard config --format json``'s form."""
 def rules() -> list[Rule]: ...
 def explain(name: str) -> str: ...
 def main(argv: list[str]) -> int: ...
