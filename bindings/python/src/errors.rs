@@ -20,22 +20,19 @@ pub fn unknown_rule(name: &str) -> PyErr {
 pub fn unreadable(py: Python<'_>, path: &str, error: std::io::Error) -> PyErr {
     let err = ComposeguardError::new_err(format!("cannot read {path}: {error}"));
     // OSError(errno, strerror, filename) is FileNotFoundError, PermissionError… by errno.
-    let cause = match error.raw_os_error() {
-        Some(code) => {
-            let strerror = py
-                .import("os")
-                .and_then(|os| os.call_method1("strerror", (code,)))
-                .and_then(|s| s.extract::<String>())
-                .unwrap_or_else(|_| error.to_string());
-            pyo3::exceptions::PyOSError::new_err((code, strerror, path.to_string()))
-        }
-        // a reason without an OS error code (a folder named as a file): the same exception
-        // class, with the path
-        None => {
-            let cause = PyErr::from(error);
-            let _ = cause.value(py).setattr("filename", path);
-            cause
-        }
+    let cause = if let Some(code) = error.raw_os_error() {
+        let strerror = py
+            .import("os")
+            .and_then(|os| os.call_method1("strerror", (code,)))
+            .and_then(|s| s.extract::<String>())
+            .unwrap_or_else(|_| error.to_string());
+        pyo3::exceptions::PyOSError::new_err((code, strerror, path.to_string()))
+    } else {
+        // a reason without an OS error code (a folder named as a file): the exception class of
+        // its kind, with the path
+        let cause = PyErr::from(error);
+        let _ = cause.value(py).setattr("filename", path);
+        cause
     };
     err.set_cause(py, Some(cause));
     err

@@ -222,6 +222,8 @@ def test_loads_reads_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     # no .env, no process environment, no env_file, no extends of another file
     assert app["image"] == "shop:1.0" and app["environment"] == {"OWN": "1"}
     assert "image" not in model["services"]["base"]
+    [note] = by_rule(composeguard.lint(text), "missing-file")
+    assert note.severity == "info" and "not checked" in note.message and composeguard.lint(text).valid
     assert set(model["services"]) == {"app", "base"}
     # paths relative to the folder of `path`: relative for the default, absolute for an absolute path
     assert app["build"]["context"] == "app" and model["name"] == ""

@@ -165,7 +165,7 @@ def loads(text: str | bytes, *, path: str = "compose.yaml", env: Mapping[str, st
 
     Nothing is read from disk and the process environment is not used: the variables are
     ``env`` only; no ``.env``; an ``extends`` of another file and ``include`` are not resolved
-    (``lint`` reports them as missing files); ``env_file`` and ``label_file`` add nothing to
+    (``lint`` notes that they were not checked); ``env_file`` and ``label_file`` add nothing to
     ``environment`` and ``labels``. ``path`` stands for where the text would be: relative paths
     (a build context, a bind mount) are resolved against its folder, and without ``name:`` the
     project is named after that folder. A relative ``path`` such as the default leaves them
