@@ -2,7 +2,7 @@
 
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use composeguard_model::{SourceMap, Span};
+use composeguard_model::{SourceFile, SourceMap, Span};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Report;
@@ -41,9 +41,11 @@ pub fn summary_line(report: &Report) -> String {
     format!("Found {} in {}.", parts.join(", "), plural(files, "file"))
 }
 
-/// The lines around `spans` (all in one file): the text, its first line number, and the byte
-/// offset where it starts.
-fn excerpt(text: &str, spans: &[Span]) -> (usize, usize, usize) {
+/// The lines around `spans` (all in one file): where they start and end (byte offsets), and the
+/// first one's number (from the file's line index, so a file with many findings costs no more per
+/// finding than a small one).
+fn excerpt(src: &SourceFile, spans: &[Span]) -> (usize, usize, usize) {
+    let text = src.text.as_str();
     let mut start = spans.iter().map(|s| s.start as usize).min().unwrap_or(0).min(text.len());
     let mut end = spans.iter().map(|s| s.end as usize).max().unwrap_or(0).min(text.len());
     while start > 0 && !text.is_char_boundary(start) {
@@ -54,7 +56,7 @@ fn excerpt(text: &str, spans: &[Span]) -> (usize, usize, usize) {
     }
     let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
     let line_end = text.get(end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end + i);
-    let first_line = text.get(..line_start).map_or(0, |t| t.matches('\n').count()) + 1;
+    let first_line = src.lines.line_of(u32::try_from(line_start).unwrap_or(u32::MAX)) + 1;
     (line_start, line_end, first_line)
 }
 
@@ -84,7 +86,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
     for (file, spans) in &files {
         let Some(src) = sources.get(*file) else { continue };
         let all: Vec<Span> = spans.iter().map(|(s, _, _)| *s).collect();
-        let (from, to, first_line) = excerpt(&src.text, &all);
+        let (from, to, first_line) = excerpt(src, &all);
         let text = src.text.get(from..to).unwrap_or("");
         let mut snippet = Snippet::source(text).line_start(first_line).path(src.path.as_str());
         for (span, label, primary) in spans {
