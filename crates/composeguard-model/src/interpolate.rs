@@ -396,44 +396,82 @@ pub fn parse_go_float(s: &str) -> Option<f64> {
 /// Interpolates every string value under `root` (keys are left alone), casting strings at typed
 /// paths, and reports problems at the scalar that holds the `${…}`.
 pub fn interpolate(root: &mut Node, vars: &dyn Variables, source: &str, issues: &mut Vec<Issue>) {
-    let mut path: Vec<String> = Vec::new();
-    walk(root, &mut path, vars, source, issues);
+    walk(root, &TreePath::Root, 0, vars, source, issues);
 }
 
-fn display_path(path: &[String]) -> String {
-    let mut out = String::new();
-    for seg in path {
-        if seg.starts_with('[') {
-            out.push_str(seg);
-        } else {
-            if !out.is_empty() {
-                out.push('.');
+/// The path of the node being interpolated, as a list up the call stack (no allocation per node).
+#[derive(Clone, Copy)]
+enum TreePath<'p> {
+    Root,
+    Key(&'p str, &'p TreePath<'p>),
+    Index(usize, &'p TreePath<'p>),
+}
+
+impl TreePath<'_> {
+    /// `services.web.ports[0]`, for messages.
+    fn display(&self) -> String {
+        match self {
+            TreePath::Root => String::new(),
+            TreePath::Key(k, parent) => {
+                let mut out = parent.display();
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+                out
             }
-            out.push_str(seg);
+            TreePath::Index(i, parent) => format!("{}[{i}]", parent.display()),
         }
     }
-    out
+
+    /// Whether the path (of `depth` segments) matches a [`CASTS`] pattern.
+    fn matches(&self, depth: usize, pattern: &[&str]) -> bool {
+        if depth != pattern.len() {
+            return false;
+        }
+        let mut cur = self;
+        for pat in pattern.iter().rev() {
+            let (seg, parent) = match cur {
+                TreePath::Root => return false,
+                TreePath::Key(k, p) => (*k, *p),
+                TreePath::Index(_, p) => (LIST, *p),
+            };
+            if *pat != ANY && *pat != seg {
+                return false;
+            }
+            cur = parent;
+        }
+        true
+    }
+
+    fn cast(&self, depth: usize) -> Option<Cast> {
+        // every pattern is at least three segments deep and starts at a top-level section
+        if depth < 3 {
+            return None;
+        }
+        CASTS.iter().find(|(pattern, _)| self.matches(depth, pattern)).map(|(_, c)| *c)
+    }
 }
 
-fn walk(node: &mut Node, path: &mut Vec<String>, vars: &dyn Variables, source: &str, issues: &mut Vec<Issue>) {
+fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables, source: &str, issues: &mut Vec<Issue>) {
     match &mut node.value {
         Value::Map(m) => {
             for (k, v) in &mut m.entries {
-                path.push(k.name.clone());
-                walk(v, path, vars, source, issues);
-                path.pop();
+                walk(v, &TreePath::Key(&k.name, path), depth + 1, vars, source, issues);
             }
         }
         Value::Seq(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                path.push(format!("[{i}]"));
-                walk(item, path, vars, source, issues);
-                path.pop();
+                walk(item, &TreePath::Index(i, path), depth + 1, vars, source, issues);
             }
         }
         Value::String(s) => {
             let span = node.span;
-            let original = s.clone();
+            let cast = path.cast(depth);
+            if cast.is_none() && !s.contains('$') {
+                return;
+            }
+            let original = std::mem::take(s);
             let value = if original.contains('$') {
                 match substitute(&original, vars) {
                     Ok(sub) => {
@@ -445,7 +483,7 @@ fn walk(node: &mut Node, path: &mut Vec<String>, vars: &dyn Variables, source: &
                                     at,
                                     format!("variable `{var}` is not set; compose uses an empty string"),
                                 )
-                                .with_path(display_path(path))
+                                .with_path(path.display())
                                 .with_help(format!("set `{var}` in the environment or `.env`, or give a default: `${{{var}:-value}}`")),
                             );
                         }
@@ -454,7 +492,7 @@ fn walk(node: &mut Node, path: &mut Vec<String>, vars: &dyn Variables, source: &
                     Err(TemplateError::Invalid) => {
                         issues.push(
                             Issue::error(IssueKind::InvalidInterpolation, span, format!("invalid interpolation format in `{original}`"))
-                                .with_path(display_path(path))
+                                .with_path(path.display())
                                 .with_help("write `$$` for a literal `$`; a variable is `$NAME` or `${NAME}`"),
                         );
                         String::new()
@@ -468,7 +506,7 @@ fn walk(node: &mut Node, path: &mut Vec<String>, vars: &dyn Variables, source: &
                                 at,
                                 format!("required variable `{variable}` is missing a value{why}"),
                             )
-                            .with_path(display_path(path))
+                            .with_path(path.display())
                             .with_help(format!("set `{variable}` in the environment or in `.env`")),
                         );
                         String::new()
@@ -477,8 +515,7 @@ fn walk(node: &mut Node, path: &mut Vec<String>, vars: &dyn Variables, source: &
             } else {
                 original
             };
-            let segs: Vec<&str> = path.iter().map(|s| if s.starts_with('[') { LIST } else { s.as_str() }).collect();
-            if let Some(cast) = cast_for(&segs) {
+            if let Some(cast) = cast {
                 match cast_value(cast, &value) {
                     Ok((v, warn)) => {
                         if let Some(canonical) = warn {
@@ -488,7 +525,7 @@ fn walk(node: &mut Node, path: &mut Vec<String>, vars: &dyn Variables, source: &
                                     span,
                                     format!("`{value}` is not a YAML 1.2 boolean; compose reads it as `{canonical}`"),
                                 )
-                                .with_path(display_path(path))
+                                .with_path(path.display())
                                 .with_help(format!("write `{canonical}`")),
                             );
                         }
@@ -497,7 +534,7 @@ fn walk(node: &mut Node, path: &mut Vec<String>, vars: &dyn Variables, source: &
                     Err(msg) => {
                         issues.push(
                             Issue::error(IssueKind::InvalidType, span, format!("`{value}` cannot be read as {}: {msg}", cast_name(cast)))
-                                .with_path(display_path(path)),
+                                .with_path(path.display()),
                         );
                         node.value = Value::Null;
                         node.tag = None;
