@@ -741,14 +741,14 @@ mod raw {
         for section in ["volumes", "secrets", "configs"] {
             if let Some(m) = top.get(section).and_then(Node::as_map) {
                 for (k, v) in m.iter() {
-                    unique_items(v.as_map().and_then(|m| m.get("labels")), &format!("{section}.{}.labels", k.name), out);
+                    unique_items(v.as_map().and_then(|m| m.get("labels")), || format!("{section}.{}.labels", k.name), out);
                 }
             }
         }
         if let Some(models) = top.get("models").and_then(Node::as_map) {
             for (k, v) in models.iter() {
                 if is_name(&k.name) {
-                    required(v, &["model"], &format!("models.{}", k.name), out);
+                    required(v, &["model"], || format!("models.{}", k.name), out);
                 }
             }
         }
@@ -780,29 +780,29 @@ mod raw {
                     }
                 }
             }
-            strict_types(s, &p(""), out);
+            strict_types(s, &name.name, out);
             for key in ["depends_on", "external_links", "group_add", "security_opt", "volumes_from", "device_cgroup_rules", "networks", "models", "extra_hosts"] {
-                unique_items(s.get(key), &p(key), out);
+                unique_items(s.get(key), || p(key), out);
             }
             if let Some(build) = s.get("build").and_then(Node::as_map) {
-                unique_items(build.get("ssh"), &p("build.ssh"), out);
+                unique_items(build.get("ssh"), || p("build.ssh"), out);
             }
             for hook in ["post_start", "pre_stop"] {
-                each_item_map(s.get(hook), |i, v| unique_items(v.as_map().and_then(|m| m.get("environment")), &p(&format!("{hook}[{i}].environment")), out));
+                each_item_map(s.get(hook), |i, v| unique_items(v.as_map().and_then(|m| m.get("environment")), || p(&format!("{hook}[{i}].environment")), out));
             }
             each_item_map(s.get("volumes"), |i, v| {
                 let labels = v.as_map().and_then(|m| m.get("volume")).and_then(Node::as_map).and_then(|m| m.get("labels"));
-                unique_items(labels, &p(&format!("volumes[{i}].volume.labels")), out);
+                unique_items(labels, || p(&format!("volumes[{i}].volume.labels")), out);
             });
             each_item_map(s.get("gpus"), |i, v| {
                 for key in ["capabilities", "device_ids", "options"] {
-                    unique_items(v.as_map().and_then(|m| m.get(key)), &p(&format!("gpus[{i}].{key}")), out);
+                    unique_items(v.as_map().and_then(|m| m.get(key)), || p(&format!("gpus[{i}].{key}")), out);
                 }
             });
             if let Some(watch) = s.get("develop").and_then(Node::as_map).and_then(|d| d.get("watch")) {
                 each_item_map(Some(watch), |i, v| {
                     for key in ["ignore", "include"] {
-                        unique_items(v.as_map().and_then(|m| m.get(key)), &p(&format!("develop.watch[{i}].{key}")), out);
+                        unique_items(v.as_map().and_then(|m| m.get(key)), || p(&format!("develop.watch[{i}].{key}")), out);
                     }
                 });
             }
@@ -816,16 +816,16 @@ mod raw {
                     }
                 }
             }
-            scalar_values(s.get("storage_opt"), &p("storage_opt"), false, out);
+            scalar_values(s.get("storage_opt"), || p("storage_opt"), false, out);
             if let Some(build) = s.get("build").and_then(Node::as_map) {
-                scalar_values(build.get("additional_contexts"), &p("build.additional_contexts"), false, out);
+                scalar_values(build.get("additional_contexts"), || p("build.additional_contexts"), false, out);
             }
             if let Some(provider) = s.get("provider").and_then(Node::as_map) {
-                scalar_values(provider.get("options"), &p("provider.options"), true, out);
+                scalar_values(provider.get("options"), || p("provider.options"), true, out);
             }
-            range(s.get("cpu_count"), 0, i64::MAX, &p("cpu_count"), out);
-            range(s.get("cpu_percent"), 0, 100, &p("cpu_percent"), out);
-            range(s.get("oom_score_adj"), -1000, 1000, &p("oom_score_adj"), out);
+            range(s.get("cpu_count"), 0, i64::MAX, || p("cpu_count"), out);
+            range(s.get("cpu_percent"), 0, 100, || p("cpu_percent"), out);
+            range(s.get("oom_score_adj"), -1000, 1000, || p("oom_score_adj"), out);
             if let Some(deps) = s.get("depends_on").and_then(Node::as_map) {
                 for (k, v) in deps.iter() {
                     if !is_name(&k.name) {
@@ -833,7 +833,7 @@ mod raw {
                         continue;
                     }
                     if v.as_map().is_some() {
-                        required(v, &["condition"], &p(&format!("depends_on.{}", k.name)), out);
+                        required(v, &["condition"], || p(&format!("depends_on.{}", k.name)), out);
                     }
                 }
             }
@@ -845,37 +845,37 @@ mod raw {
                 }
             }
             for key in ["annotations", "environment", "labels", "sysctls"] {
-                empty_keys(s.get(key), &p(key), out);
+                empty_keys(s.get(key), || p(key), out);
             }
-            each_item_map(s.get("devices"), |i, v| required(v, &["source"], &p(&format!("devices[{i}]")), out));
+            each_item_map(s.get("devices"), |i, v| required(v, &["source"], || p(&format!("devices[{i}]")), out));
             if let Some(ext) = s.get("extends").filter(|e| e.as_map().is_some()) {
-                required(ext, &["service"], &p("extends"), out);
+                required(ext, &["service"], || p("extends"), out);
             }
             if let Some(prov) = s.get("provider").filter(|e| e.as_map().is_some()) {
-                required(prov, &["type"], &p("provider"), out);
+                required(prov, &["type"], || p("provider"), out);
             }
             each_item_map(s.get("volumes"), |i, v| {
-                required(v, &["type"], &p(&format!("volumes[{i}]")), out);
+                required(v, &["type"], || p(&format!("volumes[{i}]")), out);
                 if let Some(size) = v.as_map().and_then(|m| m.get("tmpfs")).and_then(Node::as_map).and_then(|t| t.get("size")) {
-                    range(Some(size), 0, i64::MAX, &p(&format!("volumes[{i}].tmpfs.size")), out);
+                    range(Some(size), 0, i64::MAX, || p(&format!("volumes[{i}].tmpfs.size")), out);
                 }
             });
-            each_item_map(s.get("env_file"), |i, v| required(v, &["path"], &p(&format!("env_file[{i}]")), out));
+            each_item_map(s.get("env_file"), |i, v| required(v, &["path"], || p(&format!("env_file[{i}]")), out));
             for hook in ["post_start", "pre_stop"] {
-                each_item_map(s.get(hook), |i, v| required(v, &["command"], &p(&format!("{hook}[{i}]")), out));
+                each_item_map(s.get(hook), |i, v| required(v, &["command"], || p(&format!("{hook}[{i}]")), out));
             }
             if let Some(ul) = s.get("ulimits").and_then(Node::as_map) {
                 for (k, v) in ul.iter() {
                     if v.as_map().is_some() && k.name.bytes().all(|b| b.is_ascii_lowercase()) && !k.name.is_empty() {
-                        required(v, &["soft", "hard"], &p(&format!("ulimits.{}", k.name)), out);
+                        required(v, &["soft", "hard"], || p(&format!("ulimits.{}", k.name)), out);
                     }
                 }
             }
             if let Some(watch) = s.get("develop").and_then(Node::as_map).and_then(|d| d.get("watch")) {
                 each_item_map(Some(watch), |i, v| {
-                    required(v, &["path", "action"], &p(&format!("develop.watch[{i}]")), out);
+                    required(v, &["path", "action"], || p(&format!("develop.watch[{i}]")), out);
                     if let Some(exec) = v.as_map().and_then(|m| m.get("exec")).filter(|e| e.as_map().is_some()) {
-                        required(exec, &["command"], &p(&format!("develop.watch[{i}].exec")), out);
+                        required(exec, &["command"], || p(&format!("develop.watch[{i}].exec")), out);
                     }
                 });
             }
@@ -888,10 +888,10 @@ mod raw {
                 .and_then(Node::as_map)
                 .and_then(|r| r.get("devices"));
             each_item_map(devices, |i, v| {
-                let path = p(&format!("deploy.resources.reservations.devices[{i}]"));
-                required(v, &["capabilities"], &path, out);
+                let path = || p(&format!("deploy.resources.reservations.devices[{i}]"));
+                required(v, &["capabilities"], path, out);
                 for key in ["capabilities", "device_ids", "options"] {
-                    unique_items(v.as_map().and_then(|m| m.get(key)), &format!("{path}.{key}"), out);
+                    unique_items(v.as_map().and_then(|m| m.get(key)), || format!("{}.{key}", path()), out);
                 }
             });
         }
@@ -937,43 +937,68 @@ mod raw {
         (&["healthcheck", "retries"], Want::Unsigned),
     ];
 
-    fn strict_types(service: &composeguard_model::yaml::Mapping, prefix: &str, out: &mut Vec<Issue>) {
+    /// One step of a path under a service, for messages (built only when there is a problem).
+    #[derive(Clone, Copy)]
+    enum Seg<'a> {
+        Key(&'a str),
+        Index(usize),
+    }
+
+    fn strict_types(service: &composeguard_model::yaml::Mapping, name: &str, out: &mut Vec<Issue>) {
+        let mut stack: Vec<Seg<'_>> = Vec::new();
         for (pattern, want) in STRICT {
-            let mut nodes: Vec<(String, &Node)> = Vec::new();
-            collect(service, pattern, prefix.trim_end_matches('.').to_string(), &mut nodes);
-            for (path, node) in nodes {
+            collect(service, pattern, &mut stack, &mut |segs, node| {
                 if let Some(problem) = mismatch(node, *want) {
+                    // (as `services.{name}.` with its trailing dots trimmed, as before)
+                    let mut path = format!("services.{name}.").trim_end_matches('.').to_string();
+                    for seg in segs {
+                        match seg {
+                            Seg::Key(k) => {
+                                path.push('.');
+                                path.push_str(k);
+                            }
+                            Seg::Index(i) => path.push_str(&format!("[{i}]")),
+                        }
+                    }
                     out.push(err(IssueKind::InvalidType, node.span, format!("`{path}` {problem}")).with_path(path));
                 }
-            }
+            });
         }
     }
 
-    fn collect<'a>(m: &'a composeguard_model::yaml::Mapping, pattern: &[&str], path: String, out: &mut Vec<(String, &'a Node)>) {
+    /// Calls `found` with each node under `m` that matches `pattern` (`*` any key, `[]` each item).
+    fn collect<'a>(m: &'a composeguard_model::yaml::Mapping, pattern: &[&str], stack: &mut Vec<Seg<'a>>, found: &mut dyn FnMut(&[Seg<'a>], &'a Node)) {
         let Some((first, rest)) = pattern.split_first() else { return };
-        let entries: Vec<(String, &Node)> = if *first == "*" {
-            m.iter().map(|(k, v)| (k.name.clone(), v)).collect()
-        } else {
-            m.get(first).map(|v| vec![((*first).to_string(), v)]).unwrap_or_default()
-        };
-        for (key, node) in entries {
-            let here = format!("{path}.{key}");
-            match rest.split_first() {
-                None => out.push((here, node)),
-                Some((&"[]", tail)) => {
-                    for (i, item) in node.as_seq().unwrap_or(&[]).iter().enumerate() {
-                        let item_path = format!("{here}[{i}]");
-                        match (tail.is_empty(), item.as_map()) {
-                            (true, _) => out.push((item_path, item)),
-                            (false, Some(im)) => collect(im, tail, item_path, out),
-                            _ => {}
-                        }
+        if *first == "*" {
+            for (k, v) in m.iter() {
+                stack.push(Seg::Key(&k.name));
+                collect_at(v, rest, stack, found);
+                stack.pop();
+            }
+        } else if let Some((k, v)) = m.get_entry(first) {
+            stack.push(Seg::Key(&k.name));
+            collect_at(v, rest, stack, found);
+            stack.pop();
+        }
+    }
+
+    fn collect_at<'a>(node: &'a Node, rest: &[&str], stack: &mut Vec<Seg<'a>>, found: &mut dyn FnMut(&[Seg<'a>], &'a Node)) {
+        match rest.split_first() {
+            None => found(stack, node),
+            Some((&"[]", tail)) => {
+                for (i, item) in node.as_seq().unwrap_or(&[]).iter().enumerate() {
+                    stack.push(Seg::Index(i));
+                    match (tail.is_empty(), item.as_map()) {
+                        (true, _) => found(stack, item),
+                        (false, Some(im)) => collect(im, tail, stack, found),
+                        _ => {}
                     }
+                    stack.pop();
                 }
-                Some(_) => {
-                    if let Some(inner) = node.as_map() {
-                        collect(inner, rest, here, out);
-                    }
+            }
+            Some(_) => {
+                if let Some(inner) = node.as_map() {
+                    collect(inner, rest, stack, found);
                 }
             }
         }
@@ -981,10 +1006,11 @@ mod raw {
 
     /// A list the spec declares with unique items, and that compose does not de-duplicate itself
     /// (it merges duplicates of `ports`, `volumes`, `environment`… silently, but refuses these).
-    fn unique_items(node: Option<&Node>, path: &str, out: &mut Vec<Issue>) {
+    fn unique_items(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
         let Some(items) = node.and_then(Node::as_seq) else { return };
         for (j, b) in items.iter().enumerate() {
             if let Some((i, a)) = items.iter().enumerate().take(j).find(|(_, a)| same_value(a, b)) {
+                let path = path();
                 out.push(
                     err(IssueKind::InvalidValue, b.span, format!("`{path}` lists the same item twice (items {i} and {j})"))
                         .with_path(format!("{path}[{j}]"))
@@ -1019,7 +1045,7 @@ mod raw {
 
     /// The values of a mapping must be strings (`storage_opt`, `additional_contexts`), or scalars
     /// and lists of scalars (`provider.options`, with `lists`).
-    fn scalar_values(node: Option<&Node>, path: &str, lists: bool, out: &mut Vec<Issue>) {
+    fn scalar_values(node: Option<&Node>, path: impl Fn() -> String, lists: bool, out: &mut Vec<Issue>) {
         let Some(m) = node.and_then(Node::as_map) else { return };
         for (k, v) in m.iter() {
             let ok = match &v.value {
@@ -1030,6 +1056,7 @@ mod raw {
             };
             if !ok {
                 let want = if lists { "a string, number, boolean or a list of them" } else { "a string" };
+                let path = path();
                 out.push(err(IssueKind::InvalidType, v.span, format!("`{path}.{}` must be {want}, found {}", k.name, v.type_name())).with_path(format!("{path}.{}", k.name)));
             }
         }
@@ -1081,7 +1108,7 @@ mod raw {
             })
     }
 
-    fn range(node: Option<&Node>, min: i64, max: i64, path: &str, out: &mut Vec<Issue>) {
+    fn range(node: Option<&Node>, min: i64, max: i64, path: impl Fn() -> String, out: &mut Vec<Issue>) {
         let Some(node) = node else { return };
         let v = match node.value {
             Value::Int(i) => i,
@@ -1091,27 +1118,30 @@ mod raw {
         };
         if v < min || v > max {
             let bound = if v < min { format!("at least {min}") } else { format!("at most {max}") };
-            out.push(err(IssueKind::InvalidValue, node.span, format!("`{path}` must be {bound}, found {v}")).with_path(path.to_string()));
+            let path = path();
+            out.push(err(IssueKind::InvalidValue, node.span, format!("`{path}` must be {bound}, found {v}")).with_path(path));
         }
     }
 
-    fn required(node: &Node, keys: &[&str], path: &str, out: &mut Vec<Issue>) {
+    fn required(node: &Node, keys: &[&str], path: impl Fn() -> String, out: &mut Vec<Issue>) {
         let Some(m) = node.as_map() else { return };
         for k in keys {
             if !m.contains_key(k) {
+                let path = path();
                 out.push(
                     err(IssueKind::MissingKey, node.span, format!("`{path}` is missing the required key `{k}`"))
-                        .with_path(path.to_string()),
+                        .with_path(path),
                 );
             }
         }
     }
 
-    fn empty_keys(node: Option<&Node>, path: &str, out: &mut Vec<Issue>) {
+    fn empty_keys(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
         if let Some(m) = node.and_then(Node::as_map) {
             for (k, _) in m.iter() {
                 if k.name.is_empty() {
-                    out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has an empty key")).with_path(path.to_string()));
+                    let path = path();
+                    out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has an empty key")).with_path(path));
                 }
             }
         }
