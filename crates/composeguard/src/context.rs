@@ -1,6 +1,9 @@
 //! What a rule sees: the loaded project, its typed model and its sources.
 
-use composeguard_model::model::{Compose, Service};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use composeguard_model::model::{Compose, Condition, Service};
 use composeguard_model::project::{FileSystem, Project};
 use composeguard_model::{SourceMap, Span, Spanned};
 
@@ -10,11 +13,32 @@ pub struct Context<'a> {
     pub fs: &'a dyn FileSystem,
     /// Active profiles (`*` enables every service).
     pub profiles: &'a [String],
+    /// Built on first use: see [`Self::completion_waiter`].
+    completion_waiters: OnceLock<HashMap<&'a str, (&'a Spanned<String>, Span)>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(project: &'a Project, fs: &'a dyn FileSystem, profiles: &'a [String]) -> Self {
-        Self { project, fs, profiles }
+        Self { project, fs, profiles, completion_waiters: OnceLock::new() }
+    }
+
+    /// The first active service (in source order) that waits for `name` with
+    /// `condition: service_completed_successfully`, and where it says so (the condition, or the
+    /// dependency's name when the condition is not written). One map for the whole project, so a
+    /// rule asking for each service costs no scan of every other service.
+    pub fn completion_waiter(&self, name: &str) -> Option<(&'a Spanned<String>, Span)> {
+        let waiters = self.completion_waiters.get_or_init(|| {
+            let mut map = HashMap::new();
+            for (other, s) in self.services() {
+                for (dep, cfg) in s.depends_on.iter() {
+                    if cfg.condition() == Condition::ServiceCompletedSuccessfully {
+                        map.entry(dep.value.as_str()).or_insert_with(|| (other, cfg.condition.as_ref().map_or(dep.span, |c| c.span)));
+                    }
+                }
+            }
+            map
+        });
+        waiters.get(name).copied()
     }
 
     /// Whether a service runs with the active profiles (no `profiles:` means always).

@@ -59,14 +59,7 @@ impl Rule for CompletedDependencyRestarts {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            let Some((waiter, dep_span)) = cx.services().find_map(|(other, s)| {
-                s.depends_on
-                    .iter()
-                    .find(|(dep, cfg)| dep.value == name.value && cfg.condition() == Condition::ServiceCompletedSuccessfully)
-                    .map(|(dep, cfg)| (other, cfg.condition.as_ref().map_or(dep.span, |c| c.span)))
-            }) else {
-                continue;
-            };
+            let Some((waiter, dep_span)) = cx.completion_waiter(&name.value) else { continue };
             let Some((span, anchor, shown, key)) = restarting_policy(service) else { continue };
             out.report(
                 span,

@@ -1,7 +1,7 @@
 //! Helpers shared by the reliability and correctness rules: what a service's healthcheck really
 //! is (compose's `healthcheck`, or a local Dockerfile's `HEALTHCHECK`), and one-off jobs.
 
-use composeguard_model::model::{Condition, Healthcheck, Service};
+use composeguard_model::model::{Healthcheck, Service};
 use composeguard_model::project::join_path;
 
 use crate::context::Context;
@@ -139,9 +139,7 @@ pub(crate) fn is_one_off(cx: &Context<'_>, name: &str, s: &Service) -> bool {
     let policy_none =
         deploy.and_then(|d| d.restart_policy.as_ref()).and_then(|p| p.condition.as_ref()).is_some_and(|c| c.value == "none");
     let job_mode = deploy.and_then(|d| d.mode.as_ref()).is_some_and(|m| m.value.ends_with("-job"));
-    let awaited_completion = cx.services().any(|(_, other)| {
-        other.depends_on.iter().any(|(dep, cfg)| dep.value == name && cfg.condition() == Condition::ServiceCompletedSuccessfully)
-    });
+    let awaited_completion = cx.completion_waiter(name).is_some();
     restart_no || policy_none || job_mode || awaited_completion
 }
 
