@@ -547,16 +547,24 @@ impl<'a> Builder<'a> {
 
     /// Applies `<<` merge keys and reports duplicate keys.
     fn finish_mapping(&mut self, entries: Vec<(Key, Node)>) -> Result<Mapping, Issue> {
-        let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+        // Each name once, with the first reportable occurrence's span (keys that are empty and
+        // have no span are never reported, but still count for keeping the first entry).
+        let mut seen = SeenKeys::with_capacity(entries.len());
         let mut duplicates = Vec::new();
-        for (k, _) in &entries {
-            if k.name.is_empty() && k.span.is_empty() {
-                continue;
-            }
-            if let Some(first) = seen.get(k.name.as_str()) {
-                duplicates.push((k.name.clone(), k.span, *first));
-            } else {
-                seen.insert(&k.name, k.span);
+        // Entries whose name came earlier (in increasing order): the first one wins.
+        let mut repeated: Vec<usize> = Vec::new();
+        for (i, (k, _)) in entries.iter().enumerate() {
+            let reportable = !(k.name.is_empty() && k.span.is_empty());
+            match seen.get_mut(&k.name) {
+                None => seen.insert(&k.name, reportable.then_some(k.span)),
+                Some(first) => {
+                    repeated.push(i);
+                    match *first {
+                        Some(first) if reportable => duplicates.push((k.name.clone(), k.span, first)),
+                        None if reportable => *first = Some(k.span),
+                        _ => {}
+                    }
+                }
             }
         }
         drop(seen);
@@ -569,13 +577,11 @@ impl<'a> Builder<'a> {
 
         let has_merge = entries.iter().any(|(k, _)| k.name == "<<" && !k_is_quoted(k, self.text));
         if !has_merge {
-            let mut mapping = Mapping { entries: Vec::with_capacity(entries.len()) };
-            for (k, v) in entries {
-                if !mapping.contains_key(&k.name) {
-                    mapping.entries.push((k, v));
-                }
+            if repeated.is_empty() {
+                return Ok(Mapping { entries });
             }
-            return Ok(mapping);
+            let entries = entries.into_iter().enumerate().filter(|(i, _)| repeated.binary_search(i).is_err()).map(|(_, e)| e).collect();
+            return Ok(Mapping { entries });
         }
         let explicit: Vec<String> = entries
             .iter()
@@ -654,6 +660,41 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The keys of one mapping seen so far: a short list for the usual small mapping, a hash map for
+/// a big one (the `services` of a large file).
+enum SeenKeys<'a> {
+    Few(Vec<(&'a str, Option<Span>)>),
+    Many(HashMap<&'a str, Option<Span>>),
+}
+
+impl<'a> SeenKeys<'a> {
+    const FEW: usize = 16;
+
+    fn with_capacity(n: usize) -> Self {
+        if n <= Self::FEW {
+            Self::Few(Vec::with_capacity(n))
+        } else {
+            Self::Many(HashMap::with_capacity(n))
+        }
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Option<Span>> {
+        match self {
+            Self::Few(v) => v.iter_mut().find(|(k, _)| *k == name).map(|(_, s)| s),
+            Self::Many(m) => m.get_mut(name),
+        }
+    }
+
+    fn insert(&mut self, name: &'a str, span: Option<Span>) {
+        match self {
+            Self::Few(v) => v.push((name, span)),
+            Self::Many(m) => {
+                m.insert(name, span);
+            }
+        }
+    }
+}
+
 fn k_is_quoted(k: &Key, text: &str) -> bool {
     matches!(text.as_bytes().get(k.span.start as usize), Some(b'"' | b'\''))
 }
@@ -714,7 +755,8 @@ pub fn resolve_plain(s: &str) -> Value {
             if looks_like_timestamp(s) {
                 return Value::Timestamp(s.to_string());
             }
-            let plain: String = s.chars().filter(|&c| c != '_').collect();
+            let plain: std::borrow::Cow<'_, str> =
+                if s.contains('_') { s.chars().filter(|&c| c != '_').collect::<String>().into() } else { s.into() };
             if let Some(v) = parse_go_int(&plain) {
                 return v;
             }
