@@ -53,3 +53,14 @@ pub(crate) use compose_struct;
 
 /// Shorthand for an optional located field.
 pub type Field<T> = Option<Spanned<T>>;
+
+#[cfg(test)]
+mod size_tests {
+    /// A file with many services holds one `Service` per service: keep it small (the big,
+    /// seldom-used sections are boxed).
+    #[test]
+    fn service_stays_small() {
+        let size = std::mem::size_of::<super::Service>();
+        assert!(size <= 4096, "Service is {size} bytes");
+    }
+}

@@ -43,13 +43,16 @@ macro_rules! newtype_list {
 
 compose_struct! {
     /// A service: one container definition, run as one or more replicas.
+    ///
+    /// The large sections that most services leave out are boxed, so a file with many services
+    /// holds a few kilobytes per service, not eight.
     pub struct Service +ext {
-        pub develop: Option<Develop>,
-        pub deploy: Option<Deploy>,
+        pub develop: Option<Box<Develop>>,
+        pub deploy: Option<Box<Deploy>>,
         pub annotations: ListOrDict,
         pub attach: Field<bool>,
-        pub build: Option<Spanned<Build>>,
-        pub blkio_config: Option<BlkioConfig>,
+        pub build: Option<Box<Spanned<Build>>>,
+        pub blkio_config: Option<Box<BlkioConfig>>,
         pub cap_add: Vec<Spanned<String>>,
         pub cap_drop: Vec<Spanned<String>>,
         pub cgroup: Field<CgroupMode>,
@@ -66,7 +69,7 @@ compose_struct! {
         pub cpu_rt_runtime: Field<Number>,
         pub cpus: Field<Number>,
         pub cpuset: Field<String>,
-        pub credential_spec: Option<CredentialSpec>,
+        pub credential_spec: Option<Box<CredentialSpec>>,
         pub depends_on: DependsOn,
         pub device_cgroup_rules: Vec<Spanned<String>>,
         pub devices: Vec<Spanned<Device>>,
@@ -79,13 +82,13 @@ compose_struct! {
         pub label_file: Option<StringOrList>,
         pub environment: ListOrDict,
         pub expose: Vec<Spanned<Text>>,
-        pub extends: Option<Spanned<Extends>>,
-        pub provider: Option<Provider>,
+        pub extends: Option<Box<Spanned<Extends>>>,
+        pub provider: Option<Box<Provider>>,
         pub external_links: Vec<Spanned<String>>,
         pub extra_hosts: ExtraHosts,
         pub gpus: Option<Spanned<Gpus>>,
         pub group_add: Vec<Spanned<Text>>,
-        pub healthcheck: Option<Healthcheck>,
+        pub healthcheck: Option<Box<Healthcheck>>,
         pub hostname: Field<String>,
         pub image: Field<String>,
         pub init: Field<bool>,
@@ -93,7 +96,7 @@ compose_struct! {
         pub isolation: Field<String>,
         pub labels: ListOrDict,
         pub links: Vec<Spanned<String>>,
-        pub logging: Option<Logging>,
+        pub logging: Option<Box<Logging>>,
         pub mac_address: Field<String>,
         pub mem_limit: Field<ByteSize>,
         pub mem_reservation: Field<ByteSize>,

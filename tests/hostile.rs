@@ -1,0 +1,219 @@
+//! Hostile input: each case gets a clear diagnostic or completes, within a memory bound.
+//!
+//! Memory is measured, not guessed: this test binary counts every allocation (a wrapper around
+//! the system allocator), and each case asserts the peak of live heap bytes while it ran. The
+//! cases run one at a time (a lock), so one case's peak is not another's. Timings are not
+//! asserted (CI machines vary); the limits that bound the work are.
+#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use composeguard::lint::{lint_project, LintOptions, Report};
+use composeguard_model::project::{load_bytes, LoadOptions, NoFiles};
+use composeguard_model::yaml::Limits;
+
+/// The system allocator, counting live and peak bytes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to `System`; the counters only observe sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        p
+    }
+}
+
+fn grew(n: usize) {
+    let live = LIVE.fetch_add(n, Ordering::Relaxed) + n;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+const MB: usize = 1024 * 1024;
+
+/// Runs `f` alone and returns its result and the peak heap growth (bytes) while it ran.
+fn measured<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let out = f();
+    (out, PEAK.load(Ordering::Relaxed).saturating_sub(base))
+}
+
+fn lint_bytes(bytes: &[u8], limits: Limits) -> Report {
+    let options = LintOptions { limits, ..LintOptions::default() };
+    let load = LoadOptions { limits, ..LoadOptions::default() };
+    let project = load_bytes("compose.yaml", bytes, &load, &NoFiles);
+    lint_project(&project, &options, &NoFiles)
+}
+
+fn rules(report: &Report) -> Vec<&str> {
+    report.diagnostics().map(|d| d.rule.as_str()).collect()
+}
+
+fn only(report: &Report, rule: &str) -> String {
+    let hits: Vec<_> = report.diagnostics().filter(|d| d.rule == rule).collect();
+    assert_eq!(hits.len(), 1, "want one `{rule}`, got {:?}", rules(report));
+    hits[0].message.clone()
+}
+
+#[test]
+fn billion_laughs_stops_at_the_alias_budget() {
+    let mut text = String::from("x-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        let _ = writeln!(text, "x-a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]");
+    }
+    text.push_str("services:\n  web:\n    image: nginx:1.27\n    command: *a9\n");
+    let (report, peak) = measured(|| lint_bytes(text.as_bytes(), Limits::default()));
+    let message = only(&report, "input-limit");
+    assert!(message.contains("alias"), "{message}");
+    assert!(peak < 400 * MB, "peak {peak} bytes");
+
+    // a lower budget stops it sooner, with less memory
+    let small = Limits { max_alias_nodes: 10_000, ..Limits::default() };
+    let (report, small_peak) = measured(|| lint_bytes(text.as_bytes(), small));
+    assert!(only(&report, "input-limit").contains("10000"));
+    assert!(small_peak < 16 * MB, "peak {small_peak} bytes");
+}
+
+#[test]
+fn deep_nesting_is_refused_in_block_and_flow_style() {
+    let depth = 10_000;
+    let cases = [
+        ("block sequence", format!("services:\n  web:\n    command:\n      {}x\n", "- ".repeat(depth))),
+        ("block mapping", {
+            // `a:` on each line, one more space each time (about 50 MB would be needed for
+            // 10 000 levels, so this one goes as deep as the default limit needs to trip)
+            let mut t = String::from("x-deep:\n");
+            for i in 1..=300 {
+                let _ = writeln!(t, "{}a:", " ".repeat(i));
+            }
+            t
+        }),
+        ("flow sequence", format!("x-deep: {}{}\n", "[".repeat(depth), "]".repeat(depth))),
+        ("flow mapping", format!("x-deep: {}1{}\n", "{a: ".repeat(depth), "}".repeat(depth))),
+    ];
+    for (name, text) in cases {
+        let (report, peak) = measured(|| lint_bytes(text.as_bytes(), Limits::default()));
+        let message = only(&report, "input-limit");
+        assert!(message.contains("nesting"), "{name}: {message}");
+        assert!(peak < 32 * MB, "{name}: peak {peak} bytes");
+    }
+    // the limit is configurable
+    let text = format!("x-deep: {}1{}\n", "[".repeat(50), "]".repeat(50));
+    let strict = Limits { max_depth: 20, ..Limits::default() };
+    assert!(only(&lint_bytes(text.as_bytes(), strict), "input-limit").contains("nesting"));
+    assert!(!rules(&lint_bytes(text.as_bytes(), Limits::default())).contains(&"input-limit"));
+}
+
+#[test]
+fn a_50_mb_file_is_read_or_refused_by_the_size_limit() {
+    // 50 MB: a small service, then comments (what a generated or vendored file may carry)
+    let mut text = String::from("services:\n  web:\n    image: nginx:1.27\n");
+    let line = format!("# {}\n", "padding ".repeat(12));
+    while text.len() < 50 * MB {
+        text.push_str(&line);
+    }
+    let (report, peak) = measured(|| lint_bytes(text.as_bytes(), Limits::default()));
+    assert!(!report.is_invalid(), "{:?}", rules(&report));
+    // the text is held by the project and the report (about twice), not more
+    assert!(peak < 4 * 50 * MB, "peak {peak} bytes");
+
+    let small = Limits { max_file_bytes: 10 * MB, ..Limits::default() };
+    let (report, peak) = measured(|| lint_bytes(text.as_bytes(), small));
+    let message = only(&report, "input-limit");
+    assert!(message.contains("above the limit"), "{message}");
+    assert!(peak < 4 * 50 * MB, "peak {peak} bytes");
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let text = b"services:\n  web:\n    image: ngin\xff\xfex\n";
+    let report = lint_bytes(text, Limits::default());
+    let d = report.diagnostics().find(|d| d.rule == "yaml-syntax").expect("a yaml-syntax diagnostic");
+    assert!(d.message.contains("UTF-8"), "{}", d.message);
+    assert_eq!((d.start.line, d.start.column), (3, 16));
+}
+
+#[test]
+fn nul_bytes_are_located() {
+    let text = b"services:\n  web:\n    image: nginx\0:1.27\n";
+    let report = lint_bytes(text, Limits::default());
+    let d = report.diagnostics().find(|d| d.rule == "yaml-syntax").expect("a yaml-syntax diagnostic");
+    assert!(d.message.contains("NUL"), "{}", d.message);
+    assert_eq!((d.start.line, d.start.column), (3, 17));
+}
+
+#[test]
+fn a_1_mb_single_line_completes() {
+    // one flow mapping on one line: 20 000 services
+    let mut text = String::from("services: {");
+    let mut i = 0;
+    while text.len() < MB {
+        let _ = write!(text, "s{i}: {{image: nginx, privileged: true}}, ");
+        i += 1;
+    }
+    text.push_str("last: {image: nginx}}\n");
+    assert!(!text.trim_end().contains('\n'));
+    let (report, peak) = measured(|| {
+        let report = lint_bytes(text.as_bytes(), Limits::default());
+        let human = composeguard::output::render(&report, composeguard::output::Format::Human, false);
+        (report, human.len())
+    });
+    let (report, human_len) = report;
+    let privileged = report.diagnostics().filter(|d| d.rule == "privileged").count();
+    assert_eq!(privileged, i);
+    assert!(!report.is_invalid());
+    // each finding shows a window of the line, not the whole megabyte
+    assert!(human_len < 2_000 * report.diagnostics().count(), "{human_len} bytes of output");
+    assert!(peak < 512 * MB, "peak {peak} bytes");
+}
+
+#[test]
+fn a_single_huge_scalar_completes() {
+    let text = format!("services:\n  web:\n    image: nginx:1.27\n    command: \"{}\"\n", "x".repeat(MB));
+    let report = lint_bytes(text.as_bytes(), Limits::default());
+    assert!(!report.is_invalid(), "{:?}", rules(&report));
+}
+
+#[test]
+fn a_100_000_service_file_completes() {
+    let mut text = String::from("services:\n");
+    for i in 0..100_000 {
+        let _ = writeln!(text, "  s{i}:\n    image: nginx:1.27\n    depends_on: [s{}]", i / 2);
+    }
+    let (report, peak) = measured(|| lint_bytes(text.as_bytes(), Limits::default()));
+    assert!(report.is_invalid(), "s0 depends on itself: a cycle");
+    let files = report.files.len();
+    assert_eq!(files, 1);
+    assert!(report.summary.warning >= 100_000, "{:?}", report.summary);
+    // about 12 KB a service here: the typed service (about 3 KB), its located tree, and the
+    // nine findings each of these services gets
+    assert!(peak < 1536 * MB, "peak {peak} bytes");
+}
