@@ -1,7 +1,7 @@
 //! rustc-style output: the message, then the source line with a caret under the offending token.
 
 use annotate_snippets::renderer::DecorStyle;
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
 use composeguard_model::{SourceFile, SourceMap, Span};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -54,10 +54,33 @@ fn excerpt(src: &SourceFile, spans: &[Span]) -> (usize, usize, usize) {
     while end < text.len() && !text.is_char_boundary(end) {
         end += 1;
     }
-    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-    let line_end = text.get(end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end + i);
-    let first_line = src.lines.line_of(u32::try_from(line_start).unwrap_or(u32::MAX)) + 1;
-    (line_start, line_end, first_line)
+    let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let first = src.lines.line_of(offset(start));
+    let line_start = src.lines.line_start(first) as usize;
+    let last = src.lines.line_of(offset(end));
+    // the end of the last line (its `\n`, or the end of the text)
+    let line_end = if last + 1 < src.lines.line_count() { (src.lines.line_start(last + 1) as usize).saturating_sub(1) } else { text.len() };
+    (line_start, line_end.max(line_start), first + 1)
+}
+
+/// Excerpts longer than this (bytes) are cut to a window around their marks.
+const MAX_EXCERPT: usize = 4096;
+/// Bytes shown on each side of the marks in a window.
+const WINDOW_CONTEXT: usize = 120;
+
+/// A window of `text` around `spans`, within `from..to`, on character boundaries.
+fn window(text: &str, spans: &[Span], from: usize, to: usize) -> (usize, usize) {
+    let start = spans.iter().map(|s| s.start as usize).min().unwrap_or(from).clamp(from, to);
+    let end = spans.iter().map(|s| s.end as usize).max().unwrap_or(start).clamp(start, to);
+    let mut lo = start.saturating_sub(WINDOW_CONTEXT).max(from);
+    let mut hi = end.saturating_add(WINDOW_CONTEXT).min(to);
+    while lo > from && !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    while hi < to && !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    (lo, hi)
 }
 
 fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
@@ -82,13 +105,32 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
     for r in &d.related {
         add(&mut files, r.span, Some(r.message.as_str()), false);
     }
-    let mut snippets = Vec::new();
+    let mut elements: Vec<Element<'_>> = Vec::new();
     for (file, spans) in &files {
         let Some(src) = sources.get(*file) else { continue };
         let all: Vec<Span> = spans.iter().map(|(s, _, _)| *s).collect();
-        let (from, to, first_line) = excerpt(src, &all);
+        let (mut from, mut to, mut first_line) = excerpt(src, &all);
+        let mut origin = None;
+        if to - from > MAX_EXCERPT {
+            // A very long line (minified or generated YAML): show a window around the marks,
+            // not the whole line, and give the location explicitly.
+            let (lo, hi) = window(&src.text, &all, from, to);
+            if hi - lo < to - from {
+                let first = spans.iter().find(|(_, _, p)| *p).map_or(all.first().copied(), |(s, _, _)| Some(*s));
+                if let Some(first) = first {
+                    let at = src.line_column(first.start, composeguard_model::PositionEncoding::CodePoints);
+                    origin = Some(Origin::path(src.path.as_str()).line(at.line as usize).char_column(at.column as usize));
+                }
+                from = lo;
+                to = hi;
+                first_line = src.lines.line_of(u32::try_from(lo).unwrap_or(u32::MAX)) + 1;
+            }
+        }
         let text = src.text.get(from..to).unwrap_or("");
-        let mut snippet = Snippet::source(text).line_start(first_line).path(src.path.as_str());
+        let mut snippet = Snippet::source(text).line_start(first_line);
+        if origin.is_none() {
+            snippet = snippet.path(src.path.as_str());
+        }
         for (span, label, primary) in spans {
             let mut s = (span.start as usize).saturating_sub(from).min(text.len());
             let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
@@ -105,9 +147,12 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
                 None => ann,
             });
         }
-        snippets.push(snippet);
+        if let Some(origin) = origin {
+            elements.push(origin.into());
+        }
+        elements.push(snippet.into());
     }
-    let mut report = vec![Group::with_title(title).elements(snippets)];
+    let mut report = vec![Group::with_title(title).elements(elements)];
     if let Some(help) = &d.help {
         report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
     }
