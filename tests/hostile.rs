@@ -217,3 +217,26 @@ fn a_100_000_service_file_completes() {
     // nine findings each of these services gets
     assert!(peak < 1536 * MB, "peak {peak} bytes");
 }
+
+#[test]
+fn fuzz_regressions_lint_cleanly() {
+    let dir = composeguard_tests::workspace_root().join("fuzz").join("regressions");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        println!("skipped: {} is absent", dir.display());
+        return;
+    };
+    let mut n = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "md") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let report = lint_bytes(&bytes, Limits::default());
+        for format in composeguard::output::Format::ALL.map(|(_, f)| f) {
+            let _ = composeguard::output::render(&report, format, false);
+        }
+        n += 1;
+    }
+    println!("{n} regression inputs");
+}
