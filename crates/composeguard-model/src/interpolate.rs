@@ -399,15 +399,32 @@ pub fn interpolate(root: &mut Node, vars: &dyn Variables, source: &str, issues: 
     walk(root, &TreePath::Root, 0, vars, source, issues);
 }
 
-/// The path of the node being interpolated, as a list up the call stack (no allocation per node).
+/// The path of a node, as a list up the call stack (no allocation per node).
 #[derive(Clone, Copy)]
-enum TreePath<'p> {
+pub enum TreePath<'p> {
+    /// The root of the file.
     Root,
+    /// A mapping key under a parent.
     Key(&'p str, &'p TreePath<'p>),
+    /// A list item under a parent.
     Index(usize, &'p TreePath<'p>),
 }
 
 impl TreePath<'_> {
+    /// The last key on the path (for a list item, the list's key).
+    pub fn last_key(&self) -> Option<&str> {
+        match self {
+            TreePath::Root => None,
+            TreePath::Key(k, _) => Some(k),
+            TreePath::Index(_, p) => p.last_key(),
+        }
+    }
+
+    /// Whether the path ends at a list item.
+    pub fn is_index(&self) -> bool {
+        matches!(self, TreePath::Index(..))
+    }
+
     /// `services.web.ports[0]`, for messages.
     fn display(&self) -> String {
         match self {
@@ -491,7 +508,11 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                     }
                     Err(TemplateError::Invalid) => {
                         issues.push(
-                            Issue::error(IssueKind::InvalidInterpolation, span, format!("invalid interpolation format in `{original}`"))
+                            Issue::error(
+                                IssueKind::InvalidInterpolation,
+                                span,
+                                format!("invalid interpolation format in `{}`", redacted(path, &original)),
+                            )
                                 .with_path(path.display())
                                 .with_help("write `$$` for a literal `$`; a variable is `$NAME` or `${NAME}`"),
                         );
@@ -546,6 +567,31 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
         }
         _ => {}
     }
+}
+
+/// What a message may show of the string at `path`: the whole string, unless its key (or the
+/// `KEY=` of a list entry) names a credential, then its first characters and `***`
+/// (`hun***`), so a plaintext password is never echoed in full.
+pub fn redacted(path: &TreePath<'_>, value: &str) -> String {
+    match (path.last_key(), value.split_once('=')) {
+        (_, Some((k, v))) if path.is_index() && is_sensitive_key(k) => format!("{k}={}", mask(v)),
+        (Some(k), _) if is_sensitive_key(k) => mask(value),
+        _ => value.to_string(),
+    }
+}
+
+/// The first characters of a secret (at most three, and at most a third of it) and `***`.
+pub fn mask(secret: &str) -> String {
+    let keep = (secret.chars().count() / 3).min(3);
+    let head: String = secret.chars().take(keep).collect();
+    format!("{head}***")
+}
+
+/// Whether a key names a credential (`POSTGRES_PASSWORD`, `apiKey`, `GITHUB_TOKEN`): a broad
+/// test, as it only decides what a message shows.
+pub fn is_sensitive_key(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    ["PASS", "PWD", "SECRET", "TOKEN", "KEY", "AUTH", "CREDENTIAL", "PRIVATE", "CERT", "SALT"].iter().any(|w| upper.contains(w))
 }
 
 fn cast_name(cast: Cast) -> &'static str {
@@ -632,5 +678,24 @@ mod tests {
         assert_eq!(cast_for(&["services", "web", "ports", "[]", "target"]), Some(Cast::Int));
         assert_eq!(cast_for(&["services", "web", "ulimits", "nofile"]), Some(Cast::Int));
         assert_eq!(cast_for(&["services", "web", "image"]), None);
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::{mask, redacted, TreePath};
+
+    #[test]
+    fn secrets_are_masked_in_messages() {
+        let root = TreePath::Root;
+        let env = TreePath::Key("environment", &root);
+        let password = TreePath::Key("POSTGRES_PASSWORD", &env);
+        assert_eq!(redacted(&password, "hunter${2secret"), "hun***");
+        let item = TreePath::Index(0, &env);
+        assert_eq!(redacted(&item, "DB_PASSWORD=hunter${2"), "DB_PASSWORD=hun***");
+        assert_eq!(redacted(&item, "LOG_LEVEL=${x"), "LOG_LEVEL=${x");
+        let image = TreePath::Key("image", &root);
+        assert_eq!(redacted(&image, "nginx:${TAG"), "nginx:${TAG");
+        assert_eq!(mask("ab"), "***");
     }
 }

@@ -116,9 +116,11 @@ impl Rule for UnpinnedBuildContext {
                 if is_interpolated(cx, context.span) {
                     continue;
                 }
+                // a password in the URL is masked (`https://ci:glp***@host/…`)
+                let shown = crate::rules::security::util::mask_url_password(&context.value);
                 let message = match git_ref(&context.value) {
-                    Some(GitRef::Missing) => missing_message(&name.value, &context.value),
-                    Some(GitRef::Branch(branch)) => branch_message(&name.value, &context.value, branch),
+                    Some(GitRef::Missing) => missing_message(&name.value, &shown),
+                    Some(GitRef::Branch(branch)) => branch_message(&name.value, &shown, branch),
                     Some(GitRef::Pinned) | None => continue,
                 };
                 out.report(context.span, message)

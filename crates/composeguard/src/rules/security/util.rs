@@ -637,6 +637,20 @@ pub struct UrlCredentials {
     pub end: usize,
 }
 
+/// `text` with the password of its first URL with credentials masked (`https://ci:glp***@host`),
+/// for messages, which must not echo a secret.
+pub fn mask_url_password(text: &str) -> String {
+    match url_credentials(text) {
+        Some(c) => format!(
+            "{}{}{}",
+            text.get(..c.start).unwrap_or(""),
+            composeguard_model::interpolate::mask(&c.password),
+            text.get(c.end..).unwrap_or("")
+        ),
+        None => text.to_string(),
+    }
+}
+
 /// Finds the first URL with a password in `text`.
 pub fn url_credentials(text: &str) -> Option<UrlCredentials> {
     let mut from = 0;
