@@ -41,11 +41,10 @@ macro_rules! newtype_list {
     };
 }
 
+// The large sections that most services leave out are boxed, so a file with many services holds
+// a few kilobytes per service, not eight (`model::size_tests`).
 compose_struct! {
     /// A service: one container definition, run as one or more replicas.
-    ///
-    /// The large sections that most services leave out are boxed, so a file with many services
-    /// holds a few kilobytes per service, not eight.
     pub struct Service +ext {
         pub develop: Option<Box<Develop>>,
         pub deploy: Option<Box<Deploy>>,
