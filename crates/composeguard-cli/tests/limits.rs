@@ -1,0 +1,44 @@
+//! The input limits on the command line: `--max-file-size`, `--max-depth`, `--max-alias-nodes`.
+
+use std::process::Command;
+
+fn check(text: &str, flags: &[&str]) -> (String, Option<i32>) {
+    let dir = std::env::temp_dir().join(format!("composeguard-limits-{}-{}", std::process::id(), flags.join("_")));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("compose.yaml");
+    std::fs::write(&file, text).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_composeguard"))
+        .arg("check")
+        .arg(&file)
+        .args(["--format", "json"])
+        .args(flags)
+        .output()
+        .expect("run composeguard");
+    let _ = std::fs::remove_dir_all(&dir);
+    (String::from_utf8_lossy(&out.stdout).into_owned(), out.status.code())
+}
+
+const FILE: &str = "x-a: &a [1, 2, 3]\nx-b: [*a, *a, *a]\nservices:\n  web:\n    image: nginx:1.27\n    labels:\n      a.b: c\n";
+
+#[test]
+fn defaults_read_the_file() {
+    let (out, _) = check(FILE, &[]);
+    assert!(!out.contains("input-limit"), "{out}");
+}
+
+#[test]
+fn each_limit_can_be_lowered() {
+    for flags in [&["--max-file-size", "32"][..], &["--max-depth", "2"], &["--max-alias-nodes", "5"]] {
+        let (out, code) = check(FILE, flags);
+        assert!(out.contains("\"rule\": \"input-limit\""), "{flags:?}: {out}");
+        assert_eq!(code, Some(1), "{flags:?}");
+    }
+    let (out, _) = check(FILE, &["--max-file-size", "1m"]);
+    assert!(!out.contains("input-limit"), "{out}");
+}
+
+#[test]
+fn a_bad_size_is_a_usage_error() {
+    let (_, code) = check(FILE, &["--max-file-size", "lots"]);
+    assert_eq!(code, Some(2));
+}
