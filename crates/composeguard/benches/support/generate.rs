@@ -56,12 +56,10 @@ fn service(out: &mut String, i: usize) {
     let _ = writeln!(out, "      - data-{}:/var/lib/app", i / 10);
     let _ = writeln!(out, "      - ./config/{name}.yaml:/etc/app/config.yaml:ro");
     let _ = writeln!(out, "      - type: tmpfs\n        target: /tmp\n        tmpfs:\n          size: 64m");
-    if i > 0 {
+    // groups of ten: the first of each (a database, say) is what the nine others wait for
+    if i % 10 != 0 {
         out.push_str("    depends_on:\n");
-        let _ = writeln!(out, "      {}:\n        condition: service_healthy", service_name(i - 1));
-        if i > 2 && i % 2 == 0 {
-            let _ = writeln!(out, "      {}:\n        condition: service_started\n        restart: true", service_name(i / 2));
-        }
+        let _ = writeln!(out, "      {}:\n        condition: service_healthy\n        restart: true", service_name(i - i % 10));
     }
     out.push_str("    healthcheck:\n");
     out.push_str("      test: [\"CMD\", \"curl\", \"-fsS\", \"http://localhost:8080/health\"]\n");
