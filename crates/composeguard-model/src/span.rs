@@ -217,9 +217,11 @@ impl SourceFile {
 }
 
 /// Every file a project was read from, indexed by [`FileId`].
+///
+/// Files are shared (`Arc`): a report keeps its project's sources without copying their text.
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 impl SourceMap {
@@ -228,11 +230,21 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.add_shared(std::sync::Arc::new(file))
+    }
+
+    /// Adds a file another map holds too (no copy of its text).
+    pub fn add_shared(&mut self, file: std::sync::Arc<SourceFile>) -> FileId {
         self.files.push(file);
         FileId(u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX))
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize).map(|f| &**f)
+    }
+
+    /// The shared handle of a file (to add it to another map).
+    pub fn get_shared(&self, id: FileId) -> Option<&std::sync::Arc<SourceFile>> {
         self.files.get(id.0 as usize)
     }
 
@@ -240,7 +252,7 @@ impl SourceMap {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), &**f))
     }
 
     pub fn find(&self, path: &str) -> Option<FileId> {

@@ -96,8 +96,10 @@ impl Report {
     /// this report's, and its spans renumbered to match.
     pub fn extend(&mut self, other: Report) {
         let offset = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
-        for (_, file) in other.sources.iter() {
-            self.sources.add(file.clone());
+        for (id, _) in other.sources.iter() {
+            if let Some(file) = other.sources.get_shared(id) {
+                self.sources.add_shared(std::sync::Arc::clone(file));
+            }
         }
         let shift = |span: &mut Span| span.file = FileId(span.file.0.saturating_add(offset));
         for mut file in other.files {
