@@ -2,6 +2,8 @@
 //! by default; `RAYON_NUM_THREADS` sets the count), and the results come back in the order of the
 //! command line, so the output is the same byte for byte whatever the thread count.
 
+use composeguard::lint::Report;
+use composeguard::output::human;
 use rayon::prelude::*;
 
 /// `f` over every item, in parallel, the results in the items' order.
@@ -17,9 +19,43 @@ where
     items.par_iter().map(f).collect()
 }
 
+/// Human output, its findings rendered on every core: the same text as
+/// `composeguard::output::human::render`.
+pub fn render_human(report: &Report, color: bool) -> String {
+    let renderer = human::renderer(color);
+    let findings: Vec<_> = report.diagnostics().filter(|d| !d.is_suppressed()).collect();
+    // a few findings are quicker on this thread than handed out
+    let parts: Vec<String> = if findings.len() < 64 {
+        findings.iter().map(|d| human::render_diagnostic(d, &report.sources, &renderer)).collect()
+    } else {
+        map_in_order(&findings, |d| human::render_diagnostic(d, &report.sources, &renderer))
+    };
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>() + 80);
+    for p in parts {
+        out.push_str(&p);
+        out.push_str("\n\n");
+    }
+    out.push_str(&human::summary_line(report));
+    out.push('\n');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::map_in_order;
+
+    #[test]
+    fn human_output_is_the_librarys() {
+        let mut text = String::from("services:\n");
+        for i in 0..40 {
+            text.push_str(&format!("  s{i}:\n    image: nginx\n    privileged: true\n    ports: [\"80:80\"]\n"));
+        }
+        let report = composeguard::lint("compose.yaml", &text, &composeguard::LintOptions::default());
+        assert!(report.diagnostics().count() > 64);
+        for color in [false, true] {
+            assert_eq!(super::render_human(&report, color), composeguard::output::human::render(&report, color));
+        }
+    }
 
     #[test]
     fn keeps_the_order() {

@@ -9,7 +9,7 @@ use crate::lint::Report;
 
 /// Renders every unsuppressed diagnostic and a summary line.
 pub fn render(report: &Report, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii);
+    let renderer = renderer(color);
     let mut out = String::new();
     for d in report.diagnostics().filter(|d| !d.is_suppressed()) {
         out.push_str(&render_one(d, &report.sources, &renderer));
@@ -18,6 +18,18 @@ pub fn render(report: &Report, color: bool) -> String {
     out.push_str(&summary_line(report));
     out.push('\n');
     out
+}
+
+/// The renderer [`render`] uses.
+pub fn renderer(color: bool) -> Renderer {
+    if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii)
+}
+
+/// One finding as [`render`] shows it (without the blank line after it), so a caller can render
+/// findings on several threads and join them: `render` is each of these followed by `"\n\n"`,
+/// then [`summary_line`] and `"\n"`.
+pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
+    render_one(d, sources, renderer)
 }
 
 /// `Found 2 errors, 1 warning in 1 file.` or `All checks passed (3 files).`
