@@ -42,3 +42,20 @@ fn a_bad_size_is_a_usage_error() {
     let (_, code) = check(FILE, &["--max-file-size", "lots"]);
     assert_eq!(code, Some(2));
 }
+
+#[test]
+fn endless_inputs_are_bounded() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    // the compose file itself: read up to the size limit, then refused
+    let out = Command::new(env!("CARGO_BIN_EXE_composeguard"))
+        .args(["check", "/dev/zero", "--format", "json", "--max-file-size", "1m"])
+        .output()
+        .expect("run composeguard");
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(json.contains("\"rule\": \"input-limit\""), "{json}");
+    // a file it refers to: a device is not read
+    let (json, code) = check("services:\n  web:\n    image: nginx:1.27\n    env_file: /dev/zero\n", &[]);
+    assert!(code.is_some(), "{json}");
+}

@@ -1,6 +1,12 @@
 //! The real file system, for the CLI, tests and the Python package (not compiled for wasm).
 
+use std::io::Read;
+
 use composeguard_model::project::FileSystem;
+
+/// Files larger than this are not read through [`OsFileSystem`] (`.env`, `env_file`,
+/// Dockerfiles): the compose file's own limit is `Limits::max_file_bytes`.
+pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads files from disk (invalid UTF-8 is replaced with U+FFFD; compose files themselves are
 /// read with `load_bytes`, which reports it).
@@ -9,7 +15,15 @@ pub struct OsFileSystem;
 
 impl FileSystem for OsFileSystem {
     fn read(&self, path: &str) -> Result<String, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+        let meta = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?;
+        // a device or a pipe (`env_file: /dev/zero`) is never read
+        if !meta.is_file() {
+            return Err(format!("{path}: not a regular file"));
+        }
+        let bytes = read_bounded(path, MAX_READ_BYTES).map_err(|e| format!("{path}: {e}"))?;
+        if bytes.len() as u64 > MAX_READ_BYTES {
+            return Err(format!("{path}: larger than {} MiB", MAX_READ_BYTES / 1024 / 1024));
+        }
         Ok(composeguard_model::project::decode_bytes(&bytes).0)
     }
 
@@ -26,3 +40,12 @@ impl FileSystem for OsFileSystem {
     }
 }
 
+/// Reads at most `max + 1` bytes of a file (so a caller can tell it was larger than `max`
+/// without reading all of an endless or huge input).
+pub fn read_bounded(path: impl AsRef<std::path::Path>, max: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let hint = file.metadata().map(|m| m.len()).unwrap_or(0).min(max.saturating_add(1));
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
