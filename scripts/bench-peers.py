@@ -185,7 +185,8 @@ def main() -> int:
             print(f"  {workload:<22} {tool:<15} {fmt(t)}", file=sys.stderr)
     rss = peak_rss_mb(commands("composeguard", files["5000 services"])[0])
 
-    lines = [f"Machine: {machine_line}. Median of {args.runs} runs (3 for runs over 20 s), whole processes, wall time.", ""]
+    end_load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines = [f"Machine: {machine_line}, {end_load:.2f} at the end. Median of {args.runs} runs (3 for runs over 20 s), whole processes, wall time.", ""]
     lines.append("| workload | bytes | " + " | ".join(tools) + " |")
     lines.append("|---|---:|" + "---:|" * len(tools))
     for workload, row in results.items():
