@@ -56,35 +56,39 @@ impl Rule for CredentialsInUrl {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
-            let mut texts: Vec<(String, String, &Spanned<String>)> = Vec::new();
+            // (path, what, value); the path and wording are only formatted for a finding
+            let mut texts: Vec<(Place<'_>, &Spanned<String>)> = Vec::new();
             for e in service.environment.iter() {
                 if let Some(v) = e.value.as_ref() {
-                    texts.push((format!("environment.{}", e.key.value), format!("`environment` variable `{}`", e.key.value), v));
+                    texts.push((Place::Environment(&e.key.value), v));
                 }
             }
             for e in service.labels.iter() {
                 if let Some(v) = e.value.as_ref() {
-                    texts.push((format!("labels.{}", e.key.value), format!("label `{}`", e.key.value), v));
+                    texts.push((Place::Label(&e.key.value), v));
                 }
             }
             if let Some(build) = service.build.as_ref() {
                 for e in build.value.config.args.iter() {
                     if let Some(v) = e.value.as_ref() {
-                        texts.push((format!("build.args.{}", e.key.value), format!("build argument `{}`", e.key.value), v));
+                        texts.push((Place::BuildArg(&e.key.value), v));
                     }
                 }
                 if let Some(c) = build.value.config.context.as_ref() {
-                    texts.push(("build.context".to_string(), "`build.context`".to_string(), c));
+                    texts.push((Place::BuildContext, c));
                 }
             }
             let commands = command_lists(service);
             for (key, args) in &commands {
                 for arg in args {
-                    texts.push((key.clone(), format!("`{key}`"), arg));
+                    texts.push((Place::Command(key), arg));
                 }
             }
             let mut seen: Vec<Span> = Vec::new();
-            for (path, where_, value) in texts {
+            for (place, value) in texts {
+                if !value.value.contains("://") {
+                    continue;
+                }
                 for creds in all_url_credentials(&value.value) {
                     if creds.password.contains('$') {
                         continue;
@@ -96,6 +100,7 @@ impl Rule for CredentialsInUrl {
                     }
                     seen.push(span);
                     let user = if creds.user.is_empty() { String::new() } else { format!(" for user `{}`", creds.user) };
+                    let (path, where_) = place.describe();
                     out.report(span, format!("service `{svc}` has a URL with a literal password{user} in {where_}"))
                         .path(format!("services.{svc}.{path}"))
                         .service(svc)
@@ -103,6 +108,28 @@ impl Rule for CredentialsInUrl {
                         .help("take the password from a variable or a secret file at run time instead of writing it in the URL");
                 }
             }
+        }
+    }
+}
+
+/// Where a searched text is in the service.
+enum Place<'a> {
+    Environment(&'a str),
+    Label(&'a str),
+    BuildArg(&'a str),
+    BuildContext,
+    Command(&'a str),
+}
+
+impl Place<'_> {
+    /// The text's model path below the service, and how a message names it.
+    fn describe(&self) -> (String, String) {
+        match self {
+            Place::Environment(k) => (format!("environment.{k}"), format!("`environment` variable `{k}`")),
+            Place::Label(k) => (format!("labels.{k}"), format!("label `{k}`")),
+            Place::BuildArg(k) => (format!("build.args.{k}"), format!("build argument `{k}`")),
+            Place::BuildContext => ("build.context".to_string(), "`build.context`".to_string()),
+            Place::Command(k) => ((*k).to_string(), format!("`{k}`")),
         }
     }
 }
