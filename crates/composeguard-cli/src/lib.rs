@@ -16,6 +16,7 @@ use composeguard::output::{render, Format};
 use composeguard::Severity;
 use composeguard::os_fs::OsFileSystem;
 
+mod parallel;
 mod project_args;
 
 #[derive(Parser)]
@@ -153,23 +154,25 @@ fn check(args: &CheckArgs) -> ExitCode {
         Err(e) => return usage_error(&e.to_string()),
     };
     let options = LintOptions { select: args.select.clone(), ignore: args.ignore.clone(), ..LintOptions::default() };
-    let projects = match args.project.projects(&args.paths) {
-        Ok(p) => p,
-        Err(e) => return usage_error(&e),
-    };
-    let mut reports: Vec<(Report, Severity)> = Vec::new();
-    for project in &projects {
+    // each project is loaded and linted on its own thread; results in command-line order
+    let sets = args.project.project_options(&args.paths);
+    let results = parallel::map_in_order(&sets, |project_options| -> Result<(Report, Severity), String> {
+        let project = composeguard::disk::load_project(project_options).map_err(|e| e.to_string())?;
         // the configuration file is found from the project's first compose file
         let config = match &explicit_config {
             Some(c) => Some(c.clone()),
-            None => match composeguard::disk::discover_config(project) {
-                Ok(c) => c,
-                Err(e) => return usage_error(&e.to_string()),
-            },
+            None => composeguard::disk::discover_config(&project).map_err(|e| e.to_string())?,
         };
         let level = fail_on.unwrap_or_else(|| config::fail_level(config.as_ref().map(|c| &c.config)));
-        let project_options = LintOptions { config: config.map(|c| c.config), ..options.clone() };
-        reports.push((lint_loaded(project, &project_options, &OsFileSystem), level));
+        let lint_options = LintOptions { config: config.map(|c| c.config), ..options.clone() };
+        Ok((lint_loaded(&project, &lint_options, &OsFileSystem), level))
+    });
+    let mut reports: Vec<(Report, Severity)> = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(r) => reports.push(r),
+            Err(e) => return usage_error(&e),
+        }
     }
     if let Some(path) = &args.baseline {
         if let Err(e) = apply_baseline(path, &mut reports) {
@@ -182,7 +185,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         report.extend(r);
     }
     let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let rendered = render(&report, format, color);
+    let rendered = if format == Format::Human { parallel::render_human(&report, color) } else { render(&report, format, color) };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(rendered.as_bytes());
     if failed {

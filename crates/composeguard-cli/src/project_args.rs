@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use composeguard::os_fs::OsFileSystem;
 use composeguard_model::config_output::{to_json_string, to_yaml_string};
 use composeguard_model::project::{FileSystem, Project, ProjectOptions};
+use composeguard_model::yaml::Limits;
 use composeguard_model::Severity;
 
 /// How to find and load the project.
@@ -32,6 +33,37 @@ pub struct ProjectArgs {
     /// The project name (default: `COMPOSE_PROJECT_NAME`, `name:`, or the folder's name).
     #[arg(short = 'p', long = "project-name")]
     pub project_name: Option<String>,
+    /// Largest compose file read, in bytes or with a unit: `16m`, `512k`, `1g` (default 64m).
+    #[arg(long = "max-file-size", value_parser = parse_size, value_name = "SIZE")]
+    pub max_file_size: Option<usize>,
+    /// Deepest nesting of lists and mappings accepted (default 200).
+    #[arg(long = "max-depth", value_name = "LEVELS")]
+    pub max_depth: Option<usize>,
+    /// Most nodes alias expansion may create in one file, against alias bombs (default 1000000).
+    #[arg(long = "max-alias-nodes", value_name = "NODES")]
+    pub max_alias_nodes: Option<usize>,
+}
+
+/// `16m`, `512k`, `1g`, `1024` (bytes); units are powers of 1024.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').unwrap_or(&t);
+    let (number, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let scale: usize = match unit {
+        "" => 1,
+        "k" | "ki" => 1 << 10,
+        "m" | "mi" => 1 << 20,
+        "g" | "gi" => 1 << 30,
+        _ => return Err(format!("`{text}` is not a size (such as 1048576, 512k, 16m, 1g)")),
+    };
+    number
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| format!("`{text}` is not a size (such as 1048576, 512k, 16m, 1g)"))
 }
 
 fn path_text(p: &Path) -> String {
@@ -55,23 +87,39 @@ impl ProjectArgs {
             env: std::env::vars().collect(),
             profiles,
             project_name: self.project_name.clone(),
+            limits: self.limits(),
             ..ProjectOptions::default()
         }
+    }
+
+    /// The input limits, the defaults changed by `--max-*`.
+    pub fn limits(&self) -> Limits {
+        let mut limits = Limits::default();
+        if let Some(n) = self.max_file_size {
+            limits.max_file_bytes = n;
+        }
+        if let Some(n) = self.max_depth {
+            limits.max_depth = n;
+        }
+        if let Some(n) = self.max_alias_nodes {
+            limits.max_alias_nodes = n;
+        }
+        limits
     }
 
     /// The projects to check: each `PATH` on its own, or the `-f` files stacked, or the project
     /// docker compose would find. `Err` for what compose refuses before reading any file.
     pub fn projects(&self, paths: &[PathBuf]) -> Result<Vec<Project>, String> {
+        self.project_options(paths).iter().map(|options| composeguard::disk::load_project(options).map_err(|e| e.to_string())).collect()
+    }
+
+    /// The loader's options of each project to check, in command-line order (see [`Self::projects`]).
+    pub fn project_options(&self, paths: &[PathBuf]) -> Vec<ProjectOptions> {
         let mut sets: Vec<Vec<PathBuf>> = paths.iter().map(|p| vec![p.clone()]).collect();
         if !self.files.is_empty() || sets.is_empty() {
             sets.push(self.files.clone());
         }
-        sets.into_iter()
-            .map(|files| {
-                let options = ProjectArgs { files: files.clone(), ..self.clone() }.options(&files);
-                composeguard::disk::load_project(&options).map_err(|e| e.to_string())
-            })
-            .collect()
+        sets.into_iter().map(|files| ProjectArgs { files: files.clone(), ..self.clone() }.options(&files)).collect()
     }
 }
 
@@ -132,4 +180,20 @@ fn spec_errors(project: &Project, fs: &dyn FileSystem) -> Vec<String> {
         .filter(|d| d.category == composeguard::Category::Spec && d.severity == Severity::Error)
         .map(|d| format!("{}:{}:{}: {}", d.file, d.start.line, d.start.column, d.message))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("512k"), Ok(512 * 1024));
+        assert_eq!(parse_size("16M"), Ok(16 * 1024 * 1024));
+        assert_eq!(parse_size("1gb"), Ok(1024 * 1024 * 1024));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("1t").is_err());
+        assert!(parse_size("99999999999999999999g").is_err());
+    }
 }

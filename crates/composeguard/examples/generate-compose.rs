@@ -1,5 +1,6 @@
 //! Writes the benchmarks' generated compose files: `generate-compose SERVICES [OUT]` (stdout
-//! without OUT; `small` for the small example file).
+//! without OUT; `small` for the small example file; `typical-N` for N services of the corpus's
+//! average size).
 
 #[path = "../benches/support/generate.rs"]
 mod generate;
@@ -7,13 +8,18 @@ mod generate;
 fn main() -> std::process::ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(count) = args.next() else {
-        eprintln!("usage: generate-compose SERVICES|small [OUT]");
+        eprintln!("usage: generate-compose SERVICES|typical-SERVICES|small [OUT]");
         return std::process::ExitCode::from(2);
+    };
+    let (typical, number) = match count.strip_prefix("typical-") {
+        Some(n) => (true, n),
+        None => (false, count.as_str()),
     };
     let text = if count == "small" {
         generate::SMALL.to_string()
     } else {
-        match count.parse::<usize>() {
+        match number.parse::<usize>() {
+            Ok(n) if typical => generate::typical_compose_file(n),
             Ok(n) => generate::compose_file(n),
             Err(e) => {
                 eprintln!("generate-compose: {count}: {e}");

@@ -8,6 +8,10 @@ use composeguard_model::project::FileSystem;
 /// Dockerfiles): the compose file's own limit is `Limits::max_file_bytes`.
 pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
 
+/// At most this much of a compose file is read (`--max-file-size` can allow more than
+/// [`MAX_READ_BYTES`], up to this).
+pub const MAX_COMPOSE_READ_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// Reads files from disk (invalid UTF-8 is replaced with U+FFFD; compose files themselves are
 /// read with `load_bytes`, which reports it).
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,7 +36,13 @@ impl FileSystem for OsFileSystem {
     }
 
     fn read_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
-        std::fs::read(path).map_err(|e| format!("{path}: {e}"))
+        let meta = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?;
+        if !meta.is_file() {
+            return Err(format!("{path}: not a regular file"));
+        }
+        // compose files: the parser reports one over `Limits::max_file_bytes`; this bound only
+        // keeps a file that grows while it is read from being read forever
+        read_bounded(path, MAX_COMPOSE_READ_BYTES).map_err(|e| format!("{path}: {e}"))
     }
 
     fn is_dir(&self, path: &str) -> bool {

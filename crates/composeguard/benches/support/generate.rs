@@ -22,6 +22,29 @@ pub fn compose_file(services: usize) -> String {
     out
 }
 
+/// A compose file with `services` services of the size the corpus of real files has on average
+/// (about 240 bytes each): an image, ports, a little environment, a volume, `depends_on` and a
+/// restart policy, the services of a typical project rather than fully hardened ones.
+pub fn typical_compose_file(services: usize) -> String {
+    let mut out = String::with_capacity(services * 260 + 128);
+    out.push_str("services:\n");
+    for i in 0..services {
+        let name = service_name(i);
+        let _ = writeln!(out, "  {name}:");
+        let _ = writeln!(out, "    image: example/app{}:1.{}", i % 37, i % 10);
+        let _ = writeln!(out, "    restart: unless-stopped");
+        let _ = writeln!(out, "    ports:\n      - \"{}:8080\"", 10_000 + i % 50_000);
+        out.push_str("    environment:\n");
+        let _ = writeln!(out, "      - APP_NAME={name}");
+        out.push_str("      - LOG_LEVEL=${LOG_LEVEL:-info}\n");
+        let _ = writeln!(out, "    volumes:\n      - ./data/{name}:/data");
+        if i % 10 != 0 {
+            let _ = writeln!(out, "    depends_on:\n      - {}", service_name(i - i % 10));
+        }
+    }
+    out
+}
+
 /// The name of service `i`.
 pub fn service_name(i: usize) -> String {
     format!("svc-{i:05}")
