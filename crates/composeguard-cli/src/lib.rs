@@ -185,9 +185,14 @@ fn check(args: &CheckArgs) -> ExitCode {
         report.extend(r);
     }
     let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let rendered = if format == Format::Human { parallel::render_human(&report, color) } else { render(&report, format, color) };
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(rendered.as_bytes());
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let _ = if format == Format::Human {
+        parallel::write_human(&report, color, &mut stdout)
+    } else {
+        stdout.write_all(render(&report, format, color).as_bytes())
+    };
+    drop(report);
+    let _ = stdout.flush();
     if failed {
         ExitCode::from(1)
     } else {

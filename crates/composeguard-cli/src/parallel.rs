@@ -5,6 +5,7 @@
 use composeguard::lint::Report;
 use composeguard::output::human;
 use rayon::prelude::*;
+use std::io::Write;
 
 /// `f` over every item, in parallel, the results in the items' order.
 pub fn map_in_order<T, R, F>(items: &[T], f: F) -> Vec<R>
@@ -19,25 +20,39 @@ where
     items.par_iter().map(f).collect()
 }
 
+/// Findings rendered at a time: each chunk is rendered on every core and written before the
+/// next, so the whole text is never held at once.
+const CHUNK: usize = 2048;
+
 /// Human output, its findings rendered on every core: the same text as
-/// `composeguard::output::human::render`.
-pub fn render_human(report: &Report, color: bool) -> String {
+/// `composeguard::output::human::render`, written to `out` a chunk at a time.
+pub fn write_human(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let renderer = human::renderer(color);
     let findings: Vec<_> = report.diagnostics().filter(|d| !d.is_suppressed()).collect();
-    // a few findings are quicker on this thread than handed out
-    let parts: Vec<String> = if findings.len() < 64 {
-        findings.iter().map(|d| human::render_diagnostic(d, &report.sources, &renderer)).collect()
-    } else {
-        map_in_order(&findings, |d| human::render_diagnostic(d, &report.sources, &renderer))
-    };
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>() + 80);
-    for p in parts {
-        out.push_str(&p);
-        out.push_str("\n\n");
+    for chunk in findings.chunks(CHUNK) {
+        // a few findings are quicker on this thread than handed out
+        let parts: Vec<String> = if chunk.len() < 64 {
+            chunk.iter().map(|d| human::render_diagnostic(d, &report.sources, &renderer)).collect()
+        } else {
+            map_in_order(chunk, |d| human::render_diagnostic(d, &report.sources, &renderer))
+        };
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>());
+        for p in parts {
+            text.push_str(&p);
+            text.push_str("\n\n");
+        }
+        out.write_all(text.as_bytes())?;
     }
-    out.push_str(&human::summary_line(report));
-    out.push('\n');
-    out
+    out.write_all(human::summary_line(report).as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// [`write_human`] into a string.
+#[cfg(test)]
+pub fn render_human(report: &Report, color: bool) -> String {
+    let mut out = Vec::new();
+    let _ = write_human(report, color, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -47,7 +62,7 @@ mod tests {
     #[test]
     fn human_output_is_the_librarys() {
         let mut text = String::from("services:\n");
-        for i in 0..40 {
+        for i in 0..(super::CHUNK / 3 + 40) {
             text.push_str(&format!("  s{i}:\n    image: nginx\n    privileged: true\n    ports: [\"80:80\"]\n"));
         }
         let report = composeguard::lint("compose.yaml", &text, &composeguard::LintOptions::default());
