@@ -29,7 +29,7 @@ struct Cli {
 #[derive(Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
-    /// Check compose files: spec errors and checklist findings, at file:line:column.
+    /// Check compose files: spec errors and checklist findings, at <file:line:column>.
     Check(CheckArgs),
     /// List the rules.
     Rules {

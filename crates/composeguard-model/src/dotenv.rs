@@ -113,62 +113,59 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
         let known = |name: &str| -> Option<String> {
             lookup.get(name).or_else(|| out.get(name).map(|e| e.value.clone()))
         };
-        let (value, left) = match after.chars().next() {
-            Some(q @ ('"' | '\'')) => {
-                let body = after.get(1..).unwrap_or("");
-                let mut chars = String::new();
-                let mut escape = false;
-                let mut end = None;
-                for (i, c) in body.char_indices() {
-                    if c == '\n' {
-                        line += 1;
-                    }
-                    if c != q {
-                        if !escape && c == '\\' {
-                            escape = true;
-                            continue;
-                        }
-                        if escape {
-                            escape = false;
-                            chars.push('\\');
-                        }
-                        chars.push(c);
+        let (value, left) = if let Some(q @ ('"' | '\'')) = after.chars().next() {
+            let body = after.get(1..).unwrap_or("");
+            let mut chars = String::new();
+            let mut escape = false;
+            let mut end = None;
+            for (i, c) in body.char_indices() {
+                if c == '\n' {
+                    line += 1;
+                }
+                if c != q {
+                    if !escape && c == '\\' {
+                        escape = true;
                         continue;
                     }
                     if escape {
                         escape = false;
-                        chars.push(c);
-                        continue;
+                        chars.push('\\');
                     }
-                    end = Some(i);
-                    break;
+                    chars.push(c);
+                    continue;
                 }
-                let Some(end) = end else {
-                    let first = after.lines().next().unwrap_or("");
-                    return Err(DotenvError { line, message: format!("unterminated quoted value {first}") });
-                };
-                let value = if q == '"' {
-                    let expanded = expand_escapes(&chars);
-                    substitute(&expanded, &known).map(|s| s.value).map_err(|_| DotenvError {
-                        line: start_line,
-                        message: format!("invalid interpolation in value of `{key}`"),
-                    })?
-                } else {
-                    chars
-                };
-                (value, body.get(end + 1..).unwrap_or(""))
+                if escape {
+                    escape = false;
+                    chars.push(c);
+                    continue;
+                }
+                end = Some(i);
+                break;
             }
-            _ => {
-                let (raw, left) = after.split_once('\n').unwrap_or((after, ""));
-                line += 1;
-                let raw = raw.split_once(" #").map_or(raw, |(v, _)| v);
-                let raw = raw.trim_end();
-                let value = substitute(raw, &known).map(|s| s.value).map_err(|_| DotenvError {
+            let Some(end) = end else {
+                let first = after.lines().next().unwrap_or("");
+                return Err(DotenvError { line, message: format!("unterminated quoted value {first}") });
+            };
+            let value = if q == '"' {
+                let expanded = expand_escapes(&chars);
+                substitute(&expanded, &known).map(|s| s.value).map_err(|_| DotenvError {
                     line: start_line,
                     message: format!("invalid interpolation in value of `{key}`"),
-                })?;
-                (value, left)
-            }
+                })?
+            } else {
+                chars
+            };
+            (value, body.get(end + 1..).unwrap_or(""))
+        } else {
+            let (raw, left) = after.split_once('\n').unwrap_or((after, ""));
+            line += 1;
+            let raw = raw.split_once(" #").map_or(raw, |(v, _)| v);
+            let raw = raw.trim_end();
+            let value = substitute(raw, &known).map(|s| s.value).map_err(|_| DotenvError {
+                line: start_line,
+                message: format!("invalid interpolation in value of `{key}`"),
+            })?;
+            (value, left)
         };
         out.insert(key.to_string(), Entry { key: key.to_string(), value, line: start_line });
         rest = left;

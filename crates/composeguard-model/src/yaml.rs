@@ -798,7 +798,7 @@ fn parse_go_int(s: &str) -> Option<Value> {
     }
     let magnitude = u64::from_str_radix(digits, radix).ok()?;
     if neg {
-        if magnitude <= i64::MAX as u64 {
+        if i64::try_from(magnitude).is_ok() {
             #[allow(clippy::cast_possible_wrap)]
             return Some(Value::Int(-(magnitude as i64)));
         }

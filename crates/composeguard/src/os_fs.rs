@@ -54,7 +54,7 @@ impl FileSystem for OsFileSystem {
 /// without reading all of an endless or huge input).
 pub fn read_bounded(path: impl AsRef<std::path::Path>, max: u64) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
-    let hint = file.metadata().map(|m| m.len()).unwrap_or(0).min(max.saturating_add(1));
+    let hint = file.metadata().map_or(0, |m| m.len()).min(max.saturating_add(1));
     let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
     file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)

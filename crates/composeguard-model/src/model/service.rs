@@ -525,7 +525,7 @@ fn extra_hosts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<ExtraHost>
                     for (host, ips) in map {
                         check_host(&host.value)?;
                         let span = ips.span;
-                        for ip in ips.value.map(|l| l.0).unwrap_or_else(|| vec![String::new()]) {
+                        for ip in ips.value.map_or_else(|| vec![String::new()], |l| l.0) {
                             out.push(Spanned { value: ExtraHost { host: host.value.clone(), ip: strip_brackets(&ip) }, span, anchor: ips.anchor });
                         }
                     }
@@ -882,7 +882,7 @@ fn parse_port_number(s: &str) -> Option<u32> {
 pub fn parse_port_spec(raw: &str) -> Result<Vec<Port>, String> {
     let parts: Vec<&str> = raw.split(':').collect();
     let (ip, host, container) = match parts.as_slice() {
-        [c] => ("".to_string(), "", *c),
+        [c] => (String::new(), "", *c),
         [h, c] => (String::new(), *h, *c),
         [i, h, c] => ((*i).to_string(), *h, *c),
         many => {

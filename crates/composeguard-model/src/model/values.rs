@@ -132,7 +132,7 @@ struct NullableText(Option<String>);
 impl<'de> Deserialize<'de> for NullableText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl<'de> Visitor<'de> for V {
+        impl Visitor<'_> for V {
             type Value = NullableText;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string, number, boolean or null")

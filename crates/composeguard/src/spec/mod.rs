@@ -323,7 +323,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
             }
         }
     }
-    for vol in s.volumes.iter() {
+    for vol in &s.volumes {
         if vol.value.r#type == MountType::Volume {
             if let Some(src) = vol.value.source.as_deref().filter(|s| !s.is_empty()) {
                 if !compose.volumes.contains_key(src) {
@@ -522,7 +522,7 @@ fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
     // cleaned path of the short syntax but the target of the long syntax as written
     let key = |v: &composeguard_model::model::ServiceVolume| if v.short { clean_path(&v.target) } else { v.target.clone() };
     let mut merged: Vec<&Spanned<composeguard_model::model::ServiceVolume>> = Vec::new();
-    for v in s.volumes.iter() {
+    for v in &s.volumes {
         match merged.iter().position(|m| key(&m.value) == key(&v.value)) {
             Some(i) => {
                 if let Some(slot) = merged.get_mut(i) {
@@ -607,7 +607,7 @@ fn distinct(n: &str, a: &str, b: &str, span: Span, other: Option<Span>) -> Issue
     i
 }
 
-/// The services each service depends on (explicitly or through links, volumes_from and
+/// The services each service depends on (explicitly or through links, `volumes_from` and
 /// `service:` namespaces), with where the dependency is written.
 fn dependencies(s: &Service) -> Vec<(String, Span)> {
     let mut deps: Vec<(String, Span)> = s.depends_on.iter().map(|(k, _)| (k.value.clone(), k.span)).collect();
@@ -619,11 +619,9 @@ fn dependencies(s: &Service) -> Vec<(String, Span)> {
     for l in &s.links {
         add(link_target(&l.value), l.span);
     }
-    for f in [&s.network_mode, &s.ipc, &s.pid, &s.uts] {
-        if let Some(v) = f {
-            if let Some(t) = v.value.strip_prefix("service:") {
-                add(t, v.span);
-            }
+    for v in [&s.network_mode, &s.ipc, &s.pid, &s.uts].into_iter().flatten() {
+        if let Some(t) = v.value.strip_prefix("service:") {
+            add(t, v.span);
         }
     }
     for vf in &s.volumes_from {
