@@ -2,6 +2,7 @@
 
     python scripts/check-dist.py action COMPOSEGUARD_BIN   # action.yml
     python scripts/check-dist.py hooks COMPOSEGUARD_BIN    # .pre-commit-hooks.yaml
+    python scripts/check-dist.py readme COMPOSEGUARD_BIN   # the examples of README's "Install"
 
 Prints what is wrong and exits 1, or exits 0. Needs PyYAML.
 """
@@ -127,9 +128,83 @@ def check_hooks(binary: str) -> list[str]:
     return errors
 
 
+def install_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("\n## Install\n")
+    end = readme.index("\n## ", start + 1)
+    return readme[start:end]
+
+
+def check_readme(binary: str) -> list[str]:
+    """The pre-commit configurations and workflows of README's Install section use hooks, inputs
+    and outputs that exist."""
+    errors: list[str] = []
+    section = install_section()
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    inputs, outputs = set(action["inputs"]), set(action["outputs"])
+    seen = {"config": 0, "hook": 0, "workflow": 0}
+    for block in blocks:
+        data = yaml.safe_load(block if not block.startswith(" ") else "\n".join(l[6:] for l in block.splitlines()))
+        if isinstance(data, dict) and "repos" in data:
+            seen["config"] += 1
+            for repo in data["repos"]:
+                if repo.get("repo") != "https://github.com/composeguard/composeguard":
+                    errors.append(f"README: pre-commit repo {repo.get('repo')}")
+                for hook in repo["hooks"]:
+                    if hook["id"] not in hooks:
+                        errors.append(f"README: pre-commit hook `{hook['id']}` does not exist")
+        elif isinstance(data, list):
+            seen["hook"] += 1
+            for hook in data:
+                if hook.get("id") not in hooks:
+                    errors.append(f"README: pre-commit hook `{hook.get('id')}` does not exist")
+                for key in set(hook) - HOOK_KEYS:
+                    errors.append(f"README: hook key `{key}`")
+                pattern = re.compile(hook.get("files", ""))
+                if "args" in hook and hook.get("id") in hooks:
+                    entry = hooks[hook["id"]]["entry"].split() + hook["args"]
+                    files = [a for a in hook["args"] if not a.startswith("-")]
+                    if any(not pattern.search(f) for f in files):
+                        errors.append(f"README: the hook's files pattern misses one of {files}")
+                    help_run = subprocess.run([binary, *entry[1:], "--help"], capture_output=True, text=True, check=False)
+                    if help_run.returncode != 0:
+                        errors.append(f"README: `{' '.join(entry)}` is not a valid command line: {help_run.stderr.strip()}")
+        elif isinstance(data, dict) and "jobs" in data:
+            seen["workflow"] += 1
+            for job_name, job in data["jobs"].items():
+                ours = {}
+                for step in job["steps"]:
+                    uses = step.get("uses", "")
+                    if uses.startswith("composeguard/composeguard@"):
+                        ours[step.get("id")] = step
+                        for key, value in (step.get("with") or {}).items():
+                            if key not in inputs:
+                                errors.append(f"README: job `{job_name}` gives the action an unknown input `{key}`")
+                            if key == "format" and value not in FORMATS:
+                                errors.append(f"README: job `{job_name}`: format `{value}`")
+                for step_id, output in re.findall(r"steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)", yaml.safe_dump(job)):
+                    if step_id not in ours:
+                        errors.append(f"README: job `{job_name}` reads outputs of a step `{step_id}` that is not the action")
+                    elif output not in outputs:
+                        errors.append(f"README: job `{job_name}` reads an output `{output}` the action does not have")
+                if not ours:
+                    errors.append(f"README: job `{job_name}` does not use the action")
+    for kind, count in seen.items():
+        if count == 0:
+            errors.append(f"README: Install has no {kind} example")
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE))
+    for name in sorted(inputs - documented):
+        errors.append(f"README: the action's input `{name}` is not in the table")
+    for name in sorted(set(hooks) - documented):
+        errors.append(f"README: the hook `{name}` is not in the table")
+    return errors
+
+
 def main() -> int:
     what, binary = sys.argv[1], sys.argv[2]
-    errors = {"action": check_action, "hooks": check_hooks}[what](binary)
+    errors = {"action": check_action, "hooks": check_hooks, "readme": check_readme}[what](binary)
     for error in errors:
         print(f"{what}: {error}")
     return 1 if errors else 0

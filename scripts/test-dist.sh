@@ -168,6 +168,13 @@ else
   cat "$tmp/log" "$tmp/cargo-args"; fail "action install: a version"
 fi
 
+echo "== README.md, section Install"
+if "$venv/bin/python" scripts/check-dist.py readme "$bin"; then
+  pass "README Install: its pre-commit configurations and workflows use hooks, inputs and outputs that exist"
+else
+  fail "README Install: examples"
+fi
+
 echo "== .pre-commit-hooks.yaml"
 if "$venv/bin/python" scripts/check-dist.py hooks "$bin"; then pass ".pre-commit-hooks.yaml structure"; else fail ".pre-commit-hooks.yaml structure"; fi
 # pre-commit itself runs the system hook of this repository (try-repo: its working tree as it is)
