@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # composeguard as a container image: one static binary on a distroless base, run as a non-root
 # user, no shell. Build and run it on a project folder:
 #
@@ -7,8 +5,10 @@
 #   docker run --rm -v "$PWD:/src:ro" composeguard:0.1.0 check compose.yaml
 #
 # Both base images are pinned by exact version and by digest, so a rebuild of the same commit
-# starts from the same bytes. To move them, look up the new digest (for example with
+# starts from the same bytes. To move one, look up its new digest (for example with
 # `docker buildx imagetools inspect IMAGE:TAG`) and change the tag and the digest together.
+# There is no `# syntax=` line: BuildKit's built-in Dockerfile frontend is used rather than one
+# pulled by a moving tag (Docker 23 or newer, for the cache mounts).
 # Checked by scripts/test-dist.sh: hadolint with no finding of any level.
 
 # --- build: Rust 1.95.0 on Debian 12 (bookworm) ------------------------------------------------
