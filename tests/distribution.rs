@@ -253,10 +253,15 @@ fn every_crate_has_publishing_metadata() {
         assert!(workspace_root().join(license).is_file(), "{license} is missing");
     }
     assert_eq!(string(&root, "workspace.package.license"), Some("MIT OR Apache-2.0"));
-    // the other packages say the same license
-    assert_eq!(json_file("bindings/wasm/package.json")["license"], "MIT OR Apache-2.0");
+    // the other packages say the same license and repository
+    let repository = string(&root, "workspace.package.repository").expect("repository");
+    let package = json_file("bindings/wasm/package.json");
+    assert_eq!(package["license"], "MIT OR Apache-2.0");
+    assert_eq!(package["repository"]["url"], format!("git+{repository}.git").as_str());
     for pyproject in ["bindings/python/pyproject.toml", "pyproject.toml"] {
-        assert_eq!(string(&toml_file(pyproject), "project.license"), Some("MIT OR Apache-2.0"), "{pyproject}");
+        let table = toml_file(pyproject);
+        assert_eq!(string(&table, "project.license"), Some("MIT OR Apache-2.0"), "{pyproject}");
+        assert_eq!(string(&table, "project.urls.Repository"), Some(repository), "{pyproject}");
     }
     assert!(read("Dockerfile").contains("org.opencontainers.image.licenses=\"MIT OR Apache-2.0\""));
 }
