@@ -197,12 +197,13 @@ fn every_package_has_the_workspace_version() {
     assert_eq!(latest, version, "CHANGELOG.md's latest version");
     assert!(changelog.contains(&format!("[{version}]: ")), "CHANGELOG.md lacks the link of [{version}]");
 
-    // versions written in the docs: image tags and action refs
+    // versions written in the docs: image tags, action refs, package archives
     for path in ["README.md", "compose.yaml", "Dockerfile", "action.yml", ".pre-commit-hooks.yaml"] {
         let text = read(path);
-        for marker in ["composeguard:", "composeguard/composeguard@v", "rev: v"] {
+        for marker in ["composeguard:", "composeguard-", "composeguard/composeguard@v", "rev: v"] {
             for (at, _) in text.match_indices(marker) {
                 let word: String = text[at + marker.len()..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+                let word = word.trim_end_matches('.');
                 if word.chars().filter(|c| *c == '.').count() == 2 {
                     assert_eq!(word, version, "{path}: `{marker}{word}`");
                 }
