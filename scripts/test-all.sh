@@ -12,7 +12,7 @@ cargo test --workspace --locked 2>&1 | tee "$log" || status=1
 
 read -r passed failed < <(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
 
-for extra in scripts/test-python.sh scripts/test-wasm.sh; do
+for extra in scripts/test-python.sh scripts/test-wasm.sh scripts/test-dist.sh; do
   if [ -x "$extra" ]; then
     echo "== $extra"
     "$extra" 2>&1 | tee "$log" || status=1

@@ -138,3 +138,16 @@ fn schema_command_prints_the_model_schema() {
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(schema["properties"]["services"].is_object());
 }
+
+#[test]
+fn version_is_the_workspace_version() {
+    // [workspace.package] version of the root Cargo.toml, which every package carries
+    // (tests/distribution.rs checks the others)
+    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml")).unwrap();
+    let section = &manifest[manifest.find("[workspace.package]").unwrap()..];
+    let line = section.lines().find(|l| l.starts_with("version = ")).unwrap();
+    let version = line.trim_start_matches("version = ").trim_matches('"');
+    let out = bin().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("composeguard {version}\n"));
+}
