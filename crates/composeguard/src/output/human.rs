@@ -170,3 +170,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
     }
     renderer.render(&report)
 }
+
+#[cfg(test)]
+#[path = "human_tests.rs"]
+mod tests;
