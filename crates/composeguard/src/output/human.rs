@@ -1,8 +1,9 @@
 //! rustc-style output: the message, then the source line with a caret under the offending token.
 
-use annotate_snippets::renderer::DecorStyle;
-use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
 use composeguard_model::{SourceFile, SourceMap, Span};
+
+pub use super::snippet::Renderer;
+use super::snippet::{Excerpt, Level, Mark};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Report;
@@ -22,7 +23,7 @@ pub fn render(report: &Report, color: bool) -> String {
 
 /// The renderer [`render`] uses.
 pub fn renderer(color: bool) -> Renderer {
-    if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii)
+    if color { Renderer::styled() } else { Renderer::plain() }
 }
 
 /// One finding as [`render`] shows it (without the blank line after it), so a caller can render
@@ -97,12 +98,14 @@ fn window(text: &str, spans: &[Span], from: usize, to: usize) -> (usize, usize) 
 
 fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
     let level = match d.severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
-        Severity::Info => Level::NOTE,
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Info => Level::Note,
     };
-    let id = format!("{} {}", d.code, d.rule);
-    let title = level.primary_title(d.message.as_str()).id(id);
+    let mut id = String::with_capacity(d.code.len() + 1 + d.rule.len());
+    id.push_str(&d.code);
+    id.push(' ');
+    id.push_str(&d.rule);
     // the primary file, with related spans of the same file
     type Marks<'m> = Vec<(composeguard_model::FileId, Vec<(Span, Option<&'m str>, bool)>)>;
     fn add<'m>(files: &mut Marks<'m>, span: Span, label: Option<&'m str>, primary: bool) {
@@ -112,12 +115,12 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
             files.push((span.file, vec![(span, label, primary)]));
         }
     }
-    let mut files: Marks<'_> = Vec::new();
+    let mut files: Marks<'_> = Vec::with_capacity(1 + d.related.len());
     add(&mut files, d.span, None, true);
     for r in &d.related {
         add(&mut files, r.span, Some(r.message.as_str()), false);
     }
-    let mut elements: Vec<Element<'_>> = Vec::new();
+    let mut excerpts: Vec<Excerpt<'_>> = Vec::with_capacity(files.len());
     for (file, spans) in &files {
         let Some(src) = sources.get(*file) else { continue };
         let all: Vec<Span> = spans.iter().map(|(s, _, _)| *s).collect();
@@ -131,7 +134,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
                 let first = spans.iter().find(|(_, _, p)| *p).map_or(all.first().copied(), |(s, _, _)| Some(*s));
                 if let Some(first) = first {
                     let at = src.line_column(first.start, composeguard_model::PositionEncoding::CodePoints);
-                    origin = Some(Origin::path(src.path.as_str()).line(at.line as usize).char_column(at.column as usize));
+                    origin = Some((at.line as usize, at.column as usize));
                 }
                 from = lo;
                 to = hi;
@@ -139,36 +142,23 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
             }
         }
         let text = src.text.get(from..to).unwrap_or("");
-        let mut snippet = Snippet::source(text).line_start(first_line);
-        if origin.is_none() {
-            snippet = snippet.path(src.path.as_str());
-        }
-        for (span, label, primary) in spans {
-            let mut s = (span.start as usize).saturating_sub(from).min(text.len());
-            let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
-            while s > 0 && !text.is_char_boundary(s) {
-                s -= 1;
-            }
-            while e < text.len() && !text.is_char_boundary(e) {
-                e += 1;
-            }
-            let kind = if *primary { AnnotationKind::Primary } else { AnnotationKind::Context };
-            let ann = kind.span(s..e);
-            snippet = snippet.annotation(match label {
-                Some(l) => ann.label(*l),
-                None => ann,
-            });
-        }
-        if let Some(origin) = origin {
-            elements.push(origin.into());
-        }
-        elements.push(snippet.into());
+        let marks = spans
+            .iter()
+            .map(|(span, label, primary)| {
+                let mut s = (span.start as usize).saturating_sub(from).min(text.len());
+                let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
+                while s > 0 && !text.is_char_boundary(s) {
+                    s -= 1;
+                }
+                while e < text.len() && !text.is_char_boundary(e) {
+                    e += 1;
+                }
+                Mark { start: s, end: e, primary: *primary, label: *label }
+            })
+            .collect();
+        excerpts.push(Excerpt { path: src.path.as_str(), origin, text, first_line, marks });
     }
-    let mut report = vec![Group::with_title(title).elements(elements)];
-    if let Some(help) = &d.help {
-        report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
-    }
-    renderer.render(&report)
+    renderer.render(level, &id, &d.message, &excerpts, d.help.as_deref())
 }
 
 #[cfg(test)]
