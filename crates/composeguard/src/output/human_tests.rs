@@ -91,6 +91,10 @@ impl Case {
     }
 
     fn render(&self, color: bool) -> String {
+        self.render_with(&super::renderer(color))
+    }
+
+    fn render_with(&self, renderer: &super::Renderer) -> String {
         let mut sources = SourceMap::new();
         for (path, text) in &self.files {
             sources.add(SourceFile::new(*path, text.as_str()));
@@ -123,7 +127,7 @@ impl Case {
             suppression: None,
             span: span(self.primary.0, self.primary.1, self.primary.2),
         };
-        render_diagnostic(&d, &sources, &super::renderer(color))
+        render_diagnostic(&d, &sources, renderer)
     }
 }
 
@@ -888,6 +892,10 @@ fn human_probe() {
                 println!("    ({name:?}, r#\"{got}\"#),");
             }
             continue;
+        }
+        let on_grid = case.render_with(&super::renderer(color).grid_only());
+        if on_grid != got {
+            failures.push(format!("--- {name}: the grid draws\n{on_grid}\n--- the direct drawing\n{got}"));
         }
         match EXPECTED.iter().find(|(n, _)| *n == name) {
             Some((_, want)) if *want == got => {}

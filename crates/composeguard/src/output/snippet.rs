@@ -108,18 +108,26 @@ pub struct Excerpt<'a> {
 #[derive(Clone, Copy, Debug)]
 pub struct Renderer {
     color: bool,
+    /// Draw simple excerpts directly rather than on the grid (the same text, faster).
+    direct: bool,
 }
 
 impl Renderer {
     /// No colors.
     pub const fn plain() -> Self {
-        Self { color: false }
+        Self { color: false, direct: true }
     }
 
     /// ANSI colors: the level's color for its name and `^` marks, blue for line numbers and
     /// related marks, bold for the title.
     pub const fn styled() -> Self {
-        Self { color: true }
+        Self { color: true, direct: true }
+    }
+
+    /// Draws everything on the grid (to test the direct drawing against it).
+    #[cfg(test)]
+    pub(crate) const fn grid_only(self) -> Self {
+        Self { direct: false, ..self }
     }
 
     /// `level[id]: title`, each excerpt, then `help: …` (no newline at the end).
@@ -145,48 +153,12 @@ impl Renderer {
             }
         }
 
-        // the excerpts, drawn on a grid below the title
-        let mut grid = Grid::new(self.color);
         let group_len = if help.is_some() { 2 } else { 1 };
-        let elements = prepared.len() + prepared.iter().filter(|p| p.excerpt.origin.is_some()).count();
-        let primary_path = prepared.first().map(|p| p.excerpt.path);
-        let mut seen_primary = false;
-        let mut index = 0;
-        if elements == 0 && group_len > 1 {
-            let row = grid.rows();
-            grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
+        if self.direct && !prepared.is_empty() && ctx.max_depth == 0 && prepared.iter().all(|p| p.is_simple(&ctx)) {
+            self.direct(&mut out, &ctx, &prepared, group_len > 1);
+        } else {
+            self.grid(&mut out, &ctx, &prepared, group_len);
         }
-        for p in &prepared {
-            if let Some((line, column)) = p.excerpt.origin {
-                // an origin element: `--> path:line:col`, then the excerpt without a path
-                let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
-                seen_primary |= is_primary;
-                let row = grid.rows();
-                origin_row(&mut grid, &ctx, row, is_primary, p.excerpt.path, Some(line), Some(column));
-                index += 1;
-                // the excerpt's path is not the primary path (it has none)
-                let is_last = index + 1 == elements;
-                let is_cont = !is_last || group_len > 1;
-                self.excerpt(&mut grid, &ctx, p, false, false, is_cont);
-                index += 1;
-                if is_last && group_len > 1 {
-                    let row = grid.rows();
-                    grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
-                }
-            } else {
-                let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
-                seen_primary |= is_primary;
-                let is_last = index + 1 == elements;
-                let is_cont = !is_last || group_len > 1;
-                self.excerpt(&mut grid, &ctx, p, true, is_primary, is_cont);
-                index += 1;
-                if is_last && group_len > 1 {
-                    let row = grid.rows();
-                    grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
-                }
-            }
-        }
-        grid.write(&mut out);
 
         if let Some(help) = help {
             out.push('\n');
@@ -200,6 +172,138 @@ impl Renderer {
             }
         }
         out
+    }
+
+    /// The excerpts drawn on a grid (any marks).
+    fn grid(&self, out: &mut String, ctx: &Ctx, prepared: &[Prepared<'_, '_>], group_len: usize) {
+        let mut grid = Grid::new(self.color);
+        let elements = prepared.len() + prepared.iter().filter(|p| p.excerpt.origin.is_some()).count();
+        let primary_path = prepared.first().map(|p| p.excerpt.path);
+        let mut seen_primary = false;
+        let mut index = 0;
+        if elements == 0 && group_len > 1 {
+            let row = grid.rows();
+            grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
+        }
+        for p in prepared {
+            if let Some((line, column)) = p.excerpt.origin {
+                // an origin element: `--> path:line:col`, then the excerpt without a path
+                let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
+                seen_primary |= is_primary;
+                let row = grid.rows();
+                origin_row(&mut grid, ctx, row, is_primary, p.excerpt.path, Some(line), Some(column));
+                index += 1;
+                // the excerpt's path is not the primary path (it has none)
+                let is_last = index + 1 == elements;
+                let is_cont = !is_last || group_len > 1;
+                self.excerpt(&mut grid, ctx, p, false, false, is_cont);
+                index += 1;
+                if is_last && group_len > 1 {
+                    let row = grid.rows();
+                    grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
+                }
+            } else {
+                let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
+                seen_primary |= is_primary;
+                let is_last = index + 1 == elements;
+                let is_cont = !is_last || group_len > 1;
+                self.excerpt(&mut grid, ctx, p, true, is_primary, is_cont);
+                index += 1;
+                if is_last && group_len > 1 {
+                    let row = grid.rows();
+                    grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
+                }
+            }
+        }
+        grid.write(out);
+    }
+
+    /// Excerpts whose lines each have one single-line mark and fit in the width, written
+    /// directly: the same text as [`Self::grid`] draws for them.
+    fn direct(&self, out: &mut String, ctx: &Ctx, prepared: &[Prepared<'_, '_>], more: bool) {
+        let num_len = ctx.num_len;
+        let primary_path = prepared.first().map(|p| p.excerpt.path);
+        let mut seen_primary = false;
+        let mut number = NumBuf::default();
+        for (i, p) in prepared.iter().enumerate() {
+            let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
+            seen_primary |= is_primary;
+            let lines = &p.shown;
+            let at = if is_primary {
+                lines.iter().find_map(|l| l.anns.iter().find(|a| a.primary).map(|a| (l, a))).or_else(|| lines.first().and_then(|l| l.anns.first().map(|a| (l, a))))
+            } else {
+                self.separator(out, num_len);
+                lines.first().and_then(|l| l.anns.first().map(|a| (l, a)))
+            };
+            // `--> path:line:col`
+            out.push('\n');
+            let pad = spaces(num_len);
+            let arrow = if is_primary { "--> " } else { "::: " };
+            match at {
+                Some((l, a)) => {
+                    let mut column = NumBuf::default();
+                    let line = number.format(l.number);
+                    let col = column.format(a.start.char + 1);
+                    self.segments(out, &[(&pad, Paint::Plain), (arrow, Paint::Blue), (p.excerpt.path, Paint::Plain), (":", Paint::Plain), (line, Paint::Plain), (":", Paint::Plain), (col, Paint::Plain)]);
+                }
+                None => self.segments(out, &[(&pad, Paint::Plain), (arrow, Paint::Blue), (p.excerpt.path, Paint::Plain)]),
+            }
+            self.separator(out, num_len);
+            for (k, l) in lines.iter().enumerate() {
+                self.code_row(out, ctx, l.number, &normalize(l.text), &mut number);
+                if let Some(a) = l.anns.first() {
+                    // the marks
+                    out.push('\n');
+                    let lead = spaces(num_len + 1);
+                    let gap = spaces(a.start.display + 1);
+                    let ch = if a.primary { "^" } else { "-" };
+                    let width = a.end.display.saturating_sub(a.start.display);
+                    let marks = match if a.primary { CARETS } else { DASHES }.get(..width) {
+                        Some(m) => Cow::Borrowed(m),
+                        None => Cow::Owned(ch.repeat(width)),
+                    };
+                    let paint = ctx.mark_paint(a.primary);
+                    match a.label.filter(|l| !l.is_empty()) {
+                        Some(label) => self.segments(out, &[(&lead, Paint::Plain), ("|", Paint::Blue), (&gap, Paint::Plain), (&marks, paint), (" ", Paint::Plain), (label, paint)]),
+                        None => self.segments(out, &[(&lead, Paint::Plain), ("|", Paint::Blue), (&gap, Paint::Plain), (&marks, paint)]),
+                    }
+                }
+                if let Some(next) = lines.get(k + 1) {
+                    match next.number.saturating_sub(l.number) {
+                        0..=1 => {}
+                        2 => {
+                            let text = p.line_text(l.number + 1).unwrap_or("");
+                            self.code_row(out, ctx, l.number + 1, &normalize(text), &mut number);
+                        }
+                        _ => {
+                            out.push('\n');
+                            self.segments(out, &[("...", Paint::Blue)]);
+                        }
+                    }
+                }
+            }
+            if more && i + 1 == prepared.len() {
+                self.separator(out, num_len);
+            }
+        }
+    }
+
+    /// A new row with the gutter's `|`.
+    fn separator(&self, out: &mut String, num_len: usize) {
+        out.push('\n');
+        self.segments(out, &[(&spaces(num_len + 1), Paint::Plain), ("|", Paint::Blue)]);
+    }
+
+    /// A new row `NN | code`.
+    fn code_row(&self, out: &mut String, ctx: &Ctx, number: usize, code: &str, buf: &mut NumBuf) {
+        out.push('\n');
+        let digits = buf.format(number);
+        let pad = spaces(ctx.num_len.saturating_sub(digits.len()));
+        if code.is_empty() {
+            self.segments(out, &[(&pad, Paint::Blue), (digits, Paint::Blue), (" ", Paint::Plain), ("|", Paint::Blue)]);
+        } else {
+            self.segments(out, &[(&pad, Paint::Blue), (digits, Paint::Blue), (" ", Paint::Plain), ("|", Paint::Blue), (" ", Paint::Plain), (code, Paint::Plain)]);
+        }
     }
 
     /// Writes styled pieces of one line.
@@ -539,6 +643,40 @@ impl Renderer {
     }
 }
 
+const SPACES: &str = "                                                                                                                                                                ";
+const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
+const DASHES: &str = "----------------------------------------------------------------------------------------------------------------------------------------------------------------";
+
+/// `n` spaces.
+fn spaces(n: usize) -> Cow<'static, str> {
+    match SPACES.get(..n) {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(" ".repeat(n)),
+    }
+}
+
+/// Formats numbers without allocating.
+#[derive(Default)]
+struct NumBuf([u8; 20]);
+
+impl NumBuf {
+    fn format(&mut self, n: usize) -> &str {
+        let mut i = self.0.len();
+        let mut v = n;
+        loop {
+            i -= 1;
+            if let Some(d) = self.0.get_mut(i) {
+                *d = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+            if v == 0 || i == 0 {
+                break;
+            }
+        }
+        std::str::from_utf8(self.0.get(i..).unwrap_or_default()).unwrap_or("0")
+    }
+}
+
 /// Writes `width` spaces then `text` in `paint`, as one line.
 fn push_spaces_segment(r: &Renderer, out: &mut String, width: usize, text: &str, paint: Paint) {
     let pad = " ".repeat(width);
@@ -819,6 +957,40 @@ impl<'e, 'a> Prepared<'e, 'a> {
         let mut p = Self { excerpt, lines, shown: Vec::new(), depth: 0, last_line: excerpt.first_line + newlines };
         p.place_marks();
         p
+    }
+
+    /// Whether [`Renderer::direct`] can draw this excerpt: each shown line has one single-line
+    /// mark, nothing is cut to fit the width, and line numbers fit the gutter.
+    fn is_simple(&self, ctx: &Ctx) -> bool {
+        if self.excerpt.origin.is_some() || self.depth > 0 {
+            return false;
+        }
+        let code_offset = ctx.num_len + 3;
+        let width = TERM_WIDTH.saturating_sub(code_offset);
+        let mut whitespace = usize::MAX;
+        let mut span_left = usize::MAX;
+        for (k, l) in self.shown.iter().enumerate() {
+            let [a] = l.anns.as_slice() else { return false };
+            if a.shape != Shape::Single || decimal_digits(l.number) > ctx.num_len || str_width(l.text) > width || a.end.display > width {
+                return false;
+            }
+            let mut lead = 0;
+            for c in l.text.chars() {
+                if !c.is_whitespace() {
+                    whitespace = min(whitespace, lead);
+                    break;
+                }
+                lead += if c == '\t' { 4 } else { 1 };
+            }
+            span_left = min(span_left, a.start.display);
+            if let Some(next) = self.shown.get(k + 1) {
+                if next.number == l.number + 2 && self.line_text(l.number + 1).is_some_and(|t| str_width(t) > width) {
+                    return false;
+                }
+            }
+        }
+        // no leading whitespace is cut
+        min(whitespace, span_left).saturating_sub(Margin::ELLIPSIS_PADDING) <= Margin::LONG_WHITESPACE
     }
 
     /// The text of line `number`, if the excerpt has it.
@@ -1105,7 +1277,7 @@ impl Grid {
 
     fn row(&mut self, row: usize) -> Option<&mut Vec<Cell>> {
         if row >= self.rows.len() {
-            self.rows.resize_with(row + 1, Vec::new);
+            self.rows.resize_with(row + 1, || Vec::with_capacity(64));
         }
         self.rows.get_mut(row)
     }
