@@ -11,12 +11,15 @@ use crate::lint::Report;
 /// Renders every unsuppressed diagnostic and a summary line.
 pub fn render(report: &Report, color: bool) -> String {
     let renderer = renderer(color);
-    let mut out = String::new();
-    for d in report.diagnostics().filter(|d| !d.is_suppressed()) {
-        out.push_str(&render_one(d, &report.sources, &renderer));
+    let parts: Vec<String> = report.diagnostics().filter(|d| !d.is_suppressed()).map(|d| render_one(d, &report.sources, &renderer)).collect();
+    let summary = summary_line(report);
+    // one allocation of the right size, rather than doubling through the findings
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>() + summary.len() + 1);
+    for p in &parts {
+        out.push_str(p);
         out.push_str("\n\n");
     }
-    out.push_str(&summary_line(report));
+    out.push_str(&summary);
     out.push('\n');
     out
 }
@@ -57,10 +60,10 @@ pub fn summary_line(report: &Report) -> String {
 /// The lines around `spans` (all in one file): where they start and end (byte offsets), and the
 /// first one's number (from the file's line index, so a file with many findings costs no more per
 /// finding than a small one).
-fn excerpt(src: &SourceFile, spans: &[Span]) -> (usize, usize, usize) {
+fn excerpt(src: &SourceFile, spans: &[Marked<'_>]) -> (usize, usize, usize) {
     let text = src.text.as_str();
-    let mut start = spans.iter().map(|s| s.start as usize).min().unwrap_or(0).min(text.len());
-    let mut end = spans.iter().map(|s| s.end as usize).max().unwrap_or(0).min(text.len());
+    let mut start = spans.iter().map(|(s, _, _)| s.start as usize).min().unwrap_or(0).min(text.len());
+    let mut end = spans.iter().map(|(s, _, _)| s.end as usize).max().unwrap_or(0).min(text.len());
     while start > 0 && !text.is_char_boundary(start) {
         start -= 1;
     }
@@ -76,15 +79,18 @@ fn excerpt(src: &SourceFile, spans: &[Span]) -> (usize, usize, usize) {
     (line_start, line_end.max(line_start), first + 1)
 }
 
+/// A span to mark, its label, and whether it is the primary one.
+type Marked<'m> = (Span, Option<&'m str>, bool);
+
 /// Excerpts longer than this (bytes) are cut to a window around their marks.
 const MAX_EXCERPT: usize = 4096;
 /// Bytes shown on each side of the marks in a window.
 const WINDOW_CONTEXT: usize = 120;
 
 /// A window of `text` around `spans`, within `from..to`, on character boundaries.
-fn window(text: &str, spans: &[Span], from: usize, to: usize) -> (usize, usize) {
-    let start = spans.iter().map(|s| s.start as usize).min().unwrap_or(from).clamp(from, to);
-    let end = spans.iter().map(|s| s.end as usize).max().unwrap_or(start).clamp(start, to);
+fn window(text: &str, spans: &[Marked<'_>], from: usize, to: usize) -> (usize, usize) {
+    let start = spans.iter().map(|(s, _, _)| s.start as usize).min().unwrap_or(from).clamp(from, to);
+    let end = spans.iter().map(|(s, _, _)| s.end as usize).max().unwrap_or(start).clamp(start, to);
     let mut lo = start.saturating_sub(WINDOW_CONTEXT).max(from);
     let mut hi = end.saturating_add(WINDOW_CONTEXT).min(to);
     while lo > from && !text.is_char_boundary(lo) {
@@ -102,12 +108,8 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
         Severity::Warning => Level::Warning,
         Severity::Info => Level::Note,
     };
-    let mut id = String::with_capacity(d.code.len() + 1 + d.rule.len());
-    id.push_str(&d.code);
-    id.push(' ');
-    id.push_str(&d.rule);
     // the primary file, with related spans of the same file
-    type Marks<'m> = Vec<(composeguard_model::FileId, Vec<(Span, Option<&'m str>, bool)>)>;
+    type Marks<'m> = Vec<(composeguard_model::FileId, Vec<Marked<'m>>)>;
     fn add<'m>(files: &mut Marks<'m>, span: Span, label: Option<&'m str>, primary: bool) {
         if let Some(entry) = files.iter_mut().find(|(f, _)| *f == span.file) {
             entry.1.push((span, label, primary));
@@ -123,15 +125,14 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
     let mut excerpts: Vec<Excerpt<'_>> = Vec::with_capacity(files.len());
     for (file, spans) in &files {
         let Some(src) = sources.get(*file) else { continue };
-        let all: Vec<Span> = spans.iter().map(|(s, _, _)| *s).collect();
-        let (mut from, mut to, mut first_line) = excerpt(src, &all);
+        let (mut from, mut to, mut first_line) = excerpt(src, spans);
         let mut origin = None;
         if to - from > MAX_EXCERPT {
             // A very long line (minified or generated YAML): show a window around the marks,
             // not the whole line, and give the location explicitly.
-            let (lo, hi) = window(&src.text, &all, from, to);
+            let (lo, hi) = window(&src.text, spans, from, to);
             if hi - lo < to - from {
-                let first = spans.iter().find(|(_, _, p)| *p).map_or(all.first().copied(), |(s, _, _)| Some(*s));
+                let first = spans.iter().find(|(_, _, p)| *p).or(spans.first()).map(|(s, _, _)| *s);
                 if let Some(first) = first {
                     let at = src.line_column(first.start, composeguard_model::PositionEncoding::CodePoints);
                     origin = Some((at.line as usize, at.column as usize));
@@ -158,7 +159,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
             .collect();
         excerpts.push(Excerpt { path: src.path.as_str(), origin, text, first_line, marks });
     }
-    renderer.render(level, &id, &d.message, &excerpts, d.help.as_deref())
+    renderer.render(level, &[&d.code, " ", &d.rule], &d.message, &excerpts, d.help.as_deref())
 }
 
 #[cfg(test)]

@@ -130,9 +130,11 @@ impl Renderer {
         Self { direct: false, ..self }
     }
 
-    /// `level[id]: title`, each excerpt, then `help: …` (no newline at the end).
-    pub fn render(&self, level: Level, id: &str, title: &str, excerpts: &[Excerpt<'_>], help: Option<&str>) -> String {
-        let mut out = String::with_capacity(256 + title.len() + help.map_or(0, str::len));
+    /// `level[id]: title`, each excerpt, then `help: …` (no newline at the end). The id is
+    /// given in pieces, written one after the other.
+    pub fn render(&self, level: Level, id: &[&str], title: &str, excerpts: &[Excerpt<'_>], help: Option<&str>) -> String {
+        let guess = excerpts.iter().map(|e| e.path.len() + 2 * e.text.len() + 96).sum::<usize>();
+        let mut out = String::with_capacity(64 + title.len() + help.map_or(0, str::len) + guess);
         let prepared: Vec<Prepared<'_, '_>> = excerpts.iter().map(Prepared::new).collect();
         let max_line = prepared.iter().map(|p| p.last_line).max();
         let ctx = Ctx {
@@ -143,14 +145,22 @@ impl Renderer {
 
         // the title
         let title = normalize(title);
-        let label_width = str_width(level.name()) + 1 + str_width(id) + 1 + 2;
-        for (i, text) in title.split('\n').enumerate() {
-            if i == 0 {
-                self.segments(&mut out, &[(level.name(), level.paint()), ("[", level.paint()), (id, level.paint()), ("]", level.paint()), (": ", Paint::Bold), (text, Paint::Bold)]);
-            } else {
-                out.push('\n');
-                push_spaces_segment(self, &mut out, label_width, text, Paint::Bold);
-            }
+        let mut title_lines = title.split('\n');
+        let mut w = Styled::new(&mut out, self.color);
+        w.push(level.name(), level.paint());
+        w.push("[", level.paint());
+        for piece in id {
+            w.push(piece, level.paint());
+        }
+        w.push("]", level.paint());
+        w.push(": ", Paint::Bold);
+        w.push(title_lines.next().unwrap_or(""), Paint::Bold);
+        w.end();
+        for text in title_lines {
+            // continuation lines line up after `level[id]: `
+            let label_width = str_width(level.name()) + 1 + id.iter().map(|p| str_width(p)).sum::<usize>() + 1 + 2;
+            out.push('\n');
+            push_spaces_segment(self, &mut out, label_width, text, Paint::Bold);
         }
 
         let group_len = if help.is_some() { 2 } else { 1 };
@@ -230,10 +240,10 @@ impl Renderer {
             seen_primary |= is_primary;
             let lines = &p.shown;
             let at = if is_primary {
-                lines.iter().find_map(|l| l.anns.iter().find(|a| a.primary).map(|a| (l, a))).or_else(|| lines.first().and_then(|l| l.anns.first().map(|a| (l, a))))
+                lines.iter().find_map(|l| p.anns(l).iter().find(|a| a.primary).map(|a| (l, a))).or_else(|| lines.first().and_then(|l| p.anns(l).first().map(|a| (l, a))))
             } else {
                 self.separator(out, num_len);
-                lines.first().and_then(|l| l.anns.first().map(|a| (l, a)))
+                lines.first().and_then(|l| p.anns(l).first().map(|a| (l, a)))
             };
             // `--> path:line:col`
             out.push('\n');
@@ -251,7 +261,7 @@ impl Renderer {
             self.separator(out, num_len);
             for (k, l) in lines.iter().enumerate() {
                 self.code_row(out, ctx, l.number, &normalize(l.text), &mut number);
-                if let Some(a) = l.anns.first() {
+                if let Some(a) = p.anns(l).first() {
                     // the marks
                     out.push('\n');
                     let lead = spaces(num_len + 1);
@@ -308,25 +318,11 @@ impl Renderer {
 
     /// Writes styled pieces of one line.
     fn segments(&self, out: &mut String, parts: &[(&str, Paint)]) {
-        if !self.color {
-            for (text, _) in parts {
-                out.push_str(text);
-            }
-            return;
-        }
-        let mut current = Paint::Plain;
+        let mut w = Styled::new(out, self.color);
         for &(text, paint) in parts {
-            if text.is_empty() {
-                continue;
-            }
-            if paint != current {
-                out.push_str(current.close());
-                current = paint;
-                out.push_str(current.open());
-            }
-            out.push_str(text);
+            w.push(text, paint);
         }
-        out.push_str(current.close());
+        w.end();
     }
 
     /// One excerpt: its location line (unless given before it), then its lines and marks.
@@ -335,10 +331,10 @@ impl Renderer {
         let lines = &p.shown;
         if has_path {
             let (line, column) = if is_primary {
-                let at = lines.iter().find(|l| l.anns.iter().any(|a| a.primary)).or_else(|| lines.iter().find(|l| !l.anns.is_empty()));
+                let at = lines.iter().find(|l| p.anns(l).iter().any(|a| a.primary)).or_else(|| lines.iter().find(|l| l.count > 0));
                 match at {
                     Some(l) => {
-                        let first = l.anns.iter().min_by_key(|a| (Reverse(a.primary), a.start.char));
+                        let first = p.anns(l).iter().min_by_key(|a| (Reverse(a.primary), a.start.char));
                         (Some(l.number), first.map(|a| a.start.char + 1))
                     }
                     None => (None, None),
@@ -346,8 +342,8 @@ impl Renderer {
             } else {
                 let row = g.rows();
                 g.putc(row, num_len + 1, '|', Paint::Blue);
-                match lines.iter().find(|l| !l.anns.is_empty()).or_else(|| lines.first()) {
-                    Some(l) => (Some(l.number), l.anns.first().map(|a| a.start.char + 1)),
+                match lines.iter().find(|l| l.count > 0).or_else(|| lines.first()) {
+                    Some(l) => (Some(l.number), p.anns(l).first().map(|a| a.start.char + 1)),
                     None => (None, None),
                 }
             };
@@ -383,7 +379,7 @@ impl Renderer {
                 whitespace = min(whitespace, lead);
             }
             max_line_len = max(max_line_len, str_width(l.text));
-            for a in &l.anns {
+            for a in p.anns(l) {
                 if !matches!(a.shape, Shape::Through(_)) {
                     span_left = min(span_left, min(a.start.display, a.end.display));
                 }
@@ -407,7 +403,7 @@ impl Renderer {
         for (i, l) in lines.iter().enumerate() {
             let before = g.rows();
             let close_window = !is_cont && i + 1 == lines.len();
-            let depths = self.source_line(g, ctx, l, cols, margin, close_window);
+            let depths = self.source_line(g, ctx, l, p.anns(l), cols, margin, close_window);
             let mut to_add: Vec<(usize, Paint)> = Vec::new();
             for (depth, paint) in depths {
                 if let Some(k) = open.iter().position(|(d, _)| *d == depth) {
@@ -437,7 +433,7 @@ impl Renderer {
                     for &(depth, paint) in &open {
                         g.putc(row, (width_offset + depth).saturating_sub(1), '|', paint);
                     }
-                    for a in &l.anns {
+                    for a in p.anns(l) {
                         if let Shape::Start(depth) = a.shape {
                             g.putc(row, (width_offset + depth).saturating_sub(1), '|', ctx.mark_paint(a.primary));
                         }
@@ -450,13 +446,13 @@ impl Renderer {
 
     /// One source line and the rows of marks under it. Returns the depths (and paints) of the
     /// multi-line spans that start or end on it.
-    fn source_line(&self, g: &mut Grid, ctx: &Ctx, line: &AnnLine<'_>, cols: Cols, margin: Margin, close_window: bool) -> Vec<(usize, Paint)> {
+    fn source_line(&self, g: &mut Grid, ctx: &Ctx, line: &AnnLine<'_>, line_anns: &[Ann<'_>], cols: Cols, margin: Margin, close_window: bool) -> Vec<(usize, Paint)> {
         let Cols { width_offset, code_offset } = cols;
         let text = normalize(line.text);
         let row0 = g.rows();
         let left = draw_line(g, ctx, &text, line.number, row0, cols, margin);
         let sep = width_offset.saturating_sub(2);
-        if line.anns.is_empty() {
+        if line_anns.is_empty() {
             if close_window {
                 g.putc(row0 + 1, sep, '|', Paint::Blue);
             }
@@ -466,7 +462,7 @@ impl Renderer {
         // A span starting after nothing but whitespace is drawn as `/` left of the line.
         let mut starts = Vec::new();
         let mut short_start = true;
-        for a in &line.anns {
+        for a in line_anns {
             match a.shape {
                 Shape::Start(depth) => {
                     if text.chars().take(a.start.display).all(char::is_whitespace) {
@@ -492,7 +488,7 @@ impl Renderer {
 
         // Rightmost marks first; each gets the row of its label: 0 is the underline row, and a
         // label that would run into another mark hangs lower.
-        let mut anns = line.anns.clone();
+        let mut anns = line_anns.to_vec();
         anns.sort_by_key(|a| Reverse((a.start.display, a.start.char)));
         let mut overlap = vec![false; anns.len()];
         let mut positions: Vec<(usize, Ann<'_>)> = Vec::with_capacity(anns.len());
@@ -540,7 +536,7 @@ impl Renderer {
         if line_len != 0 {
             line_len += 1;
         }
-        if line.anns.iter().all(Ann::is_line) {
+        if line_anns.iter().all(Ann::is_line) {
             return Vec::new();
         }
         if positions.iter().all(|(_, a)| matches!(a.shape, Shape::Start(_))) {
@@ -674,6 +670,38 @@ impl NumBuf {
             }
         }
         std::str::from_utf8(self.0.get(i..).unwrap_or_default()).unwrap_or("0")
+    }
+}
+
+/// Writes the styled pieces of a line: an escape sequence where the style changes (when colored),
+/// and a reset at its end.
+struct Styled<'o> {
+    out: &'o mut String,
+    color: bool,
+    current: Paint,
+}
+
+impl<'o> Styled<'o> {
+    fn new(out: &'o mut String, color: bool) -> Self {
+        Self { out, color, current: Paint::Plain }
+    }
+
+    fn push(&mut self, text: &str, paint: Paint) {
+        if text.is_empty() {
+            return;
+        }
+        if self.color && paint != self.current {
+            self.out.push_str(self.current.close());
+            self.current = paint;
+            self.out.push_str(paint.open());
+        }
+        self.out.push_str(text);
+    }
+
+    fn end(self) {
+        if self.color {
+            self.out.push_str(self.current.close());
+        }
     }
 }
 
@@ -911,12 +939,13 @@ struct LineInfo {
     end: usize,
 }
 
-/// A shown line with its marks.
-#[derive(Clone, Debug)]
+/// A shown line; its marks are `Prepared::anns[first..first + count]`.
+#[derive(Clone, Copy, Debug)]
 struct AnnLine<'a> {
     number: usize,
     text: &'a str,
-    anns: Vec<Ann<'a>>,
+    first: usize,
+    count: usize,
 }
 
 /// An excerpt split into lines, with its marks placed on them.
@@ -925,6 +954,8 @@ struct Prepared<'e, 'a> {
     lines: Vec<LineInfo>,
     /// The shown lines, in order.
     shown: Vec<AnnLine<'a>>,
+    /// The marks of the shown lines, line by line, each line's in the order they were placed.
+    anns: Vec<Ann<'a>>,
     /// The most multi-line spans that overlap.
     depth: usize,
     /// The line number the gutter is sized for.
@@ -954,9 +985,28 @@ impl<'e, 'a> Prepared<'e, 'a> {
         let end = excerpt.marks.iter().map(|m| m.end).max().unwrap_or(text.len()).min(text.len());
         let head = text.as_bytes().get(..end).unwrap_or_default();
         let newlines = head.iter().filter(|&&b| b == b'\n').count() - usize::from(head.last() == Some(&b'\n'));
-        let mut p = Self { excerpt, lines, shown: Vec::new(), depth: 0, last_line: excerpt.first_line + newlines };
-        p.place_marks();
+        let mut p = Self { excerpt, lines, shown: Vec::new(), anns: Vec::new(), depth: 0, last_line: excerpt.first_line + newlines };
+        let mut placed = Vec::with_capacity(excerpt.marks.len());
+        p.place_marks(&mut placed);
+        // group the marks by line (a stable sort keeps each line's in their order)
+        placed.sort_by_key(|(number, _)| *number);
+        p.anns.reserve_exact(placed.len());
+        for (number, ann) in placed {
+            match p.shown.last_mut() {
+                Some(l) if l.number == number => l.count += 1,
+                _ => {
+                    let text = p.line_text(number).unwrap_or("");
+                    p.shown.push(AnnLine { number, text, first: p.anns.len(), count: 1 });
+                }
+            }
+            p.anns.push(ann);
+        }
         p
+    }
+
+    /// The marks of a shown line.
+    fn anns(&self, line: &AnnLine<'_>) -> &[Ann<'a>] {
+        self.anns.get(line.first..line.first + line.count).unwrap_or_default()
     }
 
     /// Whether [`Renderer::direct`] can draw this excerpt: each shown line has one single-line
@@ -970,7 +1020,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
         let mut whitespace = usize::MAX;
         let mut span_left = usize::MAX;
         for (k, l) in self.shown.iter().enumerate() {
-            let [a] = l.anns.as_slice() else { return false };
+            let [a] = self.anns(l) else { return false };
             if a.shape != Shape::Single || decimal_digits(l.number) > ctx.num_len || str_width(l.text) > width || a.end.display > width {
                 return false;
             }
@@ -1034,21 +1084,8 @@ impl<'e, 'a> Prepared<'e, 'a> {
         (lo, hi)
     }
 
-    fn add(&mut self, number: usize, ann: Ann<'a>) {
-        match self.shown.binary_search_by_key(&number, |l| l.number) {
-            Ok(i) => {
-                if let Some(l) = self.shown.get_mut(i) {
-                    l.anns.push(ann);
-                }
-            }
-            Err(i) => {
-                let text = self.line_text(number).unwrap_or("");
-                self.shown.insert(i, AnnLine { number, text, anns: vec![ann] });
-            }
-        }
-    }
-
-    fn place_marks(&mut self) {
+    /// Places the marks: line numbers and the marks on them.
+    fn place_marks(&mut self, placed: &mut Vec<(usize, Ann<'a>)>) {
         let mut multi: Vec<Multi<'a>> = Vec::new();
         for m in &self.excerpt.marks {
             let (lo, mut hi) = self.locate(m.start, m.end);
@@ -1056,7 +1093,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
                 hi.display += 1;
             }
             if lo.line == hi.line {
-                self.add(lo.line, Ann { start: lo, end: hi, primary: m.primary, label: m.label, shape: Shape::Single });
+                placed.push((lo.line, Ann { start: lo, end: hi, primary: m.primary, label: m.label, shape: Shape::Single }));
             } else {
                 multi.push(Multi { depth: 1, start: lo, end: hi, primary: m.primary, label: m.label, overlaps_exactly: false });
             }
@@ -1100,7 +1137,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
             if m.overlaps_exactly {
                 end_ann.shape = Shape::Single;
             } else {
-                self.add(m.start.line, m.as_start());
+                placed.push((m.start.line, m.as_start()));
                 // show up to 4 lines from the start, without trailing blank ones
                 let middle = min(m.start.line + 4, m.end.line);
                 let until = (m.start.line..middle)
@@ -1109,15 +1146,15 @@ impl<'e, 'a> Prepared<'e, 'a> {
                     .find(|(_, s)| filter(s))
                     .map_or(m.start.line, |(line, _)| line);
                 for line in m.start.line + 1..until {
-                    self.add(line, m.as_line());
+                    placed.push((line, m.as_line()));
                 }
                 let line_end = m.end.line.saturating_sub(1);
                 let end_is_empty = self.line_text(line_end).is_some_and(|s| !filter(s));
                 if middle < line_end && !end_is_empty {
-                    self.add(line_end, m.as_line());
+                    placed.push((line_end, m.as_line()));
                 }
             }
-            self.add(end_ann.end.line, end_ann);
+            placed.push((end_ann.end.line, end_ann));
         }
     }
 }
@@ -1159,7 +1196,7 @@ fn normalize(s: &str) -> Cow<'_, str> {
     fn replaced(c: char) -> bool {
         matches!(c, '\u{0}'..='\u{8}' | '\t' | '\u{b}'..='\u{1f}' | '\u{7f}' | '\u{200d}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     }
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(replaced) {
+    if printable_ascii(s) || !s.chars().any(replaced) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -1174,6 +1211,11 @@ fn normalize(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `s` has only printable ASCII characters (checked 16 bytes at a time).
+fn printable_ascii(s: &str) -> bool {
+    s.as_bytes().chunks(16).all(|c| c.iter().fold(true, |ok, &b| ok & (b >= 0x20) & (b < 0x7f)))
 }
 
 /// Which columns of long lines are shown.
