@@ -74,8 +74,11 @@ fn excerpt(src: &SourceFile, spans: &[Marked<'_>]) -> (usize, usize, usize) {
     let first = src.lines.line_of(offset(start));
     let line_start = src.lines.line_start(first) as usize;
     let last = src.lines.line_of(offset(end));
-    // the end of the last line (its `\n`, or the end of the text)
-    let line_end = if last + 1 < src.lines.line_count() { (src.lines.line_start(last + 1) as usize).saturating_sub(1) } else { text.len() };
+    // the end of the last line (its `\n` or `\r\n`, or the end of the text)
+    let mut line_end = if last + 1 < src.lines.line_count() { (src.lines.line_start(last + 1) as usize).saturating_sub(1) } else { text.len() };
+    if line_end > 0 && text.as_bytes().get(line_end - 1) == Some(&b'\r') && text.as_bytes().get(line_end) == Some(&b'\n') {
+        line_end -= 1;
+    }
     (line_start, line_end.max(line_start), first + 1)
 }
 

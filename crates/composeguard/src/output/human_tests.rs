@@ -2,7 +2,9 @@
 //! and on several, other files, multi-line and empty spans, tabs, wide characters, long lines.
 //!
 //! The expected texts were captured from the renderer this crate used before its own
-//! (`annotate-snippets` 0.12, ASCII decorations), and pin the same output.
+//! (`annotate-snippets` 0.12, ASCII decorations), and pin the same output, with two deliberate
+//! differences: a window of a long line no longer has a stray ` ::: ` line under its location
+//! (`window_*`), and the last line of an excerpt of a CRLF file no longer ends in `␍` (`crlf*`).
 
 use composeguard_model::{FileId, SourceFile, SourceMap, Span};
 
@@ -268,6 +270,7 @@ fn cases() -> Vec<(&'static str, Case, bool)> {
     v.push(("window_long_line_related", Case::new(&huge, at(&huge, "privileged: true", 0)).related(0, at(&huge, "last", 0), "last service"), false));
     v.push(("window_long_line_middle", Case::new(&huge, at(&huge, "s300:", 0)), false));
     v.push(("window_long_line_start", Case::new(&huge, at(&huge, "services", 0)), false));
+    v.push(("window_in_related_file", Case::new(c, at(c, "nginx", 0)).file("huge.yaml", &huge).related(1, at(&huge, "privileged", 0), "also privileged"), false));
     let mut far = String::from("services:\n  web:\n    image: nginx\n");
     for i in 0..300 {
         far.push_str(&format!("    # padding comment line {i}\n"));
@@ -675,7 +678,7 @@ help: do it differently"#),
   |
 3 |     image: nginx
   |            ^^^^^
-4 |     ports:␍
+4 |     ports:
   |     ----- ports
   |
 help: do it differently"#),
@@ -683,14 +686,14 @@ help: do it differently"#),
  --> compose.yaml:2:3
   |
 2 | /   web:
-3 | |     image: nginx␍
+3 | |     image: nginx
   | |________________^
   |
 help: do it differently"#),
     ("crlf_point_eol", r#"warning[CG999 a-rule]: service `web` does a thing
  --> compose.yaml:3:17
   |
-3 |     image: nginx␍
+3 |     image: nginx
   |                 ^
   |
 help: do it differently"#),
@@ -795,16 +798,14 @@ help: do it differently"#),
     ("window_long_line", r#"warning[CG999 a-rule]: service `web` does a thing
  --> compose.yaml:1:10043
   |
- ::: 
 1 | ...mage: nginx}, s459: {image: nginx}, last: {image: nginx, privileged: true}}
   |                                                             ^^^^^^^^^^^^^^^^
   |
 help: do it differently"#),
-    ("window_long_line_color", "\u{1b}[1m\u{1b}[33mwarning[CG999 a-rule]\u{1b}[0m\u{1b}[1m: service `web` does a thing\u{1b}[0m\n \u{1b}[1m\u{1b}[94m--> \u{1b}[0mcompose.yaml:1:10043\n  \u{1b}[1m\u{1b}[94m|\u{1b}[0m\n \u{1b}[1m\u{1b}[94m::: \u{1b}[0m\n\u{1b}[1m\u{1b}[94m1\u{1b}[0m \u{1b}[1m\u{1b}[94m|\u{1b}[0m \u{1b}[1m\u{1b}[94m...\u{1b}[0mmage: nginx}, s459: {image: nginx}, last: {image: nginx, privileged: true}}\n  \u{1b}[1m\u{1b}[94m|\u{1b}[0m                                                             \u{1b}[1m\u{1b}[33m^^^^^^^^^^^^^^^^\u{1b}[0m\n  \u{1b}[1m\u{1b}[94m|\u{1b}[0m\n\u{1b}[1m\u{1b}[96mhelp\u{1b}[0m: do it differently"),
+    ("window_long_line_color", "\u{1b}[1m\u{1b}[33mwarning[CG999 a-rule]\u{1b}[0m\u{1b}[1m: service `web` does a thing\u{1b}[0m\n \u{1b}[1m\u{1b}[94m--> \u{1b}[0mcompose.yaml:1:10043\n  \u{1b}[1m\u{1b}[94m|\u{1b}[0m\n\u{1b}[1m\u{1b}[94m1\u{1b}[0m \u{1b}[1m\u{1b}[94m|\u{1b}[0m \u{1b}[1m\u{1b}[94m...\u{1b}[0mmage: nginx}, s459: {image: nginx}, last: {image: nginx, privileged: true}}\n  \u{1b}[1m\u{1b}[94m|\u{1b}[0m                                                             \u{1b}[1m\u{1b}[33m^^^^^^^^^^^^^^^^\u{1b}[0m\n  \u{1b}[1m\u{1b}[94m|\u{1b}[0m\n\u{1b}[1m\u{1b}[96mhelp\u{1b}[0m: do it differently"),
     ("window_long_line_related", r#"warning[CG999 a-rule]: service `web` does a thing
  --> compose.yaml:1:10043
   |
- ::: 
 1 | ..., s458: {image: nginx}, s459: {image: nginx}, last: {image: nginx, privileged: true}}
   |                                                  ---- last service    ^^^^^^^^^^^^^^^^
   |
@@ -812,7 +813,6 @@ help: do it differently"#),
     ("window_long_line_middle", r#"warning[CG999 a-rule]: service `web` does a thing
  --> compose.yaml:1:6502
   |
- ::: 
 1 | : nginx}, s295: {image: nginx}, s296: {image: nginx}, s297: {image: nginx}, s298: {image: nginx}, s299: {image: nginx}, s300: {image:...
   |                                                                                                                         ^^^^^
   |
@@ -820,9 +820,20 @@ help: do it differently"#),
     ("window_long_line_start", r#"warning[CG999 a-rule]: service `web` does a thing
  --> compose.yaml:1:1
   |
- ::: 
 1 | services: {s0: {image: nginx}, s1: {image: nginx}, s2: {image: nginx}, s3: {image: nginx}, s4: {image: nginx}, s5: {image: nginx
   | ^^^^^^^^
+  |
+help: do it differently"#),
+    ("window_in_related_file", r#"warning[CG999 a-rule]: service `web` does a thing
+ --> compose.yaml:3:12
+  |
+3 |     image: nginx
+  |            ^^^^^
+  |
+ ::: huge.yaml:1:10043
+  |
+1 | ... nginx}, s459: {image: nginx}, last: {image: nginx, privileged: true}}
+  |                                                        ---------- also privileged
   |
 help: do it differently"#),
     ("window_far_apart_lines", r#"warning[CG999 a-rule]: service `web` does a thing

@@ -187,42 +187,20 @@ impl Renderer {
     /// The excerpts drawn on a grid (any marks).
     fn grid(&self, out: &mut String, ctx: &Ctx, prepared: &[Prepared<'_, '_>], group_len: usize) {
         let mut grid = Grid::new(self.color);
-        let elements = prepared.len() + prepared.iter().filter(|p| p.excerpt.origin.is_some()).count();
         let primary_path = prepared.first().map(|p| p.excerpt.path);
         let mut seen_primary = false;
-        let mut index = 0;
-        if elements == 0 && group_len > 1 {
+        if prepared.is_empty() && group_len > 1 {
             let row = grid.rows();
             grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
         }
-        for p in prepared {
-            if let Some((line, column)) = p.excerpt.origin {
-                // an origin element: `--> path:line:col`, then the excerpt without a path
-                let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
-                seen_primary |= is_primary;
+        for (i, p) in prepared.iter().enumerate() {
+            let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
+            seen_primary |= is_primary;
+            let is_last = i + 1 == prepared.len();
+            self.excerpt(&mut grid, ctx, p, is_primary, !is_last || group_len > 1);
+            if is_last && group_len > 1 {
                 let row = grid.rows();
-                origin_row(&mut grid, ctx, row, is_primary, p.excerpt.path, Some(line), Some(column));
-                index += 1;
-                // the excerpt's path is not the primary path (it has none)
-                let is_last = index + 1 == elements;
-                let is_cont = !is_last || group_len > 1;
-                self.excerpt(&mut grid, ctx, p, false, false, is_cont);
-                index += 1;
-                if is_last && group_len > 1 {
-                    let row = grid.rows();
-                    grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
-                }
-            } else {
-                let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
-                seen_primary |= is_primary;
-                let is_last = index + 1 == elements;
-                let is_cont = !is_last || group_len > 1;
-                self.excerpt(&mut grid, ctx, p, true, is_primary, is_cont);
-                index += 1;
-                if is_last && group_len > 1 {
-                    let row = grid.rows();
-                    grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
-                }
+                grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
             }
         }
         grid.write(out);
@@ -325,38 +303,35 @@ impl Renderer {
         w.end();
     }
 
-    /// One excerpt: its location line (unless given before it), then its lines and marks.
-    fn excerpt(&self, g: &mut Grid, ctx: &Ctx, p: &Prepared<'_, '_>, has_path: bool, is_primary: bool, is_cont: bool) {
+    /// One excerpt: its location line, then its lines and marks.
+    fn excerpt(&self, g: &mut Grid, ctx: &Ctx, p: &Prepared<'_, '_>, is_primary: bool, is_cont: bool) {
         let num_len = ctx.num_len;
         let lines = &p.shown;
-        if has_path {
-            let (line, column) = if is_primary {
-                let at = lines.iter().find(|l| p.anns(l).iter().any(|a| a.primary)).or_else(|| lines.iter().find(|l| l.count > 0));
-                match at {
-                    Some(l) => {
-                        let first = p.anns(l).iter().min_by_key(|a| (Reverse(a.primary), a.start.char));
-                        (Some(l.number), first.map(|a| a.start.char + 1))
-                    }
-                    None => (None, None),
-                }
-            } else {
-                let row = g.rows();
-                g.putc(row, num_len + 1, '|', Paint::Blue);
-                match lines.iter().find(|l| l.count > 0).or_else(|| lines.first()) {
-                    Some(l) => (Some(l.number), p.anns(l).first().map(|a| a.start.char + 1)),
-                    None => (None, None),
-                }
-            };
-            let row = g.rows();
-            origin_row(g, ctx, row, is_primary, p.excerpt.path, line, column);
-            g.putc(row + 1, num_len + 1, '|', Paint::Blue);
-        } else {
+        if !is_primary {
             let row = g.rows();
             g.putc(row, num_len + 1, '|', Paint::Blue);
-            if !is_primary {
-                g.puts(row + 1, num_len, "::: ", Paint::Blue);
-            }
         }
+        let (line, column) = if let Some((line, column)) = p.excerpt.origin {
+            (Some(line), Some(column))
+        } else if is_primary {
+            // where the primary mark is
+            let at = lines.iter().find(|l| p.anns(l).iter().any(|a| a.primary)).or_else(|| lines.iter().find(|l| l.count > 0));
+            match at {
+                Some(l) => {
+                    let first = p.anns(l).iter().min_by_key(|a| (Reverse(a.primary), a.start.char));
+                    (Some(l.number), first.map(|a| a.start.char + 1))
+                }
+                None => (None, None),
+            }
+        } else {
+            match lines.iter().find(|l| l.count > 0).or_else(|| lines.first()) {
+                Some(l) => (Some(l.number), p.anns(l).first().map(|a| a.start.char + 1)),
+                None => (None, None),
+            }
+        };
+        let row = g.rows();
+        origin_row(g, ctx, row, is_primary, p.excerpt.path, line, column);
+        g.putc(row + 1, num_len + 1, '|', Paint::Blue);
 
         // the left margin every line has in common, and the columns the marks span
         let mut whitespace = usize::MAX;
