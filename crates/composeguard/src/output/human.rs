@@ -105,6 +105,17 @@ fn window(text: &str, spans: &[Marked<'_>], from: usize, to: usize) -> (usize, u
     (lo, hi)
 }
 
+/// The spans to mark, file by file.
+type Marks<'m> = Vec<(composeguard_model::FileId, Vec<Marked<'m>>)>;
+
+fn add<'m>(files: &mut Marks<'m>, span: Span, label: Option<&'m str>, primary: bool) {
+    if let Some(entry) = files.iter_mut().find(|(f, _)| *f == span.file) {
+        entry.1.push((span, label, primary));
+    } else {
+        files.push((span.file, vec![(span, label, primary)]));
+    }
+}
+
 fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
     let level = match d.severity {
         Severity::Error => Level::Error,
@@ -112,14 +123,6 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
         Severity::Info => Level::Note,
     };
     // the primary file, with related spans of the same file
-    type Marks<'m> = Vec<(composeguard_model::FileId, Vec<Marked<'m>>)>;
-    fn add<'m>(files: &mut Marks<'m>, span: Span, label: Option<&'m str>, primary: bool) {
-        if let Some(entry) = files.iter_mut().find(|(f, _)| *f == span.file) {
-            entry.1.push((span, label, primary));
-        } else {
-            files.push((span.file, vec![(span, label, primary)]));
-        }
-    }
     let mut files: Marks<'_> = Vec::with_capacity(1 + d.related.len());
     add(&mut files, d.span, None, true);
     for r in &d.related {

@@ -6,6 +6,10 @@
 //! differences: a window of a long line no longer has a stray ` ::: ` line under its location
 //! (`window_*`), and the last line of an excerpt of a CRLF file no longer ends in `␍` (`crlf*`).
 
+#![allow(clippy::needless_raw_string_hashes, clippy::unicode_not_nfc, clippy::vec_init_then_push)]
+
+use std::fmt::Write as _;
+
 use composeguard_model::{FileId, SourceFile, SourceMap, Span};
 
 use super::render_diagnostic;
@@ -37,7 +41,7 @@ const OVERRIDE: &str = "services:
 
 /// Byte range of the `n`th (0-based) occurrence of `needle` in `text`.
 fn at(text: &str, needle: &str, n: usize) -> (u32, u32) {
-    let start = text.match_indices(needle).nth(n).map(|(i, _)| i).unwrap_or_else(|| panic!("no {n}th `{needle}`"));
+    let start = text.match_indices(needle).nth(n).map_or_else(|| panic!("no {n}th `{needle}`"), |(i, _)| i);
     (start as u32, (start + needle.len()) as u32)
 }
 
@@ -137,7 +141,7 @@ fn long_line(n: usize) -> String {
     let mut s = String::from("services: {");
     let mut i = 0;
     while s.len() < n {
-        s.push_str(&format!("s{i}: {{image: nginx}}, "));
+        let _ = write!(s, "s{i}: {{image: nginx}}, ");
         i += 1;
     }
     s.push_str("last: {image: nginx, privileged: true}}\n");
@@ -248,7 +252,7 @@ fn cases() -> Vec<(&'static str, Case, bool)> {
     v.push(("gutter_8_12", Case::new(c, at(c, "bind", 0)).related(0, at(c, "A: 1", 0), "eight"), false));
     let mut big = String::from("services:\n  web:\n");
     for i in 0..120 {
-        big.push_str(&format!("    # comment {i}\n"));
+        let _ = writeln!(big, "    # comment {i}");
     }
     big.push_str("    image: nginx\n");
     v.push(("gutter_3_digits", Case::new(&big, at(&big, "nginx", 0)).related(0, at(&big, "web", 0), "service"), false));
@@ -273,7 +277,7 @@ fn cases() -> Vec<(&'static str, Case, bool)> {
     v.push(("window_in_related_file", Case::new(c, at(c, "nginx", 0)).file("huge.yaml", &huge).related(1, at(&huge, "privileged", 0), "also privileged"), false));
     let mut far = String::from("services:\n  web:\n    image: nginx\n");
     for i in 0..300 {
-        far.push_str(&format!("    # padding comment line {i}\n"));
+        let _ = writeln!(far, "    # padding comment line {i}");
     }
     far.push_str("    privileged: true\n");
     v.push(("window_far_apart_lines", Case::new(&far, at(&far, "privileged", 0)).related(0, at(&far, "nginx", 0), "image"), false));

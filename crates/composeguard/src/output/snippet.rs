@@ -105,7 +105,7 @@ pub struct Excerpt<'a> {
 }
 
 /// Renders findings as text, with or without ANSI colors.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Renderer {
     color: bool,
     /// Draw simple excerpts directly rather than on the grid (the same text, faster).
@@ -197,7 +197,7 @@ impl Renderer {
             let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
             seen_primary |= is_primary;
             let is_last = i + 1 == prepared.len();
-            self.excerpt(&mut grid, ctx, p, is_primary, !is_last || group_len > 1);
+            Self::excerpt(&mut grid, ctx, p, is_primary, !is_last || group_len > 1);
             if is_last && group_len > 1 {
                 let row = grid.rows();
                 grid.putc(row, ctx.num_len + 1, '|', Paint::Blue);
@@ -304,7 +304,7 @@ impl Renderer {
     }
 
     /// One excerpt: its location line, then its lines and marks.
-    fn excerpt(&self, g: &mut Grid, ctx: &Ctx, p: &Prepared<'_, '_>, is_primary: bool, is_cont: bool) {
+    fn excerpt(g: &mut Grid, ctx: &Ctx, p: &Prepared<'_, '_>, is_primary: bool, is_cont: bool) {
         let num_len = ctx.num_len;
         let lines = &p.shown;
         if !is_primary {
@@ -378,7 +378,7 @@ impl Renderer {
         for (i, l) in lines.iter().enumerate() {
             let before = g.rows();
             let close_window = !is_cont && i + 1 == lines.len();
-            let depths = self.source_line(g, ctx, l, p.anns(l), cols, margin, close_window);
+            let depths = Self::source_line(g, ctx, l, p.anns(l), cols, margin, close_window);
             let mut to_add: Vec<(usize, Paint)> = Vec::new();
             for (depth, paint) in depths {
                 if let Some(k) = open.iter().position(|(d, _)| *d == depth) {
@@ -421,7 +421,7 @@ impl Renderer {
 
     /// One source line and the rows of marks under it. Returns the depths (and paints) of the
     /// multi-line spans that start or end on it.
-    fn source_line(&self, g: &mut Grid, ctx: &Ctx, line: &AnnLine<'_>, line_anns: &[Ann<'_>], cols: Cols, margin: Margin, close_window: bool) -> Vec<(usize, Paint)> {
+    fn source_line(g: &mut Grid, ctx: &Ctx, line: &AnnLine<'_>, line_anns: &[Ann<'_>], cols: Cols, margin: Margin, close_window: bool) -> Vec<(usize, Paint)> {
         let Cols { width_offset, code_offset } = cols;
         let text = normalize(line.text);
         let row0 = g.rows();
@@ -439,13 +439,8 @@ impl Renderer {
         let mut short_start = true;
         for a in line_anns {
             match a.shape {
-                Shape::Start(depth) => {
-                    if text.chars().take(a.start.display).all(char::is_whitespace) {
-                        starts.push((depth, ctx.mark_paint(a.primary)));
-                    } else {
-                        short_start = false;
-                        break;
-                    }
+                Shape::Start(depth) if text.chars().take(a.start.display).all(char::is_whitespace) => {
+                    starts.push((depth, ctx.mark_paint(a.primary)));
                 }
                 Shape::Through(_) => {}
                 _ => {
@@ -959,7 +954,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
         }
         let end = excerpt.marks.iter().map(|m| m.end).max().unwrap_or(text.len()).min(text.len());
         let head = text.as_bytes().get(..end).unwrap_or_default();
-        let newlines = head.iter().filter(|&&b| b == b'\n').count() - usize::from(head.last() == Some(&b'\n'));
+        let newlines = head.iter().fold(0, |n, &b| n + usize::from(b == b'\n')) - usize::from(head.last() == Some(&b'\n'));
         let mut p = Self { excerpt, lines, shown: Vec::new(), anns: Vec::new(), depth: 0, last_line: excerpt.first_line + newlines };
         let mut placed = Vec::with_capacity(excerpt.marks.len());
         p.place_marks(&mut placed);
@@ -1151,9 +1146,8 @@ fn prefix_width(line: &str, n: usize) -> (usize, usize) {
 /// Columns a character takes (a tab 4; control characters 1, as they are shown as symbols).
 fn char_width(ch: char) -> usize {
     match ch {
-        ' '..='~' => 1,
         '\t' => 4,
-        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => 1,
+        ' '..='~' | '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => 1,
         _ => unicode_width::UnicodeWidthChar::width(ch).unwrap_or(1),
     }
 }
@@ -1190,7 +1184,7 @@ fn normalize(s: &str) -> Cow<'_, str> {
 
 /// Whether `s` has only printable ASCII characters (checked 16 bytes at a time).
 fn printable_ascii(s: &str) -> bool {
-    s.as_bytes().chunks(16).all(|c| c.iter().fold(true, |ok, &b| ok & (b >= 0x20) & (b < 0x7f)))
+    s.as_bytes().chunks(16).all(|c| c.iter().fold(0u8, |bad, &b| bad | u8::from(!(0x20..0x7f).contains(&b))) == 0)
 }
 
 /// Which columns of long lines are shown.
