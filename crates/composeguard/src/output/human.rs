@@ -60,10 +60,10 @@ pub fn summary_line(report: &Report) -> String {
 /// The lines around `spans` (all in one file): where they start and end (byte offsets), and the
 /// first one's number (from the file's line index, so a file with many findings costs no more per
 /// finding than a small one).
-fn excerpt(src: &SourceFile, spans: &[Marked<'_>]) -> (usize, usize, usize) {
+fn excerpt<'m>(src: &SourceFile, spans: impl Iterator<Item = Marked<'m>> + Clone) -> (usize, usize, usize) {
     let text = src.text.as_str();
-    let mut start = spans.iter().map(|(s, _, _)| s.start as usize).min().unwrap_or(0).min(text.len());
-    let mut end = spans.iter().map(|(s, _, _)| s.end as usize).max().unwrap_or(0).min(text.len());
+    let mut start = spans.clone().map(|(s, _, _)| s.start as usize).min().unwrap_or(0).min(text.len());
+    let mut end = spans.map(|(s, _, _)| s.end as usize).max().unwrap_or(0).min(text.len());
     while start > 0 && !text.is_char_boundary(start) {
         start -= 1;
     }
@@ -91,9 +91,9 @@ const MAX_EXCERPT: usize = 4096;
 const WINDOW_CONTEXT: usize = 120;
 
 /// A window of `text` around `spans`, within `from..to`, on character boundaries.
-fn window(text: &str, spans: &[Marked<'_>], from: usize, to: usize) -> (usize, usize) {
-    let start = spans.iter().map(|(s, _, _)| s.start as usize).min().unwrap_or(from).clamp(from, to);
-    let end = spans.iter().map(|(s, _, _)| s.end as usize).max().unwrap_or(start).clamp(start, to);
+fn window<'m>(text: &str, spans: impl Iterator<Item = Marked<'m>> + Clone, from: usize, to: usize) -> (usize, usize) {
+    let start = spans.clone().map(|(s, _, _)| s.start as usize).min().unwrap_or(from).clamp(from, to);
+    let end = spans.map(|(s, _, _)| s.end as usize).max().unwrap_or(start).clamp(start, to);
     let mut lo = start.saturating_sub(WINDOW_CONTEXT).max(from);
     let mut hi = end.saturating_add(WINDOW_CONTEXT).min(to);
     while lo > from && !text.is_char_boundary(lo) {
@@ -105,42 +105,32 @@ fn window(text: &str, spans: &[Marked<'_>], from: usize, to: usize) -> (usize, u
     (lo, hi)
 }
 
-/// The spans to mark, file by file.
-type Marks<'m> = Vec<(composeguard_model::FileId, Vec<Marked<'m>>)>;
-
-fn add<'m>(files: &mut Marks<'m>, span: Span, label: Option<&'m str>, primary: bool) {
-    if let Some(entry) = files.iter_mut().find(|(f, _)| *f == span.file) {
-        entry.1.push((span, label, primary));
-    } else {
-        files.push((span.file, vec![(span, label, primary)]));
-    }
-}
-
 fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
     let level = match d.severity {
         Severity::Error => Level::Error,
         Severity::Warning => Level::Warning,
         Severity::Info => Level::Note,
     };
-    // the primary file, with related spans of the same file
-    let mut files: Marks<'_> = Vec::with_capacity(1 + d.related.len());
-    add(&mut files, d.span, None, true);
-    for r in &d.related {
-        add(&mut files, r.span, Some(r.message.as_str()), false);
-    }
-    let mut excerpts: Vec<Excerpt<'_>> = Vec::with_capacity(files.len());
-    for (file, spans) in &files {
-        let Some(src) = sources.get(*file) else { continue };
-        let (mut from, mut to, mut first_line) = excerpt(src, spans);
+    // every marked span: the finding's, then the related ones
+    let all = || std::iter::once((d.span, None, true)).chain(d.related.iter().map(|r| (r.span, Some(r.message.as_str()), false)));
+    let mut excerpts: Vec<Excerpt<'_>> = Vec::with_capacity(1);
+    // one excerpt a file, in the order the files are first marked
+    for (i, (first, _, _)) in all().enumerate() {
+        if all().take(i).any(|(s, _, _)| s.file == first.file) {
+            continue;
+        }
+        let Some(src) = sources.get(first.file) else { continue };
+        let spans = all().filter(|(s, _, _)| s.file == first.file);
+        let (mut from, mut to, mut first_line) = excerpt(src, spans.clone());
         let mut origin = None;
         if to - from > MAX_EXCERPT {
             // A very long line (minified or generated YAML): show a window around the marks,
             // not the whole line, and give the location explicitly.
-            let (lo, hi) = window(&src.text, spans, from, to);
+            let (lo, hi) = window(&src.text, spans.clone(), from, to);
             if hi - lo < to - from {
-                let first = spans.iter().find(|(_, _, p)| *p).or(spans.first()).map(|(s, _, _)| *s);
-                if let Some(first) = first {
-                    let at = src.line_column(first.start, composeguard_model::PositionEncoding::CodePoints);
+                let at = spans.clone().find(|(_, _, p)| *p).or_else(|| spans.clone().next()).map(|(s, _, _)| s);
+                if let Some(at) = at {
+                    let at = src.line_column(at.start, composeguard_model::PositionEncoding::CodePoints);
                     origin = Some((at.line as usize, at.column as usize));
                 }
                 from = lo;
@@ -150,7 +140,6 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
         }
         let text = src.text.get(from..to).unwrap_or("");
         let marks = spans
-            .iter()
             .map(|(span, label, primary)| {
                 let mut s = (span.start as usize).saturating_sub(from).min(text.len());
                 let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
@@ -160,7 +149,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
                 while e < text.len() && !text.is_char_boundary(e) {
                     e += 1;
                 }
-                Mark { start: s, end: e, primary: *primary, label: *label }
+                Mark { start: s, end: e, primary, label }
             })
             .collect();
         excerpts.push(Excerpt { path: src.path.as_str(), origin, text, first_line, marks });

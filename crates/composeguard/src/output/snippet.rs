@@ -143,9 +143,10 @@ impl Renderer {
             max_depth: prepared.iter().map(|p| p.depth).max().unwrap_or(0),
         };
 
-        // the title
-        let title = normalize(title);
-        let mut title_lines = title.split('\n');
+        // the title (a plain one is one line as it is)
+        let plain_title = printable_ascii(title);
+        let title = if plain_title { Cow::Borrowed(title) } else { normalize(title) };
+        let (first, more) = if plain_title { (title.as_ref(), None) } else { title.split_once('\n').map_or((title.as_ref(), None), |(a, b)| (a, Some(b))) };
         let mut w = Styled::new(&mut out, self.color);
         w.push(level.name(), level.paint());
         w.push("[", level.paint());
@@ -154,9 +155,9 @@ impl Renderer {
         }
         w.push("]", level.paint());
         w.push(": ", Paint::Bold);
-        w.push(title_lines.next().unwrap_or(""), Paint::Bold);
+        w.push(first, Paint::Bold);
         w.end();
-        for text in title_lines {
+        for text in more.into_iter().flat_map(|m| m.split('\n')) {
             // continuation lines line up after `level[id]: `
             let label_width = str_width(level.name()) + 1 + id.iter().map(|p| str_width(p)).sum::<usize>() + 1 + 2;
             out.push('\n');
@@ -172,13 +173,11 @@ impl Renderer {
 
         if let Some(help) = help {
             out.push('\n');
-            for (i, text) in help.split('\n').enumerate() {
-                if i == 0 {
-                    self.segments(&mut out, &[(Level::Help.name(), Level::Help.paint()), (": ", Paint::Plain), (text, Paint::Plain)]);
-                } else {
-                    out.push('\n');
-                    push_spaces_segment(self, &mut out, Level::Help.name().len() + 2, text, Paint::Plain);
-                }
+            let (first, more) = if printable_ascii(help) { (help, None) } else { help.split_once('\n').map_or((help, None), |(a, b)| (a, Some(b))) };
+            self.segments(&mut out, &[(Level::Help.name(), Level::Help.paint()), (": ", Paint::Plain), (first, Paint::Plain)]);
+            for text in more.into_iter().flat_map(|m| m.split('\n')) {
+                out.push('\n');
+                push_spaces_segment(self, &mut out, Level::Help.name().len() + 2, text, Paint::Plain);
             }
         }
         out
@@ -212,7 +211,6 @@ impl Renderer {
         let num_len = ctx.num_len;
         let primary_path = prepared.first().map(|p| p.excerpt.path);
         let mut seen_primary = false;
-        let mut number = NumBuf::default();
         for (i, p) in prepared.iter().enumerate() {
             let is_primary = primary_path == Some(p.excerpt.path) && !seen_primary;
             seen_primary |= is_primary;
@@ -225,25 +223,24 @@ impl Renderer {
             };
             // `--> path:line:col`
             out.push('\n');
-            let pad = spaces(num_len);
             let arrow = if is_primary { "--> " } else { "::: " };
-            match at {
-                Some((l, a)) => {
-                    let mut column = NumBuf::default();
-                    let line = number.format(l.number);
-                    let col = column.format(a.start.char + 1);
-                    self.segments(out, &[(&pad, Paint::Plain), (arrow, Paint::Blue), (p.excerpt.path, Paint::Plain), (":", Paint::Plain), (line, Paint::Plain), (":", Paint::Plain), (col, Paint::Plain)]);
-                }
-                None => self.segments(out, &[(&pad, Paint::Plain), (arrow, Paint::Blue), (p.excerpt.path, Paint::Plain)]),
+            let mut w = Styled::new(out, self.color);
+            w.push_spaces(num_len, Paint::Plain);
+            w.push(arrow, Paint::Blue);
+            w.push(p.excerpt.path, Paint::Plain);
+            if let Some((l, a)) = at {
+                w.push_char(':', Paint::Plain);
+                w.push_number(l.number, 0, Paint::Plain);
+                w.push_char(':', Paint::Plain);
+                w.push_number(a.start.char + 1, 0, Paint::Plain);
             }
+            w.end();
             self.separator(out, num_len);
             for (k, l) in lines.iter().enumerate() {
-                self.code_row(out, ctx, l.number, &normalize(l.text), &mut number);
+                self.code_row(out, ctx, l.number, &normalize(l.text));
                 if let Some(a) = p.anns(l).first() {
                     // the marks
                     out.push('\n');
-                    let lead = spaces(num_len + 1);
-                    let gap = spaces(a.start.display + 1);
                     let ch = if a.primary { "^" } else { "-" };
                     let width = a.end.display.saturating_sub(a.start.display);
                     let marks = match if a.primary { CARETS } else { DASHES }.get(..width) {
@@ -251,17 +248,23 @@ impl Renderer {
                         None => Cow::Owned(ch.repeat(width)),
                     };
                     let paint = ctx.mark_paint(a.primary);
-                    match a.label.filter(|l| !l.is_empty()) {
-                        Some(label) => self.segments(out, &[(&lead, Paint::Plain), ("|", Paint::Blue), (&gap, Paint::Plain), (&marks, paint), (" ", Paint::Plain), (label, paint)]),
-                        None => self.segments(out, &[(&lead, Paint::Plain), ("|", Paint::Blue), (&gap, Paint::Plain), (&marks, paint)]),
+                    let mut w = Styled::new(out, self.color);
+                    w.push_spaces(num_len + 1, Paint::Plain);
+                    w.push_char('|', Paint::Blue);
+                    w.push_spaces(a.start.display + 1, Paint::Plain);
+                    w.push(&marks, paint);
+                    if let Some(label) = a.label.filter(|l| !l.is_empty()) {
+                        w.push_char(' ', Paint::Plain);
+                        w.push(label, paint);
                     }
+                    w.end();
                 }
                 if let Some(next) = lines.get(k + 1) {
                     match next.number.saturating_sub(l.number) {
                         0..=1 => {}
                         2 => {
                             let text = p.line_text(l.number + 1).unwrap_or("");
-                            self.code_row(out, ctx, l.number + 1, &normalize(text), &mut number);
+                            self.code_row(out, ctx, l.number + 1, &normalize(text));
                         }
                         _ => {
                             out.push('\n');
@@ -279,19 +282,24 @@ impl Renderer {
     /// A new row with the gutter's `|`.
     fn separator(&self, out: &mut String, num_len: usize) {
         out.push('\n');
-        self.segments(out, &[(&spaces(num_len + 1), Paint::Plain), ("|", Paint::Blue)]);
+        let mut w = Styled::new(out, self.color);
+        w.push_spaces(num_len + 1, Paint::Plain);
+        w.push_char('|', Paint::Blue);
+        w.end();
     }
 
     /// A new row `NN | code`.
-    fn code_row(&self, out: &mut String, ctx: &Ctx, number: usize, code: &str, buf: &mut NumBuf) {
+    fn code_row(&self, out: &mut String, ctx: &Ctx, number: usize, code: &str) {
         out.push('\n');
-        let digits = buf.format(number);
-        let pad = spaces(ctx.num_len.saturating_sub(digits.len()));
-        if code.is_empty() {
-            self.segments(out, &[(&pad, Paint::Blue), (digits, Paint::Blue), (" ", Paint::Plain), ("|", Paint::Blue)]);
-        } else {
-            self.segments(out, &[(&pad, Paint::Blue), (digits, Paint::Blue), (" ", Paint::Plain), ("|", Paint::Blue), (" ", Paint::Plain), (code, Paint::Plain)]);
+        let mut w = Styled::new(out, self.color);
+        w.push_number(number, ctx.num_len, Paint::Blue);
+        w.push_char(' ', Paint::Plain);
+        w.push_char('|', Paint::Blue);
+        if !code.is_empty() {
+            w.push_char(' ', Paint::Plain);
+            w.push(code, Paint::Plain);
         }
+        w.end();
     }
 
     /// Writes styled pieces of one line.
@@ -621,28 +629,6 @@ fn spaces(n: usize) -> Cow<'static, str> {
     }
 }
 
-/// Formats numbers without allocating.
-#[derive(Default)]
-struct NumBuf([u8; 20]);
-
-impl NumBuf {
-    fn format(&mut self, n: usize) -> &str {
-        let mut i = self.0.len();
-        let mut v = n;
-        loop {
-            i -= 1;
-            if let Some(d) = self.0.get_mut(i) {
-                *d = b'0' + (v % 10) as u8;
-            }
-            v /= 10;
-            if v == 0 || i == 0 {
-                break;
-            }
-        }
-        std::str::from_utf8(self.0.get(i..).unwrap_or_default()).unwrap_or("0")
-    }
-}
-
 /// Writes the styled pieces of a line: an escape sequence where the style changes (when colored),
 /// and a reset at its end.
 struct Styled<'o> {
@@ -660,12 +646,52 @@ impl<'o> Styled<'o> {
         if text.is_empty() {
             return;
         }
+        self.paint(paint);
+        self.out.push_str(text);
+    }
+
+    fn push_char(&mut self, c: char, paint: Paint) {
+        self.paint(paint);
+        self.out.push(c);
+    }
+
+    fn push_spaces(&mut self, n: usize, paint: Paint) {
+        if n == 0 {
+            return;
+        }
+        self.paint(paint);
+        if n <= 8 {
+            for _ in 0..n {
+                self.out.push(' ');
+            }
+        } else {
+            self.out.push_str(&spaces(n));
+        }
+    }
+
+    /// `n` right-aligned in `width` columns.
+    fn push_number(&mut self, n: usize, width: usize, paint: Paint) {
+        self.paint(paint);
+        let digits = decimal_digits(n);
+        for _ in digits..width {
+            self.out.push(' ');
+        }
+        let mut div = 1usize;
+        for _ in 1..digits {
+            div = div.saturating_mul(10);
+        }
+        while div > 0 {
+            self.out.push(char::from(b'0' + ((n / div) % 10) as u8));
+            div /= 10;
+        }
+    }
+
+    fn paint(&mut self, paint: Paint) {
         if self.color && paint != self.current {
             self.out.push_str(self.current.close());
             self.current = paint;
             self.out.push_str(paint.open());
         }
-        self.out.push_str(text);
     }
 
     fn end(self) {
@@ -829,6 +855,8 @@ enum Shape {
 /// A mark on one line.
 #[derive(Clone, Copy, Debug)]
 struct Ann<'a> {
+    /// The number of the line it is on.
+    line: usize,
     start: Loc,
     end: Loc,
     primary: bool,
@@ -881,7 +909,7 @@ impl<'a> Multi<'a> {
 
     fn as_start(&self) -> Ann<'a> {
         let end = Loc { line: self.start.line, char: self.start.char + 1, display: self.start.display + 1, byte: self.start.byte + 1 };
-        Ann { start: self.start, end, primary: self.primary, label: None, shape: Shape::Start(self.depth) }
+        Ann { line: self.start.line, start: self.start, end, primary: self.primary, label: None, shape: Shape::Start(self.depth) }
     }
 
     fn as_end(&self) -> Ann<'a> {
@@ -891,11 +919,11 @@ impl<'a> Multi<'a> {
             display: self.end.display.saturating_sub(1),
             byte: self.end.byte.saturating_sub(1),
         };
-        Ann { start, end: self.end, primary: self.primary, label: self.label, shape: Shape::End(self.depth) }
+        Ann { line: self.end.line, start, end: self.end, primary: self.primary, label: self.label, shape: Shape::End(self.depth) }
     }
 
-    fn as_line(&self) -> Ann<'a> {
-        Ann { start: Loc::default(), end: Loc::default(), primary: self.primary, label: None, shape: Shape::Through(self.depth) }
+    fn as_line(&self, line: usize) -> Ann<'a> {
+        Ann { line, start: Loc::default(), end: Loc::default(), primary: self.primary, label: None, shape: Shape::Through(self.depth) }
     }
 }
 
@@ -935,7 +963,7 @@ struct Prepared<'e, 'a> {
 impl<'e, 'a> Prepared<'e, 'a> {
     fn new(excerpt: &'e Excerpt<'a>) -> Self {
         let text = excerpt.text;
-        let mut lines = Vec::new();
+        let mut lines = Vec::with_capacity(4);
         let mut pos = 0;
         if text.is_empty() {
             lines.push(LineInfo { start: 0, text_end: 0, end: 0 });
@@ -955,21 +983,19 @@ impl<'e, 'a> Prepared<'e, 'a> {
         let end = excerpt.marks.iter().map(|m| m.end).max().unwrap_or(text.len()).min(text.len());
         let head = text.as_bytes().get(..end).unwrap_or_default();
         let newlines = head.iter().fold(0, |n, &b| n + usize::from(b == b'\n')) - usize::from(head.last() == Some(&b'\n'));
-        let mut p = Self { excerpt, lines, shown: Vec::new(), anns: Vec::new(), depth: 0, last_line: excerpt.first_line + newlines };
-        let mut placed = Vec::with_capacity(excerpt.marks.len());
-        p.place_marks(&mut placed);
+        let mut p = Self { excerpt, lines, shown: Vec::new(), anns: Vec::with_capacity(excerpt.marks.len()), depth: 0, last_line: excerpt.first_line + newlines };
+        p.place_marks();
+        p.shown.reserve_exact(p.anns.len());
         // group the marks by line (a stable sort keeps each line's in their order)
-        placed.sort_by_key(|(number, _)| *number);
-        p.anns.reserve_exact(placed.len());
-        for (number, ann) in placed {
+        p.anns.sort_by_key(|a| a.line);
+        for (i, a) in p.anns.iter().enumerate() {
             match p.shown.last_mut() {
-                Some(l) if l.number == number => l.count += 1,
+                Some(l) if l.number == a.line => l.count += 1,
                 _ => {
-                    let text = p.line_text(number).unwrap_or("");
-                    p.shown.push(AnnLine { number, text, first: p.anns.len(), count: 1 });
+                    let text = p.line_text(a.line).unwrap_or("");
+                    p.shown.push(AnnLine { number: a.line, text, first: i, count: 1 });
                 }
             }
-            p.anns.push(ann);
         }
         p
     }
@@ -1055,7 +1081,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
     }
 
     /// Places the marks: line numbers and the marks on them.
-    fn place_marks(&mut self, placed: &mut Vec<(usize, Ann<'a>)>) {
+    fn place_marks(&mut self) {
         let mut multi: Vec<Multi<'a>> = Vec::new();
         for m in &self.excerpt.marks {
             let (lo, mut hi) = self.locate(m.start, m.end);
@@ -1063,7 +1089,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
                 hi.display += 1;
             }
             if lo.line == hi.line {
-                placed.push((lo.line, Ann { start: lo, end: hi, primary: m.primary, label: m.label, shape: Shape::Single }));
+                self.anns.push(Ann { line: lo.line, start: lo, end: hi, primary: m.primary, label: m.label, shape: Shape::Single });
             } else {
                 multi.push(Multi { depth: 1, start: lo, end: hi, primary: m.primary, label: m.label, overlaps_exactly: false });
             }
@@ -1107,7 +1133,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
             if m.overlaps_exactly {
                 end_ann.shape = Shape::Single;
             } else {
-                placed.push((m.start.line, m.as_start()));
+                self.anns.push(m.as_start());
                 // show up to 4 lines from the start, without trailing blank ones
                 let middle = min(m.start.line + 4, m.end.line);
                 let until = (m.start.line..middle)
@@ -1116,15 +1142,15 @@ impl<'e, 'a> Prepared<'e, 'a> {
                     .find(|(_, s)| filter(s))
                     .map_or(m.start.line, |(line, _)| line);
                 for line in m.start.line + 1..until {
-                    placed.push((line, m.as_line()));
+                    self.anns.push(m.as_line(line));
                 }
                 let line_end = m.end.line.saturating_sub(1);
                 let end_is_empty = self.line_text(line_end).is_some_and(|s| !filter(s));
                 if middle < line_end && !end_is_empty {
-                    placed.push((line_end, m.as_line()));
+                    self.anns.push(m.as_line(line_end));
                 }
             }
-            placed.push((end_ann.end.line, end_ann));
+            self.anns.push(end_ann);
         }
     }
 }
