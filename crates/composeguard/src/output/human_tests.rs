@@ -920,3 +920,58 @@ fn human_probe() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Random texts (line breaks, CRLF, tabs, wide and zero-width characters, control characters,
+/// long lines) and random spans, in range or not: rendering never panics, and the direct drawing
+/// agrees with the grid.
+#[test]
+fn random_spans_render_alike_and_never_panic() {
+    const PIECES: &[&str] = &[
+        "a", "b: c", "  ", "\n", "\r\n", "\t", "日本", "🚀", "e\u{301}", "\u{200d}", "\u{0}", "\u{1b}", "- \"80:80\"", "{", "}", "//", "x",
+    ];
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % (n.max(1) as u64)) as usize
+        }
+        fn span(&mut self, len: usize) -> (u32, u32) {
+            let a = self.next(len + 3) as u32;
+            let b = if self.next(3) == 0 { a } else { self.next(len + 3) as u32 };
+            (a.min(b), a.max(b))
+        }
+    }
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for round in 0..3000 {
+        let mut texts = Vec::new();
+        for _ in 0..2 {
+            let mut text = String::new();
+            let pieces = rng.next(60);
+            for _ in 0..pieces {
+                text.push_str(PIECES[rng.next(PIECES.len())]);
+            }
+            if rng.next(10) == 0 {
+                text.push_str(&"y".repeat(150 + rng.next(5000)));
+            }
+            texts.push(text);
+        }
+        let primary = rng.span(texts[0].len());
+        let mut case = Case::new(&texts[0], primary).file("other.yaml", &texts[1]);
+        case.severity = [Severity::Error, Severity::Warning, Severity::Info][round % 3];
+        for _ in 0..rng.next(4) {
+            let f = rng.next(2);
+            let s = rng.span(texts[f].len());
+            case = case.related(f as u32, s, ["", "label", "a longer label here"][rng.next(3)]);
+        }
+        if rng.next(5) == 0 {
+            case = case.message("two\nlines").help(Some("also\ntwo"));
+        }
+        for color in [false, true] {
+            let direct = case.render(color);
+            let grid = case.render_with(&super::renderer(color).grid_only());
+            assert_eq!(direct, grid, "round {round}: {:?}", texts);
+        }
+    }
+}

@@ -676,13 +676,9 @@ impl<'o> Styled<'o> {
         for _ in digits..width {
             self.out.push(' ');
         }
-        let mut div = 1usize;
-        for _ in 1..digits {
-            div = div.saturating_mul(10);
-        }
-        while div > 0 {
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        for &div in POWERS_OF_TEN.iter().take(digits).rev() {
             self.out.push(char::from(b'0' + ((n / div) % 10) as u8));
-            div /= 10;
         }
     }
 
@@ -820,14 +816,33 @@ impl Ctx {
 }
 
 fn decimal_digits(n: usize) -> usize {
-    let mut digits = 1;
-    let mut n = n / 10;
-    while n > 0 {
-        digits += 1;
-        n /= 10;
-    }
-    digits
+    let n = u64::try_from(n).unwrap_or(u64::MAX);
+    POWERS_OF_TEN.iter().take_while(|&&p| p <= n).count().max(1)
 }
+
+/// 10⁰ to 10¹⁹.
+const POWERS_OF_TEN: [u64; 20] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+];
 
 /// A position in an excerpt.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -1065,7 +1080,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
         let si = self.line_index(start);
         let (mut lo, sl) = self.loc_in(si, start);
         // a start past the text of its line (on its line break)
-        if start.saturating_sub(sl.start) > sl.text_end - sl.start {
+        if start.saturating_sub(sl.start) > sl.text_end.saturating_sub(sl.start) {
             lo.char += 1;
         }
         if start == end {
@@ -1180,7 +1195,7 @@ fn char_width(ch: char) -> usize {
 
 fn str_width(s: &str) -> usize {
     if s.is_ascii() {
-        return s.bytes().map(|b| if b == b'\t' { 4 } else { 1 }).sum();
+        return s.len() + 3 * s.bytes().filter(|&b| b == b'\t').count();
     }
     s.chars().map(char_width).sum()
 }
@@ -1258,19 +1273,19 @@ impl Margin {
             0
         };
         self.computed_right = max(max_line_len, self.computed_left);
-        if self.computed_right - self.computed_left > self.term_width {
+        if self.computed_right.saturating_sub(self.computed_left) > self.term_width {
             if self.label_right.saturating_sub(self.whitespace_left) <= self.term_width && self.label_right >= self.whitespace_left {
                 // cutting the leading whitespace is enough
                 self.computed_left = self.whitespace_left;
                 self.computed_right = self.computed_left + self.term_width;
             } else if self.label_right.saturating_sub(self.span_left) <= self.term_width {
                 // the marks and labels fit: center them
-                let padding_left = (self.term_width - (self.label_right - self.span_left)) / 2;
+                let padding_left = self.term_width.saturating_sub(self.label_right.saturating_sub(self.span_left)) / 2;
                 self.computed_left = self.span_left.saturating_sub(padding_left);
                 self.computed_right = self.computed_left + self.term_width;
             } else if self.span_right.saturating_sub(self.span_left) <= self.term_width {
                 // the marks fit
-                let padding_left = (self.term_width - (self.span_right - self.span_left)) / 5 * 2;
+                let padding_left = self.term_width.saturating_sub(self.span_right.saturating_sub(self.span_left)) / 5 * 2;
                 self.computed_left = self.span_left.saturating_sub(padding_left);
                 self.computed_right = self.computed_left + self.term_width;
             } else {
