@@ -6,7 +6,7 @@
 //! differences: a window of a long line no longer has a stray ` ::: ` line under its location
 //! (`window_*`), and the last line of an excerpt of a CRLF file no longer ends in `␍` (`crlf*`).
 
-#![allow(clippy::needless_raw_string_hashes, clippy::unicode_not_nfc, clippy::vec_init_then_push)]
+#![allow(clippy::needless_raw_string_hashes, clippy::unicode_not_nfc, clippy::vec_init_then_push, clippy::indexing_slicing)]
 
 use std::fmt::Write as _;
 
@@ -971,7 +971,7 @@ fn random_spans_render_alike_and_never_panic() {
         for color in [false, true] {
             let direct = case.render(color);
             let grid = case.render_with(&super::renderer(color).grid_only());
-            assert_eq!(direct, grid, "round {round}: {:?}", texts);
+            assert_eq!(direct, grid, "round {round}: {texts:?}");
         }
     }
 }
