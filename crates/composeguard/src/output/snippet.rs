@@ -672,13 +672,24 @@ impl<'o> Styled<'o> {
     /// `n` right-aligned in `width` columns.
     fn push_number(&mut self, n: usize, width: usize, paint: Paint) {
         self.paint(paint);
-        let digits = decimal_digits(n);
-        for _ in digits..width {
+        let mut digits = [b'0'; 20];
+        let mut first = digits.len();
+        let mut v = n;
+        while first > 0 {
+            first -= 1;
+            if let Some(d) = digits.get_mut(first) {
+                *d = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        for _ in digits.len() - first..width {
             self.out.push(' ');
         }
-        let n = u64::try_from(n).unwrap_or(u64::MAX);
-        for &div in POWERS_OF_TEN.iter().take(digits).rev() {
-            self.out.push(char::from(b'0' + ((n / div) % 10) as u8));
+        for &d in digits.get(first..).unwrap_or_default() {
+            self.out.push(char::from(d));
         }
     }
 
@@ -1067,18 +1078,20 @@ impl<'e, 'a> Prepared<'e, 'a> {
         if i < self.lines.len() { i } else { self.lines.len().saturating_sub(1) }
     }
 
-    fn loc_in(&self, i: usize, offset: usize) -> (Loc, LineInfo) {
+    /// Where `offset` is on line `i`: the line, its text, and how far into the text (bytes).
+    fn loc_in(&self, i: usize, offset: usize) -> (Loc, LineInfo, &'a str, usize) {
         let l = self.lines.get(i).copied().unwrap_or(LineInfo { start: 0, text_end: 0, end: 0 });
         let line_text = self.excerpt.text.get(l.start..l.text_end).unwrap_or("");
-        let n = offset.saturating_sub(l.start).min(line_text.len());
-        let (char, display) = prefix_width(line_text, n);
-        (Loc { line: self.excerpt.first_line + i, char, display, byte: offset }, l)
+        let n = boundary(line_text, offset.saturating_sub(l.start));
+        let (char, display) = widths(line_text.get(..n).unwrap_or(""));
+        (Loc { line: self.excerpt.first_line + i, char, display, byte: offset }, l, line_text, n)
     }
 
     /// The start and end of a byte range.
     fn locate(&self, start: usize, end: usize) -> (Loc, Loc) {
         let si = self.line_index(start);
-        let (mut lo, sl) = self.loc_in(si, start);
+        let (raw, sl, line_text, n) = self.loc_in(si, start);
+        let mut lo = raw;
         // a start past the text of its line (on its line break)
         if start.saturating_sub(sl.start) > sl.text_end.saturating_sub(sl.start) {
             lo.char += 1;
@@ -1087,7 +1100,13 @@ impl<'e, 'a> Prepared<'e, 'a> {
             return (lo, lo);
         }
         let ei = self.line_index(end);
-        let (mut hi, el) = self.loc_in(ei, end);
+        if ei == si {
+            // on the same line: only the marked text is measured
+            let m = boundary(line_text, end.saturating_sub(sl.start)).max(n);
+            let (chars, display) = widths(line_text.get(n..m).unwrap_or(""));
+            return (lo, Loc { line: raw.line, char: raw.char + chars, display: raw.display + display, byte: end });
+        }
+        let (mut hi, el, _, _) = self.loc_in(ei, end);
         if lo.line != hi.line && end > el.text_end {
             hi.char += 1;
             hi.display += 1;
@@ -1171,17 +1190,25 @@ impl<'e, 'a> Prepared<'e, 'a> {
 }
 
 /// The characters and display columns of the first `n` bytes of `line`.
-fn prefix_width(line: &str, n: usize) -> (usize, usize) {
+/// `n`, at most the length of `line`, moved back to a character boundary.
+fn boundary(line: &str, n: usize) -> usize {
     let mut n = n.min(line.len());
     while n > 0 && !line.is_char_boundary(n) {
         n -= 1;
     }
-    let prefix = line.get(..n).unwrap_or("");
-    if prefix.is_ascii() {
-        let tabs = prefix.bytes().filter(|&b| b == b'\t').count();
-        return (prefix.len(), prefix.len() + 3 * tabs);
+    n
+}
+
+/// The characters and display columns of `s`.
+fn widths(s: &str) -> (usize, usize) {
+    if printable_ascii(s) {
+        return (s.len(), s.len());
     }
-    prefix.chars().fold((0, 0), |(c, d), ch| (c + 1, d + char_width(ch)))
+    if s.is_ascii() {
+        let tabs = s.bytes().filter(|&b| b == b'\t').count();
+        return (s.len(), s.len() + 3 * tabs);
+    }
+    s.chars().fold((0, 0), |(c, d), ch| (c + 1, d + char_width(ch)))
 }
 
 /// Columns a character takes (a tab 4; control characters 1, as they are shown as symbols).
@@ -1194,10 +1221,7 @@ fn char_width(ch: char) -> usize {
 }
 
 fn str_width(s: &str) -> usize {
-    if s.is_ascii() {
-        return s.len() + 3 * s.bytes().filter(|&b| b == b'\t').count();
-    }
-    s.chars().map(char_width).sum()
+    widths(s).1
 }
 
 /// Tabs as 4 spaces, control characters as their visible symbols, text-direction controls as
@@ -1225,7 +1249,19 @@ fn normalize(s: &str) -> Cow<'_, str> {
 
 /// Whether `s` has only printable ASCII characters (checked 16 bytes at a time).
 fn printable_ascii(s: &str) -> bool {
-    s.as_bytes().chunks(16).all(|c| c.iter().fold(0u8, |bad, &b| bad | u8::from(!(0x20..0x7f).contains(&b))) == 0)
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        // a byte below 0x20 (borrows into its high bit), or from 0x7f up (carries into it)
+        let below = x.wrapping_sub(0x20 * ONES) & !x;
+        let above = x.wrapping_add(ONES) | x;
+        if (below | above) & HIGH != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|b| (0x20..0x7f).contains(b))
 }
 
 /// Which columns of long lines are shown.
@@ -1425,6 +1461,38 @@ impl Grid {
                     out.push(cell.ch);
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decimal_digits, printable_ascii, Paint, Styled};
+
+    #[test]
+    fn printable_ascii_checks_every_byte() {
+        let simple = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b));
+        for c in (0u32..=0x7f).chain([0xe9, 0x65e5, 0x1f680]) {
+            let Some(c) = char::from_u32(c) else { continue };
+            for len in 0..20 {
+                for at in 0..len {
+                    let s: String = (0..len).map(|i| if i == at { c } else { 'a' }).collect();
+                    assert_eq!(printable_ascii(&s), simple(&s), "{s:?}");
+                }
+            }
+        }
+        assert!(printable_ascii("services:  web: ~}"));
+    }
+
+    #[test]
+    fn numbers() {
+        for (n, digits) in [(0, 1), (9, 1), (10, 2), (99_999, 5), (100_000, 6), (usize::MAX, usize::MAX.to_string().len())] {
+            assert_eq!(decimal_digits(n), digits, "{n}");
+            let mut out = String::new();
+            let mut w = Styled::new(&mut out, false);
+            w.push_number(n, 7, Paint::Plain);
+            w.end();
+            assert_eq!(out, format!("{n:>7}"));
         }
     }
 }
