@@ -11,9 +11,11 @@
 //! as a terminal shows them (a tab is 4, an East Asian wide character 2); lines too wide for 140
 //! columns are cut around the marks with `...`.
 //!
-//! The drawing happens on a small grid of characters, one per row of output below the title, so
-//! that later marks can overwrite earlier ones exactly as the rules need. Everything is indexed
-//! with checked access: no input makes it panic.
+//! The common finding (each shown line has one single-line mark, and nothing needs cutting) is
+//! written straight out; anything else is drawn on a small grid of characters, one per row of
+//! output, so that later marks can overwrite earlier ones exactly as the rules need. The tests
+//! check that both give the same text. Everything is indexed with checked access and saturating
+//! arithmetic: no input makes it panic.
 
 use std::borrow::Cow;
 use std::cmp::{max, min, Reverse};
