@@ -1,8 +1,9 @@
 //! rustc-style output: the message, then the source line with a caret under the offending token.
 
-use annotate_snippets::renderer::DecorStyle;
-use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
 use composeguard_model::{SourceFile, SourceMap, Span};
+
+pub use super::snippet::Renderer;
+use super::snippet::{Excerpt, Level, Mark};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Report;
@@ -10,19 +11,22 @@ use crate::lint::Report;
 /// Renders every unsuppressed diagnostic and a summary line.
 pub fn render(report: &Report, color: bool) -> String {
     let renderer = renderer(color);
-    let mut out = String::new();
-    for d in report.diagnostics().filter(|d| !d.is_suppressed()) {
-        out.push_str(&render_one(d, &report.sources, &renderer));
+    let parts: Vec<String> = report.diagnostics().filter(|d| !d.is_suppressed()).map(|d| render_one(d, &report.sources, &renderer)).collect();
+    let summary = summary_line(report);
+    // one allocation of the right size, rather than doubling through the findings
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>() + summary.len() + 1);
+    for p in &parts {
+        out.push_str(p);
         out.push_str("\n\n");
     }
-    out.push_str(&summary_line(report));
+    out.push_str(&summary);
     out.push('\n');
     out
 }
 
 /// The renderer [`render`] uses.
 pub fn renderer(color: bool) -> Renderer {
-    if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii)
+    if color { Renderer::styled() } else { Renderer::plain() }
 }
 
 /// One finding as [`render`] shows it (without the blank line after it), so a caller can render
@@ -56,10 +60,10 @@ pub fn summary_line(report: &Report) -> String {
 /// The lines around `spans` (all in one file): where they start and end (byte offsets), and the
 /// first one's number (from the file's line index, so a file with many findings costs no more per
 /// finding than a small one).
-fn excerpt(src: &SourceFile, spans: &[Span]) -> (usize, usize, usize) {
+fn excerpt<'m>(src: &SourceFile, spans: impl Iterator<Item = Marked<'m>> + Clone) -> (usize, usize, usize) {
     let text = src.text.as_str();
-    let mut start = spans.iter().map(|s| s.start as usize).min().unwrap_or(0).min(text.len());
-    let mut end = spans.iter().map(|s| s.end as usize).max().unwrap_or(0).min(text.len());
+    let mut start = spans.clone().map(|(s, _, _)| s.start as usize).min().unwrap_or(0).min(text.len());
+    let mut end = spans.map(|(s, _, _)| s.end as usize).max().unwrap_or(0).min(text.len());
     while start > 0 && !text.is_char_boundary(start) {
         start -= 1;
     }
@@ -70,10 +74,16 @@ fn excerpt(src: &SourceFile, spans: &[Span]) -> (usize, usize, usize) {
     let first = src.lines.line_of(offset(start));
     let line_start = src.lines.line_start(first) as usize;
     let last = src.lines.line_of(offset(end));
-    // the end of the last line (its `\n`, or the end of the text)
-    let line_end = if last + 1 < src.lines.line_count() { (src.lines.line_start(last + 1) as usize).saturating_sub(1) } else { text.len() };
+    // the end of the last line (its `\n` or `\r\n`, or the end of the text)
+    let mut line_end = if last + 1 < src.lines.line_count() { (src.lines.line_start(last + 1) as usize).saturating_sub(1) } else { text.len() };
+    if line_end > 0 && text.as_bytes().get(line_end - 1) == Some(&b'\r') && text.as_bytes().get(line_end) == Some(&b'\n') {
+        line_end -= 1;
+    }
     (line_start, line_end.max(line_start), first + 1)
 }
+
+/// A span to mark, its label, and whether it is the primary one.
+type Marked<'m> = (Span, Option<&'m str>, bool);
 
 /// Excerpts longer than this (bytes) are cut to a window around their marks.
 const MAX_EXCERPT: usize = 4096;
@@ -81,9 +91,9 @@ const MAX_EXCERPT: usize = 4096;
 const WINDOW_CONTEXT: usize = 120;
 
 /// A window of `text` around `spans`, within `from..to`, on character boundaries.
-fn window(text: &str, spans: &[Span], from: usize, to: usize) -> (usize, usize) {
-    let start = spans.iter().map(|s| s.start as usize).min().unwrap_or(from).clamp(from, to);
-    let end = spans.iter().map(|s| s.end as usize).max().unwrap_or(start).clamp(start, to);
+fn window<'m>(text: &str, spans: impl Iterator<Item = Marked<'m>> + Clone, from: usize, to: usize) -> (usize, usize) {
+    let start = spans.clone().map(|(s, _, _)| s.start as usize).min().unwrap_or(from).clamp(from, to);
+    let end = spans.map(|(s, _, _)| s.end as usize).max().unwrap_or(start).clamp(start, to);
     let mut lo = start.saturating_sub(WINDOW_CONTEXT).max(from);
     let mut hi = end.saturating_add(WINDOW_CONTEXT).min(to);
     while lo > from && !text.is_char_boundary(lo) {
@@ -97,41 +107,31 @@ fn window(text: &str, spans: &[Span], from: usize, to: usize) -> (usize, usize) 
 
 fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
     let level = match d.severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
-        Severity::Info => Level::NOTE,
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Info => Level::Note,
     };
-    let id = format!("{} {}", d.code, d.rule);
-    let title = level.primary_title(d.message.as_str()).id(id);
-    // the primary file, with related spans of the same file
-    type Marks<'m> = Vec<(composeguard_model::FileId, Vec<(Span, Option<&'m str>, bool)>)>;
-    fn add<'m>(files: &mut Marks<'m>, span: Span, label: Option<&'m str>, primary: bool) {
-        if let Some(entry) = files.iter_mut().find(|(f, _)| *f == span.file) {
-            entry.1.push((span, label, primary));
-        } else {
-            files.push((span.file, vec![(span, label, primary)]));
+    // every marked span: the finding's, then the related ones
+    let all = || std::iter::once((d.span, None, true)).chain(d.related.iter().map(|r| (r.span, Some(r.message.as_str()), false)));
+    let mut excerpts: Vec<Excerpt<'_>> = Vec::with_capacity(1);
+    // one excerpt a file, in the order the files are first marked
+    for (i, (first, _, _)) in all().enumerate() {
+        if all().take(i).any(|(s, _, _)| s.file == first.file) {
+            continue;
         }
-    }
-    let mut files: Marks<'_> = Vec::new();
-    add(&mut files, d.span, None, true);
-    for r in &d.related {
-        add(&mut files, r.span, Some(r.message.as_str()), false);
-    }
-    let mut elements: Vec<Element<'_>> = Vec::new();
-    for (file, spans) in &files {
-        let Some(src) = sources.get(*file) else { continue };
-        let all: Vec<Span> = spans.iter().map(|(s, _, _)| *s).collect();
-        let (mut from, mut to, mut first_line) = excerpt(src, &all);
+        let Some(src) = sources.get(first.file) else { continue };
+        let spans = all().filter(|(s, _, _)| s.file == first.file);
+        let (mut from, mut to, mut first_line) = excerpt(src, spans.clone());
         let mut origin = None;
         if to - from > MAX_EXCERPT {
             // A very long line (minified or generated YAML): show a window around the marks,
             // not the whole line, and give the location explicitly.
-            let (lo, hi) = window(&src.text, &all, from, to);
+            let (lo, hi) = window(&src.text, spans.clone(), from, to);
             if hi - lo < to - from {
-                let first = spans.iter().find(|(_, _, p)| *p).map_or(all.first().copied(), |(s, _, _)| Some(*s));
-                if let Some(first) = first {
-                    let at = src.line_column(first.start, composeguard_model::PositionEncoding::CodePoints);
-                    origin = Some(Origin::path(src.path.as_str()).line(at.line as usize).char_column(at.column as usize));
+                let at = spans.clone().find(|(_, _, p)| *p).or_else(|| spans.clone().next()).map(|(s, _, _)| s);
+                if let Some(at) = at {
+                    let at = src.line_column(at.start, composeguard_model::PositionEncoding::CodePoints);
+                    origin = Some((at.line as usize, at.column as usize));
                 }
                 from = lo;
                 to = hi;
@@ -139,34 +139,24 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
             }
         }
         let text = src.text.get(from..to).unwrap_or("");
-        let mut snippet = Snippet::source(text).line_start(first_line);
-        if origin.is_none() {
-            snippet = snippet.path(src.path.as_str());
-        }
-        for (span, label, primary) in spans {
-            let mut s = (span.start as usize).saturating_sub(from).min(text.len());
-            let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
-            while s > 0 && !text.is_char_boundary(s) {
-                s -= 1;
-            }
-            while e < text.len() && !text.is_char_boundary(e) {
-                e += 1;
-            }
-            let kind = if *primary { AnnotationKind::Primary } else { AnnotationKind::Context };
-            let ann = kind.span(s..e);
-            snippet = snippet.annotation(match label {
-                Some(l) => ann.label(*l),
-                None => ann,
-            });
-        }
-        if let Some(origin) = origin {
-            elements.push(origin.into());
-        }
-        elements.push(snippet.into());
+        let marks = spans
+            .map(|(span, label, primary)| {
+                let mut s = (span.start as usize).saturating_sub(from).min(text.len());
+                let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
+                while s > 0 && !text.is_char_boundary(s) {
+                    s -= 1;
+                }
+                while e < text.len() && !text.is_char_boundary(e) {
+                    e += 1;
+                }
+                Mark { start: s, end: e, primary, label }
+            })
+            .collect();
+        excerpts.push(Excerpt { path: src.path.as_str(), origin, text, first_line, marks });
     }
-    let mut report = vec![Group::with_title(title).elements(elements)];
-    if let Some(help) = &d.help {
-        report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
-    }
-    renderer.render(&report)
+    renderer.render(level, &[&d.code, " ", &d.rule], &d.message, &excerpts, d.help.as_deref())
 }
+
+#[cfg(test)]
+#[path = "human_tests.rs"]
+mod tests;

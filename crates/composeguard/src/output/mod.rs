@@ -6,6 +6,7 @@ pub mod gitlab;
 pub mod human;
 pub mod junit;
 pub mod sarif;
+mod snippet;
 
 use composeguard_model::PositionEncoding;
 
