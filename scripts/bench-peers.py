@@ -48,7 +48,9 @@ def run(cmd, **kw):
 
 
 def composeguard_binary() -> Path:
-    run(["cargo", "build", "--release", "-q", "-p", "composeguard-cli", "-p", "composeguard", "--example", "generate-compose"], cwd=ROOT)
+    # two builds: `--example` with both packages would build only the example
+    run(["cargo", "build", "--release", "-q", "-p", "composeguard-cli"], cwd=ROOT)
+    run(["cargo", "build", "--release", "-q", "-p", "composeguard", "--example", "generate-compose"], cwd=ROOT)
     return TARGET / "release" / "composeguard"
 
 
