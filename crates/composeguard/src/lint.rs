@@ -299,8 +299,24 @@ fn build_report(project: &Project, diagnostics: Vec<Diagnostic>) -> Report {
     for (_, f) in project.sources.iter() {
         files.entry(f.path.clone()).or_default();
     }
-    for d in diagnostics {
-        files.entry(d.file.clone()).or_default().push(d);
+    // sized by a first count, so that the diagnostics are not held twice over while they move
+    let mut counts: IndexMap<&str, usize> = IndexMap::new();
+    for d in &diagnostics {
+        *counts.entry(d.file.as_str()).or_default() += 1;
+    }
+    let only = if counts.len() == 1 { counts.keys().next().map(|f| (*f).to_string()) } else { None };
+    if let Some(only) = only {
+        // every finding in one file (the usual case): the vector moves as it is
+        drop(counts);
+        files.insert(only, diagnostics);
+    } else {
+        for (file, n) in &counts {
+            files.entry((*file).to_string()).or_default().reserve_exact(*n);
+        }
+        drop(counts);
+        for d in diagnostics {
+            files.entry(d.file.clone()).or_default().push(d);
+        }
     }
     let mut files: Vec<FileReport> = files.into_iter().map(|(path, diagnostics)| FileReport { path, diagnostics }).collect();
     for f in &mut files {
