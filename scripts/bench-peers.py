@@ -99,11 +99,12 @@ def timed(cmds: list[list[str]], env: dict | None = None) -> float | None:
     start = time.perf_counter()
     for cmd in cmds:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        timer = threading.Timer(TIMEOUT, proc.kill)
+        timed_out = threading.Event()
+        timer = threading.Timer(TIMEOUT, lambda p=proc: (timed_out.set(), p.kill()))
         timer.start()
         proc.wait()
         timer.cancel()
-        if not timer.is_alive() and proc.returncode == -9:
+        if timed_out.is_set():
             return None
     return time.perf_counter() - start
 

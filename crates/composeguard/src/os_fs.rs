@@ -19,12 +19,7 @@ pub struct OsFileSystem;
 
 impl FileSystem for OsFileSystem {
     fn read(&self, path: &str) -> Result<String, String> {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?;
-        // a device or a pipe (`env_file: /dev/zero`) is never read
-        if !meta.is_file() {
-            return Err(format!("{path}: not a regular file"));
-        }
-        let bytes = read_bounded(path, MAX_READ_BYTES).map_err(|e| format!("{path}: {e}"))?;
+        let bytes = read_regular(path, MAX_READ_BYTES)?;
         if bytes.len() as u64 > MAX_READ_BYTES {
             return Err(format!("{path}: larger than {} MiB", MAX_READ_BYTES / 1024 / 1024));
         }
@@ -36,18 +31,24 @@ impl FileSystem for OsFileSystem {
     }
 
     fn read_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?;
-        if !meta.is_file() {
-            return Err(format!("{path}: not a regular file"));
-        }
         // compose files: the parser reports one over `Limits::max_file_bytes`; this bound only
         // keeps a file that grows while it is read from being read forever
-        read_bounded(path, MAX_COMPOSE_READ_BYTES).map_err(|e| format!("{path}: {e}"))
+        read_regular(path, MAX_COMPOSE_READ_BYTES)
     }
 
     fn is_dir(&self, path: &str) -> bool {
         std::path::Path::new(path).is_dir()
     }
+}
+
+/// [`read_bounded`] for a regular file only: a device or a pipe (`env_file: /dev/zero`) is
+/// never read.
+fn read_regular(path: &str, max: u64) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{path}: not a regular file"));
+    }
+    read_bounded(path, max).map_err(|e| format!("{path}: {e}"))
 }
 
 /// Reads at most `max + 1` bytes of a file (so a caller can tell it was larger than `max`
