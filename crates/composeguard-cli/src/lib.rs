@@ -3,6 +3,7 @@
 //! The command's whole logic, as a library so that the Python package's `composeguard` command
 //! runs exactly this code: [`run`] takes the arguments (the first is the program name) and returns
 //! the exit code; `main.rs` only calls it.
+#![forbid(unsafe_code)]
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};

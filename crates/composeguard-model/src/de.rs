@@ -556,6 +556,12 @@ impl<'de, 'p> MapDe<'de, 'p> {
 impl<'de> MapAccess<'de> for MapDe<'de, '_> {
     type Error = DeError;
 
+    /// Exact for free-form maps (the nodes are already in memory), so a map of 5000 services
+    /// is allocated once at its size instead of doubling past it.
+    fn size_hint(&self) -> Option<usize> {
+        self.fields.is_none().then(|| self.entries.len())
+    }
+
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         loop {
             let Some(entry) = self.entries.next() else { break };

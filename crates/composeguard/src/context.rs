@@ -58,12 +58,12 @@ impl<'a> Context<'a> {
     /// The active services (see [`Self::is_active`]) in source order, with their name and its
     /// location. Rules check these.
     pub fn services(&self) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service)> + '_ {
-        self.project.compose.services.iter().filter(|(_, s)| self.is_active(s))
+        self.project.compose.services.iter().map(|(k, s)| (k, &**s)).filter(|(_, s)| self.is_active(s))
     }
 
     /// Every service, whatever its profiles.
     pub fn all_services(&self) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service)> {
-        self.project.compose.services.iter()
+        self.project.compose.services.iter().map(|(k, s)| (k, &**s))
     }
 
     /// The source text under a span (what the user wrote, before interpolation).

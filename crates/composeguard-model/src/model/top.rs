@@ -19,7 +19,7 @@ compose_struct! {
         pub name: Field<String>,
         /// Other compose files to include as sub-projects.
         pub include: Option<Vec<Spanned<Include>>>,
-        pub services: Named<Service>,
+        pub services: Named<Box<Service>>,
         pub networks: Named<Option<Network>>,
         pub volumes: Named<Option<Volume>>,
         pub secrets: Named<Secret>,

@@ -21,7 +21,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     }
     let compose = cx.compose();
     check_top_level(compose, out);
-    let active: Vec<(&Spanned<String>, &Service)> = compose.services.iter().filter(|(_, s)| cx.is_active(s)).collect();
+    let active: Vec<(&Spanned<String>, &Service)> = compose.services.iter().map(|(k, s)| (k, &**s)).filter(|(_, s)| cx.is_active(s)).collect();
     let disabled: HashSet<&str> = compose.services.iter().filter(|(_, s)| !cx.is_active(s)).map(|(n, _)| n.value.as_str()).collect();
     for (name, service) in &active {
         check_service(cx, compose, name, service, &disabled, out);
