@@ -157,12 +157,13 @@ fn check(args: &CheckArgs) -> ExitCode {
     let options = LintOptions { select: args.select.clone(), ignore: args.ignore.clone(), ..LintOptions::default() };
     // each project is loaded and linted on its own thread; results in command-line order
     let sets = args.project.project_options(&args.paths);
+    let configs = config::ConfigCache::default();
     let results = parallel::map_in_order(&sets, |project_options| -> Result<(Report, Severity), String> {
         let project = composeguard::disk::load_project(project_options).map_err(|e| e.to_string())?;
         // the configuration file is found from the project's first compose file
         let config = match &explicit_config {
             Some(c) => Some(c.clone()),
-            None => composeguard::disk::discover_config(&project).map_err(|e| e.to_string())?,
+            None => composeguard::disk::discover_config_with(&project, &configs).map_err(|e| e.to_string())?,
         };
         let level = fail_on.unwrap_or_else(|| config::fail_level(config.as_ref().map(|c| &c.config)));
         let lint_options = LintOptions { config: config.map(|c| c.config), ..options.clone() };

@@ -71,9 +71,9 @@ fn path_text(p: &Path) -> String {
 }
 
 impl ProjectArgs {
-    /// The loader's options for these arguments and the given files (the `-f` files when empty).
-    pub fn options(&self, files: &[PathBuf]) -> ProjectOptions {
-        let cwd = std::env::current_dir().map(|d| path_text(&d)).unwrap_or_default();
+    /// The loader's options for these arguments and the given files (the `-f` files when empty),
+    /// given the current folder and the environment.
+    fn options_in(&self, files: &[PathBuf], cwd: String, env: indexmap::IndexMap<String, String>) -> ProjectOptions {
         let files = if files.is_empty() { &self.files } else { files };
         let mut profiles = self.profiles.clone();
         if self.all_profiles {
@@ -84,7 +84,7 @@ impl ProjectArgs {
             cwd,
             project_directory: self.project_directory.as_deref().map(path_text),
             env_files: self.env_files.iter().map(|f| path_text(f)).collect(),
-            env: std::env::vars().collect(),
+            env,
             profiles,
             project_name: self.project_name.clone(),
             limits: self.limits(),
@@ -119,7 +119,10 @@ impl ProjectArgs {
         if !self.files.is_empty() || sets.is_empty() {
             sets.push(self.files.clone());
         }
-        sets.into_iter().map(|files| ProjectArgs { files: files.clone(), ..self.clone() }.options(&files)).collect()
+        // read once: with many files, the environment was a twentieth of the run
+        let cwd = std::env::current_dir().map(|d| path_text(&d)).unwrap_or_default();
+        let env: indexmap::IndexMap<String, String> = std::env::vars().collect();
+        sets.iter().map(|files| self.options_in(files, cwd.clone(), env.clone())).collect()
     }
 }
 

@@ -255,24 +255,65 @@ fn unknown_rule(path: &str, key: &str, name: &str) -> ConfigError {
 /// a `composeguard.toml` or a `pyproject.toml` that has `[tool.composeguard]`. Give an absolute
 /// folder to search up to the root; a relative one is searched up to its first component.
 pub fn discover(start_dir: &str, fs: &dyn FileSystem) -> Result<Option<LoadedConfig>, ConfigError> {
+    discover_with(start_dir, fs, &ConfigCache::default())
+}
+
+/// What [`discover`] found for each folder searched, for a run that checks many files: folders
+/// they share (the repository's root and its parents) are then searched once.
+#[derive(Debug, Default)]
+pub struct ConfigCache(std::sync::Mutex<std::collections::HashMap<String, Option<LoadedConfig>>>);
+
+impl ConfigCache {
+    fn get(&self, dir: &str) -> Option<Option<LoadedConfig>> {
+        self.0.lock().ok()?.get(dir).cloned()
+    }
+
+    fn put(&self, dirs: Vec<String>, found: Option<&LoadedConfig>) {
+        if let Ok(mut map) = self.0.lock() {
+            for dir in dirs {
+                map.insert(dir, found.cloned());
+            }
+        }
+    }
+}
+
+/// [`discover`], remembering in `cache` what each folder on the way resolved to.
+pub fn discover_with(start_dir: &str, fs: &dyn FileSystem, cache: &ConfigCache) -> Result<Option<LoadedConfig>, ConfigError> {
     let mut dir = if start_dir.is_empty() { ".".to_string() } else { start_dir.to_string() };
-    loop {
-        for name in FILE_NAMES {
-            let path = join_path(&dir, name);
-            if !fs.exists(&path) {
-                continue;
-            }
-            let text = fs.read(&path).map_err(|reason| ConfigError::Read { path: path.clone(), reason })?;
-            if let Some(config) = Config::from_file(&path, &text)? {
-                return Ok(Some(LoadedConfig { path, config }));
-            }
+    let mut searched = Vec::new();
+    let found = loop {
+        if let Some(known) = cache.get(&dir) {
+            break known;
+        }
+        if let Some(config) = config_in(&dir, fs)? {
+            searched.push(dir);
+            break Some(config);
         }
         let parent = parent_dir(&dir);
-        if parent == dir || dir == "." {
-            return Ok(None);
+        let last = parent == dir || dir == ".";
+        searched.push(dir);
+        if last {
+            break None;
         }
         dir = parent;
+    };
+    cache.put(searched, found.as_ref());
+    Ok(found)
+}
+
+/// The configuration file in `dir` itself, if it has one.
+fn config_in(dir: &str, fs: &dyn FileSystem) -> Result<Option<LoadedConfig>, ConfigError> {
+    for name in FILE_NAMES {
+        let path = join_path(dir, name);
+        if !fs.exists(&path) {
+            continue;
+        }
+        let text = fs.read(&path).map_err(|reason| ConfigError::Read { path: path.clone(), reason })?;
+        if let Some(config) = Config::from_file(&path, &text)? {
+            return Ok(Some(LoadedConfig { path, config }));
+        }
     }
+    Ok(None)
 }
 
 /// The level `composeguard check` fails at under `config`: its `fail-on`, else `error`.

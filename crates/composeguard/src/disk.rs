@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use composeguard_model::project::{load_project as load, Project, ProjectOptions};
 use composeguard_model::{IssueKind, Span};
 
-use crate::config::{self, ConfigError, LoadedConfig};
+use crate::config::{self, ConfigCache, ConfigError, LoadedConfig};
 use crate::os_fs::OsFileSystem;
 
 /// Why a project cannot be loaded at all (docker compose refuses it before reading the files).
@@ -83,10 +83,16 @@ fn file_problem(error: &io::Error) -> String {
 /// project's first compose file upwards (`composeguard.toml`, or `pyproject.toml` with
 /// `[tool.composeguard]`).
 pub fn discover_config(project: &Project) -> Result<Option<LoadedConfig>, ConfigError> {
+    discover_config_with(project, &ConfigCache::default())
+}
+
+/// [`discover_config`] for one of many projects checked in a run, sharing what earlier searches
+/// found in `cache`.
+pub fn discover_config_with(project: &Project, cache: &ConfigCache) -> Result<Option<LoadedConfig>, ConfigError> {
     let first = project.files.first().map_or_else(|| PathBuf::from(&project.working_dir).join("compose.yaml"), PathBuf::from);
     let absolute = std::path::absolute(&first).unwrap_or(first);
     let dir = absolute.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    config::discover(&dir.to_string_lossy(), &OsFileSystem)
+    config::discover_with(&dir.to_string_lossy(), &OsFileSystem, cache)
 }
 
 #[cfg(test)]
