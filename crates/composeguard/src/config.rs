@@ -389,6 +389,34 @@ mod tests {
         assert_eq!(discover("/elsewhere", &files).unwrap(), None);
     }
 
+    /// Counts what the search looks at, to show that a shared cache looks at a folder once.
+    struct Counting<'a>(&'a MemoryFiles, std::cell::Cell<usize>);
+
+    impl FileSystem for Counting<'_> {
+        fn read(&self, path: &str) -> Result<String, String> {
+            self.0.read(path)
+        }
+        fn exists(&self, path: &str) -> bool {
+            self.1.set(self.1.get() + 1);
+            self.0.exists(path)
+        }
+    }
+
+    #[test]
+    fn a_shared_cache_searches_each_folder_once_and_finds_the_same() {
+        let mut files = MemoryFiles::default();
+        files.0.insert("/repo/composeguard.toml".into(), "ignore = [\"style\"]\n".into());
+        files.0.insert("/repo/b/pyproject.toml".into(), "[tool.composeguard]\nselect = [\"all\"]\n".into());
+        let fs = Counting(&files, std::cell::Cell::new(0));
+        let cache = ConfigCache::default();
+        for dir in ["/repo/a/x", "/repo/a/y", "/repo/b/z", "/repo/a/x", "/other/q"] {
+            assert_eq!(discover_with(dir, &fs, &cache).unwrap(), discover(dir, &files).unwrap(), "{dir}");
+        }
+        // both names in /repo/a/x, /repo/a, /repo/a/y, /repo/b/z, /repo/b, /other/q, /other and
+        // /, one in /repo (found at once); nothing for the second /repo/a/x
+        assert_eq!(fs.1.get(), 2 * 8 + 1);
+    }
+
     #[test]
     fn waivers_match_service_and_path() {
         assert!(path_is_in_service("services.web.ports[0]", "web"));
