@@ -1066,10 +1066,11 @@ pub struct ServiceVolume {
     pub target: String,
     pub read_only: bool,
     pub consistency: Option<String>,
-    pub bind: Option<MountBind>,
-    pub volume: Option<MountVolume>,
-    pub tmpfs: Option<MountTmpfs>,
-    pub image: Option<MountImage>,
+    // boxed: most mounts have none of these, and a service's mounts are read into one vector
+    pub bind: Option<Box<MountBind>>,
+    pub volume: Option<Box<MountVolume>>,
+    pub tmpfs: Option<Box<MountTmpfs>>,
+    pub image: Option<Box<MountImage>>,
     /// Written in the short syntax.
     #[serde(skip)]
     pub short: bool,
@@ -1164,10 +1165,10 @@ impl<'de> ByKind<'de> for ServiceVolume {
                     target: l.target.map(|v| v.value).unwrap_or_default(),
                     read_only: l.read_only.is_some_and(|v| v.value),
                     consistency: l.consistency.map(|v| v.value),
-                    bind: l.bind,
-                    volume: l.volume,
-                    tmpfs: l.tmpfs,
-                    image: l.image,
+                    bind: l.bind.map(Box::new),
+                    volume: l.volume.map(Box::new),
+                    tmpfs: l.tmpfs.map(Box::new),
+                    image: l.image.map(Box::new),
                     short: false,
                 })
             }
@@ -1260,13 +1261,13 @@ pub fn parse_volume_spec(spec: &str) -> Result<ServiceVolume, String> {
             match opt {
                 "ro" => v.read_only = true,
                 "rw" => v.read_only = false,
-                "nocopy" => v.volume = Some(MountVolume { nocopy: Some(Spanned::new(true, Span::default())), ..MountVolume::default() }),
+                "nocopy" => v.volume = Some(Box::new(MountVolume { nocopy: Some(Spanned::new(true, Span::default())), ..MountVolume::default() })),
                 "rprivate" | "private" | "rshared" | "shared" | "rslave" | "slave" => {
-                    v.bind.get_or_insert_with(MountBind::default).propagation = Some(Spanned::new(opt.to_string(), Span::default()));
+                    v.bind.get_or_insert_with(Box::default).propagation = Some(Spanned::new(opt.to_string(), Span::default()));
                 }
                 "z" | "Z" => {
                     let se = if opt == "z" { SeLinux::Shared } else { SeLinux::Private };
-                    v.bind.get_or_insert_with(MountBind::default).selinux = Some(Spanned::new(se, Span::default()));
+                    v.bind.get_or_insert_with(Box::default).selinux = Some(Spanned::new(se, Span::default()));
                 }
                 _ => {}
             }
@@ -1274,11 +1275,11 @@ pub fn parse_volume_spec(spec: &str) -> Result<ServiceVolume, String> {
     }
     if v.source.as_deref().is_some_and(is_host_path) {
         v.r#type = MountType::Bind;
-        let bind = v.bind.get_or_insert_with(MountBind::default);
+        let bind = v.bind.get_or_insert_with(Box::default);
         bind.create_host_path = Some(Spanned::new(true, Span::default()));
     } else {
         v.r#type = MountType::Volume;
-        v.volume.get_or_insert_with(MountVolume::default);
+        v.volume.get_or_insert_with(Box::default);
     }
     Ok(v)
 }
