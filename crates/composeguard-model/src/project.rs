@@ -20,7 +20,8 @@ use crate::span::{FileId, SourceFile, SourceMap, Span};
 use crate::yaml::{self, Limits, Node, Value};
 
 /// File access for the loader.
-pub trait FileSystem {
+/// `Sync`: a project's rules may run on several threads at once, all reading through one.
+pub trait FileSystem: Sync {
     /// The file's text; `Err` with a short reason when it cannot be read.
     fn read(&self, path: &str) -> Result<String, String>;
     fn exists(&self, path: &str) -> bool {

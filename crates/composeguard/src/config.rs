@@ -390,14 +390,14 @@ mod tests {
     }
 
     /// Counts what the search looks at, to show that a shared cache looks at a folder once.
-    struct Counting<'a>(&'a MemoryFiles, std::cell::Cell<usize>);
+    struct Counting<'a>(&'a MemoryFiles, std::sync::atomic::AtomicUsize);
 
     impl FileSystem for Counting<'_> {
         fn read(&self, path: &str) -> Result<String, String> {
             self.0.read(path)
         }
         fn exists(&self, path: &str) -> bool {
-            self.1.set(self.1.get() + 1);
+            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.0.exists(path)
         }
     }
@@ -407,14 +407,14 @@ mod tests {
         let mut files = MemoryFiles::default();
         files.0.insert("/repo/composeguard.toml".into(), "ignore = [\"style\"]\n".into());
         files.0.insert("/repo/b/pyproject.toml".into(), "[tool.composeguard]\nselect = [\"all\"]\n".into());
-        let fs = Counting(&files, std::cell::Cell::new(0));
+        let fs = Counting(&files, std::sync::atomic::AtomicUsize::new(0));
         let cache = ConfigCache::default();
         for dir in ["/repo/a/x", "/repo/a/y", "/repo/b/z", "/repo/a/x", "/other/q"] {
             assert_eq!(discover_with(dir, &fs, &cache).unwrap(), discover(dir, &files).unwrap(), "{dir}");
         }
         // both names in /repo/a/x, /repo/a, /repo/a/y, /repo/b/z, /repo/b, /other/q, /other and
         // /, one in /repo (found at once); nothing for the second /repo/a/x
-        assert_eq!(fs.1.get(), 2 * 8 + 1);
+        assert_eq!(fs.1.into_inner(), 2 * 8 + 1);
     }
 
     #[test]

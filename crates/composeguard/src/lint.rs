@@ -152,26 +152,36 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
     let mut located = Located::new(project, options, &selection);
     located.extend(project.issues.iter().map(finding_from_issue));
     let cx = Context::new(project, fs, &options.profiles);
-    let mut spec_issues = Vec::new();
-    if project.root.is_some() {
-        crate::spec::check(&cx, &mut spec_issues);
-    }
-    located.extend(spec_issues.iter().map(finding_from_issue));
-    drop(spec_issues);
-    // Checklist rules run on files compose can read. Each rule's findings become diagnostics
-    // as soon as it has run, so a project with many findings never holds both forms at once.
+    // Checklist rules run on files compose can read.
     let readable = project.root.is_some();
-    if readable {
+    let rules: Vec<&'static dyn crate::rule::Rule> =
+        if readable { crate::rules::registry().iter().copied().filter(|r| selection.enabled(r.meta())).collect() } else { Vec::new() };
+    // The spec checks, then each rule, as a task whose findings become located diagnostics as
+    // soon as it has run (a project with many findings never holds both forms at once). With
+    // the `parallel` feature the tasks run on every core; the chunks keep this order.
+    let tasks = 1 + rules.len();
+    let run = |task: usize| -> Option<Chunk> {
         let mut found = Vec::new();
-        for rule in crate::rules::registry() {
-            let meta = rule.meta();
-            if !selection.enabled(meta) {
-                continue;
+        if task == 0 {
+            if readable {
+                let mut spec_issues = Vec::new();
+                crate::spec::check(&cx, &mut spec_issues);
+                found.extend(spec_issues.iter().map(finding_from_issue));
             }
-            rule.check(&cx, &mut Findings::new(meta, &mut found));
-            located.extend(found.drain(..));
+        } else {
+            let rule = rules[task - 1];
+            rule.check(&cx, &mut Findings::new(rule.meta(), &mut found));
         }
-    }
+        located.chunk(found)
+    };
+    #[cfg(feature = "parallel")]
+    let chunks: Vec<Option<Chunk>> = {
+        use rayon::prelude::*;
+        (0..tasks).into_par_iter().map(run).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let chunks: Vec<Option<Chunk>> = (0..tasks).map(run).collect();
+    located.chunks.extend(chunks.into_iter().flatten());
     let (mut diagnostics, services) = located.finish();
     if options.profiles.iter().any(|p| p == "*") {
         note_profiles(project, &mut diagnostics, &services);
@@ -245,8 +255,11 @@ struct Located<'p> {
     with_provenance: bool,
     /// One exactly sized chunk per batch of findings (a rule's): a vector that grew by doubling
     /// would hold up to twice the diagnostics while it grows.
-    chunks: Vec<(Vec<Diagnostic>, Vec<Option<String>>)>,
+    chunks: Vec<Chunk>,
 }
+
+/// Located diagnostics and the service each is about.
+type Chunk = (Vec<Diagnostic>, Vec<Option<String>>);
 
 impl<'p> Located<'p> {
     fn new(project: &'p Project, options: &'p LintOptions, selection: &'p Selection) -> Self {
@@ -273,9 +286,16 @@ impl<'p> Located<'p> {
     }
 
     fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        if let Some(chunk) = self.chunk(findings) {
+            self.chunks.push(chunk);
+        }
+    }
+
+    /// The findings located; `None` when there are none (or none selected).
+    fn chunk(&self, findings: impl IntoIterator<Item = Finding>) -> Option<Chunk> {
         let findings = findings.into_iter();
         let n = findings.size_hint().0;
-        let mut chunk = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut chunk: Chunk = (Vec::with_capacity(n), Vec::with_capacity(n));
         for f in findings {
             if f.rule.category == crate::Category::Spec && !self.selection.enabled(f.rule) {
                 continue;
@@ -284,9 +304,7 @@ impl<'p> Located<'p> {
             chunk.0.push(d);
             chunk.1.push(service);
         }
-        if !chunk.0.is_empty() {
-            self.chunks.push(chunk);
-        }
+        (!chunk.0.is_empty()).then_some(chunk)
     }
 
     fn locate(&self, mut f: Finding) -> (Diagnostic, Option<String>) {
