@@ -5,6 +5,7 @@
 pub mod config_output;
 pub mod dotenv;
 mod extends;
+mod fast_yaml;
 mod include;
 pub mod interpolate;
 pub mod issue;

@@ -285,7 +285,35 @@ pub struct Document {
 }
 
 /// Parses `text` into located nodes, reporting problems as issues (never panics).
+///
+/// The common subset of YAML that compose files use is read by a fast event source
+/// (`fast_yaml`); when it meets anything else, or the tree builder stops, the text is parsed again
+/// from scratch with `granit_parser`. Both feed the same builder the same events, so the result
+/// does not depend on which one read the file.
 pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
+    if let Some(doc) = rejected_input(text, file, limits) {
+        return doc;
+    }
+    fast_document(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits))
+}
+
+/// [`parse`] without the fast event source (for tests comparing the two).
+#[doc(hidden)]
+pub fn parse_with_granit(text: &str, file: FileId, limits: &Limits) -> Document {
+    rejected_input(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits))
+}
+
+/// The fast event source alone: `None` when it gives up on the text (for tests).
+#[doc(hidden)]
+pub fn parse_fast_only(text: &str, file: FileId, limits: &Limits) -> Option<Document> {
+    if rejected_input(text, file, limits).is_some() {
+        return None;
+    }
+    fast_document(text, file, limits)
+}
+
+/// The file-level checks done before parsing: the size limit and NUL bytes.
+fn rejected_input(text: &str, file: FileId, limits: &Limits) -> Option<Document> {
     let mut doc = Document::default();
     if text.len() > limits.max_file_bytes {
         doc.issues.push(Issue::error(
@@ -297,7 +325,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
                 limits.max_file_bytes
             ),
         ));
-        return doc;
+        return Some(doc);
     }
     if let Some(pos) = text.find('\0') {
         let at = u32::try_from(pos).unwrap_or(u32::MAX);
@@ -306,8 +334,21 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
             Span::new(file, at, at.saturating_add(1)),
             "invalid YAML: NUL byte in the file".to_string(),
         ));
-        return doc;
+        return Some(doc);
     }
+    None
+}
+
+/// The tree from the fast event source, or `None` when it gave up or the builder stopped (an
+/// error the full parser will report with its own wording and location).
+fn fast_document(text: &str, file: FileId, limits: &Limits) -> Option<Document> {
+    let mut builder = Builder::new(text, file, limits);
+    crate::fast_yaml::parse(text, file, limits.max_depth, |event, span| builder.event(event, span).is_ok()).ok()?;
+    Some(builder.into_document())
+}
+
+/// The tree from `granit_parser`'s events.
+fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
     let mut builder = Builder::new(text, file, limits);
     let mut options = granit_parser::Options::default();
     options.block_nesting_limit = limits.max_depth;
@@ -328,9 +369,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
             }
         }
     }
-    doc.roots = builder.roots;
-    doc.issues = builder.issues;
-    doc
+    builder.into_document()
 }
 
 fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
@@ -379,6 +418,10 @@ impl<'a> Builder<'a> {
             issues: Vec::new(),
             skip_value: Vec::new(),
         }
+    }
+
+    fn into_document(self) -> Document {
+        Document { roots: self.roots, issues: self.issues }
     }
 
     fn offset(&self, m: &granit_parser::Marker) -> u32 {
