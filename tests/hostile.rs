@@ -73,7 +73,7 @@ fn lint_bytes(bytes: &[u8], limits: Limits) -> Report {
 }
 
 fn rules(report: &Report) -> Vec<&str> {
-    report.diagnostics().map(|d| d.rule.as_str()).collect()
+    report.diagnostics().map(|d| &*d.rule).collect()
 }
 
 fn only(report: &Report, rule: &str) -> String {

@@ -17,7 +17,7 @@ secrets:
 ";
 
 fn rules(report: &composeguard::Report) -> Vec<String> {
-    let mut v: Vec<String> = report.diagnostics().filter(|d| d.rule.contains("missing")).map(|d| d.rule.clone()).collect();
+    let mut v: Vec<String> = report.diagnostics().filter(|d| d.rule.contains("missing")).map(|d| d.rule.to_string()).collect();
     v.sort();
     v
 }

@@ -62,7 +62,7 @@ fn cycles_and_conflicts_are_errors_at_their_place() {
         ("/p/loop.yaml", "include:\n  - compose.yaml\n"),
     ]);
     let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
-    let rules: Vec<(&str, &str, u32)> = spec(&report).iter().map(|d| (d.rule.as_str(), d.file.as_str(), d.start.line)).collect();
+    let rules: Vec<(&str, &str, u32)> = spec(&report).iter().map(|d| (&*d.rule, d.file.as_str(), d.start.line)).collect();
     assert!(rules.contains(&("conflicting-keys", "compose.yaml", 5)), "{rules:?}");
     assert!(rules.contains(&("dependency-cycle", "loop.yaml", 2)), "{rules:?}");
     assert!(rules.iter().any(|(r, f, l)| *r == "dependency-cycle" && *f == "compose.yaml" && (*l == 8 || *l == 10)), "{rules:?}");

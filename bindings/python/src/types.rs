@@ -361,8 +361,8 @@ impl Diagnostic {
         });
         Self {
             path: segments(&d.path, root),
-            rule: d.rule,
-            code: d.code,
+            rule: d.rule.into_owned(),
+            code: d.code.into_owned(),
             category: d.category.as_str(),
             severity: d.severity.as_str(),
             message: d.message,

@@ -50,7 +50,7 @@ pub fn normalize_file(file: &str) -> String {
 /// message.
 pub fn fingerprint(d: &Diagnostic, file: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [d.rule.as_str(), file, d.path.as_str(), d.message.as_str()] {
+    for part in [&*d.rule, file, d.path.as_str(), d.message.as_str()] {
         for byte in part.bytes().chain(std::iter::once(0)) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -78,7 +78,7 @@ impl Baseline {
             .filter(|d| baselinable(d))
             .map(|d| {
                 let file = file_key(&d.file);
-                BaselineEntry { fingerprint: fingerprint(d, &file), rule: d.rule.clone(), file, path: d.path.clone(), message: d.message.clone() }
+                BaselineEntry { fingerprint: fingerprint(d, &file), rule: d.rule.to_string(), file, path: d.path.clone(), message: d.message.clone() }
             })
             .collect();
         Self { version: 1, findings }

@@ -320,8 +320,8 @@ impl<'p> Located<'p> {
         }
         let severity = f.severity.unwrap_or(f.rule.severity);
         let mut d = Diagnostic {
-            rule: f.rule.name.to_string(),
-            code: f.rule.code.to_string(),
+            rule: f.rule.name.into(),
+            code: f.rule.code.into(),
             category: f.rule.category,
             severity,
             message: f.message,
@@ -422,8 +422,8 @@ mod tests {
 
     fn diagnostic(start: u32, end: u32, code: &str, message: String) -> Diagnostic {
         Diagnostic {
-            rule: String::new(),
-            code: code.to_string(),
+            rule: "".into(),
+            code: code.to_string().into(),
             category: crate::Category::Style,
             severity: Severity::Warning,
             message,

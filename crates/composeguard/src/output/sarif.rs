@@ -278,11 +278,11 @@ pub fn render(report: &Report) -> String {
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut results = Vec::new();
     for d in report.diagnostics() {
-        let rule_index = match index.get(&d.code) {
+        let rule_index = match index.get(&*d.code) {
             Some(i) => Some(*i),
             None => crate::rules::find(&d.code).map(|meta| {
                 rules.push(descriptor(meta));
-                index.insert(d.code.clone(), rules.len() - 1);
+                index.insert(d.code.to_string(), rules.len() - 1);
                 rules.len() - 1
             }),
         };
@@ -297,7 +297,7 @@ pub fn render(report: &Report) -> String {
             .map(|(i, r)| Location { id: Some(i + 1), physical_location: location(r.span, &r.start, &r.end, &r.file), message: Some(Text { text: r.message.clone() }) })
             .collect();
         results.push(SarifResult {
-            rule_id: d.code.clone(),
+            rule_id: d.code.to_string(),
             rule_index,
             level: level(d.severity),
             message: Text { text: d.message.clone() },
@@ -306,7 +306,7 @@ pub fn render(report: &Report) -> String {
             partial_fingerprints: BTreeMap::from([("composeguard/v1", fingerprint(d, &normalize_file(&d.file)))]),
             suppressions: suppression(d),
             fixes: fixes(report, d.fix.as_ref(), &d.file),
-            properties: ResultProperties { name: d.rule.clone(), category: d.category.as_str(), path: d.path.clone(), help: d.help.clone() },
+            properties: ResultProperties { name: d.rule.to_string(), category: d.category.as_str(), path: d.path.clone(), help: d.help.clone() },
         });
     }
     let log = Log {
