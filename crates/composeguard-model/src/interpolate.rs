@@ -340,6 +340,47 @@ const CASTS: &[(&[&str], Cast)] = &[
     (&["configs", ANY, "external"], Cast::Bool),
 ];
 
+/// Whether some [`CASTS`] pattern ends in the key `last` (the one pattern that ends in any key,
+/// `services.*.ulimits.*`, is checked apart).
+fn may_end_a_cast(last: &str) -> bool {
+    matches!(
+        last,
+        "cpu_count"
+            | "cpu_percent"
+            | "cpu_period"
+            | "cpu_quota"
+            | "cpu_rt_period"
+            | "cpu_rt_runtime"
+            | "cpus"
+            | "cpu_shares"
+            | "init"
+            | "replicas"
+            | "parallelism"
+            | "max_failure_ratio"
+            | "max_attempts"
+            | "max_replicas_per_node"
+            | "retries"
+            | "disable"
+            | "oom_kill_disable"
+            | "oom_score_adj"
+            | "pids_limit"
+            | "target"
+            | "privileged"
+            | "read_only"
+            | "scale"
+            | "stdin_open"
+            | "tty"
+            | "hard"
+            | "soft"
+            | "nocopy"
+            | "external"
+            | "internal"
+            | "attachable"
+            | "enable_ipv4"
+            | "enable_ipv6"
+    )
+}
+
 /// The cast compose applies to a string at `path`, if any.
 pub fn cast_for(path: &[&str]) -> Option<Cast> {
     CASTS.iter().find(|(pattern, _)| path_matches(path, pattern)).map(|(_, c)| *c)
@@ -464,6 +505,14 @@ impl TreePath<'_> {
     fn cast(&self, depth: usize) -> Option<Cast> {
         // every pattern is at least three segments deep and starts at a top-level section
         if depth < 3 {
+            return None;
+        }
+        // most strings end in a key no pattern ends in: skip the table for them
+        let candidate = match self {
+            TreePath::Key(k, parent) => may_end_a_cast(k) || (depth == 4 && parent.last_key() == Some("ulimits")),
+            TreePath::Index(..) | TreePath::Root => false,
+        };
+        if !candidate {
             return None;
         }
         CASTS.iter().find(|(pattern, _)| self.matches(depth, pattern)).map(|(_, c)| *c)
@@ -631,6 +680,22 @@ mod tests {
 
     fn sub(t: &str, v: &HashMap<String, String>) -> Result<String, TemplateError> {
         substitute(t, v).map(|s| s.value)
+    }
+
+    /// The quick check before the table never skips a pattern: every pattern's path is found.
+    #[test]
+    fn every_cast_pattern_is_found_through_the_quick_check() {
+        for (pattern, cast) in CASTS {
+            let names: Vec<&str> = pattern.iter().map(|seg| if *seg == ANY { "x" } else { seg }).collect();
+            let mut paths = vec![TreePath::Root];
+            for (i, name) in names.iter().enumerate() {
+                let parent = paths.last().copied().unwrap();
+                let parent: &TreePath<'_> = Box::leak(Box::new(parent));
+                paths.push(if *name == LIST { TreePath::Index(i, parent) } else { TreePath::Key(name, parent) });
+            }
+            let found = paths.last().unwrap().cast(pattern.len());
+            assert_eq!(found, Some(*cast), "{pattern:?}");
+        }
     }
 
     #[test]
