@@ -362,11 +362,11 @@ fn sort_by_position(diagnostics: &mut [Diagnostic]) {
         diagnostics.sort_by(|a, b| (a.start.offset, a.end.offset, &a.code).cmp(&(b.start.offset, b.end.offset, &b.code)));
         return;
     };
-    let mut order: Vec<u32> = (0..n).collect();
-    order.sort_unstable_by(|&i, &j| {
-        let (a, b) = (&diagnostics[i as usize], &diagnostics[j as usize]);
-        (a.start.offset, a.end.offset, &a.code, i).cmp(&(b.start.offset, b.end.offset, &b.code, j))
-    });
+    // the keys side by side (the index makes each unique, so an unstable sort is stable)
+    let mut keys: Vec<(u32, u32, &str, u32)> =
+        diagnostics.iter().zip(0..n).map(|(d, i)| (d.start.offset, d.end.offset, &*d.code, i)).collect();
+    keys.sort_unstable();
+    let mut order: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
     // position k takes the diagnostic at order[k]: follow each cycle once, marking it done
     for start in 0..order.len() {
         let mut at = start;

@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::rules::correctness::util::{child_span, replicas, runs_containers};
@@ -110,7 +111,10 @@ impl Rule for DuplicatePublishedPort {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        // every binding so far, in order, and where each host port number and protocol is
+        // (a file with thousands of services would otherwise compare every pair)
         let mut seen: Vec<Binding<'_>> = Vec::new();
+        let mut by_port: HashMap<(u32, String), Vec<usize>> = HashMap::new();
         for (name, service) in cx.services() {
             if !runs_containers(service)
                 || service.network_mode.as_ref().is_some_and(|m| m.value == "host" || m.value.contains(':'))
@@ -127,12 +131,19 @@ impl Rule for DuplicatePublishedPort {
                 }
                 if copies > 1 {
                     report_replicas(cx, out, &binding, copies);
-                } else if let Some(first) = seen.iter().chain(own.iter()).find(|b| b.clashes(&binding)) {
-                    report(cx, out, &binding, first);
+                } else {
+                    let key = (binding.number, binding.protocol.clone());
+                    let earlier = by_port.get(&key).into_iter().flatten().filter_map(|&i| seen.get(i));
+                    if let Some(first) = earlier.chain(own.iter()).find(|b| b.clashes(&binding)) {
+                        report(cx, out, &binding, first);
+                    }
                 }
                 own.push(binding);
             }
-            seen.extend(own);
+            for binding in own {
+                by_port.entry((binding.number, binding.protocol.clone())).or_default().push(seen.len());
+                seen.push(binding);
+            }
         }
     }
 }
