@@ -174,8 +174,12 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
         }
         located.chunk(found)
     };
+    // a small project is checked quicker on this thread than handed out (and then a run over
+    // many small files, already one project per core, does not start nested tasks)
     #[cfg(feature = "parallel")]
-    let chunks: Vec<Option<Chunk>> = {
+    let chunks: Vec<Option<Chunk>> = if project.sources.iter().map(|(_, f)| f.text.len()).sum::<usize>() < PARALLEL_BYTES {
+        (0..tasks).map(run).collect()
+    } else {
         use rayon::prelude::*;
         (0..tasks).into_par_iter().map(run).collect()
     };
@@ -243,6 +247,11 @@ fn note_profiles(project: &Project, diagnostics: &mut [Diagnostic], services: &[
         }
     }
 }
+
+/// Below this much compose text, a project's rules run one after the other even with the
+/// `parallel` feature.
+#[cfg(feature = "parallel")]
+const PARALLEL_BYTES: usize = 32 * 1024;
 
 /// Turns findings into located diagnostics, keeping the service each is about: drops spec
 /// findings the selection leaves out, applies the configuration's severities, and adds the
