@@ -35,7 +35,8 @@ const MAX_KEY_BYTES: usize = 1000;
 /// full parser, which applies the configured limit.
 const MAX_NESTING: usize = 128;
 
-/// Feeds the events of `text` to `sink` (which returns `false` to stop), or bails.
+/// Feeds the events of `text` (which has no NUL byte) to `sink` (which returns `false` to
+/// stop), or bails.
 ///
 /// `max_depth` is the nesting limit the full parser enforces; the fast path bails before
 /// reaching it, so limit errors always come from the full parser.
@@ -43,7 +44,7 @@ pub(crate) fn parse<'a, F>(text: &'a str, file: FileId, max_depth: usize, sink: 
 where
     F: FnMut(Event<'a>, Span) -> bool,
 {
-    if u32::try_from(text.len()).is_err() || !plain_text(text.as_bytes()) {
+    if u32::try_from(text.len()).is_err() {
         return Err(Bail);
     }
     let mut fast = Fast {
@@ -61,6 +62,43 @@ where
         last_end: 0,
     };
     fast.stream()
+}
+
+/// Compares the fast events of `text` with `granit_parser`'s, event by event and span by span
+/// (for the fuzz target): `Ok(false)` when the fast path gives up, `Ok(true)` when it takes the
+/// text and agrees, `Err` with both traces when it disagrees.
+pub fn compare_with_granit(text: &str) -> Result<bool, String> {
+    if text.contains('\0') {
+        // `yaml::parse` reports NUL bytes before any parsing; the fast path never sees them.
+        return Ok(false);
+    }
+    let mut fast = Vec::new();
+    let taken = parse(text, FileId(0), 200, |event, span| {
+        fast.push((format!("{event:?}"), span.start, span.end));
+        true
+    });
+    if taken.is_err() {
+        return Ok(false);
+    }
+    let mut granit = Vec::new();
+    for event in granit_parser::Parser::new_from_str(text) {
+        match event {
+            Ok((event, span)) => {
+                let start = span.start.byte_offset().and_then(|b| u32::try_from(b).ok());
+                let end = span.end.byte_offset().and_then(|b| u32::try_from(b).ok());
+                granit.push((format!("{event:?}"), start.unwrap_or(u32::MAX), end.unwrap_or(u32::MAX)));
+            }
+            Err(err) => {
+                granit.push((format!("error: {err}"), 0, 0));
+                break;
+            }
+        }
+    }
+    if fast == granit {
+        Ok(true)
+    } else {
+        Err(format!("fast:   {fast:?}\ngranit: {granit:?}"))
+    }
 }
 
 /// What follows the node just read: a content line (its indentation; `pos` is at its first
@@ -156,26 +194,80 @@ where
         Ok(())
     }
 
+    /// The 8 bytes at `i` as a little-endian word, when there are 8.
+    #[inline]
+    fn word(&self, i: usize) -> Option<u64> {
+        let bytes: [u8; 8] = self.b.get(i..i + 8)?.try_into().ok()?;
+        Some(u64::from_le_bytes(bytes))
+    }
+
+    /// The first position at or after `i` that is not a space.
     #[inline]
     fn skip_spaces(&self, mut i: usize) -> usize {
+        while let Some(x) = self.word(i) {
+            let other = x ^ (u64::from(b' ') * ONES);
+            if other != 0 {
+                return i + (other.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
         while self.at(i) == b' ' {
             i += 1;
         }
         i
     }
 
-    /// Position of the line break (`\r` of `\r\n`, or `\n`) ending the line at `i`, or the end.
-    fn line_end(&self, i: usize) -> usize {
+    /// The first position at or after `i` whose byte has one of the `mask` classes.
+    #[inline]
+    fn find(&self, i: usize, mask: u8) -> usize {
         let rest = self.b.get(i..).unwrap_or_default();
-        rest.iter().position(|&c| c == b'\n' || c == b'\r').map_or(self.b.len(), |n| i + n)
+        i + rest.iter().position(|&c| class(c) & mask != 0).unwrap_or(rest.len())
     }
 
-    /// Start of the line after the break at `i` (`i` is a line end).
-    fn after_break(&self, i: usize) -> usize {
+    /// The byte at `i` is `ODD`: the length of its character when the fast path takes it as
+    /// content (a non-ASCII character YAML allows), else bail (a tab, a control character, DEL,
+    /// a C1 control other than NEL, U+FEFF, U+FFFE, U+FFFF).
+    fn odd_char(&self, i: usize) -> Res<usize> {
         match self.at(i) {
-            b'\r' => i + 2, // always `\r\n` (checked up front)
-            b'\n' => i + 1,
-            _ => i,
+            0xc2 => {
+                let n = self.at(i + 1);
+                if (0x80..=0x9f).contains(&n) && n != 0x85 {
+                    return Err(Bail);
+                }
+                Ok(2)
+            }
+            0xef => {
+                let (n1, n2) = (self.at(i + 1), self.at(i + 2));
+                if (n1 == 0xbb && n2 == 0xbf) || (n1 == 0xbf && (n2 == 0xbe || n2 == 0xbf)) {
+                    return Err(Bail);
+                }
+                Ok(3)
+            }
+            _ => Err(Bail),
+        }
+    }
+
+    /// Position of the line break (`\r` of `\r\n`, or `\n`) ending the line at `i`, or the end;
+    /// bails on characters the fast path does not take.
+    fn line_end(&self, mut i: usize) -> Res<usize> {
+        loop {
+            i = self.find(i, C_LINE);
+            match self.at(i) {
+                b'\n' => return Ok(i),
+                b'\r' if self.at(i + 1) == b'\n' => return Ok(i),
+                0 if i >= self.b.len() => return Ok(i),
+                _ => i += self.odd_char(i)?,
+            }
+        }
+    }
+
+    /// Start of the line after the break at `i` (`i` is a line end); bails on a lone `\r`.
+    fn after_break(&self, i: usize) -> Res<usize> {
+        match self.at(i) {
+            b'\r' if self.at(i + 1) == b'\n' => Ok(i + 2),
+            b'\n' => Ok(i + 1),
+            0 if i >= self.b.len() => Ok(i),
+            _ => Err(Bail),
         }
     }
 
@@ -188,25 +280,24 @@ where
     }
 
     /// From the start of a line, skips blank and comment lines and sets `next`.
-    fn scan_lines(&mut self, mut i: usize) {
+    fn scan_lines(&mut self, mut i: usize) -> Res {
         loop {
             let start = i;
             i = self.skip_spaces(i);
             match self.at(i) {
-                b'\n' => i += 1,
-                b'\r' => i += 2,
-                b'#' => i = self.after_break(self.line_end(i)),
+                b'\n' | b'\r' => i = self.after_break(i)?,
+                b'#' => i = self.after_break(self.line_end(i)?)?,
                 0 if i >= self.b.len() => {
                     self.pos = i;
                     self.line_start = start;
                     self.next = Next::End;
-                    return;
+                    return Ok(());
                 }
                 _ => {
                     self.pos = i;
                     self.line_start = start;
                     self.next = if i == start && self.is_marker(i) { Next::End } else { Next::Content(i - start) };
-                    return;
+                    return Ok(());
                 }
             }
         }
@@ -216,19 +307,18 @@ where
     fn finish_line(&mut self, i: usize) -> Res {
         let j = self.skip_spaces(i);
         let end = match self.at(j) {
-            b'#' if j > 0 && self.at(j - 1) == b' ' => self.line_end(j),
+            b'#' if j > 0 && self.at(j - 1) == b' ' => self.line_end(j)?,
             b'\n' | b'\r' => j,
             0 if j >= self.b.len() => j,
             _ => return Err(Bail),
         };
-        let next = self.after_break(end);
-        self.scan_lines(next);
-        Ok(())
+        let next = self.after_break(end)?;
+        self.scan_lines(next)
     }
 
     fn stream(&mut self) -> Res {
         self.emit(Event::StreamStart, 0, 0)?;
-        self.scan_lines(0);
+        self.scan_lines(0)?;
         loop {
             // Leading `...` markers are skipped.
             while self.next == Next::End && self.at(self.pos) == b'.' {
@@ -322,12 +412,12 @@ where
 
     /// Where the block entry token of the `-` before `i` is placed: after the blanks and any
     /// comment that follow the indicator.
-    fn entry_mark(&self, i: usize) -> usize {
+    fn entry_mark(&self, i: usize) -> Res<usize> {
         let j = self.skip_spaces(i);
         if self.at(j) == b'#' {
             self.line_end(j)
         } else {
-            j
+            Ok(j)
         }
     }
 
@@ -336,7 +426,7 @@ where
     fn block_sequence(&mut self, col: usize, indentless: bool, anchor: usize) -> Res {
         self.enter()?;
         let p = self.pos;
-        let start = if indentless { self.entry_mark(p + 1) } else { p };
+        let start = if indentless { self.entry_mark(p + 1)? } else { p };
         self.emit(Event::SequenceStart(StructureStyle::Block, anchor, None), start, start)?;
         loop {
             self.pos += 1;
@@ -386,7 +476,7 @@ where
             } else {
                 match ctx {
                     Ctx::MapValue { colon, .. } => colon,
-                    Ctx::SeqItem { .. } => self.entry_mark(self.pos),
+                    Ctx::SeqItem { .. } => self.entry_mark(self.pos)?,
                 }
             };
             self.finish_line(p)?;
@@ -509,34 +599,63 @@ where
     }
 
     /// A plain or quoted scalar at `p`, and whether a `:` indicator follows it on its line.
+    #[inline]
     fn scalar(&self, p: usize, flow: bool) -> Res<Tok<'a>> {
         let c = self.at(p);
-        let (end, value, style) = if c == b'"' || c == b'\'' {
-            let (value, end) = self.quoted(p)?;
-            let style = if c == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
-            (end, value, style)
-        } else if plain_start(c, self.at(p + 1), flow) {
-            let end = self.plain_end(p, flow);
-            (end, Cow::Borrowed(self.slice(p, end)?), ScalarStyle::Plain)
-        } else {
+        if c == b'"' || c == b'\'' {
+            return self.quoted_token(p);
+        }
+        if !plain_start(c, self.at(p + 1), flow) {
             return Err(Bail);
-        };
+        }
+        let end = self.plain_end(p, flow)?;
+        Ok(self.token(p, end, Cow::Borrowed(self.slice(p, end)?), ScalarStyle::Plain))
+    }
+
+    #[inline(never)]
+    fn quoted_token(&self, p: usize) -> Res<Tok<'a>> {
+        let (value, end) = self.quoted(p)?;
+        let style = if self.at(p) == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
+        Ok(self.token(p, end, value, style))
+    }
+
+    #[inline]
+    fn token(&self, start: usize, end: usize, value: Cow<'a, str>, style: ScalarStyle) -> Tok<'a> {
         let after = self.skip_spaces(end);
         let colon = (self.at(after) == b':' && is_blankz(self.at(after + 1))).then_some(after);
-        Ok(Tok { start: p, end, value, style, colon, after })
+        Tok { start, end, value, style, colon, after }
+    }
+
+    /// First position at or after `i` where a plain scalar in block context may stop: a byte
+    /// below `!`, a `:`, DEL, or any non-ASCII byte (a superset of `C_BLOCK`), eight bytes at a
+    /// time.
+    #[inline]
+    fn find_block_stop(&self, mut i: usize) -> usize {
+        while let Some(x) = self.word(i) {
+            // In each of these three masks the lowest flagged byte is exact (borrows and carries
+            // only spread towards higher bytes), so the lowest flag of their union is too.
+            let below = x.wrapping_sub(0x21 * ONES) & !x;
+            let y = x ^ (u64::from(b':') * ONES);
+            let colon = y.wrapping_sub(ONES) & !y;
+            let high = (x & LOW7).wrapping_add(ONES) | x;
+            let m = (below | colon | high) & HIGH;
+            if m != 0 {
+                return i + (m.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        self.find(i, C_BLOCK)
     }
 
     /// End of the plain scalar starting at `p` (its first character is valid).
-    fn plain_end(&self, p: usize, flow: bool) -> usize {
-        let table = if flow { &FLOW_STOP } else { &BLOCK_STOP };
+    #[inline]
+    fn plain_end(&self, p: usize, flow: bool) -> Res<usize> {
         let mut i = p;
         let mut end = p;
         loop {
-            let run = i;
-            while !stops(table, self.at(i)) {
-                i += 1;
-            }
-            if i > run {
+            let stop = if flow { self.find(i, C_FLOW) } else { self.find_block_stop(i) };
+            if stop > i {
+                i = stop;
                 end = i;
             }
             match self.at(i) {
@@ -544,19 +663,31 @@ where
                     let after = self.skip_spaces(i + 1);
                     let next = self.at(after);
                     if matches!(next, b'#' | b'\n' | b'\r' | 0) || (flow && is_flow(next)) {
-                        return end;
+                        return Ok(end);
                     }
                     i = after;
                 }
                 b':' => {
                     let next = self.at(i + 1);
                     if is_blankz(next) || (flow && is_flow(next)) {
-                        return end;
+                        return Ok(end);
                     }
                     i += 1;
                     end = i;
                 }
-                _ => return end,
+                b'\n' => return Ok(end),
+                b'\r' if self.at(i + 1) == b'\n' => return Ok(end),
+                0 if i >= self.b.len() => return Ok(end),
+                c if flow && is_flow(c) => return Ok(end),
+                c if class(c) & C_ALL == 0 => {
+                    // a content byte the word scan stopped at (non-ASCII)
+                    i += 1;
+                    end = i;
+                }
+                _ => {
+                    i += self.odd_char(i)?;
+                    end = i;
+                }
             }
         }
     }
@@ -569,10 +700,10 @@ where
         let mut seg = start;
         let mut owned: Option<String> = None;
         loop {
-            let c = self.at(i);
-            match c {
-                b'\n' | b'\r' | 0 => return Err(Bail),
-                b'\'' if quote == b'\'' => {
+            i = self.find(i, C_QUOTE);
+            match self.at(i) {
+                c if c == quote && c == b'"' => break,
+                c if c == quote => {
                     if self.at(i + 1) != b'\'' {
                         break;
                     }
@@ -581,7 +712,6 @@ where
                     i += 2;
                     seg = i;
                 }
-                b'"' if quote == b'"' => break,
                 b'\\' if quote == b'"' => {
                     let (ch, len) = self.escape(i)?;
                     let s = owned.get_or_insert_with(String::new);
@@ -590,7 +720,8 @@ where
                     i += len;
                     seg = i;
                 }
-                _ => i += 1,
+                b'"' | b'\'' | b'\\' => i += 1,
+                _ => i += self.odd_char(i)?,
             }
         }
         let value = match owned {
@@ -738,11 +869,11 @@ where
         // Explicit indentation indicators are left to the full parser.
         let h = self.skip_spaces(i);
         let header_end = match self.at(h) {
-            b'#' if h > i => self.line_end(h),
+            b'#' if h > i => self.line_end(h)?,
             b'\n' | b'\r' => h,
             _ => return Err(Bail),
         };
-        let mut pos = self.after_break(header_end);
+        let mut pos = self.after_break(header_end)?;
         if pos >= self.b.len() {
             return Err(Bail);
         }
@@ -756,7 +887,7 @@ where
             max_indent = max_indent.max(pos - ls);
             match self.at(pos) {
                 b'\n' | b'\r' => {
-                    pos = self.after_break(pos);
+                    pos = self.after_break(pos)?;
                     breaks += 1;
                 }
                 _ => break pos - ls,
@@ -789,13 +920,13 @@ where
             leading_break = false;
             breaks = 0;
             leading_blank = trailing_blank;
-            let end = self.line_end(pos);
+            let end = self.line_end(pos)?;
             out.push_str(self.slice(pos, end)?);
             pos = end;
             if pos >= self.b.len() {
                 break;
             }
-            pos = self.after_break(pos);
+            pos = self.after_break(pos)?;
             leading_break = true;
             // Indentation and empty lines.
             loop {
@@ -806,7 +937,7 @@ where
                 col = pos - ls;
                 match self.at(pos) {
                     b'\n' | b'\r' => {
-                        pos = self.after_break(pos);
+                        pos = self.after_break(pos)?;
                         breaks += 1;
                     }
                     _ => break,
@@ -831,11 +962,10 @@ where
         // `indent` spaces), or at the end of the text.
         let ls = pos - col;
         if pos >= self.b.len() {
-            self.scan_lines(pos);
+            self.scan_lines(pos)
         } else {
-            self.scan_lines(ls);
+            self.scan_lines(ls)
         }
-        Ok(())
     }
 }
 
@@ -863,6 +993,7 @@ fn is_flow(c: u8) -> bool {
 }
 
 /// Whether `c` (followed by `next`) starts a plain scalar (the cases the fast path handles).
+#[inline]
 fn plain_start(c: u8, next: u8, flow: bool) -> bool {
     match c {
         b'-' => !(is_blankz(next) || (flow && is_flow(next))),
@@ -873,67 +1004,50 @@ fn plain_start(c: u8, next: u8, flow: bool) -> bool {
     }
 }
 
-/// Bytes that interrupt the fast scan of a plain scalar in block context.
-static BLOCK_STOP: [bool; 256] = stop_table(false);
-/// The same in flow context (flow indicators end a plain scalar there).
-static FLOW_STOP: [bool; 256] = stop_table(true);
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// Byte classes: where a run of content stops in a plain scalar in block context (`C_BLOCK`), in
+/// flow context (`C_FLOW`), in a quoted scalar (`C_QUOTE`), in a comment or block scalar line
+/// (`C_LINE`). The bytes that need a closer look (`ODD`: controls, tab, DEL, the lead bytes of
+/// C1 controls and of U+FEFF/U+FFFE/U+FFFF) stop them all.
+const C_BLOCK: u8 = 1;
+const C_FLOW: u8 = 2;
+const C_QUOTE: u8 = 4;
+const C_LINE: u8 = 8;
+const C_ALL: u8 = C_BLOCK | C_FLOW | C_QUOTE | C_LINE;
+
+static CLASS: [u8; 256] = class_table();
 
 #[inline]
 #[allow(clippy::indexing_slicing)] // a byte always indexes a 256-entry table
-fn stops(table: &[bool; 256], c: u8) -> bool {
-    table[usize::from(c)]
+fn class(c: u8) -> u8 {
+    CLASS[usize::from(c)]
 }
 
-#[allow(clippy::indexing_slicing)] // constant indexes below 256
-const fn stop_table(flow: bool) -> [bool; 256] {
-    let mut t = [false; 256];
-    t[0] = true;
-    t[b' ' as usize] = true;
-    t[b':' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[b'\r' as usize] = true;
-    if flow {
-        t[b',' as usize] = true;
-        t[b'[' as usize] = true;
-        t[b']' as usize] = true;
-        t[b'{' as usize] = true;
-        t[b'}' as usize] = true;
+#[allow(clippy::indexing_slicing)] // indexes below 256
+const fn class_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = C_ALL;
+        c += 1;
     }
+    t[0x7f] = C_ALL;
+    t[0xc2] = C_ALL;
+    t[0xef] = C_ALL;
+    t[b' ' as usize] = C_BLOCK | C_FLOW;
+    t[b':' as usize] = C_BLOCK | C_FLOW;
+    t[b',' as usize] = C_FLOW;
+    t[b'[' as usize] = C_FLOW;
+    t[b']' as usize] = C_FLOW;
+    t[b'{' as usize] = C_FLOW;
+    t[b'}' as usize] = C_FLOW;
+    t[b'"' as usize] = C_QUOTE;
+    t[b'\'' as usize] = C_QUOTE;
+    t[b'\\' as usize] = C_QUOTE;
     t
-}
-
-/// Whether the text only has characters the fast path takes as they are: no tab, no lone `\r`,
-/// no control character, and no character YAML does not allow in a document (C1 controls other
-/// than NEL, U+FEFF, U+FFFE, U+FFFF).
-fn plain_text(b: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if (0x20..0x7f).contains(&c) || c == b'\n' {
-            i += 1;
-            continue;
-        }
-        match c {
-            b'\r' if b.get(i + 1) == Some(&b'\n') => i += 2,
-            0xc2 => {
-                let n = b.get(i + 1).copied().unwrap_or(0);
-                if (0x80..=0x9f).contains(&n) && n != 0x85 {
-                    return false;
-                }
-                i += 2;
-            }
-            0xef => {
-                let n1 = b.get(i + 1).copied().unwrap_or(0);
-                let n2 = b.get(i + 2).copied().unwrap_or(0);
-                if (n1 == 0xbb && n2 == 0xbf) || (n1 == 0xbf && (n2 == 0xbe || n2 == 0xbf)) {
-                    return false;
-                }
-                i += 3;
-            }
-            0x80.. => i += 1,
-            _ => return false,
-        }
-    }
-    true
 }
 
 #[cfg(test)]
@@ -941,40 +1055,15 @@ mod tests {
     //! Event-level comparison with `granit_parser`: the events and spans must be the same, not
     //! only the tree built from them (`tests/yaml_fast_differential.rs` compares the trees).
 
-    use granit_parser::Parser;
-
     use super::*;
-
-    type Trace = Vec<(String, u32, u32)>;
-
-    fn granit_trace(text: &str) -> Option<Trace> {
-        let mut out = Vec::new();
-        for event in Parser::new_from_str(text) {
-            let (event, span) = event.ok()?;
-            let start = u32::try_from(span.start.byte_offset()?).ok()?;
-            let end = u32::try_from(span.end.byte_offset()?).ok()?;
-            out.push((format!("{event:?}"), start, end));
-        }
-        Some(out)
-    }
-
-    fn fast_trace(text: &str) -> Option<Trace> {
-        let mut out = Vec::new();
-        parse(text, FileId(0), 200, |event, span| {
-            out.push((format!("{event:?}"), span.start, span.end));
-            true
-        })
-        .ok()?;
-        Some(out)
-    }
 
     /// Asserts the fast events equal granit's when the fast path accepts `text`; returns whether
     /// it accepted.
     fn same(text: &str) -> bool {
-        let Some(fast) = fast_trace(text) else { return false };
-        let granit = granit_trace(text);
-        assert_eq!(Some(&fast), granit.as_ref(), "events differ for {text:?}");
-        true
+        match compare_with_granit(text) {
+            Ok(taken) => taken,
+            Err(diff) => panic!("events differ for {text:?}:\n{diff}"),
+        }
     }
 
     #[test]

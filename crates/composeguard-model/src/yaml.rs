@@ -303,6 +303,9 @@ pub fn parse_with_granit(text: &str, file: FileId, limits: &Limits) -> Document 
     rejected_input(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits))
 }
 
+#[doc(hidden)]
+pub use crate::fast_yaml::compare_with_granit as compare_fast_events_with_granit;
+
 /// The fast event source alone: `None` when it gives up on the text (for tests).
 #[doc(hidden)]
 pub fn parse_fast_only(text: &str, file: FileId, limits: &Limits) -> Option<Document> {

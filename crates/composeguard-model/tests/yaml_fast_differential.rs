@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use composeguard_model::yaml::{parse, parse_fast_only, parse_with_granit, Limits};
+use composeguard_model::yaml::{compare_fast_events_with_granit, parse, parse_fast_only, parse_with_granit, Limits};
 use composeguard_model::FileId;
 
 #[path = "../../composeguard/benches/support/generate.rs"]
@@ -340,4 +340,194 @@ fn alias_limit_matches() {
         let limits = Limits { max_alias_nodes, ..Limits::default() };
         check_with(&text, &limits, &format!("alias bomb with max_alias_nodes {max_alias_nodes}"));
     }
+}
+
+/// A small deterministic generator of compose-like YAML: nested block mappings and sequences
+/// (compact and indentless ones too), scalars of every style, flow collections, anchors, aliases,
+/// block scalars, comments and blank lines, then sometimes a few random edits. Each text must
+/// give the same events (spans included) and the same document on both paths.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % u64::try_from(n.max(1)).unwrap_or(1)).unwrap_or(0)
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items.get(self.below(items.len())).copied().unwrap_or("x")
+    }
+
+    fn key(&mut self) -> &'static str {
+        if self.chance(85) {
+            self.pick(&["image", "ports", "x-y", "<<", "a b", "a:b", "\"q\"", "'s'", "k.e_y/1", "é", "-x", "b", "c"])
+        } else {
+            self.pick(&["?x", ":x", "'it''s'", "1", "true", "null", "~", "2020-01-01", "a#b", "\"\"", "\"a: b\"", "on", "*x", "&x k", "! k", "[a]"])
+        }
+    }
+
+    fn scalar(&mut self) -> &'static str {
+        if self.chance(85) {
+            self.pick(&[
+                "v", "1", "0x1F", "1.5", "yes", "~", "\"x\"", "'y'", "\"a\\nb\\u00e9\"", "'it''s'", "http://x:80/y?z=1#f",
+                "a:b", "a #b", "a#b", "-1", "a,b", "x[0]", "[a, b]", "[a,b,]", "[\"CMD\", \"curl\", -f]",
+                "{a: 1, b: [x, y]}", "[]", "{}", "*x", "&x v", "&x", "|", "|-", "|+", ">", ">-", ">+", "| # c",
+                "unless-stopped", "registry.example.com/team/app0:1.0.0", "\"127.0.0.1:10000:8080\"", "${A:-b}",
+            ])
+        } else {
+            self.pick(&[
+                "\"\\q\"", "\"\\ud83d\\ude00\"", "\"\\U0001F600\"", "!tag x", "%x", "@x", "`x", "[a: 1]", "{a}", "[-]",
+                "{\"a\": 1}", "{a:1}", "[*x]", "*nope", "&y [1]", "|2", "- v", "a: b", "\"unterminated", "'a'x", "é ✓",
+            ])
+        }
+    }
+
+    fn block(&mut self, out: &mut String, indent: usize, depth: usize, compact: Option<usize>) {
+        let sequence = self.chance(35);
+        for i in 0..=self.below(4) {
+            if i > 0 || compact.is_none() {
+                if self.chance(10) {
+                    out.push_str(&" ".repeat(self.below(6)));
+                    out.push_str("# comment\n");
+                }
+                if self.chance(5) {
+                    out.push('\n');
+                }
+                out.push_str(&" ".repeat(indent));
+            }
+            if sequence {
+                out.push('-');
+            } else {
+                out.push_str(self.key());
+                if self.chance(5) {
+                    out.push(' ');
+                }
+                out.push(':');
+            }
+            self.value(out, indent, depth, sequence);
+        }
+    }
+
+    fn value(&mut self, out: &mut String, indent: usize, depth: usize, sequence: bool) {
+        let choice = self.below(10);
+        if choice < 3 && depth < 5 {
+            if sequence && self.chance(40) {
+                out.push(' ');
+                self.block(out, indent + 2, depth + 1, Some(indent + 2));
+                return;
+            }
+            if self.chance(20) {
+                out.push_str(" &x");
+            }
+            if self.chance(20) {
+                out.push_str(" # c");
+            }
+            out.push('\n');
+            let extra = if !sequence && self.chance(25) { 0 } else { 1 + self.below(3) };
+            if self.chance(15) {
+                out.push_str(&" ".repeat(indent + extra));
+                out.push_str(self.scalar());
+                out.push('\n');
+            } else {
+                self.block(out, indent + extra, depth + 1, None);
+            }
+            return;
+        }
+        if choice < 4 {
+            out.push_str(if self.chance(30) { " # c\n" } else { "\n" });
+            return;
+        }
+        out.push(' ');
+        let scalar = self.scalar();
+        out.push_str(scalar);
+        out.push('\n');
+        if scalar.starts_with('|') || scalar.starts_with('>') {
+            let content = indent + 1 + self.below(3);
+            for _ in 0..self.below(4) {
+                match self.below(5) {
+                    0 => out.push('\n'),
+                    1 => {
+                        out.push_str(&" ".repeat(content + 1 + self.below(2)));
+                        out.push_str("more\n");
+                    }
+                    2 => {
+                        out.push_str(&" ".repeat(self.below(content + 3)));
+                        out.push('\n');
+                    }
+                    _ => {
+                        out.push_str(&" ".repeat(content));
+                        out.push_str(self.pick(&["text", "a b", "# not a comment", "x: y", "- z"]));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+    }
+
+    fn edit(&mut self, text: &str) -> String {
+        let mut chars: Vec<char> = text.chars().collect();
+        if chars.is_empty() {
+            return String::new();
+        }
+        let at = self.below(chars.len());
+        match self.below(4) {
+            0 => {
+                chars.remove(at);
+            }
+            1 => {
+                let c = self.pick(&[" ", "\n", ":", "-", "#", "\t", "\r", "'", "\"", "[", "]", "{", "}", ",", "&", "*", "!", "|", ">", "?", "\\", "é"]);
+                chars.splice(at..at, c.chars());
+            }
+            2 => chars.insert(at, ' '),
+            _ => chars.truncate(at),
+        }
+        chars.into_iter().collect()
+    }
+}
+
+#[test]
+fn generated_documents_match() {
+    let mut gen = Gen(0x9e37_79b9_7f4a_7c15);
+    let mut accepted = 0;
+    let cases = 4000;
+    for case in 0..cases {
+        let mut text = String::new();
+        if gen.chance(10) {
+            text.push_str("---\n");
+        }
+        if gen.chance(10) {
+            text.push_str("x: &x {a: 1}\n");
+        }
+        gen.block(&mut text, 0, 0, None);
+        if gen.chance(5) {
+            text.push_str(gen.pick(&["...\n", "---\n", "---\na: 1\n", "--- # c\n- x\n"]));
+        }
+        if gen.chance(30) {
+            for _ in 0..=gen.below(3) {
+                text = gen.edit(&text);
+            }
+        }
+        if gen.chance(10) {
+            text = text.replace('\n', "\r\n");
+        }
+        if let Err(diff) = compare_fast_events_with_granit(&text) {
+            panic!("generated case {case}: fast events differ from granit's on {text:?}\n{diff}");
+        }
+        if check(&text, &format!("generated case {case}")) {
+            accepted += 1;
+        }
+        check_with(&text, &Limits { max_depth: 4, ..Limits::default() }, &format!("generated case {case} with max_depth 4"));
+    }
+    eprintln!("generated: the fast path took {accepted} of {cases}");
+    assert!(accepted * 4 >= cases, "the fast path took only {accepted} of {cases} generated documents");
 }
