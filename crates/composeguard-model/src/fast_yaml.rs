@@ -161,7 +161,7 @@ where
     F: FnMut(Event<'a>, Span) -> bool,
 {
     /// The byte at `i`, or 0 past the end (the text has no NUL bytes).
-    #[inline]
+    #[inline(always)]
     fn at(&self, i: usize) -> u8 {
         self.b.get(i).copied().unwrap_or(0)
     }
@@ -304,7 +304,11 @@ where
     }
 
     /// After a node that ends at `i` on its line: only blanks and a comment may follow.
+    #[inline]
     fn finish_line(&mut self, i: usize) -> Res {
+        if self.at(i) == b'\n' {
+            return self.scan_lines(i + 1);
+        }
         let j = self.skip_spaces(i);
         let end = match self.at(j) {
             b'#' if j > 0 && self.at(j - 1) == b' ' => self.line_end(j)?,
@@ -385,7 +389,13 @@ where
         loop {
             let key = match first.take() {
                 Some(t) => t,
-                None => self.scalar(self.pos, false)?,
+                None => match self.simple_key(self.pos) {
+                    Some(end) => {
+                        let value = Cow::Borrowed(self.slice(self.pos, end)?);
+                        Tok { start: self.pos, end, value, style: ScalarStyle::Plain, colon: Some(end), after: end }
+                    }
+                    None => self.scalar(self.pos, false)?,
+                },
             };
             let Some(colon) = key.colon else { return Err(Bail) };
             if colon - key.start > MAX_KEY_BYTES {
@@ -596,6 +606,24 @@ where
         let id = *self.anchors.get(name).ok_or(Bail)?;
         self.emit(Event::Alias(id), p, end)?;
         Ok(end)
+    }
+
+    /// The end of the key at `p` when it has the common shape `name: ` (ASCII letters, digits and
+    /// `_-./`, starting with a letter, digit or `_`, then `:` and a space or a `\n`), which
+    /// [`Self::scalar`] would read the same way; `None` to take the general path.
+    #[inline]
+    fn simple_key(&self, p: usize) -> Option<usize> {
+        let rest = self.b.get(p..)?;
+        let first = *rest.first()?;
+        if !(first.is_ascii_alphanumeric() || first == b'_') {
+            return None;
+        }
+        let n = rest.iter().position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/')))?;
+        if rest.get(n) == Some(&b':') && matches!(rest.get(n + 1), Some(b' ' | b'\n')) {
+            Some(p + n)
+        } else {
+            None
+        }
     }
 
     /// A plain or quoted scalar at `p`, and whether a `:` indicator follows it on its line.
@@ -993,7 +1021,7 @@ fn is_flow(c: u8) -> bool {
 }
 
 /// Whether `c` (followed by `next`) starts a plain scalar (the cases the fast path handles).
-#[inline]
+#[inline(always)]
 fn plain_start(c: u8, next: u8, flow: bool) -> bool {
     match c {
         b'-' => !(is_blankz(next) || (flow && is_flow(next))),

@@ -331,12 +331,13 @@ fn depth_limit_matches() {
 #[test]
 fn alias_limit_matches() {
     let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-    for i in 1..8 {
+    for i in 1..5 {
         let p = i - 1;
         let aliases = vec![format!("*a{p}"); 10].join(", ");
         let _ = writeln!(text, "a{i}: &a{i} [{aliases}]");
     }
-    for max_alias_nodes in [10, 1000, 100_000, 1_000_000, 100_000_000] {
+    // 10^5 nodes once expanded: below, at and above the limit.
+    for max_alias_nodes in [10, 1000, 100_000, 1_000_000] {
         let limits = Limits { max_alias_nodes, ..Limits::default() };
         check_with(&text, &limits, &format!("alias bomb with max_alias_nodes {max_alias_nodes}"));
     }
