@@ -294,7 +294,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
     if let Some(doc) = rejected_input(text, file, limits) {
         return doc;
     }
-    fast_document(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits))
+    granit_document(text, file, limits)
 }
 
 /// [`parse`] without the fast event source (for tests comparing the two).
@@ -391,8 +391,10 @@ fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
 }
 
 enum Frame {
-    Seq { start: Span, items: Vec<Node>, anchor: usize, tag: Option<MergeTag>, style: Style },
-    Map { start: Span, entries: Vec<(Key, Node)>, key: Option<Key>, anchor: usize, tag: Option<MergeTag>, style: Style },
+    /// `items_from`: where this sequence's items start on the builder's item stack.
+    Seq { start: Span, items_from: usize, anchor: usize, tag: Option<MergeTag>, style: Style },
+    /// `entries_from`: where this mapping's entries start on the builder's entry stack.
+    Map { start: Span, entries_from: usize, key: Option<Key>, anchor: usize, tag: Option<MergeTag>, style: Style },
 }
 
 struct Builder<'a> {
@@ -400,6 +402,11 @@ struct Builder<'a> {
     file: FileId,
     limits: &'a Limits,
     stack: Vec<Frame>,
+    /// The items and entries of the open collections, innermost last: a collection takes its
+    /// own off the top when it ends, into a vector of exactly its size (growing one vector per
+    /// collection left up to half of each unused, a third of the tree of a big file).
+    items: Vec<Node>,
+    entries: Vec<(Key, Node)>,
     anchors: HashMap<usize, Node>,
     alias_nodes: usize,
     roots: Vec<Node>,
@@ -415,6 +422,8 @@ impl<'a> Builder<'a> {
             file,
             limits,
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
             roots: Vec::new(),
@@ -490,7 +499,7 @@ impl<'a> Builder<'a> {
                 self.depth_check(span)?;
                 self.stack.push(Frame::Seq {
                     start: span,
-                    items: Vec::new(),
+                    items_from: self.items.len(),
                     anchor,
                     tag: merge_tag(tag.as_deref()),
                     style: structure_style(style),
@@ -500,7 +509,7 @@ impl<'a> Builder<'a> {
                 self.depth_check(span)?;
                 self.stack.push(Frame::Map {
                     start: span,
-                    entries: Vec::new(),
+                    entries_from: self.entries.len(),
                     key: None,
                     anchor,
                     tag: merge_tag(tag.as_deref()),
@@ -509,7 +518,8 @@ impl<'a> Builder<'a> {
                 self.skip_value.push(false);
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq { start, items, anchor, tag, style }) = self.stack.pop() {
+                if let Some(Frame::Seq { start, items_from, anchor, tag, style }) = self.stack.pop() {
+                    let items: Vec<Node> = self.items.drain(items_from.min(self.items.len())..).collect();
                     let end = items.last().map_or(span.end, |n| n.span.end.max(start.start));
                     let mut node = Node::new(Value::Seq(items), Span::new(self.file, start.start, end));
                     node.style = style;
@@ -522,7 +532,8 @@ impl<'a> Builder<'a> {
             }
             Event::MappingEnd => {
                 self.skip_value.pop();
-                if let Some(Frame::Map { start, entries, anchor, tag, style, .. }) = self.stack.pop() {
+                if let Some(Frame::Map { start, entries_from, anchor, tag, style, .. }) = self.stack.pop() {
+                    let entries: Vec<(Key, Node)> = self.entries.drain(entries_from.min(self.entries.len())..).collect();
                     let end = entries.last().map_or(span.end, |(_, v)| v.span.end.max(start.start));
                     let mapping = self.finish_mapping(entries)?;
                     let mut node = Node::new(Value::Map(mapping), Span::new(self.file, start.start, end));
@@ -554,8 +565,8 @@ impl<'a> Builder<'a> {
     fn push(&mut self, node: Node) -> Result<(), Issue> {
         match self.stack.last_mut() {
             None => self.roots.push(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => {
+            Some(Frame::Seq { .. }) => self.items.push(node),
+            Some(Frame::Map { key, .. }) => {
                 if let Some(k) = key.take() {
                     let skip = self.skip_value.last().copied().unwrap_or(false);
                     if skip {
@@ -563,7 +574,7 @@ impl<'a> Builder<'a> {
                             *s = false;
                         }
                     } else {
-                        entries.push((k, node));
+                        self.entries.push((k, node));
                     }
                 } else {
                     match key_name(&node) {
