@@ -294,7 +294,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
     if let Some(doc) = rejected_input(text, file, limits) {
         return doc;
     }
-    granit_document(text, file, limits)
+    fast_document(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits))
 }
 
 /// [`parse`] without the fast event source (for tests comparing the two).
