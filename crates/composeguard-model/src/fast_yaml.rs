@@ -810,16 +810,12 @@ where
         if self.at(i) != b']' {
             loop {
                 i = self.flow_node(i)?;
-                i = self.skip_spaces(i);
-                match self.at(i) {
-                    b',' => {
-                        i = self.skip_spaces(i + 1);
-                        if self.at(i) == b']' {
-                            break;
-                        }
+                match self.flow_separator(i, b']')? {
+                    (next, false) => i = next,
+                    (close, true) => {
+                        i = close;
+                        break;
                     }
-                    b']' => break,
-                    _ => return Err(Bail),
                 }
             }
         }
@@ -846,22 +842,32 @@ where
                     return Err(Bail);
                 }
                 i = self.flow_node(i)?;
-                i = self.skip_spaces(i);
-                match self.at(i) {
-                    b',' => {
-                        i = self.skip_spaces(i + 1);
-                        if self.at(i) == b'}' {
-                            break;
-                        }
+                match self.flow_separator(i, b'}')? {
+                    (next, false) => i = next,
+                    (close, true) => {
+                        i = close;
+                        break;
                     }
-                    b'}' => break,
-                    _ => return Err(Bail),
                 }
             }
         }
         self.emit(Event::MappingEnd, i, i + 1)?;
         self.depth -= 1;
         Ok(i + 1)
+    }
+
+    /// What follows an item of a flow collection that ends with `close`: the next item's start
+    /// and `false`, or the position of `close` and `true` (a trailing comma is allowed).
+    fn flow_separator(&self, i: usize, close: u8) -> Res<(usize, bool)> {
+        let i = self.skip_spaces(i);
+        match self.at(i) {
+            b',' => {
+                let next = self.skip_spaces(i + 1);
+                Ok((next, self.at(next) == close))
+            }
+            c if c == close => Ok((i, true)),
+            _ => Err(Bail),
+        }
     }
 
     /// A node inside a flow collection at `i`; returns its end.
