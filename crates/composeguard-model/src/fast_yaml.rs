@@ -810,12 +810,10 @@ where
         if self.at(i) != b']' {
             loop {
                 i = self.flow_node(i)?;
-                match self.flow_separator(i, b']')? {
-                    (next, false) => i = next,
-                    (close, true) => {
-                        i = close;
-                        break;
-                    }
+                let (next, closed) = self.flow_separator(i, b']')?;
+                i = next;
+                if closed {
+                    break;
                 }
             }
         }
@@ -842,12 +840,10 @@ where
                     return Err(Bail);
                 }
                 i = self.flow_node(i)?;
-                match self.flow_separator(i, b'}')? {
-                    (next, false) => i = next,
-                    (close, true) => {
-                        i = close;
-                        break;
-                    }
+                let (next, closed) = self.flow_separator(i, b'}')?;
+                i = next;
+                if closed {
+                    break;
                 }
             }
         }
