@@ -201,15 +201,10 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
         let ran = |meta: &RuleMeta| {
             (meta.category == crate::Category::Spec || readable) && selection.enabled(meta)
         };
-        let mut unused = crate::suppress::unused(&directives, &ran);
-        if let Some(config) = &options.config {
-            for f in &mut unused {
-                f.severity = config.severity_of(f.rule);
-            }
-        }
+        // located like every finding: the configuration's severity applies, and a comment's
+        // span is never one that provenance knows
         let mut more = Located::new(project, options, &selection);
-        more.with_provenance = false;
-        more.extend(unused);
+        more.extend(crate::suppress::unused(&directives, &ran));
         diagnostics.extend(more.finish().0);
     }
     build_report(project, diagnostics)
