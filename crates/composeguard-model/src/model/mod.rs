@@ -51,8 +51,10 @@ macro_rules! compose_struct {
 }
 pub(crate) use compose_struct;
 
-/// Shorthand for an optional located field.
-pub type Field<T> = Option<Spanned<T>>;
+/// Shorthand for an optional located field. Boxed: a service has some sixty of these and sets a
+/// handful, so an absent one costs a pointer instead of the value and two spans (a `Service` went
+/// from 3.6 KB to 1.8 KB).
+pub type Field<T> = Option<Box<Spanned<T>>>;
 
 #[cfg(test)]
 mod size_tests {
@@ -61,6 +63,6 @@ mod size_tests {
     #[test]
     fn service_stays_small() {
         let size = std::mem::size_of::<super::Service>();
-        assert!(size <= 4096, "Service is {size} bytes");
+        assert!(size <= 2048, "Service is {size} bytes");
     }
 }

@@ -162,7 +162,7 @@ pub struct Build {
 impl<'de> Deserialize<'de> for Build {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(match StrOr::<BuildConfig>::deserialize(d)? {
-            StrOr::Str(s) => Build { config: BuildConfig { context: Some(s), ..BuildConfig::default() }, short: true },
+            StrOr::Str(s) => Build { config: BuildConfig { context: Some(Box::new(s)), ..BuildConfig::default() }, short: true },
             StrOr::Other(config) => Build { config, short: false },
         })
     }
@@ -441,7 +441,7 @@ fn env_files<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<EnvFile>>, D
                             let e = match item.value {
                                 StrOr::Str(s) => EnvFile { path: s, required: true, format: None },
                                 StrOr::Other(l) => EnvFile {
-                                    path: l.path.unwrap_or_default(),
+                                    path: l.path.map(|p| *p).unwrap_or_default(),
                                     required: l.required.is_none_or(|r| r.value),
                                     format: l.format.map(|f| f.value.as_str().to_string()),
                                 },
@@ -476,7 +476,7 @@ impl<'de> Deserialize<'de> for Extends {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(match StrOr::<ExtendsLong>::deserialize(d)? {
             StrOr::Str(s) => Extends { service: s, file: None },
-            StrOr::Other(l) => Extends { service: l.service.unwrap_or_default(), file: l.file },
+            StrOr::Other(l) => Extends { service: l.service.map(|s| *s).unwrap_or_default(), file: l.file.map(|f| *f) },
         })
     }
 }
@@ -995,7 +995,7 @@ impl<'de> Deserialize<'de> for FileRef {
         Ok(match StrOr::<FileRefLong>::deserialize(d)? {
             StrOr::Str(s) => FileRef { source: s, ..FileRef::default() },
             StrOr::Other(l) => FileRef {
-                source: l.source.unwrap_or_else(|| Spanned::new(String::new(), l.loc.span)),
+                source: l.source.map(|s| *s).unwrap_or_else(|| Spanned::new(String::new(), l.loc.span)),
                 target: l.target.map(|v| v.value),
                 uid: l.uid.map(|v| v.value),
                 gid: l.gid.map(|v| v.value),
@@ -1261,13 +1261,13 @@ pub fn parse_volume_spec(spec: &str) -> Result<ServiceVolume, String> {
             match opt {
                 "ro" => v.read_only = true,
                 "rw" => v.read_only = false,
-                "nocopy" => v.volume = Some(Box::new(MountVolume { nocopy: Some(Spanned::new(true, Span::default())), ..MountVolume::default() })),
+                "nocopy" => v.volume = Some(Box::new(MountVolume { nocopy: Some(Box::new(Spanned::new(true, Span::default()))), ..MountVolume::default() })),
                 "rprivate" | "private" | "rshared" | "shared" | "rslave" | "slave" => {
-                    v.bind.get_or_insert_with(Box::default).propagation = Some(Spanned::new(opt.to_string(), Span::default()));
+                    v.bind.get_or_insert_with(Box::default).propagation = Some(Box::new(Spanned::new(opt.to_string(), Span::default())));
                 }
                 "z" | "Z" => {
                     let se = if opt == "z" { SeLinux::Shared } else { SeLinux::Private };
-                    v.bind.get_or_insert_with(Box::default).selinux = Some(Spanned::new(se, Span::default()));
+                    v.bind.get_or_insert_with(Box::default).selinux = Some(Box::new(Spanned::new(se, Span::default())));
                 }
                 _ => {}
             }
@@ -1276,7 +1276,7 @@ pub fn parse_volume_spec(spec: &str) -> Result<ServiceVolume, String> {
     if v.source.as_deref().is_some_and(is_host_path) {
         v.r#type = MountType::Bind;
         let bind = v.bind.get_or_insert_with(Box::default);
-        bind.create_host_path = Some(Spanned::new(true, Span::default()));
+        bind.create_host_path = Some(Box::new(Spanned::new(true, Span::default())));
     } else {
         v.r#type = MountType::Volume;
         v.volume.get_or_insert_with(Box::default);

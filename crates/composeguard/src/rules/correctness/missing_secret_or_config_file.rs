@@ -70,13 +70,13 @@ impl Rule for MissingSecretOrConfigFile {
         }
         let compose = cx.compose();
         for (name, secret) in &compose.secrets {
-            if secrets.contains(name.value.as_str()) && !is_external(secret.external.as_ref()) {
-                check_file(cx, out, "secret", "secrets", &name.value, secret.file.as_ref());
+            if secrets.contains(name.value.as_str()) && !is_external(secret.external.as_deref()) {
+                check_file(cx, out, "secret", "secrets", &name.value, secret.file.as_deref());
             }
         }
         for (name, config) in &compose.configs {
-            if configs.contains(name.value.as_str()) && !is_external(config.external.as_ref()) {
-                check_file(cx, out, "config", "configs", &name.value, config.file.as_ref());
+            if configs.contains(name.value.as_str()) && !is_external(config.external.as_deref()) {
+                check_file(cx, out, "config", "configs", &name.value, config.file.as_deref());
             }
         }
     }

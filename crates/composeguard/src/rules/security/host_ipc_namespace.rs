@@ -50,7 +50,7 @@ impl Rule for HostIpcNamespace {
             report_host_namespace(
                 out,
                 &name.value,
-                service.ipc.as_ref(),
+                service.ipc.as_deref(),
                 "ipc",
                 "IPC namespace",
                 "remove `ipc: host`; share with one service through `ipc: shareable` and `ipc: service:<name>`, or raise `shm_size`",

@@ -52,7 +52,7 @@ impl Rule for HostNetworkNamespace {
             report_host_namespace(
                 out,
                 &name.value,
-                service.network_mode.as_ref(),
+                service.network_mode.as_deref(),
                 "network_mode",
                 "network stack",
                 "remove `network_mode: host`; attach the service to a network and publish its ports",

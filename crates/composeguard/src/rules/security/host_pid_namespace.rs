@@ -47,7 +47,7 @@ impl Rule for HostPidNamespace {
             report_host_namespace(
                 out,
                 &name.value,
-                service.pid.as_ref(),
+                service.pid.as_deref(),
                 "pid",
                 "process namespace",
                 "remove `pid: host`; to share processes between two services use `pid: service:<name>`",

@@ -48,7 +48,7 @@ impl Rule for HostUserNamespace {
             report_host_namespace(
                 out,
                 &name.value,
-                service.userns_mode.as_ref(),
+                service.userns_mode.as_deref(),
                 "userns_mode",
                 "user namespace",
                 "remove `userns_mode: host`; fix file ownership of the service's volumes instead",

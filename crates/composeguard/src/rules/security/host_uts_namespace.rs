@@ -50,7 +50,7 @@ impl Rule for HostUtsNamespace {
             report_host_namespace(
                 out,
                 &name.value,
-                service.uts.as_ref(),
+                service.uts.as_deref(),
                 "uts",
                 "UTS namespace (hostname)",
                 "remove `uts: host`; set `hostname` if the service needs a fixed name",
