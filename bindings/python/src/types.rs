@@ -373,7 +373,7 @@ impl Diagnostic {
             end_column,
             start_offset,
             end_offset,
-            help: d.help,
+            help: d.help.map(std::borrow::Cow::into_owned),
             related,
             fix,
             profiles: d.profiles,

@@ -291,7 +291,7 @@ fn convert_diagnostic<'a>(d: &'a Diagnostic, positions: &mut Positions<'_>) -> J
                 .collect(),
         }),
         profiles: &d.profiles,
-        suppression: d.suppression.as_ref(),
+        suppression: d.suppression.as_deref(),
     }
 }
 

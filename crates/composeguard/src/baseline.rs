@@ -117,7 +117,7 @@ impl Baseline {
                 if let Some(count) = remaining.get_mut(print.as_str()).filter(|c| **c > 0) {
                     *count -= 1;
                     matched += 1;
-                    d.suppression = Some(Suppression { kind: "baseline".into(), reason: None });
+                    d.suppression = Some(Box::new(Suppression { kind: "baseline".into(), reason: None }));
                 }
             }
         }

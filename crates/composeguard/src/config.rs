@@ -219,7 +219,7 @@ impl Config {
             }
             let Some(meta) = crate::rules::find(&d.rule) else { continue };
             if let Some(w) = self.waiver_for(meta, service.as_deref(), &d.path) {
-                d.suppression = Some(Suppression { kind: "config".into(), reason: Some(w.reason.clone()) });
+                d.suppression = Some(Box::new(Suppression { kind: "config".into(), reason: Some(w.reason.clone()) }));
             }
         }
     }

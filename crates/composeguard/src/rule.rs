@@ -1,5 +1,7 @@
 //! Rule metadata, the rule trait and the `declare_rule!` macro.
 
+use std::borrow::Cow;
+
 use composeguard_model::{Issue, IssueKind, Span};
 
 use crate::context::Context;
@@ -84,9 +86,10 @@ pub struct Finding {
     pub span: Span,
     pub message: String,
     pub path: String,
-    pub help: Option<String>,
+    /// Mostly the rule's fixed advice, so it is not copied per finding.
+    pub help: Option<Cow<'static, str>>,
     pub related: Vec<(Span, String)>,
-    pub fix: Option<Fix>,
+    pub fix: Option<Box<Fix>>,
     /// The service this finding is about (for profiles and per-service waivers).
     pub service: Option<String>,
     /// Overrides the rule's default severity (spec warnings).
@@ -136,7 +139,7 @@ impl FindingBuilder<'_> {
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {
             f.help = Some(help.into());
         }
@@ -167,7 +170,7 @@ impl FindingBuilder<'_> {
 
     pub fn fix(mut self, fix: Fix) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {
-            f.fix = Some(fix);
+            f.fix = Some(Box::new(fix));
         }
         self
     }
@@ -254,7 +257,7 @@ pub fn finding_from_issue(issue: &Issue) -> Finding {
         span: issue.span,
         message: issue.message.clone(),
         path: issue.path.clone(),
-        help: issue.help.clone(),
+        help: issue.help.clone().map(Cow::Owned),
         related: issue.related.iter().map(|r| (r.span, r.message.clone())).collect(),
         fix: None,
         service: None,

@@ -205,7 +205,7 @@ pub fn apply(diagnostics: &mut [Diagnostic], directives: &mut [Directive], sourc
                 matched = true;
             }
             if matched && d.suppression.is_none() {
-                d.suppression = Some(Suppression { kind: kind.to_string(), reason });
+                d.suppression = Some(Box::new(Suppression { kind: kind.to_string(), reason }));
             }
         }
     }

@@ -116,7 +116,7 @@ impl Case {
             path: String::new(),
             start: Position::default(),
             end: Position::default(),
-            help: self.help.clone(),
+            help: self.help.clone().map(Into::into),
             related: self
                 .related
                 .iter()

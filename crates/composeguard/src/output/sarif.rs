@@ -305,8 +305,8 @@ pub fn render(report: &Report) -> String {
             related_locations,
             partial_fingerprints: BTreeMap::from([("composeguard/v1", fingerprint(d, &normalize_file(&d.file)))]),
             suppressions: suppression(d),
-            fixes: fixes(report, d.fix.as_ref(), &d.file),
-            properties: ResultProperties { name: d.rule.to_string(), category: d.category.as_str(), path: d.path.clone(), help: d.help.clone() },
+            fixes: fixes(report, d.fix.as_deref(), &d.file),
+            properties: ResultProperties { name: d.rule.to_string(), category: d.category.as_str(), path: d.path.clone(), help: d.help.as_deref().map(str::to_owned) },
         });
     }
     let log = Log {
