@@ -504,7 +504,7 @@ fn extra_hosts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<ExtraHost>
             match kind {
                 Kind::Seq => {
                     let items: Vec<Spanned<Text>> = next_as(seq)?;
-                    let mut out = Vec::new();
+                    let mut out = Vec::with_capacity(items.len());
                     for item in items {
                         let text = &item.value.0;
                         let Some((host, ips)) = text.split_once('=').or_else(|| text.split_once(':')) else {
@@ -521,7 +521,7 @@ fn extra_hosts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<ExtraHost>
                 }
                 Kind::Map => {
                     let map: IndexMap<Spanned<String>, Spanned<Option<StringOrListText>>> = next_as(seq)?;
-                    let mut out = Vec::new();
+                    let mut out = Vec::with_capacity(map.len());
                     for (host, ips) in map {
                         check_host(&host.value)?;
                         let span = ips.span;

@@ -272,8 +272,10 @@ impl<'de> Deserialize<'de> for ListOrDict {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a mapping or a list of `KEY=value` strings")
             }
+            // sized from the start: a vector grown by pushing holds four entries for a
+            // service's usual two variables, and there is one per service
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ListOrDict, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
                     let value: Spanned<NullableText> = map.next_value()?;
                     let span = value.span;
@@ -287,7 +289,7 @@ impl<'de> Deserialize<'de> for ListOrDict {
                 Ok(ListOrDict { entries, list_form: false, present: true })
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ListOrDict, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 while let Some(item) = seq.next_element::<Spanned<String>>()? {
                     let (k, v) = match item.value.split_once('=') {
                         Some((k, v)) => (k.to_string(), Some(v.to_string())),
