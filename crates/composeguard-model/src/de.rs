@@ -11,7 +11,7 @@
 //! Unknown keys are reported here (with a did-you-mean from the struct's own field list), and
 //! `x-` keys are handed to the struct's `x-*` field where the spec allows extensions.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -167,6 +167,9 @@ fn null_allowed(path: &Path<'_>) -> bool {
 #[derive(Default)]
 pub struct Recorder {
     issues: RefCell<Vec<Issue>>,
+    /// How many issues there were when the top-level `services` were reached (where the issues
+    /// of services read apart belong).
+    services_at: Cell<Option<usize>>,
 }
 
 impl Recorder {
@@ -180,6 +183,11 @@ impl Recorder {
 
     pub fn into_issues(self) -> Vec<Issue> {
         self.issues.into_inner()
+    }
+
+    /// The issues, and how many of them came before the top-level `services`.
+    pub(crate) fn into_issues_and_services_at(self) -> (Vec<Issue>, Option<usize>) {
+        (self.issues.into_inner(), self.services_at.get())
     }
 
     fn record(&self, node_span: Span, anchor: Option<Span>, path: &Path<'_>, kind: IssueKind, text: &str) {
@@ -600,6 +608,9 @@ impl<'de> MapAccess<'de> for MapDe<'de, '_> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         match self.pending.take() {
             Some(Pending::Entry(key, node)) => {
+                if matches!(self.path, Path::Root) && key.name == "services" {
+                    self.rec.services_at.set(Some(self.rec.issues.borrow().len()));
+                }
                 let path = Path::Key(&key.name, self.path);
                 settle(seed.deserialize(NodeDe { node, rec: self.rec, path: &path }), node, self.rec, &path)
             }
@@ -899,6 +910,35 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
 pub fn from_node<'de, T: Deserialize<'de>>(node: &'de Node, rec: &Recorder) -> Option<T> {
     let root = Path::Root;
     T::deserialize(NodeDe::new(node, rec, &root)).ok()
+}
+
+/// Reads the top-level `services` mapping one service per task on every core, giving what the
+/// model's deserializer gives reading them one after the other: the services, and their issues
+/// in the same order. Like it, a service that cannot be read at all leaves the whole map empty,
+/// with the issues up to that service.
+#[cfg(feature = "parallel")]
+pub(crate) fn services_in_parallel(services: &Mapping) -> (crate::model::Named<Box<crate::model::Service>>, Vec<Issue>) {
+    use rayon::prelude::*;
+    let under = Path::Key("services", &Path::Root);
+    let read: Vec<(Option<(Spanned<String>, Box<crate::model::Service>)>, Vec<Issue>)> = services
+        .entries
+        .par_iter()
+        .map(|(key, node)| {
+            let rec = Recorder::new();
+            let path = Path::Key(&key.name, &under);
+            let name = Spanned::<String>::deserialize(KeyDe { key }).ok();
+            let service = settle(Box::<crate::model::Service>::deserialize(NodeDe { node, rec: &rec, path: &path }), node, &rec, &path).ok();
+            (name.zip(service), rec.into_issues())
+        })
+        .collect();
+    let mut map = crate::model::Named::with_capacity(read.len());
+    let mut issues = Vec::new();
+    for (entry, found) in read {
+        issues.extend(found);
+        let Some((name, service)) = entry else { return (crate::model::Named::default(), issues) };
+        map.insert(name, service);
+    }
+    (map, issues)
 }
 
 #[cfg(test)]

@@ -701,12 +701,12 @@ impl<'a> Assembler<'a> {
         let mut project = Project { variables, working_dir, name, files, profiles, home: self.home.clone(), ..Project::default() };
         let fatal = self.issues.iter().any(|i| matches!(i.kind, IssueKind::YamlSyntax | IssueKind::InputLimit | IssueKind::InvalidTopLevel));
         match root.filter(|r| r.as_map().is_some_and(|m| !m.is_empty())) {
-            Some(root) if !fatal => {
-                let rec = Recorder::new();
-                if let Some(compose) = from_node::<Compose>(&root, &rec) {
+            Some(mut root) if !fatal => {
+                let (compose, issues) = read_model(&mut root);
+                if let Some(compose) = compose {
                     project.compose = compose;
                 }
-                self.issues.extend(rec.into_issues());
+                self.issues.extend(issues);
                 project.root = Some(root);
             }
             Some(_) => {}
@@ -721,6 +721,51 @@ impl<'a> Assembler<'a> {
         project.issues = self.issues;
         project.provenance = self.provenance;
         project
+    }
+}
+
+/// Reads the typed model from the merged tree, with the issues found on the way.
+///
+/// With the `parallel` feature, a project with many services has them read on every core: the
+/// rest of the model first, with an empty mapping in their place, then the services one per task.
+/// The result is the one-pass read's, issues in the same order (`tests/parallel_services.rs`).
+#[cfg_attr(not(feature = "parallel"), allow(clippy::needless_pass_by_ref_mut))]
+fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
+    #[cfg(feature = "parallel")]
+    if let Some((at, value)) = take_services(root) {
+        let rec = Recorder::new();
+        let compose = from_node::<Compose>(root, &rec);
+        let (mut issues, services_at) = rec.into_issues_and_services_at();
+        let Some((_, node)) = root.as_map_mut().and_then(|m| m.entries.get_mut(at)) else { return (compose, issues) };
+        node.value = value;
+        let (Some(mut compose), Value::Map(services)) = (compose, &node.value) else { return (None, issues) };
+        let (services, found) = crate::de::services_in_parallel(services);
+        compose.services = services;
+        let at = services_at.unwrap_or(issues.len()).min(issues.len());
+        issues.splice(at..at, found);
+        return (Some(compose), issues);
+    }
+    let rec = Recorder::new();
+    let compose = from_node::<Compose>(root, &rec);
+    (compose, rec.into_issues())
+}
+
+/// From this many services, the model reads them on every core (with the `parallel` feature).
+#[cfg(feature = "parallel")]
+const PARALLEL_SERVICES: usize = 64;
+
+/// Takes the top-level `services` out of the tree when there are enough to read apart, leaving
+/// an empty mapping in their place; gives their place among the top-level keys and the value.
+#[cfg(feature = "parallel")]
+fn take_services(root: &mut Node) -> Option<(usize, Value)> {
+    let map = root.as_map_mut()?;
+    let at = map.entries.iter().position(|(k, _)| k.name == "services")?;
+    let node = &mut map.entries[at].1;
+    match &node.value {
+        Value::Map(services) if services.entries.len() >= PARALLEL_SERVICES => {
+            Some((at, std::mem::replace(&mut node.value, Value::Map(yaml::Mapping::default()))))
+        }
+        _ => None,
     }
 }
 

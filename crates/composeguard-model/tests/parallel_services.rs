@@ -1,0 +1,80 @@
+//! With the `parallel` feature, a project with many services has them read on every core. What it
+//! gives must be what the one-pass read gives: the same services, the same issues in the same
+//! order, and the same tree afterwards.
+#![cfg(feature = "parallel")]
+
+use composeguard_model::de::{from_node, Recorder};
+use composeguard_model::model::Compose;
+use composeguard_model::project::{load_text, LoadOptions, NoFiles};
+use composeguard_model::Issue;
+
+/// The services and the issues of the one-pass read of the loaded tree.
+fn one_pass(root: &composeguard_model::yaml::Node) -> (String, Vec<Issue>) {
+    let rec = Recorder::new();
+    let compose: Compose = from_node(root, &rec).expect("the model reads");
+    (format!("{:?}", compose.services), rec.into_issues())
+}
+
+fn compare(text: &str) -> (usize, usize) {
+    let project = load_text("compose.yaml", text, &LoadOptions::default(), &NoFiles);
+    let root = project.root.as_ref().expect("a tree");
+    let (services, issues) = one_pass(root);
+    assert_eq!(format!("{:?}", project.compose.services), services, "services differ");
+    // the model's issues come last (after those of parsing and interpolation)
+    assert!(project.issues.len() >= issues.len() && !issues.is_empty());
+    assert_eq!(project.issues[project.issues.len() - issues.len()..], issues[..], "issues differ");
+    // the tree is whole again: it still holds every service
+    let in_tree = root.as_map().and_then(|m| m.get("services")).and_then(|s| s.as_map()).map_or(0, |m| m.entries.len());
+    (in_tree, project.compose.services.len())
+}
+
+/// A service with a mistake of some kind every few services, and top-level keys on both sides
+/// of `services` that have mistakes of their own.
+fn many_services(n: usize, broken_at: Option<usize>) -> String {
+    let mut out = String::from("name: demo\nnetworks:\n  front:\n    driver: 3\n    bogus: true\nservices:\n");
+    for i in 0..n {
+        if Some(i) == broken_at {
+            // not a mapping: the one-pass read gives up on every service
+            out.push_str(&format!("  svc{i}: just a string\n"));
+            continue;
+        }
+        out.push_str(&format!("  svc{i}:\n    image: app:{i}\n"));
+        match i % 5 {
+            0 => out.push_str("    imagee: typo\n"),
+            1 => out.push_str("    ports: 80\n"),
+            2 => out.push_str("    healthcheck:\n      interval: soon\n"),
+            3 => out.push_str("    environment:\n      - A=1\n      - B\n"),
+            _ => out.push_str("    deploy:\n      replicas: many\n"),
+        }
+    }
+    out.push_str("volumes:\n  data:\n    driver_opts: 7\nsecrets:\n  s:\n    file: ./s\n    extra: 1\n");
+    out
+}
+
+#[test]
+fn many_services_read_apart_match_the_one_pass_read() {
+    let (in_tree, read) = compare(&many_services(150, None));
+    assert_eq!((in_tree, read), (150, 150));
+}
+
+#[test]
+fn a_service_that_cannot_be_read_empties_the_map_as_the_one_pass_read_does() {
+    let (in_tree, read) = compare(&many_services(120, Some(77)));
+    assert_eq!((in_tree, read), (120, 0));
+}
+
+#[test]
+fn few_services_and_services_first_or_last() {
+    compare(&many_services(3, None));
+    let mut last = String::from("volumes:\n  v:\n    bad: 1\nservices:\n");
+    for i in 0..80 {
+        last.push_str(&format!("  s{i}:\n    image: x\n    restart: sometimes{i}\n"));
+    }
+    compare(&last);
+    let mut first = String::from("services:\n");
+    for i in 0..80 {
+        first.push_str(&format!("  s{i}:\n    image: x\n    unknown{i}: 1\n"));
+    }
+    first.push_str("x-extra:\n  a: 1\nnetworks:\n  n:\n    nope: 2\n");
+    compare(&first);
+}
