@@ -146,7 +146,7 @@ fn inherited_socket<'a>(compose: &'a Compose, name: &'a str, seen: &mut Vec<&'a 
         return None;
     }
     seen.push(name);
-    let (_, service) = compose.services.iter().find(|(k, _)| k.value == name)?;
+    let service = compose.services.get(name)?;
     if let Some((m, rt)) = host_mounts(compose, service).into_iter().find_map(|m| runtime_socket(&m.host_path).map(|rt| (m, rt))) {
         return Some((name, m.host_path, rt));
     }

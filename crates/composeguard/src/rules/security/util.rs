@@ -346,7 +346,7 @@ pub fn host_mounts<'a>(compose: &'a Compose, service: &'a Service) -> Vec<HostMo
 /// The host folder a named volume binds (`driver_opts: {type: none, o: bind, device: /path}`),
 /// and whether its options make it read-only.
 fn bound_device<'a>(compose: &'a Compose, name: &str) -> Option<(&'a str, bool)> {
-    let (_, volume) = compose.volumes.iter().find(|(k, _)| k.value == name)?;
+    let volume = compose.volumes.get(name)?;
     let volume = volume.as_ref()?;
     if volume.external.as_ref().is_some_and(|e| e.value.external) {
         return None;
