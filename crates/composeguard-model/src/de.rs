@@ -186,6 +186,7 @@ impl Recorder {
     }
 
     /// The issues, and how many of them came before the top-level `services`.
+    #[cfg(feature = "parallel")]
     pub(crate) fn into_issues_and_services_at(self) -> (Vec<Issue>, Option<usize>) {
         (self.issues.into_inner(), self.services_at.get())
     }
