@@ -28,11 +28,11 @@ fn a_bad_value_in_an_override_points_into_it_with_the_overridden_value_related()
     let found = spec(&report);
     assert_eq!(found.len(), 2, "{found:#?}");
     let duration = found.iter().find(|d| d.rule == "invalid-value").expect("duration error");
-    assert_eq!((duration.file.as_str(), duration.start.line, duration.start.column), ("prod.yaml", 3, 24));
+    assert_eq!((&*duration.file, duration.start.line, duration.start.column), ("prod.yaml", 3, 24));
     assert_eq!(duration.related.len(), 1);
     assert_eq!((duration.related[0].file.as_str(), duration.related[0].start.line), ("compose.yaml", 4));
     let key = found.iter().find(|d| d.rule == "unknown-key").expect("unknown key");
-    assert_eq!((key.file.as_str(), key.start.line), ("prod.yaml", 4));
+    assert_eq!((&*key.file, key.start.line), ("prod.yaml", 4));
 }
 
 #[test]
@@ -45,13 +45,13 @@ fn an_inherited_value_points_into_the_base_file_with_the_extends_related() {
     let found = spec(&report);
     // both problems are reported: the bad key inherited from the base, the missing file
     let key = found.iter().find(|d| d.rule == "unknown-key").expect("unknown key");
-    assert_eq!((key.file.as_str(), key.start.line, key.start.column), ("common/base.yaml", 4, 5));
+    assert_eq!((&*key.file, key.start.line, key.start.column), ("common/base.yaml", 4, 5));
     assert_eq!(key.path, "services.web.enviroment");
     assert_eq!(key.related.len(), 1, "{key:#?}");
     assert_eq!((key.related[0].file.as_str(), key.related[0].start.line), ("compose.yaml", 3));
     assert!(key.related[0].message.contains("extends"));
     let missing = found.iter().find(|d| d.rule == "missing-file").expect("missing extends file");
-    assert_eq!((missing.file.as_str(), missing.start.line), ("compose.yaml", 7));
+    assert_eq!((&*missing.file, missing.start.line), ("compose.yaml", 7));
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn cycles_and_conflicts_are_errors_at_their_place() {
         ("/p/loop.yaml", "include:\n  - compose.yaml\n"),
     ]);
     let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
-    let rules: Vec<(&str, &str, u32)> = spec(&report).iter().map(|d| (&*d.rule, d.file.as_str(), d.start.line)).collect();
+    let rules: Vec<(&str, &str, u32)> = spec(&report).iter().map(|d| (&*d.rule, &*d.file, d.start.line)).collect();
     assert!(rules.contains(&("conflicting-keys", "compose.yaml", 5)), "{rules:?}");
     assert!(rules.contains(&("dependency-cycle", "loop.yaml", 2)), "{rules:?}");
     assert!(rules.iter().any(|(r, f, l)| *r == "dependency-cycle" && *f == "compose.yaml" && (*l == 8 || *l == 10)), "{rules:?}");

@@ -366,7 +366,7 @@ impl Diagnostic {
             category: d.category.as_str(),
             severity: d.severity.as_str(),
             message: d.message,
-            file: d.file,
+            file: d.file.to_string(),
             start_line,
             start_column,
             end_line,

@@ -1,6 +1,7 @@
 //! The diagnostic contract: what every finding carries, in every output format.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use serde::Serialize;
 
 pub use composeguard_model::Severity;
@@ -116,7 +117,9 @@ pub struct Diagnostic {
     pub category: Category,
     pub severity: Severity,
     pub message: String,
-    pub file: String,
+    // shared by the diagnostics of a file (a file with 35 000 findings held as many copies of
+    // its path)
+    pub file: Arc<str>,
     /// Where in the compose model, e.g. `services.web.ports[0]`.
     pub path: String,
     pub start: Position,
@@ -142,14 +145,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Fills `file`, `start`, `end` (and those of related locations and edits) from spans.
     pub fn locate(&mut self, sources: &SourceMap, encoding: PositionEncoding) {
+        self.locate_with(sources, encoding, |path| Arc::from(path));
+    }
+
+    /// [`Diagnostic::locate`], with `file` from `shared` (given the file's path): the caller can
+    /// hand every diagnostic of a file the same path.
+    pub(crate) fn locate_with(&mut self, sources: &SourceMap, encoding: PositionEncoding, shared: impl Fn(&str) -> Arc<str>) {
         if let Some((file, start, end)) = locate(sources, self.span, encoding) {
-            self.file = file;
+            self.file = shared(file);
             self.start = start;
             self.end = end;
         }
         for r in &mut self.related {
             if let Some((file, start, end)) = locate(sources, r.span, encoding) {
-                r.file = file;
+                r.file = file.to_string();
                 r.start = start;
                 r.end = end;
             }
@@ -157,7 +166,7 @@ impl Diagnostic {
         if let Some(fix) = &mut self.fix {
             for e in &mut fix.edits {
                 if let Some((file, start, end)) = locate(sources, e.span, encoding) {
-                    e.file = file;
+                    e.file = file.to_string();
                     e.start = start;
                     e.end = end;
                 }
@@ -170,12 +179,12 @@ impl Diagnostic {
     }
 }
 
-fn locate(sources: &SourceMap, span: Span, encoding: PositionEncoding) -> Option<(String, Position, Position)> {
+fn locate(sources: &SourceMap, span: Span, encoding: PositionEncoding) -> Option<(&str, Position, Position)> {
     let f = sources.get(span.file)?;
     let s = f.line_column(span.start, encoding);
     let e = f.line_column(span.end, encoding);
     Some((
-        f.path.clone(),
+        f.path.as_str(),
         Position { line: s.line, column: s.column, offset: span.start },
         Position { line: e.line, column: e.column, offset: span.end },
     ))

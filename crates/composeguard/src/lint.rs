@@ -1,5 +1,7 @@
 //! The entry points: load, validate, run the rules, build the report.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -257,6 +259,8 @@ struct Located<'p> {
     selection: &'p Selection,
     encoding: PositionEncoding,
     with_provenance: bool,
+    /// The path of each source file, in file order, shared by the diagnostics in that file.
+    files: Vec<Arc<str>>,
     /// One exactly sized chunk per batch of findings (a rule's): a vector that grew by doubling
     /// would hold up to twice the diagnostics while it grows.
     chunks: Vec<Chunk>,
@@ -273,8 +277,14 @@ impl<'p> Located<'p> {
             selection,
             encoding: options.encoding,
             with_provenance: !(project.provenance.overrides.is_empty() && project.provenance.inherited.is_empty()),
+            files: project.sources.iter().map(|(_, f)| Arc::from(f.path.as_str())).collect(),
             chunks: Vec::new(),
         }
+    }
+
+    /// The shared path of a source file.
+    fn shared_path(&self, path: &str) -> Arc<str> {
+        self.files.iter().find(|f| ***f == *path).cloned().unwrap_or_else(|| Arc::from(path))
     }
 
     /// The diagnostics in the order their findings came, with the service of each.
@@ -329,7 +339,7 @@ impl<'p> Located<'p> {
             category: f.rule.category,
             severity,
             message: exact(f.message),
-            file: String::new(),
+            file: Arc::from(""),
             path: exact(f.path),
             start: crate::Position::default(),
             end: crate::Position::default(),
@@ -350,9 +360,9 @@ impl<'p> Located<'p> {
             suppression: None,
             span: f.span,
         };
-        d.locate(&self.project.sources, self.encoding);
+        d.locate_with(&self.project.sources, self.encoding, |path| self.shared_path(path));
         if d.file.is_empty() {
-            d.file = self.project.sources.get(FileId(0)).map(|s| s.path.clone()).unwrap_or_default();
+            d.file = self.files.first().cloned().unwrap_or_else(|| Arc::from(""));
         }
         (d, f.service)
     }
@@ -405,7 +415,7 @@ fn build_report(project: &Project, diagnostics: Vec<Diagnostic>) -> Report {
     // sized by a first count, so that the diagnostics are not held twice over while they move
     let mut counts: IndexMap<&str, usize> = IndexMap::new();
     for d in &diagnostics {
-        *counts.entry(d.file.as_str()).or_default() += 1;
+        *counts.entry(&*d.file).or_default() += 1;
     }
     let only = if counts.len() == 1 { counts.keys().next().map(|f| (*f).to_string()) } else { None };
     if let Some(only) = only {
@@ -418,7 +428,7 @@ fn build_report(project: &Project, diagnostics: Vec<Diagnostic>) -> Report {
         }
         drop(counts);
         for d in diagnostics {
-            files.entry(d.file.clone()).or_default().push(d);
+            files.entry(d.file.to_string()).or_default().push(d);
         }
     }
     let mut files: Vec<FileReport> = files.into_iter().map(|(path, diagnostics)| FileReport { path, diagnostics }).collect();
@@ -442,7 +452,7 @@ mod tests {
             category: crate::Category::Style,
             severity: Severity::Warning,
             message,
-            file: String::new(),
+            file: Arc::from(""),
             path: String::new(),
             start: crate::Position { line: 1, column: 1, offset: start },
             end: crate::Position { line: 1, column: 1, offset: end },

@@ -112,7 +112,7 @@ impl Case {
             category: Category::Correctness,
             severity: self.severity,
             message: self.message.clone(),
-            file: String::new(),
+            file: std::sync::Arc::from(""),
             path: String::new(),
             start: Position::default(),
             end: Position::default(),

@@ -68,7 +68,7 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
 /// A diagnostic's start and end (line, column), columns counted in `encoding` from the report's
 /// sources; the diagnostic's own positions when its source is not there.
 pub(crate) fn positions(report: &Report, d: &Diagnostic, encoding: PositionEncoding) -> ((u32, u32), (u32, u32)) {
-    match report.sources.get(d.span.file).filter(|f| f.path == d.file) {
+    match report.sources.get(d.span.file).filter(|f| *f.path == *d.file) {
         Some(file) => {
             let s = file.line_column(d.span.start, encoding);
             let e = file.line_column(d.span.end, encoding);
