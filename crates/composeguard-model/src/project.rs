@@ -295,6 +295,20 @@ pub fn decode_bytes(bytes: &[u8]) -> (String, Option<usize>) {
     }
 }
 
+/// [`decode_bytes`], keeping the buffer when it is UTF-8 without a byte order mark.
+fn decode_owned(bytes: Vec<u8>) -> (String, Option<usize>) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return decode_bytes(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    }
+}
+
 /// Loads one compose file given as text, as `docker compose -f PATH` loads it: its folder is the
 /// project folder; `extends` and `include` read other files through `fs`.
 pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSystem) -> Project {
@@ -595,8 +609,11 @@ impl<'a> Assembler<'a> {
             match self.fs.read_bytes(path) {
                 Ok(bytes) => {
                     let display = self.display.get(path).cloned().unwrap_or_else(|| display_path(&self.cwd, path));
-                    let (text, invalid_at) = decode_bytes(&bytes);
-                    let id = self.sources.add(SourceFile::new(display, text.clone()));
+                    let (text, invalid_at) = decode_owned(bytes);
+                    // the map and the parse share the text (a copy was 7 MB on a big file)
+                    let file = std::sync::Arc::new(SourceFile::new(display, text));
+                    let id = self.sources.add_shared(std::sync::Arc::clone(&file));
+                    let text = file.text.as_str();
                     let parsed = match invalid_at {
                         Some(at) => {
                             let width = text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
@@ -608,7 +625,7 @@ impl<'a> Assembler<'a> {
                             );
                             Parsed { id, roots: Vec::new(), unreadable: true, taken: false }
                         }
-                        None => self.parse_source(id, &text),
+                        None => self.parse_source(id, text),
                     };
                     self.parsed.insert(path.to_string(), Some(parsed));
                 }
