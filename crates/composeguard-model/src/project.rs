@@ -759,18 +759,21 @@ impl<'a> Assembler<'a> {
 #[cfg_attr(not(feature = "parallel"), allow(clippy::needless_pass_by_ref_mut))]
 fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
     #[cfg(feature = "parallel")]
-    if let Some((at, value)) = take_services(root) {
+    if let Some((at, services)) = take_services(root) {
         let rec = Recorder::new();
         let compose = from_node::<Compose>(root, &rec);
         let (mut issues, services_at) = rec.into_issues_and_services_at();
-        let Some((_, node)) = root.as_map_mut().and_then(|m| m.entries.get_mut(at)) else { return (compose, issues) };
-        node.value = value;
-        let (Some(mut compose), Value::Map(services)) = (compose, &node.value) else { return (None, issues) };
-        let (services, found) = crate::de::services_in_parallel(services);
-        compose.services = services;
-        let at = services_at.unwrap_or(issues.len()).min(issues.len());
-        issues.splice(at..at, found);
-        return (Some(compose), issues);
+        let compose = compose.map(|mut compose| {
+            let (read, found) = crate::de::services_in_parallel(&services);
+            compose.services = read;
+            let at = services_at.unwrap_or(issues.len()).min(issues.len());
+            issues.splice(at..at, found);
+            compose
+        });
+        if let Some((_, node)) = root.as_map_mut().and_then(|m| m.entries.get_mut(at)) {
+            node.value = Value::Map(services);
+        }
+        return (compose, issues);
     }
     let rec = Recorder::new();
     let compose = from_node::<Compose>(root, &rec);
@@ -782,18 +785,13 @@ fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
 const PARALLEL_SERVICES: usize = 64;
 
 /// Takes the top-level `services` out of the tree when there are enough to read apart, leaving
-/// an empty mapping in their place; gives their place among the top-level keys and the value.
+/// an empty mapping in their place; gives their place among the top-level keys and the mapping.
 #[cfg(feature = "parallel")]
-fn take_services(root: &mut Node) -> Option<(usize, Value)> {
+fn take_services(root: &mut Node) -> Option<(usize, yaml::Mapping)> {
     let map = root.as_map_mut()?;
     let at = map.entries.iter().position(|(k, _)| k.name == "services")?;
-    let node = &mut map.entries[at].1;
-    match &node.value {
-        Value::Map(services) if services.entries.len() >= PARALLEL_SERVICES => {
-            Some((at, std::mem::replace(&mut node.value, Value::Map(yaml::Mapping::default()))))
-        }
-        _ => None,
-    }
+    let Value::Map(services) = &mut map.entries[at].1.value else { return None };
+    (services.entries.len() >= PARALLEL_SERVICES).then(|| (at, std::mem::take(services)))
 }
 
 fn describe(n: &Node) -> &'static str {

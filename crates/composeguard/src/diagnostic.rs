@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use composeguard_model::Severity;
-use composeguard_model::{PositionEncoding, SourceMap, Span};
+use composeguard_model::{FileId, PositionEncoding, SourceMap, Span};
 
 /// What kind of problem a rule finds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
@@ -145,14 +145,14 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Fills `file`, `start`, `end` (and those of related locations and edits) from spans.
     pub fn locate(&mut self, sources: &SourceMap, encoding: PositionEncoding) {
-        self.locate_with(sources, encoding, |path| Arc::from(path));
+        self.locate_with(sources, encoding, |_, path| Arc::from(path));
     }
 
-    /// [`Diagnostic::locate`], with `file` from `shared` (given the file's path): the caller can
-    /// hand every diagnostic of a file the same path.
-    pub(crate) fn locate_with(&mut self, sources: &SourceMap, encoding: PositionEncoding, shared: impl Fn(&str) -> Arc<str>) {
+    /// [`Diagnostic::locate`], with `file` from `shared` (given the file and its path): the
+    /// caller can hand every diagnostic of a file the same path.
+    pub(crate) fn locate_with(&mut self, sources: &SourceMap, encoding: PositionEncoding, shared: impl Fn(FileId, &str) -> Arc<str>) {
         if let Some((file, start, end)) = locate(sources, self.span, encoding) {
-            self.file = shared(file);
+            self.file = shared(self.span.file, file);
             self.start = start;
             self.end = end;
         }

@@ -283,8 +283,8 @@ impl<'p> Located<'p> {
     }
 
     /// The shared path of a source file.
-    fn shared_path(&self, path: &str) -> Arc<str> {
-        self.files.iter().find(|f| ***f == *path).cloned().unwrap_or_else(|| Arc::from(path))
+    fn shared_path(&self, id: FileId, path: &str) -> Arc<str> {
+        self.files.get(id.0 as usize).cloned().unwrap_or_else(|| Arc::from(path))
     }
 
     /// The diagnostics in the order their findings came, with the service of each.
@@ -339,7 +339,8 @@ impl<'p> Located<'p> {
             category: f.rule.category,
             severity,
             message: exact(f.message),
-            file: Arc::from(""),
+            // the first file until the span says otherwise
+            file: self.files.first().cloned().unwrap_or_else(|| Arc::from("")),
             path: exact(f.path),
             start: crate::Position::default(),
             end: crate::Position::default(),
@@ -360,10 +361,7 @@ impl<'p> Located<'p> {
             suppression: None,
             span: f.span,
         };
-        d.locate_with(&self.project.sources, self.encoding, |path| self.shared_path(path));
-        if d.file.is_empty() {
-            d.file = self.files.first().cloned().unwrap_or_else(|| Arc::from(""));
-        }
+        d.locate_with(&self.project.sources, self.encoding, |id, path| self.shared_path(id, path));
         (d, f.service)
     }
 }
@@ -428,7 +426,11 @@ fn build_report(project: &Project, diagnostics: Vec<Diagnostic>) -> Report {
         }
         drop(counts);
         for d in diagnostics {
-            files.entry(d.file.to_string()).or_default().push(d);
+            // every file has its entry from the count (a lookup by `&str` allocates no key)
+            match files.get_mut(&*d.file) {
+                Some(list) => list.push(d),
+                None => files.entry(d.file.to_string()).or_default().push(d),
+            }
         }
     }
     let mut files: Vec<FileReport> = files.into_iter().map(|(path, diagnostics)| FileReport { path, diagnostics }).collect();
