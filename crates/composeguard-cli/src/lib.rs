@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use composeguard::baseline::Baseline;
 use composeguard::config;
-use composeguard::lint::{lint_loaded, LintOptions, Report};
+use composeguard::lint::{lint_loaded, LintOptions, Report, Summary};
 use composeguard::output::{render, Format};
 use composeguard::Severity;
 use composeguard::os_fs::OsFileSystem;
@@ -156,11 +156,17 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let options = LintOptions { select: args.select.clone(), ignore: args.ignore.clone(), ..LintOptions::default() };
     // each project is loaded and linted on its own thread; results in command-line order
-    let sets = args.project.project_options(&args.paths);
+    let plan = args.project.plan(&args.paths);
     let configs = config::ConfigCache::default();
-    let single = sets.len() == 1;
-    let results = parallel::map_in_order(&sets, |project_options| -> Result<(Report, Severity), String> {
-        let project = composeguard::disk::load_project(project_options).map_err(|e| e.to_string())?;
+    let single = plan.len() == 1;
+    let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // Over many projects, each one's findings are rendered on the thread that checked it, as
+    // soon as it is checked (not all at the end, after every project); a baseline needs every
+    // report first.
+    let render_early = format == Format::Human && args.baseline.is_none() && !single;
+    let projects: Vec<usize> = (0..plan.len()).collect();
+    let results = parallel::map_in_order(&projects, |&i| -> Result<Checked, String> {
+        let project = composeguard::disk::load_project_owned(plan.options(i)).map_err(|e| e.to_string())?;
         // the configuration file is found from the project's first compose file
         let config = match &explicit_config {
             Some(c) => Some(c.clone()),
@@ -174,12 +180,22 @@ fn check(args: &CheckArgs) -> ExitCode {
             // thread, was a twentieth of a run on 500 services (the report keeps what it needs)
             std::mem::forget(project);
         }
-        Ok((report, level))
+        if render_early {
+            let mut text = Vec::new();
+            let _ = parallel::write_findings(&report, color, &mut text);
+            let failed = !report.passes(level);
+            return Ok(Checked::Rendered { text, summary: report.summary, files: report.files.len(), failed });
+        }
+        Ok(Checked::Report(report, level))
     });
+    if render_early {
+        return write_rendered(results);
+    }
     let mut reports: Vec<(Report, Severity)> = Vec::with_capacity(results.len());
     for result in results {
         match result {
-            Ok(r) => reports.push(r),
+            Ok(Checked::Report(report, level)) => reports.push((report, level)),
+            Ok(Checked::Rendered { .. }) => {}
             Err(e) => return usage_error(&e),
         }
     }
@@ -193,7 +209,6 @@ fn check(args: &CheckArgs) -> ExitCode {
     for (r, _) in reports {
         report.extend(r);
     }
-    let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let _ = if format == Format::Human {
         parallel::write_human(&report, color, &mut stdout)
@@ -201,6 +216,46 @@ fn check(args: &CheckArgs) -> ExitCode {
         stdout.write_all(render(&report, format, color).as_bytes())
     };
     drop(report);
+    let _ = stdout.flush();
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A project checked: its report, with the severity that fails it; or, when its findings were
+/// rendered as soon as it was checked, their text and what the summary line and exit code need.
+enum Checked {
+    Report(Report, Severity),
+    Rendered { text: Vec<u8>, summary: Summary, files: usize, failed: bool },
+}
+
+/// Writes the findings rendered project by project, in order, then one summary line for all;
+/// the exit code as [`check`] gives it.
+fn write_rendered(results: Vec<Result<Checked, String>>) -> ExitCode {
+    let mut checked = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(c) => checked.push(c),
+            Err(e) => return usage_error(&e),
+        }
+    }
+    let mut total = Summary::default();
+    let (mut files, mut failed) = (0, false);
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    for c in checked {
+        if let Checked::Rendered { text, summary, files: n, failed: f } = c {
+            let _ = stdout.write_all(&text);
+            total.error += summary.error;
+            total.warning += summary.warning;
+            total.info += summary.info;
+            files += n;
+            failed |= f;
+        }
+    }
+    let _ = stdout.write_all(composeguard::output::human::summary_text(total, files).as_bytes());
+    let _ = stdout.write_all(b"\n");
     let _ = stdout.flush();
     if failed {
         ExitCode::from(1)

@@ -27,6 +27,13 @@ const CHUNK: usize = 2048;
 /// Human output, its findings rendered on every core: the same text as
 /// `composeguard::output::human::render`, written to `out` a chunk at a time.
 pub fn write_human(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    write_findings(report, color, out)?;
+    out.write_all(human::summary_line(report).as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// The findings of [`write_human`], without the summary line.
+pub fn write_findings(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let renderer = human::renderer(color);
     let findings: Vec<_> = report.diagnostics().filter(|d| !d.is_suppressed()).collect();
     for chunk in findings.chunks(CHUNK) {
@@ -43,8 +50,7 @@ pub fn write_human(report: &Report, color: bool, out: &mut dyn Write) -> std::io
         }
         out.write_all(text.as_bytes())?;
     }
-    out.write_all(human::summary_line(report).as_bytes())?;
-    out.write_all(b"\n")
+    Ok(())
 }
 
 /// [`write_human`] into a string.

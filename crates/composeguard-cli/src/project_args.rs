@@ -115,14 +115,41 @@ impl ProjectArgs {
 
     /// The loader's options of each project to check, in command-line order (see [`Self::projects`]).
     pub fn project_options(&self, paths: &[PathBuf]) -> Vec<ProjectOptions> {
-        let mut sets: Vec<Vec<PathBuf>> = paths.iter().map(|p| vec![p.clone()]).collect();
+        let plan = self.plan(paths);
+        (0..plan.len()).map(|i| plan.options(i)).collect()
+    }
+
+    /// The projects to check, each made into its loader's options only when asked for.
+    pub fn plan<'a>(&'a self, paths: &'a [PathBuf]) -> Plan<'a> {
+        let mut sets: Vec<&'a [PathBuf]> = paths.iter().map(std::slice::from_ref).collect();
         if !self.files.is_empty() || sets.is_empty() {
-            sets.push(self.files.clone());
+            sets.push(&self.files);
         }
         // read once: with many files, the environment was a twentieth of the run
         let cwd = std::env::current_dir().map(|d| path_text(&d)).unwrap_or_default();
         let env: indexmap::IndexMap<String, String> = std::env::vars().collect();
-        sets.iter().map(|files| self.options_in(files, cwd.clone(), env.clone())).collect()
+        Plan { args: self, sets, cwd, env }
+    }
+}
+
+/// The projects of a run: the files of each, and what their options share (the current folder
+/// and the environment, read once).
+pub struct Plan<'a> {
+    args: &'a ProjectArgs,
+    sets: Vec<&'a [PathBuf]>,
+    cwd: String,
+    env: indexmap::IndexMap<String, String>,
+}
+
+impl Plan<'_> {
+    pub fn len(&self) -> usize {
+        self.sets.len()
+    }
+
+    /// The loader's options of the `i`th project (each with its own copy of the environment,
+    /// which loading makes into the project's variables).
+    pub fn options(&self, i: usize) -> ProjectOptions {
+        self.args.options_in(self.sets.get(i).copied().unwrap_or_default(), self.cwd.clone(), self.env.clone())
     }
 }
 

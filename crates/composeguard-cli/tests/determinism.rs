@@ -82,3 +82,42 @@ fn one_big_project_does_not_depend_on_the_thread_count() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Human output without its last line (the summary), and that line.
+fn split_summary(text: &str) -> (&str, &str) {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    body.rsplit_once('\n').map_or(("", body), |(findings, summary)| (&text[..findings.len() + 1], summary))
+}
+
+/// Many projects in one run (each rendered on the thread that checked it) print what each
+/// prints alone, in command-line order, then one summary line that adds theirs up.
+#[test]
+fn many_projects_print_what_each_prints_alone() {
+    let all = files();
+    let picked: Vec<PathBuf> = all.iter().step_by(all.len() / 12 + 1).cloned().collect();
+    assert!(picked.len() >= 8, "{} files", picked.len());
+    let (together, code) = check(2, "human", &picked);
+    let together = String::from_utf8(together).unwrap();
+    let (findings, summary) = split_summary(&together);
+    let mut expected = String::new();
+    let (mut errors, mut warnings, mut notes) = (0, 0, 0);
+    let mut any_failed = false;
+    for f in &picked {
+        let (alone, alone_code) = check(1, "human", std::slice::from_ref(f));
+        let alone = String::from_utf8(alone).unwrap();
+        expected.push_str(split_summary(&alone).0);
+        any_failed |= alone_code == Some(1);
+        let (json, _) = check(1, "json", std::slice::from_ref(f));
+        let report: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        errors += report["summary"]["error"].as_u64().unwrap();
+        warnings += report["summary"]["warning"].as_u64().unwrap();
+        notes += report["summary"]["info"].as_u64().unwrap();
+    }
+    assert!(findings == expected, "the findings of the joint run differ from the runs one by one");
+    assert_eq!(code, Some(if any_failed { 1 } else { 0 }));
+    let plural = |n: u64, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let counts: Vec<String> =
+        [(errors, "error"), (warnings, "warning"), (notes, "note")].iter().filter(|(n, _)| *n > 0).map(|(n, w)| plural(*n, w)).collect();
+    assert!(!counts.is_empty());
+    assert_eq!(summary, format!("Found {} in {}.", counts.join(", "), plural(picked.len() as u64, "file")));
+}

@@ -6,7 +6,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use composeguard_model::project::{load_project as load, Project, ProjectOptions};
+use composeguard_model::project::{load_project as load, load_project_owned as load_owned, Project, ProjectOptions};
 use composeguard_model::{IssueKind, Span};
 
 use crate::config::{self, ConfigCache, ConfigError, LoadedConfig};
@@ -39,6 +39,20 @@ pub enum ProjectError {
 /// relative to `options.cwd`, or to the process's folder when it is empty). The env files and
 /// compose files must be files; a project without any compose file is an `Err` too.
 pub fn load_project(options: &ProjectOptions) -> Result<Project, ProjectError> {
+    refuse(options)?;
+    loaded(load(options, &OsFileSystem))
+}
+
+/// [`load_project`] taking the options (their environment becomes the project's variables
+/// without a copy).
+pub fn load_project_owned(options: ProjectOptions) -> Result<Project, ProjectError> {
+    refuse(&options)?;
+    loaded(load_owned(options, &OsFileSystem))
+}
+
+/// What docker compose refuses before reading any file: env files and compose files that are
+/// not files.
+fn refuse(options: &ProjectOptions) -> Result<(), ProjectError> {
     for path in &options.env_files {
         if let Some(error) = not_a_file(&options.cwd, path) {
             return Err(ProjectError::EnvFile { path: path.clone(), error });
@@ -49,7 +63,11 @@ pub fn load_project(options: &ProjectOptions) -> Result<Project, ProjectError> {
             return Err(ProjectError::File { path: path.clone(), error });
         }
     }
-    let project = load(options, &OsFileSystem);
+    Ok(())
+}
+
+/// A loaded project, or the error for a project without any compose file.
+fn loaded(project: Project) -> Result<Project, ProjectError> {
     if project.sources.is_empty() {
         if let Some(missing) = project.issues.iter().find(|i| i.kind == IssueKind::MissingFile && i.span == Span::default()) {
             return Err(ProjectError::NoComposeFile(missing.message.clone()));

@@ -38,8 +38,11 @@ pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, renderer: &Rendere
 
 /// `Found 2 errors, 1 warning in 1 file.` or `All checks passed (3 files).`
 pub fn summary_line(report: &Report) -> String {
-    let s = report.summary;
-    let files = report.files.len();
+    summary_text(report.summary, report.files.len())
+}
+
+/// [`summary_line`] for these counts over `files` files (the sum of several reports').
+pub fn summary_text(s: crate::lint::Summary, files: usize) -> String {
     let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
     if s.error + s.warning + s.info == 0 {
         return format!("All checks passed ({}).", plural(files, "file"));
