@@ -854,6 +854,11 @@ mod raw {
             }
             each_item_map(s.get("volumes"), |i, v| {
                 required(v, &["type"], || p(&format!("volumes[{i}]")), out);
+                // compose refuses a bind mount without a source; an empty one is the project
+                // folder (relative paths are resolved before the check)
+                if v.as_map().and_then(|m| m.get("type")).and_then(Node::as_str) == Some("bind") {
+                    required(v, &["source"], || p(&format!("volumes[{i}]")), out);
+                }
                 if let Some(size) = v.as_map().and_then(|m| m.get("tmpfs")).and_then(Node::as_map).and_then(|t| t.get("size")) {
                     range(Some(size), 0, i64::MAX, || p(&format!("volumes[{i}].tmpfs.size")), out);
                 }
