@@ -33,7 +33,12 @@ fn read_extends(node: &Node) -> Option<ExtendsRef> {
         Value::Map(m) => {
             let service = m.get("service")?;
             let name = service.as_str()?.to_string();
-            let file = m.get("file").and_then(|f| f.as_str().map(|s| (s.to_string(), f.span)));
+            // a `file` that is not a string is not followed: `extends` stays in the service, where
+            // the spec checks report its type (docker compose fails on it)
+            let file = match m.get("file") {
+                Some(f) if !matches!(f.value, Value::Null) => Some((f.as_str()?.to_string(), f.span)),
+                _ => None,
+            };
             Some(ExtendsRef { service: name, service_span: service.span, file, span: node.span })
         }
         _ => None,

@@ -35,13 +35,31 @@ fn check_label_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], 
     for (name, s) in active {
         let Some(files) = &s.label_file else { continue };
         for (i, f) in files.iter().enumerate() {
-            let path = composeguard_model::project::join_path(cx.working_dir(), &f.value);
-            if cx.fs.sees_files() && !cx.fs.exists(&path) {
-                out.push(
-                    err(IssueKind::MissingFile, f.span, format!("label file `{}` not found", f.value))
-                        .with_path(format!("services.{}.label_file[{i}]", name.value))
-                        .with_help("create the file or fix the path"),
-                );
+            let at = || format!("services.{}.label_file[{i}]", name.value);
+            if !cx.fs.sees_files() {
+                continue;
+            }
+            // compose does not resolve an empty path: it names no file
+            let path = if f.value.is_empty() { None } else { Some(composeguard_model::project::join_path(cx.working_dir(), &f.value)) };
+            match path.as_deref().map(|p| (p, cx.fs.read(p))) {
+                // labels files have the `.env` syntax
+                Some((_, Ok(text))) => {
+                    if let Err(e) = composeguard_model::config_output::parse_env_file(&text, None, &cx.project.variables) {
+                        out.push(err(IssueKind::InvalidValue, f.span, format!("cannot read label file `{}`: {e}", f.value)).with_path(at()));
+                    }
+                }
+                Some((p, Err(_))) if cx.fs.is_dir(p) => {
+                    out.push(err(IssueKind::InvalidValue, f.span, format!("cannot read label file `{}`: it is a folder", f.value)).with_path(at()));
+                }
+                Some((p, Err(_))) if cx.fs.exists(p) => {}
+                _ => {
+                    let empty = if f.value.is_empty() { ": the path is empty" } else { "" };
+                    out.push(
+                        err(IssueKind::MissingFile, f.span, format!("label file `{}` not found{empty}", f.value))
+                            .with_path(at())
+                            .with_help("create the file or fix the path"),
+                    );
+                }
             }
         }
     }
@@ -695,12 +713,23 @@ fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], ou
         for (i, ef) in s.env_file.iter().enumerate() {
             let rel = &ef.value.path.value;
             let at = format!("services.{}.env_file[{i}]", name.value);
-            if let Some(format) = ef.value.format.as_deref().filter(|f| !matches!(*f, ".env" | "raw")) {
+            if let Some(format) = ef.value.format.as_deref().filter(|f| !matches!(*f, "" | ".env" | "raw")) {
                 out.push(
                     err(IssueKind::InvalidValue, ef.span, format!("unsupported env_file format `{format}`"))
                         .with_path(format!("{at}.format"))
                         .with_help("use `raw`, or leave `format` out for the `.env` syntax"),
                 );
+                continue;
+            }
+            if rel.is_empty() {
+                // compose does not resolve an empty path: it names no file
+                if ef.value.required && cx.fs.sees_files() {
+                    out.push(
+                        err(IssueKind::MissingFile, ef.value.path.span, "env file `` not found: the path is empty".to_string())
+                            .with_path(at)
+                            .with_help("name the file, or remove the entry"),
+                    );
+                }
                 continue;
             }
             let path = composeguard_model::project::join_path(cx.working_dir(), &composeguard_model::paths::expand_home(rel, cx.project.home.as_deref()));
@@ -709,6 +738,9 @@ fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], ou
                     if let Err(e) = composeguard_model::config_output::parse_env_file(&text, ef.value.format.as_deref(), &cx.project.variables) {
                         out.push(err(IssueKind::InvalidValue, ef.value.path.span, format!("cannot read env file `{rel}`: {e}")).with_path(at));
                     }
+                }
+                Err(_) if cx.fs.sees_files() && cx.fs.is_dir(&path) => {
+                    out.push(err(IssueKind::InvalidValue, ef.value.path.span, format!("cannot read env file `{rel}`: it is a folder")).with_path(at));
                 }
                 Err(_) if ef.value.required && cx.fs.sees_files() && !cx.fs.exists(&path) => out.push(
                     err(IssueKind::MissingFile, ef.value.path.span, format!("env file `{rel}` not found"))
