@@ -775,6 +775,21 @@ mod raw {
                 }
             }
         }
+        // the object form of `external` on volumes and networks has `name` only (secrets and
+        // configs take any keys there)
+        for section in ["volumes", "networks"] {
+            for (k, v) in top.get(section).and_then(Node::as_map).into_iter().flat_map(|m| m.iter()) {
+                let Some(ext) = v.as_map().and_then(|m| m.get("external")).and_then(Node::as_map) else { continue };
+                for (key, _) in ext.iter().filter(|(key, _)| key.name != "name" && !key.name.starts_with("x-")) {
+                    let path = format!("{section}.{}.external", k.name);
+                    out.push(
+                        err(IssueKind::UnknownKey, key.span, format!("unknown key `{}` in `{path}`", key.name))
+                            .with_path(format!("{path}.{}", key.name))
+                            .with_help("`external` takes `true`, or the obsolete `name:` of the existing object"),
+                    );
+                }
+            }
+        }
         if let Some(models) = top.get("models").and_then(Node::as_map) {
             for (k, v) in models.iter() {
                 if is_name(&k.name) {
@@ -846,12 +861,12 @@ mod raw {
                     }
                 }
             }
-            scalar_values(s.get("storage_opt"), || p("storage_opt"), false, out);
+            scalar_values(s.get("storage_opt"), || p("storage_opt"), Values::StringsOrIntegers, out);
             if let Some(build) = s.get("build").and_then(Node::as_map) {
-                scalar_values(build.get("additional_contexts"), || p("build.additional_contexts"), false, out);
+                scalar_values(build.get("additional_contexts"), || p("build.additional_contexts"), Values::Strings, out);
             }
             if let Some(provider) = s.get("provider").and_then(Node::as_map) {
-                scalar_values(provider.get("options"), || p("provider.options"), true, out);
+                scalar_values(provider.get("options"), || p("provider.options"), Values::ScalarsOrLists, out);
             }
             range(s.get("cpu_count"), 0, i64::MAX, || p("cpu_count"), out);
             range(s.get("cpu_percent"), 0, 100, || p("cpu_percent"), out);
@@ -893,6 +908,9 @@ mod raw {
                 }
                 if let Some(size) = v.as_map().and_then(|m| m.get("tmpfs")).and_then(Node::as_map).and_then(|t| t.get("size")) {
                     range(Some(size), 0, i64::MAX, || p(&format!("volumes[{i}].tmpfs.size")), out);
+                }
+                if let Some(mode) = v.as_map().and_then(|m| m.get("tmpfs")).and_then(Node::as_map).and_then(|t| t.get("mode")) {
+                    tmpfs_mode(mode, || p(&format!("volumes[{i}].tmpfs.mode")), out);
                 }
             });
             each_item_map(s.get("env_file"), |i, v| required(v, &["path"], || p(&format!("env_file[{i}]")), out));
@@ -949,6 +967,7 @@ mod raw {
     /// Where the spec (or compose's decoder) is stricter about types than the model's readers.
     const STRICT: &[(&[&str], Want)] = &[
         (&["mem_reservation"], Want::IntOrString),
+        (&["mem_swappiness"], Want::IntOrString),
         (&["build", "shm_size"], Want::IntOrString),
         (&["blkio_config", "device_read_bps", "[]", "rate"], Want::IntOrString),
         (&["blkio_config", "device_read_iops", "[]", "rate"], Want::IntOrString),
@@ -1078,19 +1097,34 @@ mod raw {
         }
     }
 
-    /// The values of a mapping must be strings (`storage_opt`, `additional_contexts`), or scalars
-    /// and lists of scalars (`provider.options`, with `lists`).
-    fn scalar_values(node: Option<&Node>, path: impl Fn() -> String, lists: bool, out: &mut Vec<Issue>) {
+    /// What the values of a mapping may be.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Values {
+        /// `additional_contexts`.
+        Strings,
+        /// `storage_opt`: compose also takes a whole number (and an empty value).
+        StringsOrIntegers,
+        /// `provider.options`: scalars and lists of scalars.
+        ScalarsOrLists,
+    }
+
+    /// The values of a mapping must be of the kind `want` says.
+    fn scalar_values(node: Option<&Node>, path: impl Fn() -> String, want: Values, out: &mut Vec<Issue>) {
         let Some(m) = node.and_then(Node::as_map) else { return };
+        let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_));
         for (k, v) in m.iter() {
-            let ok = match &v.value {
-                Value::String(_) => true,
-                Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_) => lists,
-                Value::Seq(items) => lists && items.iter().all(|i| matches!(i.value, Value::String(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_))),
+            let ok = match (&v.value, want) {
+                (Value::String(_), _) | (Value::Int(_) | Value::Null, Values::StringsOrIntegers) => true,
+                (Value::Seq(items), Values::ScalarsOrLists) => items.iter().all(|i| scalar(&i.value)),
+                (value, Values::ScalarsOrLists) => scalar(value),
                 _ => false,
             };
             if !ok {
-                let want = if lists { "a string, number, boolean or a list of them" } else { "a string" };
+                let want = match want {
+                    Values::ScalarsOrLists => "a string, number, boolean or a list of them",
+                    Values::StringsOrIntegers => "a string or a whole number",
+                    Values::Strings => "a string",
+                };
                 let path = path();
                 out.push(err(IssueKind::InvalidType, v.span, format!("`{path}.{}` must be {want}, found {}", k.name, v.type_name())).with_path(format!("{path}.{}", k.name)));
             }
@@ -1141,6 +1175,21 @@ mod raw {
                 let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
                 digits > 0 && rest.get(digits).is_some_and(|c| matches!(c, b'w' | b'd' | b'h' | b'm' | b's'))
             })
+    }
+
+    /// A tmpfs mount's `mode`: compose reads it as an unsigned number and converts no string to it
+    /// (not `"1777"`, nor a variable's value).
+    fn tmpfs_mode(node: &Node, path: impl Fn() -> String, out: &mut Vec<Issue>) {
+        let problem = match node.value {
+            Value::String(_) => "must be a number, not a string".to_string(),
+            Value::Timestamp(_) => "must be a number, not a date".to_string(),
+            Value::Int(n) if n < 0 => format!("must not be negative, found {n}"),
+            Value::Float(f) if f < 0.0 => format!("must not be negative, found {f}"),
+            _ => return,
+        };
+        let path = path();
+        let kind = if matches!(node.value, Value::String(_) | Value::Timestamp(_)) { IssueKind::InvalidType } else { IssueKind::InvalidValue };
+        out.push(err(kind, node.span, format!("`{path}` {problem}")).with_path(path).with_help("write the mode as a number, such as `1777` or `0o1777`"));
     }
 
     fn range(node: Option<&Node>, min: i64, max: i64, path: impl Fn() -> String, out: &mut Vec<Issue>) {
