@@ -5,6 +5,8 @@
 //! replaced by the default the file gives it, and parts that only the environment decides
 //! (`${TAG}` with no default) are unknown and never reported.
 
+use std::borrow::Cow;
+
 use composeguard_model::interpolate::substitute;
 use composeguard_model::model::Service;
 use composeguard_model::{Span, Spanned};
@@ -19,12 +21,13 @@ const UNKNOWN: char = '\u{1}';
 pub(crate) struct ImageSpec<'a> {
     pub image: &'a Spanned<String>,
     /// The reference as written in the file (variables and all), for messages.
-    pub written: String,
+    pub written: Cow<'a, str>,
     /// The reference with every variable replaced by its default; text that only the environment
     /// can supply is [`UNKNOWN`].
-    resolved: String,
+    resolved: Cow<'a, str>,
     /// The reference with every variable marked [`UNKNOWN`]: the parts the environment can change.
-    overridable: String,
+    /// (Without variables, all three are the model's value, borrowed.)
+    overridable: Cow<'a, str>,
 }
 
 /// A tag as the file alone decides it.
@@ -53,14 +56,15 @@ impl<'a> ImageSpec<'a> {
         let written_at = image.anchor.unwrap_or(image.span);
         let raw = cx.text(written_at);
         if !has_variable(raw) {
-            return Some(Self { image, written: image.value.clone(), resolved: image.value.clone(), overridable: image.value.clone() });
+            let value = Cow::Borrowed(image.value.as_str());
+            return Some(Self { image, written: value.clone(), resolved: value.clone(), overridable: value });
         }
         let written = scalar_content(raw)?;
         let defaults_only = substitute(&written, &|_: &str| None::<String>).ok()?;
         let unset = defaults_only.unset;
         let resolved = substitute(&written, &|name: &str| unset.iter().any(|u| u == name).then(|| UNKNOWN.to_string())).ok()?.value;
         let overridable = substitute(&written, &|_: &str| Some(UNKNOWN.to_string())).ok()?.value;
-        Some(Self { image, written, resolved, overridable })
+        Some(Self { image, written: Cow::Owned(written), resolved: Cow::Owned(resolved), overridable: Cow::Owned(overridable) })
     }
 
     pub fn span(&self) -> Span {
