@@ -88,7 +88,6 @@ impl ProjectArgs {
             profiles,
             project_name: self.project_name.clone(),
             limits: self.limits(),
-            ..ProjectOptions::default()
         }
     }
 

@@ -802,7 +802,7 @@ const PARALLEL_SERVICES: usize = 64;
 fn take_services(root: &mut Node) -> Option<(usize, yaml::Mapping)> {
     let map = root.as_map_mut()?;
     let at = map.entries.iter().position(|(k, _)| k.name == "services")?;
-    let Value::Map(services) = &mut map.entries[at].1.value else { return None };
+    let Value::Map(services) = &mut map.entries.get_mut(at)?.1.value else { return None };
     (services.entries.len() >= PARALLEL_SERVICES).then(|| (at, std::mem::take(services)))
 }
 

@@ -176,8 +176,7 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
                 crate::spec::check(&cx, &mut spec_issues);
                 found.extend(spec_issues.iter().map(finding_from_issue));
             }
-        } else {
-            let rule = rules[task - 1];
+        } else if let Some(rule) = task.checked_sub(1).and_then(|i| rules.get(i)) {
             rule.check(&cx, &mut Findings::new(rule.meta(), &mut found));
         }
         located.chunk(found)
@@ -399,9 +398,10 @@ fn sort_by_position(diagnostics: &mut [Diagnostic]) {
     // position k takes the diagnostic at order[k]: follow each cycle once, marking it done
     for start in 0..order.len() {
         let mut at = start;
-        loop {
-            let from = order[at] as usize;
-            order[at] = at as u32;
+        // every index is below `order.len()`: `order` is a permutation of them
+        while let Some(slot) = order.get_mut(at) {
+            let from = *slot as usize;
+            *slot = at as u32;
             if from == start || from == at {
                 break;
             }
