@@ -920,8 +920,11 @@ pub fn from_node<'de, T: Deserialize<'de>>(node: &'de Node, rec: &Recorder) -> O
 #[cfg(feature = "parallel")]
 pub(crate) fn services_in_parallel(services: &Mapping) -> (crate::model::Named<Box<crate::model::Service>>, Vec<Issue>) {
     use rayon::prelude::*;
+    /// A service read on its own: its name and model (`None` when it could not be read), and
+    /// its issues.
+    type Read = (Option<(Spanned<String>, Box<crate::model::Service>)>, Vec<Issue>);
     let under = Path::Key("services", &Path::Root);
-    let read: Vec<(Option<(Spanned<String>, Box<crate::model::Service>)>, Vec<Issue>)> = services
+    let read: Vec<Read> = services
         .entries
         .par_iter()
         .map(|(key, node)| {

@@ -95,7 +95,7 @@ issue_kinds! {
     MissingImage => "missing-image",
     /// The same container path is mounted twice.
     DuplicateMountTarget => "duplicate-mount-target",
-    /// A file compose must read (env_file, extends, include) cannot be read.
+    /// A file compose must read (`env_file`, `extends`, `include`) cannot be read.
     MissingFile => "missing-file",
     /// A remote resource (git, OCI include) that was not fetched.
     RemoteResource => "remote-resource",

@@ -642,7 +642,7 @@ impl<'a> Builder<'a> {
         }
         let explicit: Vec<String> = entries
             .iter()
-            .filter(|(k, _)| !(k.name == "<<" && !k_is_quoted(k, self.text)))
+            .filter(|(k, _)| k.name != "<<" || k_is_quoted(k, self.text))
             .map(|(k, _)| k.name.clone())
             .collect();
         let mut out = Mapping { entries: Vec::with_capacity(entries.len()) };

@@ -131,6 +131,9 @@ pub struct FindingBuilder<'a> {
     finding: Option<&'a mut Finding>,
 }
 
+// Each call sets the finding in place and hands the builder on: dropping it after the last call
+// is how it is used, so its methods are not `#[must_use]`.
+#[allow(clippy::return_self_not_must_use)]
 impl FindingBuilder<'_> {
     pub fn path(mut self, path: impl Into<String>) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {

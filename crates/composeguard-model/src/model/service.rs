@@ -995,7 +995,7 @@ impl<'de> Deserialize<'de> for FileRef {
         Ok(match StrOr::<FileRefLong>::deserialize(d)? {
             StrOr::Str(s) => FileRef { source: s, ..FileRef::default() },
             StrOr::Other(l) => FileRef {
-                source: l.source.map(|s| *s).unwrap_or_else(|| Spanned::new(String::new(), l.loc.span)),
+                source: l.source.map_or_else(|| Spanned::new(String::new(), l.loc.span), |s| *s),
                 target: l.target.map(|v| v.value),
                 uid: l.uid.map(|v| v.value),
                 gid: l.gid.map(|v| v.value),

@@ -1,7 +1,7 @@
 //! Value types shared by the model: the spec's "string or list", "list or dict", commands,
 //! durations, byte sizes, numbers given as strings, and the `x-` extensions.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
@@ -570,10 +570,11 @@ pub fn format_go_duration(nanos: i64) -> String {
     let s_n = rem % 60_000_000_000;
     let secs = frac(s_n, 1_000_000_000);
     let mut out = String::from(sign);
+    // writing to a `String` cannot fail
     if h > 0 {
-        out.push_str(&format!("{h}h{m}m"));
+        let _ = write!(out, "{h}h{m}m");
     } else if m > 0 {
-        out.push_str(&format!("{m}m"));
+        let _ = write!(out, "{m}m");
     }
     out.push_str(&secs);
     out.push('s');

@@ -755,6 +755,8 @@ fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], ou
 
 /// Checks on the raw (interpolated) tree: required keys, name patterns and numeric ranges.
 mod raw {
+    use std::fmt::Write as _;
+
     use super::{err, Issue, IssueKind, Node, Value};
 
     pub fn check(root: &Node, out: &mut Vec<Issue>) {
@@ -778,7 +780,7 @@ mod raw {
         // the object form of `external` on volumes and networks has `name` only (secrets and
         // configs take any keys there)
         for section in ["volumes", "networks"] {
-            for (k, v) in top.get(section).and_then(Node::as_map).into_iter().flat_map(|m| m.iter()) {
+            for (k, v) in top.get(section).and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
                 let Some(ext) = v.as_map().and_then(|m| m.get("external")).and_then(Node::as_map) else { continue };
                 for (key, _) in ext.iter().filter(|(key, _)| key.name != "name" && !key.name.starts_with("x-")) {
                     let path = format!("{section}.{}.external", k.name);
@@ -1011,7 +1013,9 @@ mod raw {
                                 path.push('.');
                                 path.push_str(k);
                             }
-                            Seg::Index(i) => path.push_str(&format!("[{i}]")),
+                            Seg::Index(i) => {
+                                let _ = write!(path, "[{i}]");
+                            }
                         }
                     }
                     out.push(err(IssueKind::InvalidType, node.span, format!("`{path}` {problem}")).with_path(path));
