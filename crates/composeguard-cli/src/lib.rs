@@ -247,9 +247,7 @@ fn write_rendered(results: Vec<Result<Checked, String>>) -> ExitCode {
     for c in checked {
         if let Checked::Rendered { text, summary, files: n, failed: f } = c {
             let _ = stdout.write_all(&text);
-            total.error += summary.error;
-            total.warning += summary.warning;
-            total.info += summary.info;
+            total += summary;
             files += n;
             failed |= f;
         }

@@ -61,6 +61,14 @@ pub struct Summary {
     pub info: usize,
 }
 
+impl std::ops::AddAssign for Summary {
+    fn add_assign(&mut self, other: Self) {
+        self.error += other.error;
+        self.warning += other.warning;
+        self.info += other.info;
+    }
+}
+
 /// The result of a run.
 #[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct Report {
@@ -118,9 +126,7 @@ impl Report {
             }
             self.files.push(file);
         }
-        self.summary.error += added.error;
-        self.summary.warning += added.warning;
-        self.summary.info += added.info;
+        self.summary += added;
     }
 
     /// Recomputes the summary (after suppressions changed).
