@@ -35,32 +35,89 @@ fn check_label_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], 
     for (name, s) in active {
         let Some(files) = &s.label_file else { continue };
         for (i, f) in files.iter().enumerate() {
-            let at = || format!("services.{}.label_file[{i}]", name.value);
-            if !cx.fs.sees_files() {
-                continue;
+            let path = (!f.value.is_empty()).then(|| composeguard_model::project::join_path(cx.working_dir(), &f.value));
+            // labels files have the `.env` syntax
+            let file = VarFile { kind: VarFileKind::Label, rel: &f.value, path, format: None, required: true, span: f.span, at: format!("services.{}.label_file[{i}]", name.value) };
+            file.check(cx, out);
+        }
+    }
+}
+
+/// What a [`VarFile`] is, for its messages.
+#[derive(Clone, Copy)]
+enum VarFileKind {
+    Env,
+    Label,
+}
+
+impl VarFileKind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Env => "env file",
+            Self::Label => "label file",
+        }
+    }
+
+    fn missing_help(self) -> &'static str {
+        match self {
+            Self::Env => "create the file, fix the path, or mark it optional with `required: false`",
+            Self::Label => "create the file or fix the path",
+        }
+    }
+
+    fn empty_help(self) -> &'static str {
+        match self {
+            Self::Env => "name the file, or remove the entry",
+            Self::Label => "create the file or fix the path",
+        }
+    }
+}
+
+/// A file of `KEY=value` lines a service names (`env_file`, `label_file`), checked as compose
+/// reads it: an empty path names no file, a folder or a line the syntax refuses is an error, and
+/// so is a missing file that is not optional.
+struct VarFile<'a> {
+    kind: VarFileKind,
+    /// The path as written, for messages.
+    rel: &'a str,
+    /// The file's path from the project folder; `None` for an empty path, which compose does not
+    /// resolve.
+    path: Option<String>,
+    /// `raw`, or the `.env` syntax.
+    format: Option<&'a str>,
+    required: bool,
+    /// Where the path is written.
+    span: Span,
+    /// The finding's path in the model (`services.web.env_file[0]`).
+    at: String,
+}
+
+impl VarFile<'_> {
+    fn check(self, cx: &Context<'_>, out: &mut Vec<Issue>) {
+        let (what, rel) = (self.kind.name(), self.rel);
+        let Some(path) = self.path else {
+            if self.required && cx.fs.sees_files() {
+                out.push(
+                    err(IssueKind::MissingFile, self.span, format!("{what} `` not found: the path is empty"))
+                        .with_path(self.at)
+                        .with_help(self.kind.empty_help()),
+                );
             }
-            // compose does not resolve an empty path: it names no file
-            let path = if f.value.is_empty() { None } else { Some(composeguard_model::project::join_path(cx.working_dir(), &f.value)) };
-            match path.as_deref().map(|p| (p, cx.fs.read(p))) {
-                // labels files have the `.env` syntax
-                Some((_, Ok(text))) => {
-                    if let Err(e) = composeguard_model::config_output::parse_env_file(&text, None, &cx.project.variables) {
-                        out.push(err(IssueKind::InvalidValue, f.span, format!("cannot read label file `{}`: {e}", f.value)).with_path(at()));
-                    }
-                }
-                Some((p, Err(_))) if cx.fs.is_dir(p) => {
-                    out.push(err(IssueKind::InvalidValue, f.span, format!("cannot read label file `{}`: it is a folder", f.value)).with_path(at()));
-                }
-                Some((p, Err(_))) if cx.fs.exists(p) => {}
-                _ => {
-                    let empty = if f.value.is_empty() { ": the path is empty" } else { "" };
-                    out.push(
-                        err(IssueKind::MissingFile, f.span, format!("label file `{}` not found{empty}", f.value))
-                            .with_path(at())
-                            .with_help("create the file or fix the path"),
-                    );
+            return;
+        };
+        match cx.fs.read(&path) {
+            Ok(text) => {
+                if let Err(e) = composeguard_model::config_output::parse_env_file(&text, self.format, &cx.project.variables) {
+                    out.push(err(IssueKind::InvalidValue, self.span, format!("cannot read {what} `{rel}`: {e}")).with_path(self.at));
                 }
             }
+            Err(_) if cx.fs.sees_files() && cx.fs.is_dir(&path) => {
+                out.push(err(IssueKind::InvalidValue, self.span, format!("cannot read {what} `{rel}`: it is a folder")).with_path(self.at));
+            }
+            Err(_) if self.required && cx.fs.sees_files() && !cx.fs.exists(&path) => out.push(
+                err(IssueKind::MissingFile, self.span, format!("{what} `{rel}` not found")).with_path(self.at).with_help(self.kind.missing_help()),
+            ),
+            Err(_) => {}
         }
     }
 }
@@ -721,34 +778,11 @@ fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], ou
                 );
                 continue;
             }
-            if rel.is_empty() {
-                // compose does not resolve an empty path: it names no file
-                if ef.value.required && cx.fs.sees_files() {
-                    out.push(
-                        err(IssueKind::MissingFile, ef.value.path.span, "env file `` not found: the path is empty".to_string())
-                            .with_path(at)
-                            .with_help("name the file, or remove the entry"),
-                    );
-                }
-                continue;
-            }
-            let path = composeguard_model::project::join_path(cx.working_dir(), &composeguard_model::paths::expand_home(rel, cx.project.home.as_deref()));
-            match cx.fs.read(&path) {
-                Ok(text) => {
-                    if let Err(e) = composeguard_model::config_output::parse_env_file(&text, ef.value.format.as_deref(), &cx.project.variables) {
-                        out.push(err(IssueKind::InvalidValue, ef.value.path.span, format!("cannot read env file `{rel}`: {e}")).with_path(at));
-                    }
-                }
-                Err(_) if cx.fs.sees_files() && cx.fs.is_dir(&path) => {
-                    out.push(err(IssueKind::InvalidValue, ef.value.path.span, format!("cannot read env file `{rel}`: it is a folder")).with_path(at));
-                }
-                Err(_) if ef.value.required && cx.fs.sees_files() && !cx.fs.exists(&path) => out.push(
-                    err(IssueKind::MissingFile, ef.value.path.span, format!("env file `{rel}` not found"))
-                        .with_path(at)
-                        .with_help("create the file, fix the path, or mark it optional with `required: false`"),
-                ),
-                Err(_) => {}
-            }
+            let path = (!rel.is_empty()).then(|| {
+                composeguard_model::project::join_path(cx.working_dir(), &composeguard_model::paths::expand_home(rel, cx.project.home.as_deref()))
+            });
+            let file = VarFile { kind: VarFileKind::Env, rel, path, format: ef.value.format.as_deref(), required: ef.value.required, span: ef.value.path.span, at };
+            file.check(cx, out);
         }
     }
 }
