@@ -88,8 +88,12 @@ struct ExitCode(u8);
 
 impl ExitCode {
     const SUCCESS: Self = Self(0);
-    #[allow(dead_code)]
     const FAILURE: Self = Self(1);
+
+    /// `check`'s code: 1 when a finding fails the run.
+    fn after_check(failed: bool) -> Self {
+        if failed { Self::FAILURE } else { Self::SUCCESS }
+    }
 }
 
 impl From<u8> for ExitCode {
@@ -188,17 +192,23 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
         Ok(Checked::Report(report, level))
     });
-    if render_early {
-        return write_rendered(results);
-    }
-    let mut reports: Vec<(Report, Severity)> = Vec::with_capacity(results.len());
+    let mut checked = Vec::with_capacity(results.len());
     for result in results {
         match result {
-            Ok(Checked::Report(report, level)) => reports.push((report, level)),
-            Ok(Checked::Rendered { .. }) => {}
+            Ok(c) => checked.push(c),
             Err(e) => return usage_error(&e),
         }
     }
+    if render_early {
+        return write_rendered(checked);
+    }
+    let mut reports: Vec<(Report, Severity)> = checked
+        .into_iter()
+        .filter_map(|c| match c {
+            Checked::Report(report, level) => Some((report, level)),
+            Checked::Rendered { .. } => None,
+        })
+        .collect();
     if let Some(path) = &args.baseline {
         if let Err(e) = apply_baseline(path, &mut reports) {
             return usage_error(&e);
@@ -217,11 +227,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     drop(report);
     let _ = stdout.flush();
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    ExitCode::after_check(failed)
 }
 
 /// A project checked: its report, with the severity that fails it; or, when its findings were
@@ -233,14 +239,7 @@ enum Checked {
 
 /// Writes the findings rendered project by project, in order, then one summary line for all;
 /// the exit code as [`check`] gives it.
-fn write_rendered(results: Vec<Result<Checked, String>>) -> ExitCode {
-    let mut checked = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(c) => checked.push(c),
-            Err(e) => return usage_error(&e),
-        }
-    }
+fn write_rendered(checked: Vec<Checked>) -> ExitCode {
     let mut total = Summary::default();
     let (mut files, mut failed) = (0, false);
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -255,11 +254,7 @@ fn write_rendered(results: Vec<Result<Checked, String>>) -> ExitCode {
     let _ = stdout.write_all(composeguard::output::human::summary_text(total, files).as_bytes());
     let _ = stdout.write_all(b"\n");
     let _ = stdout.flush();
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    ExitCode::after_check(failed)
 }
 
 /// Reads the baseline and suppresses what it lists, or writes it when it does not exist.

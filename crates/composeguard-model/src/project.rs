@@ -288,17 +288,13 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &LoadOptions, fs: &dyn File
 /// Decodes bytes as UTF-8 (dropping a BOM); returns the lossy text and the offset of the first
 /// invalid byte, if any.
 pub fn decode_bytes(bytes: &[u8]) -> (String, Option<usize>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), None),
-        Err(e) => (String::from_utf8_lossy(bytes).into_owned(), Some(e.valid_up_to())),
-    }
+    decode_owned(bytes.to_vec())
 }
 
-/// [`decode_bytes`], keeping the buffer when it is UTF-8 without a byte order mark.
-fn decode_owned(bytes: Vec<u8>) -> (String, Option<usize>) {
+/// [`decode_bytes`] in the buffer read: valid UTF-8 becomes the text without a copy.
+fn decode_owned(mut bytes: Vec<u8>) -> (String, Option<usize>) {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
-        return decode_bytes(&bytes);
+        bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
         Ok(s) => (s, None),
