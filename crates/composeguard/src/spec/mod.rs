@@ -945,9 +945,6 @@ mod raw {
                 if let Some(size) = v.as_map().and_then(|m| m.get("tmpfs")).and_then(Node::as_map).and_then(|t| t.get("size")) {
                     range(Some(size), 0, i64::MAX, || p(&format!("volumes[{i}].tmpfs.size")), out);
                 }
-                if let Some(mode) = v.as_map().and_then(|m| m.get("tmpfs")).and_then(Node::as_map).and_then(|t| t.get("mode")) {
-                    tmpfs_mode(mode, || p(&format!("volumes[{i}].tmpfs.mode")), out);
-                }
             });
             each_item_map(s.get("env_file"), |i, v| required(v, &["path"], || p(&format!("env_file[{i}]")), out));
             for hook in ["post_start", "pre_stop"] {
@@ -1010,6 +1007,8 @@ mod raw {
         (&["blkio_config", "device_write_bps", "[]", "rate"], Want::IntOrString),
         (&["blkio_config", "device_write_iops", "[]", "rate"], Want::IntOrString),
         (&["volumes", "[]", "tmpfs", "size"], Want::IntOrString),
+        // compose converts no string to a tmpfs mode, not even a variable's value
+        (&["volumes", "[]", "tmpfs", "mode"], Want::Weight),
         (&["cpu_percent"], Want::IntOrString),
         (&["cpu_count"], Want::IntOrString),
         (&["oom_score_adj"], Want::IntOrString),
@@ -1175,7 +1174,9 @@ mod raw {
             (Want::String, Value::Int(_) | Value::UInt(_) | Value::Float(_)) => Some("must be a string (such as `512m`), found a number".into()),
             (Want::Bool, Value::String(s)) => Some(format!("must be a boolean (`true` or `false`), found the string `{s}`")),
             (Want::Weight, Value::String(s)) => Some(format!("must be a number, not the string `{s}`")),
+            (Want::Weight, Value::Timestamp(s)) => Some(format!("must be a number, not the date `{s}`")),
             (Want::Weight, Value::Int(i)) if *i < 0 => Some(format!("must not be negative, found {i}")),
+            (Want::Weight, Value::Float(f)) if *f < 0.0 => Some(format!("must not be negative, found {f}")),
             (Want::Unsigned, Value::Int(i)) if *i < 0 => Some(format!("must not be negative, found {i}")),
             (Want::Unsigned, Value::String(s)) if s.trim_start().starts_with('-') && s.trim_start().get(1..).is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) => {
                 Some(format!("must not be negative, found {s}"))
@@ -1213,21 +1214,6 @@ mod raw {
                 let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
                 digits > 0 && rest.get(digits).is_some_and(|c| matches!(c, b'w' | b'd' | b'h' | b'm' | b's'))
             })
-    }
-
-    /// A tmpfs mount's `mode`: compose reads it as an unsigned number and converts no string to it
-    /// (not `"1777"`, nor a variable's value).
-    fn tmpfs_mode(node: &Node, path: impl Fn() -> String, out: &mut Vec<Issue>) {
-        let problem = match node.value {
-            Value::String(_) => "must be a number, not a string".to_string(),
-            Value::Timestamp(_) => "must be a number, not a date".to_string(),
-            Value::Int(n) if n < 0 => format!("must not be negative, found {n}"),
-            Value::Float(f) if f < 0.0 => format!("must not be negative, found {f}"),
-            _ => return,
-        };
-        let path = path();
-        let kind = if matches!(node.value, Value::String(_) | Value::Timestamp(_)) { IssueKind::InvalidType } else { IssueKind::InvalidValue };
-        out.push(err(kind, node.span, format!("`{path}` {problem}")).with_path(path).with_help("write the mode as a number, such as `1777` or `0o1777`"));
     }
 
     fn range(node: Option<&Node>, min: i64, max: i64, path: impl Fn() -> String, out: &mut Vec<Issue>) {
