@@ -1,6 +1,7 @@
 use crate::rules::correctness::util::service_key_span;
 use crate::rules::prelude::*;
 use crate::rules::reliability::util::{health, Health};
+use crate::Severity;
 
 declare_rule! {
     /// ## What it does
@@ -14,10 +15,13 @@ declare_rule! {
     /// healthcheck never does: compose stops with "container … has no healthcheck configured",
     /// and the dependent service never starts.
     ///
-    /// A `HEALTHCHECK` declared in the image also counts at run time. composeguard reads the
-    /// Dockerfile of a service built from a local folder (or `dockerfile_inline`) and accepts a
-    /// `HEALTHCHECK` there; for a pulled image it cannot see one, so it still reports: write the
-    /// healthcheck in the compose file so the dependency is visible where it is relied on.
+    /// A `HEALTHCHECK` declared in the image also counts at run time (and a compose `healthcheck`
+    /// without a `test` only tunes the image's). composeguard reads the Dockerfile of a service
+    /// built from a local folder (or `dockerfile_inline`) and accepts a `HEALTHCHECK` there. For a
+    /// pulled image, or a Dockerfile whose base image may declare one, it cannot tell: the finding
+    /// is then a warning rather than an error, asking to write the healthcheck in the compose file
+    /// so the dependency is visible where it is relied on. A disabled healthcheck is always an
+    /// error.
     ///
     /// ## Example
     /// ```yaml
@@ -81,6 +85,8 @@ impl Rule for ServiceHealthyWithoutHealthcheck {
                 let span = cfg.condition.as_ref().map_or(dep.span, |c| c.span);
                 let anchor = cfg.condition.as_ref().and_then(|c| c.anchor);
                 let (message, help) = diagnostic(&name.value, &dep.value, state, target.healthcheck.is_some());
+                // the image may declare a `HEALTHCHECK` that this file cannot show
+                let severity = if state == Health::Unknown { Severity::Warning } else { Severity::Error };
                 let related = match service_key_span(cx, &dep.value, &["healthcheck"]) {
                     Some(hc) => (hc, "healthcheck declared here"),
                     None => (dep_name_span(compose, &dep.value), "service defined here"),
@@ -90,6 +96,7 @@ impl Rule for ServiceHealthyWithoutHealthcheck {
                     .service(&name.value)
                     .help(help)
                     .anchor(anchor)
+                    .severity(severity)
                     .related(related.0, related.1);
             }
         }
@@ -110,12 +117,16 @@ fn diagnostic(service: &str, dep: &str, state: Health, declared: bool) -> (Strin
     } else if declared {
         (
             format!("{wait}, but the healthcheck of `{dep}` has no `test`"),
-            format!("add a `test` to the healthcheck of `{dep}`, or wait with `condition: service_started`"),
+            format!(
+                "unless the image of `{dep}` declares a `HEALTHCHECK`, compose fails waiting: add a `test` to the healthcheck of `{dep}`, or wait with `condition: service_started`"
+            ),
         )
     } else {
         (
-            format!("{wait}, but `{dep}` has no healthcheck"),
-            format!("add a `healthcheck` with a `test` to `{dep}`, or wait with `condition: service_started`"),
+            format!("{wait}, but `{dep}` has no healthcheck in the compose file"),
+            format!(
+                "unless the image of `{dep}` declares a `HEALTHCHECK`, compose fails waiting: add a `healthcheck` with a `test` to `{dep}`, or wait with `condition: service_started`"
+            ),
         )
     }
 }
