@@ -352,13 +352,20 @@ impl Out<'_> {
         format!("{project}_{key}")
     }
 
+    /// The `name` to print: compose sets one only where the file has no `name` key, and leaves
+    /// out an empty one (`name: ${UNSET}`).
+    fn name_json(key: &str, node: Option<&Node>, project: &str) -> Option<Json> {
+        let name = Self::resource_name(key, node, project);
+        (!name.is_empty()).then_some(Json::String(name))
+    }
+
     fn external(node: Option<&Node>) -> bool {
         node.and_then(|n| get(n, "external")).is_some_and(|e| e.as_map().is_some() || boolean(e) == Some(true))
     }
 
     fn network(key: &str, node: Option<&Node>, project: &str) -> Json {
         let mut o = Map::new();
-        o.insert("name".into(), Json::String(Self::resource_name(key, node, project)));
+        put(&mut o, "name", Self::name_json(key, node, project));
         let mut ipam = Map::new();
         if let Some(n) = node {
             put_str(&mut o, n, "driver");
@@ -397,14 +404,15 @@ impl Out<'_> {
 
     fn volume(&self, key: &str, node: &Node, project: &str) -> Json {
         let mut o = Map::new();
-        o.insert("name".into(), Json::String(Self::resource_name(key, Some(node), project)));
+        put(&mut o, "name", Self::name_json(key, Some(node), project));
         put_str(&mut o, node, "driver");
         if let Some(opts) = get(node, "driver_opts") {
             let mut m = Map::new();
             let bind = get(node, "driver").and_then(text).as_deref() == Some("local") && get(opts, "o").and_then(text).as_deref() == Some("bind");
             for (k, v) in pairs(opts) {
                 let v = v.unwrap_or_default();
-                let v = if bind && k == "device" { self.unix_path(&v) } else { v };
+                // compose joins the device onto the project folder, so an empty one is the folder
+                let v = if bind && k == "device" { if v.is_empty() { self.wd().to_string() } else { self.unix_path(&v) } } else { v };
                 m.insert(k, Json::String(v));
             }
             put(&mut o, "driver_opts", (!m.is_empty()).then_some(Json::Object(m)));
@@ -418,7 +426,7 @@ impl Out<'_> {
 
     fn file_object(&self, section: &str, key: &str, node: &Node, project: &str) -> Json {
         let mut o = Map::new();
-        o.insert("name".into(), Json::String(Self::resource_name(key, Some(node), project)));
+        put(&mut o, "name", Self::name_json(key, Some(node), project));
         if let Some(f) = get(node, "file").and_then(text).filter(|f| !f.is_empty()) {
             o.insert("file".into(), Json::String(self.unix_path(&f)));
         }
@@ -626,13 +634,15 @@ impl Out<'_> {
 
     fn build(&self, b: &Node) -> Json {
         let mut o = Map::new();
+        // an empty context (`context: ${UNSET}`) stays empty, which compose leaves out
+        let context = |c: &str| Some(self.context(c)).filter(|c| !c.is_empty()).map(Json::String);
         if let Value::String(ctx) = &b.value {
-            o.insert("context".into(), Json::String(self.context(ctx)));
+            put(&mut o, "context", context(ctx));
             o.insert("dockerfile".into(), Json::String("Dockerfile".into()));
             return Json::Object(o);
         }
         let ctx = get(b, "context").and_then(text).unwrap_or_else(|| ".".into());
-        o.insert("context".into(), Json::String(self.context(&ctx)));
+        put(&mut o, "context", context(&ctx));
         put_str(&mut o, b, "dockerfile");
         put_str(&mut o, b, "dockerfile_inline");
         if get(b, "dockerfile").is_none() && get(b, "dockerfile_inline").is_none() {

@@ -186,14 +186,27 @@ impl Project {
 
     /// Whether a service is enabled by the active profiles (no `profiles:` means always).
     pub fn is_active(&self, service: &crate::model::Service) -> bool {
-        service_is_active(&service.profiles.iter().map(|p| p.value.as_str()).collect::<Vec<_>>(), &self.profiles)
+        profiles_match(service.profiles.iter().map(|p| p.value.as_str()), &self.profiles)
     }
 }
 
 /// compose's profile rule: a service without profiles is always enabled; otherwise one of its
-/// profiles must be active (or `*`).
+/// profiles must be active (or `*`). No active profile is compose's one empty profile (it splits
+/// an unset `COMPOSE_PROFILES` on commas), which a service listing `""` (`profiles:
+/// ["${UNSET}"]`) matches.
 pub fn service_is_active(service_profiles: &[&str], active: &[String]) -> bool {
-    service_profiles.is_empty() || active.iter().any(|p| p == "*" || service_profiles.contains(&p.as_str()))
+    profiles_match(service_profiles.iter().copied(), active)
+}
+
+/// [`service_is_active`] for a service's profiles given as an iterator.
+pub fn profiles_match<'s>(mut service_profiles: impl Iterator<Item = &'s str> + Clone, active: &[String]) -> bool {
+    if service_profiles.clone().next().is_none() {
+        return true;
+    }
+    if active.is_empty() {
+        return service_profiles.any(str::is_empty);
+    }
+    active.iter().any(|p| p == "*" || service_profiles.clone().any(|s| s == p))
 }
 
 /// The folder part of a path (`.` when there is none).
@@ -373,7 +386,8 @@ fn load_project_in(options: &ProjectOptions, mut env: IndexMap<String, String>, 
     }
     let project_dir = working_dir(&files);
     let profiles: Vec<String> = if options.profiles.is_empty() {
-        env.get("COMPOSE_PROFILES").map(|p| p.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+        // as compose splits it: `a,` is `a` and the empty profile
+        env.get("COMPOSE_PROFILES").map(|p| p.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_default()
     } else {
         options.profiles.clone()
     };

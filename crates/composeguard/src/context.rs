@@ -43,8 +43,7 @@ impl<'a> Context<'a> {
 
     /// Whether a service runs with the active profiles (no `profiles:` means always).
     pub fn is_active(&self, service: &Service) -> bool {
-        service.profiles.is_empty()
-            || self.profiles.iter().any(|p| p == "*" || service.profiles.iter().any(|sp| sp.value == *p))
+        composeguard_model::project::profiles_match(service.profiles.iter().map(|p| p.value.as_str()), self.profiles)
     }
 
     pub fn compose(&self) -> &'a Compose {

@@ -193,14 +193,17 @@ fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
             .collect();
         let external = secret.external.as_ref().is_some_and(|e| e.value.external);
         file_object_check("secret", "secrets", &name.value, name.span, &set, "file|environment", secret.driver.is_some(), secret.external.is_some(), out);
-        if set.is_empty() && !external && secret.driver.is_none() && secret.external.is_some() {
+        // compose's own check after loading: a secret that is not external needs a file or a
+        // variable name, whatever its driver (an empty `environment`, as `${UNSET}` gives, names
+        // none; an empty `file` is the project folder)
+        let reported = set.is_empty() && secret.driver.is_none() && secret.external.is_none();
+        let env_empty = secret.environment.as_ref().is_none_or(|e| e.value.is_empty());
+        if secret.file.is_none() && env_empty && !external && !reported {
+            let span = secret.environment.as_ref().map_or(name.span, |e| e.span);
             out.push(
-                err(
-                    IssueKind::MissingKey,
-                    name.span,
-                    format!("secret `{}` must declare either `file` or `environment`", name.value),
-                )
-                .with_path(format!("secrets.{}", name.value)),
+                err(IssueKind::MissingKey, span, format!("secret `{}` must declare either `file` or `environment`", name.value))
+                    .with_path(format!("secrets.{}", name.value))
+                    .with_help("name the variable that holds the secret (`environment: DB_PASSWORD`), or point it at a file"),
             );
         }
     }
@@ -515,7 +518,8 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     if let Some(dev) = &s.develop {
         for (i, w) in dev.watch.iter().enumerate() {
             let action = w.action.as_ref().map(|a| a.value);
-            if w.target.is_none() && !matches!(action, Some(WatchAction::Rebuild | WatchAction::Restart) | None) {
+            // compose counts an empty target (`target: ${UNSET}`) as none
+            if w.target.as_ref().is_none_or(|t| t.value.is_empty()) && !matches!(action, Some(WatchAction::Rebuild | WatchAction::Restart) | None) {
                 out.push(
                     err(IssueKind::MissingKey, w.loc.span, format!("watch rule of service `{n}` needs a `target` for a sync action"))
                         .with_path(p(&format!("develop.watch[{i}]"))),
