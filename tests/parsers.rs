@@ -1,6 +1,6 @@
-//! Property tests of the syntax parsers: ports, volumes, durations, sizes.
+//! Property tests of the syntax parsers: ports, volumes, durations, sizes; and command lines split as docker compose splits them.
 
-use composeguard_model::model::{format_go_duration, parse_byte_size, parse_duration, parse_port_spec, parse_volume_spec, MountType};
+use composeguard_model::model::{format_go_duration, parse_byte_size, parse_duration, parse_port_spec, parse_volume_spec, split_shell_words, MountType};
 use proptest::prelude::*;
 
 proptest! {
@@ -97,4 +97,40 @@ fn compose_examples() {
     assert!(parse_volume_spec("/a:/b:ro:x").is_err());
     assert!(parse_volume_spec("").is_err());
     assert_eq!(parse_volume_spec("C:\\data:/data").unwrap().r#type, MountType::Bind);
+}
+
+/// `command: <string>` as docker compose v2.40.3 splits it (each case checked against its
+/// `config --format json`): no shell runs, so the words stop at the first operator outside quotes,
+/// and a backslash takes the next character as it is, inside double quotes too.
+#[test]
+fn command_lines_split_as_compose_does() {
+    let ok: &[(&str, &[&str])] = &[
+        ("echo a && echo b", &["echo", "a"]),
+        ("echo a; echo b", &["echo", "a"]),
+        ("echo a | grep b", &["echo", "a"]),
+        ("echo a>b", &["echo", "a"]),
+        ("echo 2>&1", &["echo"]),
+        ("a x2>y", &["a", "x2"]),
+        ("sh -c 'a && b'", &["sh", "-c", "a && b"]),
+        ("sh -c \"a && b\"", &["sh", "-c", "a && b"]),
+        ("bash -c \"a \\ b\"", &["bash", "-c", "a  b"]),
+        ("bash -c \"a \\\n b\"", &["bash", "-c", "a \n b"]),
+        ("echo \"a\\b\"", &["echo", "ab"]),
+        ("echo 'a\\b'", &["echo", "a\\b"]),
+        ("a\\ b c", &["a b", "c"]),
+        ("echo a\\;b", &["echo", "a;b"]),
+        ("echo $(date)", &["echo", "$(date)"]),
+        ("a`b c`d e", &["a`b c`d", "e"]),
+        ("a \"\" b", &["a", "", "b"]),
+        ("'a'\"b\"c", &["abc"]),
+        ("a #comment", &["a", "#comment"]),
+        ("   ", &[]),
+    ];
+    for (line, words) in ok {
+        let want: Vec<String> = words.iter().map(|w| (*w).to_string()).collect();
+        assert_eq!(split_shell_words(line), Ok(want), "{line:?}");
+    }
+    for line in ["python -c print(1)", "gunicorn app:create_app()", "echo )", "echo $((1+2))", "echo $(a (b))", "echo \\", "echo \"open", "echo '\\''"] {
+        assert!(split_shell_words(line).is_err(), "{line:?} should be refused");
+    }
 }

@@ -427,8 +427,10 @@ impl Out<'_> {
     fn file_object(&self, section: &str, key: &str, node: &Node, project: &str) -> Json {
         let mut o = Map::new();
         put(&mut o, "name", Self::name_json(key, Some(node), project));
-        if let Some(f) = get(node, "file").and_then(text).filter(|f| !f.is_empty()) {
-            o.insert("file".into(), Json::String(self.unix_path(&f)));
+        if let Some(f) = get(node, "file").and_then(text) {
+            // joined onto the project folder, so an empty one is the folder
+            let f = if f.is_empty() { self.wd().to_string() } else { self.unix_path(&f) };
+            o.insert("file".into(), Json::String(f));
         }
         put_str(&mut o, node, "environment");
         if section == "configs" && get(node, "environment").is_none() {

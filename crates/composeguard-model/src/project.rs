@@ -780,6 +780,7 @@ impl<'a> Assembler<'a> {
 /// The result is the one-pass read's, issues in the same order (`tests/parallel_services.rs`).
 #[cfg_attr(not(feature = "parallel"), allow(clippy::needless_pass_by_ref_mut))]
 fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
+    drop_ignored_include(root);
     #[cfg(feature = "parallel")]
     if let Some((at, services)) = take_services(root) {
         let rec = Recorder::new();
@@ -800,6 +801,19 @@ fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
     let rec = Recorder::new();
     let compose = from_node::<Compose>(root, &rec);
     (compose, rec.into_issues())
+}
+
+/// compose reads `include` before it validates the file, without the schema: a null entry, and a
+/// null value or an unknown key in an entry, are ignored. They are dropped before the model read,
+/// which would report them.
+fn drop_ignored_include(root: &mut Node) {
+    let Some(Value::Seq(items)) = root.as_map_mut().and_then(|m| m.get_mut("include")).map(|n| &mut n.value) else { return };
+    items.retain(|item| !matches!(item.value, Value::Null));
+    for item in items.iter_mut() {
+        if let Value::Map(m) = &mut item.value {
+            m.entries.retain(|(k, v)| matches!(k.name.as_str(), "path" | "env_file" | "project_directory") && !matches!(v.value, Value::Null));
+        }
+    }
 }
 
 /// From this many services, the model reads them on every core (with the `parallel` feature).

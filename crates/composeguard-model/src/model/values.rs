@@ -395,68 +395,88 @@ impl<'de> Deserialize<'de> for Command {
     }
 }
 
-/// Splits a command line into words as compose does (quotes and backslashes, no expansion).
+/// Splits a command line into words as compose does (its shell-words parser, with no expansion):
+/// quotes group, a backslash takes the next character as it is (inside double quotes too; not
+/// inside single quotes), and the words end at the first `;`, `&`, `|`, `<` or `>` outside quotes
+/// (a word of digits just before `>`, a redirected descriptor, is dropped too). A `(` is only
+/// allowed right after `$`, as `$(...)`; an unmatched `(` or `)`, quote or final backslash is an
+/// error.
 pub fn split_shell_words(s: &str) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut cur = String::new();
+    // whether the current word has begun (a `""` is a word, an empty one)
     let mut in_word = false;
-    let mut chars = s.chars().peekable();
-    let mut quote: Option<char> = None;
-    while let Some(c) = chars.next() {
-        match quote {
-            Some('\'') => {
-                if c == '\'' {
-                    quote = None;
-                } else {
-                    cur.push(c);
-                }
-            }
-            Some(_) => match c {
-                '"' => quote = None,
-                '\\' => match chars.next() {
-                    Some(n @ ('"' | '\\' | '$' | '`')) => cur.push(n),
-                    Some('\n') => {}
-                    Some(n) => {
-                        cur.push('\\');
-                        cur.push(n);
-                    }
-                    None => return Err("invalid command line string".into()),
-                },
-                _ => cur.push(c),
-            },
-            None => match c {
-                '\'' | '"' => {
-                    quote = Some(c);
-                    in_word = true;
-                }
-                '\\' => {
-                    match chars.next() {
-                        Some('\n') => {}
-                        Some(n) => cur.push(n),
-                        None => return Err("invalid command line string".into()),
-                    }
-                    in_word = true;
-                }
-                c if c == ' ' || c == '\t' || c == '\n' || c == '\r' => {
-                    if in_word {
-                        words.push(std::mem::take(&mut cur));
-                        in_word = false;
-                    }
-                }
-                c => {
-                    cur.push(c);
-                    in_word = true;
-                }
-            },
+    let (mut escaped, mut double, mut single, mut backtick, mut dollar) = (false, false, false, false, false);
+    for c in s.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+            in_word = true;
+            continue;
         }
-    }
-    if quote.is_some() {
-        return Err("invalid command line string".into());
+        if c == '\\' {
+            if single {
+                cur.push(c);
+            } else {
+                escaped = true;
+            }
+            continue;
+        }
+        if matches!(c, ' ' | '\t' | '\r' | '\n') {
+            if single || double || backtick || dollar {
+                cur.push(c);
+            } else if in_word {
+                words.push(std::mem::take(&mut cur));
+                in_word = false;
+            }
+            continue;
+        }
+        let open = !single && !double;
+        match c {
+            '`' if open && !dollar => backtick = !backtick,
+            ')' if open && !backtick => dollar = !dollar,
+            '(' if open && !backtick => {
+                if dollar || !cur.ends_with('$') {
+                    return Err(format!("cannot be split into words: a `(` outside quotes (compose accepts one only in `$(`); quote the word or write the command as a list"));
+                }
+                dollar = true;
+            }
+            '"' if !single && !dollar => {
+                in_word |= double;
+                double = !double;
+                continue;
+            }
+            '\'' if !double && !dollar => {
+                in_word |= single;
+                single = !single;
+                continue;
+            }
+            ';' | '&' | '|' | '<' | '>' if open && !backtick && !dollar => {
+                if c == '>' && cur.starts_with(|d: char| d.is_ascii_digit()) {
+                    in_word = false;
+                }
+                break;
+            }
+            _ => {}
+        }
+        in_word = true;
+        cur.push(c);
     }
     if in_word {
         words.push(cur);
     }
-    Ok(words)
+    let problem = if escaped {
+        "it ends with a lone backslash; remove it or write the command as a list"
+    } else if single || double {
+        "a quote is never closed; close it or write the command as a list"
+    } else if backtick {
+        "a backtick is never closed; close it or write the command as a list"
+    } else if dollar {
+        "a `)` outside quotes has no `$(` before it, or a `$(` no `)`; quote the word or write the command as a list"
+    } else {
+        return Ok(words);
+    };
+    Err(format!("cannot be split into words: {problem}"))
 }
 
 /// A duration such as `1m30s`, `500ms` or `1d` (compose also accepts days and weeks).
