@@ -81,7 +81,13 @@ impl Rule for {struct} {{
     text = mod.read_text()
     text = re.sub(r"(//![^\n]*\n\n)", rf"\1mod {module};\n", text, count=1) if f"mod {module};" not in text else text
     text = text.replace("use crate::rule::Rule;", f"use crate::rule::Rule;\n\npub use {module}::{struct};", 1)
-    text = re.sub(r"pub static RULES: &\[&dyn Rule\] = &\[(.*?)\];", lambda m: f"pub static RULES: &[&dyn Rule] = &[{m.group(1)}{', ' if m.group(1).strip() else ''}&{struct}];", text, flags=re.S)
+    def add(m):
+        body = m.group(1)
+        if "\n" in body:  # one rule a line, with a trailing comma
+            return f"pub static RULES: &[&dyn Rule] = &[{body.rstrip()}\n    &{struct},\n];"
+        sep = ", " if body.strip() else ""
+        return f"pub static RULES: &[&dyn Rule] = &[{body}{sep}&{struct}];"
+    text = re.sub(r"pub static RULES: &\[&dyn Rule\] = &\[(.*?)\];", add, text, flags=re.S)
     mod.write_text(text)
     fx = ROOT / "tests/fixtures" / a.name
     fx.mkdir(parents=True, exist_ok=True)

@@ -402,12 +402,19 @@ impl<'de> Deserialize<'de> for Command {
 /// allowed right after `$`, as `$(...)`; an unmatched `(` or `)`, quote or final backslash is an
 /// error.
 pub fn split_shell_words(s: &str) -> Result<Vec<String>, String> {
+    split_shell_words_cut(s).map(|(words, _)| words)
+}
+
+/// [`split_shell_words`], with the byte offset of the operator where the words stopped when they
+/// stopped before the end of the line.
+pub fn split_shell_words_cut(s: &str) -> Result<(Vec<String>, Option<usize>), String> {
+    let mut cut = None;
     let mut words = Vec::new();
     let mut cur = String::new();
     // whether the current word has begun (a `""` is a word, an empty one)
     let mut in_word = false;
     let (mut escaped, mut double, mut single, mut backtick, mut dollar) = (false, false, false, false, false);
-    for c in s.chars() {
+    for (at, c) in s.char_indices() {
         if escaped {
             cur.push(c);
             escaped = false;
@@ -455,6 +462,7 @@ pub fn split_shell_words(s: &str) -> Result<Vec<String>, String> {
                 if c == '>' && cur.starts_with(|d: char| d.is_ascii_digit()) {
                     in_word = false;
                 }
+                cut = Some(at);
                 break;
             }
             _ => {}
@@ -474,7 +482,7 @@ pub fn split_shell_words(s: &str) -> Result<Vec<String>, String> {
     } else if dollar {
         "a `)` outside quotes has no `$(` before it, or a `$(` no `)`; quote the word or write the command as a list"
     } else {
-        return Ok(words);
+        return Ok((words, cut));
     };
     Err(format!("cannot be split into words: {problem}"))
 }

@@ -1,5 +1,6 @@
 //! Correctness rules.
 
+mod shell_operator_in_command;
 mod completed_dependency_restarts;
 mod conflicting_cpu_limits;
 mod duplicate_environment_key;
@@ -24,6 +25,8 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use shell_operator_in_command::ShellOperatorInCommand;
 
 pub use completed_dependency_restarts::CompletedDependencyRestarts;
 pub use conflicting_cpu_limits::ConflictingCpuLimits;
@@ -70,4 +73,5 @@ pub static RULES: &[&dyn Rule] = &[
     &HealthcheckNoneAsShell,
     &PortsWithNetworkMode,
     &CompletedDependencyRestarts,
+    &ShellOperatorInCommand,
 ];
