@@ -68,8 +68,10 @@ fn int(node: &Node) -> Option<i64> {
     match &node.value {
         Value::Int(i) => Some(*i),
         Value::UInt(u) => i64::try_from(*u).ok(),
+        // compose's decoder truncates a number into an integer field (`cpu_shares: 1.5` is 1);
+        // the schema refuses fractions where it wants integers
         #[allow(clippy::cast_possible_truncation)]
-        Value::Float(f) if f.fract() == 0.0 => Some(*f as i64),
+        Value::Float(f) if f.is_finite() => Some(f.trunc() as i64),
         Value::String(s) => crate::interpolate::parse_go_decimal(s),
         _ => None,
     }

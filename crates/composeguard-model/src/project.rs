@@ -755,7 +755,9 @@ impl<'a> Assembler<'a> {
                 if let Some(compose) = compose {
                     project.compose = compose;
                 }
-                self.issues.extend(issues);
+                // a value interpolation could not cast is left null, and reported there already
+                let cast_failed: Vec<Span> = self.issues.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
+                self.issues.extend(issues.into_iter().filter(|i| !(i.kind == IssueKind::InvalidType && i.message.ends_with("must not be null") && cast_failed.contains(&i.span))));
                 project.root = Some(root);
             }
             Some(_) => {}

@@ -1182,6 +1182,7 @@ mod raw {
             (Want::Weight, Value::Int(i)) if *i < 0 => Some(format!("must not be negative, found {i}")),
             (Want::Weight, Value::Float(f)) if *f < 0.0 => Some(format!("must not be negative, found {f}")),
             (Want::Unsigned, Value::Int(i)) if *i < 0 => Some(format!("must not be negative, found {i}")),
+            (Want::Unsigned, Value::Float(f)) if *f < 0.0 => Some(format!("must not be negative, found {f}")),
             (Want::Unsigned, Value::String(s)) if s.trim_start().starts_with('-') && s.trim_start().get(1..).is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) => {
                 Some(format!("must not be negative, found {s}"))
             }
