@@ -749,7 +749,10 @@ impl<'a> Assembler<'a> {
     ) -> Project {
         let mut project = Project { variables, working_dir, name, files, profiles, home: self.home.clone(), ..Project::default() };
         let fatal = self.issues.iter().any(|i| matches!(i.kind, IssueKind::YamlSyntax | IssueKind::InputLimit | IssueKind::InvalidTopLevel));
-        match root.filter(|r| r.as_map().is_some_and(|m| !m.is_empty())) {
+        // compose drops `version` and the processed `include` before it looks for content
+        let has_content = |r: &Node| r.as_map().is_some_and(|m| m.iter().any(|(k, _)| !matches!(k.name.as_str(), "version" | "include")));
+        let ignored_only = root.as_ref().and_then(Node::as_map).is_some_and(|m| !m.is_empty());
+        match root.filter(has_content) {
             Some(mut root) if !fatal => {
                 let (compose, issues) = read_model(&mut root);
                 if let Some(compose) = compose {
@@ -764,7 +767,13 @@ impl<'a> Assembler<'a> {
             None => {
                 if !fatal && !self.issues.iter().any(|i| i.kind == IssueKind::MissingFile && i.span == Span::default()) {
                     let at = self.sources.iter().next().map_or(Span::default(), |(id, _)| Span::point(id, 0));
-                    self.issues.push(Issue::error(IssueKind::InvalidTopLevel, at, "the compose file is empty".into()));
+                    let issue = if ignored_only {
+                        Issue::error(IssueKind::InvalidTopLevel, at, "the compose file defines nothing: compose ignores `version`, and `include` brought in nothing".into())
+                            .with_help("add the `services` to run")
+                    } else {
+                        Issue::error(IssueKind::InvalidTopLevel, at, "the compose file is empty".into())
+                    };
+                    self.issues.push(issue);
                 }
             }
         }
