@@ -758,9 +758,8 @@ impl<'a> Assembler<'a> {
                 if let Some(compose) = compose {
                     project.compose = compose;
                 }
-                // a value interpolation could not cast is left null, and reported there already
-                let cast_failed: Vec<Span> = self.issues.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
-                self.issues.extend(issues.into_iter().filter(|i| !(i.kind == IssueKind::InvalidType && i.message.ends_with("must not be null") && cast_failed.contains(&i.span))));
+                let issues = without_cast_duplicates(&self.issues, issues);
+                self.issues.extend(issues);
                 project.root = Some(root);
             }
             Some(_) => {}
@@ -812,6 +811,13 @@ fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
     let rec = Recorder::new();
     let compose = from_node::<Compose>(root, &rec);
     (compose, rec.into_issues())
+}
+
+/// The model read's issues less the nulls that stand for values interpolation could not cast:
+/// those are reported already, among `earlier`.
+pub fn without_cast_duplicates(earlier: &[Issue], issues: Vec<Issue>) -> Vec<Issue> {
+    let cast_failed: Vec<Span> = earlier.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
+    issues.into_iter().filter(|i| !(i.kind == IssueKind::InvalidType && i.message.ends_with("must not be null") && cast_failed.contains(&i.span))).collect()
 }
 
 /// compose reads `include` before it validates the file, without the schema: a null entry, and a
