@@ -236,16 +236,7 @@ impl<'de, 'p> NodeDe<'de, 'p> {
     }
 
     fn type_error(&self, expected: &str) -> DeError {
-        let found = match &self.node.value {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Int(_) | Value::UInt(_) => "an integer",
-            Value::Float(_) => "a number",
-            Value::Timestamp(_) => "a timestamp",
-            Value::String(_) => "a string",
-            Value::Seq(_) => "a sequence",
-            Value::Map(_) => "a mapping",
-        };
+        let found = self.node.value.kind_name();
         self.rec.record(
             self.node.span,
             self.node.anchor,

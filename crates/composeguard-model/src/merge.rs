@@ -190,9 +190,11 @@ pub(crate) fn unicity_key(rule: Unicity, node: &Node) -> Option<String> {
             let s = node.scalar_to_string()?;
             Some(s.split_once('=').map_or(s.clone(), |(k, _)| k.to_string()))
         }
+        // compose rewrites the short syntax into the long one, its target cleaned (`/data/` is
+        // `/data`), and merges again; a long syntax target is compared as written
         Unicity::VolumeTarget => match &node.value {
             Value::Map(m) => m.get("target").and_then(Node::scalar_to_string),
-            Value::String(s) => parse_volume_spec(s).ok().map(|v| v.target),
+            Value::String(s) => parse_volume_spec(s).ok().map(|v| if v.target.is_empty() { v.target } else { crate::project::normalize_path(&v.target) }),
             _ => None,
         },
         Unicity::DeviceTarget => match &node.value {

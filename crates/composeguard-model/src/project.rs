@@ -717,9 +717,14 @@ impl<'a> Assembler<'a> {
     /// applied, then merges over the ones before.
     pub fn load_files(&mut self, files: &[FileRef], scope: &Scope<'_>) -> Option<Node> {
         let mut acc: Option<Node> = None;
+        let stacked = files.len() > 1;
         for file in files {
             let Some((_, docs)) = self.documents(&file.path, file.at, scope.vars) else { continue };
+            let stacked = stacked || docs.len() > 1;
             for mut doc in docs {
+                if stacked {
+                    self.check_services_shape(&doc, acc.is_none());
+                }
                 self.apply_extends(&mut doc, &file.path, scope);
                 self.apply_include(&mut doc, &file.path, scope);
                 acc = Some(match acc {
@@ -735,6 +740,27 @@ impl<'a> Assembler<'a> {
             }
         }
         acc
+    }
+
+    /// compose reads each file's `services` before it merges the files (to apply `extends`): in
+    /// every file of a stack, `services` must be a mapping, even where another file has services
+    /// (an override file whose services are all commented out is refused). A single file gets
+    /// the same problem from the spec checks of the merged tree.
+    fn check_services_shape(&mut self, doc: &Node, first: bool) {
+        let Some(services) = doc.as_map().and_then(|m| m.get("services")) else { return };
+        // (the merge reports a later file's scalar or list, and a first file's list, itself)
+        let unmerged = match services.value {
+            Value::Null => true,
+            Value::Map(_) | Value::Seq(_) => false,
+            _ => first,
+        };
+        if unmerged {
+            self.issues.push(
+                Issue::error(IssueKind::InvalidType, services.span, format!("`services` must be a mapping, found {}", services.value.kind_name()))
+                    .with_path("services")
+                    .with_help("list services under `services:`, or remove the key"),
+            );
+        }
     }
 
     /// The loaded project, with its typed model.

@@ -72,6 +72,22 @@ pub enum Value {
     Map(Mapping),
 }
 
+impl Value {
+    /// What the value is, for messages (`found a string`).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::Null => "null",
+            Self::Bool(_) => "a boolean",
+            Self::Int(_) | Self::UInt(_) => "an integer",
+            Self::Float(_) => "a number",
+            Self::Timestamp(_) => "a timestamp",
+            Self::String(_) => "a string",
+            Self::Seq(_) => "a sequence",
+            Self::Map(_) => "a mapping",
+        }
+    }
+}
+
 /// A mapping: entries in source order, keys unique.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Mapping {
