@@ -691,11 +691,10 @@ impl<'a> Assembler<'a> {
             return Some((id, Vec::new()));
         }
         let mut docs = Vec::new();
-        let mut seen_map = false;
         for mut root in roots {
+            // every document must be a mapping, an empty one (`---` then `---`) too
             match &root.value {
                 Value::Map(_) => {}
-                Value::Null if !seen_map && root.span.is_empty() => continue,
                 _ => {
                     self.issues.push(Issue::error(
                         IssueKind::InvalidTopLevel,
@@ -705,7 +704,6 @@ impl<'a> Assembler<'a> {
                     return Some((id, Vec::new()));
                 }
             }
-            seen_map = true;
             let text = self.sources.get(id).map_or("", |f| f.text.as_str());
             interpolate(&mut root, vars, text, &mut self.issues);
             docs.push(root);
@@ -875,7 +873,7 @@ fn take_services(root: &mut Node) -> Option<(usize, yaml::Mapping)> {
 
 fn describe(n: &Node) -> &'static str {
     match n.value {
-        Value::Null => "nothing",
+        Value::Null => "an empty document",
         Value::Seq(_) => "a sequence",
         _ => "a scalar",
     }
