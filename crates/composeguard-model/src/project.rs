@@ -840,7 +840,7 @@ fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
 /// The model read's issues less the nulls that stand for values interpolation could not cast:
 /// those are reported already, among `earlier`.
 pub fn without_cast_duplicates(earlier: &[Issue], issues: Vec<Issue>) -> Vec<Issue> {
-    let cast_failed: Vec<Span> = earlier.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
+    let cast_failed: std::collections::HashSet<Span> = earlier.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
     issues.into_iter().filter(|i| !(i.kind == IssueKind::InvalidType && i.message.ends_with("must not be null") && cast_failed.contains(&i.span))).collect()
 }
 

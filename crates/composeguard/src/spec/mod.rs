@@ -35,20 +35,22 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
 /// `docker compose config` (and `up`) refuse two active services with the same
 /// `container_name`: the engine would refuse the second container.
 fn check_container_names(active: &[(&Spanned<String>, &Service)], out: &mut Vec<Issue>) {
-    let mut seen: Vec<(&str, &str, Span)> = Vec::new();
+    let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
     for (name, s) in active {
         let Some(cn) = &s.container_name else { continue };
         if cn.value.is_empty() {
             continue;
         }
-        match seen.iter().find(|(c, _, _)| *c == cn.value) {
-            Some((_, first, at)) => out.push(
+        match seen.get(cn.value.as_str()) {
+            Some((first, at)) => out.push(
                 err(IssueKind::InvalidValue, cn.span, format!("container name `{}` is already used by service `{first}`", cn.value))
                     .with_path(format!("services.{}.container_name", name.value))
                     .with_related(*at, "first used here")
                     .with_help("container names are unique on the engine: give each service its own, or remove `container_name`"),
             ),
-            None => seen.push((&cn.value, &name.value, cn.span)),
+            None => {
+                seen.insert(&cn.value, (&name.value, cn.span));
+            }
         }
     }
 }
