@@ -588,6 +588,9 @@ pub(crate) struct Assembler<'a> {
     display: std::collections::HashMap<String, String>,
     /// The current folder (paths below it are shown relative to it).
     pub cwd: String,
+    /// What the model read finds in the files of a stack merged so far (compose validates after
+    /// each file): reported unless the whole project has the same issue.
+    stack_issues: Vec<Issue>,
 }
 
 impl<'a> Assembler<'a> {
@@ -601,6 +604,7 @@ impl<'a> Assembler<'a> {
             provenance: Provenance::default(),
             parsed: std::collections::HashMap::new(),
             display: std::collections::HashMap::new(),
+            stack_issues: Vec::new(),
             cwd: String::new(),
         }
     }
@@ -725,6 +729,12 @@ impl<'a> Assembler<'a> {
                 }
                 self.apply_extends(&mut doc, &file.path, scope);
                 self.apply_include(&mut doc, &file.path, scope);
+                // compose validates what it has merged after each file, so what the files so
+                // far get wrong is an error even where a later file mends it
+                if let Some(so_far) = &acc {
+                    let (_, issues) = read_model(&mut so_far.clone());
+                    self.stack_issues.extend(issues);
+                }
                 acc = Some(match acc {
                     None => {
                         strip_tags(&mut doc);
@@ -782,7 +792,16 @@ impl<'a> Assembler<'a> {
                 if let Some(compose) = compose {
                     project.compose = compose;
                 }
-                let issues = without_cast_duplicates(&self.issues, issues);
+                let mut issues = without_cast_duplicates(&self.issues, issues);
+                let stack_issues = std::mem::take(&mut self.stack_issues);
+                if !stack_issues.is_empty() {
+                    let mut seen: std::collections::HashSet<(Span, String)> = issues.iter().map(|i| (i.span, i.message.clone())).collect();
+                    for issue in without_cast_duplicates(&self.issues, stack_issues) {
+                        if seen.insert((issue.span, issue.message.clone())) {
+                            issues.push(issue);
+                        }
+                    }
+                }
                 self.issues.extend(issues);
                 project.root = Some(root);
             }
