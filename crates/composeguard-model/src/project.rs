@@ -796,8 +796,11 @@ impl<'a> Assembler<'a> {
                 let stack_issues = std::mem::take(&mut self.stack_issues);
                 if !stack_issues.is_empty() {
                     let mut seen: std::collections::HashSet<(Span, String)> = issues.iter().map(|i| (i.span, i.message.clone())).collect();
-                    for issue in without_cast_duplicates(&self.issues, stack_issues) {
+                    for mut issue in without_cast_duplicates(&self.issues, stack_issues) {
                         if seen.insert((issue.span, issue.message.clone())) {
+                            if issue.help.is_none() {
+                                issue.help = Some("compose checks the files as it merges them, one at a time: a later file does not mend this one".into());
+                            }
                             issues.push(issue);
                         }
                     }
