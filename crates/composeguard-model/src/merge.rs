@@ -580,12 +580,16 @@ fn describe(n: &Node) -> &'static str {
 
 /// Entries of a key/value attribute, from either syntax (`KEY=value` items become a key and a
 /// string value located at the item; a bare `KEY` has a null value).
+/// compose merges these as lists: a mapping becomes `KEY=value` items, a string one item, and
+/// any other scalar nothing. An item with no name (`""`, which compose keeps as a list item) has
+/// no place in the merged mapping and is left out.
 fn key_values(node: Node) -> Vec<(Key, Node)> {
+    let named = |e: &(Key, Node)| !e.0.name.is_empty();
     match node.value {
         Value::Map(m) => m.entries,
-        Value::Seq(items) => items.iter().filter_map(item_to_entry).collect(),
-        Value::Null => Vec::new(),
-        _ => item_to_entry(&node).into_iter().collect(),
+        Value::Seq(items) => items.iter().filter_map(item_to_entry).filter(named).collect(),
+        Value::String(_) => item_to_entry(&node).into_iter().filter(named).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -648,13 +652,25 @@ fn context_to_map(node: Node) -> Node {
             let key = Key { name: "context".into(), span, anchor: node.anchor };
             Node { value: Value::Map(Mapping { entries: vec![(key, node.clone())] }), span, anchor: None, style: Style::Block, tag: node.tag }
         }
-        _ => node,
+        Value::Map(_) => node,
+        // compose merges anything else as nothing: the other side stands
+        _ => empty_map(node),
     }
+}
+
+/// An empty mapping where `node` was (compose's merge reads a value of the wrong kind as none).
+fn empty_map(node: Node) -> Node {
+    Node { value: Value::Map(Mapping::default()), span: node.span, anchor: node.anchor, style: Style::Block, tag: node.tag }
 }
 
 /// A list of names as a mapping (`depends_on` entries get compose's defaults).
 fn names_to_map(node: Node, dependency_defaults: bool) -> Node {
-    let Value::Seq(items) = node.value else { return node };
+    let items = match node.value {
+        Value::Seq(items) => items,
+        Value::Map(_) => return node,
+        // compose merges anything else as nothing: the other side stands
+        _ => return empty_map(node),
+    };
     let mut entries = Vec::new();
     for item in items {
         let Some(name) = item.scalar_to_string() else { continue };
