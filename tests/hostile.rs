@@ -219,6 +219,19 @@ fn a_100_000_service_file_completes() {
 }
 
 #[test]
+fn ten_thousand_documents_complete() {
+    // compose checks the documents merged so far after each one; only the first few prefixes
+    // get that read of their own, so many documents stay a linear pass
+    let mut text = String::new();
+    for i in 0..10_000 {
+        let _ = writeln!(text, "---\nservices:\n  s{i}:\n    image: nginx:1.27");
+    }
+    let report = lint_bytes(text.as_bytes(), Limits::default());
+    assert!(!report.is_invalid(), "{:?}", rules(&report));
+    assert!(report.summary.warning >= 10_000, "{:?}", report.summary);
+}
+
+#[test]
 fn fuzz_regressions_lint_cleanly() {
     let dir = composeguard_tests::workspace_root().join("fuzz").join("regressions");
     let Ok(entries) = std::fs::read_dir(&dir) else {

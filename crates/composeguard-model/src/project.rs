@@ -719,6 +719,7 @@ impl<'a> Assembler<'a> {
     /// applied, then merges over the ones before.
     pub fn load_files(&mut self, files: &[FileRef], scope: &Scope<'_>) -> Option<Node> {
         let mut acc: Option<Node> = None;
+        let mut merged = 0usize;
         let stacked = files.len() > 1;
         for file in files {
             let Some((_, docs)) = self.documents(&file.path, file.at, scope.vars) else { continue };
@@ -730,11 +731,13 @@ impl<'a> Assembler<'a> {
                 self.apply_extends(&mut doc, &file.path, scope);
                 self.apply_include(&mut doc, &file.path, scope);
                 // compose validates what it has merged after each file, so what the files so
-                // far get wrong is an error even where a later file mends it
-                if let Some(so_far) = &acc {
+                // far get wrong is an error even where a later file mends it (checked for the
+                // first few, as stacks are: thousands of documents must not cost a read each)
+                if let Some(so_far) = acc.as_ref().filter(|_| merged < STACK_PREFIXES_CHECKED) {
                     let (_, issues) = read_model(&mut so_far.clone());
                     self.stack_issues.extend(issues);
                 }
+                merged += 1;
                 acc = Some(match acc {
                     None => {
                         strip_tags(&mut doc);
@@ -865,6 +868,9 @@ pub fn without_cast_duplicates(earlier: &[Issue], issues: Vec<Issue>) -> Vec<Iss
     let cast_failed: std::collections::HashSet<Span> = earlier.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
     issues.into_iter().filter(|i| !(i.kind == IssueKind::InvalidType && i.message.ends_with("must not be null") && cast_failed.contains(&i.span))).collect()
 }
+
+/// How many merged prefixes of a stack of files (or documents) get the model read of their own.
+const STACK_PREFIXES_CHECKED: usize = 8;
 
 /// compose reads `include` before it validates the file, without the schema: a null entry, and a
 /// null value or an unknown key in an entry, are ignored. They are dropped before the model read,
