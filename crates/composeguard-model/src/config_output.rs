@@ -271,6 +271,16 @@ impl Out<'_> {
         }
     }
 
+    /// A path compose always joins onto the project folder (a bind volume's `device`, a secret's
+    /// or config's `file`): an empty one is the folder itself.
+    fn joined(&self, p: &str) -> String {
+        if p.is_empty() {
+            self.wd().to_string()
+        } else {
+            self.unix_path(p)
+        }
+    }
+
     fn context(&self, p: &str) -> String {
         if is_remote_context(p) {
             p.to_string()
@@ -413,8 +423,7 @@ impl Out<'_> {
             let bind = get(node, "driver").and_then(text).as_deref() == Some("local") && get(opts, "o").and_then(text).as_deref() == Some("bind");
             for (k, v) in pairs(opts) {
                 let v = v.unwrap_or_default();
-                // compose joins the device onto the project folder, so an empty one is the folder
-                let v = if bind && k == "device" { if v.is_empty() { self.wd().to_string() } else { self.unix_path(&v) } } else { v };
+                let v = if bind && k == "device" { self.joined(&v) } else { v };
                 m.insert(k, Json::String(v));
             }
             put(&mut o, "driver_opts", (!m.is_empty()).then_some(Json::Object(m)));
@@ -430,9 +439,7 @@ impl Out<'_> {
         let mut o = Map::new();
         put(&mut o, "name", Self::name_json(key, Some(node), project));
         if let Some(f) = get(node, "file").and_then(text) {
-            // joined onto the project folder, so an empty one is the folder
-            let f = if f.is_empty() { self.wd().to_string() } else { self.unix_path(&f) };
-            o.insert("file".into(), Json::String(f));
+            o.insert("file".into(), Json::String(self.joined(&f)));
         }
         put_str(&mut o, node, "environment");
         if section == "configs" && get(node, "environment").is_none() {
@@ -804,7 +811,7 @@ impl Out<'_> {
                     let s = if v.r#type == MountType::Bind { self.unix_path(s) } else { s.clone() };
                     o.insert("source".into(), Json::String(s));
                 }
-                o.insert("target".into(), Json::String(clean_target(&v.target)));
+                o.insert("target".into(), Json::String(crate::paths::clean_target(&v.target)));
                 if v.read_only {
                     o.insert("read_only".into(), Json::Bool(true));
                 }
@@ -840,7 +847,7 @@ impl Out<'_> {
                     o.insert("source".into(), Json::String(s));
                 }
                 if let Some(t) = get(item, "target").and_then(text) {
-                    put(&mut o, "target", non_empty(Some(clean_target(&t))));
+                    put(&mut o, "target", non_empty(Some(crate::paths::clean_target(&t))));
                 }
                 put_bool(&mut o, item, "read_only");
                 put_str(&mut o, item, "consistency");
@@ -904,13 +911,6 @@ fn mount_type(t: MountType) -> &'static str {
     }
 }
 
-/// Go's `path.Clean` for a container path.
-fn clean_target(t: &str) -> String {
-    if t.is_empty() {
-        return String::new();
-    }
-    crate::project::normalize_path(t)
-}
 
 /// `command` / `entrypoint`: a shell string split into words, or the list.
 fn command(node: &Node) -> Json {

@@ -194,7 +194,7 @@ pub(crate) fn unicity_key(rule: Unicity, node: &Node) -> Option<String> {
         // `/data`), and merges again; a long syntax target is compared as written
         Unicity::VolumeTarget => match &node.value {
             Value::Map(m) => m.get("target").and_then(Node::scalar_to_string),
-            Value::String(s) => parse_volume_spec(s).ok().map(|v| if v.target.is_empty() { v.target } else { crate::project::normalize_path(&v.target) }),
+            Value::String(s) => parse_volume_spec(s).ok().map(|v| crate::paths::clean_target(&v.target)),
             _ => None,
         },
         Unicity::DeviceTarget => match &node.value {
@@ -580,6 +580,7 @@ fn describe(n: &Node) -> &'static str {
 
 /// Entries of a key/value attribute, from either syntax (`KEY=value` items become a key and a
 /// string value located at the item; a bare `KEY` has a null value).
+///
 /// compose merges these as lists: a mapping becomes `KEY=value` items, a string one item, and
 /// any other scalar nothing. An item with no name (`""`, which compose keeps as a list item) has
 /// no place in the merged mapping and is left out.

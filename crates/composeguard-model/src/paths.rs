@@ -267,3 +267,11 @@ mod tests {
         assert_eq!(ext.as_str(), Some("dir/other.yaml"));
     }
 }
+
+/// Go's `path.Clean` for a container path (an empty one stays empty).
+pub fn clean_target(t: &str) -> String {
+    if t.is_empty() {
+        return String::new();
+    }
+    crate::project::normalize_path(t)
+}
