@@ -12,7 +12,9 @@ declare_rule! {
     /// `*_SKIP_TLS_VERIFY=true`, `*_TLS_INSECURE=true`.
     ///
     /// Not reported: `DOCKER_TLS_VERIFY=0` (the Docker CLI verifies whenever the variable is
-    /// non-empty), values from variables, switches that turn verification on.
+    /// non-empty), values from variables, switches that turn verification on, and switches
+    /// that turn TLS itself off (`DISABLE_TLS=true`, `NO_SSL=1`: no certificate is checked
+    /// because none is used).
     ///
     /// ## Why is this bad?
     /// Without certificate verification, TLS no longer proves who is on the other end: anyone on
@@ -97,11 +99,18 @@ pub fn disables_verification(key: &str, value: &str) -> bool {
     }
     let words = key_words(key);
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    let tls = has(&["TLS", "SSL", "HTTPS", "CERT", "CERTS", "CERTIFICATE", "CERTIFICATES"]);
+    let cert = has(&["CERT", "CERTS", "CERTIFICATE", "CERTIFICATES"]);
+    let tls = cert || has(&["TLS", "SSL", "HTTPS"]);
     let verify = has(&["VERIFY", "VERIFICATION", "VALIDATE", "VALIDATION", "STRICT"]);
-    let negated = has(&["SKIP", "NO", "INSECURE", "DISABLE", "DISABLED", "IGNORE"]);
-    if negated {
+    // words that bypass the checks of a connection that still uses TLS
+    let bypass = has(&["SKIP", "INSECURE", "IGNORE"]);
+    // words that switch something off: with TLS alone (`DISABLE_TLS`, `NO_SSL`) they turn TLS
+    // itself off (a plain connection, or no HTTPS listener), which is not this rule's finding
+    let off = has(&["NO", "DISABLE", "DISABLED"]);
+    if bypass {
         (verify || tls) && truthy(value) && (tls || has(&["INSECURE"]) || has(&["SKIP"]))
+    } else if off {
+        (verify || cert) && truthy(value)
     } else {
         tls && verify && falsy(value)
     }
@@ -127,6 +136,15 @@ mod tests {
         assert!(!d("INSECURE_REGISTRY", "true"));
         assert!(!d("SKIP_MIGRATIONS", "true"));
         assert!(!d("TLS_ENABLED", "false"));
+        // these turn TLS off, not its verification
+        assert!(!d("PHOTOPRISM_DISABLE_TLS", "true"));
+        assert!(!d("DISABLE_SSL", "1"));
+        assert!(!d("HTTPS_DISABLED", "true"));
+        assert!(!d("NO_TLS", "yes"));
+        assert!(d("DISABLE_SSL_VERIFY", "true"));
+        assert!(d("DISABLE_CERT_VALIDATION", "1"));
+        assert!(d("NO_VERIFY_SSL", "true"));
+        assert!(d("IGNORE_CERT_ERRORS", "true"));
         assert!(!d("VAULT_SKIP_VERIFY", "false"));
     }
 }
