@@ -452,6 +452,8 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "ROUNDS", "COST", "VERSION", "MODE", "FORMAT", "METHOD", "REF", "ARN", "HINT", "USER", "USERNAME", "PROVIDER", "STORE",
     "BACKEND", "ISSUER", "AUDIENCE", "SCOPE", "SCOPES", "STRATEGY", "REGEX", "PATTERN", "COMMAND", "CMD", "HASH", "HASHED",
     "STDIN", "PROMPT", "RESET", "CHANGE", "COMPLEXITY", "REFRESH", "ROTATION", "ENV", "VAR", "ENCRYPTION", "ENCODING",
+    // what reads or carries the secret (`…_SECRET_CLASS`, `…_CREDENTIALS_SOURCE`, `…_SECRET_PARAM_BOOTSTRAP_SERVERS`)
+    "CLASS", "CLASSNAME", "SOURCE", "SERVER", "SERVERS", "PROTOCOL", "MECHANISM", "HANDLER",
 ];
 
 /// Whether a variable name says its value is a credential (`DB_PASSWORD`, `apiKey`,
@@ -934,6 +936,7 @@ mod tests {
             "CLIENT_SECRET",
             "DB_PWD",
             "SMTP_PASSWD",
+            "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SSL_KEYSTORE_PASSWORD",
         ] {
             assert!(is_secret_key(k), "{k}");
         }
@@ -955,6 +958,11 @@ mod tests {
             "NEXT_PUBLIC_API_KEY",
             "STRIPE_PUBLISHABLE_KEY",
             "DB_USER",
+            // Kafka Connect settings that name what reads a secret, not the secret
+            "CONNECT_CONFIG_PROVIDERS_SECRET_CLASS",
+            "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_BOOTSTRAP_SERVERS",
+            "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SASL_MECHANISM",
+            "KSQL_KSQL_SCHEMA_REGISTRY_BEARER_AUTH_CREDENTIALS_SOURCE",
         ] {
             assert!(!is_secret_key(k), "{k}");
         }
