@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::values::{deserialize_by_kind, next_as, ByKind, Kind, StrOr};
 use super::{
-    compose_struct, BoolOrString, ByteSize, Command, Duration, Field, Integer, Json, ListOrDict, Number, StringOrList,
+    compose_struct, BoolOrString, ByteSize, Command, Duration, Field, FileMode, Integer, Json, ListOrDict, Number, StringOrList,
     Text,
 };
 use crate::span::{Span, Spanned};
@@ -986,7 +986,7 @@ compose_struct! {
         pub target: Field<String>,
         pub uid: Field<String>,
         pub gid: Field<String>,
-        pub mode: Field<Text>,
+        pub mode: Field<FileMode>,
     }
 }
 
@@ -999,7 +999,7 @@ impl<'de> Deserialize<'de> for FileRef {
                 target: l.target.map(|v| v.value),
                 uid: l.uid.map(|v| v.value),
                 gid: l.gid.map(|v| v.value),
-                mode: l.mode.map(|v| v.value),
+                mode: l.mode.map(|v| v.value.0),
             },
         })
     }

@@ -169,6 +169,49 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+/// The `mode` of a secret or config a service mounts: an integer, or a string of octal digits
+/// (`"0440"`), kept as written. compose reads the string as Go's `strconv.ParseInt(s, 8, 64)`
+/// does (an optional sign, then octal digits only: no `0o` prefix, no spaces, no underscores) and
+/// refuses a float.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FileMode(pub Text);
+
+impl<'de> Deserialize<'de> for FileMode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = FileMode;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a file mode: an integer or an octal string such as \"0440\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FileMode, E> {
+                parse_octal_mode(v).map_err(de::Error::custom)?;
+                Ok(FileMode(Text(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<FileMode, E> {
+                Ok(FileMode(Text(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FileMode, E> {
+                Ok(FileMode(Text(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FileMode, E> {
+                Err(de::Error::custom(format!("a file mode must be an integer or an octal string, not the number `{v}`")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A file mode written as a string (`"0440"`), read as compose reads it: base 8, an optional
+/// sign, 64 bits.
+pub fn parse_octal_mode(s: &str) -> Result<i64, String> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        return Err(format!("`{s}` is not a file mode: write it in octal digits, such as \"0440\""));
+    }
+    i64::from_str_radix(s, 8).map_err(|_| format!("the file mode `{s}` is out of range"))
+}
+
 /// A `list_or_dict` value: a scalar as text, or null (which the spec allows here).
 struct NullableText(Option<String>);
 
@@ -829,6 +872,18 @@ impl<'de> Deserialize<'de> for BoolOrString {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn octal_modes_as_compose_reads_them() {
+        assert_eq!(parse_octal_mode("0440"), Ok(0o440));
+        assert_eq!(parse_octal_mode("-1"), Ok(-1));
+        assert_eq!(parse_octal_mode("+7"), Ok(7));
+        assert_eq!(parse_octal_mode("077777777777"), Ok(0o77777777777));
+        for bad in ["", "abc", "0o440", "0x1ff", "999", "8", " 440", "440 ", "1.5", "0_440", "-", "+-1"] {
+            assert!(parse_octal_mode(bad).is_err(), "{bad}");
+        }
+        assert!(parse_octal_mode("7777777777777777777777777").unwrap_err().contains("out of range"));
+    }
+
     use super::*;
 
     #[test]
