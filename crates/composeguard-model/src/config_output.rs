@@ -36,9 +36,96 @@ fn escape_dollars(value: Json) -> Json {
     }
 }
 
-/// The resolved project as pretty-printed JSON text.
+/// The resolved project as pretty-printed JSON text, numbers written as Go's `encoding/json`
+/// writes them (`2`, not `2.0`; `0.000001`; `1e+21`).
 pub fn to_json_string(project: &Project, fs: &dyn FileSystem) -> String {
-    serde_json::to_string_pretty(&to_json(project, fs)).unwrap_or_else(|_| "{}".into())
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoJson(serde_json::ser::PrettyFormatter::new()));
+    if serde::Serialize::serialize(&to_json(project, fs), &mut ser).is_err() {
+        return "{}".into();
+    }
+    String::from_utf8(out).unwrap_or_else(|_| "{}".into())
+}
+
+/// serde_json's pretty printer, with Go's float format.
+struct GoJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for GoJson<'_> {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, value: f64) -> std::io::Result<()> {
+        w.write_all(go_json_float(value).as_bytes())
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// The shortest digits of `f` and its decimal exponent (`1.5e-5` → `("1.5", -5)`).
+fn shortest_exp(f: f64) -> (String, i32) {
+    let e = format!("{:e}", f.abs());
+    let (mantissa, exp) = e.split_once('e').unwrap_or((e.as_str(), "0"));
+    (mantissa.to_string(), exp.parse().unwrap_or(0))
+}
+
+/// `f` as Go's `encoding/json` writes a float: plain decimals from 1e-6 up to 1e21, an exponent
+/// outside (`1e+21`, `1e-7`).
+fn go_json_float(f: f64) -> String {
+    let abs = f.abs();
+    if abs == 0.0 || (1e-6..1e21).contains(&abs) {
+        return format!("{f}");
+    }
+    let (mantissa, exp) = shortest_exp(f);
+    let sign = if f < 0.0 { "-" } else { "" };
+    if exp < 0 {
+        format!("{sign}{mantissa}e-{}", -exp)
+    } else {
+        format!("{sign}{mantissa}e+{exp:02}")
+    }
+}
+
+/// `f` as Go's YAML encoder writes a float (`strconv.FormatFloat(f, 'g', -1, …)`): plain
+/// decimals for exponents from -4 to 5, an exponent of at least two digits outside
+/// (`1.234567e+06`, `1e-05`).
+fn go_yaml_float(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f < 0.0 { "-.inf".into() } else { ".inf".into() };
+    }
+    if f == 0.0 {
+        return format!("{f}");
+    }
+    let (mantissa, exp) = shortest_exp(f);
+    if (-4..6).contains(&exp) {
+        return format!("{f}");
+    }
+    let sign = if f < 0.0 { "-" } else { "" };
+    let exp_sign = if exp < 0 { '-' } else { '+' };
+    format!("{sign}{mantissa}e{exp_sign}{:02}", exp.abs())
 }
 
 /// The resolved project as YAML text.
@@ -1326,7 +1413,9 @@ fn ports(items: &[Node]) -> Vec<Json> {
                 let mode = get(item, "mode").and_then(text).unwrap_or_else(|| "ingress".into());
                 o.insert("mode".into(), Json::String(mode));
                 put_str(&mut o, item, "host_ip");
-                if let Some(t) = get(item, "target").and_then(int).filter(|t| *t != 0) {
+                // 32 bits, as compose keeps it
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                if let Some(t) = get(item, "target").and_then(int).map(|t| t as u32).filter(|t| *t != 0) {
                     o.insert("target".into(), Json::from(t));
                 }
                 put_str(&mut o, item, "published");
@@ -1477,7 +1566,10 @@ fn yaml_inline(v: &Json) -> String {
     match v {
         Json::Null => "null".into(),
         Json::Bool(b) => b.to_string(),
-        Json::Number(n) => n.to_string(),
+        Json::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => go_yaml_float(f),
+            _ => n.to_string(),
+        },
         Json::String(s) => yaml_string(s),
         Json::Array(_) => "[]".into(),
         Json::Object(_) => "{}".into(),
@@ -1507,6 +1599,29 @@ fn yaml_string(s: &str) -> String {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
+    #[test]
+    fn floats_as_go_writes_them() {
+        use super::{go_json_float as json, go_yaml_float as yaml};
+        // each checked against `docker compose config` v2.40.3
+        for (f, j, y) in [
+            (2.0, "2", "2"),
+            (0.5, "0.5", "0.5"),
+            (1e7, "10000000", "1e+07"),
+            (1_234_567.0, "1234567", "1.234567e+06"),
+            (123_456.0, "123456", "123456"),
+            (0.00001, "0.00001", "1e-05"),
+            (0.0001, "0.0001", "0.0001"),
+            (0.000_001, "0.000001", "1e-06"),
+            (1e-7, "1e-7", "1e-07"),
+            (1e21, "1e+21", "1e+21"),
+            (1e38, "1e+38", "1e+38"),
+            (-2.5, "-2.5", "-2.5"),
+        ] {
+            assert_eq!(json(f), j, "{f}");
+            assert_eq!(yaml(f), y, "{f}");
+        }
+    }
+
     use super::*;
     use crate::project::{load_project, MemoryFiles, ProjectOptions};
 

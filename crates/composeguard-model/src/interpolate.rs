@@ -404,7 +404,8 @@ fn cast_value(cast: Cast, s: &str) -> Result<(Value, Option<&'static str>), Stri
             parse_go_decimal(s).map(|i| (Value::Int(i), None)).ok_or_else(|| format!("strconv.ParseInt: parsing {s:?}: invalid syntax"))
         }
         Cast::Float | Cast::Float32 => {
-            parse_go_float(s).map(|f| (Value::Float(f), None)).ok_or_else(|| format!("strconv.ParseFloat: parsing {s:?}: invalid syntax"))
+            let bits = if cast == Cast::Float32 { 32 } else { 64 };
+            go_parse_float(s, bits).map(|f| (Value::Float(f), None)).map_err(|why| format!("strconv.ParseFloat: parsing {s:?}: {why}"))
         }
     }
 }
@@ -418,20 +419,132 @@ pub fn parse_go_decimal(s: &str) -> Option<i64> {
     s.parse::<i64>().ok()
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` for the forms compose files use.
+/// Go's `strconv.ParseFloat(s, 64)`.
 pub fn parse_go_float(s: &str) -> Option<f64> {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    go_parse_float(s, 64).ok()
+}
+
+/// Go's `strconv.ParseFloat(s, bits)`: decimal (`1.5`, `.5`, `5.`, `1e3`, `1_000`) and
+/// hexadecimal (`0x1p3`) floats, `inf`, `infinity` and `nan`; the error is Go's reason
+/// (`invalid syntax`, or `value out of range` when the number overflows the size).
+pub fn go_parse_float(s: &str, bits: u32) -> Result<f64, &'static str> {
+    const SYNTAX: &str = "invalid syntax";
+    let (negative, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
     let lower = body.to_ascii_lowercase();
-    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
-        return s.to_ascii_lowercase().parse::<f64>().ok();
+    if lower == "inf" || lower == "infinity" {
+        return Ok(if negative { f64::NEG_INFINITY } else { f64::INFINITY });
     }
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-' | b'_')) {
-        return None;
+    // Go takes a sign before `inf` only
+    if lower == "nan" && body.len() == s.len() {
+        return Ok(f64::NAN);
     }
-    if body.contains('_') {
-        return None;
+    let b = body.as_bytes();
+    let hex = b.len() > 2 && b[0] == b'0' && (b[1] | 0x20) == b'x';
+    let digit = |c: u8| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
+    let mut i = if hex { 2 } else { 0 };
+    let (mut digits, mut dot, mut underscores) = (0usize, false, false);
+    while let Some(&c) = b.get(i) {
+        if c == b'_' {
+            underscores = true;
+        } else if c == b'.' && !dot {
+            dot = true;
+        } else if digit(c) {
+            digits += 1;
+        } else {
+            break;
+        }
+        i += 1;
     }
-    s.parse::<f64>().ok()
+    if digits == 0 {
+        return Err(SYNTAX);
+    }
+    let mantissa_end = i;
+    let mut exponent: Option<(usize, usize)> = None;
+    if b.get(i).is_some_and(|c| (c | 0x20) == if hex { b'p' } else { b'e' }) {
+        i += 1;
+        let start = i;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
+            return Err(SYNTAX);
+        }
+        while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
+            underscores |= b[i] == b'_';
+            i += 1;
+        }
+        exponent = Some((start, i));
+    } else if hex {
+        // a hexadecimal mantissa needs its `p` exponent
+        return Err(SYNTAX);
+    }
+    if i != b.len() || (underscores && !underscores_ok(s)) {
+        return Err(SYNTAX);
+    }
+    let value = if hex {
+        let mut mantissa = 0f64;
+        let mut scale = 0i64;
+        let mut after_dot = false;
+        for &c in &b[2..mantissa_end] {
+            match c {
+                b'.' => after_dot = true,
+                b'_' => {}
+                _ => {
+                    mantissa = mantissa * 16.0 + f64::from((c as char).to_digit(16).unwrap_or(0));
+                    if after_dot {
+                        scale -= 4;
+                    }
+                }
+            }
+        }
+        let exp: i64 = exponent.map_or(0, |(a, e)| body[a..e].replace('_', "").parse::<i64>().unwrap_or(i64::MAX));
+        #[allow(clippy::cast_possible_truncation)]
+        let power = exp.saturating_add(scale).clamp(-2000, 2000) as i32;
+        mantissa * 2f64.powi(power)
+    } else {
+        body.replace('_', "").parse::<f64>().map_err(|_| SYNTAX)?
+    };
+    let value = if negative { -value } else { value };
+    #[allow(clippy::cast_possible_truncation)]
+    let overflows = if bits == 32 { (value as f32).is_infinite() } else { value.is_infinite() };
+    if overflows {
+        return Err("value out of range");
+    }
+    Ok(value)
+}
+
+/// Go's rule for `_` in a number: only between digits (or after a base prefix).
+fn underscores_ok(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if s.len() >= 2 && s[0] == b'0' && matches!(s[1] | 0x20, b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = (s[1] | 0x20) == b'x';
+    }
+    while let Some(&c) = s.get(i) {
+        i += 1;
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+    }
+    saw != b'_'
 }
 
 /// Interpolates every string value under `root` (keys are left alone), casting strings at typed
@@ -671,6 +784,27 @@ fn locate(source: &str, span: Span, value: &str, var: &str) -> Span {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn go_floats() {
+        use super::go_parse_float as f;
+        assert_eq!(f("1.5", 64), Ok(1.5));
+        assert_eq!(f("1_000", 64), Ok(1000.0));
+        assert_eq!(f("1e3", 64), Ok(1000.0));
+        assert_eq!(f(".5", 64), Ok(0.5));
+        assert_eq!(f("5.", 64), Ok(5.0));
+        assert_eq!(f("+5", 64), Ok(5.0));
+        assert_eq!(f("0x1p3", 64), Ok(8.0));
+        assert_eq!(f("0x1.8p1", 64), Ok(3.0));
+        assert_eq!(f("-Inf", 64), Ok(f64::NEG_INFINITY));
+        assert!(f("nan", 64).is_ok_and(f64::is_nan));
+        assert_eq!(f("1e400", 64), Err("value out of range"));
+        assert_eq!(f("1e39", 32), Err("value out of range"));
+        assert_eq!(f("1e39", 64), Ok(1e39));
+        for bad in ["", "+", ".", "e3", "1e", "1e+", "0x10", "0x", "1__0", "_1", "1_", "1_.5", "1._5", "+nan", "1.2.3", " 1", "1 ", "0b11", "infin"] {
+            assert_eq!(f(bad, 64), Err("invalid syntax"), "{bad}");
+        }
+    }
+
     use super::*;
     use std::collections::HashMap;
 

@@ -7,9 +7,9 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
 use super::{
     Build, BuildConfig, ByteSize, Command, DependsOn, Dependency, Device, DeviceCount, DeviceLong, Duration, GpuRequest,
-    EnvFileLong, EnvFiles, Extends, ExtendsLong, External, ExternalLong, ExtraHosts, FileMode, FileRef, FileRefLong, Gpus, HealthTest,
+    EnvFileLong, EnvFiles, Extends, ExtendsLong, External, ExternalLong, ExtraHosts, FileMode, FileRef, IntText, FileRefLong, Gpus, HealthTest,
     Include, IncludeLong, Integer, ListOrDict, Number, PortLong, Ports, ServiceModel, ServiceModels, ServiceNetwork,
-    ServiceNetworks, ServiceVolume, ServiceVolumeLong, StringOrList, Text, Ulimit, UlimitLong,
+    ServiceNetworks, ServiceVolume, ServiceVolumeLong, StringOrList, Text, Ulimit, UlimitLong, WholeInteger,
 };
 use super::values::BoolOrString;
 
@@ -36,6 +36,8 @@ schema!(FileMode, "FileMode", |_g| json_schema!({
     "type": ["integer", "string"],
     "description": "A file mode: an integer, or octal digits in a string such as `\"0440\"`."
 }));
+schema!(IntText, "IntegerOrString", |_g| json_schema!({ "type": ["integer", "string"] }));
+schema!(WholeInteger, "WholeInteger", |_g| json_schema!({ "type": ["integer", "string"] }));
 schema!(Number, "Number", |_g| json_schema!({ "type": ["number", "string"] }));
 schema!(Integer, "Integer", |_g| json_schema!({ "type": ["integer", "string"] }));
 schema!(BoolOrString, "BooleanOrString", |_g| json_schema!({ "type": ["boolean", "string"] }));

@@ -7,8 +7,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::values::{deserialize_by_kind, next_as, ByKind, Kind, StrOr};
 use super::{
-    compose_struct, BoolOrString, ByteSize, Command, Duration, Field, FileMode, Integer, Json, ListOrDict, Number, StringOrList,
-    Text,
+    compose_struct, BoolOrString, ByteSize, Command, Duration, Field, FileMode, IntText, Integer, Json, ListOrDict, Number, StringOrList,
+    Text, WholeInteger,
 };
 use crate::span::{Span, Spanned};
 
@@ -630,7 +630,7 @@ pub enum DeviceCount {
 
 impl<'de> Deserialize<'de> for DeviceCount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let t = Text::deserialize(d)?;
+        let IntText(t) = IntText::deserialize(d)?;
         if t.0.eq_ignore_ascii_case("all") {
             return Ok(DeviceCount::All);
         }
@@ -805,7 +805,7 @@ compose_struct! {
         pub mode: Field<String>,
         pub host_ip: Field<String>,
         pub target: Field<Integer>,
-        pub published: Field<Text>,
+        pub published: Field<IntText>,
         pub protocol: Field<String>,
         pub app_protocol: Field<String>,
     }
@@ -843,15 +843,19 @@ impl<'de> ByKind<'de> for PortItem {
                 let Some(target) = target else {
                     return Err(serde::de::Error::custom("is missing a target port"));
                 };
-                let Ok(target) = u32::try_from(target) else {
-                    return Err(serde::de::Error::custom(format!("target port `{target}` is out of range")));
-                };
+                // compose stores the target in 32 bits: a negative one is refused, a larger one
+                // keeps its low 32 bits (`4294967297` is port 1)
+                if target < 0 {
+                    return Err(serde::de::Error::custom(format!("target port `{target}` cannot be negative")));
+                }
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let target = target as u32;
                 Ok(PortItem(vec![Port {
                     name: l.name.map(|v| v.value),
                     mode: l.mode.map(|v| v.value),
                     host_ip: l.host_ip.map(|v| v.value),
                     target,
-                    published: l.published.map(|v| v.value.0),
+                    published: l.published.map(|v| v.value.0 .0),
                     protocol: l.protocol.map(|v| v.value),
                     app_protocol: l.app_protocol.map(|v| v.value),
                     short: false,
@@ -1016,8 +1020,8 @@ pub struct Ulimit {
 compose_struct! {
     /// The long syntax of a ulimit.
     pub struct UlimitLong +ext {
-        pub soft: Field<Integer>,
-        pub hard: Field<Integer>,
+        pub soft: Field<WholeInteger>,
+        pub hard: Field<WholeInteger>,
     }
 }
 
@@ -1031,7 +1035,7 @@ impl<'de> ByKind<'de> for Ulimit {
             }
             Kind::Map => {
                 let l: UlimitLong = next_as(seq)?;
-                Ok(Ulimit { single: None, soft: l.soft.map(|s| s.map(|v| v.0)), hard: l.hard.map(|s| s.map(|v| v.0)) })
+                Ok(Ulimit { single: None, soft: l.soft.map(|s| s.map(|v| v.0 .0)), hard: l.hard.map(|s| s.map(|v| v.0 .0)) })
             }
             other => Err(other.mismatch(Self::EXPECTING)),
         }

@@ -169,6 +169,38 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+/// A string or an integer, kept as text; a float (`1.5`, or `1e3`, which YAML reads as a float)
+/// is refused, as compose refuses it where its type is a string or an integer (a published
+/// port, a device count).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct IntText(pub Text);
+
+impl<'de> Deserialize<'de> for IntText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = IntText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer or a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<IntText, E> {
+                Ok(IntText(Text(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntText, E> {
+                Ok(IntText(Text(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntText, E> {
+                Ok(IntText(Text(v.to_string())))
+            }
+            // the snippet shows the value as written (`1e3` would print as `1000`)
+            fn visit_f64<E: de::Error>(self, _v: f64) -> Result<IntText, E> {
+                Err(de::Error::custom("must be an integer or a string, not a float"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// The `mode` of a secret or config a service mounts: an integer, or a string of octal digits
 /// (`"0440"`), kept as written. compose reads the string as Go's `strconv.ParseInt(s, 8, 64)`
 /// does (an optional sign, then octal digits only: no `0o` prefix, no spaces, no underscores) and
@@ -700,63 +732,45 @@ impl<'de> Deserialize<'de> for ByteSize {
     }
 }
 
-/// Parses `512m`, `1.5G`, `2gb`, `100 KiB` into bytes (binary multiples, as compose does).
+/// Parses `512m`, `1.5G`, `2gb`, `100 KiB` into bytes (binary multiples), as compose does
+/// (go-units' `RAMInBytes`): the number is everything up to the last digit, dot or space and is
+/// read as a Go float (`1e3`, `1_000`, `.5` and `5.` are numbers); the suffix is `b`, or one of
+/// `k m g t p` with an optional `b` or `ib`, in any case.
 pub fn parse_byte_size(s: &str) -> Result<i64, String> {
     let err = || format!("`{s}` is not a valid size (examples: `512m`, `1.5g`, `1073741824`)");
-    let b = s.as_bytes();
-    let mut i = 0;
-    let num_start = i;
-    while b.get(i).is_some_and(u8::is_ascii_digit) {
-        i += 1;
-    }
-    if i == num_start {
+    let Some(sep) = s.rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ') else {
+        return Err(err());
+    };
+    let (num, suffix) = if s.as_bytes()[sep] == b' ' { (&s[..sep], &s[sep + 1..]) } else { (&s[..=sep], &s[sep + 1..]) };
+    let size = crate::interpolate::go_parse_float(num, 64).map_err(|_| err())?;
+    if size < 0.0 {
         return Err(err());
     }
-    while b.get(i) == Some(&b'.') {
-        let dot = i;
-        i += 1;
-        let fstart = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == fstart {
-            i = dot;
-            break;
-        }
+    let suffix = suffix.to_ascii_lowercase();
+    let multiplier: f64 = match suffix.as_bytes() {
+        [] | [b'b'] => 1.0,
+        [unit, rest @ ..] if rest.is_empty() || rest == b"b" || rest == b"ib" => match unit {
+            b'k' => 1024f64,
+            b'm' => 1024f64.powi(2),
+            b'g' => 1024f64.powi(3),
+            b't' => 1024f64.powi(4),
+            b'p' => 1024f64.powi(5),
+            _ => return Err(err()),
+        },
+        _ => return Err(err()),
+    };
+    Ok(go_float_to_int(size * multiplier))
+}
+
+/// Go's `int64(f)` on amd64: truncation, and the smallest int64 when `f` does not fit.
+fn go_float_to_int(f: f64) -> i64 {
+    #[allow(clippy::cast_precision_loss)]
+    if f.is_nan() || f >= i64::MAX as f64 || f < i64::MIN as f64 {
+        return i64::MIN;
     }
-    let num_text = s.get(num_start..i).unwrap_or("");
-    if b.get(i) == Some(&b' ') {
-        i += 1;
-    }
-    let mut mult: f64 = 1.0;
-    if let Some(c) = b.get(i) {
-        let m = match c.to_ascii_lowercase() {
-            b'k' => Some(1024f64),
-            b'm' => Some(1024f64.powi(2)),
-            b'g' => Some(1024f64.powi(3)),
-            b't' => Some(1024f64.powi(4)),
-            b'p' => Some(1024f64.powi(5)),
-            _ => None,
-        };
-        if let Some(m) = m {
-            mult = m;
-            i += 1;
-        }
-    }
-    if matches!(b.get(i), Some(b'i' | b'I')) {
-        i += 1;
-    }
-    if matches!(b.get(i), Some(b'b' | b'B')) {
-        i += 1;
-    }
-    if i != b.len() {
-        return Err(err());
-    }
-    // Go's ParseFloat on "1.2.3" fails; so does ours.
-    let num: f64 = num_text.parse().map_err(|_| err())?;
-    let bytes = num * mult;
     #[allow(clippy::cast_possible_truncation)]
-    Ok(bytes as i64)
+    let n = f as i64;
+    n
 }
 
 /// A number given as a number or a numeric string (compose casts at decode time).
@@ -840,6 +854,41 @@ impl<'de> Deserialize<'de> for Integer {
     }
 }
 
+/// An integer that must not be written as a float, even a whole one (`10.0`, `1e3`): a ulimit's
+/// `soft` and `hard`, which docker compose crashes on when they are floats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct WholeInteger(pub Integer);
+
+impl<'de> Deserialize<'de> for WholeInteger {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = WholeInteger;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<WholeInteger, E> {
+                Ok(WholeInteger(Integer(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<WholeInteger, E> {
+                Ok(WholeInteger(Integer(i64::try_from(v).unwrap_or(i64::MAX))))
+            }
+            fn visit_f64<E: de::Error>(self, _v: f64) -> Result<WholeInteger, E> {
+                Err(de::Error::custom(
+                    "is written as a float: write a whole number, without a point or an exponent (docker compose crashes on a float here)",
+                ))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<WholeInteger, E> {
+                crate::interpolate::parse_go_decimal(v)
+                    .map(|n| WholeInteger(Integer(n)))
+                    .ok_or_else(|| de::Error::custom(format!("`{v}` is not an integer")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// A boolean, also given as `"true"`/`"false"` (compose casts strings).
 pub type Bool = bool;
 
@@ -912,6 +961,21 @@ mod tests {
         assert!(parse_byte_size("abc").is_err());
         assert!(parse_byte_size("1x").is_err());
         assert!(parse_byte_size("-1m").is_err());
+        // the number is a Go float, the suffix one unit with an optional `b` or `ib`
+        // (each checked against docker compose v2.40.3)
+        assert_eq!(parse_byte_size("1e3"), Ok(1000));
+        assert_eq!(parse_byte_size("1e3m"), Ok(1000 * 1024 * 1024));
+        assert_eq!(parse_byte_size("1_0m"), Ok(10 * 1024 * 1024));
+        assert_eq!(parse_byte_size(".5g"), Ok(512 * 1024 * 1024));
+        assert_eq!(parse_byte_size("5."), Ok(5));
+        assert_eq!(parse_byte_size("+5k"), Ok(5120));
+        assert_eq!(parse_byte_size("5 "), Ok(5));
+        assert_eq!(parse_byte_size("1.9"), Ok(1));
+        assert_eq!(parse_byte_size("0x1p3"), Ok(8));
+        assert_eq!(parse_byte_size("9e18k"), Ok(i64::MIN));
+        for bad in [" 5", "1ki", "1bb", "1..5", "1 2", "1  k", "1m b", "12kbb", "1e400", "b", "1e", "1_", "nan"] {
+            assert!(parse_byte_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
