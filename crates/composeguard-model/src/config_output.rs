@@ -47,7 +47,7 @@ pub fn to_json_string(project: &Project, fs: &dyn FileSystem) -> String {
     String::from_utf8(out).unwrap_or_else(|_| "{}".into())
 }
 
-/// serde_json's pretty printer, with Go's float format.
+/// `serde_json`'s pretty printer, with Go's float format.
 struct GoJson<'a>(serde_json::ser::PrettyFormatter<'a>);
 
 impl serde_json::ser::Formatter for GoJson<'_> {

@@ -429,9 +429,9 @@ pub fn parse_go_float(s: &str) -> Option<f64> {
 /// (`invalid syntax`, or `value out of range` when the number overflows the size).
 pub fn go_parse_float(s: &str, bits: u32) -> Result<f64, &'static str> {
     const SYNTAX: &str = "invalid syntax";
-    let (negative, body) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
+    let (negative, body) = match (s.strip_prefix('-'), s.strip_prefix('+')) {
+        (Some(rest), _) => (true, rest),
+        (_, Some(rest)) => (false, rest),
         _ => (false, s),
     };
     let lower = body.to_ascii_lowercase();
@@ -443,7 +443,7 @@ pub fn go_parse_float(s: &str, bits: u32) -> Result<f64, &'static str> {
         return Ok(f64::NAN);
     }
     let b = body.as_bytes();
-    let hex = b.len() > 2 && b[0] == b'0' && (b[1] | 0x20) == b'x';
+    let hex = b.len() > 2 && b.first() == Some(&b'0') && b.get(1).is_some_and(|c| c | 0x20 == b'x');
     let digit = |c: u8| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
     let mut i = if hex { 2 } else { 0 };
     let (mut digits, mut dot, mut underscores) = (0usize, false, false);
@@ -473,8 +473,8 @@ pub fn go_parse_float(s: &str, bits: u32) -> Result<f64, &'static str> {
         if !b.get(i).is_some_and(u8::is_ascii_digit) {
             return Err(SYNTAX);
         }
-        while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
-            underscores |= b[i] == b'_';
+        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit() || **c == b'_') {
+            underscores |= c == b'_';
             i += 1;
         }
         exponent = Some((start, i));
@@ -489,7 +489,7 @@ pub fn go_parse_float(s: &str, bits: u32) -> Result<f64, &'static str> {
         let mut mantissa = 0f64;
         let mut scale = 0i64;
         let mut after_dot = false;
-        for &c in &b[2..mantissa_end] {
+        for &c in b.get(2..mantissa_end).unwrap_or_default() {
             match c {
                 b'.' => after_dot = true,
                 b'_' => {}
@@ -501,7 +501,7 @@ pub fn go_parse_float(s: &str, bits: u32) -> Result<f64, &'static str> {
                 }
             }
         }
-        let exp: i64 = exponent.map_or(0, |(a, e)| body[a..e].replace('_', "").parse::<i64>().unwrap_or(i64::MAX));
+        let exp: i64 = exponent.map_or(0, |(a, e)| body.get(a..e).unwrap_or("0").replace('_', "").parse::<i64>().unwrap_or(i64::MAX));
         #[allow(clippy::cast_possible_truncation)]
         let power = exp.saturating_add(scale).clamp(-2000, 2000) as i32;
         mantissa * 2f64.powi(power)
@@ -523,10 +523,12 @@ fn underscores_ok(s: &str) -> bool {
     let mut saw = b'^';
     let mut i = 0;
     let mut hex = false;
-    if s.len() >= 2 && s[0] == b'0' && matches!(s[1] | 0x20, b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = (s[1] | 0x20) == b'x';
+    if let [b'0', base, ..] = s {
+        if matches!(base | 0x20, b'b' | b'o' | b'x') {
+            i = 2;
+            saw = b'0';
+            hex = (base | 0x20) == b'x';
+        }
     }
     while let Some(&c) = s.get(i) {
         i += 1;

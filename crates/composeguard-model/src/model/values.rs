@@ -741,7 +741,8 @@ pub fn parse_byte_size(s: &str) -> Result<i64, String> {
     let Some(sep) = s.rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ') else {
         return Err(err());
     };
-    let (num, suffix) = if s.as_bytes()[sep] == b' ' { (&s[..sep], &s[sep + 1..]) } else { (&s[..=sep], &s[sep + 1..]) };
+    let (num, suffix) = s.split_at(sep + 1);
+    let num = num.strip_suffix(' ').unwrap_or(num);
     let size = crate::interpolate::go_parse_float(num, 64).map_err(|_| err())?;
     if size < 0.0 {
         return Err(err());
