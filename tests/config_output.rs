@@ -16,7 +16,7 @@ use std::process::Command;
 
 use composeguard::lint::{lint_loaded, LintOptions};
 use composeguard::os_fs::OsFileSystem;
-use composeguard_model::config_output::to_json;
+use composeguard_model::config_output::to_json_string;
 use composeguard_model::project::{load_project, ProjectOptions};
 use composeguard_tests::{shared_dir, workspace_root};
 use serde_json::{json, Value};
@@ -97,7 +97,8 @@ fn ours(run: &Run) -> (Value, Vec<String>) {
         .filter(|d| d.category == composeguard::Category::Spec && d.severity == composeguard::Severity::Error)
         .map(|d| format!("{}:{}:{}: [{}] {}", d.file, d.start.line, d.start.column, d.rule, d.message))
         .collect();
-    let config = errors.is_empty().then(|| to_json(&project, &OsFileSystem));
+    // the text `composeguard config --format json` prints, read back (numbers as Go writes them)
+    let config = errors.is_empty().then(|| serde_json::from_str(&to_json_string(&project, &OsFileSystem)).expect("our config JSON"));
     (outcome(i32::from(!errors.is_empty()), config, errors.first().map_or("", String::as_str)), errors)
 }
 

@@ -587,7 +587,8 @@ impl Out<'_> {
             o.insert("credential_spec".into(), Json::Object(co));
         }
         put(&mut o, "depends_on", depends_on(svc));
-        if let Some(d) = get(svc, "deploy") {
+        // `deploy:` with nothing after it is no deploy section
+        if let Some(d) = get(svc, "deploy").filter(|d| !matches!(d.value, Value::Null)) {
             o.insert("deploy".into(), deploy(d));
         }
         put_list(&mut o, svc, "device_cgroup_rules");
@@ -928,9 +929,14 @@ impl Out<'_> {
             Value::Map(_) => {
                 let ty = get(item, "type").and_then(text).unwrap_or_default();
                 put(&mut o, "type", non_empty(Some(ty.clone())));
-                let source = get(item, "source").and_then(text).filter(|s| !s.is_empty());
+                // an empty bind source is the project folder (compose resolves it as a path)
+                let source = get(item, "source").and_then(text).filter(|s| !s.is_empty() || ty == "bind");
                 if let Some(s) = &source {
-                    let s = if ty == "bind" { self.unix_path(s) } else { s.clone() };
+                    let s = match ty.as_str() {
+                        "bind" if s.is_empty() => self.joined(s),
+                        "bind" => self.unix_path(s),
+                        _ => s.clone(),
+                    };
                     o.insert("source".into(), Json::String(s));
                 }
                 if let Some(t) = get(item, "target").and_then(text) {
@@ -956,7 +962,9 @@ impl Out<'_> {
                 if let Some(t) = get(item, "tmpfs") {
                     let mut to = Map::new();
                     put(&mut to, "size", get(t, "size").and_then(bytes));
-                    if let Some(m) = get(t, "mode").and_then(int).filter(|m| *m != 0) {
+                    // 32 bits, as compose keeps it
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    if let Some(m) = get(t, "mode").and_then(int).map(|m| m as u32).filter(|m| *m != 0) {
                         to.insert("mode".into(), Json::from(m));
                     }
                     o.insert("tmpfs".into(), Json::Object(to));
@@ -1256,11 +1264,16 @@ fn healthcheck(h: &Node) -> Json {
 
 fn blkio(b: &Node) -> Json {
     let mut o = Map::new();
-    put_int(&mut o, b, "weight");
+    // weights are 16 bits in compose: a larger number keeps its low bits
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let weight = |n: &Node| get(n, "weight").and_then(int).map_or(0, |w| w as u16);
+    if weight(b) != 0 {
+        o.insert("weight".into(), Json::from(weight(b)));
+    }
     if let Some(Value::Seq(items)) = get(b, "weight_device").map(|n| &n.value) {
         let list: Vec<Json> = items
             .iter()
-            .map(|i| json_obj([("Path", Json::String(get(i, "path").and_then(text).unwrap_or_default())), ("Weight", Json::from(get(i, "weight").and_then(int).unwrap_or(0)))]))
+            .map(|i| json_obj([("Path", Json::String(get(i, "path").and_then(text).unwrap_or_default())), ("Weight", Json::from(weight(i)))]))
             .collect();
         put(&mut o, "weight_device", (!list.is_empty()).then_some(Json::Array(list)));
     }
@@ -1333,7 +1346,11 @@ fn ulimits(node: &Node) -> Option<Json> {
                 put_int(&mut lo, v, "hard");
                 Json::Object(lo)
             }
-            _ => Json::from(int(v).unwrap_or(0)),
+            // a single value of 0 is no value: compose writes an empty mapping
+            _ => match int(v).unwrap_or(0) {
+                0 => Json::Object(Map::new()),
+                n => Json::from(n),
+            },
         };
         o.insert(k.name.clone(), value);
     }

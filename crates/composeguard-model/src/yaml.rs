@@ -703,8 +703,16 @@ impl<'a> Builder<'a> {
         };
         let core = tag.and_then(|t| if t.is_yaml_core_schema() { Some(t.suffix().to_string()) } else { None });
         let custom = tag.is_some() && core.is_none();
+        // `!!binary` is in the YAML tag namespace but not the core schema
+        let binary = tag.is_some_and(|t| t.parts() == ("tag:yaml.org,2002:", "binary"));
+        let core = if binary { Some("binary".to_string()) } else { core };
         let resolved = match core.as_deref() {
             Some("str") => Value::String(value.to_string()),
+            // go-yaml decodes `!!binary` (padded base64; line breaks are skipped) into its text
+            Some("binary") => match decode_base64(value) {
+                Some(bytes) => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+                None => return Err(Issue::error(IssueKind::YamlSyntax, span, "invalid YAML: !!binary value contains invalid base64 data".to_string())),
+            },
             Some(want @ ("int" | "float" | "bool" | "null")) => {
                 let v = resolve_plain(value);
                 let ok = match (want, &v) {
@@ -770,6 +778,39 @@ impl<'a> SeenKeys<'a> {
 
 fn k_is_quoted(k: &Key, text: &str) -> bool {
     matches!(text.as_bytes().get(k.span.start as usize), Some(b'"' | b'\''))
+}
+
+/// Standard padded base64, as Go's `base64.StdEncoding` reads it (`\r` and `\n` skipped).
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
+    if digits.len() % 4 != 0 {
+        return None;
+    }
+    let value = |b: u8| match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(digits.len() / 4 * 3);
+    let quads = digits.chunks_exact(4);
+    let last = quads.len().saturating_sub(1);
+    for (i, quad) in quads.enumerate() {
+        let pad = quad.iter().rev().take_while(|b| **b == b'=').count();
+        if pad > 2 || (pad > 0 && i != last) {
+            return None;
+        }
+        let mut n: u32 = 0;
+        for &b in quad.get(..4 - pad)? {
+            n = (n << 6) | u32::from(value(b)?);
+        }
+        n <<= 6 * pad;
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(bytes.get(1..4 - pad)?);
+    }
+    Some(out)
 }
 
 fn merge_tag(tag: Option<&granit_parser::Tag>) -> Option<MergeTag> {
@@ -959,6 +1000,23 @@ fn looks_like_timestamp(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn binary_tag_is_decoded_as_go_yaml_does() {
+        let value = |text: &str| {
+            let (n, issues) = one(&format!("a: !!binary {text}\n"));
+            if !issues.is_empty() {
+                return Err(issues);
+            }
+            Ok(n.map(|n| get(&n, &["a"]).value.clone()))
+        };
+        assert_eq!(value("aGVsbG8="), Ok(Some(Value::String("hello".into()))));
+        assert_eq!(value("|\n  aGVs\n  bG8="), Ok(Some(Value::String("hello".into()))));
+        assert_eq!(value("''"), Ok(Some(Value::String(String::new()))));
+        for bad in ["aGVsbG8", "aGVs bG8=", "a===", "=AAA"] {
+            assert!(value(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     fn one(text: &str) -> (Option<Node>, Vec<Issue>) {
