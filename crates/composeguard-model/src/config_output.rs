@@ -1050,7 +1050,9 @@ fn file_ref(node: &Node, default_dir: Option<&str>) -> Json {
             _ => None,
         };
         if let Some(mode) = mode {
-            o.insert("mode".into(), Json::String(format!("0{mode:o}")));
+            // Go's `0%o`: a negative mode keeps its sign (`0-1`)
+            let text = if mode < 0 { format!("0-{:o}", mode.unsigned_abs()) } else { format!("0{mode:o}") };
+            o.insert("mode".into(), Json::String(text));
         }
     }
     Json::Object(o)
