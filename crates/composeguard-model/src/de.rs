@@ -679,7 +679,11 @@ fn report_unknown_key(rec: &Recorder, key: &Key, path: &Path<'_>, fields: &[&str
     let candidates = fields.iter().copied().filter(|f| *f != EXTENSIONS && *f != LOCATION);
     let mut issue = Issue::error(IssueKind::UnknownKey, key.span, format!("unknown key `{}` {place}", key.name))
         .with_path(if where_.is_empty() { key.name.clone() } else { format!("{where_}.{}", key.name) });
-    if let Some(s) = did_you_mean(&key.name, candidates) {
+    // a known misplacement first: `limits` on a service is `deploy.resources.limits`, not a
+    // typo of `ulimits`
+    if let Some(help) = misplaced(&key.name, &where_) {
+        issue = issue.with_help(help);
+    } else if let Some(s) = did_you_mean(&key.name, candidates) {
         issue = issue.with_help(format!("did you mean `{s}`?"));
     } else if fields.contains(&EXTENSIONS) {
         issue = issue.with_help("custom keys must start with `x-`");
@@ -688,6 +692,41 @@ fn report_unknown_key(rec: &Recorder, key: &Key, path: &Path<'_>, fields: &[&str
         issue = issue.with_related(a, "key defined here");
     }
     rec.push(issue);
+}
+
+/// Where a key that is unknown at `where_` belongs, when it is a common misplacement: a
+/// `deploy` key written on the service, a resource limit on `deploy`, a service key at the top
+/// level.
+fn misplaced(key: &str, where_: &str) -> Option<String> {
+    let parts: Vec<&str> = where_.split('.').collect();
+    let service = match parts.as_slice() {
+        ["services", name, ..] => Some(*name),
+        _ => None,
+    };
+    let rest = parts.get(2..).unwrap_or_default();
+    let svc = service.unwrap_or("<name>");
+    match (service, rest, key) {
+        (Some(_), [], "restart_policy" | "replicas" | "resources" | "placement" | "update_config" | "rollback_config" | "endpoint_mode") => {
+            Some(format!("`{key}` belongs under `deploy`: `services.{svc}.deploy.{key}`"))
+        }
+        (Some(_), [] | ["deploy"], "limits" | "reservations") => Some(format!("`{key}` belongs under `deploy.resources`: `services.{svc}.deploy.resources.{key}`")),
+        (Some(_), [], "memory") => Some("a memory limit is `mem_limit` on the service, or `deploy.resources.limits.memory`".to_string()),
+        (Some(_), [], "context" | "dockerfile" | "args" | "dockerfile_inline" | "additional_contexts") => {
+            Some(format!("`{key}` belongs under `build`: `services.{svc}.build.{key}`"))
+        }
+        (Some(_), [], "interval" | "timeout" | "retries" | "test" | "start_period" | "start_interval") => {
+            Some(format!("`{key}` belongs under `healthcheck`: `services.{svc}.healthcheck.{key}`"))
+        }
+        (Some(_), [], "max-size" | "max-file") => Some(format!("`{key}` is a logging option: `services.{svc}.logging.options.{key}`")),
+        (Some(_), ["deploy"], "memory" | "cpus" | "pids") => Some(format!("`{key}` belongs under `resources.limits` or `resources.reservations`: `services.{svc}.deploy.resources.limits.{key}`")),
+        (Some(_), ["deploy"], "mem_limit") => Some(format!("under `deploy` a memory limit is `resources.limits.memory`: `services.{svc}.deploy.resources.limits.memory`")),
+        (Some(_), ["deploy"], "restart") => Some(format!("under `deploy` it is `restart_policy` (`condition: on-failure`...); `restart` goes on the service: `services.{svc}.restart`")),
+        (Some(_), ["deploy", "resources"], "memory" | "cpus" | "pids" | "devices") => Some(format!("`{key}` goes under `limits` or `reservations`: `services.{svc}.deploy.resources.limits.{key}`")),
+        (None, [], "image" | "build" | "ports" | "environment" | "volumes_from" | "command" | "container_name" | "depends_on" | "restart" | "healthcheck") if where_.is_empty() => {
+            Some(format!("`{key}` is a service key: put it under `services.<name>.{key}`"))
+        }
+        _ => None,
+    }
 }
 
 /// A mapping key: a string, which `Spanned<String>` can also read with its location.
