@@ -576,7 +576,7 @@ impl<'de> MapAccess<'de> for MapDe<'de, '_> {
                         self.extensions.push(entry);
                         continue;
                     }
-                    report_unknown_key(self.rec, key, self.path, fields);
+                    report_unknown_key(self.rec, key, value, self.path, fields);
                     continue;
                 }
             }
@@ -673,7 +673,7 @@ impl<'de> SeqAccess<'de> for LocSeq {
     }
 }
 
-fn report_unknown_key(rec: &Recorder, key: &Key, path: &Path<'_>, fields: &[&str]) {
+fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, fields: &[&str]) {
     let where_ = path.to_string();
     let place = if where_.is_empty() { "at the top level".to_string() } else { format!("in `{where_}`") };
     let candidates = fields.iter().copied().filter(|f| *f != EXTENSIONS && *f != LOCATION);
@@ -681,8 +681,12 @@ fn report_unknown_key(rec: &Recorder, key: &Key, path: &Path<'_>, fields: &[&str
         .with_path(if where_.is_empty() { key.name.clone() } else { format!("{where_}.{}", key.name) });
     // a known misplacement first: `limits` on a service is `deploy.resources.limits`, not a
     // typo of `ulimits`
+    let looks_like_a_service =
+        where_.is_empty() && value.as_map().is_some_and(|m| m.entries.iter().any(|(k, _)| matches!(k.name.as_str(), "image" | "build")));
     if let Some(help) = misplaced(&key.name, &where_) {
         issue = issue.with_help(help);
+    } else if looks_like_a_service {
+        issue = issue.with_help(format!("`{}` looks like a service: put it under `services:`", key.name));
     } else if let Some(s) = did_you_mean(&key.name, candidates) {
         issue = issue.with_help(format!("did you mean `{s}`?"));
     } else if fields.contains(&EXTENSIONS) {
