@@ -599,11 +599,13 @@ impl<'de> Deserialize<'de> for Duration {
 
 /// Parses a duration as compose does (Go's syntax plus `d` and `w`).
 pub fn parse_duration(s: &str) -> Result<i64, String> {
+    const LIMIT: u64 = 1 << 63;
     let orig = s;
     let err = || format!("`{orig}` is not a valid duration (examples: `30s`, `1m30s`, `500ms`)");
-    let (neg, mut rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, s.get(1..).unwrap_or("")),
-        Some(b'+') => (false, s.get(1..).unwrap_or("")),
+    let too_long = || format!("`{orig}` is too long a duration");
+    let (neg, mut rest) = match (s.strip_prefix('-'), s.strip_prefix('+')) {
+        (Some(r), _) => (true, r),
+        (_, Some(r)) => (false, r),
         _ => (false, s),
     };
     if rest == "0" {
@@ -612,40 +614,77 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     if rest.is_empty() {
         return Err(err());
     }
-    let mut total: f64 = 0.0;
+    // Go's `time.ParseDuration` (with compose's `d` and `w`), in whole nanoseconds: a fraction
+    // is truncated, and the total must fit in 63 bits
+    let mut total: u64 = 0;
     while !rest.is_empty() {
-        let num_len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
-        if num_len == 0 {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let mut whole: u64 = 0;
+        for b in rest.bytes().take(digits) {
+            if whole > LIMIT / 10 {
+                return Err(too_long());
+            }
+            whole = whole * 10 + u64::from(b - b'0');
+            if whole > LIMIT {
+                return Err(too_long());
+            }
+        }
+        rest = rest.get(digits..).unwrap_or("");
+        let (mut fraction, mut scale, mut fraction_digits) = (0u64, 1f64, 0usize);
+        if let Some(after) = rest.strip_prefix('.') {
+            fraction_digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            let mut overflow = false;
+            for b in after.bytes().take(fraction_digits) {
+                if overflow || fraction > (LIMIT - 1) / 10 {
+                    overflow = true;
+                    continue;
+                }
+                fraction = fraction * 10 + u64::from(b - b'0');
+                scale *= 10.0;
+            }
+            rest = after.get(fraction_digits..).unwrap_or("");
+        } else if digits == 0 {
             return Err(err());
         }
-        let num_text = rest.get(..num_len).unwrap_or("");
-        if num_text == "." || num_text.matches('.').count() > 1 {
+        if digits == 0 && fraction_digits == 0 {
             return Err(err());
         }
-        let num: f64 = num_text.parse().map_err(|_| err())?;
-        rest = rest.get(num_len..).unwrap_or("");
         let unit_len = rest.bytes().take_while(|b| !b.is_ascii_digit() && *b != b'.').count();
         let unit = rest.get(..unit_len).unwrap_or("");
         rest = rest.get(unit_len..).unwrap_or("");
-        let scale: f64 = match unit {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            "d" => 86_400e9,
-            "w" => 604_800e9,
+        let unit: u64 = match unit {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            "d" => 86_400_000_000_000,
+            "w" => 604_800_000_000_000,
             _ => return Err(err()),
         };
-        total += num * scale;
+        if whole > LIMIT / unit {
+            return Err(too_long());
+        }
+        let mut value = whole * unit;
+        if fraction > 0 {
+            #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let part = (fraction as f64 * (unit as f64 / scale)) as u64;
+            value += part;
+            if value > LIMIT {
+                return Err(too_long());
+            }
+        }
+        total += value;
+        if total > LIMIT {
+            return Err(too_long());
+        }
     }
-    if total > 9.223_372_036_854_775e18 {
-        return Err(format!("`{orig}` is too long a duration"));
+    if neg {
+        #[allow(clippy::cast_possible_wrap)]
+        return Ok((total as i64).wrapping_neg());
     }
-    #[allow(clippy::cast_possible_truncation)]
-    let n = total.round() as i64;
-    Ok(if neg { -n } else { n })
+    i64::try_from(total).map_err(|_| too_long())
 }
 
 /// Go's `time.Duration.String()`.
@@ -946,6 +985,17 @@ mod tests {
         assert!(parse_duration("10").is_err());
         assert!(parse_duration("10x").is_err());
         assert!(parse_duration("").is_err());
+        // whole nanoseconds as Go counts them: a fraction of a nanosecond is dropped, the total
+        // fits in 63 bits (each checked against docker compose v2.40.3)
+        assert_eq!(parse_duration("1.5ns"), Ok(1));
+        assert_eq!(parse_duration("9223372036854775807ns"), Ok(i64::MAX));
+        assert!(parse_duration("9223372036854775808ns").is_err());
+        assert!(parse_duration("2562048h").is_err());
+        assert_eq!(parse_duration("-.5m"), Ok(-30_000_000_000));
+        assert_eq!(parse_duration("1.0000000001s"), Ok(1_000_000_000));
+        for bad in [".s", "1..5s", "1e3s", "1_000s", "s", "1h 30m"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
         assert_eq!(format_go_duration(90_000_000_000), "1m30s");
         assert_eq!(format_go_duration(500_000_000), "500ms");
         assert_eq!(format_go_duration(3_600_000_000_000), "1h0m0s");
