@@ -608,16 +608,20 @@ fn item_to_entry(item: &Node) -> Option<(Key, Node)> {
 }
 
 /// A string or a list of strings as a list.
+/// A value merged as a list, as compose's merge reads it: a list as it is, a string as a list of
+/// one, a mapping as its sorted `key=value` items (see [`host_list`]); any other scalar (a
+/// number, a boolean, null) as nothing, so an override of that kind leaves the earlier list.
 fn into_list(node: Node) -> Vec<Node> {
     match node.value {
         Value::Seq(items) => items,
-        Value::Null => Vec::new(),
-        _ => vec![node],
+        Value::String(_) => vec![node],
+        Value::Map(_) => host_list(node),
+        _ => Vec::new(),
     }
 }
 
 /// `extra_hosts` in either syntax as a list of `host=ip` strings (the mapping sorted, as compose
-/// sorts it).
+/// sorts it); any other value as [`into_list`] reads it.
 fn host_list(node: Node) -> Vec<Node> {
     match node.value {
         Value::Map(m) => {
