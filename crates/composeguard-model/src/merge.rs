@@ -607,7 +607,6 @@ fn item_to_entry(item: &Node) -> Option<(Key, Node)> {
     Some((key, Node { value, span: item.span, anchor: item.anchor, style: Style::DoubleQuoted, tag: None }))
 }
 
-/// A string or a list of strings as a list.
 /// A value merged as a list, as compose's merge reads it: a list as it is, a string as a list of
 /// one, a mapping as its sorted `key=value` items (see [`host_list`]); any other scalar (a
 /// number, a boolean, null) as nothing, so an override of that kind leaves the earlier list.
