@@ -177,28 +177,34 @@ pub struct IntText(pub Text);
 
 impl<'de> Deserialize<'de> for IntText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = IntText;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an integer or a string")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<IntText, E> {
-                Ok(IntText(Text(v.to_string())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntText, E> {
-                Ok(IntText(Text(v.to_string())))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntText, E> {
-                Ok(IntText(Text(v.to_string())))
-            }
-            // the snippet shows the value as written (`1e3` would print as `1000`)
-            fn visit_f64<E: de::Error>(self, _v: f64) -> Result<IntText, E> {
-                Err(de::Error::custom("must be an integer or a string, not a float"))
-            }
-        }
-        d.deserialize_any(V)
+        int_or_string(d, "must be an integer or a string, not a float").map(|(text, _)| IntText(Text(text)))
     }
+}
+
+/// An integer or a string as text, and whether it was a string; a float is refused with
+/// `float_error` (which does not quote the value: the snippet shows it as written, where `1e3`
+/// would print as `1000`).
+fn int_or_string<'de, D: Deserializer<'de>>(d: D, float_error: &'static str) -> Result<(String, bool), D::Error> {
+    struct V(&'static str);
+    impl Visitor<'_> for V {
+        type Value = (String, bool);
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an integer or a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<(String, bool), E> {
+            Ok((v.to_string(), true))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<(String, bool), E> {
+            Ok((v.to_string(), false))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<(String, bool), E> {
+            Ok((v.to_string(), false))
+        }
+        fn visit_f64<E: de::Error>(self, _v: f64) -> Result<(String, bool), E> {
+            Err(de::Error::custom(self.0))
+        }
+    }
+    d.deserialize_any(V(float_error))
 }
 
 /// The `mode` of a secret or config a service mounts: an integer, or a string of octal digits
@@ -210,27 +216,11 @@ pub struct FileMode(pub Text);
 
 impl<'de> Deserialize<'de> for FileMode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = FileMode;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a file mode: an integer or an octal string such as \"0440\"")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<FileMode, E> {
-                parse_octal_mode(v).map_err(de::Error::custom)?;
-                Ok(FileMode(Text(v.to_string())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<FileMode, E> {
-                Ok(FileMode(Text(v.to_string())))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FileMode, E> {
-                Ok(FileMode(Text(v.to_string())))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FileMode, E> {
-                Err(de::Error::custom(format!("a file mode must be an integer or an octal string, not the number `{v}`")))
-            }
+        let (text, written_as_string) = int_or_string(d, "a file mode must be an integer or an octal string, not a float")?;
+        if written_as_string {
+            parse_octal_mode(&text).map_err(de::Error::custom)?;
         }
-        d.deserialize_any(V)
+        Ok(FileMode(Text(text)))
     }
 }
 
