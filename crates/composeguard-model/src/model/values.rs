@@ -892,30 +892,17 @@ pub struct WholeInteger(pub Integer);
 
 impl<'de> Deserialize<'de> for WholeInteger {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = WholeInteger;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an integer")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<WholeInteger, E> {
-                Ok(WholeInteger(Integer(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<WholeInteger, E> {
-                Ok(WholeInteger(Integer(i64::try_from(v).unwrap_or(i64::MAX))))
-            }
-            fn visit_f64<E: de::Error>(self, _v: f64) -> Result<WholeInteger, E> {
-                Err(de::Error::custom(
-                    "is written as a float: write a whole number, without a point or an exponent (docker compose crashes on a float here)",
-                ))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<WholeInteger, E> {
-                crate::interpolate::parse_go_decimal(v)
-                    .map(|n| WholeInteger(Integer(n)))
-                    .ok_or_else(|| de::Error::custom(format!("`{v}` is not an integer")))
-            }
-        }
-        d.deserialize_any(V)
+        let (text, written_as_string) = int_or_string(
+            d,
+            "is written as a float: write a whole number, without a point or an exponent (docker compose crashes on a float here)",
+        )?;
+        let n = if written_as_string {
+            crate::interpolate::parse_go_decimal(&text).ok_or_else(|| de::Error::custom(format!("`{text}` is not an integer")))?
+        } else {
+            // an integer past i64 (a u64) saturates, as `Integer` does
+            text.parse().unwrap_or(i64::MAX)
+        };
+        Ok(WholeInteger(Integer(n)))
     }
 }
 
