@@ -434,12 +434,11 @@ pub fn go_parse_float(s: &str, bits: u32) -> Result<f64, &'static str> {
         (_, Some(rest)) => (false, rest),
         _ => (false, s),
     };
-    let lower = body.to_ascii_lowercase();
-    if lower == "inf" || lower == "infinity" {
+    if body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity") {
         return Ok(if negative { f64::NEG_INFINITY } else { f64::INFINITY });
     }
     // Go takes a sign before `inf` only
-    if lower == "nan" && body.len() == s.len() {
+    if body.eq_ignore_ascii_case("nan") && body.len() == s.len() {
         return Ok(f64::NAN);
     }
     let b = body.as_bytes();
@@ -505,8 +504,10 @@ pub fn go_parse_float(s: &str, bits: u32) -> Result<f64, &'static str> {
         #[allow(clippy::cast_possible_truncation)]
         let power = exp.saturating_add(scale).clamp(-2000, 2000) as i32;
         mantissa * 2f64.powi(power)
-    } else {
+    } else if underscores {
         body.replace('_', "").parse::<f64>().map_err(|_| SYNTAX)?
+    } else {
+        body.parse::<f64>().map_err(|_| SYNTAX)?
     };
     let value = if negative { -value } else { value };
     #[allow(clippy::cast_possible_truncation)]
