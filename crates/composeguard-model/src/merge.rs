@@ -504,6 +504,21 @@ impl Merger<'_> {
                 out.push((key, value));
             }
         }
+        // compose's merged value is a list; a nameless item (`""`, `=x`) is valid there but not
+        // as a mapping key, so with one the merge stays a list of `KEY=value` items
+        if out.iter().any(|(k, _)| k.name.is_empty() && k.span.is_empty()) {
+            let items = out
+                .into_iter()
+                .map(|(k, v)| {
+                    let text = match v.scalar_to_string() {
+                        Some(value) if !v.is_null() => format!("{}={value}", k.name),
+                        _ => k.name,
+                    };
+                    Node { value: Value::String(text), span: v.span, anchor: v.anchor, style: Style::DoubleQuoted, tag: None }
+                })
+                .collect();
+            return Node { value: Value::Seq(items), span, anchor: None, style: Style::Block, tag: None };
+        }
         Node { value: Value::Map(Mapping { entries: out }), span, anchor: None, style: Style::Block, tag: None }
     }
 
@@ -582,14 +597,12 @@ fn describe(n: &Node) -> &'static str {
 /// string value located at the item; a bare `KEY` has a null value).
 ///
 /// compose merges these as lists: a mapping becomes `KEY=value` items, a string one item, and
-/// any other scalar nothing. An item with no name (`""`, which compose keeps as a list item) has
-/// no place in the merged mapping and is left out.
+/// any other scalar nothing. An item with no name (`""` or `=x`) is kept, as compose keeps it.
 fn key_values(node: Node) -> Vec<(Key, Node)> {
-    let named = |e: &(Key, Node)| !e.0.name.is_empty();
     match node.value {
         Value::Map(m) => m.entries,
-        Value::Seq(items) => items.iter().filter_map(item_to_entry).filter(named).collect(),
-        Value::String(_) => item_to_entry(&node).into_iter().filter(named).collect(),
+        Value::Seq(items) => items.iter().filter_map(item_to_entry).collect(),
+        Value::String(_) => item_to_entry(&node).into_iter().collect(),
         _ => Vec::new(),
     }
 }
