@@ -13,7 +13,7 @@ use crate::merge::{unicity_for, unicity_key};
 use crate::model::{format_go_duration, parse_byte_size, parse_duration, parse_port_spec, parse_volume_spec, split_shell_words, MountType};
 use crate::paths::{expand_home, is_remote_context, join_clean};
 use crate::project::{service_is_active, FileSystem, Project};
-use crate::yaml::{Node, Value};
+use crate::yaml::{format_go_float, Node, Value};
 
 /// What the serializer needs besides the project.
 struct Out<'a> {
@@ -83,32 +83,22 @@ impl serde_json::ser::Formatter for GoJson<'_> {
     }
 }
 
-/// The shortest digits of `f` and its decimal exponent (`1.5e-5` → `("1.5", -5)`).
-fn shortest_exp(f: f64) -> (String, i32) {
-    let e = format!("{:e}", f.abs());
-    let (mantissa, exp) = e.split_once('e').unwrap_or((e.as_str(), "0"));
-    (mantissa.to_string(), exp.parse().unwrap_or(0))
-}
-
-/// `f` as Go's `encoding/json` writes a float: plain decimals from 1e-6 up to 1e21, an exponent
-/// outside (`1e+21`, `1e-7`).
+/// `f` as Go's `encoding/json` writes a float: plain decimals from 1e-6 up to 1e21, Go's
+/// shortest exponent form outside (`1e+21`, and `1e-7` where `%g` writes `1e-07`).
 fn go_json_float(f: f64) -> String {
     let abs = f.abs();
     if abs == 0.0 || (1e-6..1e21).contains(&abs) {
         return format!("{f}");
     }
-    let (mantissa, exp) = shortest_exp(f);
-    let sign = if f < 0.0 { "-" } else { "" };
-    if exp < 0 {
-        format!("{sign}{mantissa}e-{}", -exp)
-    } else {
-        format!("{sign}{mantissa}e+{exp:02}")
+    let text = format_go_float(f);
+    match text.split_once("e-0") {
+        Some((mantissa, digit)) if digit.len() == 1 => format!("{mantissa}e-{digit}"),
+        _ => text,
     }
 }
 
-/// `f` as Go's YAML encoder writes a float (`strconv.FormatFloat(f, 'g', -1, …)`): plain
-/// decimals for exponents from -4 to 5, an exponent of at least two digits outside
-/// (`1.234567e+06`, `1e-05`).
+/// `f` as Go's YAML encoder writes a float: `strconv.FormatFloat(f, 'g', -1, …)`, which is
+/// [`format_go_float`], with YAML's spelling of infinity and NaN.
 fn go_yaml_float(f: f64) -> String {
     if f.is_nan() {
         return ".nan".into();
@@ -116,16 +106,7 @@ fn go_yaml_float(f: f64) -> String {
     if f.is_infinite() {
         return if f < 0.0 { "-.inf".into() } else { ".inf".into() };
     }
-    if f == 0.0 {
-        return format!("{f}");
-    }
-    let (mantissa, exp) = shortest_exp(f);
-    if (-4..6).contains(&exp) {
-        return format!("{f}");
-    }
-    let sign = if f < 0.0 { "-" } else { "" };
-    let exp_sign = if exp < 0 { '-' } else { '+' };
-    format!("{sign}{mantissa}e{exp_sign}{:02}", exp.abs())
+    format_go_float(f)
 }
 
 /// The resolved project as YAML text.
@@ -1046,7 +1027,7 @@ fn file_ref(node: &Node, default_dir: Option<&str>) -> Json {
     if let Some(m) = get(node, "mode") {
         let mode = match &m.value {
             Value::Int(i) => Some(*i),
-            Value::String(s) => i64::from_str_radix(s, 8).ok(),
+            Value::String(s) => crate::model::parse_octal_mode(s).ok(),
             _ => None,
         };
         if let Some(mode) = mode {
