@@ -1322,6 +1322,11 @@ fn ulimits(node: &Node) -> Option<Json> {
     let m = node.as_map()?;
     let mut o = Map::new();
     for (k, v) in m.iter() {
+        if k.name.starts_with("x-") {
+            // compose moves `x-` keys into extensions, which it writes as an empty ulimit
+            o.insert("#extensions".to_string(), Json::Object(Map::new()));
+            continue;
+        }
         let value = match &v.value {
             Value::Map(_) => {
                 let mut lo = Map::new();

@@ -163,6 +163,20 @@ fn null_allowed(path: &Path<'_>) -> bool {
     }
 }
 
+/// `services.*.ulimits` or `services.*.build.ulimits`.
+fn is_ulimits(path: &Path<'_>) -> bool {
+    matches!(path.segments().as_slice(), ["services", _, "ulimits"] | ["services", _, "build", "ulimits"])
+}
+
+/// A ulimit whose name the spec's pattern (`^[a-z]+$`) does not match: the schema leaves its
+/// value unchecked, and compose reads it ignoring keys other than `soft` and `hard`.
+fn loose_ulimit(path: &Path<'_>) -> bool {
+    match path {
+        Path::Key(name, parent) => (name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase())) && is_ulimits(parent),
+        _ => false,
+    }
+}
+
 /// Collects issues during deserialization.
 #[derive(Default)]
 pub struct Recorder {
@@ -566,9 +580,21 @@ impl<'de> MapAccess<'de> for MapDe<'de, '_> {
         loop {
             let Some(entry) = self.entries.next() else { break };
             let (key, value) = (&entry.0, &entry.1);
+            if self.fields.is_none()
+                && key.name.starts_with("x-")
+                && matches!(value.value, Value::Int(_) | Value::UInt(_) | Value::String(_) | Value::Map(_))
+                && is_ulimits(self.path)
+            {
+                // compose moves an `x-` key out of `ulimits` into its extensions once it has
+                // checked that its value is a number, a string or a mapping: not a ulimit
+                continue;
+            }
             if let Some(fields) = self.fields {
                 if !fields.contains(&key.name.as_str()) {
                     if fields.contains(&ANY_KEYS) {
+                        continue;
+                    }
+                    if loose_ulimit(self.path) {
                         continue;
                     }
                     let allows_x = fields.contains(&EXTENSIONS);

@@ -362,7 +362,19 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         }
     }
     for (net, _) in s.networks.iter() {
-        if net.value != "default" && !compose.networks.contains_key(net.value.as_str()) {
+        if net.value.starts_with("x-") {
+            // compose moves `x-` keys of a service's networks into its extensions, and then finds
+            // a network named `#extensions` undefined, whatever is declared
+            out.push(
+                err(
+                    IssueKind::UndefinedReference,
+                    net.span,
+                    format!("service `{n}` cannot join the network `{}`: docker compose reads a name starting with `x-` here as an extension", net.value),
+                )
+                .with_path(p(&format!("networks.{}", net.value)))
+                .with_help("rename the network so that it does not start with `x-`"),
+            );
+        } else if net.value != "default" && !compose.networks.contains_key(net.value.as_str()) {
             out.push(undefined("network", n, net, p(&format!("networks.{}", net.value))));
         }
     }
@@ -839,6 +851,9 @@ mod raw {
                 }
             }
         }
+        for (k, v) in top.get("secrets").and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
+            extension_keys(v.as_map().and_then(|m| m.get("driver_opts")), || format!("secrets.{}.driver_opts", k.name), out);
+        }
         // the object form of `external` on volumes and networks has `name` only (secrets and
         // configs take any keys there)
         for section in ["volumes", "networks"] {
@@ -890,6 +905,12 @@ mod raw {
                 }
             }
             strict_types(s, &name.name, out);
+            for key in ["storage_opt", "extra_hosts"] {
+                extension_keys(s.get(key), || p(key), out);
+            }
+            if let Some(build) = s.get("build").and_then(Node::as_map) {
+                extension_keys(build.get("extra_hosts"), || p("build.extra_hosts"), out);
+            }
             for key in ["depends_on", "external_links", "group_add", "security_opt", "volumes_from", "device_cgroup_rules", "networks", "models", "extra_hosts"] {
                 unique_items(s.get(key), || p(key), out);
             }
@@ -1120,6 +1141,23 @@ mod raw {
                     collect(inner, rest, stack, found);
                 }
             }
+        }
+    }
+
+    /// `x-` keys in a mapping of plain strings that compose cannot read them from. Compose moves
+    /// every `x-` key out of a mapping into its extensions before it reads the file (outside
+    /// `services`, `volumes`… themselves), so `storage_opt: {x-a: b}` holds an entry of extensions
+    /// that is not a string, and compose fails on it. (Labels and environment take it as a
+    /// string.)
+    fn extension_keys(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
+        let Some(m) = node.and_then(Node::as_map) else { return };
+        for (k, _) in m.iter().filter(|(k, _)| k.name.starts_with("x-")) {
+            let path = path();
+            out.push(
+                err(IssueKind::InvalidValue, k.span, format!("`{path}` cannot hold the key `{}`: docker compose reads `x-` keys as extensions, and fails on them here", k.name))
+                    .with_path(format!("{path}.{}", k.name))
+                    .with_help("rename the key so that it does not start with `x-`"),
+            );
         }
     }
 
