@@ -859,7 +859,7 @@ pub fn resolve_plain(s: &str) -> Value {
     match first {
         b'.' => {
             if is_yaml_float(s) {
-                if let Ok(f) = s.parse::<f64>() {
+                if let Some(f) = parse_yaml_float(s) {
                     return Value::Float(f);
                 }
             }
@@ -875,7 +875,7 @@ pub fn resolve_plain(s: &str) -> Value {
                 return v;
             }
             if is_yaml_float(&plain) {
-                if let Ok(f) = plain.parse::<f64>() {
+                if let Some(f) = parse_yaml_float(&plain) {
                     return Value::Float(f);
                 }
             }
@@ -883,6 +883,12 @@ pub fn resolve_plain(s: &str) -> Value {
         }
         _ => Value::String(s.to_string()),
     }
+}
+
+/// A float as Go's `ParseFloat` reads it for the YAML decoder: a number past the largest float
+/// is out of range, and the scalar stays a string (`1e400`), where Rust would read infinity.
+fn parse_yaml_float(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 /// Go's `strconv.ParseInt(s, 0, 64)`, falling back to `ParseUint`: sign, `0x`/`0o`/`0b`
@@ -1015,6 +1021,17 @@ mod tests {
         for bad in ["aGVsbG8", "aGVs bG8=", "a===", "=AAA"] {
             assert!(value(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_float_out_of_range_stays_a_string() {
+        // go-yaml keeps the scalar when Go's ParseFloat fails on it; an underflow is zero
+        assert_eq!(resolve_plain("1e400"), Value::String("1e400".into()));
+        assert_eq!(resolve_plain("-1_0e400"), Value::String("-1_0e400".into()));
+        assert_eq!(resolve_plain(".5e400"), Value::String(".5e400".into()));
+        assert_eq!(resolve_plain("1e-400"), Value::Float(0.0));
+        assert_eq!(resolve_plain("1.7976931348623157e308"), Value::Float(f64::MAX));
+        assert_eq!(resolve_plain(".inf"), Value::Float(f64::INFINITY));
     }
 
     use super::*;
