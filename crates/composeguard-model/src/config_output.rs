@@ -135,7 +135,9 @@ fn non_empty(s: Option<String>) -> Option<Json> {
 fn int(node: &Node) -> Option<i64> {
     match &node.value {
         Value::Int(i) => Some(*i),
-        Value::UInt(u) => i64::try_from(*u).ok(),
+        // compose's decoder wraps an integer past `i64::MAX` into an integer field
+        #[allow(clippy::cast_possible_wrap)]
+        Value::UInt(u) => Some(*u as i64),
         // compose's decoder truncates a number into an integer field (`cpu_shares: 1.5` is 1);
         // the schema refuses fractions where it wants integers
         #[allow(clippy::cast_possible_truncation)]
@@ -1239,7 +1241,10 @@ fn healthcheck(h: &Node) -> Json {
         put(&mut o, key, get(h, key).and_then(duration));
     }
     if let Some(r) = get(h, "retries").and_then(int) {
-        o.insert("retries".into(), Json::from(r));
+        // an unsigned field: compose keeps a number past `i64::MAX` as it is
+        #[allow(clippy::cast_sign_loss)]
+        let r = if r < 0 && matches!(get(h, "retries").map(|n| &n.value), Some(Value::UInt(_))) { Json::from(r as u64) } else { Json::from(r) };
+        o.insert("retries".into(), r);
     }
     put_bool(&mut o, h, "disable");
     Json::Object(o)

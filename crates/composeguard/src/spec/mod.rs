@@ -1044,6 +1044,12 @@ mod raw {
         Weight,
         /// Not negative (compose decodes into an unsigned number).
         Unsigned,
+        /// Not an integer past `i64::MAX`: compose's own decoders for these values take signed
+        /// integers and strings only.
+        Signed,
+        /// A count: compose turns a number past `i64::MAX` (an integer or a float) into a
+        /// negative one, and refuses it.
+        Count,
     }
 
     /// Where the spec (or compose's decoder) is stricter about types than the model's readers.
@@ -1073,6 +1079,17 @@ mod raw {
         (&["deploy", "restart_policy", "max_attempts"], Want::Unsigned),
         (&["deploy", "placement", "max_replicas_per_node"], Want::Unsigned),
         (&["healthcheck", "retries"], Want::Unsigned),
+        (&["scale"], Want::Count),
+        (&["deploy", "replicas"], Want::Count),
+        (&["ulimits", "*"], Want::Signed),
+        (&["ulimits", "*", "soft"], Want::Signed),
+        (&["ulimits", "*", "hard"], Want::Signed),
+        (&["build", "ulimits", "*"], Want::Signed),
+        (&["build", "ulimits", "*", "soft"], Want::Signed),
+        (&["build", "ulimits", "*", "hard"], Want::Signed),
+        (&["ports", "[]", "published"], Want::Signed),
+        (&["secrets", "[]", "mode"], Want::Signed),
+        (&["configs", "[]", "mode"], Want::Signed),
     ];
 
     /// One step of a path under a service, for messages (built only when there is a problem).
@@ -1248,6 +1265,11 @@ mod raw {
             (Want::Unsigned, Value::String(s)) if s.trim_start().starts_with('-') && s.trim_start().get(1..).is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) => {
                 Some(format!("must not be negative, found {s}"))
             }
+            (Want::Signed | Want::Count, Value::UInt(u)) => Some(format!("must be at most {} (docker compose cannot read {u} here)", i64::MAX)),
+            #[allow(clippy::cast_precision_loss)]
+            (Want::Count, Value::Float(f)) if *f >= i64::MAX as f64 => {
+                Some(format!("must be at most {} (docker compose turns {} into a negative number)", i64::MAX, composeguard_model::yaml::format_go_float(*f)))
+            }
             _ => None,
         }
     }
@@ -1286,13 +1308,15 @@ mod raw {
     fn range(node: Option<&Node>, min: i64, max: i64, path: impl Fn() -> String, out: &mut Vec<Issue>) {
         let Some(node) = node else { return };
         let v = match node.value {
-            Value::Int(i) => i,
+            Value::Int(i) => i128::from(i),
+            // past `i64::MAX`: out of any bounded range (`i64::MAX` stands for no bound)
+            Value::UInt(u) if max < i64::MAX => i128::from(u),
             #[allow(clippy::cast_possible_truncation)]
-            Value::Float(f) if f.fract() == 0.0 => f as i64,
+            Value::Float(f) if f.fract() == 0.0 => i128::from(f as i64),
             _ => return,
         };
-        if v < min || v > max {
-            let bound = if v < min { format!("at least {min}") } else { format!("at most {max}") };
+        if v < i128::from(min) || v > i128::from(max) {
+            let bound = if v < i128::from(min) { format!("at least {min}") } else { format!("at most {max}") };
             let path = path();
             out.push(err(IssueKind::InvalidValue, node.span, format!("`{path}` must be {bound}, found {v}")).with_path(path));
         }
