@@ -178,7 +178,8 @@ pub fn config(args: &ConfigArgs) -> u8 {
     };
     let fs = OsFileSystem;
     let mut code = 0;
-    for project in projects {
+    let count = projects.len();
+    for (i, project) in projects.into_iter().enumerate() {
         let errors = spec_errors(&project, &fs);
         if !errors.is_empty() {
             for e in errors.iter().take(20) {
@@ -193,7 +194,8 @@ pub fn config(args: &ConfigArgs) -> u8 {
         let text = if args.format == "json" { to_json_string(&project, &fs) } else { to_yaml_string(&project, &fs) };
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(text.as_bytes());
-        if !text.ends_with('\n') {
+        // docker compose ends its JSON without a newline; several projects go one per line
+        if !text.ends_with('\n') && i + 1 < count {
             let _ = stdout.write_all(b"\n");
         }
     }

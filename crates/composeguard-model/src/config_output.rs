@@ -8,6 +8,7 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
 
+use crate::go_order;
 use crate::interpolate::parse_go_float;
 use crate::merge::{unicity_for, unicity_key};
 use crate::model::{format_go_duration, parse_byte_size, parse_duration, parse_port_spec, parse_volume_spec, split_shell_words, MountType};
@@ -23,7 +24,7 @@ struct Out<'a> {
 
 /// The resolved project as JSON (`docker compose config --format json`).
 pub fn to_json(project: &Project, fs: &dyn FileSystem) -> Json {
-    escape_dollars(Out { project, fs }.project())
+    go_order::order(escape_dollars(Out { project, fs }.project()), go_order::Format::Json)
 }
 
 /// compose prints every `$` as `$$`, so the output reads back to the same values.
@@ -81,6 +82,18 @@ impl serde_json::ser::Formatter for GoJson<'_> {
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.end_object_value(w)
     }
+    /// Go escapes `<`, `>` and `&` (for HTML) and the line and paragraph separators.
+    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+            let (plain, tail) = rest.split_at(at);
+            w.write_all(plain.as_bytes())?;
+            let c = tail.chars().next().unwrap_or('&');
+            write!(w, "\\u{:04x}", u32::from(c))?;
+            rest = tail.get(c.len_utf8()..).unwrap_or("");
+        }
+        w.write_all(rest.as_bytes())
+    }
 }
 
 /// `f` as Go's `encoding/json` writes a float: plain decimals from 1e-6 up to 1e21, Go's
@@ -97,23 +110,10 @@ fn go_json_float(f: f64) -> String {
     }
 }
 
-/// `f` as Go's YAML encoder writes a float: `strconv.FormatFloat(f, 'g', -1, …)`, which is
-/// [`format_go_float`], with YAML's spelling of infinity and NaN.
-fn go_yaml_float(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".into();
-    }
-    if f.is_infinite() {
-        return if f < 0.0 { "-.inf".into() } else { ".inf".into() };
-    }
-    format_go_float(f)
-}
 
 /// The resolved project as YAML text.
 pub fn to_yaml_string(project: &Project, fs: &dyn FileSystem) -> String {
-    let mut out = String::new();
-    write_yaml(&to_json(project, fs), 0, &mut out, false);
-    out
+    crate::go_yaml::to_string(&go_order::order(escape_dollars(Out { project, fs }.project()), go_order::Format::Yaml))
 }
 
 fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
@@ -1515,103 +1515,13 @@ fn env_files(svc: &Node) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-/// Writes JSON as block YAML.
-fn write_yaml(value: &Json, indent: usize, out: &mut String, in_seq: bool) {
-    let pad = "  ".repeat(indent);
-    match value {
-        Json::Object(m) if !m.is_empty() => {
-            for (i, (k, v)) in m.iter().enumerate() {
-                if !(in_seq && i == 0) {
-                    out.push_str(&pad);
-                }
-                out.push_str(&yaml_scalar_key(k));
-                out.push(':');
-                match v {
-                    Json::Object(inner) if !inner.is_empty() => {
-                        out.push('\n');
-                        write_yaml(v, indent + 1, out, false);
-                    }
-                    Json::Array(items) if !items.is_empty() => {
-                        out.push('\n');
-                        write_yaml(v, indent + 1, out, false);
-                    }
-                    _ => {
-                        out.push(' ');
-                        out.push_str(&yaml_inline(v));
-                        out.push('\n');
-                    }
-                }
-            }
-        }
-        Json::Array(items) if !items.is_empty() => {
-            for item in items {
-                out.push_str(&pad);
-                out.push_str("- ");
-                match item {
-                    Json::Object(inner) if !inner.is_empty() => write_yaml(item, indent + 1, out, true),
-                    Json::Array(inner) if !inner.is_empty() => {
-                        out.push('\n');
-                        write_yaml(item, indent + 1, out, false);
-                    }
-                    _ => {
-                        out.push_str(&yaml_inline(item));
-                        out.push('\n');
-                    }
-                }
-            }
-        }
-        other => {
-            out.push_str(&pad);
-            out.push_str(&yaml_inline(other));
-            out.push('\n');
-        }
-    }
-}
-
-fn yaml_scalar_key(k: &str) -> String {
-    yaml_string(k)
-}
-
-fn yaml_inline(v: &Json) -> String {
-    match v {
-        Json::Null => "null".into(),
-        Json::Bool(b) => b.to_string(),
-        Json::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() => go_yaml_float(f),
-            _ => n.to_string(),
-        },
-        Json::String(s) => yaml_string(s),
-        Json::Array(_) => "[]".into(),
-        Json::Object(_) => "{}".into(),
-    }
-}
-
-/// A string, quoted when YAML would read it as something else.
-fn yaml_string(s: &str) -> String {
-    let plain_ok = !s.is_empty()
-        && !s.starts_with([' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '~'])
-        && !s.ends_with(' ')
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !s.contains('\n')
-        && !s.ends_with(':')
-        && !s.chars().any(char::is_control)
-        && matches!(crate::yaml::resolve_plain(s), Value::String(_))
-        // what YAML 1.1 readers take for booleans or sexagesimal numbers
-        && !matches!(s.to_ascii_lowercase().as_str(), "y" | "n" | "yes" | "no" | "on" | "off")
-        && !(s.starts_with(|c: char| c.is_ascii_digit()) && s.contains([':', '_']));
-    if plain_ok {
-        return s.to_string();
-    }
-    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     #[test]
     fn floats_as_go_writes_them() {
-        use super::{go_json_float as json, go_yaml_float as yaml};
+        use super::go_json_float as json;
+        use crate::go_yaml::go_yaml_float as yaml;
         // each checked against `docker compose config` v2.40.3
         for (f, j, y) in [
             (2.0, "2", "2"),
@@ -1658,6 +1568,13 @@ mod tests {
         let yaml = to_yaml_string(&project, &files);
         let doc = crate::yaml::parse(&yaml, crate::span::FileId(0), &crate::yaml::Limits::default());
         assert!(doc.issues.is_empty(), "{yaml}\n{:?}", doc.issues);
-        assert_eq!(node_json(&doc.roots[0]), json, "{yaml}");
+        // the YAML leaves out what Go's YAML encoder omits (`entrypoint: null`, `ipam: {}`)
+        let mut expected = json.clone();
+        if let Json::Object(services) = &mut expected["services"] {
+            services.values_mut().for_each(|s| drop(s.as_object_mut().and_then(|s| s.remove("entrypoint"))));
+        }
+        drop(expected["networks"]["default"].as_object_mut().and_then(|n| n.remove("ipam")));
+        assert_eq!(node_json(&doc.roots[0]), expected, "{yaml}");
+        assert!(!yaml.contains("entrypoint") && !yaml.contains("ipam"), "{yaml}");
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod config_output;
 pub mod dotenv;
+pub mod go_order;
+pub mod go_yaml;
 mod extends;
 mod fast_yaml;
 mod include;
