@@ -113,7 +113,10 @@ fn go_json_float(f: f64) -> String {
 
 /// The resolved project as YAML text.
 pub fn to_yaml_string(project: &Project, fs: &dyn FileSystem) -> String {
-    crate::go_yaml::to_string(&go_order::order(escape_dollars(Out { project, fs }.project()), go_order::Format::Yaml))
+    let out = Out { project, fs };
+    let mut doc = out.project();
+    out.yaml_extras(&mut doc);
+    crate::go_yaml::to_string(&go_order::order(escape_dollars(doc), go_order::Format::Yaml))
 }
 
 fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
@@ -265,6 +268,44 @@ fn mapping_with_equals(entries: &IndexMap<String, Option<String>>) -> Option<Jso
 }
 
 /// Any value as plain JSON (extensions).
+/// Adds to `doc` (a struct of compose-go at `path`, read from `node`) the `x-` keys that Go's
+/// YAML encoder inlines, then does the same in the structs under it; list items only where the
+/// list kept one item per node.
+fn struct_extensions(doc: &mut Json, node: &Node, path: &mut Vec<String>) {
+    match (doc, &node.value) {
+        (Json::Object(d), Value::Map(m)) => {
+            let is_struct = {
+                let segs: Vec<&str> = path.iter().map(String::as_str).collect();
+                go_order::is_struct(&segs)
+            };
+            if is_struct {
+                for (k, v) in m.iter().filter(|(k, _)| k.name.starts_with("x-")) {
+                    if !d.contains_key(&k.name) {
+                        d.insert(k.name.clone(), plain(v));
+                    }
+                }
+            }
+            for (k, dv) in d.iter_mut() {
+                if k.starts_with("x-") {
+                    continue;
+                }
+                let Some(child) = m.get(k) else { continue };
+                path.push(if is_struct { k.clone() } else { "*".to_string() });
+                struct_extensions(dv, child, path);
+                path.pop();
+            }
+        }
+        (Json::Array(d), Value::Seq(items)) if d.len() == items.len() => {
+            path.push("[]".to_string());
+            for (dv, child) in d.iter_mut().zip(items) {
+                struct_extensions(dv, child, path);
+            }
+            path.pop();
+        }
+        _ => {}
+    }
+}
+
 fn plain(node: &Node) -> Json {
     match &node.value {
         Value::Null => Json::Null,
@@ -361,6 +402,46 @@ impl Out<'_> {
 
     fn var(&self, name: &str) -> Option<String> {
         self.project.variables.get(name).cloned()
+    }
+
+    /// What compose's YAML holds and its JSON does not: the models the services use, the `x-`
+    /// extensions of every struct (inlined), and build `ssh` keys written `id: path`.
+    fn yaml_extras(&self, doc: &mut Json) {
+        let Some(root) = self.project.root.as_ref() else { return };
+        let Some(top) = doc.as_object_mut() else { return };
+        let used: std::collections::BTreeSet<String> = top
+            .get("services")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flat_map(|s| s.values())
+            .filter_map(|s| s.get("models").and_then(Json::as_object))
+            .flat_map(|m| m.keys().cloned())
+            .collect();
+        if let Some(declared) = get(root, "models").and_then(Node::as_map) {
+            let models: Map<String, Json> = declared.iter().filter(|(k, _)| used.contains(&k.name)).map(|(k, v)| (k.name.clone(), plain(v))).collect();
+            if !models.is_empty() {
+                top.insert("models".into(), Json::Object(models));
+            }
+        }
+        for section in ["services", "networks", "volumes", "secrets", "configs"] {
+            let (Some(Json::Object(items)), Some(declared)) = (top.get_mut(section), get(root, section).and_then(Node::as_map)) else { continue };
+            for (name, item) in items.iter_mut() {
+                if let Some(node) = declared.get(name) {
+                    struct_extensions(item, node, &mut vec![section.to_string(), "*".to_string()]);
+                }
+            }
+        }
+        for svc in top.get_mut("services").and_then(Json::as_object_mut).into_iter().flat_map(|s| s.values_mut()) {
+            if let Some(Json::Array(keys)) = svc.pointer_mut("/build/ssh") {
+                for key in keys {
+                    if let Json::String(k) = key {
+                        if let Some((id, path)) = k.split_once('=') {
+                            *k = format!("{id}: {path}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn project(&self) -> Json {
@@ -752,8 +833,11 @@ impl Out<'_> {
             let mut keys: Vec<Json> = Vec::new();
             for (id, p) in ssh_pairs(ssh) {
                 keys.push(Json::String(match p {
-                    Some(p) if !p.is_empty() => format!("{id}={}", self.unix_path(&p)),
-                    _ => id,
+                    // a string is a path (an empty one is the project folder); compose leaves a
+                    // number as it is
+                    Some(SshPath::Text(p)) => format!("{id}={}", if p.is_empty() { self.joined(&p) } else { self.unix_path(&p) }),
+                    Some(SshPath::Other(p)) => format!("{id}={p}"),
+                    None => id,
                 }));
             }
             put(&mut o, "ssh", (!keys.is_empty()).then_some(Json::Array(keys)));
@@ -1350,9 +1434,29 @@ fn ulimits(node: &Node) -> Option<Json> {
     (!o.is_empty()).then_some(Json::Object(o))
 }
 
+/// The path of an `ssh` key: a string, or another scalar (not resolved against the folder).
+enum SshPath {
+    Text(String),
+    Other(String),
+}
+
 /// `ssh` entries: `id=path` items or a mapping.
-fn ssh_pairs(node: &Node) -> Vec<(String, Option<String>)> {
-    pairs(node)
+fn ssh_pairs(node: &Node) -> Vec<(String, Option<SshPath>)> {
+    match &node.value {
+        Value::Map(m) => m
+            .entries
+            .iter()
+            .map(|(k, v)| {
+                let path = match &v.value {
+                    Value::Null => None,
+                    Value::String(s) => Some(SshPath::Text(s.clone())),
+                    _ => text(v).map(SshPath::Other),
+                };
+                (k.name.clone(), path)
+            })
+            .collect(),
+        _ => pairs(node).into_iter().map(|(k, v)| (k, v.map(SshPath::Text))).collect(),
+    }
 }
 
 /// A service's networks (the implicit `default` when none is given).

@@ -163,6 +163,12 @@ fn fields_at(path: &[&str]) -> Option<&'static [Field]> {
     })
 }
 
+/// Whether the object at `path` (map keys as `*`, list items as `[]`) is one of compose-go's
+/// structs, which inline their `x-` extensions in YAML.
+pub fn is_struct(path: &[&str]) -> bool {
+    fields_at(path).is_some()
+}
+
 /// Reorders `project` (the document `config` prints) as docker compose writes it, and for YAML
 /// leaves out what its YAML encoder omits.
 pub fn order(project: Json, format: Format) -> Json {
