@@ -24,7 +24,11 @@ struct Out<'a> {
 
 /// The resolved project as JSON (`docker compose config --format json`).
 pub fn to_json(project: &Project, fs: &dyn FileSystem) -> Json {
-    go_order::order(escape_dollars(Out { project, fs }.project()), go_order::Format::Json)
+    let mut doc = Out { project, fs }.project();
+    if let Some(root) = &project.root {
+        map_extensions(&mut doc, root);
+    }
+    go_order::order(escape_dollars(doc), go_order::Format::Json)
 }
 
 /// compose prints every `$` as `$$`, so the output reads back to the same values.
@@ -115,6 +119,9 @@ fn go_json_float(f: f64) -> String {
 pub fn to_yaml_string(project: &Project, fs: &dyn FileSystem) -> String {
     let out = Out { project, fs };
     let mut doc = out.project();
+    if let Some(root) = &project.root {
+        map_extensions(&mut doc, root);
+    }
     out.yaml_extras(&mut doc);
     crate::go_yaml::to_string(&go_order::order(escape_dollars(doc), go_order::Format::Yaml))
 }
@@ -268,17 +275,155 @@ fn mapping_with_equals(entries: &IndexMap<String, Option<String>>) -> Option<Jso
 }
 
 /// Any value as plain JSON (extensions).
+/// What compose writes for the `x-` keys of a mapping that is not a struct: it moves them into
+/// an entry `#extensions` before it decodes the mapping, and the decoder makes that entry a
+/// string (Go's `%v` of the keys and values), an empty struct, or nothing, by the map's type.
+#[derive(Clone, Copy)]
+enum ExtensionsAs {
+    Text,
+    /// Text of the values as written (paths already resolved).
+    TextResolved,
+    TextList,
+    Empty,
+    Dropped,
+}
+
+/// Where `doc` holds mappings read from the same place in the tree, and how compose writes
+/// their `x-` keys.
+fn map_extensions(doc: &mut Json, root: &Node) {
+    const SERVICE: &[(&[&str], ExtensionsAs)] = &[
+        (&["labels"], ExtensionsAs::Text),
+        (&["annotations"], ExtensionsAs::Text),
+        (&["environment"], ExtensionsAs::Text),
+        (&["sysctls"], ExtensionsAs::Text),
+        (&["logging", "options"], ExtensionsAs::Text),
+        (&["deploy", "labels"], ExtensionsAs::Text),
+        (&["build", "args"], ExtensionsAs::Text),
+        (&["build", "labels"], ExtensionsAs::Text),
+        (&["build", "additional_contexts"], ExtensionsAs::TextResolved),
+        (&["provider", "options"], ExtensionsAs::TextList),
+        (&["models"], ExtensionsAs::Empty),
+    ];
+    const TOP: &[(&[&str], ExtensionsAs)] = &[
+        (&["networks", "*", "labels"], ExtensionsAs::Text),
+        (&["networks", "*", "driver_opts"], ExtensionsAs::Text),
+        (&["secrets", "*", "labels"], ExtensionsAs::Text),
+        (&["volumes", "*", "labels"], ExtensionsAs::Dropped),
+        (&["volumes", "*", "driver_opts"], ExtensionsAs::Dropped),
+        (&["networks", "*", "ipam", "options"], ExtensionsAs::Dropped),
+        (&["configs", "*", "labels"], ExtensionsAs::Dropped),
+    ];
+    if let (Some(Json::Object(services)), Some(tree)) = (doc.get_mut("services"), get(root, "services").and_then(Node::as_map)) {
+        for (name, svc) in services.iter_mut() {
+            let Some(node) = tree.get(name) else { continue };
+            for (path, how) in SERVICE {
+                if let (Some(d), Some(n)) = (pointer_mut(svc, path), node_at(node, path)) {
+                    move_extensions(d, n, *how);
+                }
+            }
+            // in list items, where the list kept one item per node
+            for (list, rest) in [(&["volumes"][..], &["volume", "labels"][..]), (&["deploy", "resources", "reservations", "devices"], &["options"]), (&["gpus"], &["options"])] {
+                if let (Some(Json::Array(items)), Some(nodes)) = (pointer_mut(svc, list), node_at(node, list).and_then(Node::as_seq)) {
+                    if items.len() == nodes.len() {
+                        for (d, n) in items.iter_mut().zip(nodes) {
+                            if let (Some(d), Some(n)) = (pointer_mut(d, rest), node_at(n, rest)) {
+                                move_extensions(d, n, ExtensionsAs::Text);
+                            }
+                        }
+                    }
+                }
+            }
+            // per network of the service
+            if let (Some(Json::Object(nets)), Some(tree_nets)) = (svc.get_mut("networks"), get(node, "networks").and_then(Node::as_map)) {
+                for (net, d) in nets.iter_mut() {
+                    if let (Some(d), Some(n)) = (pointer_mut(d, &["driver_opts"]), tree_nets.get(net).and_then(|n| get(n, "driver_opts"))) {
+                        move_extensions(d, n, ExtensionsAs::Text);
+                    }
+                }
+            }
+        }
+    }
+    for (path, how) in TOP {
+        let [section, "*", rest @ ..] = path else { continue };
+        let (Some(Json::Object(items)), Some(tree)) = (doc.get_mut(*section), get(root, section).and_then(Node::as_map)) else { continue };
+        for (name, item) in items.iter_mut() {
+            if let (Some(d), Some(n)) = (pointer_mut(item, rest), tree.get(name).and_then(|n| node_at(n, rest))) {
+                move_extensions(d, n, *how);
+            }
+        }
+    }
+}
+
+fn pointer_mut<'a>(mut v: &'a mut Json, path: &[&str]) -> Option<&'a mut Json> {
+    for key in path {
+        v = v.get_mut(*key)?;
+    }
+    Some(v)
+}
+
+fn node_at<'n>(mut n: &'n Node, path: &[&str]) -> Option<&'n Node> {
+    for key in path {
+        n = get(n, key)?;
+    }
+    Some(n)
+}
+
+fn move_extensions(doc: &mut Json, node: &Node, how: ExtensionsAs) {
+    let (Json::Object(d), Some(m)) = (doc, node.as_map()) else { return };
+    let ext: Vec<(&str, &Node)> = m.iter().filter(|(k, _)| k.name.starts_with("x-")).map(|(k, v)| (k.name.as_str(), v)).collect();
+    if ext.is_empty() {
+        return;
+    }
+    let mut sorted: Vec<(&str, String)> = ext
+        .iter()
+        .map(|(k, v)| {
+            let written = d.remove(*k);
+            let text = match (how, written) {
+                (ExtensionsAs::TextResolved, Some(Json::String(s))) => s,
+                _ => go_fmt(v),
+            };
+            (*k, text)
+        })
+        .collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let text = || format!("map[{}]", sorted.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(" "));
+    match how {
+        ExtensionsAs::Text | ExtensionsAs::TextResolved => drop(d.insert("#extensions".into(), Json::String(text()))),
+        ExtensionsAs::TextList => drop(d.insert("#extensions".into(), Json::Array(vec![Json::String(text())]))),
+        ExtensionsAs::Empty => drop(d.insert("#extensions".into(), Json::Object(Map::new()))),
+        ExtensionsAs::Dropped => {}
+    }
+}
+
+/// A decoded YAML value as Go's `fmt` prints it with `%v`.
+fn go_fmt(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "<nil>".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Float(f) => format_go_float(*f),
+        Value::String(s) | Value::Timestamp(s) => s.clone(),
+        Value::Seq(items) => format!("[{}]", items.iter().map(go_fmt).collect::<Vec<_>>().join(" ")),
+        Value::Map(m) => {
+            let mut entries: Vec<(&str, &Node)> = m.iter().map(|(k, v)| (k.name.as_str(), v)).collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            format!("map[{}]", entries.iter().map(|(k, v)| format!("{k}:{}", go_fmt(v))).collect::<Vec<_>>().join(" "))
+        }
+    }
+}
+
 /// Adds to `doc` (a struct of compose-go at `path`, read from `node`) the `x-` keys that Go's
 /// YAML encoder inlines, then does the same in the structs under it; list items only where the
 /// list kept one item per node.
 fn struct_extensions(doc: &mut Json, node: &Node, path: &mut Vec<String>) {
     match (doc, &node.value) {
         (Json::Object(d), Value::Map(m)) => {
-            let is_struct = {
+            let (is_struct, inlines) = {
                 let segs: Vec<&str> = path.iter().map(String::as_str).collect();
-                go_order::is_struct(&segs)
+                (go_order::is_struct(&segs), go_order::inlines_extensions(&segs))
             };
-            if is_struct {
+            if inlines {
                 for (k, v) in m.iter().filter(|(k, _)| k.name.starts_with("x-")) {
                     if !d.contains_key(&k.name) {
                         d.insert(k.name.clone(), plain(v));
@@ -432,6 +577,16 @@ impl Out<'_> {
             }
         }
         for svc in top.get_mut("services").and_then(Json::as_object_mut).into_iter().flat_map(|s| s.values_mut()) {
+            // a ulimit that is not a single number is written as its soft and hard limits
+            for at in ["/ulimits", "/build/ulimits"] {
+                for limit in svc.pointer_mut(at).and_then(Json::as_object_mut).into_iter().flat_map(|u| u.values_mut()) {
+                    if let Json::Object(l) = limit {
+                        let soft = l.get("soft").cloned().unwrap_or_else(|| Json::from(0));
+                        let hard = l.get("hard").cloned().unwrap_or_else(|| Json::from(0));
+                        *l = [("soft".to_string(), soft), ("hard".to_string(), hard)].into_iter().collect();
+                    }
+                }
+            }
             if let Some(Json::Array(keys)) = svc.pointer_mut("/build/ssh") {
                 for key in keys {
                     if let Json::String(k) = key {

@@ -169,6 +169,14 @@ pub fn is_struct(path: &[&str]) -> bool {
     fields_at(path).is_some()
 }
 
+/// Whether Go's YAML encoder inlines the `x-` extensions of the struct at `path`: not for the
+/// types that have none (device requests, IPAM pools, `extends`, env files) or write themselves
+/// (ulimits).
+pub fn inlines_extensions(path: &[&str]) -> bool {
+    use fields::*;
+    fields_at(path).is_some_and(|f| ![DEVICE_REQUEST, IPAM_POOL, EXTENDS, ENV_FILE, ULIMIT].iter().any(|t| std::ptr::eq(*t, f)))
+}
+
 /// Reorders `project` (the document `config` prints) as docker compose writes it, and for YAML
 /// leaves out what its YAML encoder omits.
 pub fn order(project: Json, format: Format) -> Json {
