@@ -4,11 +4,12 @@
 //! from its folder), and the multi-file projects under `tests/projects/<case>/`, each with a
 //! `case.json` giving the command line (`args`), extra environment (`env`) and the folder to run
 //! in (`cwd`). For each, the verdict must agree (compose fails ⇔ composeguard has a spec error)
-//! and, when compose succeeds, the JSON must be equal once key order is normalised.
+//! and, when compose succeeds, the JSON must be equal, key order included, and the YAML that
+//! `config` prints by default must be the same text as docker compose's.
 //!
 //! With `COMPOSEGUARD_ORACLE=<docker-compose binary>`, docker compose is run live; otherwise the
 //! expected outputs committed under `tests/config_expected/` and `tests/projects/<case>/expected.json`
-//! are used. `COMPOSEGUARD_BLESS=1` (with the oracle) rewrites them.
+//! (with `expected.yaml` beside, docker compose's YAML text) are used. `COMPOSEGUARD_BLESS=1` (with the oracle) rewrites them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use std::process::Command;
 
 use composeguard::lint::{lint_loaded, LintOptions};
 use composeguard::os_fs::OsFileSystem;
-use composeguard_model::config_output::to_json_string;
+use composeguard_model::config_output::{to_json_string, to_yaml_string};
 use composeguard_model::project::{load_project, ProjectOptions};
 use composeguard_tests::{shared_dir, workspace_root};
 use serde_json::{json, Value};
@@ -69,7 +70,22 @@ fn oracle(run: &Run, bin: &str) -> Value {
     outcome(code, config, &first_error)
 }
 
-fn ours(run: &Run) -> (Value, Vec<String>) {
+/// docker compose's YAML text (`config` without `--format`), on success.
+fn oracle_yaml(run: &Run, bin: &str) -> Option<String> {
+    let out = Command::new(bin)
+        .args(&run.args)
+        .arg("config")
+        .current_dir(&run.cwd)
+        .env_clear()
+        .env("PATH", PATH)
+        .env("HOME", HOME)
+        .envs(&run.env)
+        .output()
+        .expect("run docker compose");
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+fn ours(run: &Run) -> (Value, Vec<String>, Option<String>) {
     let mut options = ProjectOptions {
         cwd: run.cwd.to_string_lossy().to_string(),
         env: [("PATH".to_string(), PATH.to_string()), ("HOME".to_string(), HOME.to_string())].into_iter().collect(),
@@ -99,30 +115,36 @@ fn ours(run: &Run) -> (Value, Vec<String>) {
         .collect();
     // the text `composeguard config --format json` prints, read back (numbers as Go writes them)
     let config = errors.is_empty().then(|| serde_json::from_str(&to_json_string(&project, &OsFileSystem)).expect("our config JSON"));
-    (outcome(i32::from(!errors.is_empty()), config, errors.first().map_or("", String::as_str)), errors)
+    let yaml = errors.is_empty().then(|| to_yaml_string(&project, &OsFileSystem));
+    (outcome(i32::from(!errors.is_empty()), config, errors.first().map_or("", String::as_str)), errors, yaml)
 }
 
 /// Compares one run; returns a description of the disagreement.
 fn check(name: &str, run: &Run, expected_file: &Path, root: &Path, mark: &str) -> Option<String> {
     let root_s = root.to_string_lossy().to_string();
-    let expected = match std::env::var("COMPOSEGUARD_ORACLE") {
+    let yaml_file = expected_file.with_extension("yaml");
+    let (expected, expected_yaml) = match std::env::var("COMPOSEGUARD_ORACLE") {
         Ok(bin) if !bin.is_empty() => {
             let live = placeholder(oracle(run, &bin), &root_s, mark);
+            let live_yaml = oracle_yaml(run, &bin).map(|t| t.replace(&root_s, mark));
             if std::env::var("COMPOSEGUARD_BLESS").is_ok_and(|v| v == "1") {
                 if let Some(dir) = expected_file.parent() {
                     std::fs::create_dir_all(dir).expect("create expected folder");
                 }
                 let text = serde_json::to_string_pretty(&live).expect("json") + "\n";
                 std::fs::write(expected_file, text).expect("write expected");
+                if let Some(y) = &live_yaml {
+                    std::fs::write(&yaml_file, y).expect("write expected YAML");
+                }
             }
-            live
+            (live, live_yaml)
         }
         _ => match std::fs::read_to_string(expected_file) {
-            Ok(text) => serde_json::from_str(&text).expect("expected JSON"),
+            Ok(text) => (serde_json::from_str(&text).expect("expected JSON"), std::fs::read_to_string(&yaml_file).ok()),
             Err(_) => return Some(format!("{name}: no expected output at {} (run with COMPOSEGUARD_ORACLE and COMPOSEGUARD_BLESS=1)", expected_file.display())),
         },
     };
-    let (got, errors) = ours(run);
+    let (got, errors, got_yaml) = ours(run);
     let got = placeholder(got, &root_s, mark);
     let want_exit = expected.get("exit").and_then(Value::as_i64).unwrap_or(0);
     let got_exit = got.get("exit").and_then(Value::as_i64).unwrap_or(0);
@@ -141,6 +163,25 @@ fn check(name: &str, run: &Run, expected_file: &Path, root: &Path, mark: &str) -
             let mut diffs = Vec::new();
             diff(a.unwrap_or(&Value::Null), b.unwrap_or(&Value::Null), String::new(), &mut diffs);
             return Some(format!("{name}: config differs\n  {}", diffs.iter().take(20).cloned().collect::<Vec<_>>().join("\n  ")));
+        }
+        // the same document, written in the same order
+        let (a, b) = (serde_json::to_string(&a).expect("json"), serde_json::to_string(&b).expect("json"));
+        if a != b {
+            let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+            let near = |t: &str| t.get(at.saturating_sub(60)..(at + 60).min(t.len())).unwrap_or("").to_string();
+            return Some(format!("{name}: JSON key order differs\n  ours:    …{}…\n  compose: …{}…", near(&a), near(&b)));
+        }
+        if let Some(want) = expected_yaml {
+            let got = got_yaml.unwrap_or_default().replace(&root_s, mark);
+            if got != want {
+                let line = got.lines().zip(want.lines()).position(|(x, y)| x != y).unwrap_or_else(|| got.lines().count().min(want.lines().count()));
+                return Some(format!(
+                    "{name}: YAML differs at line {}\n  ours:    {:?}\n  compose: {:?}",
+                    line + 1,
+                    got.lines().nth(line).unwrap_or(""),
+                    want.lines().nth(line).unwrap_or("")
+                ));
+            }
         }
     }
     None

@@ -771,7 +771,7 @@ impl Out<'_> {
         if let Some(b) = get(svc, "build") {
             o.insert("build".into(), self.build(b));
         }
-        if let Some(d) = get(svc, "develop") {
+        if let Some(d) = get(svc, "develop").filter(|d| !d.is_null()) {
             o.insert("develop".into(), self.develop(d));
         }
         if let Some(b) = get(svc, "blkio_config") {
