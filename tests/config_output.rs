@@ -52,17 +52,22 @@ fn placeholder(value: Value, root: &str, mark: &str) -> Value {
     }
 }
 
-fn oracle(run: &Run, bin: &str) -> Value {
-    let out = Command::new(bin)
+/// Runs docker compose on the case: its arguments, then `tail` (`config …`).
+fn compose(run: &Run, bin: &str, tail: &[&str]) -> std::process::Output {
+    Command::new(bin)
         .args(&run.args)
-        .args(["config", "--format", "json"])
+        .args(tail)
         .current_dir(&run.cwd)
         .env_clear()
         .env("PATH", PATH)
         .env("HOME", HOME)
         .envs(&run.env)
         .output()
-        .expect("run docker compose");
+        .expect("run docker compose")
+}
+
+fn oracle(run: &Run, bin: &str) -> Value {
+    let out = compose(run, bin, &["config", "--format", "json"]);
     let code = out.status.code().unwrap_or(-1);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let first_error = stderr.lines().find(|l| !l.contains("level=warning")).unwrap_or("").to_string();
@@ -72,16 +77,7 @@ fn oracle(run: &Run, bin: &str) -> Value {
 
 /// docker compose's YAML text (`config` without `--format`), on success.
 fn oracle_yaml(run: &Run, bin: &str) -> Option<String> {
-    let out = Command::new(bin)
-        .args(&run.args)
-        .arg("config")
-        .current_dir(&run.cwd)
-        .env_clear()
-        .env("PATH", PATH)
-        .env("HOME", HOME)
-        .envs(&run.env)
-        .output()
-        .expect("run docker compose");
+    let out = compose(run, bin, &["config"]);
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).to_string())
 }
 
