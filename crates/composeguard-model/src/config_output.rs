@@ -114,7 +114,6 @@ fn go_json_float(f: f64) -> String {
     }
 }
 
-
 /// The resolved project as YAML text.
 pub fn to_yaml_string(project: &Project, fs: &dyn FileSystem) -> String {
     let out = Out { project, fs };
@@ -274,7 +273,6 @@ fn mapping_with_equals(entries: &IndexMap<String, Option<String>>) -> Option<Jso
     (!out.is_empty()).then_some(Json::Object(out))
 }
 
-/// Any value as plain JSON (extensions).
 /// What compose writes for the `x-` keys of a mapping that is not a struct: it moves them into
 /// an entry `#extensions` before it decodes the mapping, and the decoder makes that entry a
 /// string (Go's `%v` of the keys and values), an empty struct, or nothing, by the map's type.
@@ -451,6 +449,7 @@ fn struct_extensions(doc: &mut Json, node: &Node, path: &mut Vec<String>) {
     }
 }
 
+/// Any value as plain JSON (extensions).
 fn plain(node: &Node) -> Json {
     match &node.value {
         Value::Null => Json::Null,
