@@ -2,8 +2,9 @@
 //! form, defaults filled in, paths absolute, names derived, `environment` resolved with the
 //! `env_file`s, services filtered by the active profiles and resources nobody uses left out.
 //!
-//! The JSON equals `docker compose config --format json` once key order is normalised; the YAML
-//! is the same document.
+//! Both texts are the ones docker compose prints: [`crate::go_order`] puts the keys in
+//! compose-go's order, [`crate::go_yaml`] writes YAML as Go's encoder does, and the YAML holds
+//! what only compose's YAML holds (struct `x-` extensions, the models in use).
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
