@@ -30,7 +30,19 @@ fn mapping(m: &serde_json::Map<String, Json>, indent: usize, out: &mut String) {
         if i > 0 {
             spaces(out, indent);
         }
-        key(k, out);
+        if k.len() > 128 {
+            // past 128 bytes a key is no longer simple: `? key`, then `: value` on its own line
+            out.push_str("? ");
+            let st = match style(k, false) {
+                Style::Literal => Style::Double,
+                st => st,
+            };
+            scalar(k, st, out);
+            out.push('\n');
+            spaces(out, indent);
+        } else {
+            key(k, out);
+        }
         out.push(':');
         match v {
             Json::Object(inner) if !inner.is_empty() => {
@@ -422,6 +434,15 @@ mod tests {
         assert_eq!(one("a\n\nb\n\n"), "|+\n    a\n\n    b");
         assert_eq!(one(" a\nb"), "|2-\n     a\n    b");
         assert_eq!(one("a \nb"), "\"a \\nb\"");
+    }
+
+    #[test]
+    fn a_key_past_128_bytes_is_a_complex_key() {
+        let long = "k".repeat(129);
+        let doc = serde_json::json!({ "labels": { long.clone(): "v", "a": "b" } });
+        assert_eq!(to_string(&doc), format!("labels:\n  ? {long}\n  : v\n  a: b\n"));
+        let just = "k".repeat(128);
+        assert_eq!(to_string(&serde_json::json!({ just.clone(): 1 })), format!("{just}: 1\n"));
     }
 
     #[test]
