@@ -151,7 +151,9 @@ fn int(node: &Node) -> Option<i64> {
         // compose's decoder truncates a number into an integer field (`cpu_shares: 1.5` is 1);
         // the schema refuses fractions where it wants integers
         #[allow(clippy::cast_possible_truncation)]
-        Value::Float(f) if f.is_finite() => Some(f.trunc() as i64),
+        // (and, as Go's conversion does on amd64, one past the 64-bit range is `i64::MIN`)
+        #[allow(clippy::cast_precision_loss)]
+        Value::Float(f) if f.is_finite() => Some(if *f >= i64::MAX as f64 || *f < i64::MIN as f64 { i64::MIN } else { f.trunc() as i64 }),
         Value::String(s) => crate::interpolate::parse_go_decimal(s),
         _ => None,
     }
