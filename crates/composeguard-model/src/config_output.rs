@@ -25,11 +25,7 @@ struct Out<'a> {
 
 /// The resolved project as JSON (`docker compose config --format json`).
 pub fn to_json(project: &Project, fs: &dyn FileSystem) -> Json {
-    let mut doc = Out { project, fs }.project();
-    if let Some(root) = &project.root {
-        map_extensions(&mut doc, root);
-    }
-    go_order::order(escape_dollars(doc), go_order::Format::Json)
+    go_order::order(escape_dollars(Out { project, fs }.document()), go_order::Format::Json)
 }
 
 /// compose prints every `$` as `$$`, so the output reads back to the same values.
@@ -118,10 +114,7 @@ fn go_json_float(f: f64) -> String {
 /// The resolved project as YAML text.
 pub fn to_yaml_string(project: &Project, fs: &dyn FileSystem) -> String {
     let out = Out { project, fs };
-    let mut doc = out.project();
-    if let Some(root) = &project.root {
-        map_extensions(&mut doc, root);
-    }
+    let mut doc = out.document();
     out.yaml_extras(&mut doc);
     crate::go_yaml::to_string(&go_order::order(escape_dollars(doc), go_order::Format::Yaml))
 }
@@ -549,6 +542,16 @@ impl Out<'_> {
 
     fn var(&self, name: &str) -> Option<String> {
         self.project.variables.get(name).cloned()
+    }
+
+    /// The project as compose decodes it, before either encoder: the `x-` keys of plain
+    /// mappings already where compose puts them.
+    fn document(&self) -> Json {
+        let mut doc = self.project();
+        if let Some(root) = &self.project.root {
+            map_extensions(&mut doc, root);
+        }
+        doc
     }
 
     /// What compose's YAML holds and its JSON does not: the models the services use, the `x-`

@@ -120,7 +120,7 @@ fn fields_at(path: &[&str]) -> Option<&'static [Field]> {
         ["services", "*"] => SERVICE,
         ["services", "*", "build"] => BUILD,
         ["services", "*", "build", "secrets", "[]"] | ["services", "*", "secrets" | "configs", "[]"] => FILE_REF,
-        ["services", "*", "build" | "", "ulimits", "*"] | ["services", "*", "ulimits", "*"] => ULIMIT,
+        ["services", "*", "build", "ulimits", "*"] | ["services", "*", "ulimits", "*"] => ULIMIT,
         ["services", "*", "develop"] => DEVELOP,
         ["services", "*", "develop", "watch", "[]"] => TRIGGER,
         ["services", "*", "develop", "watch", "[]", "exec"] | ["services", "*", "post_start" | "pre_stop", "[]"] => HOOK,
