@@ -847,7 +847,10 @@ impl Out<'_> {
                 Value::Seq(items) => items.iter().map(device_request).collect(),
                 _ => vec![json_obj([("count", Json::from(-1))])],
             };
-            o.insert("gpus".into(), Json::Array(list));
+            // an empty list is left out, as `omitempty` does
+            if !list.is_empty() {
+                o.insert("gpus".into(), Json::Array(list));
+            }
         }
         if let Some(h) = get(svc, "healthcheck") {
             o.insert("healthcheck".into(), healthcheck(h));
@@ -987,7 +990,8 @@ impl Out<'_> {
             put(&mut o, "args", mapping_with_equals(&args));
         }
         for key in ["provenance", "sbom"] {
-            put(&mut o, key, get(b, key).and_then(text).map(Json::String));
+            // an empty string is Go's zero value, which `omitempty` leaves out
+            put(&mut o, key, get(b, key).and_then(text).filter(|t| !t.is_empty()).map(Json::String));
         }
         if let Some(ssh) = get(b, "ssh") {
             let mut keys: Vec<Json> = Vec::new();
@@ -1167,7 +1171,9 @@ impl Out<'_> {
                     o.insert("source".into(), Json::String(s));
                 }
                 if let Some(t) = get(item, "target").and_then(text) {
-                    put(&mut o, "target", non_empty(Some(crate::paths::clean_target(&t))));
+                    // compose cleans every target as a path: an empty one becomes `.`
+                    let t = if t.is_empty() { ".".to_owned() } else { crate::paths::clean_target(&t) };
+                    o.insert("target".into(), Json::String(t));
                 }
                 put_bool(&mut o, item, "read_only");
                 put_str(&mut o, item, "consistency");
@@ -1258,11 +1264,10 @@ fn file_ref(node: &Node, default_dir: Option<&str>) -> Json {
     let mut o = Map::new();
     let source = ref_source(node);
     put(&mut o, "source", non_empty(Some(source.clone())));
-    let target = get(node, "target").and_then(text).filter(|t| !t.is_empty());
-    match (target, default_dir) {
-        (Some(t), _) => {
-            o.insert("target".into(), Json::String(t));
-        }
+    // a secret without the `target` key gets the default one; an empty or null target is
+    // Go's zero value, left out
+    match (get(node, "target"), default_dir) {
+        (Some(t), _) => put(&mut o, "target", text(t).filter(|t| !t.is_empty()).map(Json::String)),
         (None, Some(dir)) => {
             o.insert("target".into(), Json::String(format!("{dir}/{source}")));
         }
