@@ -9,7 +9,7 @@ use super::{
     Build, BuildConfig, ByteSize, Command, DependsOn, Dependency, Device, DeviceCount, DeviceLong, Duration, GpuRequest,
     EnvFileLong, EnvFiles, Extends, ExtendsLong, External, ExternalLong, ExtraHosts, FileMode, FileRef, IntText, FileRefLong, Gpus, HealthTest,
     Include, IncludeLong, Integer, ListOrDict, Number, PortLong, Ports, ServiceModel, ServiceModels, ServiceNetwork,
-    ServiceNetworks, ServiceVolume, ServiceVolumeLong, StringOrList, Text, Ulimit, UlimitLong, WholeInteger,
+    ServiceNetworks, ServiceVolume, ServiceVolumeLong, StringOrList, Text, TruncatedInteger, Ulimit, UlimitLong, WholeInteger,
 };
 use super::values::BoolOrString;
 
@@ -37,6 +37,7 @@ schema!(FileMode, "FileMode", |_g| json_schema!({
     "description": "A file mode: an integer, or octal digits in a string such as `\"0440\"`."
 }));
 schema!(IntText, "IntegerOrString", |_g| json_schema!({ "type": ["integer", "string"] }));
+schema!(TruncatedInteger, "TruncatedInteger", |_g| json_schema!({ "type": ["number", "string"] }));
 schema!(WholeInteger, "WholeInteger", |_g| json_schema!({ "type": ["integer", "string"] }));
 schema!(Number, "Number", |_g| json_schema!({ "type": ["number", "string"] }));
 schema!(Integer, "Integer", |_g| json_schema!({ "type": ["integer", "string"] }));

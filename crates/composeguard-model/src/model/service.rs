@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::values::{deserialize_by_kind, next_as, ByKind, Kind, StrOr};
 use super::{
     compose_struct, BoolOrString, ByteSize, Command, Duration, Field, FileMode, IntText, Integer, Json, ListOrDict, Number, StringOrList,
-    Text, WholeInteger,
+    Text, TruncatedInteger, WholeInteger,
 };
 use crate::span::{Span, Spanned};
 
@@ -1361,7 +1361,7 @@ compose_struct! {
     /// A discrete generic resource.
     pub struct DiscreteResourceSpec +ext {
         pub kind: Field<String>,
-        pub value: Field<Number>,
+        pub value: Field<TruncatedInteger>,
     }
 }
 

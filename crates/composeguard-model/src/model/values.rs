@@ -884,6 +884,40 @@ impl<'de> Deserialize<'de> for Integer {
     }
 }
 
+/// An int64 as compose decodes a generic resource's `value`: a YAML number, truncated toward zero
+/// when it is a float (`1.5` is 1; the smallest int64 when it does not fit), or a string that
+/// `strconv.ParseInt(s, 10, 64)` reads (`+1`, `017`; not `1e3`, `1.0`, `0x1F` or `1_000`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TruncatedInteger(pub i64);
+
+impl<'de> Deserialize<'de> for TruncatedInteger {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = TruncatedInteger;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<TruncatedInteger, E> {
+                Ok(TruncatedInteger(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<TruncatedInteger, E> {
+                Ok(TruncatedInteger(i64::try_from(v).unwrap_or(i64::MIN)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<TruncatedInteger, E> {
+                Ok(TruncatedInteger(go_float_to_int(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TruncatedInteger, E> {
+                crate::interpolate::parse_go_decimal(v)
+                    .map(TruncatedInteger)
+                    .ok_or_else(|| de::Error::custom(format!("`{v}` is not a decimal integer")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// An integer that must not be written as a float, even a whole one (`10.0`, `1e3`): a ulimit's
 /// `soft` and `hard`, which docker compose crashes on when they are floats.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
