@@ -999,10 +999,11 @@ mod raw {
             for hook in ["post_start", "pre_stop"] {
                 each_item_map(s.get(hook), |i, v| required(v, &["command"], || p(&format!("{hook}[{i}]")), out));
             }
-            if let Some(ul) = s.get("ulimits").and_then(Node::as_map) {
-                for (k, v) in ul.iter() {
+            let build_ulimits = s.get("build").and_then(Node::as_map).and_then(|b| b.get("ulimits"));
+            for (at, ul) in [("ulimits", s.get("ulimits")), ("build.ulimits", build_ulimits)] {
+                for (k, v) in ul.and_then(Node::as_map).into_iter().flat_map(|m| m.iter()) {
                     if v.as_map().is_some() && k.name.bytes().all(|b| b.is_ascii_lowercase()) && !k.name.is_empty() {
-                        required(v, &["soft", "hard"], || p(&format!("ulimits.{}", k.name)), out);
+                        required(v, &["soft", "hard"], || p(&format!("{at}.{}", k.name)), out);
                     }
                 }
             }
@@ -1047,6 +1048,9 @@ mod raw {
         /// Not an integer past `i64::MAX`: compose's own decoders for these values take signed
         /// integers and strings only.
         Signed,
+        /// A signed integer, never a string (compose casts none here, not even a variable's
+        /// value).
+        Integer,
         /// A count: compose turns a number past `i64::MAX` (an integer or a float) into a
         /// negative one, and refuses it.
         Count,
@@ -1084,9 +1088,10 @@ mod raw {
         (&["ulimits", "*"], Want::Signed),
         (&["ulimits", "*", "soft"], Want::Signed),
         (&["ulimits", "*", "hard"], Want::Signed),
-        (&["build", "ulimits", "*"], Want::Signed),
-        (&["build", "ulimits", "*", "soft"], Want::Signed),
-        (&["build", "ulimits", "*", "hard"], Want::Signed),
+        // compose casts the strings of a service's ulimits to integers, but not a build's
+        (&["build", "ulimits", "*"], Want::Integer),
+        (&["build", "ulimits", "*", "soft"], Want::Integer),
+        (&["build", "ulimits", "*", "hard"], Want::Integer),
         (&["ports", "[]", "published"], Want::Signed),
         (&["secrets", "[]", "mode"], Want::Signed),
         (&["configs", "[]", "mode"], Want::Signed),
@@ -1265,7 +1270,10 @@ mod raw {
             (Want::Unsigned, Value::String(s)) if s.trim_start().starts_with('-') && s.trim_start().get(1..).is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) => {
                 Some(format!("must not be negative, found {s}"))
             }
-            (Want::Signed | Want::Count, Value::UInt(u)) => Some(format!("must be at most {} (docker compose cannot read {u} here)", i64::MAX)),
+            // (a string that is no integer at all is the model reader's error)
+            (Want::Integer, Value::String(s)) if composeguard_model::interpolate::parse_go_decimal(s).is_some() => Some(format!("must be an integer, not the string `{s}` (docker compose reads no string here)")),
+            (Want::Integer, Value::Timestamp(s)) => Some(format!("must be an integer, not the date `{s}`")),
+            (Want::Signed | Want::Count | Want::Integer, Value::UInt(u)) => Some(format!("must be at most {} (docker compose cannot read {u} here)", i64::MAX)),
             #[allow(clippy::cast_precision_loss)]
             (Want::Count, Value::Float(f)) if *f >= i64::MAX as f64 => {
                 Some(format!("must be at most {} (docker compose turns {} into a negative number)", i64::MAX, composeguard_model::yaml::format_go_float(*f)))
