@@ -1561,6 +1561,8 @@ fn hosts(node: &Node) -> Option<Json> {
         }
         _ => {}
     }
+    // a host without addresses still makes the list present, and empty
+    let any_host = !list.is_empty();
     let mut out: Vec<String> = Vec::new();
     for (h, ips) in list {
         for ip in ips {
@@ -1569,6 +1571,9 @@ fn hosts(node: &Node) -> Option<Json> {
         }
     }
     out.sort();
+    if out.is_empty() && any_host {
+        return Some(Json::Array(Vec::new()));
+    }
     json_list(out)
 }
 
