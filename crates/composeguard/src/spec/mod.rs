@@ -1048,6 +1048,9 @@ mod raw {
         /// Not an integer past `i64::MAX`: compose's own decoders for these values take signed
         /// integers and strings only.
         Signed,
+        /// A string or an integer, never a float (even `1.0`) nor an integer past `i64::MAX`:
+        /// compose turns only 64-bit signed integers into the string it decodes.
+        StringOrInt64,
         /// A signed integer, never a string (compose casts none here, not even a variable's
         /// value).
         Integer,
@@ -1088,6 +1091,7 @@ mod raw {
         (&["ulimits", "*"], Want::Signed),
         (&["ulimits", "*", "soft"], Want::Signed),
         (&["ulimits", "*", "hard"], Want::Signed),
+        (&["group_add", "[]"], Want::StringOrInt64),
         // compose casts the strings of a service's ulimits to integers, but not a build's
         (&["build", "ulimits", "*"], Want::Integer),
         (&["build", "ulimits", "*", "soft"], Want::Integer),
@@ -1273,7 +1277,10 @@ mod raw {
             // (a string that is no integer at all is the model reader's error)
             (Want::Integer, Value::String(s)) if composeguard_model::interpolate::parse_go_decimal(s).is_some() => Some(format!("must be an integer, not the string `{s}` (docker compose reads no string here)")),
             (Want::Integer, Value::Timestamp(s)) => Some(format!("must be an integer, not the date `{s}`")),
-            (Want::Signed | Want::Count | Want::Integer, Value::UInt(u)) => Some(format!("must be at most {} (docker compose cannot read {u} here)", i64::MAX)),
+            (Want::StringOrInt64, Value::Float(f)) => {
+                Some(format!("must be a string or an integer, found the float `{}`", composeguard_model::yaml::format_go_float(*f)))
+            }
+            (Want::Signed | Want::Count | Want::Integer | Want::StringOrInt64, Value::UInt(u)) => Some(format!("must be at most {} (docker compose cannot read {u} here)", i64::MAX)),
             #[allow(clippy::cast_precision_loss)]
             (Want::Count, Value::Float(f)) if *f >= i64::MAX as f64 => {
                 Some(format!("must be at most {} (docker compose turns {} into a negative number)", i64::MAX, composeguard_model::yaml::format_go_float(*f)))
