@@ -65,6 +65,10 @@ impl Assembler<'_> {
         let service = services.get(name)?;
         let Some(body) = service.as_map() else { return Some(service.clone()) };
         let Some((ext_key, ext_node)) = body.get_entry("extends") else { return Some(service.clone()) };
+        // `extends: !reset …` removes the key: there is nothing to extend in this file
+        if ext_node.tag == Some(crate::yaml::MergeTag::Reset) {
+            return Some(service.clone());
+        }
         let Some(mut ext) = read_extends(ext_node) else { return Some(service.clone()) };
         ext.span = ext_key.span;
         let link = (file.to_string(), name.to_string());

@@ -93,6 +93,8 @@ enum Rule {
     Logging,
     /// `networks.*.ipam.config`: merged by subnet.
     IpamConfig,
+    /// `gpus`: `all` or a list; an earlier `all` is already a list when a later file merges.
+    Gpus,
 }
 
 fn matches(path: &[&str], pattern: &[&str]) -> bool {
@@ -110,6 +112,7 @@ fn rule_for(path: &[&str]) -> Rule {
             "networks" | "models" => Rule::Names,
             "extra_hosts" => Rule::ExtraHosts,
             "logging" => Rule::Logging,
+            "gpus" => Rule::Gpus,
             _ => Rule::Default,
         },
         ["services", _, "build", attr] => match *attr {
@@ -319,6 +322,36 @@ impl Merger<'_> {
                 self.merge_default(base, over, path, unicity)
             }
             Rule::ExtraHosts => Self::merge_extra_hosts(base, over),
+            // compose merges logging as two mappings, and crashes on anything else
+            Rule::Logging if !(base.as_map().is_some() && over.as_map().is_some()) => {
+                self.issues.push(
+                    Issue::error(
+                        IssueKind::InvalidType,
+                        over.span,
+                        format!("`{}` cannot override a logging mapping with {} (docker compose crashes on it)", path.join("."), describe(&over)),
+                    )
+                    .with_path(path.join("."))
+                    .with_related(base.span, "the value it would override")
+                    .with_help("remove the key, or write `!reset null` to drop the logging settings"),
+                );
+                strip_tags(&mut over);
+                over
+            }
+            // compose has already turned the earlier `gpus: all` into a list, which a string
+            // cannot override
+            Rule::Gpus => {
+                let base = match base.value {
+                    // `all` is `[{count: all}]` by then
+                    Value::String(_) if !over.is_null() => {
+                        let mut all = Mapping::default();
+                        all.insert(Key { name: "count".into(), span: base.span, anchor: None }, Node::new(Value::String("all".into()), base.span));
+                        let item = Node { value: Value::Map(all), ..base.clone() };
+                        Node { value: Value::Seq(vec![item]), ..base }
+                    }
+                    _ => base,
+                };
+                self.merge_default(base, over, path, unicity)
+            }
             Rule::Logging => {
                 let driver = |n: &Node| n.as_map().and_then(|m| m.get("driver")).and_then(Node::scalar_to_string);
                 match (driver(&base), driver(&over)) {
