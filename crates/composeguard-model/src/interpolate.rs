@@ -636,6 +636,10 @@ impl TreePath<'_> {
 }
 
 fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables, source: &str, issues: &mut Vec<Issue>) {
+    // a `!reset` value is dropped before compose interpolates or casts anything
+    if node.tag == Some(crate::yaml::MergeTag::Reset) {
+        return;
+    }
     match &mut node.value {
         Value::Map(m) => {
             for (k, v) in &mut m.entries {

@@ -95,6 +95,11 @@ enum Rule {
     IpamConfig,
     /// `gpus`: `all` or a list; an earlier `all` is already a list when a later file merges.
     Gpus,
+    /// `build.ssh`: the earlier value is already a mapping of ids when a later file merges.
+    Ssh,
+    /// A top-level network, volume, secret or config: an earlier `external: {name: …}` is
+    /// already `name: …` with `external: true` when a later file merges.
+    Resource,
 }
 
 fn matches(path: &[&str], pattern: &[&str]) -> bool {
@@ -118,11 +123,16 @@ fn rule_for(path: &[&str]) -> Rule {
         ["services", _, "build", attr] => match *attr {
             "args" | "additional_contexts" | "labels" => Rule::KeyValue,
             "extra_hosts" => Rule::ExtraHosts,
+            "ssh" => Rule::Ssh,
             _ => Rule::Default,
         },
         ["services", _, "healthcheck", "test"] | ["services", _, "ulimits", _] => Rule::Replace,
-        ["services", _, "deploy", "labels"] | ["networks" | "volumes", _, "labels"] => Rule::KeyValue,
+        ["services", _, "deploy", "labels"] | ["networks", _, "labels"] => Rule::KeyValue,
+        // appended as `key=value` items with no unicity: an item in both files is then repeated,
+        // which the spec refuses
+        ["volumes", _, "labels"] => Rule::StringList,
         ["networks", _, "ipam", "config"] => Rule::IpamConfig,
+        ["networks" | "volumes" | "secrets" | "configs", _] => Rule::Resource,
         _ => Rule::Default,
     }
 }
@@ -339,6 +349,8 @@ impl Merger<'_> {
             }
             // compose has already turned the earlier `gpus: all` into a list, which a string
             // cannot override
+            Rule::Ssh => self.merge_default(ssh_to_map(base), over, path, unicity),
+            Rule::Resource => self.merge_default(external_to_flag(base), over, path, unicity),
             Rule::Gpus => {
                 let base = match base.value {
                     // `all` is `[{count: all}]` by then
@@ -692,6 +704,45 @@ fn host_list(node: Node) -> Vec<Node> {
         }
         _ => into_list(node),
     }
+}
+
+/// `build.ssh` as compose has it once read: a mapping of ids to paths (`default` alone, or an
+/// id without `=`, maps to null).
+fn ssh_to_map(node: Node) -> Node {
+    let entry = |item: &Node| -> Option<(Key, Node)> {
+        let text = item.scalar_to_string()?;
+        let (id, path) = match text.split_once('=') {
+            Some((id, path)) => (id.to_string(), Value::String(path.to_string())),
+            None => (text.clone(), Value::Null),
+        };
+        Some((Key { span: item.span.sub(0, id.len()), name: id, anchor: item.anchor }, Node { value: path, span: item.span, anchor: item.anchor, style: Style::Plain, tag: None }))
+    };
+    let entries: Vec<(Key, Node)> = match &node.value {
+        Value::Seq(items) => items.iter().filter_map(entry).collect(),
+        Value::String(_) => entry(&node).into_iter().collect(),
+        _ => return node,
+    };
+    let mut map = Mapping::default();
+    for (k, v) in entries {
+        map.insert(k, v);
+    }
+    Node { value: Value::Map(map), span: node.span, anchor: node.anchor, style: Style::Block, tag: node.tag }
+}
+
+/// A resource as compose has it once read: `external: {name: x}` is `name: x` and
+/// `external: true`.
+fn external_to_flag(mut node: Node) -> Node {
+    let Some(m) = node.as_map_mut() else { return node };
+    let Some(i) = m.entries.iter().position(|(k, v)| k.name == "external" && v.as_map().is_some()) else { return node };
+    let Some(ext) = m.entries.get_mut(i).map(|(_, v)| v) else { return node };
+    let name = ext.as_map().and_then(|e| e.get_entry("name")).map(|(k, v)| (k.clone(), v.clone()));
+    *ext = Node { value: Value::Bool(true), span: ext.span, anchor: ext.anchor, style: Style::Plain, tag: None };
+    if let Some((key, value)) = name {
+        if !m.contains_key("name") {
+            m.insert(key, value);
+        }
+    }
+    node
 }
 
 /// `build: ./dir` as `build: {context: ./dir}`.
