@@ -116,7 +116,7 @@ impl Assembler<'_> {
         let base = base?;
         let base_span = base.span;
         let over = services.get(name)?.clone();
-        let mut merger = Merger { issues: &mut self.issues, provenance: &mut self.provenance };
+        let mut merger = Merger::new(&mut self.issues, &mut self.provenance);
         let mut merged = merger.merge_service(base, over.clone(), name);
         merged.span = over.span;
         if let Some(m) = merged.as_map_mut() {
@@ -139,7 +139,7 @@ impl Assembler<'_> {
         for doc in docs {
             root = Some(match root {
                 None => doc,
-                Some(b) => Merger { issues: &mut self.issues, provenance: &mut self.provenance }.merge_root(b, doc),
+                Some(b) => Merger::new(&mut self.issues, &mut self.provenance).merge_root(b, doc),
             });
         }
         let mut root = root.unwrap_or_else(|| Node::new(Value::Null, Span::default()));

@@ -67,6 +67,10 @@ pub struct Inheritance {
 pub(crate) struct Merger<'a> {
     pub issues: &'a mut Vec<Issue>,
     pub provenance: &'a mut Provenance,
+    /// Laying a service over the one it `extends`: that base is the service as written, where a
+    /// file merged into an earlier one meets what compose has already read (`gpus: all` as a
+    /// list, `build.ssh` as a mapping).
+    extending: bool,
 }
 
 /// How one attribute merges.
@@ -285,8 +289,12 @@ pub fn strip_tags(node: &mut Node) {
     }
 }
 
-impl Merger<'_> {
+impl<'a> Merger<'a> {
     /// Lays `over` (a whole file or document) over `base`.
+    pub fn new(issues: &'a mut Vec<Issue>, provenance: &'a mut Provenance) -> Self {
+        Self { issues, provenance, extending: false }
+    }
+
     pub fn merge_root(&mut self, base: Node, over: Node) -> Node {
         let mut path = Vec::new();
         self.merge(base, over, &mut path)
@@ -295,7 +303,10 @@ impl Merger<'_> {
     /// Lays the service `over` over the service `base` it extends (`name` is the service).
     pub fn merge_service(&mut self, base: Node, over: Node, name: &str) -> Node {
         let mut path = vec!["services".to_string(), name.to_string()];
-        self.merge(base, over, &mut path)
+        let was = std::mem::replace(&mut self.extending, true);
+        let merged = self.merge(base, over, &mut path);
+        self.extending = was;
+        merged
     }
 
     fn merge(&mut self, base: Node, mut over: Node, path: &mut Vec<String>) -> Node {
@@ -305,7 +316,10 @@ impl Merger<'_> {
             return over;
         }
         let segs: Vec<&str> = path.iter().map(String::as_str).collect();
-        let rule = rule_for(&segs);
+        let rule = match rule_for(&segs) {
+            Rule::Gpus | Rule::Ssh if self.extending => Rule::Default,
+            rule => rule,
+        };
         let unicity = unicity_for(&segs);
         drop(segs);
         match rule {
@@ -828,7 +842,7 @@ mod tests {
     fn merged(a: &str, b: &str) -> Node {
         let mut issues = Vec::new();
         let mut prov = Provenance::default();
-        let mut m = Merger { issues: &mut issues, provenance: &mut prov };
+        let mut m = Merger::new(&mut issues, &mut prov);
         let out = m.merge_root(doc(a, 0), doc(b, 1));
         assert!(issues.is_empty(), "{issues:?}");
         out
@@ -898,7 +912,7 @@ mod tests {
     fn override_is_recorded() {
         let mut issues = Vec::new();
         let mut prov = Provenance::default();
-        let mut m = Merger { issues: &mut issues, provenance: &mut prov };
+        let mut m = Merger::new(&mut issues, &mut prov);
         let out = m.merge_root(doc("services:\n  a:\n    image: x\n", 0), doc("services:\n  a:\n    image: y\n", 1));
         let image = at(&out, &["services", "a", "image"]);
         assert_eq!(image.span.file, FileId(1));

@@ -744,7 +744,7 @@ impl<'a> Assembler<'a> {
                         doc
                     }
                     Some(base) => {
-                        let mut merger = Merger { issues: &mut self.issues, provenance: &mut self.provenance };
+                        let mut merger = Merger::new(&mut self.issues, &mut self.provenance);
                         merger.merge_root(base, doc)
                     }
                 });
@@ -912,7 +912,7 @@ fn describe(n: &Node) -> &'static str {
 pub fn merge_documents(base: Node, over: Node) -> Node {
     let mut issues = Vec::new();
     let mut provenance = Provenance::default();
-    Merger { issues: &mut issues, provenance: &mut provenance }.merge_root(base, over)
+    Merger::new(&mut issues, &mut provenance).merge_root(base, over)
 }
 
 #[cfg(test)]
