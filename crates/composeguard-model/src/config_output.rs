@@ -568,7 +568,23 @@ impl Out<'_> {
             .flat_map(|m| m.keys().cloned())
             .collect();
         if let Some(declared) = get(root, "models").and_then(Node::as_map) {
-            let models: Map<String, Json> = declared.iter().filter(|(k, _)| used.contains(&k.name)).map(|(k, v)| (k.name.clone(), plain(v))).collect();
+            let models: Map<String, Json> = declared
+                .iter()
+                .filter(|(k, _)| used.contains(&k.name))
+                .map(|(k, v)| {
+                    let mut model = plain(v);
+                    // Go's zero values, which `omitempty` leaves out
+                    if let Some(o) = model.as_object_mut() {
+                        o.retain(|key, value| match key.as_str() {
+                            "name" | "model" => value.as_str() != Some(""),
+                            "context_size" => value.as_i64() != Some(0),
+                            "runtime_flags" => value.as_array().is_none_or(|a| !a.is_empty()),
+                            _ => true,
+                        });
+                    }
+                    (k.name.clone(), model)
+                })
+                .collect();
             if !models.is_empty() {
                 top.insert("models".into(), Json::Object(models));
             }
