@@ -348,26 +348,16 @@ impl<'a> Merger<'a> {
             Rule::ExtraHosts => Self::merge_extra_hosts(base, over),
             // compose merges logging as two mappings, and crashes on anything else
             Rule::Logging if !(base.as_map().is_some() && over.as_map().is_some()) => {
-                self.issues.push(
-                    Issue::error(
-                        IssueKind::InvalidType,
-                        over.span,
-                        format!("`{}` cannot override a logging mapping with {} (docker compose crashes on it)", path.join("."), describe(&over)),
-                    )
-                    .with_path(path.join("."))
-                    .with_related(base.span, "the value it would override")
-                    .with_help("remove the key, or write `!reset null` to drop the logging settings"),
-                );
-                strip_tags(&mut over);
-                over
+                let odd = if over.as_map().is_some() { &base } else { &over };
+                let message = format!("`{}` is merged as two mappings, and docker compose crashes on {} here", path.join("."), describe(odd));
+                self.refuse(over, base.span, path, message, "remove the key, or write `!reset null` to drop the logging settings")
             }
-            // compose has already turned the earlier `gpus: all` into a list, which a string
-            // cannot override
             Rule::Ssh => self.merge_default(ssh_to_map(base), over, path, unicity),
             Rule::Resource => self.merge_default(external_to_flag(base), over, path, unicity),
             Rule::Gpus => {
                 let base = match base.value {
-                    // `all` is `[{count: all}]` by then
+                    // compose has already turned the earlier `all` into `[{count: all}]`: a later
+                    // list is appended to it, and a string cannot override it
                     Value::String(_) if !over.is_null() => {
                         let mut all = Mapping::default();
                         all.insert(Key { name: "count".into(), span: base.span, anchor: None }, Node::new(Value::String("all".into()), base.span));
@@ -394,6 +384,19 @@ impl<'a> Merger<'a> {
         }
     }
 
+    /// Reports that `over` cannot be merged into the value at `base_span` (compose fails or
+    /// crashes there), and keeps `over`.
+    fn refuse(&mut self, mut over: Node, base_span: Span, path: &[String], message: String, help: &str) -> Node {
+        self.issues.push(
+            Issue::error(IssueKind::InvalidType, over.span, message)
+                .with_path(path.join("."))
+                .with_related(base_span, "the value it would override")
+                .with_help(help),
+        );
+        strip_tags(&mut over);
+        over
+    }
+
     /// Records that `over` replaced `base`.
     fn replaced(&mut self, over: &Node, base: &Node) {
         if over.span != base.span && !base.span.is_empty() {
@@ -417,18 +420,8 @@ impl<'a> Merger<'a> {
             (b @ (Value::Map(_) | Value::Seq(_)), o) => {
                 let kind = if matches!(b, Value::Map(_)) { "a mapping" } else { "a sequence" };
                 over.value = o;
-                self.issues.push(
-                    Issue::error(
-                        IssueKind::InvalidType,
-                        over.span,
-                        format!("`{}` cannot override {kind} with {}", path.join("."), describe(&over)),
-                    )
-                    .with_path(path.join("."))
-                    .with_related(base.span, "the value it would override")
-                    .with_help("use the same syntax as the file it overrides, or tag the value `!override`"),
-                );
-                strip_tags(&mut over);
-                over
+                let message = format!("`{}` cannot override {kind} with {}", path.join("."), describe(&over));
+                self.refuse(over, base.span, path, message, "use the same syntax as the file it overrides, or tag the value `!override`")
             }
             (b, o) => {
                 let base = Node { value: b, ..base };

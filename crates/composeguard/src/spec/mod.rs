@@ -1001,7 +1001,7 @@ mod raw {
             }
             let build_ulimits = s.get("build").and_then(Node::as_map).and_then(|b| b.get("ulimits"));
             for (at, ul) in [("ulimits", s.get("ulimits")), ("build.ulimits", build_ulimits)] {
-                for (k, v) in ul.and_then(Node::as_map).into_iter().flat_map(|m| m.iter()) {
+                for (k, v) in ul.and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
                     if v.as_map().is_some() && k.name.bytes().all(|b| b.is_ascii_lowercase()) && !k.name.is_empty() {
                         required(v, &["soft", "hard"], || p(&format!("{at}.{}", k.name)), out);
                     }
