@@ -716,17 +716,10 @@ fn host_list(node: Node) -> Vec<Node> {
 /// `build.ssh` as compose has it once read: a mapping of ids to paths (`default` alone, or an
 /// id without `=`, maps to null).
 fn ssh_to_map(node: Node) -> Node {
-    let entry = |item: &Node| -> Option<(Key, Node)> {
-        let text = item.scalar_to_string()?;
-        let (id, path) = match text.split_once('=') {
-            Some((id, path)) => (id.to_string(), Value::String(path.to_string())),
-            None => (text.clone(), Value::Null),
-        };
-        Some((Key { span: item.span.sub(0, id.len()), name: id, anchor: item.anchor }, Node { value: path, span: item.span, anchor: item.anchor, style: Style::Plain, tag: None }))
-    };
+    // the same `id=path` split as `KEY=value` items
     let entries: Vec<(Key, Node)> = match &node.value {
-        Value::Seq(items) => items.iter().filter_map(entry).collect(),
-        Value::String(_) => entry(&node).into_iter().collect(),
+        Value::Seq(items) => items.iter().filter_map(item_to_entry).collect(),
+        Value::String(_) => item_to_entry(&node).into_iter().collect(),
         _ => return node,
     };
     let mut map = Mapping::default();
