@@ -59,3 +59,42 @@ fn endless_inputs_are_bounded() {
     let (json, code) = check("services:\n  web:\n    image: nginx:1.27\n    env_file: /dev/zero\n", &[]);
     assert!(code.is_some(), "{json}");
 }
+
+/// A FIFO named as an env file, or as the project's `.env`, is refused at once: opening it must
+/// not wait for a writer that never comes.
+#[test]
+fn fifos_are_not_waited_on() {
+    let dir = std::env::temp_dir().join(format!("composeguard-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let made = Command::new("mkfifo").arg(dir.join("pipe.env")).arg(dir.join(".env")).status();
+    if !made.is_ok_and(|s| s.success()) {
+        let _ = std::fs::remove_dir_all(&dir);
+        return; // no mkfifo here
+    }
+    std::fs::write(dir.join("compose.yaml"), "services:\n  web:\n    image: nginx:1.27\n    env_file: ./pipe.env\n").expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_composeguard"))
+        .arg("check")
+        .arg(dir.join("compose.yaml"))
+        .args(["--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run composeguard");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let out = child.wait_with_output().expect("output");
+    let _ = std::fs::remove_dir_all(&dir);
+    let status = status.expect("composeguard waited on a FIFO");
+    let json = String::from_utf8_lossy(&out.stdout);
+    // the `.env` is an env file that cannot be read
+    assert_eq!(status.code(), Some(1), "{json}");
+    assert!(json.contains("/.env` not found"), "{json}");
+}

@@ -94,20 +94,19 @@ impl Assembler<'_> {
             let dir = parent_dir(&main.path);
             (dir.clone(), dir)
         };
-        let env_files: Vec<(String, Option<Span>)> = if entry.env_files.is_empty() {
-            let dotenv = join_clean(&project_dir, ".env");
-            if self.fs.exists(&dotenv) && !self.fs.is_dir(&dotenv) {
-                vec![(dotenv, None)]
-            } else {
-                Vec::new()
+        let (env_files, mut dotenv): (Vec<(String, Option<Span>)>, _) = if entry.env_files.is_empty() {
+            let path = join_clean(&project_dir, ".env");
+            match self.fs.read_if_file(&path) {
+                Some(text) => (vec![(path, None)], Some(text)),
+                None => (Vec::new(), None),
             }
         } else {
-            entry.env_files.iter().map(|(f, span)| (join_clean(&scope.dir, f), Some(*span))).collect()
+            (entry.env_files.iter().map(|(f, span)| (join_clean(&scope.dir, f), Some(*span))).collect(), None)
         };
         let mut vars: IndexMap<String, String> = scope.vars.clone();
         let mut read: IndexMap<String, String> = IndexMap::new();
         for (path, span) in &env_files {
-            match self.fs.read(path) {
+            match dotenv.take().unwrap_or_else(|| self.fs.read(path)) {
                 Ok(text) => {
                     let lookup = |k: &str| scope.vars.get(k).or_else(|| read.get(k)).cloned();
                     match crate::dotenv::parse(&text, &lookup) {

@@ -31,6 +31,14 @@ pub trait FileSystem: Sync {
     fn is_dir(&self, _path: &str) -> bool {
         false
     }
+    /// The text of the file at `path`, or `None` when there is none there (nothing, or a folder):
+    /// `.env` and configuration files, read only when present.
+    fn read_if_file(&self, path: &str) -> Option<Result<String, String>> {
+        if !self.exists(path) || self.is_dir(path) {
+            return None;
+        }
+        Some(self.read(path))
+    }
     /// The file's bytes (compose files are read this way, so invalid UTF-8 can be located).
     fn read_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
         self.read(path).map(String::into_bytes)
@@ -456,26 +464,28 @@ fn discover(fs: &dyn FileSystem, dir: &str) -> Vec<String> {
 /// `--env-file` files, or `<dir>/.env`: their variables join the environment without replacing
 /// what is already set.
 fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, disabled: bool, dir: &str, abs: &dyn Fn(&str) -> String, env: &mut IndexMap<String, String>) {
-    let files: Vec<String> = if options.env_files.is_empty() {
-        let dotenv = crate::paths::join_clean(dir, ".env");
-        if disabled || !asm.fs.exists(&dotenv) || asm.fs.is_dir(&dotenv) {
+    let (files, dotenv): (Vec<String>, _) = if options.env_files.is_empty() {
+        if disabled {
             return;
         }
-        vec![dotenv]
+        let path = crate::paths::join_clean(dir, ".env");
+        let Some(text) = asm.fs.read_if_file(&path) else { return };
+        (vec![path], Some(text))
     } else {
-        options.env_files.iter().map(|f| abs(f)).collect()
+        (options.env_files.iter().map(|f| abs(f)).collect(), None)
     };
-    let read = env_from_files(asm, &files, env, None);
+    let read = env_from_files(asm, &files, env, None, dotenv);
     for (k, v) in read {
         env.entry(k).or_insert(v);
     }
 }
 
 /// Reads dotenv files in order (later files see earlier ones); problems become issues at `at`.
-fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &IndexMap<String, String>, at: Option<Span>) -> IndexMap<String, String> {
+/// `first` is the first file's read, when the caller has already read it.
+fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &IndexMap<String, String>, at: Option<Span>, mut first: Option<Result<String, String>>) -> IndexMap<String, String> {
     let mut out: IndexMap<String, String> = IndexMap::new();
     for path in files {
-        match asm.fs.read(path) {
+        match first.take().unwrap_or_else(|| asm.fs.read(path)) {
             Ok(text) => {
                 let lookup = |k: &str| current.get(k).or_else(|| out.get(k)).cloned();
                 match crate::dotenv::parse(&text, &lookup) {

@@ -305,10 +305,8 @@ pub fn discover_with(start_dir: &str, fs: &dyn FileSystem, cache: &ConfigCache) 
 fn config_in(dir: &str, fs: &dyn FileSystem) -> Result<Option<LoadedConfig>, ConfigError> {
     for name in FILE_NAMES {
         let path = join_path(dir, name);
-        if !fs.exists(&path) {
-            continue;
-        }
-        let text = fs.read(&path).map_err(|reason| ConfigError::Read { path: path.clone(), reason })?;
+        let Some(read) = fs.read_if_file(&path) else { continue };
+        let text = read.map_err(|reason| ConfigError::Read { path: path.clone(), reason })?;
         if let Some(config) = Config::from_file(&path, &text)? {
             return Ok(Some(LoadedConfig { path, config }));
         }
