@@ -1,6 +1,7 @@
 use crate::rules::correctness::util::service_key_span;
 use crate::rules::prelude::*;
 use crate::rules::reliability::util::{dockerfile_healthcheck, is_disabled};
+use crate::Severity;
 
 declare_rule! {
     /// ## What it does
@@ -16,8 +17,10 @@ declare_rule! {
     /// a mis-indented or misspelt `test` line.
     ///
     /// composeguard reads the Dockerfile of a service built from a local folder: when it declares
-    /// a `HEALTHCHECK`, tuning its timings is fine and nothing is reported. For a pulled image it
-    /// cannot know, so it reports; write the `test` explicitly to say what is checked.
+    /// a `HEALTHCHECK`, tuning its timings is fine and nothing is reported; when it turns the check
+    /// off (`HEALTHCHECK NONE`), or the test names no command, the finding is an error. Where the
+    /// image may declare a check this file cannot show (a pulled image, a base image), it is a
+    /// warning. Write the `test` explicitly to say what is checked.
     ///
     /// ## Example
     /// ```yaml
@@ -70,7 +73,8 @@ impl Rule for HealthcheckWithoutTest {
                 if !empty_command || !matches!(kind, "CMD" | "CMD-SHELL" | "") {
                     continue;
                 }
-                if test.value.0.is_empty() && dockerfile_healthcheck(cx, service) == Some(true) {
+                let declared = if test.value.0.is_empty() { dockerfile_healthcheck(cx, service) } else { Some(false) };
+                if declared == Some(true) {
                     continue;
                 }
                 let message = if test.value.0.is_empty() {
@@ -82,9 +86,11 @@ impl Rule for HealthcheckWithoutTest {
                     .path(format!("services.{n}.healthcheck.test"))
                     .service(n)
                     .anchor(test.anchor)
+                    .severity(severity(declared))
                     .help("write the command to run, e.g. `[\"CMD\", \"curl\", \"-f\", \"http://localhost/health\"]`");
             } else {
-                if dockerfile_healthcheck(cx, service) == Some(true) {
+                let declared = dockerfile_healthcheck(cx, service);
+                if declared == Some(true) {
                     continue;
                 }
                 let span = service_key_span(cx, n, &["healthcheck"]).unwrap_or(hc.loc.span);
@@ -92,10 +98,18 @@ impl Rule for HealthcheckWithoutTest {
                     .path(format!("services.{n}.healthcheck"))
                     .service(n)
                     .anchor(hc.loc.anchor)
+                    .severity(severity(declared))
                     .help(
                         "add `test:` with the command that proves the service answers, or `disable: true` to turn the check off",
                     );
             }
         }
     }
+}
+
+/// An error when nothing can run: a test naming no command, or a Dockerfile here that turns the
+/// check off (`HEALTHCHECK NONE`); a warning when the image may declare a `HEALTHCHECK` that this
+/// file cannot show (a pulled image, or a base image).
+fn severity(declared: Option<bool>) -> Severity {
+    if declared.is_none() { Severity::Warning } else { Severity::Error }
 }
