@@ -111,8 +111,8 @@ fn read_open(mut file: std::fs::File, size: u64, max: u64) -> std::io::Result<Ve
     let want = usize::try_from(size.min(limit)).unwrap_or(usize::MAX);
     let mut bytes = vec![0; want];
     let mut filled = 0;
-    while filled < want {
-        match file.read(&mut bytes[filled..]) {
+    while let Some(rest) = bytes.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match file.read(rest) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
