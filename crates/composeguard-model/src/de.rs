@@ -528,7 +528,7 @@ pub const LOCATION: &str = "$span";
 pub const ANY_KEYS: &str = "$any";
 
 struct MapDe<'de, 'p> {
-    entries: std::slice::Iter<'de, (Key, Node)>,
+    entries: Entries<'de>,
     /// Struct fields (for unknown-key detection); `None` for free-form maps.
     fields: Option<&'static [&'static str]>,
     extensions: Vec<&'de (Key, Node)>,
@@ -542,7 +542,7 @@ struct MapDe<'de, 'p> {
 impl<'de, 'p> MapDe<'de, 'p> {
     fn plain(m: &'de Mapping, rec: &'p Recorder, path: &'p Path<'p>) -> Self {
         Self {
-            entries: m.entries.iter(),
+            entries: Entries::Mapping(m.entries.iter()),
             fields: None,
             extensions: Vec::new(),
             extensions_done: true,
@@ -555,7 +555,7 @@ impl<'de, 'p> MapDe<'de, 'p> {
 
     fn strict(node: &'de Node, m: &'de Mapping, fields: &'static [&'static str], rec: &'p Recorder, path: &'p Path<'p>) -> Self {
         Self {
-            entries: m.entries.iter(),
+            entries: Entries::Mapping(m.entries.iter()),
             fields: Some(fields),
             extensions: Vec::new(),
             extensions_done: false,
@@ -563,6 +563,29 @@ impl<'de, 'p> MapDe<'de, 'p> {
             pending: None,
             rec,
             path,
+        }
+    }
+}
+
+/// The entries a [`MapDe`] reads: a mapping's, or the `x-` entries a struct set aside (read by
+/// the same `MapDe`, so no type's visitor is compiled a second time for them).
+enum Entries<'de> {
+    Mapping(std::slice::Iter<'de, (Key, Node)>),
+    Extensions(std::vec::IntoIter<&'de (Key, Node)>),
+}
+
+impl<'de> Entries<'de> {
+    fn next(&mut self) -> Option<&'de (Key, Node)> {
+        match self {
+            Self::Mapping(it) => it.next(),
+            Self::Extensions(it) => it.next(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Mapping(it) => it.len(),
+            Self::Extensions(it) => it.len(),
         }
     }
 }
@@ -828,7 +851,16 @@ impl<'de> de::Deserializer<'de> for ExtDe<'de, '_> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_map(ExtMap { entries: self.entries.into_iter(), pending: None, rec: self.rec, path: self.path })
+        visitor.visit_map(MapDe {
+            entries: Entries::Extensions(self.entries.into_iter()),
+            fields: None,
+            extensions: Vec::new(),
+            extensions_done: true,
+            location: None,
+            pending: None,
+            rec: self.rec,
+            path: self.path,
+        })
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, DeError> {
@@ -839,29 +871,6 @@ impl<'de> de::Deserializer<'de> for ExtDe<'de, '_> {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct seq tuple
         tuple_struct map struct enum identifier ignored_any
-    }
-}
-
-struct ExtMap<'de, 'p> {
-    entries: std::vec::IntoIter<&'de (Key, Node)>,
-    pending: Option<&'de (Key, Node)>,
-    rec: &'p Recorder,
-    path: &'p Path<'p>,
-}
-
-impl<'de> MapAccess<'de> for ExtMap<'de, '_> {
-    type Error = DeError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
-        let Some(e) = self.entries.next() else { return Ok(None) };
-        self.pending = Some(e);
-        seed.deserialize(KeyDe { key: &e.0 }).map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let Some(e) = self.pending.take() else { return Err(DeError::Reported) };
-        let path = Path::Key(&e.0.name, self.path);
-        settle(seed.deserialize(NodeDe { node: &e.1, rec: self.rec, path: &path }), &e.1, self.rec, &path)
     }
 }
 
