@@ -185,8 +185,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             std::mem::forget(project);
         }
         if render_early {
-            let mut text = Vec::new();
-            let _ = parallel::write_findings(&report, color, &mut text);
+            let text = parallel::render_findings(&report, color);
             let failed = !report.passes(level);
             return Ok(Checked::Rendered { text, summary: report.summary, files: report.files.len(), failed });
         }

@@ -37,20 +37,43 @@ pub fn write_findings(report: &Report, color: bool, out: &mut dyn Write) -> std:
     let renderer = human::renderer(color);
     let findings: Vec<_> = report.diagnostics().filter(|d| !d.is_suppressed()).collect();
     for chunk in findings.chunks(CHUNK) {
-        // a few findings are quicker on this thread than handed out
-        let parts: Vec<String> = if chunk.len() < 64 {
-            chunk.iter().map(|d| human::render_diagnostic(d, &report.sources, &renderer)).collect()
-        } else {
-            map_in_order(chunk, |d| human::render_diagnostic(d, &report.sources, &renderer))
-        };
-        let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>());
-        for p in parts {
-            text.push_str(&p);
-            text.push_str("\n\n");
-        }
-        out.write_all(text.as_bytes())?;
+        out.write_all(chunk_text(report, chunk, &renderer).as_bytes())?;
     }
     Ok(())
+}
+
+/// The text of [`write_findings`], as bytes: a project's findings rendered on the thread that
+/// checked it. The text of the first chunk becomes the buffer, so most projects' text is never
+/// copied.
+pub fn render_findings(report: &Report, color: bool) -> Vec<u8> {
+    let renderer = human::renderer(color);
+    let findings: Vec<_> = report.diagnostics().filter(|d| !d.is_suppressed()).collect();
+    let mut all = String::new();
+    for chunk in findings.chunks(CHUNK) {
+        let text = chunk_text(report, chunk, &renderer);
+        if all.is_empty() {
+            all = text;
+        } else {
+            all.push_str(&text);
+        }
+    }
+    all.into_bytes()
+}
+
+/// Findings rendered, each followed by a blank line, in one buffer of the right size.
+fn chunk_text(report: &Report, chunk: &[&composeguard::Diagnostic], renderer: &human::Renderer) -> String {
+    // a few findings are quicker on this thread than handed out
+    let parts: Vec<String> = if chunk.len() < 64 {
+        chunk.iter().map(|d| human::render_diagnostic(d, &report.sources, renderer)).collect()
+    } else {
+        map_in_order(chunk, |d| human::render_diagnostic(d, &report.sources, renderer))
+    };
+    let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>());
+    for p in parts {
+        text.push_str(&p);
+        text.push_str("\n\n");
+    }
+    text
 }
 
 /// [`write_human`] into a string.
@@ -74,7 +97,11 @@ mod tests {
         let report = composeguard::lint("compose.yaml", &text, &composeguard::LintOptions::default());
         assert!(report.diagnostics().count() > 64);
         for color in [false, true] {
-            assert_eq!(super::render_human(&report, color), composeguard::output::human::render(&report, color));
+            let library = composeguard::output::human::render(&report, color);
+            assert_eq!(super::render_human(&report, color), library);
+            // the findings alone, as a run over many projects renders each
+            let findings = String::from_utf8(super::render_findings(&report, color)).unwrap_or_default();
+            assert_eq!(findings + &composeguard::output::human::summary_line(&report) + "\n", library);
         }
     }
 
