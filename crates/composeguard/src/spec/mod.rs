@@ -1054,6 +1054,8 @@ mod raw {
         /// A signed integer, never a string (compose casts none here, not even a variable's
         /// value).
         Integer,
+        /// A number, never a string (compose casts none here, not even a variable's value).
+        Number,
         /// A count: compose turns a number past `i64::MAX` (an integer or a float) into a
         /// negative one, and refuses it.
         Count,
@@ -1099,6 +1101,8 @@ mod raw {
         (&["ports", "[]", "published"], Want::Signed),
         (&["secrets", "[]", "mode"], Want::Signed),
         (&["configs", "[]", "mode"], Want::Signed),
+        (&["networks", "*", "priority"], Want::Number),
+        (&["networks", "*", "gw_priority"], Want::Number),
     ];
 
     /// One step of a path under a service, for messages (built only when there is a problem).
@@ -1277,6 +1281,8 @@ mod raw {
             // (a string that is no integer at all is the model reader's error)
             (Want::Integer, Value::String(s)) if composeguard_model::interpolate::parse_go_decimal(s).is_some() => Some(format!("must be an integer, not the string `{s}` (docker compose reads no string here)")),
             (Want::Integer, Value::Timestamp(s)) => Some(format!("must be an integer, not the date `{s}`")),
+            (Want::Number, Value::String(s)) => Some(format!("must be a number, not the string `{s}` (docker compose reads no string here)")),
+            (Want::Number, Value::Timestamp(s)) => Some(format!("must be a number, not the date `{s}`")),
             (Want::StringOrInt64, Value::Float(f)) => {
                 Some(format!("must be a string or an integer, found the float `{}`", composeguard_model::yaml::format_go_float(*f)))
             }
