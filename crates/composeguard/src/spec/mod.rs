@@ -623,7 +623,21 @@ static EMPTY: composeguard_model::model::ListOrDict =
 fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
     let mut mounts: HashMap<String, (String, Span)> = HashMap::new();
     if let Some(tmpfs) = &s.tmpfs {
-        for (i, t) in tmpfs.iter().enumerate() {
+        // compose first merges the items with the same text before `=` (`/run` twice, or
+        // `/run:size=1m` and `/run:size=2m`), the last one winning
+        let key = |t: &str| t.split_once('=').map_or(t, |(k, _)| k).to_string();
+        let mut merged: Vec<&Spanned<String>> = Vec::new();
+        for t in tmpfs.iter() {
+            match merged.iter().position(|m| key(&m.value) == key(&t.value)) {
+                Some(i) => {
+                    if let Some(slot) = merged.get_mut(i) {
+                        *slot = t;
+                    }
+                }
+                None => merged.push(t),
+            }
+        }
+        for (i, t) in merged.into_iter().enumerate() {
             let path = t.value.split(':').next().unwrap_or("").to_string();
             let loc = format!("services.{n}.tmpfs[{i}]");
             if let Some((prev, span)) = mounts.get(&path) {
