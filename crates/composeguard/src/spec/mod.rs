@@ -930,6 +930,7 @@ mod raw {
             }
             if let Some(build) = s.get("build").and_then(Node::as_map) {
                 unique_items(build.get("ssh"), || p("build.ssh"), out);
+                unique_items(build.get("extra_hosts"), || p("build.extra_hosts"), out);
             }
             for hook in ["post_start", "pre_stop"] {
                 each_item_map(s.get(hook), |i, v| unique_items(v.as_map().and_then(|m| m.get("environment")), || p(&format!("{hook}[{i}].environment")), out));
@@ -948,6 +949,8 @@ mod raw {
                     for key in ["ignore", "include"] {
                         unique_items(v.as_map().and_then(|m| m.get(key)), || p(&format!("develop.watch[{i}].{key}")), out);
                     }
+                    let environment = v.as_map().and_then(|m| m.get("exec")).and_then(Node::as_map).and_then(|m| m.get("environment"));
+                    unique_items(environment, || p(&format!("develop.watch[{i}].exec.environment")), out);
                 });
             }
             if let Some(items) = s.get("expose").and_then(Node::as_seq) {
