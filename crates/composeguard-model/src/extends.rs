@@ -69,7 +69,19 @@ impl Assembler<'_> {
         if ext_node.tag == Some(crate::yaml::MergeTag::Reset) {
             return Some(service.clone());
         }
-        let Some(mut ext) = read_extends(ext_node) else { return Some(service.clone()) };
+        let Some(mut ext) = read_extends(ext_node) else {
+            // in a file read for `extends`, compose follows this `extends` too, and fails when it
+            // names no service (in the project's own files the spec checks report it)
+            if ext_node.as_map().is_some_and(|m| !m.get("service").is_some_and(|s| matches!(s.value, Value::String(_))))
+                && chain.first().is_some_and(|(f, _)| f != file)
+            {
+                self.issues.push(
+                    Issue::error(IssueKind::MissingKey, ext_node.span, format!("`services.{name}.extends` is missing the required key `service` (in `{file}`, read for `extends`)"))
+                        .with_path(format!("services.{name}.extends")),
+                );
+            }
+            return Some(service.clone());
+        };
         ext.span = ext_key.span;
         let link = (file.to_string(), name.to_string());
         if chain.len() >= MAX_CHAIN {
@@ -153,6 +165,23 @@ impl Assembler<'_> {
             );
             return None;
         };
+        for (k, service) in &mut services.entries {
+            crate::merge::canonical_extends_forms(service);
+            // compose reads the `extends` of each service of the file: it fails on one that is
+            // neither a name nor a mapping, and crashes on a `file` that is not a string
+            let Some(e) = service.as_map().and_then(|m| m.get("extends")).filter(|e| e.tag != Some(crate::yaml::MergeTag::Reset)) else { continue };
+            let problem = match &e.value {
+                Value::String(_) => None,
+                Value::Map(m) => m.get("file").filter(|f| !matches!(f.value, Value::String(_))).map(|f| (f.span, "extends.file", "must be a string")),
+                _ => Some((e.span, "extends", "must be a service name or a mapping")),
+            };
+            if let Some((span, key, what)) = problem {
+                self.issues.push(
+                    Issue::error(IssueKind::InvalidType, span, format!("`services.{}.{key}` {what} (in `{file}`, read for `extends`)", k.name))
+                        .with_path(format!("services.{}.{key}", k.name)),
+                );
+            }
+        }
         if !services.contains_key(&ext.service) {
             let known: Vec<&str> = services.entries.iter().map(|(k, _)| k.name.as_str()).collect();
             let hint = crate::de::did_you_mean(&ext.service, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
