@@ -221,8 +221,10 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
     let mut out = Vec::new();
     let Some(top) = root.as_map() else { return out };
     let mut bad = |node: &Node, path: String, what: &str| {
+        // a short syntax that does not parse is a bad value; anything else a bad type
+        let kind = if what.starts_with("is not a valid") || what.starts_with("is a confusing") { IssueKind::InvalidValue } else { IssueKind::InvalidType };
         out.push(
-            Issue::error(IssueKind::InvalidType, node.span, format!("`{path}` {what} (in `{file}`, read for `extends`)"))
+            Issue::error(kind, node.span, format!("`{path}` {what} (in `{file}`, read for `extends`)"))
                 .with_path(path),
         );
     };
@@ -267,7 +269,14 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
                 match ports.as_seq() {
                     Some(items) => {
                         for (i, item) in items.iter().enumerate() {
-                            if !(is_int(item) || is_str(item) || is_map(item)) {
+                            let spec = match &item.value {
+                                Value::String(t) => Some(t.clone()),
+                                Value::Int(n) => Some(n.to_string()),
+                                _ => None,
+                            };
+                            if let Some(Err(e)) = spec.map(|t| crate::model::parse_port_spec(&t)) {
+                                bad(item, p(&format!("ports[{i}]")), &format!("is not a valid port: {e}"));
+                            } else if !(is_int(item) || is_str(item) || is_map(item)) {
                                 bad(item, p(&format!("ports[{i}]")), "must be a port string, number or mapping");
                             } else if item.as_map().is_some_and(|pm| !pm.contains_key("target")) {
                                 bad(item, p(&format!("ports[{i}]")), "is missing the target port");
@@ -365,6 +374,14 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
                 let listed = m.get(key).is_some_and(|n| n.as_seq().is_some());
                 for (at, item) in members(m.get(key)) {
                     match &item.value {
+                        Value::String(t) if key == "volumes" => {
+                            if let Err(e) = crate::model::parse_volume_spec(t) {
+                                bad(item, p(&format!("{key}{at}")), &format!("is not a valid volume: {e}"));
+                            }
+                        }
+                        Value::String(t) if t.split(':').count() > 3 => {
+                            bad(item, p(&format!("{key}{at}")), "is a confusing device mapping; use the long syntax");
+                        }
                         Value::String(_) => {}
                         Value::Map(v) if !listed || v.get("target").is_some_and(|t| matches!(t.value, Value::String(_))) => {}
                         Value::Map(_) => bad(item, p(&format!("{key}{at}")), "is missing a string `target`"),
