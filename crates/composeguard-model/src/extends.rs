@@ -222,7 +222,13 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
     let Some(top) = root.as_map() else { return out };
     let mut bad = |node: &Node, path: String, what: &str| {
         // a short syntax that does not parse is a bad value; anything else a bad type
-        let kind = if what.starts_with("is not a valid") || what.starts_with("is a confusing") { IssueKind::InvalidValue } else { IssueKind::InvalidType };
+        let kind = if what.starts_with("is not a valid") || what.starts_with("is a confusing") {
+            IssueKind::InvalidValue
+        } else if what.starts_with("conflicts with") {
+            IssueKind::ConflictingKeys
+        } else {
+            IssueKind::InvalidType
+        };
         out.push(
             Issue::error(kind, node.span, format!("`{path}` {what} (in `{file}`, read for `extends`)"))
                 .with_path(path),
@@ -417,7 +423,15 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
             bad(v, format!("{section}{at}"), "must be a mapping");
         }
         for (k, v) in top.get(section).and_then(Node::as_map).map(|s| s.iter().collect::<Vec<_>>()).unwrap_or_default() {
-            match v.as_map() {
+            // compose adopts a (deprecated) `external.name`, and fails when it differs from `name`
+            let r = v.as_map();
+            let external_name = r.and_then(|r| r.get("external")).and_then(Node::as_map).and_then(|e| e.get("name"));
+            if let (Some(ext), Some(name)) = (external_name, r.and_then(|r| r.get("name"))) {
+                if ext.value != name.value {
+                    bad(ext, format!("{section}.{}.external.name", k.name), "conflicts with `name`; only use `name`");
+                }
+            }
+            match r {
                 Some(r) if section == "networks" => {
                     strings(r.get("labels"), &|| format!("networks.{}.labels", k.name), &mut bad);
                     let options = r.get("ipam").and_then(Node::as_map).and_then(|i| i.get("options"));
