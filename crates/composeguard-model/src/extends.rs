@@ -212,6 +212,15 @@ impl Assembler<'_> {
     }
 }
 
+/// The items of a list or the values of a mapping (compose transforms `key.*`, either one).
+fn members(n: Option<&Node>) -> Vec<(String, &Node)> {
+    match n.map(|n| &n.value) {
+        Some(Value::Seq(items)) => items.iter().enumerate().map(|(i, v)| (format!("[{i}]"), v)).collect(),
+        Some(Value::Map(m)) => m.iter().map(|(k, v)| (format!(".{}", k.name), v)).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// What compose fails on when it turns a file read for `extends` into its canonical form: it
 /// skips the schema for such a file, but still indexes its lists and rewrites their short
 /// syntaxes, in every service (not only the one extended) and every top-level resource. Only
@@ -246,14 +255,6 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
             }
         }
     };
-    // the items of a list or the values of a mapping (compose transforms `key.*`, either one)
-    fn members(n: Option<&Node>) -> Vec<(String, &Node)> {
-        match n.map(|n| &n.value) {
-            Some(Value::Seq(items)) => items.iter().enumerate().map(|(i, v)| (format!("[{i}]"), v)).collect(),
-            Some(Value::Map(m)) => m.iter().map(|(k, v)| (format!(".{}", k.name), v)).collect(),
-            _ => Vec::new(),
-        }
-    }
     if let Some(services) = top.get("services").and_then(Node::as_map) {
         for (k, s) in services.iter() {
             let Some(m) = s.as_map() else { continue };

@@ -348,13 +348,10 @@ fn decode_yaml_owned(bytes: Vec<u8>) -> (String, Option<usize>, &'static str) {
     let mut text = String::with_capacity(body.len() / 2);
     let mut invalid_at = None;
     for c in char::decode_utf16(units) {
-        match c {
-            Ok(c) => text.push(c),
-            Err(_) => {
-                invalid_at.get_or_insert(text.len());
-                text.push(char::REPLACEMENT_CHARACTER);
-            }
+        if c.is_err() {
+            invalid_at.get_or_insert(text.len());
         }
+        text.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
     }
     // an odd byte at the end is half a character
     if body.len() % 2 == 1 {
