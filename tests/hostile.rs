@@ -161,6 +161,46 @@ fn invalid_utf8_is_located() {
     assert_eq!((d.start.line, d.start.column), (3, 16));
 }
 
+/// `text` encoded as UTF-16 after its byte order mark.
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+    for unit in text.encode_utf16() {
+        out.extend(if little { unit.to_le_bytes() } else { unit.to_be_bytes() });
+    }
+    out
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_is_read() {
+    // compose's YAML reader decodes UTF-16 after its byte order mark, in either byte order
+    let text = "services:\n  web:\n    image: nginx:1.27\n    labels: {k: \"é☃\"}\n    bogus: 1\n";
+    for little in [true, false] {
+        let report = lint_bytes(&utf16(text, little), Limits::default());
+        assert!(!rules(&report).contains(&"yaml-syntax"), "{:?}", rules(&report));
+        let d = report.diagnostics().find(|d| d.rule == "unknown-key").expect("an unknown-key diagnostic");
+        assert_eq!((d.start.line, d.start.column), (5, 5));
+    }
+    // without the mark, the NUL bytes are not text
+    let mut bare = utf16(text, true);
+    bare.drain(..2);
+    assert!(rules(&lint_bytes(&bare, Limits::default())).contains(&"yaml-syntax"));
+}
+
+#[test]
+fn invalid_utf16_is_located() {
+    // a lone low surrogate, then half a character at the end
+    let mut bytes = utf16("services:\n  web:\n    image: ngin", true);
+    bytes.extend([0x00, 0xDC]);
+    bytes.extend(&utf16("x\n", true)[2..]);
+    let report = lint_bytes(&bytes, Limits::default());
+    let d = report.diagnostics().find(|d| d.rule == "yaml-syntax").expect("a yaml-syntax diagnostic");
+    assert!(d.message.contains("UTF-16"), "{}", d.message);
+    assert_eq!((d.start.line, d.start.column), (3, 16));
+    let mut odd = utf16("services:\n  web:\n    image: nginx\n", true);
+    odd.push(b'x');
+    assert!(rules(&lint_bytes(&odd, Limits::default())).contains(&"yaml-syntax"));
+}
+
 #[test]
 fn nul_bytes_are_located() {
     let text = b"services:\n  web:\n    image: nginx\0:1.27\n";

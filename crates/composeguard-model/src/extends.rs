@@ -46,6 +46,14 @@ fn read_extends(node: &Node) -> Option<ExtendsRef> {
 }
 
 impl Assembler<'_> {
+    /// Records `issue` unless the same one is recorded (a file read for several `extends` is
+    /// checked each time).
+    fn push_once(&mut self, issue: Issue) {
+        if !self.issues.iter().any(|i| i.span == issue.span && i.message == issue.message) {
+            self.issues.push(issue);
+        }
+    }
+
     /// Resolves the `extends` of every service of a document (`file` is the document's file).
     pub(crate) fn apply_extends(&mut self, doc: &mut Node, file: &str, scope: &Scope<'_>) {
         let Some(services) = doc.as_map_mut().and_then(|m| m.get_mut("services")).and_then(Node::as_map_mut) else { return };
@@ -69,7 +77,19 @@ impl Assembler<'_> {
         if ext_node.tag == Some(crate::yaml::MergeTag::Reset) {
             return Some(service.clone());
         }
-        let Some(mut ext) = read_extends(ext_node) else { return Some(service.clone()) };
+        let Some(mut ext) = read_extends(ext_node) else {
+            // in a file read for `extends`, compose follows this `extends` too, and fails when it
+            // names no service (in the project's own files the spec checks report it)
+            if ext_node.as_map().is_some_and(|m| !m.get("service").is_some_and(|s| matches!(s.value, Value::String(_))))
+                && chain.first().is_some_and(|(f, _)| f != file)
+            {
+                self.issues.push(
+                    Issue::error(IssueKind::MissingKey, ext_node.span, format!("`services.{name}.extends` is missing the required key `service` (in `{file}`, read for `extends`)"))
+                        .with_path(format!("services.{name}.extends")),
+                );
+            }
+            return Some(service.clone());
+        };
         ext.span = ext_key.span;
         let link = (file.to_string(), name.to_string());
         if chain.len() >= MAX_CHAIN {
@@ -143,6 +163,9 @@ impl Assembler<'_> {
             });
         }
         let mut root = root.unwrap_or_else(|| Node::new(Value::Null, Span::default()));
+        for issue in canonical_form_errors(&root, file) {
+            self.push_once(issue);
+        }
         let folder = parent_dir(&path);
         let prefix = relative_to(&scope.dir, &folder).unwrap_or(folder);
         rebase(&mut root, &prefix);
@@ -153,6 +176,23 @@ impl Assembler<'_> {
             );
             return None;
         };
+        for (k, service) in &mut services.entries {
+            crate::merge::canonical_extends_forms(service);
+            // compose reads the `extends` of each service of the file: it fails on one that is
+            // neither a name nor a mapping, and crashes on a `file` that is not a string
+            let Some(e) = service.as_map().and_then(|m| m.get("extends")).filter(|e| e.tag != Some(crate::yaml::MergeTag::Reset)) else { continue };
+            let problem = match &e.value {
+                Value::String(_) => None,
+                Value::Map(m) => m.get("file").filter(|f| !matches!(f.value, Value::String(_))).map(|f| (f.span, "extends.file", "must be a string")),
+                _ => Some((e.span, "extends", "must be a service name or a mapping")),
+            };
+            if let Some((span, key, what)) = problem {
+                self.push_once(
+                    Issue::error(IssueKind::InvalidType, span, format!("`services.{}.{key}` {what} (in `{file}`, read for `extends`)", k.name))
+                        .with_path(format!("services.{}.{key}", k.name)),
+                );
+            }
+        }
         if !services.contains_key(&ext.service) {
             let known: Vec<&str> = services.entries.iter().map(|(k, _)| k.name.as_str()).collect();
             let hint = crate::de::did_you_mean(&ext.service, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
@@ -170,4 +210,242 @@ impl Assembler<'_> {
         }
         self.resolve_service(services, &ext.service, &path, scope, chain)
     }
+}
+
+/// The items of a list or the values of a mapping (compose transforms `key.*`, either one).
+fn members(n: Option<&Node>) -> Vec<(String, &Node)> {
+    match n.map(|n| &n.value) {
+        Some(Value::Seq(items)) => items.iter().enumerate().map(|(i, v)| (format!("[{i}]"), v)).collect(),
+        Some(Value::Map(m)) => m.iter().map(|(k, v)| (format!(".{}", k.name), v)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What compose fails on when it turns a file read for `extends` into its canonical form: it
+/// skips the schema for such a file, but still indexes its lists and rewrites their short
+/// syntaxes, in every service (not only the one extended) and every top-level resource. Only
+/// kinds of values are checked here (a short syntax that does not parse is left to the spec
+/// checks of the service that uses it).
+fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let Some(top) = root.as_map() else { return out };
+    let mut bad = |node: &Node, path: String, what: &str| {
+        // a short syntax that does not parse is a bad value; anything else a bad type
+        let kind = if what.starts_with("is not a valid") || what.starts_with("is a confusing") {
+            IssueKind::InvalidValue
+        } else if what.starts_with("conflicts with") {
+            IssueKind::ConflictingKeys
+        } else {
+            IssueKind::InvalidType
+        };
+        out.push(
+            Issue::error(kind, node.span, format!("`{path}` {what} (in `{file}`, read for `extends`)"))
+                .with_path(path),
+        );
+    };
+    // (a date is no string for compose: it reads it as a time)
+    let is_str = |n: &Node| matches!(n.value, Value::String(_));
+    let is_int = |n: &Node| matches!(n.value, Value::Int(_));
+    let is_map = |n: &Node| matches!(n.value, Value::Map(_));
+    // each item of a list that compose indexes by its `key=` text must be a string
+    let strings = |n: Option<&Node>, path: &dyn Fn() -> String, bad: &mut dyn FnMut(&Node, String, &str)| {
+        for (i, item) in n.and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
+            if !is_str(item) {
+                bad(item, format!("{}[{i}]", path()), "must be a string");
+            }
+        }
+    };
+    if let Some(services) = top.get("services").and_then(Node::as_map) {
+        for (k, s) in services.iter() {
+            let Some(m) = s.as_map() else { continue };
+            let p = |key: &str| format!("services.{}.{key}", k.name);
+            for key in ["annotations", "cap_add", "cap_drop", "dns", "dns_opt", "dns_search", "environment", "labels", "links", "profiles", "sysctls", "tmpfs", "networks", "models"] {
+                strings(m.get(key), &|| p(key), &mut bad);
+            }
+            if let Some(labels) = m.get("deploy").and_then(Node::as_map).and_then(|d| d.get("labels")) {
+                strings(Some(labels), &|| p("deploy.labels"), &mut bad);
+            }
+            if let Some(nets) = m.get("networks").and_then(Node::as_map) {
+                for (n, v) in nets.iter() {
+                    for key in ["aliases", "link_local_ips"] {
+                        strings(v.as_map().and_then(|a| a.get(key)), &|| p(&format!("networks.{}.{key}", n.name)), &mut bad);
+                    }
+                }
+            }
+            if let Some(ports) = m.get("ports") {
+                match ports.as_seq() {
+                    Some(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            let spec = match &item.value {
+                                Value::String(t) => Some(t.clone()),
+                                Value::Int(n) => Some(n.to_string()),
+                                _ => None,
+                            };
+                            if let Some(Err(e)) = spec.map(|t| crate::model::parse_port_spec(&t)) {
+                                bad(item, p(&format!("ports[{i}]")), &format!("is not a valid port: {e}"));
+                            } else if !(is_int(item) || is_str(item) || is_map(item)) {
+                                bad(item, p(&format!("ports[{i}]")), "must be a port string, number or mapping");
+                            } else if item.as_map().is_some_and(|pm| !pm.contains_key("target")) {
+                                bad(item, p(&format!("ports[{i}]")), "is missing the target port");
+                            }
+                        }
+                    }
+                    None => bad(ports, p("ports"), "must be a list"),
+                }
+            }
+            if let Some(build) = m.get("build") {
+                match build.as_map() {
+                    Some(b) => {
+                        for key in ["args", "additional_contexts", "tags", "labels"] {
+                            strings(b.get(key), &|| p(&format!("build.{key}")), &mut bad);
+                        }
+                        if let Some(contexts) = b.get("additional_contexts") {
+                            match &contexts.value {
+                                Value::Seq(items) => {
+                                    for (i, item) in items.iter().enumerate() {
+                                        if matches!(&item.value, Value::String(t) if !t.contains('=')) {
+                                            bad(item, p(&format!("build.additional_contexts[{i}]")), "must be `name=context`");
+                                        }
+                                    }
+                                }
+                                Value::Map(cm) => {
+                                    for (c, v) in cm.iter() {
+                                        if !is_str(v) {
+                                            bad(v, p(&format!("build.additional_contexts.{}", c.name)), "must be a string");
+                                        }
+                                    }
+                                }
+                                _ => bad(contexts, p("build.additional_contexts"), "must be a list or a mapping"),
+                            }
+                        }
+                        if let Some(ssh) = b.get("ssh") {
+                            match ssh.as_seq() {
+                                Some(items) => {
+                                    for (i, item) in items.iter().enumerate() {
+                                        let ok = matches!(&item.value, Value::String(t) if t.contains('=') || t == "default");
+                                        if !ok {
+                                            bad(item, p(&format!("build.ssh[{i}]")), "must be `default` or `id=path`");
+                                        }
+                                    }
+                                }
+                                None if !is_map(ssh) => bad(ssh, p("build.ssh"), "must be a list or a mapping"),
+                                None => {}
+                            }
+                        }
+                        for (at, item) in members(b.get("secrets")) {
+                            if !(is_str(item) || is_map(item)) {
+                                bad(item, p(&format!("build.secrets{at}")), "must be a name or a mapping");
+                            }
+                        }
+                        for (at, v) in members(b.get("ulimits")) {
+                            if !(is_int(v) || is_map(v)) {
+                                bad(v, p(&format!("build.ulimits{at}")), "must be a number or a mapping");
+                            }
+                        }
+                    }
+                    None if !is_str(build) => bad(build, p("build"), "must be a path or a mapping"),
+                    None => {}
+                }
+            }
+            if let Some(deps) = m.get("depends_on") {
+                match &deps.value {
+                    Value::Seq(_) => strings(Some(deps), &|| p("depends_on"), &mut bad),
+                    Value::Map(dm) => {
+                        for (d, v) in dm.iter() {
+                            if !is_map(v) {
+                                bad(v, p(&format!("depends_on.{}", d.name)), "must be a mapping");
+                            }
+                        }
+                    }
+                    _ => bad(deps, p("depends_on"), "must be a list or a mapping"),
+                }
+            }
+            if let Some(env_file) = m.get("env_file") {
+                match env_file.as_seq() {
+                    Some(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            if item.as_map().is_some_and(|e| !e.contains_key("path")) {
+                                bad(item, p(&format!("env_file[{i}]")), "is missing the required key `path`");
+                            }
+                        }
+                    }
+                    None if !is_str(env_file) => bad(env_file, p("env_file"), "must be a path or a list"),
+                    None => {}
+                }
+            }
+            if let Some(gpus) = m.get("gpus").filter(|n| !is_str(n) && n.as_seq().is_none()) {
+                bad(gpus, p("gpus"), "must be `all` or a list");
+            }
+            for key in ["volumes", "devices"] {
+                // (compose indexes the items by their target in the list form only)
+                let listed = m.get(key).is_some_and(|n| n.as_seq().is_some());
+                for (at, item) in members(m.get(key)) {
+                    match &item.value {
+                        Value::String(t) if key == "volumes" => {
+                            if let Err(e) = crate::model::parse_volume_spec(t) {
+                                bad(item, p(&format!("{key}{at}")), &format!("is not a valid volume: {e}"));
+                            }
+                        }
+                        Value::String(t) if t.split(':').count() > 3 => {
+                            bad(item, p(&format!("{key}{at}")), "is a confusing device mapping; use the long syntax");
+                        }
+                        Value::String(_) => {}
+                        Value::Map(v) if !listed || v.get("target").is_some_and(|t| matches!(t.value, Value::String(_))) => {}
+                        Value::Map(_) => bad(item, p(&format!("{key}{at}")), "is missing a string `target`"),
+                        _ => bad(item, p(&format!("{key}{at}")), "must be a string or a mapping"),
+                    }
+                }
+            }
+            for key in ["secrets", "configs"] {
+                let listed = m.get(key).is_some_and(|n| n.as_seq().is_some());
+                for (at, item) in members(m.get(key)) {
+                    let target_not_string = listed && item.as_map().and_then(|t| t.get("target")).is_some_and(|t| !is_str(t));
+                    if !(is_str(item) || is_map(item)) {
+                        bad(item, p(&format!("{key}{at}")), "must be a name or a mapping");
+                    } else if target_not_string {
+                        bad(item, p(&format!("{key}{at}.target")), "must be a string");
+                    }
+                }
+            }
+            for (at, v) in members(m.get("ulimits")) {
+                if !(is_int(v) || is_map(v)) {
+                    bad(v, p(&format!("ulimits{at}")), "must be a number or a mapping");
+                }
+            }
+            for (i, item) in m.get("expose").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
+                if !(is_int(item) || is_str(item)) {
+                    bad(item, p(&format!("expose[{i}]")), "must be a port string or number");
+                }
+            }
+        }
+    }
+    for section in ["networks", "volumes", "secrets", "configs"] {
+        for (at, v) in members(top.get(section)).into_iter().filter(|(_, v)| !(v.is_null() || is_map(v))) {
+            bad(v, format!("{section}{at}"), "must be a mapping");
+        }
+        for (k, v) in top.get(section).and_then(Node::as_map).map(|s| s.iter().collect::<Vec<_>>()).unwrap_or_default() {
+            // compose adopts a (deprecated) `external.name`, and fails when it differs from `name`
+            let r = v.as_map();
+            let external_name = r.and_then(|r| r.get("external")).and_then(Node::as_map).and_then(|e| e.get("name"));
+            if let (Some(ext), Some(name)) = (external_name, r.and_then(|r| r.get("name"))) {
+                if ext.value != name.value {
+                    bad(ext, format!("{section}.{}.external.name", k.name), "conflicts with `name`; only use `name`");
+                }
+            }
+            match r {
+                Some(r) if section == "networks" => {
+                    strings(r.get("labels"), &|| format!("networks.{}.labels", k.name), &mut bad);
+                    let options = r.get("ipam").and_then(Node::as_map).and_then(|i| i.get("options"));
+                    strings(options, &|| format!("networks.{}.ipam.options", k.name), &mut bad);
+                }
+                _ => {}
+            }
+        }
+    }
+    for (at, item) in members(top.get("include")) {
+        if !(is_str(item) || is_map(item)) {
+            bad(item, format!("include{at}"), "must be a path or a mapping");
+        }
+    }
+    out
 }

@@ -713,6 +713,40 @@ fn host_list(node: Node) -> Vec<Node> {
     }
 }
 
+/// A service of a file read only for `extends`, in the forms compose gives it there: compose
+/// skips the schema for such a file and turns it into its canonical forms before it merges, so
+/// a list of names that the schema alone refuses (a name twice in `depends_on`, `networks`,
+/// `models` or `build.ssh`) is read as its mapping, and `gpus` given as any string means all
+/// GPUs. Lists with other than strings are left as they are.
+pub(crate) fn canonical_extends_forms(service: &mut Node) {
+    let all_strings = |n: &Node| n.as_seq().is_some_and(|items| items.iter().all(|i| matches!(i.value, Value::String(_))));
+    let Some(m) = service.as_map_mut() else { return };
+    for (key, dependency_defaults) in [("depends_on", true), ("networks", false), ("models", false)] {
+        if let Some(slot) = m.get_mut(key).filter(|n| all_strings(n)) {
+            *slot = last_of_each_key(names_to_map(slot.clone(), dependency_defaults));
+        }
+    }
+    if let Some(ssh) = m.get_mut("build").and_then(Node::as_map_mut).and_then(|b| b.get_mut("ssh")).filter(|n| all_strings(n)) {
+        *ssh = ssh_to_map(ssh.clone());
+    }
+    if let Some(gpus) = m.get_mut("gpus").filter(|n| matches!(n.value, Value::String(_))) {
+        let mut all = Mapping::default();
+        all.insert(Key { name: "count".into(), span: gpus.span, anchor: None }, Node::new(Value::String("all".into()), gpus.span));
+        let item = Node { value: Value::Map(all), ..gpus.clone() };
+        *gpus = Node { value: Value::Seq(vec![item]), ..gpus.clone() };
+    }
+}
+
+/// A mapping with one entry per key (the last one, where the first was).
+fn last_of_each_key(node: Node) -> Node {
+    let Value::Map(m) = node.value else { return node };
+    let mut out = Mapping::default();
+    for (k, v) in m.entries {
+        out.insert(k, v);
+    }
+    Node { value: Value::Map(out), ..node }
+}
+
 /// `build.ssh` as compose has it once read: a mapping of ids to paths (`default` alone, or an
 /// id without `=`, maps to null).
 fn ssh_to_map(node: Node) -> Node {

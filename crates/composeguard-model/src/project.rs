@@ -287,10 +287,11 @@ pub fn normalize_project_name(name: &str) -> String {
     kept.trim_start_matches(['_', '-']).to_string()
 }
 
-/// Loads one compose file given as bytes: invalid UTF-8 is reported at its offset (compose refuses
-/// such files too), and a UTF-8 byte order mark is skipped.
+/// Loads one compose file given as bytes: UTF-8, or UTF-16 after its byte order mark (as compose
+/// reads it); bytes that do not decode are reported at their offset (compose refuses such files
+/// too), and a UTF-8 byte order mark is skipped.
 pub fn load_bytes(path: &str, bytes: &[u8], options: &LoadOptions, fs: &dyn FileSystem) -> Project {
-    let (text, invalid_at) = decode_bytes(bytes);
+    let (text, invalid_at, encoding) = decode_yaml_owned(bytes.to_vec());
     if let Some(at) = invalid_at {
         let mut project = Project { working_dir: parent_dir(path), files: vec![path.to_string()], ..Project::default() };
         let width = text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
@@ -298,7 +299,7 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &LoadOptions, fs: &dyn File
         let end = u32::try_from(at + width).unwrap_or(u32::MAX);
         let at = u32::try_from(at).unwrap_or(u32::MAX);
         project.issues.push(
-            Issue::error(IssueKind::YamlSyntax, Span::new(file, at, end), "invalid YAML: the file is not valid UTF-8 here".into())
+            Issue::error(IssueKind::YamlSyntax, Span::new(file, at, end), format!("invalid YAML: the file is not valid {encoding} here"))
                 .with_help("save the file as UTF-8"),
         );
         return project;
@@ -324,6 +325,40 @@ fn decode_owned(mut bytes: Vec<u8>) -> (String, Option<usize>) {
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
     }
+}
+
+/// Decodes a YAML file as compose's YAML reader does: UTF-16 (little or big endian) when the file
+/// starts with its byte order mark, UTF-8 otherwise. Returns the text, the offset in it of the
+/// first character that could not be decoded, and the encoding's name.
+fn decode_yaml_owned(bytes: Vec<u8>) -> (String, Option<usize>, &'static str) {
+    let little = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => true,
+        Some([0xFE, 0xFF]) => false,
+        _ => {
+            let (text, invalid_at) = decode_owned(bytes);
+            return (text, invalid_at, "UTF-8");
+        }
+    };
+    let body = bytes.get(2..).unwrap_or_default();
+    let units = body.chunks_exact(2).map(|p| match p {
+        [a, b] if little => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        _ => 0,
+    });
+    let mut text = String::with_capacity(body.len() / 2);
+    let mut invalid_at = None;
+    for c in char::decode_utf16(units) {
+        if c.is_err() {
+            invalid_at.get_or_insert(text.len());
+        }
+        text.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+    }
+    // an odd byte at the end is half a character
+    if body.len() % 2 == 1 {
+        invalid_at.get_or_insert(text.len());
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    (text, invalid_at, "UTF-16")
 }
 
 /// Loads one compose file given as text, as `docker compose -f PATH` loads it: its folder is the
@@ -645,7 +680,7 @@ impl<'a> Assembler<'a> {
             match self.fs.read_bytes(path) {
                 Ok(bytes) => {
                     let display = self.display.get(path).cloned().unwrap_or_else(|| display_path(&self.cwd, path));
-                    let (text, invalid_at) = decode_owned(bytes);
+                    let (text, invalid_at, encoding) = decode_yaml_owned(bytes);
                     // the map and the parse share the text (a copy was 7 MB on a big file)
                     let file = std::sync::Arc::new(SourceFile::new(display, text));
                     let id = self.sources.add_shared(std::sync::Arc::clone(&file));
@@ -656,7 +691,7 @@ impl<'a> Assembler<'a> {
                             let end = u32::try_from(at + width).unwrap_or(u32::MAX);
                             let at = u32::try_from(at).unwrap_or(u32::MAX);
                             self.issues.push(
-                                Issue::error(IssueKind::YamlSyntax, Span::new(id, at, end), "invalid YAML: the file is not valid UTF-8 here".into())
+                                Issue::error(IssueKind::YamlSyntax, Span::new(id, at, end), format!("invalid YAML: the file is not valid {encoding} here"))
                                     .with_help("save the file as UTF-8"),
                             );
                             Parsed { id, roots: Vec::new(), unreadable: true, taken: false }

@@ -8,7 +8,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use super::{
     Build, BuildConfig, ByteSize, Command, DependsOn, Dependency, Device, DeviceCount, DeviceLong, Duration, GpuRequest,
     EnvFileLong, EnvFiles, Extends, ExtendsLong, External, ExternalLong, ExtraHosts, FileMode, FileRef, IntText, FileRefLong, Gpus, HealthTest,
-    Include, IncludeLong, Integer, ListOrDict, Number, PortLong, Ports, ServiceModel, ServiceModels, ServiceNetwork,
+    Include, IncludeLong, Integer, IntegerNumber, ListOrDict, Number, PortLong, Ports, ServiceModel, ServiceModels, ServiceNetwork,
     ServiceNetworks, ServiceVolume, ServiceVolumeLong, StringOrList, Text, TruncatedInteger, Ulimit, UlimitLong, WholeInteger,
 };
 use super::values::BoolOrString;
@@ -41,6 +41,7 @@ schema!(TruncatedInteger, "TruncatedInteger", |_g| json_schema!({ "type": ["numb
 schema!(WholeInteger, "WholeInteger", |_g| json_schema!({ "type": ["integer", "string"] }));
 schema!(Number, "Number", |_g| json_schema!({ "type": ["number", "string"] }));
 schema!(Integer, "Integer", |_g| json_schema!({ "type": ["integer", "string"] }));
+schema!(IntegerNumber, "IntegerNumber", |_g| json_schema!({ "type": "integer" }));
 schema!(BoolOrString, "BooleanOrString", |_g| json_schema!({ "type": ["boolean", "string"] }));
 schema!(Duration, "Duration", |_g| json_schema!({
     "type": "string",

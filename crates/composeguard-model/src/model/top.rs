@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{compose_struct, Field, ListOrDict, Service, StringOrList, Text};
+use super::{compose_struct, Field, ListOrDict, Service, StringOrList, Text, IntegerNumber};
 use crate::span::Spanned;
 
 /// Named entries of a top-level section, keyed by name with the key's location.
@@ -183,7 +183,7 @@ compose_struct! {
     pub struct Model +ext {
         pub name: Field<String>,
         pub model: Field<String>,
-        pub context_size: Field<i64>,
+        pub context_size: Field<IntegerNumber>,
         pub runtime_flags: Vec<Spanned<String>>,
     }
 }

@@ -848,6 +848,39 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
+/// An integer as compose reads one that its schema types `integer` (`models.*.context_size`): a
+/// YAML integer of any size, or a float with no fractional part (`1e3`, `1.0`); never a string,
+/// not even a variable's value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct IntegerNumber(pub i64);
+
+impl<'de> Deserialize<'de> for IntegerNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = IntegerNumber;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntegerNumber, E> {
+                Ok(IntegerNumber(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntegerNumber, E> {
+                Ok(IntegerNumber(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntegerNumber, E> {
+                #[allow(clippy::float_cmp, clippy::cast_possible_truncation)]
+                if v.fract() == 0.0 {
+                    return Ok(IntegerNumber(v as i64));
+                }
+                Err(de::Error::custom(format!("must be an integer, found the float `{}`", format_go_float(v))))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// An integer given as an integer or a decimal string.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]

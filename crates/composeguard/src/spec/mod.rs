@@ -623,7 +623,21 @@ static EMPTY: composeguard_model::model::ListOrDict =
 fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
     let mut mounts: HashMap<String, (String, Span)> = HashMap::new();
     if let Some(tmpfs) = &s.tmpfs {
-        for (i, t) in tmpfs.iter().enumerate() {
+        // compose first merges the items with the same text before `=` (`/run` twice, or
+        // `/run:size=1m` and `/run:size=2m`), the last one winning
+        let key = |t: &str| t.split_once('=').map_or(t, |(k, _)| k).to_string();
+        let mut merged: Vec<&Spanned<String>> = Vec::new();
+        for t in tmpfs.iter() {
+            match merged.iter().position(|m| key(&m.value) == key(&t.value)) {
+                Some(i) => {
+                    if let Some(slot) = merged.get_mut(i) {
+                        *slot = t;
+                    }
+                }
+                None => merged.push(t),
+            }
+        }
+        for (i, t) in merged.into_iter().enumerate() {
             let path = t.value.split(':').next().unwrap_or("").to_string();
             let loc = format!("services.{n}.tmpfs[{i}]");
             if let Some((prev, span)) = mounts.get(&path) {
@@ -916,6 +930,7 @@ mod raw {
             }
             if let Some(build) = s.get("build").and_then(Node::as_map) {
                 unique_items(build.get("ssh"), || p("build.ssh"), out);
+                unique_items(build.get("extra_hosts"), || p("build.extra_hosts"), out);
             }
             for hook in ["post_start", "pre_stop"] {
                 each_item_map(s.get(hook), |i, v| unique_items(v.as_map().and_then(|m| m.get("environment")), || p(&format!("{hook}[{i}].environment")), out));
@@ -934,6 +949,8 @@ mod raw {
                     for key in ["ignore", "include"] {
                         unique_items(v.as_map().and_then(|m| m.get(key)), || p(&format!("develop.watch[{i}].{key}")), out);
                     }
+                    let environment = v.as_map().and_then(|m| m.get("exec")).and_then(Node::as_map).and_then(|m| m.get("environment"));
+                    unique_items(environment, || p(&format!("develop.watch[{i}].exec.environment")), out);
                 });
             }
             if let Some(items) = s.get("expose").and_then(Node::as_seq) {
@@ -1054,6 +1071,8 @@ mod raw {
         /// A signed integer, never a string (compose casts none here, not even a variable's
         /// value).
         Integer,
+        /// A number, never a string (compose casts none here, not even a variable's value).
+        Number,
         /// A count: compose turns a number past `i64::MAX` (an integer or a float) into a
         /// negative one, and refuses it.
         Count,
@@ -1099,6 +1118,8 @@ mod raw {
         (&["ports", "[]", "published"], Want::Signed),
         (&["secrets", "[]", "mode"], Want::Signed),
         (&["configs", "[]", "mode"], Want::Signed),
+        (&["networks", "*", "priority"], Want::Number),
+        (&["networks", "*", "gw_priority"], Want::Number),
     ];
 
     /// One step of a path under a service, for messages (built only when there is a problem).
@@ -1277,6 +1298,8 @@ mod raw {
             // (a string that is no integer at all is the model reader's error)
             (Want::Integer, Value::String(s)) if composeguard_model::interpolate::parse_go_decimal(s).is_some() => Some(format!("must be an integer, not the string `{s}` (docker compose reads no string here)")),
             (Want::Integer, Value::Timestamp(s)) => Some(format!("must be an integer, not the date `{s}`")),
+            (Want::Number, Value::String(s)) => Some(format!("must be a number, not the string `{s}` (docker compose reads no string here)")),
+            (Want::Number, Value::Timestamp(s)) => Some(format!("must be a number, not the date `{s}`")),
             (Want::StringOrInt64, Value::Float(f)) => {
                 Some(format!("must be a string or an integer, found the float `{}`", composeguard_model::yaml::format_go_float(*f)))
             }
