@@ -47,9 +47,10 @@ fn read_extends(node: &Node) -> Option<ExtendsRef> {
 
 impl Assembler<'_> {
     /// Records `issue` unless the same one is recorded (a file read for several `extends` is
-    /// checked each time).
+    /// checked each time); a set, so a file with many problems read for many `extends` is not
+    /// quadratic.
     fn push_once(&mut self, issue: Issue) {
-        if !self.issues.iter().any(|i| i.span == issue.span && i.message == issue.message) {
+        if self.extends_reported.insert((issue.span, issue.message.clone())) {
             self.issues.push(issue);
         }
     }
@@ -227,31 +228,17 @@ fn members(n: Option<&Node>) -> Vec<(String, &Node)> {
 /// kinds of values are checked here (a short syntax that does not parse is left to the spec
 /// checks of the service that uses it).
 fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
-    let mut out = Vec::new();
-    let Some(top) = root.as_map() else { return out };
-    let mut bad = |node: &Node, path: String, what: &str| {
-        // a short syntax that does not parse is a bad value; anything else a bad type
-        let kind = if what.starts_with("is not a valid") || what.starts_with("is a confusing") {
-            IssueKind::InvalidValue
-        } else if what.starts_with("conflicts with") {
-            IssueKind::ConflictingKeys
-        } else {
-            IssueKind::InvalidType
-        };
-        out.push(
-            Issue::error(kind, node.span, format!("`{path}` {what} (in `{file}`, read for `extends`)"))
-                .with_path(path),
-        );
-    };
+    let mut found = Found { issues: Vec::new(), file };
+    let Some(top) = root.as_map() else { return found.issues };
     // (a date is no string for compose: it reads it as a time)
     let is_str = |n: &Node| matches!(n.value, Value::String(_));
     let is_int = |n: &Node| matches!(n.value, Value::Int(_));
     let is_map = |n: &Node| matches!(n.value, Value::Map(_));
     // each item of a list that compose indexes by its `key=` text must be a string
-    let strings = |n: Option<&Node>, path: &dyn Fn() -> String, bad: &mut dyn FnMut(&Node, String, &str)| {
+    let strings = |n: Option<&Node>, path: &dyn Fn() -> String, found: &mut Found<'_>| {
         for (i, item) in n.and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
             if !is_str(item) {
-                bad(item, format!("{}[{i}]", path()), "must be a string");
+                found.bad_type(item, format!("{}[{i}]", path()), "must be a string");
             }
         }
     };
@@ -260,15 +247,15 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
             let Some(m) = s.as_map() else { continue };
             let p = |key: &str| format!("services.{}.{key}", k.name);
             for key in ["annotations", "cap_add", "cap_drop", "dns", "dns_opt", "dns_search", "environment", "labels", "links", "profiles", "sysctls", "tmpfs", "networks", "models"] {
-                strings(m.get(key), &|| p(key), &mut bad);
+                strings(m.get(key), &|| p(key), &mut found);
             }
             if let Some(labels) = m.get("deploy").and_then(Node::as_map).and_then(|d| d.get("labels")) {
-                strings(Some(labels), &|| p("deploy.labels"), &mut bad);
+                strings(Some(labels), &|| p("deploy.labels"), &mut found);
             }
             if let Some(nets) = m.get("networks").and_then(Node::as_map) {
                 for (n, v) in nets.iter() {
                     for key in ["aliases", "link_local_ips"] {
-                        strings(v.as_map().and_then(|a| a.get(key)), &|| p(&format!("networks.{}.{key}", n.name)), &mut bad);
+                        strings(v.as_map().and_then(|a| a.get(key)), &|| p(&format!("networks.{}.{key}", n.name)), &mut found);
                     }
                 }
             }
@@ -282,40 +269,40 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
                                 _ => None,
                             };
                             if let Some(Err(e)) = spec.map(|t| crate::model::parse_port_spec(&t)) {
-                                bad(item, p(&format!("ports[{i}]")), &format!("is not a valid port: {e}"));
+                                found.push(IssueKind::InvalidValue, item, p(&format!("ports[{i}]")), &format!("is not a valid port: {e}"));
                             } else if !(is_int(item) || is_str(item) || is_map(item)) {
-                                bad(item, p(&format!("ports[{i}]")), "must be a port string, number or mapping");
+                                found.bad_type(item, p(&format!("ports[{i}]")), "must be a port string, number or mapping");
                             } else if item.as_map().is_some_and(|pm| !pm.contains_key("target")) {
-                                bad(item, p(&format!("ports[{i}]")), "is missing the target port");
+                                found.bad_type(item, p(&format!("ports[{i}]")), "is missing the target port");
                             }
                         }
                     }
-                    None => bad(ports, p("ports"), "must be a list"),
+                    None => found.bad_type(ports, p("ports"), "must be a list"),
                 }
             }
             if let Some(build) = m.get("build") {
                 match build.as_map() {
                     Some(b) => {
                         for key in ["args", "additional_contexts", "tags", "labels"] {
-                            strings(b.get(key), &|| p(&format!("build.{key}")), &mut bad);
+                            strings(b.get(key), &|| p(&format!("build.{key}")), &mut found);
                         }
                         if let Some(contexts) = b.get("additional_contexts") {
                             match &contexts.value {
                                 Value::Seq(items) => {
                                     for (i, item) in items.iter().enumerate() {
                                         if matches!(&item.value, Value::String(t) if !t.contains('=')) {
-                                            bad(item, p(&format!("build.additional_contexts[{i}]")), "must be `name=context`");
+                                            found.bad_type(item, p(&format!("build.additional_contexts[{i}]")), "must be `name=context`");
                                         }
                                     }
                                 }
                                 Value::Map(cm) => {
                                     for (c, v) in cm.iter() {
                                         if !is_str(v) {
-                                            bad(v, p(&format!("build.additional_contexts.{}", c.name)), "must be a string");
+                                            found.bad_type(v, p(&format!("build.additional_contexts.{}", c.name)), "must be a string");
                                         }
                                     }
                                 }
-                                _ => bad(contexts, p("build.additional_contexts"), "must be a list or a mapping"),
+                                _ => found.bad_type(contexts, p("build.additional_contexts"), "must be a list or a mapping"),
                             }
                         }
                         if let Some(ssh) = b.get("ssh") {
@@ -324,40 +311,40 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
                                     for (i, item) in items.iter().enumerate() {
                                         let ok = matches!(&item.value, Value::String(t) if t.contains('=') || t == "default");
                                         if !ok {
-                                            bad(item, p(&format!("build.ssh[{i}]")), "must be `default` or `id=path`");
+                                            found.bad_type(item, p(&format!("build.ssh[{i}]")), "must be `default` or `id=path`");
                                         }
                                     }
                                 }
-                                None if !is_map(ssh) => bad(ssh, p("build.ssh"), "must be a list or a mapping"),
+                                None if !is_map(ssh) => found.bad_type(ssh, p("build.ssh"), "must be a list or a mapping"),
                                 None => {}
                             }
                         }
                         for (at, item) in members(b.get("secrets")) {
                             if !(is_str(item) || is_map(item)) {
-                                bad(item, p(&format!("build.secrets{at}")), "must be a name or a mapping");
+                                found.bad_type(item, p(&format!("build.secrets{at}")), "must be a name or a mapping");
                             }
                         }
                         for (at, v) in members(b.get("ulimits")) {
                             if !(is_int(v) || is_map(v)) {
-                                bad(v, p(&format!("build.ulimits{at}")), "must be a number or a mapping");
+                                found.bad_type(v, p(&format!("build.ulimits{at}")), "must be a number or a mapping");
                             }
                         }
                     }
-                    None if !is_str(build) => bad(build, p("build"), "must be a path or a mapping"),
+                    None if !is_str(build) => found.bad_type(build, p("build"), "must be a path or a mapping"),
                     None => {}
                 }
             }
             if let Some(deps) = m.get("depends_on") {
                 match &deps.value {
-                    Value::Seq(_) => strings(Some(deps), &|| p("depends_on"), &mut bad),
+                    Value::Seq(_) => strings(Some(deps), &|| p("depends_on"), &mut found),
                     Value::Map(dm) => {
                         for (d, v) in dm.iter() {
                             if !is_map(v) {
-                                bad(v, p(&format!("depends_on.{}", d.name)), "must be a mapping");
+                                found.bad_type(v, p(&format!("depends_on.{}", d.name)), "must be a mapping");
                             }
                         }
                     }
-                    _ => bad(deps, p("depends_on"), "must be a list or a mapping"),
+                    _ => found.bad_type(deps, p("depends_on"), "must be a list or a mapping"),
                 }
             }
             if let Some(env_file) = m.get("env_file") {
@@ -365,16 +352,16 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
                     Some(items) => {
                         for (i, item) in items.iter().enumerate() {
                             if item.as_map().is_some_and(|e| !e.contains_key("path")) {
-                                bad(item, p(&format!("env_file[{i}]")), "is missing the required key `path`");
+                                found.bad_type(item, p(&format!("env_file[{i}]")), "is missing the required key `path`");
                             }
                         }
                     }
-                    None if !is_str(env_file) => bad(env_file, p("env_file"), "must be a path or a list"),
+                    None if !is_str(env_file) => found.bad_type(env_file, p("env_file"), "must be a path or a list"),
                     None => {}
                 }
             }
             if let Some(gpus) = m.get("gpus").filter(|n| !is_str(n) && n.as_seq().is_none()) {
-                bad(gpus, p("gpus"), "must be `all` or a list");
+                found.bad_type(gpus, p("gpus"), "must be `all` or a list");
             }
             for key in ["volumes", "devices"] {
                 // (compose indexes the items by their target in the list form only)
@@ -383,16 +370,16 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
                     match &item.value {
                         Value::String(t) if key == "volumes" => {
                             if let Err(e) = crate::model::parse_volume_spec(t) {
-                                bad(item, p(&format!("{key}{at}")), &format!("is not a valid volume: {e}"));
+                                found.push(IssueKind::InvalidValue, item, p(&format!("{key}{at}")), &format!("is not a valid volume: {e}"));
                             }
                         }
                         Value::String(t) if t.split(':').count() > 3 => {
-                            bad(item, p(&format!("{key}{at}")), "is a confusing device mapping; use the long syntax");
+                            found.push(IssueKind::InvalidValue, item, p(&format!("{key}{at}")), "is a confusing device mapping; use the long syntax");
                         }
                         Value::String(_) => {}
                         Value::Map(v) if !listed || v.get("target").is_some_and(|t| matches!(t.value, Value::String(_))) => {}
-                        Value::Map(_) => bad(item, p(&format!("{key}{at}")), "is missing a string `target`"),
-                        _ => bad(item, p(&format!("{key}{at}")), "must be a string or a mapping"),
+                        Value::Map(_) => found.bad_type(item, p(&format!("{key}{at}")), "is missing a string `target`"),
+                        _ => found.bad_type(item, p(&format!("{key}{at}")), "must be a string or a mapping"),
                     }
                 }
             }
@@ -401,27 +388,27 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
                 for (at, item) in members(m.get(key)) {
                     let target_not_string = listed && item.as_map().and_then(|t| t.get("target")).is_some_and(|t| !is_str(t));
                     if !(is_str(item) || is_map(item)) {
-                        bad(item, p(&format!("{key}{at}")), "must be a name or a mapping");
+                        found.bad_type(item, p(&format!("{key}{at}")), "must be a name or a mapping");
                     } else if target_not_string {
-                        bad(item, p(&format!("{key}{at}.target")), "must be a string");
+                        found.bad_type(item, p(&format!("{key}{at}.target")), "must be a string");
                     }
                 }
             }
             for (at, v) in members(m.get("ulimits")) {
                 if !(is_int(v) || is_map(v)) {
-                    bad(v, p(&format!("ulimits{at}")), "must be a number or a mapping");
+                    found.bad_type(v, p(&format!("ulimits{at}")), "must be a number or a mapping");
                 }
             }
             for (i, item) in m.get("expose").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
                 if !(is_int(item) || is_str(item)) {
-                    bad(item, p(&format!("expose[{i}]")), "must be a port string or number");
+                    found.bad_type(item, p(&format!("expose[{i}]")), "must be a port string or number");
                 }
             }
         }
     }
     for section in ["networks", "volumes", "secrets", "configs"] {
         for (at, v) in members(top.get(section)).into_iter().filter(|(_, v)| !(v.is_null() || is_map(v))) {
-            bad(v, format!("{section}{at}"), "must be a mapping");
+            found.bad_type(v, format!("{section}{at}"), "must be a mapping");
         }
         for (k, v) in top.get(section).and_then(Node::as_map).map(|s| s.iter().collect::<Vec<_>>()).unwrap_or_default() {
             // compose adopts a (deprecated) `external.name`, and fails when it differs from `name`
@@ -429,14 +416,14 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
             let external_name = r.and_then(|r| r.get("external")).and_then(Node::as_map).and_then(|e| e.get("name"));
             if let (Some(ext), Some(name)) = (external_name, r.and_then(|r| r.get("name"))) {
                 if ext.value != name.value {
-                    bad(ext, format!("{section}.{}.external.name", k.name), "conflicts with `name`; only use `name`");
+                    found.push(IssueKind::ConflictingKeys, ext, format!("{section}.{}.external.name", k.name), "conflicts with `name`; only use `name`");
                 }
             }
             match r {
                 Some(r) if section == "networks" => {
-                    strings(r.get("labels"), &|| format!("networks.{}.labels", k.name), &mut bad);
+                    strings(r.get("labels"), &|| format!("networks.{}.labels", k.name), &mut found);
                     let options = r.get("ipam").and_then(Node::as_map).and_then(|i| i.get("options"));
-                    strings(options, &|| format!("networks.{}.ipam.options", k.name), &mut bad);
+                    strings(options, &|| format!("networks.{}.ipam.options", k.name), &mut found);
                 }
                 _ => {}
             }
@@ -444,8 +431,25 @@ fn canonical_form_errors(root: &Node, file: &str) -> Vec<Issue> {
     }
     for (at, item) in members(top.get("include")) {
         if !(is_str(item) || is_map(item)) {
-            bad(item, format!("include{at}"), "must be a path or a mapping");
+            found.bad_type(item, format!("include{at}"), "must be a path or a mapping");
         }
     }
-    out
+    found.issues
+}
+
+/// What [`canonical_form_errors`] found, each issue saying which file it is in.
+struct Found<'f> {
+    issues: Vec<Issue>,
+    file: &'f str,
+}
+
+impl Found<'_> {
+    fn push(&mut self, kind: IssueKind, node: &Node, path: String, what: &str) {
+        self.issues.push(Issue::error(kind, node.span, format!("`{path}` {what} (in `{}`, read for `extends`)", self.file)).with_path(path));
+    }
+
+    /// A value of the wrong kind (what most of the checks find).
+    fn bad_type(&mut self, node: &Node, path: String, what: &str) {
+        self.push(IssueKind::InvalidType, node, path, what);
+    }
 }

@@ -358,12 +358,7 @@ impl<'a> Merger<'a> {
                 let base = match base.value {
                     // compose has already turned the earlier `all` into `[{count: all}]`: a later
                     // list is appended to it, and a string cannot override it
-                    Value::String(_) if !over.is_null() => {
-                        let mut all = Mapping::default();
-                        all.insert(Key { name: "count".into(), span: base.span, anchor: None }, Node::new(Value::String("all".into()), base.span));
-                        let item = Node { value: Value::Map(all), ..base.clone() };
-                        Node { value: Value::Seq(vec![item]), ..base }
-                    }
+                    Value::String(_) if !over.is_null() => gpus_as_list(&base),
                     _ => base,
                 };
                 self.merge_default(base, over, path, unicity)
@@ -730,11 +725,16 @@ pub(crate) fn canonical_extends_forms(service: &mut Node) {
         *ssh = ssh_to_map(ssh.clone());
     }
     if let Some(gpus) = m.get_mut("gpus").filter(|n| matches!(n.value, Value::String(_))) {
-        let mut all = Mapping::default();
-        all.insert(Key { name: "count".into(), span: gpus.span, anchor: None }, Node::new(Value::String("all".into()), gpus.span));
-        let item = Node { value: Value::Map(all), ..gpus.clone() };
-        *gpus = Node { value: Value::Seq(vec![item]), ..gpus.clone() };
+        *gpus = gpus_as_list(gpus);
     }
+}
+
+/// `gpus` given as a string, as compose has it once read: all GPUs, `[{count: all}]`.
+fn gpus_as_list(gpus: &Node) -> Node {
+    let mut all = Mapping::default();
+    all.insert(Key { name: "count".into(), span: gpus.span, anchor: None }, Node::new(Value::String("all".into()), gpus.span));
+    let item = Node { value: Value::Map(all), ..gpus.clone() };
+    Node { value: Value::Seq(vec![item]), ..gpus.clone() }
 }
 
 /// A mapping with one entry per key (the last one, where the first was).

@@ -294,14 +294,9 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &LoadOptions, fs: &dyn File
     let (text, invalid_at, encoding) = decode_yaml_owned(bytes.to_vec());
     if let Some(at) = invalid_at {
         let mut project = Project { working_dir: parent_dir(path), files: vec![path.to_string()], ..Project::default() };
-        let width = text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
+        let issue = undecodable(&text, at, encoding);
         let file = project.sources.add(SourceFile::new(path, text));
-        let end = u32::try_from(at + width).unwrap_or(u32::MAX);
-        let at = u32::try_from(at).unwrap_or(u32::MAX);
-        project.issues.push(
-            Issue::error(IssueKind::YamlSyntax, Span::new(file, at, end), format!("invalid YAML: the file is not valid {encoding} here"))
-                .with_help("save the file as UTF-8"),
-        );
+        project.issues.push(issue(file));
         return project;
     }
     load_text(path, &text, options, fs)
@@ -325,6 +320,16 @@ fn decode_owned(mut bytes: Vec<u8>) -> (String, Option<usize>) {
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
     }
+}
+
+/// The issue for a file that does not decode at `at` (an offset in its decoded `text`), given
+/// the file's id: the undecodable character is marked.
+fn undecodable(text: &str, at: usize, encoding: &str) -> impl FnOnce(FileId) -> Issue {
+    let width = text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
+    let end = u32::try_from(at + width).unwrap_or(u32::MAX);
+    let at = u32::try_from(at).unwrap_or(u32::MAX);
+    let message = format!("invalid YAML: the file is not valid {encoding} here");
+    move |file| Issue::error(IssueKind::YamlSyntax, Span::new(file, at, end), message).with_help("save the file as UTF-8")
 }
 
 /// Decodes a YAML file as compose's YAML reader does: UTF-16 (little or big endian) when the file
@@ -636,6 +641,8 @@ pub(crate) struct Assembler<'a> {
     /// What the model read finds in the files of a stack merged so far (compose validates after
     /// each file): reported unless the whole project has the same issue.
     stack_issues: Vec<Issue>,
+    /// The issues found in files read for `extends`, so each is reported once.
+    pub extends_reported: std::collections::HashSet<(Span, String)>,
 }
 
 impl<'a> Assembler<'a> {
@@ -650,6 +657,7 @@ impl<'a> Assembler<'a> {
             parsed: std::collections::HashMap::new(),
             display: std::collections::HashMap::new(),
             stack_issues: Vec::new(),
+            extends_reported: std::collections::HashSet::new(),
             cwd: String::new(),
         }
     }
@@ -687,13 +695,7 @@ impl<'a> Assembler<'a> {
                     let text = file.text.as_str();
                     let parsed = match invalid_at {
                         Some(at) => {
-                            let width = text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
-                            let end = u32::try_from(at + width).unwrap_or(u32::MAX);
-                            let at = u32::try_from(at).unwrap_or(u32::MAX);
-                            self.issues.push(
-                                Issue::error(IssueKind::YamlSyntax, Span::new(id, at, end), format!("invalid YAML: the file is not valid {encoding} here"))
-                                    .with_help("save the file as UTF-8"),
-                            );
+                            self.issues.push(undecodable(text, at, encoding)(id));
                             Parsed { id, roots: Vec::new(), unreadable: true, taken: false }
                         }
                         None => self.parse_source(id, text),

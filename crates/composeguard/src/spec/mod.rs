@@ -625,16 +625,16 @@ fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
     if let Some(tmpfs) = &s.tmpfs {
         // compose first merges the items with the same text before `=` (`/run` twice, or
         // `/run:size=1m` and `/run:size=2m`), the last one winning
-        let key = |t: &str| t.split_once('=').map_or(t, |(k, _)| k).to_string();
         let mut merged: Vec<&Spanned<String>> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
         for t in tmpfs.iter() {
-            match merged.iter().position(|m| key(&m.value) == key(&t.value)) {
-                Some(i) => {
-                    if let Some(slot) = merged.get_mut(i) {
-                        *slot = t;
-                    }
+            let key = t.value.split_once('=').map_or(t.value.as_str(), |(k, _)| k);
+            match at.get(key).and_then(|&i| merged.get_mut(i)) {
+                Some(slot) => *slot = t,
+                None => {
+                    at.insert(key, merged.len());
+                    merged.push(t);
                 }
-                None => merged.push(t),
             }
         }
         for (i, t) in merged.into_iter().enumerate() {
