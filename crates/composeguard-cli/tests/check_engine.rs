@@ -1,18 +1,18 @@
 //! `composeguard check` with configuration, suppressions, baselines and the CI formats.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_composeguard"))
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("composeguard-engine-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+#[path = "support/temp.rs"]
+mod temp;
+
+fn temp_dir(name: &str) -> temp::TempDir {
+    temp::TempDir::new("engine", name)
 }
 
 fn write(dir: &Path, name: &str, text: &str) {

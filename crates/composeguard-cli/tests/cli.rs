@@ -7,11 +7,11 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_composeguard"))
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("composeguard-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+#[path = "support/temp.rs"]
+mod temp;
+
+fn temp_dir(name: &str) -> temp::TempDir {
+    temp::TempDir::new("cli", name)
 }
 
 fn write(dir: &Path, name: &str, text: &str) {

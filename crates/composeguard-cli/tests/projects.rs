@@ -2,7 +2,7 @@
 //! `--profile`, `--all-profiles`, `--project-directory`) and `composeguard config`.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn bin() -> Command {
@@ -11,11 +11,11 @@ fn bin() -> Command {
     c
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("composeguard-projects-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+#[path = "support/temp.rs"]
+mod temp;
+
+fn temp_dir(name: &str) -> temp::TempDir {
+    temp::TempDir::new("projects", name)
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
