@@ -139,9 +139,10 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
-        // `match_indices` finds a byte through `memchr`, a word at a time (a byte loop took 7.5
-        // instructions a byte, on one core, before every 7 MB file could be parsed)
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        // `memchr` looks at 16 or 32 bytes an instruction where the CPU allows it; a byte loop took
+        // 7.5 instructions a byte, and `str::match_indices` 8 (it starts a search for each line,
+        // and compose lines are short)
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)));
         Self { line_starts }
     }
 

@@ -1187,8 +1187,10 @@ impl<'de> Deserialize<'de> for ServiceVolume {
     }
 }
 
-fn is_windows_drive(buffer: &[char], c: char) -> bool {
-    c == ':' && buffer.len() == 1 && buffer.first().is_some_and(|b| b.is_alphabetic())
+/// A section that is one letter: with the colon after it, a Windows drive (`C:`), not a separator.
+fn is_drive_letter(section: &str) -> bool {
+    let mut chars = section.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
 }
 
 /// A host path (bind mount) rather than a volume name, as compose decides.
@@ -1199,7 +1201,7 @@ pub fn is_host_path(source: &str) -> bool {
     }
     let mut it = source.chars();
     it.next();
-    it.next().is_some_and(|second| is_windows_drive(&[first], second))
+    it.next() == Some(':') && first.is_alphabetic()
 }
 
 /// Parses the short volume syntax (`[SOURCE:]TARGET[:MODE]`) as compose does.
@@ -1214,47 +1216,52 @@ pub fn parse_volume_spec(spec: &str) -> Result<ServiceVolume, String> {
         }
         _ => {}
     }
-    let chars: Vec<char> = spec.chars().collect();
-    let mut buffer: Vec<char> = Vec::new();
+    // Sections are split at colons outside `${...}`, as compose's loader reads them; each
+    // section is the text from the last separator (a slice, not a copy, until it is kept).
+    let mut section_start = 0usize;
     let mut in_var = 0usize;
     let mut source: Option<String> = None;
     let mut target: Option<String> = None;
     let mut options: Option<String> = None;
-    let n = chars.len();
-    for i in 0..=n {
-        let c = chars.get(i).copied();
-        if c == Some('$') && chars.get(i + 1) == Some(&'{') {
+    let mut chars = spec.char_indices().peekable();
+    loop {
+        let (i, c) = match chars.next() {
+            Some((i, c)) => (i, Some(c)),
+            None => (spec.len(), None),
+        };
+        if c == Some('$') && chars.peek().is_some_and(|&(_, next)| next == '{') {
             in_var += 1;
-            buffer.push('$');
             continue;
         }
         if c == Some('}') && in_var > 0 {
             in_var -= 1;
-            buffer.push('}');
             continue;
         }
-        let end = c.is_none();
-        let ch = c.unwrap_or('\0');
-        if !end && is_windows_drive(&buffer, ch) {
-            buffer.push(ch);
-        } else if (ch == ':' || end) && in_var == 0 {
-            let text: String = buffer.iter().collect();
-            if buffer.is_empty() {
+        let section = spec.get(section_start..i).unwrap_or_default();
+        let separator = match c {
+            None => true,
+            Some(':') => !is_drive_letter(section),
+            Some(_) => false,
+        };
+        if separator && in_var == 0 {
+            let text = section.to_string();
+            if section.is_empty() {
                 return Err(format!("invalid volume `{spec}`: empty section between colons"));
-            } else if source.is_none() && end {
+            } else if source.is_none() && c.is_none() {
                 target = Some(text);
             } else if source.is_none() {
                 source = Some(text);
             } else if target.is_none() {
                 target = Some(text);
-            } else if ch == ':' {
+            } else if c.is_some() {
                 return Err(format!("invalid volume `{spec}`: too many colons"));
             } else {
                 options = Some(text);
             }
-            buffer.clear();
-        } else {
-            buffer.push(ch);
+            section_start = i + 1;
+        }
+        if c.is_none() {
+            break;
         }
     }
     // "/a:/b" with one colon: the loop gives source then target (end), handled above

@@ -514,7 +514,8 @@ fn b64url(b: u8) -> bool {
 
 /// A known token format in `value`: its description and byte range.
 pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
-    if let Some(start) = value.find("-----BEGIN ") {
+    // (the shortest PEM header that can match is 27 bytes: `-----BEGIN PRIVATE KEY-----`)
+    if let Some(start) = value.len().checked_sub(26).and_then(|_| value.find("-----BEGIN ")) {
         let rest = value.get(start..).unwrap_or("");
         let header_end = rest.get(11..).and_then(|r| r.find("-----")).map(|i| i + 11);
         if let Some(end) = header_end {
@@ -543,7 +544,13 @@ pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
     None
 }
 
+/// The shortest token `classify_token` knows: a Slack token (`xoxb-` and 10 more).
+const SHORTEST_TOKEN: usize = 15;
+
 fn classify_token(w: &str) -> Option<&'static str> {
+    if w.len() < SHORTEST_TOKEN {
+        return None;
+    }
     let after = |p: &str| w.strip_prefix(p);
     for p in ["AKIA", "ASIA", "ABIA", "ACCA"] {
         if let Some(rest) = after(p) {
@@ -986,6 +993,10 @@ mod tests {
         assert!(token_shape("-----BEGIN CERTIFICATE-----").is_none());
         assert!(token_shape("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcdefghijklmnop").is_some());
         assert!(token_shape("AKIA_NOT_A_KEY").is_none());
+        // the shortest shapes: a Slack token of 15 bytes, a PEM header of 27
+        assert_eq!(token_shape("xoxb-0123456789").map(|t| t.0), Some("a Slack token"));
+        assert!(token_shape("xoxb-012345678").is_none());
+        assert!(token_shape("-----BEGIN PRIVATE KEY-----").is_some());
         assert!(token_shape("plain words").is_none());
     }
 
