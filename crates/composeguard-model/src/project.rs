@@ -643,6 +643,9 @@ pub(crate) struct Assembler<'a> {
     stack_issues: Vec<Issue>,
     /// The issues found in files read for `extends`, so each is reported once.
     pub extends_reported: std::collections::HashSet<(Span, String)>,
+    /// A file read so far has a `!reset` or `!override` tag (without one, no node has a tag to
+    /// strip).
+    merge_tags: bool,
 }
 
 impl<'a> Assembler<'a> {
@@ -659,6 +662,7 @@ impl<'a> Assembler<'a> {
             stack_issues: Vec::new(),
             extends_reported: std::collections::HashSet::new(),
             cwd: String::new(),
+            merge_tags: false,
         }
     }
 
@@ -677,6 +681,7 @@ impl<'a> Assembler<'a> {
 
     fn parse_source(&mut self, id: FileId, text: &str) -> Parsed {
         let doc = yaml::parse(text, id, &self.limits);
+        self.merge_tags |= doc.merge_tags;
         let fatal = doc.issues.iter().any(|i| matches!(i.kind, IssueKind::YamlSyntax | IssueKind::InputLimit));
         self.issues.extend(doc.issues);
         Parsed { id, roots: if fatal { Vec::new() } else { doc.roots }, unreadable: fatal, taken: false }
@@ -787,7 +792,9 @@ impl<'a> Assembler<'a> {
                 merged += 1;
                 acc = Some(match acc {
                     None => {
-                        strip_tags(&mut doc);
+                        if self.merge_tags {
+                            strip_tags(&mut doc);
+                        }
                         doc
                     }
                     Some(base) => {

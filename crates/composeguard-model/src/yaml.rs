@@ -298,6 +298,9 @@ pub struct Document {
     /// One root per YAML document in the stream (compose merges them in order).
     pub roots: Vec<Node>,
     pub issues: Vec<Issue>,
+    /// Whether any node has a `!reset` or `!override` tag (most files have none, and then
+    /// nothing needs to look for them).
+    pub merge_tags: bool,
 }
 
 /// Parses `text` into located nodes, reporting problems as issues (never panics).
@@ -429,6 +432,8 @@ struct Builder<'a> {
     issues: Vec<Issue>,
     /// Key of the entry being built when a key was not a string (reported once, value dropped).
     skip_value: Vec<bool>,
+    /// A `!reset` or `!override` tag was seen.
+    merge_tags: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -445,11 +450,19 @@ impl<'a> Builder<'a> {
             roots: Vec::new(),
             issues: Vec::new(),
             skip_value: Vec::new(),
+            merge_tags: false,
         }
     }
 
     fn into_document(self) -> Document {
-        Document { roots: self.roots, issues: self.issues }
+        Document { roots: self.roots, issues: self.issues, merge_tags: self.merge_tags }
+    }
+
+    /// The compose tag of a node, noting that the document has one.
+    fn merge_tag(&mut self, tag: Option<&granit_parser::Tag>) -> Option<MergeTag> {
+        let found = merge_tag(tag);
+        self.merge_tags |= found.is_some();
+        found
     }
 
     fn offset(&self, m: &granit_parser::Marker) -> u32 {
@@ -480,7 +493,7 @@ impl<'a> Builder<'a> {
                 self.anchors.clear();
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let merge_tag = merge_tag(tag.as_deref());
+                let merge_tag = self.merge_tag(tag.as_deref());
                 let mut node = self.scalar(&value, style, tag.as_deref(), span)?;
                 node.tag = merge_tag;
                 if anchor != 0 {
@@ -513,22 +526,24 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceStart(style, anchor, tag) => {
                 self.depth_check(span)?;
+                let tag = self.merge_tag(tag.as_deref());
                 self.stack.push(Frame::Seq {
                     start: span,
                     items_from: self.items.len(),
                     anchor,
-                    tag: merge_tag(tag.as_deref()),
+                    tag,
                     style: structure_style(style),
                 });
             }
             Event::MappingStart(style, anchor, tag) => {
                 self.depth_check(span)?;
+                let tag = self.merge_tag(tag.as_deref());
                 self.stack.push(Frame::Map {
                     start: span,
                     entries_from: self.entries.len(),
                     key: None,
                     anchor,
-                    tag: merge_tag(tag.as_deref()),
+                    tag,
                     style: structure_style(style),
                 });
                 self.skip_value.push(false);
