@@ -90,9 +90,13 @@ impl Rule for InvalidStaticIp {
                         continue;
                     };
                     let network = match network {
-                        // declared without options, or the implicit `default` network
-                        Some(None) | None => None,
                         Some(Some(n)) => Some(n),
+                        // declared without options, or the implicit `default` network
+                        Some(None) => None,
+                        None if net.value == "default" => None,
+                        // not declared in this file: the spec checks report it, and the
+                        // subnet may come from another file of the stack
+                        None => continue,
                     };
                     if network.is_some_and(|n| {
                         n.external.as_ref().is_some_and(|e| e.value.external)

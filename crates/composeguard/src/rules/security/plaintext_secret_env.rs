@@ -15,7 +15,8 @@ declare_rule! {
     ///
     /// Not reported: references (`${DB_PASSWORD}`, `$DB_PASSWORD`, also with a default), keys
     /// that point to a file or describe a setting (`DB_PASSWORD_FILE`, `TOKEN_TTL`,
-    /// `PASSWORD_MIN_LENGTH`), keys meant to be public (`NEXT_PUBLIC_API_KEY`,
+    /// `PASSWORD_MIN_LENGTH`, `APP_CREDENTIALS_AWS_REGION`, and Confluent's
+    /// `KAFKA_SSL_KEYSTORE_CREDENTIALS`, which names the file that holds the password), keys meant to be public (`NEXT_PUBLIC_API_KEY`,
     /// `STRIPE_PUBLISHABLE_KEY`), empty and null values (`DB_PASSWORD:`, compose takes them from the
     /// environment), booleans, numbers and paths (`/run/secrets/db`). URLs with a password are
     /// left to `credentials-in-url`.

@@ -454,6 +454,8 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "STDIN", "PROMPT", "RESET", "CHANGE", "COMPLEXITY", "REFRESH", "ROTATION", "ENV", "VAR", "ENCRYPTION", "ENCODING",
     // what reads or carries the secret (`…_SECRET_CLASS`, `…_CREDENTIALS_SOURCE`, `…_SECRET_PARAM_BOOTSTRAP_SERVERS`)
     "CLASS", "CLASSNAME", "SOURCE", "SERVER", "SERVERS", "PROTOCOL", "MECHANISM", "HANDLER",
+    // settings grouped under a secret's prefix (`…_CREDENTIALS_AWS_REGION`, `…_APIKEY_USERS`)
+    "REGION", "ZONE", "BUCKET", "USERS", "LANGUAGE", "LOCALE",
 ];
 
 /// Whether a variable name says its value is a credential (`DB_PASSWORD`, `apiKey`,
@@ -472,16 +474,21 @@ pub fn is_secret_key(key: &str) -> bool {
     if words.len() == 2 && words.first().is_some_and(|w| w == "REDISCLI") && last == "AUTH" {
         return true;
     }
-    for (i, w) in words.iter().enumerate() {
-        // also glued words: `PGPASSWORD`, `DBPASSWD`
-        if SECRET_WORDS.contains(&w.as_str()) || w.contains("PASSWORD") || w.contains("PASSWD") {
-            return true;
-        }
-        if w == "KEY" && i > 0 && words.get(i - 1).is_some_and(|q| KEY_QUALIFIERS.contains(&q.as_str())) {
-            return true;
-        }
+    // Confluent's images read `KAFKA_SSL_KEYSTORE_CREDENTIALS` (and the key and truststore ones)
+    // as the name of a file under /etc/kafka/secrets that holds the password
+    if last == "CREDENTIALS" && words.iter().any(|w| w == "SSL") {
+        return false;
     }
-    false
+    let names_secret = |(i, w): &(usize, &String)| {
+        // also glued words: `PGPASSWORD`, `DBPASSWD`
+        SECRET_WORDS.contains(&w.as_str())
+            || w.contains("PASSWORD")
+            || w.contains("PASSWD")
+            || (*w == "KEY" && *i > 0 && words.get(i - 1).is_some_and(|q| KEY_QUALIFIERS.contains(&q.as_str())))
+    };
+    let Some((at, _)) = words.iter().enumerate().filter(|e| names_secret(e)).last() else { return false };
+    // a secret word as a prefix of something else: `…_CREDENTIALS_AWS_ENDPOINT_URL_S3`
+    !words.iter().skip(at + 1).any(|w| NOT_SECRET_SUFFIXES.contains(&w.as_str()))
 }
 
 /// Values that cannot be a credential: empty, booleans, numbers, paths (`/run/secrets/db`).
@@ -944,6 +951,10 @@ mod tests {
             "DB_PWD",
             "SMTP_PASSWD",
             "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SSL_KEYSTORE_PASSWORD",
+            "KAFKA_SSL_KEYSTORE_PASSWORD",
+            "APP_AWS_CREDENTIALS_AWS_SECRET_ACCESS_KEY",
+            "AUTHENTICATION_APIKEY_ALLOWED_KEYS",
+            "DB_CREDENTIALS",
         ] {
             assert!(is_secret_key(k), "{k}");
         }
@@ -970,6 +981,13 @@ mod tests {
             "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_BOOTSTRAP_SERVERS",
             "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SASL_MECHANISM",
             "KSQL_KSQL_SCHEMA_REGISTRY_BEARER_AUTH_CREDENTIALS_SOURCE",
+            // Confluent's file names, and settings grouped under a secret's prefix
+            "KAFKA_SSL_KEYSTORE_CREDENTIALS",
+            "KAFKA_SSL_TRUSTSTORE_CREDENTIALS",
+            "APP_AWS_CREDENTIALS_AWS_REGION",
+            "APP_AWS_CREDENTIALS_AWS_ENDPOINT_URL_S3",
+            "AUTHENTICATION_APIKEY_USERS",
+            "SECRET_FORCED_LANGUAGE",
         ] {
             assert!(!is_secret_key(k), "{k}");
         }
