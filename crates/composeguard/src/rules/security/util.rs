@@ -643,6 +643,19 @@ fn classify_token(w: &str) -> Option<&'static str> {
     None
 }
 
+/// Where `://` is in `text`, from `from` on (a byte search: most values have no colon at all).
+fn scheme_separator(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    loop {
+        let at = i + bytes.get(i..)?.iter().position(|&b| b == b':')?;
+        if bytes.get(at + 1..at + 3) == Some(b"//".as_slice()) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+}
+
 /// Credentials in a URL (`scheme://user:password@host`): the user and the password's byte range.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UrlCredentials {
@@ -670,7 +683,7 @@ pub fn mask_url_password(text: &str) -> String {
 /// Finds the first URL with a password in `text`.
 pub fn url_credentials(text: &str) -> Option<UrlCredentials> {
     let mut from = 0;
-    while let Some(pos) = text.get(from..).and_then(|t| t.find("://")).map(|p| p + from) {
+    while let Some(pos) = scheme_separator(text, from) {
         from = pos + 3;
         let before = text.get(..pos).unwrap_or("");
         let scheme_len = before.bytes().rev().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')).count();
@@ -787,11 +800,14 @@ pub enum SecretReason {
 /// nor are URLs with a password (`credentials-in-url` reports those).
 pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretReason)> {
     let value = entry.value.as_ref()?;
-    if written_with_variable(cx, value.span, value.anchor) {
+    let v = value.value.as_str();
+    if is_non_secret_value(v) {
         return None;
     }
-    let v = value.value.as_str();
-    if is_non_secret_value(v) || url_credentials(v).is_some() {
+    // the cheap tests first: most entries are neither named nor shaped like a secret
+    let by_key = is_secret_key(&entry.key.value);
+    let shape = if by_key { None } else { Some(token_shape(v)?) };
+    if written_with_variable(cx, value.span, value.anchor) || url_credentials(v).is_some() {
         return None;
     }
     let list_form = entry.key.span.start >= value.span.start && entry.key.span.end <= value.span.end && value.anchor.is_none();
@@ -802,10 +818,7 @@ pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretR
     } else {
         crate::rules::util::find_in(cx, value.span, v)
     };
-    if is_secret_key(&entry.key.value) {
-        return Some((span, SecretReason::Key));
-    }
-    let (what, start, end) = token_shape(v)?;
+    let Some((what, start, end)) = shape else { return Some((span, SecretReason::Key)) };
     let token = v.get(start..end)?;
     let narrow = if value.anchor.is_some() { span } else { crate::rules::util::find_in(cx, span, token) };
     Some((narrow, SecretReason::Shape(what)))
