@@ -967,8 +967,11 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
             4..=7 => 2,
             _ => 3,
         };
-        // also accept a plural/singular or prefix slip ("environments", "env")
-        let close = d <= limit || (lower.len() >= 3 && c.starts_with(&lower) && c.len() - lower.len() <= 8);
+        // also accept a plural/singular or prefix slip ("environments", "env"), and a key with a
+        // word added after it ("dockerfile_path", "image_name"), ranked after any typo
+        let close = d <= limit
+            || (lower.len() >= 3 && c.starts_with(&lower) && c.len() - lower.len() <= 8)
+            || (c.len() >= 4 && lower.strip_prefix(c).is_some_and(|rest| rest.starts_with('_')));
         if close && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -1034,5 +1037,10 @@ mod tests {
         assert_eq!(did_you_mean("imgae", fields.iter().copied()), Some("image"));
         assert_eq!(did_you_mean("port", fields.iter().copied()), Some("ports"));
         assert_eq!(did_you_mean("banana", fields.iter().copied()), None);
+        assert_eq!(did_you_mean("image_name", fields.iter().copied()), Some("image"));
+        assert_eq!(did_you_mean("ports_list", fields.iter().copied()), Some("ports"));
+        // a typo is closer than a key with a word added
+        assert_eq!(did_you_mean("images", ["image", "images_x"].into_iter()), Some("image"));
+        assert_eq!(did_you_mean("portsmouth", fields.iter().copied()), None);
     }
 }
