@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -133,10 +134,18 @@ where
         Command::Explain { rule } => explain(&rule),
         Command::Config(args) => ExitCode::from(project_args::config(&args)),
         Command::Schema => {
-            println!("{}", composeguard::schema::compose_schema_json());
+            print_out(&format!("{}\n", composeguard::schema::compose_schema_json()));
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Writes to standard output, as `check` and `config` do: a reader that stops early
+/// (`composeguard rules | head`) closes the pipe, which is not an error (`println!` panics there).
+fn print_out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }
 
 fn usage_error(msg: &str) -> ExitCode {
@@ -311,13 +320,15 @@ fn rules(format: &str) -> ExitCode {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+            print_out(&format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default()));
         }
         "human" => {
+            let mut text = String::new();
             for m in metas {
                 let on = if m.default_enabled { "" } else { " (off by default)" };
-                println!("{:<6} {:<34} {:<15} {:<7} {}{on}", m.code, m.name, m.category.as_str(), m.severity.as_str(), m.summary());
+                let _ = writeln!(text, "{:<6} {:<34} {:<15} {:<7} {}{on}", m.code, m.name, m.category.as_str(), m.severity.as_str(), m.summary());
             }
+            print_out(&text);
         }
         other => return usage_error(&format!("unknown format `{other}`")),
     }
@@ -327,13 +338,13 @@ fn rules(format: &str) -> ExitCode {
 fn explain(rule: &str) -> ExitCode {
     match composeguard::rules::find(rule) {
         Some(m) => {
-            println!("# {} ({})\n", m.name, m.code);
-            println!("Category: {}. Default severity: {}.{}", m.category.as_str(), m.severity.as_str(), if m.default_enabled { "" } else { " Off by default." });
+            let mut text = format!("# {} ({})\n\n", m.name, m.code);
+            let _ = writeln!(text, "Category: {}. Default severity: {}.{}", m.category.as_str(), m.severity.as_str(), if m.default_enabled { "" } else { " Off by default." });
             if !m.sources.is_empty() {
-                println!("Sources: {}.", m.sources.join(", "));
+                let _ = writeln!(text, "Sources: {}.", m.sources.join(", "));
             }
-            println!();
-            println!("{}", m.docs_text().trim_end());
+            let _ = writeln!(text, "\n{}", m.docs_text().trim_end());
+            print_out(&text);
             ExitCode::SUCCESS
         }
         None => usage_error(&format!("unknown rule `{rule}` (see `composeguard rules`)")),

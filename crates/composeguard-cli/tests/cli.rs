@@ -151,3 +151,21 @@ fn version_is_the_workspace_version() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("composeguard {version}\n"));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // `composeguard rules | head`: the pipe is closed before the output is written
+    for args in [&["rules"][..], &["rules", "--format", "json"], &["explain", "no-user"], &["schema"]] {
+        let mut child = bin()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
