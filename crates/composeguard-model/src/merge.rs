@@ -596,38 +596,49 @@ impl<'a> Merger<'a> {
 
     /// compose's `ipam.config` merge: entries with a new subnet are added, entries with a known
     /// subnet merge into it; with nothing earlier, nothing is added.
+    ///
+    /// compose-go merges each earlier entry *in place* (Go maps are references) and keeps
+    /// references to both files' entries in its result, so an entry merged again later changes
+    /// every place it was put, and one entry can be listed several times. The entries are kept
+    /// in an arena here, and the result holds indices into it, to give the same list.
+    #[allow(clippy::indexing_slicing)] // `right`, `left` and the items of `out` are positions in `arena`
     fn merge_ipam_config(&mut self, base: Node, over: Node, path: &mut Vec<String>) -> Node {
         let span = base.span;
         let (Value::Seq(configs), Value::Seq(overrides)) = (base.value, over.value) else {
             return Node::new(Value::Seq(Vec::new()), span);
         };
         let subnet = |n: &Node| n.as_map().and_then(|m| m.get("subnet")).and_then(Node::scalar_to_string);
-        let mut out: Vec<Node> = Vec::new();
-        for original in configs {
-            for o in &overrides {
-                let mut o = o.clone();
-                strip_tags(&mut o);
-                if subnet(&o) != subnet(&original) && !out.iter().any(|a| subnet(a) == subnet(&o)) {
-                    out.push(o);
+        let originals = configs.len();
+        let mut arena: Vec<Node> = configs;
+        arena.extend(overrides.into_iter().map(|mut o| {
+            strip_tags(&mut o);
+            o
+        }));
+        let mut out: Vec<usize> = Vec::new();
+        for right in 0..originals {
+            for left in originals..arena.len() {
+                let left_subnet = subnet(&arena[left]);
+                if left_subnet != subnet(&arena[right]) && !out.iter().any(|&a| subnet(&arena[a]) == left_subnet) {
+                    out.push(left);
                     continue;
                 }
-                let merged = match (original.value.clone(), o.value.clone()) {
-                    (Value::Map(b), Value::Map(ov)) => {
-                        Node { value: Value::Map(self.merge_mappings(b, ov, path)), ..original.clone() }
+                let merged = match (&arena[right].value, &arena[left].value) {
+                    (Value::Map(b), Value::Map(o)) => {
+                        let merged = self.merge_mappings(b.clone(), o.clone(), path);
+                        arena[right].value = Value::Map(merged);
+                        right
                     }
-                    _ => o,
+                    _ => left,
                 };
-                match out.iter().position(|a| subnet(a) == subnet(&merged)) {
-                    Some(i) => {
-                        if let Some(slot) = out.get_mut(i) {
-                            *slot = merged;
-                        }
-                    }
+                let merged_subnet = subnet(&arena[merged]);
+                match out.iter().position(|&a| subnet(&arena[a]) == merged_subnet) {
+                    Some(i) => out[i] = merged,
                     None => out.push(merged),
                 }
             }
         }
-        Node { value: Value::Seq(out), span, anchor: None, style: Style::Block, tag: None }
+        let items = out.into_iter().map(|i| arena[i].clone()).collect();
+        Node { value: Value::Seq(items), span, anchor: None, style: Style::Block, tag: None }
     }
 }
 

@@ -476,6 +476,17 @@ impl<'a> Builder<'a> {
         Span::new(self.file, self.offset(&s.start), self.offset(&s.end))
     }
 
+    /// Whether `span` runs to the end of the text and the text's last line, which has content,
+    /// has no line break.
+    fn ends_the_text_unbroken(&self, span: Span) -> bool {
+        let text = self.text;
+        if span.end as usize != text.len() || text.ends_with(['\n', '\r']) {
+            return false;
+        }
+        let last = text.rfind(['\n', '\r']).map_or(text, |i| &text[i + 1..]);
+        !last.trim_matches([' ', '\t']).is_empty()
+    }
+
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Issue> {
         match event {
             Event::StreamStart | Event::StreamEnd => {}
@@ -492,7 +503,12 @@ impl<'a> Builder<'a> {
             Event::DocumentEnd => {
                 self.anchors.clear();
             }
-            Event::Scalar(value, style, anchor, tag) => {
+            Event::Scalar(mut value, style, anchor, tag) => {
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && self.ends_the_text_unbroken(span) && value.ends_with('\n') {
+                    // go-yaml gives a block scalar's last line the line break it has in the text:
+                    // none when the text ends on that line (`granit_parser` adds one)
+                    value.to_mut().pop();
+                }
                 let merge_tag = self.merge_tag(tag.as_deref());
                 let mut node = self.scalar(&value, style, tag.as_deref(), span)?;
                 node.tag = merge_tag;
@@ -1062,6 +1078,25 @@ mod tests {
             cur = cur.as_map().and_then(|m| m.get(p)).unwrap();
         }
         cur
+    }
+
+    #[test]
+    fn a_block_scalar_ending_the_text_has_no_last_line_break() {
+        // go-yaml keeps only the line breaks in the text; `|2` sends the text to `granit_parser`
+        for (text, want) in [
+            ("a: |\n  x\n  y", "x\ny"),
+            ("a: |2\n  x\n  y ", "x\ny "),
+            ("a: >\n  x\n  y", "x y"),
+            ("a: |+\n  x\n\n  y", "x\n\ny"),
+            ("a: |\n  x\n  y\n", "x\ny\n"),
+            ("a: |\n  x\n  ", "x\n"),
+            ("a: |\n    x\n  # c", "x\n"),
+        ] {
+            for doc in [parse(text, FileId(0), &Limits::default()), parse_with_granit(text, FileId(0), &Limits::default())] {
+                assert!(doc.issues.is_empty(), "{text:?}: {:?}", doc.issues);
+                assert_eq!(get(&doc.roots[0], &["a"]).value, Value::String(want.into()), "{text:?}");
+            }
+        }
     }
 
     #[test]
