@@ -624,19 +624,20 @@ impl<'a> Builder<'a> {
                         self.entries.push((k, node));
                     }
                 } else {
-                    match key_name(&node) {
+                    let (span, anchor) = (node.span, node.anchor);
+                    match key_name(node) {
                         Ok(name) => {
-                            *key = Some(Key { name, span: node.span, anchor: node.anchor });
+                            *key = Some(Key { name, span, anchor });
                         }
                         Err(shown) => {
                             // compose refuses non-string keys; report and drop the entry.
-                            *key = Some(Key { name: String::new(), span: node.span, anchor: node.anchor });
+                            *key = Some(Key { name: String::new(), span, anchor });
                             if let Some(s) = self.skip_value.last_mut() {
                                 *s = true;
                             }
                             let mut issue = Issue::error(
                                 IssueKind::NonStringKey,
-                                node.span,
+                                span,
                                 format!("mapping key {shown} is not a string"),
                             );
                             issue.help = Some("quote the key to make it a string".into());
@@ -864,9 +865,9 @@ fn structure_style(style: StructureStyle) -> Style {
 }
 
 /// A key node's string, or how to show the non-string key in a message.
-fn key_name(node: &Node) -> Result<String, String> {
-    match &node.value {
-        Value::String(s) => Ok(s.clone()),
+fn key_name(node: Node) -> Result<String, String> {
+    match node.value {
+        Value::String(s) => Ok(s),
         // compose's decoder reads `2020-01-01:` as a date, which is not a string key
         Value::Timestamp(s) => Err(format!("`{s}` (a date)")),
         Value::Null => Err("null".into()),
