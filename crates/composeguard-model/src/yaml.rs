@@ -349,7 +349,7 @@ fn rejected_input(text: &str, file: FileId, limits: &Limits) -> Option<Document>
         ));
         return Some(doc);
     }
-    if let Some(pos) = text.find('\0') {
+    if let Some(pos) = memchr::memchr(0, text.as_bytes()) {
         let at = u32::try_from(pos).unwrap_or(u32::MAX);
         doc.issues.push(Issue::error(
             IssueKind::YamlSyntax,
