@@ -483,7 +483,7 @@ impl<'a> Builder<'a> {
         if span.end as usize != text.len() || text.ends_with(['\n', '\r']) {
             return false;
         }
-        let last = text.rfind(['\n', '\r']).map_or(text, |i| &text[i + 1..]);
+        let last = text.rfind(['\n', '\r']).map_or(text, |i| text.get(i + 1..).unwrap_or_default());
         !last.trim_matches([' ', '\t']).is_empty()
     }
 

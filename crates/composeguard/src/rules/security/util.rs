@@ -486,7 +486,7 @@ pub fn is_secret_key(key: &str) -> bool {
             || w.contains("PASSWD")
             || (*w == "KEY" && *i > 0 && words.get(i - 1).is_some_and(|q| KEY_QUALIFIERS.contains(&q.as_str())))
     };
-    let Some((at, _)) = words.iter().enumerate().filter(|e| names_secret(e)).last() else { return false };
+    let Some((at, _)) = words.iter().enumerate().rev().find(|e| names_secret(e)) else { return false };
     // a secret word as a prefix of something else: `…_CREDENTIALS_AWS_ENDPOINT_URL_S3`
     !words.iter().skip(at + 1).any(|w| NOT_SECRET_SUFFIXES.contains(&w.as_str()))
 }
