@@ -69,7 +69,6 @@ fn main() -> std::process::ExitCode {
 /// Returns freed memory to the system at once instead of a second later: a run is short, and the
 /// delayed purge kept the peak of a 5000-service file about a quarter higher. (Transparent huge
 /// pages, the other source of a high peak, are off at build time: mimalloc's `no_thp`.)
-///
 #[allow(unsafe_code)]
 fn tune_allocator() {
     // mimalloc v3's `mi_option_purge_delay` (include/mimalloc.h); the -sys crate's option

@@ -358,7 +358,7 @@ impl<'a> Merger<'a> {
                 let base = match base.value {
                     // compose has already turned the earlier `all` into `[{count: all}]`: a later
                     // list is appended to it, and a string cannot override it
-                    Value::String(_) if !over.is_null() => gpus_as_list(&base),
+                    Value::String(_) if !over.is_null() => gpus_as_list(base),
                     _ => base,
                 };
                 self.merge_default(base, over, path, unicity)
@@ -736,16 +736,17 @@ pub(crate) fn canonical_extends_forms(service: &mut Node) {
         *ssh = ssh_to_map(ssh.clone());
     }
     if let Some(gpus) = m.get_mut("gpus").filter(|n| matches!(n.value, Value::String(_))) {
-        *gpus = gpus_as_list(gpus);
+        let string = std::mem::replace(gpus, Node::new(Value::Null, gpus.span));
+        *gpus = gpus_as_list(string);
     }
 }
 
 /// `gpus` given as a string, as compose has it once read: all GPUs, `[{count: all}]`.
-fn gpus_as_list(gpus: &Node) -> Node {
+fn gpus_as_list(gpus: Node) -> Node {
     let mut all = Mapping::default();
     all.insert(Key { name: "count".into(), span: gpus.span, anchor: None }, Node::new(Value::String("all".into()), gpus.span));
     let item = Node { value: Value::Map(all), ..gpus.clone() };
-    Node { value: Value::Seq(vec![item]), ..gpus.clone() }
+    Node { value: Value::Seq(vec![item]), ..gpus }
 }
 
 /// A mapping with one entry per key (the last one, where the first was).
