@@ -6,7 +6,7 @@
 //! compose-go's order, [`crate::go_yaml`] writes YAML as Go's encoder does, and the YAML holds
 //! what only compose's YAML holds (struct `x-` extensions, the models in use).
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 use serde_json::{Map, Value as Json};
 
 use crate::go_order;
@@ -992,7 +992,7 @@ impl Out<'_> {
         }
         put_list(&mut o, b, "entitlements");
         if let Some(a) = get(b, "args") {
-            let mut args: IndexMap<String, Option<String>> = IndexMap::new();
+            let mut args: IndexMap<String, Option<String>> = IndexMap::default();
             for (k, v) in pairs(a) {
                 match v.or_else(|| self.var(&k)) {
                     Some(v) => {
@@ -1080,12 +1080,12 @@ impl Out<'_> {
     /// taken from the project's variables.
     fn environment(&self, name: &str, svc: &Node) -> Option<Json> {
         let own: Vec<(String, Option<String>)> = get(svc, "environment").map(pairs).unwrap_or_default();
-        let mut env: IndexMap<String, Option<String>> = IndexMap::new();
+        let mut env: IndexMap<String, Option<String>> = IndexMap::default();
         for (k, v) in own {
             let v = v.or_else(|| self.var(&k));
             env.insert(k, v);
         }
-        let mut from_files: IndexMap<String, String> = IndexMap::new();
+        let mut from_files: IndexMap<String, String> = IndexMap::default();
         for (k, v) in &env {
             if let Some(v) = v {
                 from_files.insert(k.clone(), v.clone());
@@ -1113,7 +1113,7 @@ impl Out<'_> {
 
     /// `labels`, with the `label_file`s under them.
     fn labels(&self, svc: &Node) -> Option<Json> {
-        let mut labels: IndexMap<String, String> = IndexMap::new();
+        let mut labels: IndexMap<String, String> = IndexMap::default();
         if let Some(files) = get(svc, "label_file") {
             for f in string_list(files) {
                 if let Ok(content) = self.fs.read(&self.abs(&f)) {
@@ -1307,7 +1307,7 @@ fn file_ref(node: &Node, default_dir: Option<&str>) -> Json {
 }
 
 fn depends_on(svc: &Node) -> Option<Json> {
-    let mut deps: IndexMap<String, Json> = IndexMap::new();
+    let mut deps: IndexMap<String, Json> = IndexMap::default();
     match get(svc, "depends_on").map(|d| &d.value) {
         Some(Value::Seq(items)) => {
             for name in items.iter().filter_map(text) {

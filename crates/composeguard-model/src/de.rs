@@ -1007,7 +1007,7 @@ pub(crate) fn services_in_parallel(services: &Mapping) -> (crate::model::Named<B
             (name.zip(service), rec.into_issues())
         })
         .collect();
-    let mut map = crate::model::Named::with_capacity(read.len());
+    let mut map = crate::model::Named::with_capacity_and_hasher(read.len(), crate::BuildHasher::default());
     let mut issues = Vec::new();
     for (entry, found) in read {
         issues.extend(found);

@@ -15,7 +15,7 @@
 //! is accepted.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use crate::HashMap;
 
 use granit_parser::{Event, ScalarStyle, StructureStyle};
 
@@ -57,7 +57,7 @@ where
         next: Next::End,
         depth: 0,
         max_depth: max_depth.min(MAX_NESTING),
-        anchors: HashMap::new(),
+        anchors: HashMap::default(),
         next_anchor_id: 1,
         last_end: 0,
     };

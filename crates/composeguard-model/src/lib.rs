@@ -19,5 +19,16 @@ pub mod de;
 pub mod span;
 pub mod yaml;
 
+/// The hasher of the maps the loader, the model and the checks build: foldhash, seeded per
+/// process (SipHash, std's default, was a twentieth of the instructions on a big file; the
+/// maps' order is their insertion order either way).
+pub type BuildHasher = foldhash::fast::RandomState;
+/// `std::collections::HashMap` with [`BuildHasher`].
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasher>;
+/// `std::collections::HashSet` with [`BuildHasher`].
+pub type HashSet<T> = std::collections::HashSet<T, BuildHasher>;
+/// `indexmap::IndexMap` with [`BuildHasher`]: the model's maps, in the order they are written.
+pub type IndexMap<K, V> = indexmap::IndexMap<K, V, BuildHasher>;
+
 pub use issue::{Issue, IssueKind, Related, Severity};
 pub use span::{FileId, LineColumn, LineIndex, PositionEncoding, SourceFile, SourceMap, Span, Spanned};

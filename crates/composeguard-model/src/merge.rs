@@ -18,7 +18,7 @@
 //! Nodes keep the spans of the file that set them, so the typed model read from the merged tree
 //! points every value at its own file; [`Provenance`] records what an override replaced.
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use crate::issue::{Issue, IssueKind};
 use crate::model::{is_host_path, parse_port_spec, parse_volume_spec};

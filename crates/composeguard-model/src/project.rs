@@ -242,7 +242,7 @@ pub fn join_path(dir: &str, rel: &str) -> String {
 pub fn normalize_path(path: &str) -> String {
     // most paths are normal already (rules normalise every mount of every service)
     let rest = path.strip_prefix('/').unwrap_or(path);
-    if !rest.is_empty() && rest.split('/').all(|s| !matches!(s, "" | "." | "..")) {
+    if !rest.is_empty() && rest.as_bytes().split(|&b| b == b'/').all(|s| !matches!(s, b"" | b"." | b"..")) {
         return path.to_string();
     }
     resolve_segments(path)
@@ -633,16 +633,16 @@ pub(crate) struct Assembler<'a> {
     pub issues: Vec<Issue>,
     pub provenance: Provenance,
     /// Parsed files by path (`None`: could not be read).
-    pub parsed: std::collections::HashMap<String, Option<Parsed>>,
+    pub parsed: crate::HashMap<String, Option<Parsed>>,
     /// How each path is shown.
-    display: std::collections::HashMap<String, String>,
+    display: crate::HashMap<String, String>,
     /// The current folder (paths below it are shown relative to it).
     pub cwd: String,
     /// What the model read finds in the files of a stack merged so far (compose validates after
     /// each file): reported unless the whole project has the same issue.
     stack_issues: Vec<Issue>,
     /// The issues found in files read for `extends`, so each is reported once.
-    pub extends_reported: std::collections::HashSet<(Span, String)>,
+    pub extends_reported: crate::HashSet<(Span, String)>,
     /// A file read so far has a `!reset` or `!override` tag (without one, no node has a tag to
     /// strip).
     merge_tags: bool,
@@ -657,10 +657,10 @@ impl<'a> Assembler<'a> {
             sources: SourceMap::new(),
             issues: Vec::new(),
             provenance: Provenance::default(),
-            parsed: std::collections::HashMap::new(),
-            display: std::collections::HashMap::new(),
+            parsed: crate::HashMap::default(),
+            display: crate::HashMap::default(),
             stack_issues: Vec::new(),
-            extends_reported: std::collections::HashSet::new(),
+            extends_reported: crate::HashSet::default(),
             cwd: String::new(),
             merge_tags: false,
         }
@@ -852,7 +852,7 @@ impl<'a> Assembler<'a> {
                 let mut issues = without_cast_duplicates(&self.issues, issues);
                 let stack_issues = std::mem::take(&mut self.stack_issues);
                 if !stack_issues.is_empty() {
-                    let mut seen: std::collections::HashSet<(Span, String)> = issues.iter().map(|i| (i.span, i.message.clone())).collect();
+                    let mut seen: crate::HashSet<(Span, String)> = issues.iter().map(|i| (i.span, i.message.clone())).collect();
                     for mut issue in without_cast_duplicates(&self.issues, stack_issues) {
                         if seen.insert((issue.span, issue.message.clone())) {
                             if issue.help.is_none() {
@@ -919,7 +919,7 @@ fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
 /// The model read's issues less the nulls that stand for values interpolation could not cast:
 /// those are reported already, among `earlier`.
 pub fn without_cast_duplicates(earlier: &[Issue], issues: Vec<Issue>) -> Vec<Issue> {
-    let cast_failed: std::collections::HashSet<Span> = earlier.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
+    let cast_failed: crate::HashSet<Span> = earlier.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
     issues.into_iter().filter(|i| !(i.kind == IssueKind::InvalidType && i.message.ends_with("must not be null") && cast_failed.contains(&i.span))).collect()
 }
 

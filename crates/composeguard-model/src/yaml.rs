@@ -5,7 +5,7 @@
 //! are reported, and plain scalars resolve the way docker compose's YAML decoder resolves them
 //! (YAML 1.2 core schema: `yes`/`on` stay strings, `0755` is octal, `1_000` is an integer).
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use granit_parser::{Event, Parser, ScalarStyle, ScanError, StructureStyle};
 
@@ -445,7 +445,7 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             items: Vec::new(),
             entries: Vec::new(),
-            anchors: HashMap::new(),
+            anchors: HashMap::default(),
             alias_nodes: 0,
             roots: Vec::new(),
             issues: Vec::new(),
@@ -787,7 +787,7 @@ impl<'a> SeenKeys<'a> {
         if n <= Self::FEW {
             Self::Few(Vec::with_capacity(n))
         } else {
-            Self::Many(HashMap::with_capacity(n))
+            Self::Many(HashMap::with_capacity_and_hasher(n, crate::BuildHasher::default()))
         }
     }
 

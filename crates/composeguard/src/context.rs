@@ -1,6 +1,6 @@
 //! What a rule sees: the loaded project, its typed model and its sources.
 
-use std::collections::HashMap;
+use composeguard_model::HashMap;
 use std::sync::OnceLock;
 
 use composeguard_model::model::{Compose, Condition, Service};
@@ -28,7 +28,7 @@ impl<'a> Context<'a> {
     /// rule asking for each service costs no scan of every other service.
     pub fn completion_waiter(&self, name: &str) -> Option<(&'a Spanned<String>, Span)> {
         let waiters = self.completion_waiters.get_or_init(|| {
-            let mut map = HashMap::new();
+            let mut map = HashMap::default();
             for (other, s) in self.services() {
                 for (dep, cfg) in s.depends_on.iter() {
                     if cfg.condition() == Condition::ServiceCompletedSuccessfully {

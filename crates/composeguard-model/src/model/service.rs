@@ -1,6 +1,6 @@
 //! A service and everything under it.
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 use schemars::JsonSchema;
 use serde::de::SeqAccess;
 use serde::{Deserialize, Deserializer, Serialize};

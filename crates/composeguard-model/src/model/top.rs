@@ -1,6 +1,6 @@
 //! Top-level elements: the file itself, networks, volumes, secrets, configs, models, include.
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 

@@ -3,7 +3,7 @@
 
 use std::fmt::{self, Write as _};
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 use schemars::JsonSchema;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -361,7 +361,7 @@ impl Serialize for ListOrDict {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(self.entries.len()))?;
-        let mut seen: IndexMap<&str, Option<&str>> = IndexMap::new();
+        let mut seen: IndexMap<&str, Option<&str>> = IndexMap::default();
         for e in &self.entries {
             seen.insert(&e.key.value, e.value.as_ref().map(|v| v.value.as_str()));
         }

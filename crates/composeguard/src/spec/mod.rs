@@ -6,7 +6,7 @@
 
 pub mod rules;
 
-use std::collections::{HashMap, HashSet};
+use composeguard_model::{HashMap, HashSet};
 
 use composeguard_model::model::{Compose, MountType, Service, WatchAction};
 use composeguard_model::yaml::{Node, Value};
@@ -35,7 +35,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
 /// `docker compose config` (and `up`) refuse two active services with the same
 /// `container_name`: the engine would refuse the second container.
 fn check_container_names(active: &[(&Spanned<String>, &Service)], out: &mut Vec<Issue>) {
-    let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
+    let mut seen: HashMap<&str, (&str, Span)> = HashMap::default();
     for (name, s) in active {
         let Some(cn) = &s.container_name else { continue };
         if cn.value.is_empty() {
@@ -621,12 +621,12 @@ static EMPTY: composeguard_model::model::ListOrDict =
     composeguard_model::model::ListOrDict { entries: Vec::new(), list_form: false, present: false };
 
 fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
-    let mut mounts: HashMap<String, (String, Span)> = HashMap::new();
+    let mut mounts: HashMap<String, (String, Span)> = HashMap::default();
     if let Some(tmpfs) = &s.tmpfs {
         // compose first merges the items with the same text before `=` (`/run` twice, or
         // `/run:size=1m` and `/run:size=2m`), the last one winning
         let mut merged: Vec<&Spanned<String>> = Vec::new();
-        let mut at: HashMap<&str, usize> = HashMap::new();
+        let mut at: HashMap<&str, usize> = HashMap::default();
         for t in tmpfs.iter() {
             let key = t.value.split_once('=').map_or(t.value.as_str(), |(k, _)| k);
             match at.get(key).and_then(|&i| merged.get_mut(i)) {
@@ -769,7 +769,7 @@ fn check_cycles(active: &[(&Spanned<String>, &Service)], out: &mut Vec<Issue>) {
         .collect();
     // Iterative DFS; each cycle is reported once, at the edge that closes it.
     let mut state = vec![0u8; active.len()]; // 0 new, 1 on stack, 2 done
-    let mut reported: HashSet<Vec<usize>> = HashSet::new();
+    let mut reported: HashSet<Vec<usize>> = HashSet::default();
     for start in 0..active.len() {
         if state.get(start) != Some(&0) {
             continue;

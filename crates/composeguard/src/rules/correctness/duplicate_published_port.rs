@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use composeguard_model::HashMap;
 use std::net::IpAddr;
 
 use crate::rules::correctness::util::{child_span, replicas, runs_containers};
@@ -114,7 +114,7 @@ impl Rule for DuplicatePublishedPort {
         // every binding so far, in order, and where each host port number and protocol is
         // (a file with thousands of services would otherwise compare every pair)
         let mut seen: Vec<Binding<'_>> = Vec::new();
-        let mut by_port: HashMap<(u32, String), Vec<usize>> = HashMap::new();
+        let mut by_port: HashMap<(u32, String), Vec<usize>> = HashMap::default();
         for (name, service) in cx.services() {
             if !runs_containers(service)
                 || service.network_mode.as_ref().is_some_and(|m| m.value == "host" || m.value.contains(':'))

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use composeguard_model::HashSet;
 
 use composeguard_model::project::join_path;
 
@@ -59,8 +59,8 @@ impl Rule for MissingSecretOrConfigFile {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        let mut secrets: HashSet<&str> = HashSet::new();
-        let mut configs: HashSet<&str> = HashSet::new();
+        let mut secrets: HashSet<&str> = HashSet::default();
+        let mut configs: HashSet<&str> = HashSet::default();
         for (_, service) in cx.services() {
             secrets.extend(service.secrets.iter().map(|s| s.value.source.value.as_str()));
             if let Some(build) = &service.build {

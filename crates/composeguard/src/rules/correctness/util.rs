@@ -1,7 +1,7 @@
 //! Helpers shared by the correctness, reliability and resources rules: locating keys in the raw
 //! tree, and the resource settings as compose hands them to the engine.
 
-use std::collections::HashSet;
+use composeguard_model::HashSet;
 use std::net::IpAddr;
 
 use composeguard_model::model::Service;
@@ -58,7 +58,7 @@ pub(crate) fn child_span(cx: &Context<'_>, span: Span, key: &str) -> Span {
 /// The networks the active services attach to (`default` for a service with neither `networks`
 /// nor `network_mode`): the ones compose creates.
 pub(crate) fn used_networks<'a>(cx: &Context<'a>) -> HashSet<&'a str> {
-    let mut used = HashSet::new();
+    let mut used = HashSet::default();
     for (_, s) in cx.services() {
         if s.networks.is_empty() {
             if s.network_mode.is_none() && s.provider.is_none() {

@@ -87,10 +87,10 @@ impl<'a> ImageSpec<'a> {
     pub fn tag(&self) -> Tag<'_> {
         let reference = self.reference();
         match reference.tag {
-            Some(tag) if tag.contains(UNKNOWN) => Tag::Unknown,
-            Some(tag) => Tag::Known { tag, overridable: parse_image(&self.overridable).tag.is_some_and(|t| t.contains(UNKNOWN)) },
+            Some(tag) if has_unknown(tag) => Tag::Unknown,
+            Some(tag) => Tag::Known { tag, overridable: parse_image(&self.overridable).tag.is_some_and(has_unknown) },
             // `${IMAGE}` or `app${SUFFIX}`: the environment may supply a tag
-            None if last_component(reference.repository).contains(UNKNOWN) => Tag::Unknown,
+            None if has_unknown(last_component(reference.repository)) => Tag::Unknown,
             None if reference.repository.is_empty() => Tag::Unknown,
             None => Tag::Missing,
         }
@@ -100,7 +100,7 @@ impl<'a> ImageSpec<'a> {
     /// environment may add a tag (`${IMAGE:-nginx}`).
     pub fn name_is_overridable(&self) -> bool {
         let r = parse_image(&self.overridable);
-        last_component(r.repository).contains(UNKNOWN) || r.tag.is_some()
+        has_unknown(last_component(r.repository)) || r.tag.is_some()
     }
 
     /// The resolved reference, for messages (only meaningful when nothing is unknown).
@@ -111,6 +111,11 @@ impl<'a> ImageSpec<'a> {
 
 fn last_component(repository: &str) -> &str {
     repository.rsplit('/').next().unwrap_or(repository)
+}
+
+/// Whether `text` holds [`UNKNOWN`] (a byte search: the character is one byte in UTF-8).
+fn has_unknown(text: &str) -> bool {
+    text.as_bytes().contains(&(UNKNOWN as u8))
 }
 
 /// The content of a scalar from its source text: quotes removed, `''` unescaped. `None` for text

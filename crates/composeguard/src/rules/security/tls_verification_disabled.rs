@@ -98,7 +98,7 @@ pub fn disables_verification(key: &str, value: &str) -> bool {
         _ => {}
     }
     let words = key_words(key);
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w));
     let cert = has(&["CERT", "CERTS", "CERTIFICATE", "CERTIFICATES"]);
     let tls = cert || has(&["TLS", "SSL", "HTTPS"]);
     let verify = has(&["VERIFY", "VERIFICATION", "VALIDATE", "VALIDATION", "STRICT"]);

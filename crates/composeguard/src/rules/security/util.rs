@@ -396,28 +396,60 @@ pub fn describe_mount(mount: &HostMount<'_>) -> String {
 // Credentials
 
 /// Words of an identifier: split at `_`, `-`, `.` and lower-to-upper case changes; upper case.
-pub fn key_words(key: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
+pub fn key_words(key: &str) -> KeyWords {
+    // one buffer and the words' ends, not a `String` a word: this runs on every environment key
+    let mut text = String::with_capacity(key.len());
+    let mut bounds = Vec::with_capacity(6);
+    let mut start = 0;
     let mut prev_lower = false;
     for c in key.chars() {
         if matches!(c, '_' | '-' | '.' | ' ') {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
+            if text.len() > start {
+                bounds.push((start, text.len()));
             }
+            start = text.len();
             prev_lower = false;
             continue;
         }
-        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            words.push(std::mem::take(&mut cur));
+        if c.is_ascii_uppercase() && prev_lower && text.len() > start {
+            bounds.push((start, text.len()));
+            start = text.len();
         }
         prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        cur.push(c.to_ascii_uppercase());
+        text.push(c.to_ascii_uppercase());
     }
-    if !cur.is_empty() {
-        words.push(cur);
+    if text.len() > start {
+        bounds.push((start, text.len()));
     }
-    words
+    KeyWords { text, bounds }
+}
+
+/// The words [`key_words`] finds, in order.
+pub struct KeyWords {
+    text: String,
+    bounds: Vec<(usize, usize)>,
+}
+
+impl KeyWords {
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.bounds.get(i).and_then(|&(a, b)| self.text.get(a..b))
+    }
+
+    pub fn first(&self) -> Option<&str> {
+        self.get(0)
+    }
+
+    pub fn last(&self) -> Option<&str> {
+        self.get(self.bounds.len().checked_sub(1)?)
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator + '_ {
+        self.bounds.iter().map(|&(a, b)| self.text.get(a..b).unwrap_or(""))
+    }
 }
 
 /// Words that name a secret on their own.
@@ -464,14 +496,14 @@ pub fn is_secret_key(key: &str) -> bool {
     let words = key_words(key);
     let Some(last) = words.last() else { return false };
     // a setting about the secret, or a value meant to be public (`NEXT_PUBLIC_API_KEY`)
-    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) || words.iter().any(|w| w == "PUBLIC" || w == "PUBLISHABLE") {
+    if NOT_SECRET_SUFFIXES.contains(&last) || words.iter().any(|w| w == "PUBLIC" || w == "PUBLISHABLE") {
         return false;
     }
     // `PWD` alone is the working folder, `OLDPWD` the previous one
     if words.len() == 1 && (last == "PWD" || last == "OLDPWD") {
         return false;
     }
-    if words.len() == 2 && words.first().is_some_and(|w| w == "REDISCLI") && last == "AUTH" {
+    if words.len() == 2 && words.first() == Some("REDISCLI") && last == "AUTH" {
         return true;
     }
     // Confluent's images read `KAFKA_SSL_KEYSTORE_CREDENTIALS` (and the key and truststore ones)
@@ -479,16 +511,17 @@ pub fn is_secret_key(key: &str) -> bool {
     if last == "CREDENTIALS" && words.iter().any(|w| w == "SSL") {
         return false;
     }
-    let names_secret = |(i, w): &(usize, &String)| {
+    let names_secret = |&(i, w): &(usize, &str)| {
         // also glued words: `PGPASSWORD`, `DBPASSWD`
-        SECRET_WORDS.contains(&w.as_str())
+        SECRET_WORDS.contains(&w)
             || w.contains("PASSWORD")
             || w.contains("PASSWD")
-            || (*w == "KEY" && *i > 0 && words.get(i - 1).is_some_and(|q| KEY_QUALIFIERS.contains(&q.as_str())))
+            || (w == "KEY" && i > 0 && words.get(i - 1).is_some_and(|q| KEY_QUALIFIERS.contains(&q)))
     };
     let Some((at, _)) = words.iter().enumerate().rev().find(|e| names_secret(e)) else { return false };
     // a secret word as a prefix of something else: `…_CREDENTIALS_AWS_ENDPOINT_URL_S3`
-    !words.iter().skip(at + 1).any(|w| NOT_SECRET_SUFFIXES.contains(&w.as_str()))
+    let prefix_only = words.iter().skip(at + 1).any(|w| NOT_SECRET_SUFFIXES.contains(&w));
+    !prefix_only
 }
 
 /// Values that cannot be a credential: empty, booleans, numbers, paths (`/run/secrets/db`).
