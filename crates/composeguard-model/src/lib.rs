@@ -20,8 +20,8 @@ pub mod span;
 pub mod yaml;
 
 /// The hasher of the maps the loader, the model and the checks build: foldhash, seeded per
-/// process (SipHash, std's default, was a twentieth of the instructions on a big file; the
-/// maps' order is their insertion order either way).
+/// process (`SipHash`, std's default, was a twentieth of the instructions on a big file). No
+/// output depends on a hash map's order; the model's maps keep the order they are written in.
 pub type BuildHasher = foldhash::fast::RandomState;
 /// `std::collections::HashMap` with [`BuildHasher`].
 pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasher>;

@@ -435,6 +435,10 @@ impl KeyWords {
         self.bounds.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.bounds.is_empty()
+    }
+
     pub fn get(&self, i: usize) -> Option<&str> {
         self.bounds.get(i).and_then(|&(a, b)| self.text.get(a..b))
     }
