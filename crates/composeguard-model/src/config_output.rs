@@ -1710,8 +1710,12 @@ fn ports(items: &[Node]) -> Vec<Json> {
             {
                 let mut o = Map::new();
                 put_str(&mut o, item, "name");
+                // a missing mode or protocol gets compose's default; one written empty is left
+                // out, as Go leaves out an empty string
                 let mode = get(item, "mode").and_then(text).unwrap_or_else(|| "ingress".into());
-                o.insert("mode".into(), Json::String(mode));
+                if !mode.is_empty() {
+                    o.insert("mode".into(), Json::String(mode));
+                }
                 put_str(&mut o, item, "host_ip");
                 // 32 bits, as compose keeps it
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -1720,7 +1724,9 @@ fn ports(items: &[Node]) -> Vec<Json> {
                 }
                 put_str(&mut o, item, "published");
                 let protocol = get(item, "protocol").and_then(text).unwrap_or_else(|| "tcp".into());
-                o.insert("protocol".into(), Json::String(protocol));
+                if !protocol.is_empty() {
+                    o.insert("protocol".into(), Json::String(protocol));
+                }
                 put_str(&mut o, item, "app_protocol");
                 let key = crate::merge::port_keys(item).and_then(|k| k.into_iter().next()).unwrap_or_default();
                 push(key, Json::Object(o));
