@@ -41,7 +41,13 @@ fn read_entry(node: &Node) -> Option<IncludeEntry> {
             }
             Some(IncludeEntry {
                 paths,
-                project_directory: m.get("project_directory").and_then(|p| p.as_str().map(|s| (s.to_string(), p.span))),
+                // compose reads an integer as its decimal text (`0x3` is the folder `3`)
+                project_directory: m.get("project_directory").and_then(|p| match &p.value {
+                    Value::String(s) => Some((s.clone(), p.span)),
+                    Value::Int(i) => Some((i.to_string(), p.span)),
+                    Value::UInt(u) => Some((u.to_string(), p.span)),
+                    _ => None,
+                }),
                 env_files: m.get("env_file").map(strings).unwrap_or_default(),
                 span: node.span,
             })

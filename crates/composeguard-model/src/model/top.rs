@@ -4,7 +4,7 @@ use crate::IndexMap;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{compose_struct, Field, ListOrDict, Service, StringOrList, Text, IntegerNumber};
+use super::{compose_struct, Field, IntText, ListOrDict, Service, StringOrList, Text, IntegerNumber};
 use crate::span::Spanned;
 
 /// Named entries of a top-level section, keyed by name with the key's location.
@@ -33,7 +33,8 @@ compose_struct! {
 pub struct Include {
     pub path: StringOrList,
     pub env_file: Option<StringOrList>,
-    pub project_directory: Field<String>,
+    /// An integer is read as its decimal text, as compose reads it (`0x3` is the folder `3`).
+    pub project_directory: Field<IntText>,
     /// Written as a plain string.
     #[serde(skip)]
     pub short: bool,
@@ -44,7 +45,7 @@ compose_struct! {
     pub struct IncludeLong {
         pub path: Option<StringOrList>,
         pub env_file: Option<StringOrList>,
-        pub project_directory: Field<String>,
+        pub project_directory: Field<IntText>,
     }
 }
 
