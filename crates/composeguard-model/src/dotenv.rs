@@ -91,11 +91,10 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
         }
         let (key, after) = match key_end {
             Some((k, a)) => (src_key.get(..k).unwrap_or(""), src_key.get(a..).unwrap_or("")),
-            // a last line with only a key: inherited
-            None => {
-                inherited = true;
-                (src_key, "")
-            }
+            // A last line with no `=`, `:` or line break after its name: compose's parser finds
+            // no key there, so the key is empty and the whole line is the value (`x` at the end
+            // of a file without a final newline is the variable `""` set to `x`).
+            None => ("", src_key),
         };
         let key = key.trim_end();
         if key.contains(' ') {
@@ -258,6 +257,15 @@ mod tests {
         .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
         .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_last_line_without_separator_or_newline_is_an_empty_key() {
+        // compose's parser, as docker compose v2.40.3 prints it: `HOME` with a newline is
+        // inherited; the same name at the very end of the file is the value of the key `""`
+        assert_eq!(kv("A=1\nHOME\n"), [("A".to_string(), "1".to_string()), ("HOME".to_string(), "/root".to_string())]);
+        assert_eq!(kv("A=1\nHOME"), [("A".to_string(), "1".to_string()), (String::new(), "HOME".to_string())]);
+        assert_eq!(kv("export two words"), [(String::new(), "two words".to_string())]);
     }
 
     #[test]
