@@ -328,7 +328,7 @@ impl<'a> Merger<'a> {
                 self.replaced(&over, &base);
                 over
             }
-            Rule::KeyValue => self.merge_key_values(base, over),
+            Rule::KeyValue => self.merge_key_values(base, over, path),
             Rule::StringList => self.merge_string_lists(base, over, unicity),
             Rule::Build => {
                 let base = context_to_map(base);
@@ -518,9 +518,32 @@ impl<'a> Merger<'a> {
         base
     }
 
-    fn merge_key_values(&mut self, base: Node, over: Node) -> Node {
+    fn merge_key_values(&mut self, base: Node, over: Node, path: &[String]) -> Node {
         if over.is_null() && over.tag.is_none() {
             return base;
+        }
+        // compose merges the two as one list of `KEY=value` strings, and refuses an item of any
+        // other type in it (`environment: [1]` over a mapping)
+        let base_len = match &base.value {
+            Value::Map(m) => m.entries.len(),
+            Value::Seq(items) => items.len(),
+            _ => 0,
+        };
+        if let Value::Seq(items) = &over.value {
+            for (i, item) in items.iter().enumerate() {
+                if !matches!(item.value, Value::String(_)) && item.tag != Some(MergeTag::Reset) {
+                    self.issues.push(
+                        Issue::error(
+                            IssueKind::InvalidType,
+                            item.span,
+                            format!("`{}[{i}]` must be a `KEY=value` string, found {}: docker compose refuses it as it merges the files", path.join("."), item.value.kind_name()),
+                        )
+                        .with_path(format!("{}[{}]", path.join("."), base_len + i))
+                        .with_related(base.span, "the value it is merged with")
+                        .with_help("quote the item (`\"1\"`), or write the key and value (`KEY=1`)"),
+                    );
+                }
+            }
         }
         let span = base.span;
         let mut out: Vec<(Key, Node)> = key_values(base);
