@@ -487,6 +487,27 @@ impl<'a> Builder<'a> {
         !last.trim_matches([' ', '\t']).is_empty()
     }
 
+    /// compose's YAML reader (go-yaml) does not know the escape `\/` that YAML 1.2 added, and
+    /// refuses a double-quoted scalar with one; `granit_parser` reads it as `/`.
+    fn check_escapes(&self, span: Span) -> Result<(), Issue> {
+        let raw = self.text.get(span.start as usize..span.end as usize).unwrap_or("").as_bytes();
+        let mut i = 0;
+        while let Some(at) = raw.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)).map(|k| i + k) {
+            if raw.get(at + 1) == Some(&b'/') {
+                let start = span.start.saturating_add(u32::try_from(at).unwrap_or(u32::MAX));
+                return Err(Issue::error(
+                    IssueKind::YamlSyntax,
+                    Span::new(self.file, start, start.saturating_add(2)),
+                    "invalid YAML: found unknown escape character `\\/` (compose's YAML reader does not accept it)".into(),
+                )
+                .with_help("write `/` without the backslash"));
+            }
+            // the escaped character is skipped, so `\\/` is a backslash, then `/`
+            i = at + 2;
+        }
+        Ok(())
+    }
+
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Issue> {
         match event {
             Event::StreamStart | Event::StreamEnd => {}
@@ -508,6 +529,9 @@ impl<'a> Builder<'a> {
                     // go-yaml gives a block scalar's last line the line break it has in the text:
                     // none when the text ends on that line (`granit_parser` adds one)
                     value.to_mut().pop();
+                }
+                if style == ScalarStyle::DoubleQuoted {
+                    self.check_escapes(span)?;
                 }
                 let merge_tag = self.merge_tag(tag.as_deref());
                 let mut node = self.scalar(&value, style, tag.as_deref(), span)?;
@@ -1008,36 +1032,126 @@ fn is_yaml_float(s: &str) -> bool {
 /// A plain scalar Go's YAML decoder reads as a timestamp: `YYYY-M-D`, optionally followed by a
 /// time (`T`/`t`/space separated).
 fn looks_like_timestamp(s: &str) -> bool {
+    // go-yaml's check: four digits and a dash, then one of its layouts as Go's `time.Parse`
+    // reads them
     let b = s.as_bytes();
-    if b.len() < 8 || !b.iter().take(4).all(u8::is_ascii_digit) || b.get(4) != Some(&b'-') {
+    if b.len() < 5 || !b.iter().take(4).all(u8::is_ascii_digit) || b.get(4) != Some(&b'-') {
         return false;
     }
-    let rest = s.get(5..).unwrap_or("");
-    let (date, time) = match rest.find(['T', 't', ' ']) {
-        Some(i) => (rest.get(..i).unwrap_or(""), Some(rest.get(i + 1..).unwrap_or(""))),
-        None => (rest, None),
-    };
-    let mut parts = date.split('-');
-    let (Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next()) else { return false };
-    let ok_num = |p: &str, max: u32| {
-        (1..=2).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|v| v >= 1 && v <= max)
-    };
-    if !ok_num(m, 12) || !ok_num(d, 31) {
-        return false;
-    }
-    match time {
-        None => true,
-        Some(t) => {
-            // h:m:s with optional fraction and zone; only the shape matters here.
-            let core: String = t.chars().take_while(|c| c.is_ascii_digit() || *c == ':' || *c == '.').collect();
-            let fields: Vec<&str> = core.split(':').collect();
-            fields.len() == 3 && fields.iter().all(|f| !f.is_empty())
+    go_timestamp(b)
+}
+
+/// Whether `b` (starting with four digits and `-`) matches one of go-yaml's timestamp layouts
+/// under Go's `time.Parse`: `2006-1-2T15:4:5.999999999Z07:00` (also with `t`),
+/// `2006-1-2 15:4:5.999999999` (no zone; runs of spaces count as one) and `2006-1-2`. Month and
+/// day take one or two digits and must make a real date (`2001-02-30` is text); hours, minutes
+/// and seconds take one or two digits; a fraction is `.` or `,` and any number of digits; a zone
+/// is `Z` or `±hh:mm`. `2001-12-14 21:59:43.10 -5`, valid YAML 1.1, is text to go-yaml.
+fn go_timestamp(b: &[u8]) -> bool {
+    // one or two digits, as Go's `getnum(value, false)`
+    fn num(b: &[u8], i: &mut usize) -> Option<u32> {
+        let d1 = b.get(*i).filter(|c| c.is_ascii_digit())?;
+        *i += 1;
+        let mut n = u32::from(d1 - b'0');
+        if let Some(d2) = b.get(*i).filter(|c| c.is_ascii_digit()) {
+            n = n * 10 + u32::from(d2 - b'0');
+            *i += 1;
         }
+        Some(n)
     }
+    fn expect(b: &[u8], i: &mut usize, c: u8) -> Option<()> {
+        (b.get(*i) == Some(&c)).then(|| *i += 1)
+    }
+    let parse = || -> Option<bool> {
+        let year: u32 = std::str::from_utf8(b.get(..4)?).ok()?.parse().ok()?;
+        let mut i = 5;
+        let month = num(b, &mut i).filter(|m| (1..=12).contains(m))?;
+        expect(b, &mut i, b'-')?;
+        let day = num(b, &mut i)?;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if day < 1 || day > days {
+            return None;
+        }
+        if i == b.len() {
+            return Some(true);
+        }
+        let zoned = match b.get(i)? {
+            b'T' | b't' => {
+                i += 1;
+                true
+            }
+            b' ' => {
+                while b.get(i) == Some(&b' ') {
+                    i += 1;
+                }
+                false
+            }
+            _ => return None,
+        };
+        num(b, &mut i).filter(|h| *h < 24)?;
+        expect(b, &mut i, b':')?;
+        num(b, &mut i).filter(|m| *m < 60)?;
+        expect(b, &mut i, b':')?;
+        num(b, &mut i).filter(|s| *s < 60)?;
+        if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        if zoned {
+            match b.get(i)? {
+                b'Z' => i += 1,
+                b'+' | b'-' => {
+                    let two = |k: usize| -> Option<u32> {
+                        let (&d1, &d2) = (b.get(k)?, b.get(k + 1)?);
+                        (d1.is_ascii_digit() && d2.is_ascii_digit()).then(|| u32::from(d1 - b'0') * 10 + u32::from(d2 - b'0'))
+                    };
+                    let hours = two(i + 1)?;
+                    (b.get(i + 3) == Some(&b':')).then_some(())?;
+                    let minutes = two(i + 4)?;
+                    if hours > 24 || minutes > 60 {
+                        return None;
+                    }
+                    i += 6;
+                }
+                _ => return None,
+            }
+        }
+        Some(i == b.len())
+    };
+    parse().unwrap_or(false)
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn timestamps_are_go_yamls() {
+        // what docker compose v2.40.3 refuses as a timestamp in `environment`, and accepts as text
+        for ts in ["2001-1-1", "2004-02-29", "2001-12-14t21:59:43,5Z", "2001-12-14T1:2:3Z", "2001-12-14  21:59:43", "2001-12-14 1:2:3.123456789123", "2001-12-14T21:59:43+24:60"] {
+            assert!(super::looks_like_timestamp(ts), "{ts}");
+        }
+        for text in ["2001-02-29", "2001-02-30", "2001-12-14 21:59:43.10 -5", "2001-12-14T24:00:00Z", "2001-12-14T21:59:43+25:00", "2001-12-14T21:59:43", "2001-13-01", "2001-1-001", "2001-12-14 21:59"] {
+            assert!(!super::looks_like_timestamp(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_yaml_1_2_slash_escape_is_refused_as_go_yaml_refuses_it() {
+        let (_, issues) = one("a: \"x\\/y\"\n");
+        assert!(issues.iter().any(|i| i.message.contains("unknown escape")), "{issues:?}");
+        // an escaped backslash before a slash is two characters, not an escape of the slash
+        let (n, issues) = one("a: \"x\\\\/y\"\n");
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(n.map(|n| get(&n, &["a"]).value.clone()), Some(super::Value::String("x\\/y".into())));
+    }
+
     #[test]
     fn binary_tag_is_decoded_as_go_yaml_does() {
         let value = |text: &str| {
