@@ -128,7 +128,8 @@ enum Style {
 
 /// The style the encoder picks for a string (a mapping key when `key`).
 fn style(s: &str, key: bool) -> Style {
-    let can_plain = s != "<<" && matches!(resolve_plain(s), Value::String(_)) && !is_base60_float(s) && !is_old_bool(s);
+    // (`<<` too: docker compose v2.40.3 prints it plain, as a key and as a value)
+    let can_plain = matches!(resolve_plain(s), Value::String(_)) && !is_base60_float(s) && !is_old_bool(s);
     let a = analyze(s);
     let mut st = if s.contains('\n') {
         Style::Literal
@@ -419,7 +420,7 @@ mod tests {
             ("tab\there", "\"tab\\there\""),
             ("rocket 🚀", "\"rocket \\U0001F680\""),
             ("2001-12-14", "\"2001-12-14\""),
-            ("<<", "\"<<\""),
+            ("<<", "<<"),
             ("*", "'*'"),
             ("$${X}", "$${X}"),
         ] {
