@@ -30,15 +30,17 @@ fn mapping(m: &serde_json::Map<String, Json>, indent: usize, out: &mut String) {
         if i > 0 {
             spaces(out, indent);
         }
-        if k.len() > 128 {
-            // past 128 bytes a key is no longer simple: `? key`, then `: value` on its own line
+        if k.len() > 128 || analyze(k).multiline {
+            // past 128 bytes, or with a line break, a key is no longer simple: `? key` (a
+            // multi-line one as a literal block), then `: value` on its own line
             out.push_str("? ");
-            let st = match style(k, false) {
-                Style::Literal => Style::Double,
-                st => st,
-            };
-            scalar(k, st, out);
-            out.push('\n');
+            match style(k, false) {
+                Style::Literal => literal(k, indent + 2, out),
+                st => {
+                    scalar(k, st, indent + 2, out);
+                    out.push('\n');
+                }
+            }
             spaces(out, indent);
         } else {
             key(k, out);
@@ -93,7 +95,7 @@ fn value_inline(v: &Json, indent: usize, out: &mut String) {
                 literal(s, indent, out);
                 return;
             }
-            st => scalar(s, st, out),
+            st => scalar(s, st, indent, out),
         },
         Json::Array(_) => out.push_str("[]"),
         Json::Object(_) => out.push_str("{}"),
@@ -103,7 +105,7 @@ fn value_inline(v: &Json, indent: usize, out: &mut String) {
 
 fn key(k: &str, out: &mut String) {
     let st = style(k, true);
-    scalar(k, st, out);
+    scalar(k, st, 0, out);
 }
 
 /// A float as the encoder writes it: Go's `%g` with the shortest digits, and YAML's names for
@@ -153,12 +155,32 @@ fn style(s: &str, key: bool) -> Style {
     st
 }
 
-fn scalar(s: &str, st: Style, out: &mut String) {
+/// A scalar in style `st`; a line break inside single quotes (U+2028 or U+2029, the breaks that
+/// can get there) is followed by the indentation of column `indent`, as libyaml writes it.
+fn scalar(s: &str, st: Style, indent: usize, out: &mut String) {
     match st {
         Style::Plain | Style::Literal => out.push_str(s),
         Style::Single => {
             out.push('\'');
-            out.push_str(&s.replace('\'', "''"));
+            let mut breaks = false;
+            for c in s.chars() {
+                if is_break(c) {
+                    if !breaks && c == '\n' {
+                        out.push('\n');
+                    }
+                    out.push(c);
+                    breaks = true;
+                    continue;
+                }
+                if breaks {
+                    spaces(out, indent);
+                    breaks = false;
+                }
+                if c == '\'' {
+                    out.push('\'');
+                }
+                out.push(c);
+            }
             out.push('\'');
         }
         Style::Double => double_quoted(s, out),
@@ -396,6 +418,17 @@ mod tests {
         let mut out = String::new();
         value_inline(&Json::String(v.into()), 4, &mut out);
         out.trim_end_matches('\n').to_string()
+    }
+
+    #[test]
+    fn keys_with_line_breaks_are_complex_keys() {
+        let doc = serde_json::json!({ "a\nb": 1, "c\r": 2, "plain": 3 });
+        assert_eq!(to_string(&doc), "? |-\n  a\n  b\n: 1\n? \"c\\r\"\n: 2\nplain: 3\n");
+    }
+
+    #[test]
+    fn a_line_separator_in_single_quotes_is_followed_by_the_indentation() {
+        assert_eq!(one("one\u{2028}two"), "'one\u{2028}    two'");
     }
 
     #[test]

@@ -1376,9 +1376,11 @@ mod raw {
     fn empty_keys(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
         if let Some(m) = node.and_then(Node::as_map) {
             for (k, _) in m.iter() {
-                if k.name.is_empty() {
+                // the schema's key pattern is `.+`, and Go's `.` matches anything but `\n`
+                if !k.name.chars().any(|c| c != '\n') {
                     let path = path();
-                    out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has an empty key")).with_path(path));
+                    let what = if k.name.is_empty() { "an empty key" } else { "a key made only of line breaks" };
+                    out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has {what}")).with_path(path));
                 }
             }
         }
