@@ -865,6 +865,18 @@ mod raw {
                 }
             }
         }
+        for section in ["networks", "volumes", "secrets", "configs"] {
+            for (k, v) in top.get(section).and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
+                empty_keys(v.as_map().and_then(|m| m.get("labels")), || format!("{section}.{}.labels", k.name), out);
+            }
+        }
+        for (k, v) in top.get("networks").and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
+            let ipam = v.as_map().and_then(|m| m.get("ipam"));
+            single_line_keys(ipam.and_then(Node::as_map).and_then(|m| m.get("options")), || format!("networks.{}.ipam.options", k.name), out);
+            each_item_map(ipam.and_then(Node::as_map).and_then(|m| m.get("config")), |i, c| {
+                single_line_keys(c.as_map().and_then(|m| m.get("aux_addresses")), || format!("networks.{}.ipam.config[{i}].aux_addresses", k.name), out);
+            });
+        }
         for (k, v) in top.get("secrets").and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
             extension_keys(v.as_map().and_then(|m| m.get("driver_opts")), || format!("secrets.{}.driver_opts", k.name), out);
         }
@@ -991,9 +1003,24 @@ mod raw {
                     }
                 }
             }
-            for key in ["annotations", "environment", "labels", "sysctls"] {
+            // the mappings whose keys the schema limits to `.+`
+            for key in ["annotations", "environment", "labels", "sysctls", "extra_hosts"] {
                 empty_keys(s.get(key), || p(key), out);
             }
+            for key in ["args", "ssh", "labels", "additional_contexts", "extra_hosts"] {
+                empty_keys(get(s.get("build"), key), || p(&format!("build.{key}")), out);
+            }
+            empty_keys(get(s.get("deploy"), "labels"), || p("deploy.labels"), out);
+            let devices = get(get(get(s.get("deploy"), "resources"), "reservations"), "devices");
+            each_item_map(devices, |i, d| empty_keys(get(Some(d), "options"), || p(&format!("deploy.resources.reservations.devices[{i}].options")), out));
+            each_item_map(s.get("gpus"), |i, d| empty_keys(get(Some(d), "options"), || p(&format!("gpus[{i}].options")), out));
+            for hook in ["post_start", "pre_stop"] {
+                each_item_map(s.get(hook), |i, h| empty_keys(get(Some(h), "environment"), || p(&format!("{hook}[{i}].environment")), out));
+            }
+            each_item_map(get(s.get("develop"), "watch"), |i, w| {
+                empty_keys(get(get(Some(w), "exec"), "environment"), || p(&format!("develop.watch[{i}].exec.environment")), out);
+            });
+            each_item_map(s.get("volumes"), |i, v| empty_keys(get(get(Some(v), "volume"), "labels"), || p(&format!("volumes[{i}].volume.labels")), out));
             each_item_map(s.get("devices"), |i, v| required(v, &["source"], || p(&format!("devices[{i}]")), out));
             if let Some(ext) = s.get("extends").filter(|e| e.as_map().is_some()) {
                 required(ext, &["service"], || p("extends"), out);
@@ -1373,13 +1400,32 @@ mod raw {
         }
     }
 
+    /// The value at `key` of a mapping node.
+    fn get<'n>(node: Option<&'n Node>, key: &str) -> Option<&'n Node> {
+        node.and_then(Node::as_map).and_then(|m| m.get(key))
+    }
+
+    /// Keys the schema's `.+` refuses: Go's `.` matches anything but `\n`, so an empty key or
+    /// one made only of line breaks.
     fn empty_keys(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
         if let Some(m) = node.and_then(Node::as_map) {
             for (k, _) in m.iter() {
-                // the schema's key pattern is `.+`, and Go's `.` matches anything but `\n`
                 if !k.name.chars().any(|c| c != '\n') {
                     let path = path();
                     let what = if k.name.is_empty() { "an empty key" } else { "a key made only of line breaks" };
+                    out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has {what}")).with_path(path));
+                }
+            }
+        }
+    }
+
+    /// Keys the schema's `^.+$` refuses: empty, or with a line break anywhere.
+    fn single_line_keys(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
+        if let Some(m) = node.and_then(Node::as_map) {
+            for (k, _) in m.iter() {
+                if k.name.is_empty() || k.name.contains('\n') {
+                    let path = path();
+                    let what = if k.name.is_empty() { "an empty key" } else { "a key with a line break" };
                     out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has {what}")).with_path(path));
                 }
             }
