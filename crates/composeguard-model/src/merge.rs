@@ -536,7 +536,7 @@ impl<'a> Merger<'a> {
                         Issue::error(
                             IssueKind::InvalidType,
                             item.span,
-                            format!("`{}[{i}]` must be a `KEY=value` string, found {}: docker compose refuses it as it merges the files", path.join("."), item.value.kind_name()),
+                            format!("`{}[{i}]` must be a `KEY=value` string, found {}: docker compose refuses it when it merges this value with another (a stacked file or `extends`)", path.join("."), item.value.kind_name()),
                         )
                         .with_path(format!("{}[{}]", path.join("."), base_len + i))
                         .with_related(base.span, "the value it is merged with")
