@@ -42,12 +42,10 @@ fn read_entry(node: &Node) -> Option<IncludeEntry> {
             Some(IncludeEntry {
                 paths,
                 // compose reads an integer as its decimal text (`0x3` is the folder `3`)
-                project_directory: m.get("project_directory").and_then(|p| match &p.value {
-                    Value::String(s) => Some((s.clone(), p.span)),
-                    Value::Int(i) => Some((i.to_string(), p.span)),
-                    Value::UInt(u) => Some((u.to_string(), p.span)),
-                    _ => None,
-                }),
+                project_directory: m
+                    .get("project_directory")
+                    .filter(|p| matches!(p.value, Value::String(_) | Value::Int(_) | Value::UInt(_)))
+                    .and_then(|p| Some((p.scalar_to_string()?, p.span))),
                 env_files: m.get("env_file").map(strings).unwrap_or_default(),
                 span: node.span,
             })

@@ -532,13 +532,14 @@ impl<'a> Merger<'a> {
         if let Value::Seq(items) = &over.value {
             for (i, item) in items.iter().enumerate() {
                 if !matches!(item.value, Value::String(_)) && item.tag != Some(MergeTag::Reset) {
+                    let at = path.join(".");
                     self.issues.push(
                         Issue::error(
                             IssueKind::InvalidType,
                             item.span,
-                            format!("`{}[{i}]` must be a `KEY=value` string, found {}: docker compose refuses it when it merges this value with another (a stacked file or `extends`)", path.join("."), item.value.kind_name()),
+                            format!("`{at}[{i}]` must be a `KEY=value` string, found {}: docker compose refuses it when it merges this value with another (a stacked file or `extends`)", item.value.kind_name()),
                         )
-                        .with_path(format!("{}[{}]", path.join("."), base_len + i))
+                        .with_path(format!("{at}[{}]", base_len + i))
                         .with_related(base.span, "the value it is merged with")
                         .with_help("quote the item (`\"1\"`), or write the key and value (`KEY=1`)"),
                     );

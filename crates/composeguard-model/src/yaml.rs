@@ -1029,45 +1029,36 @@ fn is_yaml_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// A plain scalar Go's YAML decoder reads as a timestamp: `YYYY-M-D`, optionally followed by a
-/// time (`T`/`t`/space separated).
+/// A plain scalar Go's YAML decoder reads as a timestamp. go-yaml first checks for four digits
+/// and a dash, then tries its layouts with Go's `time.Parse`: `2006-1-2T15:4:5.999999999Z07:00`
+/// (also with `t`), `2006-1-2 15:4:5.999999999` (no zone; runs of spaces count as one) and
+/// `2006-1-2`. Month and day take one or two digits and must make a real date (`2001-02-30` is
+/// text); hours, minutes and seconds take one or two digits; a fraction is `.` or `,` and any
+/// number of digits; a zone is `Z` or `±hh:mm`. `2001-12-14 21:59:43.10 -5`, valid YAML 1.1, is
+/// text to go-yaml.
 fn looks_like_timestamp(s: &str) -> bool {
-    // go-yaml's check: four digits and a dash, then one of its layouts as Go's `time.Parse`
-    // reads them
     let b = s.as_bytes();
-    if b.len() < 5 || !b.iter().take(4).all(u8::is_ascii_digit) || b.get(4) != Some(&b'-') {
-        return false;
-    }
-    go_timestamp(b)
-}
-
-/// Whether `b` (starting with four digits and `-`) matches one of go-yaml's timestamp layouts
-/// under Go's `time.Parse`: `2006-1-2T15:4:5.999999999Z07:00` (also with `t`),
-/// `2006-1-2 15:4:5.999999999` (no zone; runs of spaces count as one) and `2006-1-2`. Month and
-/// day take one or two digits and must make a real date (`2001-02-30` is text); hours, minutes
-/// and seconds take one or two digits; a fraction is `.` or `,` and any number of digits; a zone
-/// is `Z` or `±hh:mm`. `2001-12-14 21:59:43.10 -5`, valid YAML 1.1, is text to go-yaml.
-fn go_timestamp(b: &[u8]) -> bool {
-    // one or two digits, as Go's `getnum(value, false)`
-    fn num(b: &[u8], i: &mut usize) -> Option<u32> {
+    // Go's `getnum`: one or two digits, or exactly two when `fixed`
+    let num = |i: &mut usize, fixed: bool| -> Option<u32> {
         let d1 = b.get(*i).filter(|c| c.is_ascii_digit())?;
-        *i += 1;
-        let mut n = u32::from(d1 - b'0');
-        if let Some(d2) = b.get(*i).filter(|c| c.is_ascii_digit()) {
-            n = n * 10 + u32::from(d2 - b'0');
-            *i += 1;
+        let d2 = b.get(*i + 1).filter(|c| c.is_ascii_digit());
+        if fixed && d2.is_none() {
+            return None;
         }
-        Some(n)
-    }
-    fn expect(b: &[u8], i: &mut usize, c: u8) -> Option<()> {
-        (b.get(*i) == Some(&c)).then(|| *i += 1)
-    }
+        *i += 1 + usize::from(d2.is_some());
+        Some(d2.map_or(u32::from(d1 - b'0'), |d2| u32::from(d1 - b'0') * 10 + u32::from(d2 - b'0')))
+    };
+    let expect = |i: &mut usize, c: u8| (b.get(*i) == Some(&c)).then(|| *i += 1);
     let parse = || -> Option<bool> {
-        let year: u32 = std::str::from_utf8(b.get(..4)?).ok()?.parse().ok()?;
-        let mut i = 5;
-        let month = num(b, &mut i).filter(|m| (1..=12).contains(m))?;
-        expect(b, &mut i, b'-')?;
-        let day = num(b, &mut i)?;
+        if !b.iter().take(4).all(u8::is_ascii_digit) {
+            return None;
+        }
+        let year: u32 = s.get(..4)?.parse().ok()?;
+        let mut i = 4;
+        expect(&mut i, b'-')?;
+        let month = num(&mut i, false).filter(|m| (1..=12).contains(m))?;
+        expect(&mut i, b'-')?;
+        let day = num(&mut i, false)?;
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
         let days = match month {
             2 if leap => 29,
@@ -1094,11 +1085,11 @@ fn go_timestamp(b: &[u8]) -> bool {
             }
             _ => return None,
         };
-        num(b, &mut i).filter(|h| *h < 24)?;
-        expect(b, &mut i, b':')?;
-        num(b, &mut i).filter(|m| *m < 60)?;
-        expect(b, &mut i, b':')?;
-        num(b, &mut i).filter(|s| *s < 60)?;
+        num(&mut i, false).filter(|h| *h < 24)?;
+        expect(&mut i, b':')?;
+        num(&mut i, false).filter(|m| *m < 60)?;
+        expect(&mut i, b':')?;
+        num(&mut i, false).filter(|s| *s < 60)?;
         if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
             i += 1;
             while b.get(i).is_some_and(u8::is_ascii_digit) {
@@ -1109,17 +1100,13 @@ fn go_timestamp(b: &[u8]) -> bool {
             match b.get(i)? {
                 b'Z' => i += 1,
                 b'+' | b'-' => {
-                    let two = |k: usize| -> Option<u32> {
-                        let (&d1, &d2) = (b.get(k)?, b.get(k + 1)?);
-                        (d1.is_ascii_digit() && d2.is_ascii_digit()).then(|| u32::from(d1 - b'0') * 10 + u32::from(d2 - b'0'))
-                    };
-                    let hours = two(i + 1)?;
-                    (b.get(i + 3) == Some(&b':')).then_some(())?;
-                    let minutes = two(i + 4)?;
+                    i += 1;
+                    let hours = num(&mut i, true)?;
+                    expect(&mut i, b':')?;
+                    let minutes = num(&mut i, true)?;
                     if hours > 24 || minutes > 60 {
                         return None;
                     }
-                    i += 6;
                 }
                 _ => return None,
             }

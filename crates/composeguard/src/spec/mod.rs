@@ -867,14 +867,14 @@ mod raw {
         }
         for section in ["networks", "volumes", "secrets", "configs"] {
             for (k, v) in top.get(section).and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
-                empty_keys(v.as_map().and_then(|m| m.get("labels")), || format!("{section}.{}.labels", k.name), out);
+                empty_keys(get(Some(v), "labels"), || format!("{section}.{}.labels", k.name), out);
             }
         }
         for (k, v) in top.get("networks").and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
-            let ipam = v.as_map().and_then(|m| m.get("ipam"));
-            single_line_keys(ipam.and_then(Node::as_map).and_then(|m| m.get("options")), || format!("networks.{}.ipam.options", k.name), out);
-            each_item_map(ipam.and_then(Node::as_map).and_then(|m| m.get("config")), |i, c| {
-                single_line_keys(c.as_map().and_then(|m| m.get("aux_addresses")), || format!("networks.{}.ipam.config[{i}].aux_addresses", k.name), out);
+            let ipam = get(Some(v), "ipam");
+            refused_keys(get(ipam, "options"), KeyPattern::OneLine, || format!("networks.{}.ipam.options", k.name), out);
+            each_item_map(get(ipam, "config"), |i, c| {
+                refused_keys(get(Some(c), "aux_addresses"), KeyPattern::OneLine, || format!("networks.{}.ipam.config[{i}].aux_addresses", k.name), out);
             });
         }
         for (k, v) in top.get("secrets").and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
@@ -1405,31 +1405,33 @@ mod raw {
         node.and_then(Node::as_map).and_then(|m| m.get(key))
     }
 
-    /// Keys the schema's `.+` refuses: Go's `.` matches anything but `\n`, so an empty key or
-    /// one made only of line breaks.
-    fn empty_keys(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
-        if let Some(m) = node.and_then(Node::as_map) {
-            for (k, _) in m.iter() {
-                if !k.name.chars().any(|c| c != '\n') {
-                    let path = path();
-                    let what = if k.name.is_empty() { "an empty key" } else { "a key made only of line breaks" };
-                    out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has {what}")).with_path(path));
-                }
-            }
+    /// The two key patterns the schema gives mappings of free keys.
+    #[derive(Clone, Copy)]
+    enum KeyPattern {
+        /// `.+`: Go's `.` matches anything but `\n`, so an empty key or one made only of line
+        /// breaks is refused.
+        SomeCharacter,
+        /// `^.+$`: an empty key, or one with a line break anywhere, is refused.
+        OneLine,
+    }
+
+    /// Reports the keys of a mapping node that `pattern` refuses.
+    fn refused_keys(node: Option<&Node>, pattern: KeyPattern, path: impl Fn() -> String, out: &mut Vec<Issue>) {
+        let Some(m) = node.and_then(Node::as_map) else { return };
+        for (k, _) in m.iter() {
+            let what = match pattern {
+                _ if k.name.is_empty() => "an empty key",
+                KeyPattern::SomeCharacter if !k.name.chars().any(|c| c != '\n') => "a key made only of line breaks",
+                KeyPattern::OneLine if k.name.contains('\n') => "a key with a line break",
+                _ => continue,
+            };
+            let path = path();
+            out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has {what}")).with_path(path));
         }
     }
 
-    /// Keys the schema's `^.+$` refuses: empty, or with a line break anywhere.
-    fn single_line_keys(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
-        if let Some(m) = node.and_then(Node::as_map) {
-            for (k, _) in m.iter() {
-                if k.name.is_empty() || k.name.contains('\n') {
-                    let path = path();
-                    let what = if k.name.is_empty() { "an empty key" } else { "a key with a line break" };
-                    out.push(err(IssueKind::InvalidValue, k.span, format!("`{path}` has {what}")).with_path(path));
-                }
-            }
-        }
+    fn empty_keys(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
+        refused_keys(node, KeyPattern::SomeCharacter, path, out);
     }
 
     fn each_item_map(node: Option<&Node>, mut f: impl FnMut(usize, &Node)) {
