@@ -107,3 +107,19 @@ fn env_precedence_and_override_discovery() {
     assert_eq!(app.image.as_ref().map(|i| i.value.as_str()), Some("app:dotenv"));
     assert_eq!(app.environment.get("FROM").and_then(|e| e.value.as_ref()).map(|v| v.value.as_str()), Some("process"));
 }
+
+#[test]
+fn a_project_named_by_its_dotenv_or_the_environment_is_not_said_to_be_named_after_its_folder() {
+    let named = |list: &[(&str, &str)], env: &[(&str, &str)], flag: Option<&str>| {
+        let mut opts = options(&["compose.yaml"]);
+        opts.env.extend(env.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())));
+        opts.project_name = flag.map(str::to_string);
+        let report = lint_files(&opts, &LintOptions::default(), &files(list));
+        report.diagnostics().any(|d| d.rule == "missing-project-name")
+    };
+    let compose = ("/p/compose.yaml", "services:\n  app:\n    image: nginx:1.27\n");
+    assert!(named(&[compose], &[], None), "named after the folder");
+    assert!(!named(&[compose, ("/p/.env", "COMPOSE_PROJECT_NAME=shop\n")], &[], None), "`.env` names it");
+    assert!(!named(&[compose], &[("COMPOSE_PROJECT_NAME", "shop")], None), "the environment names it");
+    assert!(!named(&[compose], &[], Some("shop")), "`-p` names it");
+}

@@ -553,7 +553,24 @@ fn underscores_ok(s: &str) -> bool {
 /// Interpolates every string value under `root` (keys are left alone), casting strings at typed
 /// paths, and reports problems at the scalar that holds the `${…}`.
 pub fn interpolate(root: &mut Node, vars: &dyn Variables, source: &str, issues: &mut Vec<Issue>) {
+    let from = issues.len();
     walk(root, &TreePath::Root, 0, vars, source, issues);
+    drop_copies(issues, from);
+}
+
+/// A variable in an anchored value is interpolated in every copy the aliases make, but it is
+/// written once: the findings of the copies are reported where it is written, and once.
+fn drop_copies(issues: &mut Vec<Issue>, from: usize) {
+    let about_text = |i: &Issue| matches!(i.kind, IssueKind::UnsetVariable | IssueKind::MissingRequiredVariable);
+    if issues.get(from..).is_none_or(|new| new.iter().filter(|i| about_text(i)).count() < 2) {
+        return;
+    }
+    let mut seen: crate::HashSet<(IssueKind, Span, String)> = crate::HashSet::default();
+    let mut at = 0;
+    issues.retain(|i| {
+        at += 1;
+        at <= from || !about_text(i) || seen.insert((i.kind, i.span, i.message.clone()))
+    });
 }
 
 /// The path of a node, as a list up the call stack (no allocation per node).
@@ -653,6 +670,8 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
         }
         Value::String(s) => {
             let span = node.span;
+            // where the text is written: a copy made by an alias is read from its anchor
+            let written = node.anchor.unwrap_or(span);
             let cast = path.cast(depth);
             if cast.is_none() && !s.contains('$') {
                 return;
@@ -662,7 +681,7 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                 match substitute(&original, vars) {
                     Ok(sub) => {
                         for var in &sub.unset {
-                            let at = locate(source, span, &original, var);
+                            let at = locate(source, written, &original, var);
                             issues.push(
                                 Issue::warning(
                                     IssueKind::UnsetVariable,
@@ -688,7 +707,7 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                         String::new()
                     }
                     Err(TemplateError::MissingRequired { variable, reason }) => {
-                        let at = locate(source, span, &original, &variable);
+                        let at = locate(source, written, &original, &variable);
                         let why = if reason.is_empty() { String::new() } else { format!(": {reason}") };
                         issues.push(
                             Issue::error(
@@ -723,7 +742,7 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                     }
                     Err(msg) => {
                         issues.push(
-                            Issue::error(IssueKind::InvalidType, span, format!("`{value}` cannot be read as {}: {msg}", cast_name(cast)))
+                            Issue::error(IssueKind::InvalidType, span, cast_message(&path.display(), &value, cast_name(cast), &msg))
                                 .with_path(path.display()),
                         );
                         node.value = Value::Null;
@@ -735,6 +754,16 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
             }
         }
         _ => {}
+    }
+}
+
+/// Why the string at `path` is not of the type compose reads there.
+fn cast_message(path: &str, value: &str, expected: &str, why: &str) -> String {
+    if value.is_empty() {
+        // an unset variable, most of the time (reported too)
+        format!("`{path}` is empty once interpolated, and compose cannot read it as {expected}")
+    } else {
+        format!("`{path}`: `{value}` cannot be read as {expected}: {why}")
     }
 }
 

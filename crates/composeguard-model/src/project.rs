@@ -159,6 +159,12 @@ impl Project {
         self.issues.iter().any(|i| i.severity == Severity::Error)
     }
 
+    /// Whether compose names the project after its folder: no `-p`, no `COMPOSE_PROJECT_NAME`
+    /// (from the environment or `.env`) and no `name:` chose another name.
+    pub fn named_after_folder(&self) -> bool {
+        self.compose.name.is_none() && self.name == normalize_project_name(base_name(&self.working_dir))
+    }
+
     /// Secondary labels for a finding at `span` about `path` (`services.web.image`): the value an
     /// override replaced, or the `extends` through which the value was inherited.
     pub fn related(&self, span: Span, path: &str) -> Vec<Related> {

@@ -1,6 +1,6 @@
 //! What a rule sees: the loaded project, its typed model and its sources.
 
-use composeguard_model::HashMap;
+use composeguard_model::{HashMap, HashSet, IssueKind};
 use std::sync::OnceLock;
 
 use composeguard_model::model::{Compose, Condition, Service};
@@ -15,11 +15,13 @@ pub struct Context<'a> {
     pub profiles: &'a [String],
     /// Built on first use: see [`Self::completion_waiter`].
     completion_waiters: OnceLock<HashMap<&'a str, (&'a Spanned<String>, Span)>>,
+    /// Built on first use: see [`Self::is_mistyped`].
+    mistyped: OnceLock<HashSet<(&'a str, &'a str)>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(project: &'a Project, fs: &'a dyn FileSystem, profiles: &'a [String]) -> Self {
-        Self { project, fs, profiles, completion_waiters: OnceLock::new() }
+        Self { project, fs, profiles, completion_waiters: OnceLock::new(), mistyped: OnceLock::new() }
     }
 
     /// The first active service (in source order) that waits for `name` with
@@ -73,5 +75,17 @@ impl<'a> Context<'a> {
     /// The project folder.
     pub fn working_dir(&self) -> &'a str {
         &self.project.working_dir
+    }
+
+    /// Whether compose refuses the type of service `service`'s `key` (`read_only: "${RO}"` with
+    /// `RO` unset, `image: {}`): the model has no value for it, and an `invalid-type` finding
+    /// says why, so a rule should not also call the key missing.
+    pub fn is_mistyped(&self, service: &str, key: &str) -> bool {
+        let mistyped = self.mistyped.get_or_init(|| {
+            let typed = self.project.issues.iter().filter(|i| i.kind == IssueKind::InvalidType);
+            // `services.NAME.KEY`: a service name may hold dots, a top-level service key does not
+            typed.filter_map(|i| i.path.strip_prefix("services.")?.rsplit_once('.')).collect()
+        });
+        mistyped.contains(&(service, key))
     }
 }

@@ -417,6 +417,30 @@ fn sort_by_position(diagnostics: &mut [Diagnostic]) {
     }
 }
 
+/// Drops repeated findings (same span, code and message) from diagnostics sorted by position:
+/// repeats sit in one run of equal span and code, though not always next to each other there.
+fn dedup_sorted(diagnostics: &mut Vec<Diagnostic>) {
+    let same_place = |a: &Diagnostic, b: &Diagnostic| a.span == b.span && a.code == b.code;
+    if diagnostics.windows(2).all(|w| !matches!(w, [a, b] if same_place(a, b))) {
+        return;
+    }
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    // where the run of the last kept diagnostic's span and code starts in `kept`
+    let mut run = 0;
+    for d in diagnostics.drain(..) {
+        match kept.last() {
+            Some(last) if same_place(last, &d) => {
+                if kept.get(run..).is_some_and(|r| r.iter().any(|k| k.message == d.message)) {
+                    continue;
+                }
+            }
+            _ => run = kept.len(),
+        }
+        kept.push(d);
+    }
+    *diagnostics = kept;
+}
+
 fn build_report(project: &Project, diagnostics: Vec<Diagnostic>) -> Report {
     let mut files: IndexMap<String, Vec<Diagnostic>> = IndexMap::new();
     for (_, f) in project.sources.iter() {
@@ -448,7 +472,7 @@ fn build_report(project: &Project, diagnostics: Vec<Diagnostic>) -> Report {
     let mut files: Vec<FileReport> = files.into_iter().map(|(path, diagnostics)| FileReport { path, diagnostics }).collect();
     for f in &mut files {
         sort_by_position(&mut f.diagnostics);
-        f.diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+        dedup_sorted(&mut f.diagnostics);
     }
     let mut report = Report { version: 1, files, summary: Summary::default(), sources: project.sources.clone() };
     report.recount();

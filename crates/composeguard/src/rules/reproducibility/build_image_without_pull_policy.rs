@@ -1,4 +1,5 @@
 use crate::rules::prelude::*;
+use super::image::ImageSpec;
 
 declare_rule! {
     /// ## What it does
@@ -51,7 +52,14 @@ impl Rule for BuildImageWithoutPullPolicy {
             if service.pull_policy.is_some() {
                 continue;
             }
-            out.report(image.span, message(&name.value, &image.value))
+            // the reference as written when a variable without a default is in it (the value
+            // interpolated here is not the one the environment that runs compose gives)
+            let spec = ImageSpec::of(cx, image);
+            let shown = match &spec {
+                Some(spec) if spec.needs_environment() => &*spec.written,
+                _ => image.value.as_str(),
+            };
+            out.report(image.span, message(&name.value, shown))
                 .path(format!("services.{}.image", name.value))
                 .service(&name.value)
                 .anchor(image.anchor)

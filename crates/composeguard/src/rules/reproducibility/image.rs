@@ -88,7 +88,16 @@ impl<'a> ImageSpec<'a> {
         let reference = self.reference();
         match reference.tag {
             Some(tag) if has_unknown(tag) => Tag::Unknown,
-            Some(tag) => Tag::Known { tag, overridable: parse_image(&self.overridable).tag.is_some_and(has_unknown) },
+            Some(tag) => {
+                // the tag comes from a variable's default: `app:${TAG:-latest}`, or the whole
+                // reference's `${IMAGE:-app:latest}`
+                let written = parse_image(&self.overridable);
+                let overridable = match written.tag {
+                    Some(t) => has_unknown(t),
+                    None => has_unknown(last_component(written.repository)),
+                };
+                Tag::Known { tag, overridable }
+            }
             // `${IMAGE}` or `app${SUFFIX}`: the environment may supply a tag
             None if has_unknown(last_component(reference.repository)) => Tag::Unknown,
             None if reference.repository.is_empty() => Tag::Unknown,
@@ -101,6 +110,12 @@ impl<'a> ImageSpec<'a> {
     pub fn name_is_overridable(&self) -> bool {
         let r = parse_image(&self.overridable);
         has_unknown(last_component(r.repository)) || r.tag.is_some()
+    }
+
+    /// Whether a variable without a default is in the reference: only the environment that runs
+    /// compose can tell what it is.
+    pub fn needs_environment(&self) -> bool {
+        has_unknown(&self.resolved)
     }
 
     /// The resolved reference, for messages (only meaningful when nothing is unknown).

@@ -11,7 +11,8 @@ declare_rule! {
     /// volumes instead of reusing the data, and two checkouts with the same folder name share
     /// and overwrite each other's containers.
     ///
-    /// `COMPOSE_PROJECT_NAME` and `-p` still override the name when a second copy is wanted.
+    /// `COMPOSE_PROJECT_NAME` and `-p` still override the name when a second copy is wanted. A
+    /// project they name (`COMPOSE_PROJECT_NAME` in the project's `.env`, say) is not reported.
     ///
     /// ## Example
     /// ```yaml
@@ -44,7 +45,8 @@ impl Rule for MissingProjectName {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        if cx.compose().name.is_some() {
+        // `-p` or `COMPOSE_PROJECT_NAME` (in `.env`, say) names it
+        if cx.compose().name.is_some() || !cx.project.named_after_folder() {
             return;
         }
         let Some((first, _)) = cx.project.root.as_ref().and_then(Node::as_map).and_then(|m| m.entries.first()) else { return };

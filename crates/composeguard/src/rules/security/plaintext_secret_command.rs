@@ -169,6 +169,10 @@ fn secret_flag(flag: &str) -> bool {
     if name.len() < 2 || name.starts_with("no-") || name.starts_with("no_") {
         return false;
     }
+    // a flag's name is a word: `-p$MYSQL_ROOT_PASSWORD` is `-p` and a variable
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+        return false;
+    }
     is_secret_key(name)
 }
 

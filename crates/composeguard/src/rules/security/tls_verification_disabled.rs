@@ -13,8 +13,8 @@ declare_rule! {
     ///
     /// Not reported: `DOCKER_TLS_VERIFY=0` (the Docker CLI verifies whenever the variable is
     /// non-empty), values from variables, switches that turn verification on, and switches
-    /// that turn TLS itself off (`DISABLE_TLS=true`, `NO_SSL=1`: no certificate is checked
-    /// because none is used).
+    /// that turn TLS itself off (`DISABLE_TLS=true`, `NO_SSL=1`, `SKIP_SSL=true`: no certificate
+    /// is checked because none is used).
     ///
     /// ## Why is this bad?
     /// Without certificate verification, TLS no longer proves who is on the other end: anyone on
@@ -107,8 +107,11 @@ pub fn disables_verification(key: &str, value: &str) -> bool {
     // words that switch something off: with TLS alone (`DISABLE_TLS`, `NO_SSL`) they turn TLS
     // itself off (a plain connection, or no HTTPS listener), which is not this rule's finding
     let off = has(&["NO", "DISABLE", "DISABLED"]);
+    // what a bypass skips: the checks (`SKIP_VERIFY`, `IGNORE_CERT_ERRORS`), or, with TLS alone
+    // (`SKIP_SSL`), TLS itself; `INSECURE` TLS is TLS without the checks
+    let checks = verify || cert || has(&["ERROR", "ERRORS", "CHECK", "CHECKS"]);
     if bypass {
-        (verify || tls) && truthy(value) && (tls || has(&["INSECURE"]) || has(&["SKIP"]))
+        (verify || tls) && truthy(value) && (checks || has(&["INSECURE"]))
     } else if off {
         (verify || cert) && truthy(value)
     } else {
@@ -146,5 +149,11 @@ mod tests {
         assert!(d("NO_VERIFY_SSL", "true"));
         assert!(d("IGNORE_CERT_ERRORS", "true"));
         assert!(!d("VAULT_SKIP_VERIFY", "false"));
+        // skipping TLS is a plain connection, not one that skips the checks
+        assert!(!d("DB_DUMP_SKIP_SSL", "true"));
+        assert!(!d("MYSQL_SKIP_SSL", "1"));
+        assert!(d("SKIP_SSL_VERIFY", "true"));
+        assert!(d("IGNORE_SSL_ERRORS", "true"));
+        assert!(d("SKIP_CERT_CHECK", "true"));
     }
 }

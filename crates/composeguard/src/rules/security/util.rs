@@ -541,7 +541,23 @@ pub fn is_non_secret_value(value: &str) -> bool {
     if v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') && v.bytes().any(|b| b.is_ascii_digit()) {
         return true;
     }
-    v.starts_with('/') && !v.contains(' ')
+    // an empty pair of quotes, left for the user to fill in (a list item keeps its quotes)
+    if matches!(v, "\"\"" | "''") {
+        return true;
+    }
+    !v.contains(' ') && (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/") || is_key_file_path(v))
+}
+
+/// A path to a key or certificate file (`config/jwt/private.pem`, `%kernel.project_dir%/app.key`):
+/// folders, then a name with a key file's extension.
+fn is_key_file_path(v: &str) -> bool {
+    let Some((_, name)) = v.rsplit_once('/') else { return false };
+    let Some((stem, ext)) = name.rsplit_once('.') else { return false };
+    !stem.is_empty()
+        && matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "pem" | "key" | "crt" | "cer" | "cert" | "der" | "p12" | "pfx" | "jks" | "keystore" | "pub" | "asc" | "gpg"
+        )
 }
 
 fn all_bytes(s: &str, f: impl Fn(u8) -> bool) -> bool {
@@ -1045,10 +1061,23 @@ mod tests {
 
     #[test]
     fn values() {
-        for v in ["", "true", "False", "8080", "1.5", "/run/secrets/db", "/etc/app/key.pem"] {
+        for v in [
+            "",
+            "true",
+            "False",
+            "8080",
+            "1.5",
+            "/run/secrets/db",
+            "/etc/app/key.pem",
+            "\"\"",
+            "''",
+            "./secrets/db.txt",
+            "%kernel.project_dir%/config/jwt/private.pem",
+            "certs/tls.key",
+        ] {
             assert!(is_non_secret_value(v), "{v}");
         }
-        for v in ["hunter2", "changeme", "s3cr3t!", "a b"] {
+        for v in ["hunter2", "changeme", "s3cr3t!", "a b", "\"hunter2\"", "ab/cd+ef==", "x/.pem", "secret.key"] {
             assert!(!is_non_secret_value(v), "{v}");
         }
     }
