@@ -164,6 +164,15 @@ impl FindingBuilder<'_> {
         }
     }
 
+    /// For a finding reported where an anchor wrote the value (`span` the place the alias put
+    /// it, when an alias copied it): the alias, as a related location.
+    pub fn copied(self, span: Span, anchor: Option<Span>) -> Self {
+        match anchor {
+            Some(_) => self.related(span, "copied here by an alias"),
+            None => self,
+        }
+    }
+
     pub fn service(mut self, name: impl Into<String>) -> Self {
         if let Some(f) = self.finding.as_deref_mut() {
             f.service = Some(name.into());

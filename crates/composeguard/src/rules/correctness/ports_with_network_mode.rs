@@ -1,4 +1,5 @@
 use crate::rules::correctness::util::service_key_span;
+use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -10,8 +11,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// These services have no network of their own to publish from. With `network_mode: host`
-    /// the engine discards the published ports (the service listens on the host directly, on
-    /// whatever port the process opens). With `service:` or `container:`, the engine refuses to
+    /// the engine discards the published ports with a warning (the service listens on the host
+    /// directly, on whatever port the process opens): dead configuration that misleads the
+    /// reader, reported as a warning. With `service:` or `container:`, the engine refuses to
     /// create the container ("conflicting options: port publishing and the container type
     /// network mode"), so `docker compose up` fails. The ports belong on the service that owns
     /// the network, for example the VPN container in a sidecar setup.
@@ -80,9 +82,13 @@ impl Rule for PortsWithNetworkMode {
                         format!("publish the ports on `{}` instead", owner(&mode.value)),
                     )
                 };
+                // on the host network the ports are dead configuration (the engine warns and
+                // starts the container); with a shared network it refuses to create it
+                let severity = if host { Severity::Warning } else { Severity::Error };
                 out.report(span, message)
                     .path(format!("services.{n}.ports"))
                     .service(n)
+                    .severity(severity)
                     .related(mode.anchor.unwrap_or(mode.span), "network mode set here")
                     .help(help);
             }

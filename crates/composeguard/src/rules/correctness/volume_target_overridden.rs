@@ -67,6 +67,10 @@ impl Rule for VolumeTargetOverridden {
                 let later = targets.iter().enumerate().skip(i + 1).find(|(_, t)| *t == target);
                 let Some((j, _)) = later else { continue };
                 let Some(winner) = service.volumes.get(j) else { continue };
+                // the same mount twice: compose keeps one, and the container has it
+                if same_mount(&volume.value, &winner.value) {
+                    continue;
+                }
                 out.report(
                     volume.span,
                     format!("service `{}` mounts `{target}` again later, so compose drops this mount", name.value),
@@ -79,4 +83,10 @@ impl Rule for VolumeTargetOverridden {
             }
         }
     }
+}
+
+/// Whether two mounts are the same mount, however each is written (their model, compared as
+/// compose prints it).
+fn same_mount(a: &ServiceVolume, b: &ServiceVolume) -> bool {
+    serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
 }

@@ -1,3 +1,4 @@
+use composeguard_model::HashSet;
 use super::plaintext_secret_command::command_lists;
 use super::util::{all_url_credentials, literal_span};
 use crate::rules::prelude::*;
@@ -54,6 +55,9 @@ impl Rule for CredentialsInUrl {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        // each URL once: a shell-form command gives each word the same span, and a literal an
+        // alias copies into several services is reported where it is written
+        let mut seen: HashSet<Span> = HashSet::default();
         for (name, service) in cx.services() {
             let svc = &name.value;
             // (path, what, value); the path and wording are only formatted for a finding
@@ -84,7 +88,6 @@ impl Rule for CredentialsInUrl {
                     texts.push((Place::Command(key), arg));
                 }
             }
-            let mut seen: Vec<Span> = Vec::new();
             for (place, value) in texts {
                 if !value.value.contains("://") {
                     continue;
@@ -94,17 +97,15 @@ impl Rule for CredentialsInUrl {
                         continue;
                     }
                     let Some(span) = literal_span(cx, value.span, value.anchor, &creds.password) else { continue };
-                    // a shell-form command gives each word the same span; report each URL once
-                    if seen.contains(&span) {
+                    if !seen.insert(span) {
                         continue;
                     }
-                    seen.push(span);
                     let user = if creds.user.is_empty() { String::new() } else { format!(" for user `{}`", creds.user) };
                     let (path, where_) = place.describe();
                     out.report(span, format!("service `{svc}` has a URL with a literal password{user} in {where_}"))
                         .path(format!("services.{svc}.{path}"))
                         .service(svc)
-                        .anchor(value.anchor)
+                        .copied(value.span, value.anchor)
                         .help("take the password from a variable or a secret file at run time instead of writing it in the URL");
                 }
             }

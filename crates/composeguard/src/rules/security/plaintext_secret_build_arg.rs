@@ -1,3 +1,4 @@
+use composeguard_model::HashSet;
 use super::util::{entry_secret, SecretReason};
 use crate::rules::prelude::*;
 
@@ -55,11 +56,16 @@ impl Rule for PlaintextSecretBuildArg {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        // a literal an alias copies into several services is reported once, where it is written
+        let mut reported: HashSet<Span> = HashSet::default();
         for (name, service) in cx.services() {
             let svc = &name.value;
             let Some(build) = service.build.as_ref() else { continue };
             for entry in build.value.config.args.iter() {
                 let Some((span, reason)) = entry_secret(cx, entry) else { continue };
+                if !reported.insert(span) {
+                    continue;
+                }
                 let key = &entry.key.value;
                 let message = match reason {
                     SecretReason::Key => format!("service `{svc}` passes `{key}` as a literal build argument"),
@@ -68,7 +74,7 @@ impl Rule for PlaintextSecretBuildArg {
                 out.report(span, message)
                     .path(format!("services.{svc}.build.args.{key}"))
                     .service(svc)
-                    .anchor(entry.value.as_ref().and_then(|v| v.anchor))
+                    .copied(entry.value.as_ref().map_or(span, |v| v.span), entry.value.as_ref().and_then(|v| v.anchor))
                     .help("use a build secret (`build.secrets`, `RUN --mount=type=secret`) instead of a build argument");
             }
         }

@@ -1,3 +1,4 @@
+use composeguard_model::HashSet;
 use super::util::{is_non_secret_value, is_secret_key, literal_span, token_shape, url_credentials};
 use crate::rules::prelude::*;
 
@@ -61,16 +62,21 @@ impl Rule for PlaintextSecretCommand {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        // a literal an alias copies into several services is reported once, where it is written
+        let mut reported: HashSet<Span> = HashSet::default();
         for (name, service) in cx.services() {
             let svc = &name.value;
             for (key, args) in command_lists(service) {
                 for hit in find_secrets(&args) {
                     let Some(arg) = args.get(hit.arg) else { continue };
                     let Some(span) = locate(cx, arg, &hit) else { continue };
+                    if !reported.insert(span) {
+                        continue;
+                    }
                     out.report(span, format!("service `{svc}` passes {} as a literal in `{key}`", hit.what))
                         .path(format!("services.{svc}.{key}"))
                         .service(svc)
-                        .anchor(arg.anchor)
+                        .copied(arg.span, arg.anchor)
                         .help("read the secret at run time (from `/run/secrets/…` or an environment variable) instead of writing it in the command");
                 }
             }
@@ -81,7 +87,7 @@ impl Rule for PlaintextSecretCommand {
 /// Where the hit's value is written: inside its word when the word is written verbatim.
 fn locate(cx: &Context<'_>, arg: &Spanned<String>, hit: &Hit) -> Option<Span> {
     if let Some(span) = literal_span(cx, arg.span, arg.anchor, &hit.needle) {
-        if arg.anchor.is_none() && span.len() as usize == hit.needle.len() {
+        if span.len() as usize == hit.needle.len() {
             return Some(span.sub(hit.offset, hit.value.len()));
         }
         return Some(span);

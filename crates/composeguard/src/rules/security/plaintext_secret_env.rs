@@ -1,3 +1,4 @@
+use composeguard_model::HashSet;
 use super::util::{entry_secret, is_non_secret_value, is_secret_key, token_shape, url_credentials, SecretReason};
 use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
@@ -71,10 +72,16 @@ impl Rule for PlaintextSecretEnv {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        // a literal an alias copies into several services is reported once, where it is written
+        let mut reported: HashSet<Span> = HashSet::default();
+        let mut env_files: HashSet<(Span, usize)> = HashSet::default();
         for (name, service) in cx.services() {
             let svc = &name.value;
             for entry in service.environment.iter() {
                 let Some((span, reason)) = entry_secret(cx, entry) else { continue };
+                if !reported.insert(span) {
+                    continue;
+                }
                 let key = &entry.key.value;
                 let message = match reason {
                     SecretReason::Key => format!("service `{svc}` sets `{key}` to a literal value in `environment`"),
@@ -83,17 +90,19 @@ impl Rule for PlaintextSecretEnv {
                 out.report(span, message)
                     .path(format!("services.{svc}.environment.{key}"))
                     .service(svc)
-                    .anchor(entry.value.as_ref().and_then(|v| v.anchor))
+                    .copied(entry.value.as_ref().map_or(span, |v| v.span), entry.value.as_ref().and_then(|v| v.anchor))
                     .help("move the value to a compose `secret` (and a `*_FILE` variable), or reference a variable set outside the file (`${VAR}`)");
             }
-            check_env_files(cx, svc, service, out);
+            check_env_files(cx, svc, service, &mut env_files, out);
         }
     }
 }
 
 /// Reports credentials in the files a service's `env_file` reads.
-fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, out: &mut Findings<'_>) {
+fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, reported: &mut HashSet<(Span, usize)>, out: &mut Findings<'_>) {
     for (i, ef) in service.env_file.iter().enumerate() {
+        // an `env_file` an alias copies is reported where it is written, once
+        let written = ef.value.path.anchor.unwrap_or(ef.value.path.span);
         let rel = &ef.value.path.value;
         let path = composeguard_model::project::join_path(cx.working_dir(), rel);
         let Ok(text) = cx.fs.read(&path) else { continue };
@@ -115,10 +124,13 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, out: &mut Fin
             } else {
                 continue;
             };
-            out.report(ef.value.path.span, format!("service `{svc}`: env file `{rel}` sets `{key}` to {why} (line {})", entry.line))
+            if !reported.insert((written, entry.line)) {
+                continue;
+            }
+            out.report(written, format!("service `{svc}`: env file `{rel}` sets `{key}` to {why} (line {})", entry.line))
                 .path(format!("services.{svc}.env_file[{i}]"))
                 .service(svc)
-                .anchor(ef.anchor)
+                .copied(ef.value.path.span, ef.value.path.anchor)
                 .severity(Severity::Warning)
                 .help("move the value to a compose `secret` (and a `*_FILE` variable) instead of the env file");
         }

@@ -811,9 +811,12 @@ pub fn variable_regions(text: &str) -> Vec<(usize, usize)> {
 /// Where a value is written literally in the source: `Some(sub-span)` when `needle` appears
 /// outside any `${…}` under `span`; `Some(span)` when it does not appear but the source has no
 /// variable (YAML escapes or folding changed it); `None` when the value came from interpolation.
-/// A value that came through an alias is read at its `anchor` and reported at the alias.
+/// A value that came through an alias is read, and reported, at its `anchor`: a literal copied
+/// into several services is one place to fix.
 pub fn literal_span(cx: &Context<'_>, span: Span, anchor: Option<Span>, needle: &str) -> Option<Span> {
-    let text = cx.text(anchor.unwrap_or(span));
+    // a value an alias copied is written at its anchor, and found there
+    let written = anchor.unwrap_or(span);
+    let text = cx.text(written);
     if needle.is_empty() {
         return None;
     }
@@ -822,14 +825,14 @@ pub fn literal_span(cx: &Context<'_>, span: Span, anchor: Option<Span>, needle: 
     while let Some(pos) = text.get(from..).and_then(|t| t.find(needle)).map(|p| p + from) {
         let end = pos + needle.len();
         if !regions.iter().any(|(s, e)| pos < *e && end > *s) {
-            return Some(if anchor.is_some() { span } else { span.sub(pos, needle.len()) });
+            return Some(written.sub(pos, needle.len()));
         }
         from = pos + text.get(pos..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
     }
     if has_variable(text) {
         None
     } else {
-        Some(span)
+        Some(written)
     }
 }
 
@@ -863,18 +866,14 @@ pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretR
     if written_with_variable(cx, value.span, value.anchor) || url_credentials(v).is_some() {
         return None;
     }
-    let list_form = entry.key.span.start >= value.span.start && entry.key.span.end <= value.span.end && value.anchor.is_none();
-    let span = if value.anchor.is_some() {
-        value.span
-    } else if list_form {
-        find_after(cx, value.span, "=", v)
-    } else {
-        crate::rules::util::find_in(cx, value.span, v)
-    };
+    // where the key and the value are written (at their anchor, when an alias copied them)
+    let key_at = entry.key.anchor.unwrap_or(entry.key.span);
+    let value_at = value.anchor.unwrap_or(value.span);
+    let list_form = key_at.start >= value_at.start && key_at.end <= value_at.end;
+    let span = if list_form { find_after(cx, value_at, "=", v) } else { crate::rules::util::find_in(cx, value_at, v) };
     let Some((what, start, end)) = shape else { return Some((span, SecretReason::Key)) };
     let token = v.get(start..end)?;
-    let narrow = if value.anchor.is_some() { span } else { crate::rules::util::find_in(cx, span, token) };
-    Some((narrow, SecretReason::Shape(what)))
+    Some((crate::rules::util::find_in(cx, span, token), SecretReason::Shape(what)))
 }
 
 /// Every URL with a password in `text`.
