@@ -184,6 +184,7 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
             }
         } else if let Some(rule) = task.checked_sub(1).and_then(|i| rules.get(i)) {
             rule.check(&cx, &mut Findings::new(rule.meta(), &mut found));
+            crate::rule::once_per_anchor(&mut found);
         }
         located.chunk(found)
     };

@@ -94,6 +94,9 @@ pub struct Finding {
     pub service: Option<String>,
     /// Overrides the rule's default severity (spec warnings).
     pub severity: Option<Severity>,
+    /// Where the value is written when a YAML alias or merge copied it (see
+    /// [`FindingBuilder::anchor`]).
+    pub anchor: Option<Span>,
 }
 
 /// Collects a rule's findings.
@@ -119,6 +122,7 @@ impl<'a> Findings<'a> {
             fix: None,
             service: None,
             severity: None,
+            anchor: None,
         });
         let last = self.out.len() - 1;
         FindingBuilder { finding: self.out.get_mut(last) }
@@ -156,10 +160,17 @@ impl FindingBuilder<'_> {
         self
     }
 
-    /// A related label at `anchor` when the value came through a YAML alias or merge.
-    pub fn anchor(self, anchor: Option<Span>) -> Self {
+    /// A related label at `anchor` when the value came through a YAML alias or merge. A value
+    /// written once is reported once by a rule: the findings of later copies (the other services
+    /// that merge the same anchor) are dropped when the rule has run.
+    pub fn anchor(mut self, anchor: Option<Span>) -> Self {
         match anchor {
-            Some(a) => self.related(a, "value defined here (through a YAML anchor)"),
+            Some(a) => {
+                if let Some(f) = self.finding.as_deref_mut() {
+                    f.anchor = Some(a);
+                }
+                self.related(a, "value defined here (through a YAML anchor)")
+            }
             None => self,
         }
     }
@@ -274,5 +285,48 @@ pub fn finding_from_issue(issue: &Issue) -> Finding {
         fix: None,
         service: None,
         severity: Some(issue.severity),
+        anchor: None,
     }
+}
+
+/// Keeps one finding of a rule per anchored value: a value an anchor writes once and `<<`
+/// merges copy into several services is one place to fix, reported for the first service that
+/// uses it, with each other service's copy as a related location (the findings of one service
+/// are all kept).
+pub fn once_per_anchor(found: &mut Vec<Finding>) {
+    if found.iter().all(|f| f.anchor.is_none()) {
+        return;
+    }
+    // the first finding of each anchor, and the copies that go with it
+    let mut first: composeguard_model::HashMap<Span, usize> = composeguard_model::HashMap::default();
+    let mut copies: Vec<(usize, Span, String)> = Vec::new();
+    let mut keep = vec![true; found.len()];
+    for (i, f) in found.iter().enumerate() {
+        let Some(a) = f.anchor else { continue };
+        match first.get(&a).and_then(|&j| Some((j, found.get(j)?))) {
+            Some((j, earlier)) if earlier.service != f.service => {
+                if let Some(k) = keep.get_mut(i) {
+                    *k = false;
+                }
+                let also = f.service.as_deref().map_or_else(|| "also here".to_string(), |s| format!("also in service `{s}`"));
+                copies.push((j, f.span, also));
+            }
+            Some(_) => {}
+            None => {
+                first.insert(a, i);
+            }
+        }
+    }
+    for (j, span, message) in copies {
+        if let Some(f) = found.get_mut(j) {
+            if !f.related.iter().any(|(s, _)| *s == span) {
+                f.related.push((span, message));
+            }
+        }
+    }
+    let mut i = 0;
+    found.retain(|_| {
+        i += 1;
+        keep.get(i - 1).copied().unwrap_or(true)
+    });
 }

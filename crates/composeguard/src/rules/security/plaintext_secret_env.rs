@@ -1,5 +1,5 @@
 use composeguard_model::HashSet;
-use super::util::{entry_secret, is_non_secret_value, is_secret_key, token_shape, url_credentials, SecretReason};
+use super::util::{entry_secret, is_access_key_id, is_non_secret_value, is_secret_key, token_shape, url_credentials, SecretReason};
 use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 use crate::rules::util::has_variable;
@@ -79,6 +79,9 @@ impl Rule for PlaintextSecretEnv {
             let svc = &name.value;
             for entry in service.environment.iter() {
                 let Some((span, reason)) = entry_secret(cx, entry) else { continue };
+                if reason == SecretReason::Key && is_access_key_id(&entry.key.value, |k| service.environment.get(k).is_some()) {
+                    continue;
+                }
                 if !reported.insert(span) {
                     continue;
                 }
@@ -108,7 +111,8 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, reported: &mu
         let Ok(text) = cx.fs.read(&path) else { continue };
         let Some(entries) = read_env_file(&text, ef.value.format.as_deref() == Some("raw")) else { continue };
         let lines: Vec<&str> = text.lines().collect();
-        for entry in entries {
+        let keys: HashSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        for entry in &entries {
             let raw_line = lines.get(entry.line.saturating_sub(1)).copied().unwrap_or("");
             let raw_value = raw_line.split_once(['=', ':']).map_or("", |(_, v)| v);
             if has_variable(raw_value) || is_non_secret_value(&entry.value) {
@@ -118,6 +122,9 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, reported: &mu
             let why = if url_credentials(&entry.value).is_some() {
                 "a URL with a password".to_string()
             } else if is_secret_key(key) {
+                if is_access_key_id(key, |k| keys.contains(k)) {
+                    continue;
+                }
                 "a literal value".to_string()
             } else if let Some((what, _, _)) = token_shape(&entry.value) {
                 format!("a literal that looks like {what}")

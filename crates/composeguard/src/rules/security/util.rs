@@ -842,6 +842,21 @@ pub fn written_with_variable(cx: &Context<'_>, span: Span, anchor: Option<Span>)
     has_variable(cx.text(anchor.unwrap_or(span)))
 }
 
+/// Whether `key` is the ID half of an S3-style key pair: an access key (`MINIO_ACCESS_KEY`,
+/// `S3_ACCESSKEY`) written next to its secret key (`MINIO_SECRET_KEY`), as `has` tells. The
+/// secret key is the credential; the access key names the account, as `AWS_ACCESS_KEY_ID` does.
+pub fn is_access_key_id(key: &str, has: impl Fn(&str) -> bool) -> bool {
+    let upper = key.to_ascii_uppercase();
+    let Some(prefix) = upper.strip_suffix("ACCESS_KEY").or_else(|| upper.strip_suffix("ACCESSKEY")) else { return false };
+    if prefix.ends_with("SECRET_") || prefix.ends_with("SECRET") {
+        return false;
+    }
+    ["SECRET_KEY", "SECRETKEY", "SECRET_ACCESS_KEY"].iter().any(|end| {
+        let sibling = format!("{prefix}{end}");
+        has(&sibling) || has(&sibling.to_ascii_lowercase())
+    })
+}
+
 /// Why a `KEY=value` entry (`environment`, `build.args`) holds a credential.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SecretReason {
@@ -1056,6 +1071,19 @@ mod tests {
         ] {
             assert!(!is_secret_key(k), "{k}");
         }
+    }
+
+    #[test]
+    fn access_key_ids() {
+        let env = ["MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "S3_ACCESSKEY", "S3_SECRETKEY", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY"];
+        let has = |k: &str| env.contains(&k);
+        assert!(is_access_key_id("MINIO_ACCESS_KEY", has));
+        assert!(is_access_key_id("S3_ACCESSKEY", has));
+        assert!(is_access_key_id("AWS_ACCESS_KEY", has));
+        // the secret half, and an access key with no secret key next to it
+        assert!(!is_access_key_id("AWS_SECRET_ACCESS_KEY", has));
+        assert!(!is_access_key_id("WEATHER_ACCESS_KEY", has));
+        assert!(!is_access_key_id("MINIO_SECRET_KEY", has));
     }
 
     #[test]
