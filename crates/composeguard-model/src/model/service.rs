@@ -898,7 +898,11 @@ pub fn parse_port_spec(raw: &str) -> Result<Vec<Port>, String> {
         Some((p, proto)) => (p, proto.to_string()),
         None => (container, String::new()),
     };
-    let proto_l = if container.is_empty() { String::new() } else if proto.is_empty() { "tcp".to_string() } else { proto.to_ascii_lowercase() };
+    if container.is_empty() {
+        // compose reads no protocol at all then (`invalid proto: `)
+        return Err(format!("port `{raw}` has no container port"));
+    }
+    let proto_l = if proto.is_empty() { "tcp".to_string() } else { proto.to_ascii_lowercase() };
     if !matches!(proto_l.as_str(), "tcp" | "udp" | "sctp") {
         return Err(format!("invalid protocol `{proto}` in port `{raw}` (expected tcp, udp or sctp)"));
     }

@@ -8,8 +8,10 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// `start_interval` is how often the check runs during the start period, to notice a fast
-    /// start sooner. With no start period it never applies: the check runs at `interval` from the
-    /// first second, and the container is reported healthy later than the file suggests.
+    /// start sooner. With no start period it never applies (unless the image's `HEALTHCHECK`
+    /// sets `--start-period`, which the engine keeps when compose sends none): the check runs at
+    /// `interval` from the first second, and the container is reported healthy later than the
+    /// file suggests.
     ///
     /// ## Example
     /// ```yaml
@@ -63,7 +65,7 @@ impl Rule for HealthcheckStartIntervalIgnored {
             out.report(
                 si.span,
                 format!(
-                    "the healthcheck of service `{}` sets `start_interval` but no `start_period`, so it never applies",
+                    "the healthcheck of service `{}` sets `start_interval` but no `start_period`, so it applies only if the image's `HEALTHCHECK` sets one",
                     name.value
                 ),
             )

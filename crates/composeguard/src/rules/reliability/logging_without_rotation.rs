@@ -71,12 +71,12 @@ impl Rule for LoggingWithoutRotation {
             let (span, message) = match (unlimited, &logging.driver) {
                 (Some(span), _) => (span, format!("service `{n}` logs to `json-file` with `max-size: -1`, which never rotates")),
                 (None, Some(d)) => {
-                    (d.span, format!("service `{n}` logs to `json-file` without `max-size`, so its logs are never rotated"))
+                    (d.span, format!("service `{n}` logs to `json-file` without `max-size`, so its logs are not rotated unless the daemon's `log-opts` set one"))
                 }
                 (None, None) => (
                     service_key_span(cx, n, &["logging"]).unwrap_or(logging.loc.span),
                     format!(
-                        "service `{n}` configures logging without `max-size`, so the default `json-file` logs are never rotated"
+                        "service `{n}` configures logging without `max-size`, so the default `json-file` logs are not rotated unless the daemon's `log-opts` set one"
                     ),
                 ),
             };

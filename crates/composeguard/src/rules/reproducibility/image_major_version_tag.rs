@@ -39,7 +39,11 @@ declare_rule! {
 
 /// The major version of a tag that names nothing finer (`16`, `v3`, `22-alpine`).
 fn major_only(tag: &str) -> Option<&str> {
-    let version = tag.split(['-', '_']).next().unwrap_or(tag);
+    let (version, rest) = tag.split_once(['-', '_']).unwrap_or((tag, ""));
+    // `1_7_0`, `1-7`: the separator joins finer version numbers, not a variant
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let digits = version.strip_prefix(['v', 'V']).unwrap_or(version);
     // longer numbers are dates or build numbers, which do not move
     (!digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(version)
@@ -83,5 +87,8 @@ mod tests {
         assert_eq!(major_only("16.4"), None);
         assert_eq!(major_only("latest"), None);
         assert_eq!(major_only("20240501"), None);
+        assert_eq!(major_only("1_7_0"), None);
+        assert_eq!(major_only("3-1"), None);
+        assert_eq!(major_only("16_alpine"), Some("16"));
     }
 }

@@ -72,13 +72,16 @@ fn git_ref(context: &str) -> Option<GitRef<'_>> {
     if let Some(reference) = fragment.and_then(|f| f.split(':').next()).filter(|r| !r.is_empty()) {
         return Some(classify(reference));
     }
-    // `?ref=…&subdir=…` (also `tag`, `commit`, `checksum`, `branch`)
-    for pair in query.unwrap_or("").split('&') {
-        let Some((key, value)) = pair.split_once('=') else { continue };
+    // `?ref=…&subdir=…` (also `tag`, `commit`, `checksum`, `branch`); a `commit` or `checksum`
+    // pins whatever else is named (BuildKit checks that the fetched commit is the one given)
+    let pairs = || query.unwrap_or("").split('&').filter_map(|pair| pair.split_once('='));
+    if pairs().any(|(key, value)| matches!(key, "commit" | "checksum") && !value.is_empty()) {
+        return Some(GitRef::Pinned);
+    }
+    for (key, value) in pairs() {
         match key {
             "branch" if !value.is_empty() => return Some(GitRef::Branch(value)),
             "ref" | "tag" if !value.is_empty() => return Some(classify(value)),
-            "commit" | "checksum" if !value.is_empty() => return Some(GitRef::Pinned),
             _ => {}
         }
     }
@@ -157,6 +160,9 @@ mod tests {
         assert_eq!(git_ref("github.com/a/b#refs/heads/feature"), Some(GitRef::Branch("feature")));
         assert_eq!(git_ref("https://github.com/a/b.git?ref=v1&subdir=x"), Some(GitRef::Pinned));
         assert_eq!(git_ref("https://github.com/a/b.git?branch=release"), Some(GitRef::Branch("release")));
+        // a commit checks what the branch or ref fetched, in either order
+        assert_eq!(git_ref("https://github.com/a/b.git?branch=master&checksum=0123abc"), Some(GitRef::Pinned));
+        assert_eq!(git_ref("https://github.com/a/b.git?ref=main&commit=0123abc"), Some(GitRef::Pinned));
         assert_eq!(git_ref("git://host/repo#0123456789abcdef0123456789abcdef01234567"), Some(GitRef::Pinned));
     }
 }

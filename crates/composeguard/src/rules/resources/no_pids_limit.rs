@@ -65,7 +65,7 @@ impl Rule for NoPidsLimit {
                     .help("set a positive limit, such as `200`");
                 }
                 None => {
-                    out.report(name.span, format!("service `{n}` has no process limit"))
+                    out.report(name.span, format!("service `{n}` has no PID limit (`pids_limit`)"))
                         .path(format!("services.{n}"))
                         .service(n)
                         .help("set `pids_limit` (or `deploy.resources.limits.pids`), such as `200`");

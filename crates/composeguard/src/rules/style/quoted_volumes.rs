@@ -66,14 +66,17 @@ impl Rule for QuotedVolumes {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (service, mapping) in service_mappings(cx) {
-            let Some(volumes) = mapping.get("volumes").and_then(Node::as_seq) else { continue };
+            let Some(list) = mapping.get("volumes") else { continue };
+            let Some(volumes) = list.as_seq() else { continue };
+            // inside `[…]` a plain scalar cannot hold `,`, brackets or braces (`${X:-a}`)
+            let in_flow = list.style == Style::Flow;
             for (i, volume) in volumes.iter().enumerate() {
                 if !matches!(volume.style, Style::SingleQuoted | Style::DoubleQuoted) || volume.anchor.is_some() {
                     continue;
                 }
                 let text = cx.text(volume.span);
                 let Some(inner) = text.get(1..text.len().saturating_sub(1)).filter(|_| text.len() >= 2) else { continue };
-                if !plain_safe(inner) || inner.contains(['\'', '"']) {
+                if !plain_safe(inner) || inner.contains(['\'', '"']) || (in_flow && inner.contains([',', '[', ']', '{', '}'])) {
                     continue;
                 }
                 out.report(volume.span, message(&service.name, inner))
