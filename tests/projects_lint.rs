@@ -115,7 +115,8 @@ fn a_project_named_by_its_dotenv_or_the_environment_is_not_said_to_be_named_afte
         opts.env.extend(env.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())));
         opts.project_name = flag.map(str::to_string);
         let report = lint_files(&opts, &LintOptions::default(), &files(list));
-        report.diagnostics().any(|d| d.rule == "missing-project-name")
+        let found = report.diagnostics().any(|d| d.rule == "missing-project-name");
+        found
     };
     let compose = ("/p/compose.yaml", "services:\n  app:\n    image: nginx:1.27\n");
     assert!(named(&[compose], &[], None), "named after the folder");

@@ -324,9 +324,6 @@ pub fn once_per_anchor(found: &mut Vec<Finding>) {
             }
         }
     }
-    let mut i = 0;
-    found.retain(|_| {
-        i += 1;
-        keep.get(i - 1).copied().unwrap_or(true)
-    });
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(true));
 }

@@ -62,7 +62,7 @@ impl Rule for PlaintextSecretBuildArg {
             let svc = &name.value;
             let Some(build) = service.build.as_ref() else { continue };
             for entry in build.value.config.args.iter() {
-                let Some((span, reason)) = entry_secret(cx, entry) else { continue };
+                let (Some(value), Some((span, reason))) = (entry.value.as_ref(), entry_secret(cx, entry)) else { continue };
                 if !reported.insert(span) {
                     continue;
                 }
@@ -74,7 +74,7 @@ impl Rule for PlaintextSecretBuildArg {
                 out.report(span, message)
                     .path(format!("services.{svc}.build.args.{key}"))
                     .service(svc)
-                    .copied(entry.value.as_ref().map_or(span, |v| v.span), entry.value.as_ref().and_then(|v| v.anchor))
+                    .copied(value.span, value.anchor)
                     .help("use a build secret (`build.secrets`, `RUN --mount=type=secret`) instead of a build argument");
             }
         }

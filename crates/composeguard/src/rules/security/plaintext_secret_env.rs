@@ -78,7 +78,7 @@ impl Rule for PlaintextSecretEnv {
         for (name, service) in cx.services() {
             let svc = &name.value;
             for entry in service.environment.iter() {
-                let Some((span, reason)) = entry_secret(cx, entry) else { continue };
+                let (Some(value), Some((span, reason))) = (entry.value.as_ref(), entry_secret(cx, entry)) else { continue };
                 if reason == SecretReason::Key && is_access_key_id(&entry.key.value, |k| service.environment.get(k).is_some()) {
                     continue;
                 }
@@ -93,7 +93,7 @@ impl Rule for PlaintextSecretEnv {
                 out.report(span, message)
                     .path(format!("services.{svc}.environment.{key}"))
                     .service(svc)
-                    .copied(entry.value.as_ref().map_or(span, |v| v.span), entry.value.as_ref().and_then(|v| v.anchor))
+                    .copied(value.span, value.anchor)
                     .help("move the value to a compose `secret` (and a `*_FILE` variable), or reference a variable set outside the file (`${VAR}`)");
             }
             check_env_files(cx, svc, service, &mut env_files, out);
