@@ -68,6 +68,11 @@ impl Rule for TlsVerificationDisabled {
                     if written_with_variable(cx, value.span, value.anchor) || !disables_verification(&entry.key.value, &value.value) {
                         continue;
                     }
+                    // `X_VERIFY_SSL=false` next to `X_SSL=false`: the connection has no TLS to verify
+                    let tls_off = |switch: &str| list.get(switch).and_then(|e| e.value.as_ref()).is_some_and(|v| falsy(&v.value));
+                    if without_verify_word(&entry.key.value).is_some_and(|switch| tls_off(&switch)) {
+                        continue;
+                    }
                     let key = &entry.key.value;
                     out.report(entry.key.span, format!("service `{svc}` turns off TLS certificate verification (`{key}` in `{where_}`)"))
                         .path(format!("services.{svc}.{where_}.{key}"))
@@ -119,6 +124,18 @@ pub fn disables_verification(key: &str, value: &str) -> bool {
     }
 }
 
+/// The key with its verification word taken out (`VRKN_INFLUXDB_VERIFY_SSL` →
+/// `VRKN_INFLUXDB_SSL`): the switch of TLS itself for the same connection, when there is a word
+/// to take out and something is left.
+fn without_verify_word(key: &str) -> Option<String> {
+    let words: Vec<&str> = key.split('_').collect();
+    let verify = ["VERIFY", "VERIFICATION", "VALIDATE", "VALIDATION"];
+    let at = words.iter().position(|w| verify.iter().any(|v| v.eq_ignore_ascii_case(w)))?;
+    let rest: Vec<&str> = words.iter().enumerate().filter(|(i, _)| *i != at).map(|(_, w)| *w).collect();
+    let tls = ["SSL", "TLS", "HTTPS"];
+    rest.iter().any(|w| tls.iter().any(|t| t.eq_ignore_ascii_case(w))).then(|| rest.join("_"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::disables_verification as d;
@@ -155,5 +172,14 @@ mod tests {
         assert!(d("SKIP_SSL_VERIFY", "true"));
         assert!(d("IGNORE_SSL_ERRORS", "true"));
         assert!(d("SKIP_CERT_CHECK", "true"));
+    }
+
+    #[test]
+    fn tls_switches() {
+        use super::without_verify_word as w;
+        assert_eq!(w("VRKN_INFLUXDB_VERIFY_SSL").as_deref(), Some("VRKN_INFLUXDB_SSL"));
+        assert_eq!(w("SSL_VERIFY").as_deref(), Some("SSL"));
+        assert_eq!(w("NODE_TLS_REJECT_UNAUTHORIZED"), None);
+        assert_eq!(w("VERIFY_CERTS"), None);
     }
 }
