@@ -169,3 +169,25 @@ fn a_reader_that_stops_early_is_not_an_error() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn files_given_by_absolute_path_name_the_files_they_extend_absolutely_too() {
+    let dir = temp_dir("absolute");
+    write(&dir, "base.yaml", "services:\n  app:\n    image: nginx:1.27\n    user: root\n");
+    write(&dir, "child.yaml", "services:\n  app:\n    extends:\n      file: base.yaml\n      service: app\n");
+    let abs = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    // run from the folder above, so that a relative spelling would differ from the given one
+    let above = dir.parent().unwrap_or(&dir);
+    let out = bin()
+        .args(["check", "--format", "json", "--select", "root-user", &abs("child.yaml"), &abs("base.yaml")])
+        .current_dir(above)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = report["files"].as_array().unwrap().iter().filter_map(|f| f["path"].as_str()).collect();
+    assert!(!files.is_empty(), "{report}");
+    assert!(files.iter().all(|f| f.starts_with('/')), "{files:?}");
+    // each project reports on the base file, under one spelling
+    let spellings: std::collections::BTreeSet<&&str> = files.iter().filter(|f| f.ends_with("base.yaml")).collect();
+    assert_eq!(spellings.len(), 1, "one spelling of base.yaml: {files:?}");
+}

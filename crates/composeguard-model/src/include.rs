@@ -144,10 +144,6 @@ impl Assembler<'_> {
         Some(root)
     }
 
-    fn shown(&self, path: &str) -> String {
-        crate::paths::relative_to(&self.cwd, path).filter(|r| !self.cwd.is_empty() && !r.starts_with("..")).unwrap_or_else(|| path.to_string())
-    }
-
     /// Adds the resources of an included project to the including document; one the document
     /// defines differently is an error at the document's definition.
     fn import(&mut self, doc: &mut Node, imported: Node, entry: &IncludeEntry) {

@@ -652,6 +652,9 @@ pub(crate) struct Assembler<'a> {
     /// A file read so far has a `!reset` or `!override` tag (without one, no node has a tag to
     /// strip).
     merge_tags: bool,
+    /// A compose file was given as an absolute path: the files it refers to are shown absolute
+    /// too, so that a run over such paths names each file one way.
+    absolute: bool,
 }
 
 impl<'a> Assembler<'a> {
@@ -669,6 +672,7 @@ impl<'a> Assembler<'a> {
             extends_reported: crate::HashSet::default(),
             cwd: String::new(),
             merge_tags: false,
+            absolute: false,
         }
     }
 
@@ -681,8 +685,19 @@ impl<'a> Assembler<'a> {
 
     /// Reads and parses a top-level file now (so `name:` can be read before loading).
     pub fn register(&mut self, path: &str, display: &str) {
+        self.absolute |= display.starts_with('/');
         self.display.insert(path.to_string(), display.to_string());
         let _ = self.parse_file(path, None);
+    }
+
+    /// How the file at `path` is shown: as given, or relative to the current folder when it is
+    /// below it (absolute when the compose files were given so).
+    pub(crate) fn shown(&self, path: &str) -> String {
+        match self.display.get(path) {
+            Some(given) => given.clone(),
+            None if self.absolute => path.to_string(),
+            None => display_path(&self.cwd, path),
+        }
     }
 
     fn parse_source(&mut self, id: FileId, text: &str) -> Parsed {
@@ -698,7 +713,7 @@ impl<'a> Assembler<'a> {
         if !self.parsed.contains_key(path) {
             match self.fs.read_bytes(path) {
                 Ok(bytes) => {
-                    let display = self.display.get(path).cloned().unwrap_or_else(|| display_path(&self.cwd, path));
+                    let display = self.shown(path);
                     let (text, invalid_at, encoding) = decode_yaml_owned(bytes);
                     // the map and the parse share the text (a copy was 7 MB on a big file)
                     let file = std::sync::Arc::new(SourceFile::new(display, text));
@@ -714,7 +729,7 @@ impl<'a> Assembler<'a> {
                     self.parsed.insert(path.to_string(), Some(parsed));
                 }
                 Err(_) if !self.fs.sees_files() => {
-                    let shown = self.display.get(path).cloned().unwrap_or_else(|| display_path(&self.cwd, path));
+                    let shown = self.shown(path);
                     self.issues.push(Issue {
                         severity: crate::issue::Severity::Info,
                         ..Issue::error(IssueKind::MissingFile, at.unwrap_or_default(), format!("`{shown}` was not checked: no files can be read here"))
@@ -722,7 +737,7 @@ impl<'a> Assembler<'a> {
                     self.parsed.insert(path.to_string(), None);
                 }
                 Err(reason) => {
-                    let shown = self.display.get(path).cloned().unwrap_or_else(|| display_path(&self.cwd, path));
+                    let shown = self.shown(path);
                     self.issues.push(
                         Issue::error(IssueKind::MissingFile, at.unwrap_or_default(), format!("cannot read `{shown}`: {}", reason.rsplit(": ").next().unwrap_or(&reason)))
                             .with_help("check the path; relative paths are resolved from the project folder"),
