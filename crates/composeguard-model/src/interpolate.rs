@@ -565,11 +565,12 @@ fn drop_copies(issues: &mut Vec<Issue>, from: usize) {
     if issues.get(from..).is_none_or(|new| new.iter().filter(|i| about_text(i)).count() < 2) {
         return;
     }
-    let mut seen: crate::HashSet<(IssueKind, Span, String)> = crate::HashSet::default();
+    // (the message names the variable and tells the two kinds apart)
+    let mut seen: crate::HashSet<(Span, String)> = crate::HashSet::default();
     let mut at = 0;
     issues.retain(|i| {
         at += 1;
-        at <= from || !about_text(i) || seen.insert((i.kind, i.span, i.message.clone()))
+        at <= from || !about_text(i) || seen.insert((i.span, i.message.clone()))
     });
 }
 

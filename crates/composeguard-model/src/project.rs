@@ -162,7 +162,10 @@ impl Project {
     /// Whether compose names the project after its folder: no `-p`, no `COMPOSE_PROJECT_NAME`
     /// (from the environment or `.env`) and no `name:` chose another name.
     pub fn named_after_folder(&self) -> bool {
-        self.compose.name.is_none() && self.name == normalize_project_name(base_name(&self.working_dir))
+        let folder = normalize_project_name(base_name(&self.working_dir));
+        // (a file linted as text has no name from `.env`, but its variables say what it sets)
+        let from_env = self.variables.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty());
+        self.compose.name.is_none() && self.name == folder && from_env.is_none_or(|n| *n == folder)
     }
 
     /// Secondary labels for a finding at `span` about `path` (`services.web.image`): the value an

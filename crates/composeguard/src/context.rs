@@ -16,7 +16,7 @@ pub struct Context<'a> {
     /// Built on first use: see [`Self::completion_waiter`].
     completion_waiters: OnceLock<HashMap<&'a str, (&'a Spanned<String>, Span)>>,
     /// Built on first use: see [`Self::is_mistyped`].
-    mistyped: OnceLock<HashSet<(&'a str, &'a str)>>,
+    mistyped: OnceLock<HashSet<&'a str>>,
 }
 
 impl<'a> Context<'a> {
@@ -82,10 +82,8 @@ impl<'a> Context<'a> {
     /// says why, so a rule should not also call the key missing.
     pub fn is_mistyped(&self, service: &str, key: &str) -> bool {
         let mistyped = self.mistyped.get_or_init(|| {
-            let typed = self.project.issues.iter().filter(|i| i.kind == IssueKind::InvalidType);
-            // `services.NAME.KEY`: a service name may hold dots, a top-level service key does not
-            typed.filter_map(|i| i.path.strip_prefix("services.")?.rsplit_once('.')).collect()
+            self.project.issues.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.path.as_str()).collect()
         });
-        mistyped.contains(&(service, key))
+        !mistyped.is_empty() && mistyped.contains(format!("services.{service}.{key}").as_str())
     }
 }

@@ -298,23 +298,23 @@ pub fn once_per_anchor(found: &mut Vec<Finding>) {
         return;
     }
     // the first finding of each anchor, and the copies that go with it
-    let mut first: composeguard_model::HashMap<Span, usize> = composeguard_model::HashMap::default();
+    let mut anchors: composeguard_model::HashSet<Span> = composeguard_model::HashSet::default();
+    let mut first: Vec<(Span, usize)> = Vec::new();
     let mut copies: Vec<(usize, Span, String)> = Vec::new();
     let mut keep = vec![true; found.len()];
     for (i, f) in found.iter().enumerate() {
         let Some(a) = f.anchor else { continue };
-        match first.get(&a).and_then(|&j| Some((j, found.get(j)?))) {
-            Some((j, earlier)) if earlier.service != f.service => {
-                if let Some(k) = keep.get_mut(i) {
-                    *k = false;
-                }
-                let also = f.service.as_deref().map_or_else(|| "also here".to_string(), |s| format!("also in service `{s}`"));
-                copies.push((j, f.span, also));
+        if anchors.insert(a) {
+            first.push((a, i));
+            continue;
+        }
+        let Some(&(_, j)) = first.iter().find(|(b, _)| *b == a) else { continue };
+        if found.get(j).is_some_and(|earlier| earlier.service != f.service) {
+            if let Some(k) = keep.get_mut(i) {
+                *k = false;
             }
-            Some(_) => {}
-            None => {
-                first.insert(a, i);
-            }
+            let also = f.service.as_deref().map_or_else(|| "also here".to_string(), |s| format!("also in service `{s}`"));
+            copies.push((j, f.span, also));
         }
     }
     for (j, span, message) in copies {

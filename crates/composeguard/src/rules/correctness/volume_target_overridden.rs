@@ -67,8 +67,8 @@ impl Rule for VolumeTargetOverridden {
                 let later = targets.iter().enumerate().skip(i + 1).find(|(_, t)| *t == target);
                 let Some((j, _)) = later else { continue };
                 let Some(winner) = service.volumes.get(j) else { continue };
-                // the same mount twice: compose keeps one, and the container has it
-                if same_mount(&volume.value, &winner.value) {
+                // the same mount written twice: compose keeps one, and the container has it
+                if same_text(cx.text(volume.anchor.unwrap_or(volume.span)), cx.text(winner.anchor.unwrap_or(winner.span))) {
                     continue;
                 }
                 out.report(
@@ -85,8 +85,8 @@ impl Rule for VolumeTargetOverridden {
     }
 }
 
-/// Whether two mounts are the same mount, however each is written (their model, compared as
-/// compose prints it).
-fn same_mount(a: &ServiceVolume, b: &ServiceVolume) -> bool {
-    serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
+/// Whether two short-syntax entries are written the same, quotes aside.
+fn same_text(a: &str, b: &str) -> bool {
+    let unquoted = |t: &str| t.trim().trim_matches(['"', '\'']).to_string();
+    !a.contains('\n') && unquoted(a) == unquoted(b)
 }

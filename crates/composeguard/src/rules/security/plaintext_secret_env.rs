@@ -74,7 +74,7 @@ impl Rule for PlaintextSecretEnv {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         // a literal an alias copies into several services is reported once, where it is written
         let mut reported: HashSet<Span> = HashSet::default();
-        let mut env_files: HashSet<(Span, usize)> = HashSet::default();
+        let mut env_files: HashSet<(Span, String)> = HashSet::default();
         for (name, service) in cx.services() {
             let svc = &name.value;
             for entry in service.environment.iter() {
@@ -102,7 +102,7 @@ impl Rule for PlaintextSecretEnv {
 }
 
 /// Reports credentials in the files a service's `env_file` reads.
-fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, reported: &mut HashSet<(Span, usize)>, out: &mut Findings<'_>) {
+fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, reported: &mut HashSet<(Span, String)>, out: &mut Findings<'_>) {
     for (i, ef) in service.env_file.iter().enumerate() {
         // an `env_file` an alias copies is reported where it is written, once
         let written = ef.value.path.anchor.unwrap_or(ef.value.path.span);
@@ -131,7 +131,7 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, reported: &mu
             } else {
                 continue;
             };
-            if !reported.insert((written, entry.line)) {
+            if !reported.insert((written, entry.key.clone())) {
                 continue;
             }
             out.report(written, format!("service `{svc}`: env file `{rel}` sets `{key}` to {why} (line {})", entry.line))
