@@ -86,6 +86,12 @@ impl<T> Spanned<T> {
     pub const fn as_ref(&self) -> Spanned<&T> {
         Spanned { value: &self.value, span: self.span, anchor: self.anchor }
     }
+
+    /// Which written entry this is: its place and, for a copy an alias made, its anchor's (every
+    /// copy of an aliased list sits at the alias; the items of a short-syntax range share both).
+    pub const fn entry(&self) -> (Span, Option<Span>) {
+        (self.span, self.anchor)
+    }
 }
 
 impl<T> std::ops::Deref for Spanned<T> {

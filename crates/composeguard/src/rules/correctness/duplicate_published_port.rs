@@ -166,14 +166,12 @@ impl Binding<'_> {
 fn item_indexes(ports: &Ports) -> Vec<(usize, &Spanned<Port>)> {
     let mut out = Vec::with_capacity(ports.len());
     let mut index = 0;
-    // an item is its place and, for a copy an alias made, its anchor's place (every copy of a
-    // list sits at the alias)
     let mut last: Option<(Span, Option<Span>)> = None;
     for p in ports.iter() {
-        if last.is_some_and(|l| l != (p.span, p.anchor)) {
+        if last.is_some_and(|l| l != p.entry()) {
             index += 1;
         }
-        last = Some((p.span, p.anchor));
+        last = Some(p.entry());
         out.push((index, p));
     }
     out

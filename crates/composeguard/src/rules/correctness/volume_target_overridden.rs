@@ -87,6 +87,8 @@ impl Rule for VolumeTargetOverridden {
 
 /// Whether two short-syntax entries are written the same, quotes aside.
 fn same_text(a: &str, b: &str) -> bool {
-    let unquoted = |t: &str| t.trim().trim_matches(['"', '\'']).to_string();
+    fn unquoted(t: &str) -> &str {
+        t.trim().trim_matches(['"', '\''])
+    }
     !a.contains('\n') && unquoted(a) == unquoted(b)
 }

@@ -60,12 +60,9 @@ impl Rule for PortAllInterfaces {
             if service.network_mode.as_ref().is_some_and(|m| m.value == "host") {
                 continue;
             }
-            // an entry is its place and, when an alias copied it, its anchor's place (the copies of
-            // a list all sit at the alias)
-            let entry = |p: &Spanned<Port>| (p.span, p.anchor);
             let mut seen: Vec<(Span, Option<Span>)> = Vec::new();
             for (i, port) in service.ports.iter().enumerate() {
-                if seen.contains(&entry(port)) {
+                if seen.contains(&port.entry()) {
                     continue; // one finding per entry, also for a range
                 }
                 let p = &port.value;
@@ -73,10 +70,10 @@ impl Rule for PortAllInterfaces {
                 if !matches!(ip, "" | "0.0.0.0" | "::" | "[::]") {
                     continue;
                 }
-                seen.push(entry(port));
+                seen.push(port.entry());
                 let span = port_span(cx, port, ip);
                 // a short-syntax range gives one port per number, all at the same place
-                let last = service.ports.iter().rev().find(|q| entry(q) == entry(port)).map_or(p, |q| &q.value);
+                let last = service.ports.iter().rev().find(|q| q.entry() == port.entry()).map_or(p, |q| &q.value);
                 let which = match (p.published.as_deref(), last.published.as_deref()) {
                     (Some(first), Some(end)) if first != end => format!("ports `{first}-{end}`"),
                     (Some(published), _) => format!("port `{published}`"),

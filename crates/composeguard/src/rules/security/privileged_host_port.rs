@@ -55,17 +55,16 @@ impl Rule for PrivilegedHostPort {
             if service.network_mode.as_ref().is_some_and(|m| m.value == "host") {
                 continue;
             }
-            // one finding per entry: a range's ports share its place, an alias's copies each
-            // have their anchor's
+            // one finding per written entry (a range's ports are one)
             let mut seen: Vec<(Span, Option<Span>)> = Vec::new();
             for (i, port) in service.ports.iter().enumerate() {
                 let Some(published) = port.value.published.as_deref() else { continue };
                 let first = published.split('-').next().unwrap_or(published).trim();
                 let Ok(number) = first.parse::<u32>() else { continue };
-                if number == 0 || number >= 1024 || seen.contains(&(port.span, port.anchor)) {
+                if number == 0 || number >= 1024 || seen.contains(&port.entry()) {
                     continue;
                 }
-                seen.push((port.span, port.anchor));
+                seen.push(port.entry());
                 let span = if port.anchor.is_some() {
                     port.span
                 } else if port.value.short {
