@@ -7,8 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a `healthcheck` that is not disabled but has nothing to run.
     ///
-    /// That is a healthcheck without `test`, with `test: []`, or with a test that names no command
-    /// (`["CMD"]`).
+    /// That is a healthcheck that sets timings without `test`, with `test: []`, or with a test
+    /// that names no command (`["CMD"]`). A healthcheck that sets nothing (`{}` or
+    /// `disable: false`) leaves the image's check as it is, and is not reported.
     ///
     /// ## Why is this bad?
     /// Without a test, the timings (`interval`, `timeout`, `retries`) only tune a check the image
@@ -89,6 +90,12 @@ impl Rule for HealthcheckWithoutTest {
                     .severity(severity(declared))
                     .help("write the command to run, e.g. `[\"CMD\", \"curl\", \"-f\", \"http://localhost/health\"]`");
             } else {
+                // `healthcheck: {disable: false}` or `{}` tunes nothing: the image's check runs as
+                // it is, and there is no misplaced `test` line to look for
+                let tunes = hc.interval.is_some() || hc.timeout.is_some() || hc.retries.is_some() || hc.start_period.is_some() || hc.start_interval.is_some();
+                if !tunes {
+                    continue;
+                }
                 let declared = dockerfile_healthcheck(cx, service);
                 if declared == Some(true) {
                     continue;

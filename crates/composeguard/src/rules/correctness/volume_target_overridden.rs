@@ -68,13 +68,15 @@ impl Rule for VolumeTargetOverridden {
                 let Some((j, _)) = later else { continue };
                 let Some(winner) = service.volumes.get(j) else { continue };
                 // the same mount written twice: compose keeps one, and the container has it
-                if same_text(cx.text(volume.anchor.unwrap_or(volume.span)), cx.text(winner.anchor.unwrap_or(winner.span))) {
+                if same_mount(&volume.value, &winner.value) {
                     continue;
                 }
-                out.report(
-                    volume.span,
-                    format!("service `{}` mounts `{target}` again later, so compose drops this mount", name.value),
-                )
+                let message = if source(&volume.value) == source(&winner.value) && volume.value.r#type == winner.value.r#type {
+                    format!("service `{}` mounts `{target}` again later with other options, so compose drops these", name.value)
+                } else {
+                    format!("service `{}` mounts `{target}` again later, so compose drops this mount", name.value)
+                };
+                out.report(volume.span, message)
                 .path(format!("services.{}.volumes[{i}]", name.value))
                 .service(&name.value)
                 .anchor(volume.anchor)
@@ -85,10 +87,41 @@ impl Rule for VolumeTargetOverridden {
     }
 }
 
-/// Whether two short-syntax entries are written the same, quotes aside.
-fn same_text(a: &str, b: &str) -> bool {
-    fn unquoted(t: &str) -> &str {
-        t.trim().trim_matches(['"', '\''])
-    }
-    !a.contains('\n') && unquoted(a) == unquoted(b)
+/// Whether two entries mount the same thing the same way, whatever their syntax: the same kind,
+/// source, access and options. (`create_host_path` and `consistency` are left out: they change
+/// nothing in the container once the mount exists.)
+fn same_mount(a: &ServiceVolume, b: &ServiceVolume) -> bool {
+    a.r#type == b.r#type
+        && a.read_only == b.read_only
+        && source(a) == source(b)
+        && bind(a) == bind(b)
+        && volume(a) == volume(b)
+        && tmpfs(a) == tmpfs(b)
+        && a.image.as_deref().and_then(|o| v(&o.subpath)) == b.image.as_deref().and_then(|o| v(&o.subpath))
+}
+
+fn v<T>(f: &Field<T>) -> Option<&T> {
+    f.as_deref().map(|s| &s.value)
+}
+
+fn source(m: &ServiceVolume) -> Option<String> {
+    m.source.as_deref().map(|s| if m.r#type == MountType::Bind { normalize_path(s) } else { s.to_string() })
+}
+
+/// A mount's bind options (options written as an empty section are none).
+fn bind(m: &ServiceVolume) -> Option<(Option<&String>, Option<&BindRecursive>, Option<&SeLinux>)> {
+    m.bind.as_deref().map(|o| (v(&o.propagation), v(&o.recursive), v(&o.selinux))).filter(|o| *o != (None, None, None))
+}
+
+/// A mount's volume options: `nocopy`, `subpath` and the labels.
+fn volume(m: &ServiceVolume) -> Option<(bool, Option<&String>, Vec<(&String, Option<&String>)>)> {
+    let o = m.volume.as_deref()?;
+    let labels: Vec<_> = o.labels.entries.iter().map(|e| (&e.key.value, e.value.as_ref().map(|x| &x.value))).collect();
+    let nocopy = v(&o.nocopy).copied().unwrap_or(false);
+    let subpath = v(&o.subpath);
+    (nocopy || subpath.is_some() || !labels.is_empty()).then_some((nocopy, subpath, labels))
+}
+
+fn tmpfs(m: &ServiceVolume) -> Option<(Option<ByteSize>, Option<Number>)> {
+    m.tmpfs.as_deref().map(|o| (v(&o.size).copied(), v(&o.mode).copied()))
 }

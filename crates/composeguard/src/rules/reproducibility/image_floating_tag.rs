@@ -7,8 +7,10 @@ declare_rule! {
     /// to one (`${TAG:-latest}`).
     ///
     /// Floating tags are `latest` and release channels (`stable`, `edge`, `nightly`, `dev`,
-    /// `beta`, `canary`, `lts`, `main`, `master`, `rolling`, `current`…), alone or with a
-    /// variant (`stable-alpine`), and variants with no version at all (`alpine`, `slim`).
+    /// `beta`, `canary`, `lts`, `main`, `master`, `rolling`, `current`, `release`…), alone, with a
+    /// variant (`stable-alpine`) or a platform (`latest-arm64`); `latest` within a release line
+    /// (`2017-latest`); and variants with no version at all (`alpine`, `slim`, `fpm`,
+    /// `management`).
     ///
     /// ## Why is this bad?
     /// The publisher re-points a floating tag at every release. What the file runs changes
@@ -45,24 +47,43 @@ declare_rule! {
 
 /// Tags that name a release channel rather than a release.
 const CHANNELS: &[&str] = &[
-    "latest", "stable", "edge", "nightly", "dev", "devel", "develop", "development", "beta", "alpha", "canary", "lts", "main",
-    "master", "rolling", "current", "next", "unstable", "testing", "mainline", "preview", "insider", "snapshot", "trunk", "head",
+    "latest", "stable", "edge", "nightly", "dev", "devel", "develop", "development", "beta", "alpha", "canary", "lts", "sts",
+    "main", "master", "rolling", "current", "next", "unstable", "testing", "mainline", "preview", "insider", "snapshot", "trunk",
+    "head", "release",
 ];
 
 /// Variant names that, alone, mean "the latest release of this variant".
-const VARIANTS: &[&str] = &["alpine", "slim", "windowsservercore", "nanoserver"];
+const VARIANTS: &[&str] = &["alpine", "slim", "windowsservercore", "nanoserver", "apache", "fpm", "cli", "management"];
+
+/// Platform names that a tag may carry beside a channel (`latest-arm64`): they say which build,
+/// not which release.
+const PLATFORMS: &[&str] = &[
+    "amd64", "arm64", "arm64v8", "aarch64", "arm32v5", "arm32v6", "arm32v7", "armv6", "armv7", "armv7l", "i386", "x86_64", "ppc64le",
+    "s390x", "riscv64",
+];
 
 /// The floating part of a tag, if the tag floats: a tag with no digit in it that names a channel
-/// or only variants.
+/// or only variants; or a channel beside nothing but a platform (`latest-arm64`), or `latest`
+/// within a release line (`2017-latest`).
 pub(crate) fn floating_part(tag: &str) -> Option<&str> {
-    if tag.bytes().any(|b| b.is_ascii_digit()) {
-        return None;
-    }
     let parts = || tag.split(['-', '_', '.']).filter(|p| !p.is_empty());
-    if let Some(channel) = parts().find(|p| CHANNELS.iter().any(|c| c.eq_ignore_ascii_case(p))) {
-        return Some(channel);
+    let channel = parts().find(|p| CHANNELS.iter().any(|c| c.eq_ignore_ascii_case(p)));
+    if !tag.bytes().any(|b| b.is_ascii_digit()) {
+        return channel.or_else(|| parts().all(|p| VARIANTS.iter().any(|v| v.eq_ignore_ascii_case(p))).then_some(tag));
     }
-    parts().all(|p| VARIANTS.iter().any(|v| v.eq_ignore_ascii_case(p))).then_some(tag)
+    // with digits, the tag may name a release (`nightly-2024-05-01`, `dev-123`, `latest-1.2.3`)
+    let channel = channel?;
+    let mut numbered = tag.split('-').filter(|p| p.bytes().any(|b| b.is_ascii_digit()));
+    let line = |p: &str| channel.eq_ignore_ascii_case("latest") && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    let mut lines = 0;
+    let floats = numbered.all(|p| {
+        if PLATFORMS.iter().any(|a| a.eq_ignore_ascii_case(p)) {
+            return true;
+        }
+        lines += 1;
+        line(p) && lines == 1
+    });
+    floats.then_some(channel)
 }
 
 impl Rule for ImageFloatingTag {
@@ -110,10 +131,38 @@ mod tests {
 
     #[test]
     fn floating_tags() {
-        for tag in ["latest", "LATEST", "stable-alpine", "lts", "alpine", "slim", "mainline-alpine", "edge"] {
+        for tag in [
+            "latest",
+            "LATEST",
+            "stable-alpine",
+            "lts",
+            "alpine",
+            "slim",
+            "mainline-alpine",
+            "edge",
+            "latest-arm64",
+            "arm64v8-latest",
+            "2017-latest",
+            "release",
+            "management",
+            "fpm-alpine",
+        ] {
             assert!(floating_part(tag).is_some(), "{tag}");
         }
-        for tag in ["1.27", "3-alpine", "nightly-2024-05-01", "bookworm", "v2", "sha-abc", "16.4-bookworm"] {
+        for tag in [
+            "1.27",
+            "3-alpine",
+            "nightly-2024-05-01",
+            "bookworm",
+            "v2",
+            "sha-abc",
+            "16.4-bookworm",
+            "dev-123",
+            "latest-1.2.3",
+            "latest-2024-05-01",
+            "release-2.4",
+            "stable-v2",
+        ] {
             assert!(floating_part(tag).is_none(), "{tag}");
         }
     }
