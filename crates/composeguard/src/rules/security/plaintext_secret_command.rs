@@ -70,6 +70,9 @@ impl Rule for PlaintextSecretCommand {
                 for hit in find_secrets(&args) {
                     let Some(arg) = args.get(hit.arg) else { continue };
                     let Some(span) = locate(cx, arg, &hit) else { continue };
+                    if follows_variable(cx, arg, span) {
+                        continue;
+                    }
                     if !reported.insert(span) {
                         continue;
                     }
@@ -93,6 +96,20 @@ fn locate(cx: &Context<'_>, arg: &Spanned<String>, hit: &Hit) -> Option<Span> {
         return Some(span);
     }
     literal_span(cx, arg.span, arg.anchor, &hit.value)
+}
+
+/// Whether the word written before `span` is a variable (`-a $REDIS_PW ping`): the found value
+/// is then the next word, which only follows the flag because the variable is unset here.
+fn follows_variable(cx: &Context<'_>, arg: &Spanned<String>, span: Span) -> bool {
+    let written = arg.anchor.unwrap_or(arg.span);
+    if span.file != written.file || span.start < written.start {
+        return false;
+    }
+    let before = cx.text(Span::new(written.file, written.start, span.start));
+    let word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+    let name = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    word.strip_prefix("${").and_then(|w| w.strip_suffix('}')).is_some_and(|inner| !inner.contains(['{', '}', '$']))
+        || word.strip_prefix('$').is_some_and(name)
 }
 
 /// The command lines of a service, by key: `command`, `entrypoint`, `healthcheck.test`, hooks.

@@ -1,5 +1,5 @@
 use composeguard_model::HashSet;
-use super::util::{entry_secret, is_access_key_id, is_non_secret_value, is_secret_key, token_shape, url_credentials, SecretReason};
+use super::util::{entry_secret, is_access_key_id, is_non_secret_value, is_secret_key, repeats_key, token_shape, url_credentials, SecretReason};
 use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 use crate::rules::util::has_variable;
@@ -115,7 +115,7 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, reported: &mu
         for entry in &entries {
             let raw_line = lines.get(entry.line.saturating_sub(1)).copied().unwrap_or("");
             let raw_value = raw_line.split_once(['=', ':']).map_or("", |(_, v)| v);
-            if has_variable(raw_value) || is_non_secret_value(&entry.value) {
+            if has_variable(raw_value) || is_non_secret_value(&entry.value) || repeats_key(&entry.key, &entry.value) {
                 continue;
             }
             let key = &entry.key;

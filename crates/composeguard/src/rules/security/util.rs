@@ -545,7 +545,33 @@ pub fn is_non_secret_value(value: &str) -> bool {
     if matches!(v, "\"\"" | "''") {
         return true;
     }
+    if is_placeholder(v) {
+        return true;
+    }
     !v.contains(' ') && (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/") || is_key_file_path(v))
+}
+
+/// A value that marks where the user is to write one: `<your token>`, `[PASSWORD]`, or a mask
+/// of `x` or `*` (`xxxxxxxx`, `sk-xxxx`, `XXX-XXX`), in quotes or not.
+fn is_placeholder(v: &str) -> bool {
+    let v = ["\"", "'"].iter().find_map(|q| v.strip_prefix(q).and_then(|r| r.strip_suffix(q))).unwrap_or(v);
+    let bracketed = |open: char, close: char| v.len() > 2 && v.starts_with(open) && v.ends_with(close) && !v[1..v.len() - 1].contains([open, close]);
+    if bracketed('<', '>') || bracketed('[', ']') {
+        return true;
+    }
+    // a mask, after at most a short prefix (`sk-`)
+    let mask = match v.split_once(['-', '_']) {
+        Some((prefix, rest)) if prefix.len() <= 4 && !prefix.bytes().all(|b| matches!(b, b'x' | b'X' | b'*')) => rest,
+        _ => v,
+    };
+    mask.bytes().filter(|b| matches!(b, b'x' | b'X' | b'*')).count() >= 3 && mask.bytes().all(|b| matches!(b, b'x' | b'X' | b'*' | b'-' | b'_'))
+}
+
+/// A value that only repeats its key's name (`SECRET_KEY_BASE=SECRET_KEY_BASE`): a template's
+/// marker for the value to write.
+pub fn repeats_key(key: &str, value: &str) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']);
+    !v.is_empty() && v.eq_ignore_ascii_case(key.trim())
 }
 
 /// A path to a key or certificate file (`config/jwt/private.pem`, `%kernel.project_dir%/app.key`):
@@ -872,7 +898,7 @@ pub enum SecretReason {
 pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretReason)> {
     let value = entry.value.as_ref()?;
     let v = value.value.as_str();
-    if is_non_secret_value(v) {
+    if is_non_secret_value(v) || repeats_key(&entry.key.value, v) {
         return None;
     }
     // the cheap tests first: most entries are neither named nor shaped like a secret
@@ -1101,10 +1127,16 @@ mod tests {
             "./secrets/db.txt",
             "%kernel.project_dir%/config/jwt/private.pem",
             "certs/tls.key",
+            "<YOUR-GAME-SERVER-TOKEN>",
+            "\"<secret key>\"",
+            "[EUFY_PASSWORD]",
+            "sk-xxxx",
+            "XXX-XXX",
+            "********",
         ] {
             assert!(is_non_secret_value(v), "{v}");
         }
-        for v in ["hunter2", "changeme", "s3cr3t!", "a b", "\"hunter2\"", "ab/cd+ef==", "x/.pem", "secret.key"] {
+        for v in ["hunter2", "changeme", "s3cr3t!", "a b", "\"hunter2\"", "ab/cd+ef==", "x/.pem", "secret.key", "<a>b>", "xx", "x-secret", "boxxx"] {
             assert!(!is_non_secret_value(v), "{v}");
         }
     }
