@@ -17,6 +17,7 @@ pub mod paths;
 pub mod project;
 pub mod de;
 pub mod span;
+mod tabs;
 pub mod yaml;
 
 /// The hasher of the maps the loader, the model and the checks build: foldhash, seeded per

@@ -376,10 +376,15 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
     options.block_nesting_limit = limits.max_depth;
     options.flow_nesting_limit = limits.max_depth;
     let parser = Parser::new_from_str_with_options(text, options);
+    // tabs that go-yaml refuses and the parser accepts (only gathered when a line has one)
+    let mut tabs = crate::tabs::TabCheck::new(text);
     for event in parser {
         match event {
             Ok((event, span)) => {
                 let span = builder.span(&span);
+                if let Some(t) = tabs.as_mut() {
+                    t.observe(text, &event, span.start as usize, span.end as usize);
+                }
                 if let Err(stop) = builder.event(event, span) {
                     builder.issues.push(stop);
                     break;
@@ -387,11 +392,19 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
             }
             Err(err) => {
                 builder.issues.push(scan_error(&err, file, text));
+                tabs = None;
                 break;
             }
         }
     }
-    builder.into_document()
+    let refused = tabs.filter(|_| !builder.issues.iter().any(|i| i.kind == IssueKind::YamlSyntax)).and_then(|t| t.check(text, file));
+    let mut doc = builder.into_document();
+    if let Some(issue) = refused {
+        // compose stops at this error: nothing of the file is read
+        doc.roots.clear();
+        doc.issues.push(issue);
+    }
+    doc
 }
 
 fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
