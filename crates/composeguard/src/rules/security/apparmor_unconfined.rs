@@ -9,6 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Reports `apparmor:unconfined` (or `apparmor=unconfined`) in `security_opt`.
     ///
+    /// A `privileged` service is left to the `privileged` rule: docker runs it without AppArmor whatever `security_opt` says.
+    ///
     /// ## Why is this bad?
     /// On hosts with AppArmor (Ubuntu, Debian, SUSE), docker confines every container with its
     /// `docker-default` profile: no `mount`, no writes to `/proc/sys` and most of `/sys`, no
@@ -55,6 +57,9 @@ impl Rule for ApparmorUnconfined {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
+            if super::util::is_privileged(service) {
+                continue;
+            }
             for (i, opt, v) in security_opts(service, "apparmor") {
                 if v != Some("unconfined") {
                     continue;

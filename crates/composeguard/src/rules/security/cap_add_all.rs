@@ -6,6 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Reports `ALL` in `cap_add` (any case).
     ///
+    /// A `privileged` service is left to the `privileged` rule: it has every capability whatever `cap_add` says.
+    ///
     /// ## Why is this bad?
     /// `cap_add: [ALL]` gives the container every Linux capability: `SYS_ADMIN` (mount file
     /// systems, cgroup escapes), `SYS_MODULE` (load kernel modules), `SYS_RAWIO`, `SYS_PTRACE`
@@ -49,6 +51,9 @@ impl Rule for CapAddAll {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
+            if super::util::is_privileged(service) {
+                continue;
+            }
             for (i, cap) in service.cap_add.iter().enumerate() {
                 if normalize_cap(&cap.value) != "ALL" {
                     continue;

@@ -12,6 +12,8 @@ declare_rule! {
     /// They are `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO`, `DAC_READ_SEARCH` and `BPF`. Names are
     /// matched in any case, with or without the `CAP_` prefix.
     ///
+    /// A `privileged` service is left to the `privileged` rule: it has every capability whatever `cap_add` says.
+    ///
     /// ## Why is this bad?
     /// Each of these is a known escape on its own, with docker's default seccomp and AppArmor
     /// profiles in place:
@@ -68,6 +70,9 @@ impl Rule for DangerousCapability {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
+            if super::util::is_privileged(service) {
+                continue;
+            }
             for (i, cap) in service.cap_add.iter().enumerate() {
                 let norm = normalize_cap(&cap.value);
                 if !HOST_TAKEOVER_CAPS.contains(&norm.as_str()) {

@@ -12,6 +12,8 @@ declare_rule! {
     /// `/dev/disk/*`, `/dev/loop*`, ZFS and network block devices), host memory (`/dev/mem`,
     /// `/dev/kmem`, `/dev/port`) and the kernel log (`/dev/kmsg`).
     ///
+    /// A `privileged` service is left to the `privileged` rule: it sees every host device whatever `devices` maps.
+    ///
     /// ## Why is this bad?
     /// A mapped disk is the host's file system without its permissions: the container reads
     /// `/etc/shadow` and SSH keys straight from the block device, or writes them. Host memory
@@ -56,6 +58,9 @@ impl Rule for DangerousDevice {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
+            if super::util::is_privileged(service) {
+                continue;
+            }
             for (i, device) in service.devices.iter().enumerate() {
                 let d = &device.value;
                 if d.permissions.as_deref().is_some_and(|p| !p.contains(['r', 'w'])) {

@@ -13,6 +13,8 @@ declare_rule! {
     /// `BLOCK_SUSPEND`, `LEASE`, `CHECKPOINT_RESTORE`. Names are matched in any case, with or
     /// without the `CAP_` prefix.
     ///
+    /// A `privileged` service is left to the `privileged` rule: it has every capability whatever `cap_add` says.
+    ///
     /// ## Why is this bad?
     /// They affect the host or widen the attack surface: `SYS_TIME` sets the host clock (not
     /// namespaced), `SYS_NICE` and `SYS_RESOURCE` can starve the host, `PERFMON` and `SYSLOG`
@@ -81,6 +83,9 @@ impl Rule for ElevatedCapability {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
+            if super::util::is_privileged(service) {
+                continue;
+            }
             for (i, cap) in service.cap_add.iter().enumerate() {
                 let norm = normalize_cap(&cap.value);
                 if !ELEVATED_CAPS.contains(&norm.as_str()) {

@@ -6,6 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Reports `seccomp:unconfined` (or `seccomp=unconfined`) in `security_opt`.
     ///
+    /// A `privileged` service is left to the `privileged` rule: docker runs it without seccomp whatever `security_opt` says.
+    ///
     /// ## Why is this bad?
     /// Docker's default seccomp profile blocks about fifty system calls that containers do not
     /// need and that keep appearing in kernel exploits and escapes: `keyctl`, `add_key`,
@@ -52,6 +54,9 @@ impl Rule for SeccompUnconfined {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
+            if super::util::is_privileged(service) {
+                continue;
+            }
             for (i, opt, v) in security_opts(service, "seccomp") {
                 if v != Some("unconfined") {
                     continue;

@@ -9,6 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Reports `label:disable` (or `label=disable`) in `security_opt`.
     ///
+    /// A `privileged` service is left to the `privileged` rule: docker runs it without SELinux separation whatever `security_opt` says.
+    ///
     /// ## Why is this bad?
     /// On SELinux hosts (Fedora, RHEL, CentOS), each container runs in its own SELinux context
     /// and can only touch files labelled for it. `label:disable` runs it as `spc_t`, an
@@ -54,6 +56,9 @@ impl Rule for SelinuxLabelDisabled {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
+            if super::util::is_privileged(service) {
+                continue;
+            }
             for (i, opt, v) in security_opts(service, "label") {
                 if v != Some("disable") {
                     continue;

@@ -883,6 +883,13 @@ pub fn is_access_key_id(key: &str, has: impl Fn(&str) -> bool) -> bool {
     })
 }
 
+/// Whether a service runs `privileged`: every capability, every device, no seccomp, AppArmor or
+/// SELinux confinement, whatever its other settings say (the rules about those leave it to the
+/// `privileged` rule).
+pub fn is_privileged(service: &Service) -> bool {
+    service.privileged.as_ref().is_some_and(|p| p.value)
+}
+
 /// Why a `KEY=value` entry (`environment`, `build.args`) holds a credential.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SecretReason {
