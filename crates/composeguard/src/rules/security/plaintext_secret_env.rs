@@ -74,7 +74,7 @@ impl Rule for PlaintextSecretEnv {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         // a literal an alias copies into several services is reported once, where it is written
         let mut reported: HashSet<Span> = HashSet::default();
-        let mut env_files: HashSet<(Span, String)> = HashSet::default();
+        let mut env_files = EnvFindings::default();
         for (name, service) in cx.services() {
             let svc = &name.value;
             for entry in service.environment.iter() {
@@ -96,13 +96,43 @@ impl Rule for PlaintextSecretEnv {
                     .copied(value.span, value.anchor)
                     .help("move the value to a compose `secret` (and a `*_FILE` variable), or reference a variable set outside the file (`${VAR}`)");
             }
-            check_env_files(cx, svc, service, &mut env_files, out);
+            check_env_files(cx, svc, service, &mut env_files);
+        }
+        // one finding for each credential of a file, however many services load it
+        for f in env_files.found {
+            let mut b = out
+                .report(f.written, f.message)
+                .path(f.path)
+                .service(&f.service)
+                .copied(f.copied.0, f.copied.1)
+                .severity(Severity::Warning)
+                .help("move the value to a compose `secret` (and a `*_FILE` variable) instead of the env file");
+            for (span, other) in f.also {
+                b = b.related(span, format!("also loaded by service `{other}`"));
+            }
         }
     }
 }
 
+/// A credential found in an env file, reported once with the other services that load the file.
+struct EnvFinding {
+    written: Span,
+    copied: (Span, Option<Span>),
+    message: String,
+    path: String,
+    service: String,
+    also: Vec<(Span, String)>,
+}
+
+/// The credentials found in env files so far, by file and key.
+#[derive(Default)]
+struct EnvFindings {
+    found: Vec<EnvFinding>,
+    by_key: composeguard_model::HashMap<(String, String), usize>,
+}
+
 /// Reports credentials in the files a service's `env_file` reads.
-fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, reported: &mut HashSet<(Span, String)>, out: &mut Findings<'_>) {
+fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, found: &mut EnvFindings) {
     for (i, ef) in service.env_file.iter().enumerate() {
         // an `env_file` an alias copies is reported where it is written, once
         let written = ef.value.path.anchor.unwrap_or(ef.value.path.span);
@@ -131,15 +161,26 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, reported: &mu
             } else {
                 continue;
             };
-            if !reported.insert((written, entry.key.clone())) {
-                continue;
+            match found.by_key.get(&(path.clone(), entry.key.clone())).and_then(|&n| found.found.get_mut(n)) {
+                // an alias copies the entry that was reported: nothing more to say
+                Some(first) if first.written == written => {}
+                Some(first) => {
+                    if !first.also.iter().any(|(_, s)| s == svc) {
+                        first.also.push((written, svc.to_string()));
+                    }
+                }
+                None => {
+                    found.by_key.insert((path.clone(), entry.key.clone()), found.found.len());
+                    found.found.push(EnvFinding {
+                        written,
+                        copied: (ef.value.path.span, ef.value.path.anchor),
+                        message: format!("service `{svc}`: env file `{rel}` sets `{key}` to {why} (line {})", entry.line),
+                        path: format!("services.{svc}.env_file[{i}]"),
+                        service: svc.to_string(),
+                        also: Vec::new(),
+                    });
+                }
             }
-            out.report(written, format!("service `{svc}`: env file `{rel}` sets `{key}` to {why} (line {})", entry.line))
-                .path(format!("services.{svc}.env_file[{i}]"))
-                .service(svc)
-                .copied(ef.value.path.span, ef.value.path.anchor)
-                .severity(Severity::Warning)
-                .help("move the value to a compose `secret` (and a `*_FILE` variable) instead of the env file");
         }
     }
 }
