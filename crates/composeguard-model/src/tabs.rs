@@ -43,7 +43,8 @@ struct Candidate {
 }
 
 /// The tokens of a text that has tabs where go-yaml looks at them, gathered from the parser's
-/// events.
+/// events (or, with no tab to check, only its flow collections).
+#[derive(Default)]
 pub(crate) struct TabCheck {
     candidates: Vec<Candidate>,
     tokens: Vec<Token>,
@@ -58,6 +59,12 @@ impl TabCheck {
         memchr::memchr(b'\t', text.as_bytes())?;
         let candidates = candidates(text);
         (!candidates.is_empty()).then(|| Self { candidates, tokens: Vec::new(), flows: Vec::new(), stack: Vec::new() })
+    }
+
+    /// The byte ranges of the flow collections seen so far, those still open running to the end.
+    pub(crate) fn flows(&self) -> Vec<(usize, usize)> {
+        let open = self.stack.iter().filter(|(flow, _, _)| *flow).map(|&(_, _, from)| (from, usize::MAX));
+        self.flows.iter().copied().chain(open).collect()
     }
 
     /// Records one parser event at `start..end` (byte offsets).
@@ -224,6 +231,8 @@ mod tests {
             (format!("{HEAD}    image2: nginx # a comment on the line\n\t# c\n"), "cannot start any token"),
             ("services:\n  app:\n    image: \"nginx\"\n# a\n\t\n    restart: always\n".to_string(), "cannot start any token"),
             (format!("{HEAD}    environment:\n      A: |\n        x\n\n\t\n      B: y\n"), "indentation space is expected"),
+            // a tab inside `[…]` is skipped, the one after it is not
+            (format!("{HEAD}    command: [a,\n\tb]\n\t# c\n"), "cannot start any token"),
         ] {
             let message = refused(&text).unwrap_or_default();
             assert!(message.contains(why), "{text:?}: {message}");
@@ -243,6 +252,10 @@ mod tests {
             "services:\n  app:\n    image: \"nginx\"\n# a\n\t\n# b\n".to_string(),
             "# head\n\t# c2\nservices:\n  app:\n    image: nginx\n".to_string(),
             format!("{HEAD}    command: [\"a\",\n      \t\"b\"]\n"),
+            // inside `[…]`/`{…}` go-yaml skips tabs, even those that start a line
+            format!("{HEAD}    command: [a,\n\tb]\n"),
+            format!("{HEAD}    environment: {{A: 1,\n\tB: 2}}\n"),
+            format!("{HEAD}    command:\n      [\n        \"a\",\n\t  \"b\",\n      ]\n"),
         ] {
             assert_eq!(refused(&text), None, "{text:?}");
         }

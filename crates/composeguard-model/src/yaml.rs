@@ -370,14 +370,65 @@ fn fast_document(text: &str, file: FileId, limits: &Limits) -> Option<Document> 
 }
 
 /// The tree from `granit_parser`'s events.
+///
+/// go-yaml skips a tab anywhere inside `[…]`/`{…}`, where the parser refuses one that starts a
+/// line: the text is then read again with that line's leading tabs as spaces, and that reading
+/// is kept when each of those tabs is inside a flow collection.
 fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
+    /// Lines of flow collections with leading tabs, read again at most this many times.
+    const MAX_TAB_LINES: usize = 32;
+    let (mut doc, _) = granit_pass(text, file, limits, false);
+    let Some(first) = refused_leading_tab(&doc, text) else { return doc };
+    let mut fixed = text.to_string();
+    let mut replaced = vec![first];
+    spaces_for_leading_tabs(&mut fixed, first);
+    for _ in 0..MAX_TAB_LINES {
+        let (retry, flows) = granit_pass(&fixed, file, limits, true);
+        // (a collection's start may come after the parser stopped: the reading with the tabs
+        // as spaces tells whether they are inside one)
+        if !replaced.iter().all(|&at| flows.iter().any(|&(s, e)| s < at && at < e)) {
+            return doc;
+        }
+        match refused_leading_tab(&retry, &fixed) {
+            Some(at) if !replaced.contains(&at) => {
+                spaces_for_leading_tabs(&mut fixed, at);
+                replaced.push(at);
+                doc = retry;
+            }
+            _ => return retry,
+        }
+    }
+    doc
+}
+
+/// Where the parser refused a tab in a line's indentation: the line's first tab.
+fn refused_leading_tab(doc: &Document, text: &str) -> Option<usize> {
+    let issue = doc.issues.iter().find(|i| i.kind == IssueKind::YamlSyntax && i.message.contains("tab"))?;
+    let at = (issue.span.start as usize).min(text.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |n| n + 1);
+    let indent = text.get(line_start..)?.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
+    text.get(line_start..line_start + indent)?.find('\t').map(|t| line_start + t)
+}
+
+/// Replaces the tabs in the indentation of the line holding `at` with spaces (byte for byte, so
+/// every offset stays where it was).
+fn spaces_for_leading_tabs(text: &mut String, at: usize) {
+    let line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |n| n + 1);
+    let indent = text.get(line_start..).map_or(0, |l| l.bytes().take_while(|&b| b == b' ' || b == b'\t').count());
+    let spaced = " ".repeat(indent);
+    text.replace_range(line_start..line_start + indent, &spaced);
+}
+
+/// One reading of `text` by `granit_parser`, and the byte ranges of its flow collections (when
+/// `flows` is asked for, or the text has tabs to check).
+fn granit_pass(text: &str, file: FileId, limits: &Limits, flows: bool) -> (Document, Vec<(usize, usize)>) {
     let mut builder = Builder::new(text, file, limits);
     let mut options = granit_parser::Options::default();
     options.block_nesting_limit = limits.max_depth;
     options.flow_nesting_limit = limits.max_depth;
     let parser = Parser::new_from_str_with_options(text, options);
     // tabs that go-yaml refuses and the parser accepts (only gathered when a line has one)
-    let mut tabs = crate::tabs::TabCheck::new(text);
+    let mut tabs = crate::tabs::TabCheck::new(text).or_else(|| (flows || memchr::memchr(b'\t', text.as_bytes()).is_some()).then(crate::tabs::TabCheck::default));
     for event in parser {
         match event {
             Ok((event, span)) => {
@@ -392,11 +443,11 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
             }
             Err(err) => {
                 builder.issues.push(scan_error(&err, file, text));
-                tabs = None;
                 break;
             }
         }
     }
+    let ranges = tabs.as_ref().map(crate::tabs::TabCheck::flows).unwrap_or_default();
     let refused = tabs.filter(|_| !builder.issues.iter().any(|i| i.kind == IssueKind::YamlSyntax)).and_then(|t| t.check(text, file));
     let mut doc = builder.into_document();
     if let Some(issue) = refused {
@@ -404,7 +455,7 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
         doc.roots.clear();
         doc.issues.push(issue);
     }
-    doc
+    (doc, ranges)
 }
 
 fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
