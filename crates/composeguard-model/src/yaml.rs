@@ -428,7 +428,7 @@ fn granit_pass(text: &str, file: FileId, limits: &Limits, flows: bool) -> (Docum
     options.flow_nesting_limit = limits.max_depth;
     let parser = Parser::new_from_str_with_options(text, options);
     // tabs that go-yaml refuses and the parser accepts (only gathered when a line has one)
-    let mut tabs = crate::tabs::TabCheck::new(text).or_else(|| (flows || memchr::memchr(b'\t', text.as_bytes()).is_some()).then(crate::tabs::TabCheck::default));
+    let mut tabs = crate::tabs::TabCheck::new(text).or_else(|| flows.then(crate::tabs::TabCheck::default));
     for event in parser {
         match event {
             Ok((event, span)) => {

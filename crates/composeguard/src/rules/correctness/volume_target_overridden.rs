@@ -97,31 +97,37 @@ fn same_mount(a: &ServiceVolume, b: &ServiceVolume) -> bool {
         && bind(a) == bind(b)
         && volume(a) == volume(b)
         && tmpfs(a) == tmpfs(b)
-        && a.image.as_deref().and_then(|o| v(&o.subpath)) == b.image.as_deref().and_then(|o| v(&o.subpath))
+        && a.image.as_deref().and_then(|o| v(o.subpath.as_deref())) == b.image.as_deref().and_then(|o| v(o.subpath.as_deref()))
 }
 
-fn v<T>(f: &Field<T>) -> Option<&T> {
-    f.as_deref().map(|s| &s.value)
+fn v<T>(f: Option<&Spanned<T>>) -> Option<&T> {
+    f.map(|s| &s.value)
 }
 
 fn source(m: &ServiceVolume) -> Option<String> {
     m.source.as_deref().map(|s| if m.r#type == MountType::Bind { normalize_path(s) } else { s.to_string() })
 }
 
+/// A bind mount's `propagation`, `recursive` and `selinux`.
+type BindOptions<'a> = (Option<&'a String>, Option<&'a BindRecursive>, Option<&'a SeLinux>);
+
 /// A mount's bind options (options written as an empty section are none).
-fn bind(m: &ServiceVolume) -> Option<(Option<&String>, Option<&BindRecursive>, Option<&SeLinux>)> {
-    m.bind.as_deref().map(|o| (v(&o.propagation), v(&o.recursive), v(&o.selinux))).filter(|o| *o != (None, None, None))
+fn bind(m: &ServiceVolume) -> Option<BindOptions<'_>> {
+    m.bind.as_deref().map(|o| (v(o.propagation.as_deref()), v(o.recursive.as_deref()), v(o.selinux.as_deref()))).filter(|o| *o != (None, None, None))
 }
 
-/// A mount's volume options: `nocopy`, `subpath` and the labels.
-fn volume(m: &ServiceVolume) -> Option<(bool, Option<&String>, Vec<(&String, Option<&String>)>)> {
+/// A volume mount's `nocopy`, `subpath` and labels.
+type VolumeOptions<'a> = (bool, Option<&'a String>, Vec<(&'a String, Option<&'a String>)>);
+
+/// A mount's volume options (options written as an empty section are none).
+fn volume(m: &ServiceVolume) -> Option<VolumeOptions<'_>> {
     let o = m.volume.as_deref()?;
     let labels: Vec<_> = o.labels.entries.iter().map(|e| (&e.key.value, e.value.as_ref().map(|x| &x.value))).collect();
-    let nocopy = v(&o.nocopy).copied().unwrap_or(false);
-    let subpath = v(&o.subpath);
+    let nocopy = v(o.nocopy.as_deref()).copied().unwrap_or(false);
+    let subpath = v(o.subpath.as_deref());
     (nocopy || subpath.is_some() || !labels.is_empty()).then_some((nocopy, subpath, labels))
 }
 
 fn tmpfs(m: &ServiceVolume) -> Option<(Option<ByteSize>, Option<Number>)> {
-    m.tmpfs.as_deref().map(|o| (v(&o.size).copied(), v(&o.mode).copied()))
+    m.tmpfs.as_deref().map(|o| (v(o.size.as_deref()).copied(), v(o.mode.as_deref()).copied()))
 }

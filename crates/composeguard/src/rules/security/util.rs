@@ -883,9 +883,9 @@ pub fn is_access_key_id(key: &str, has: impl Fn(&str) -> bool) -> bool {
     })
 }
 
-/// Whether a service runs `privileged`: every capability, every device, no seccomp, AppArmor or
-/// SELinux confinement, whatever its other settings say (the rules about those leave it to the
-/// `privileged` rule).
+/// Whether a service runs `privileged`: every capability and device, and no confinement by
+/// seccomp, `AppArmor` or `SELinux`, whatever its other settings say (the rules about those
+/// leave it to the `privileged` rule).
 pub fn is_privileged(service: &Service) -> bool {
     service.privileged.as_ref().is_some_and(|p| p.value)
 }
