@@ -453,7 +453,8 @@ fn plain(node: &Node) -> Json {
         Value::Int(i) => Json::from(*i),
         Value::UInt(u) => Json::from(*u),
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
-        Value::String(s) | Value::Timestamp(s) => Json::String(s.clone()),
+        Value::String(s) => Json::String(s.clone()),
+        Value::Timestamp(s) => Json::String(go_time(s)),
         Value::Seq(items) => Json::Array(items.iter().map(plain).collect()),
         Value::Map(m) => Json::Object(m.entries.iter().map(|(k, v)| (k.name.clone(), plain(v))).collect()),
     }
@@ -1809,6 +1810,18 @@ fn env_files(svc: &Node) -> Vec<(String, Option<String>)> {
             _ => text(i).map(|p| (p, None)),
         })
         .collect()
+}
+
+/// A YAML date as compose prints it: a `time.Time` in RFC 3339 (`2001-12-14` is midnight UTC,
+/// `2001-12-14T00:00:00Z`). Dates with a time of day are kept as written.
+fn go_time(s: &str) -> String {
+    let mut parts = s.split('-');
+    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else { return s.to_string() };
+    let num = |t: &str, max: usize| (!t.is_empty() && t.len() <= max && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u32>().ok()).flatten();
+    match (y.len() == 4).then(|| num(y, 4)).flatten().zip(num(m, 2)).zip(num(d, 2)) {
+        Some(((y, m), d)) => format!("{y:04}-{m:02}-{d:02}T00:00:00Z"),
+        None => s.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -163,6 +163,22 @@ fn null_allowed(path: &Path<'_>) -> bool {
     }
 }
 
+/// Whether `path` is inside an `x-` extension: under an `x-` key that is not a name in a
+/// free-form mapping (a label, a variable, a network's name…).
+fn in_extension(path: &Path<'_>) -> bool {
+    let segs = path.segments();
+    let Some(i) = segs.iter().position(|s| s.starts_with("x-")) else { return false };
+    let parent = i.checked_sub(1).and_then(|j| segs.get(j)).copied();
+    !matches!(
+        parent,
+        Some(
+            "labels" | "environment" | "annotations" | "sysctls" | "extra_hosts" | "driver_opts" | "options" | "args" | "storage_opt"
+                | "ulimits" | "depends_on" | "networks" | "secrets" | "configs" | "volumes" | "services" | "models" | "devices"
+                | "tmpfs"
+        )
+    )
+}
+
 /// `services.*.ulimits` or `services.*.build.ulimits`.
 fn is_ulimits(path: &Path<'_>) -> bool {
     matches!(path.segments().as_slice(), ["services", _, "ulimits"] | ["services", _, "build", "ulimits"])
@@ -269,6 +285,9 @@ impl<'de, 'p> NodeDe<'de, 'p> {
             Value::UInt(u) => visitor.visit_u64(*u),
             Value::Float(f) => visitor.visit_f64(*f),
             Value::String(s) => visitor.visit_borrowed_str(s),
+            // compose reads a date in an `x-` extension as the text it is written as (it refuses
+            // one anywhere its schema types the value)
+            Value::Timestamp(text) if in_extension(self.path) => visitor.visit_borrowed_str(text),
             Value::Timestamp(_) => {
                 return Err(self.type_error(&visitor_expecting(&visitor)));
             }
@@ -1042,5 +1061,24 @@ mod tests {
         // a typo is closer than a key with a word added
         assert_eq!(did_you_mean("images", ["image", "images_x"].into_iter()), Some("image"));
         assert_eq!(did_you_mean("portsmouth", fields.iter().copied()), None);
+    }
+
+    /// The issues of a compose file read from `text`.
+    fn issues(text: &str) -> Vec<String> {
+        let options = crate::project::LoadOptions::default();
+        let project = crate::project::load_text("compose.yaml", text, &options, &crate::project::NoFiles);
+        project.issues.iter().map(|i| i.message.clone()).collect()
+    }
+
+    // (each checked with docker compose v2.40.3 `config`)
+    #[test]
+    fn dates_are_text_in_extensions_only() {
+        let base = "services:\n  app:\n    image: nginx:1.27\n";
+        for ok in ["x-a: 2001-12-14\n", "    x-k: 2001-12-14\n", "x-c:\n  d: [2001-12-14]\n"] {
+            assert_eq!(issues(&format!("{base}{ok}")), Vec::<String>::new(), "{ok}");
+        }
+        for refused in ["    labels:\n      x-k: 2001-12-14\n", "    hostname: 2001-12-14\n", "    environment:\n      A: 2001-12-14\n"] {
+            assert!(issues(&format!("{base}{refused}")).iter().any(|m| m.contains("timestamp")), "{refused}");
+        }
     }
 }

@@ -95,22 +95,37 @@ impl TabCheck {
     }
 
     /// The first tab go-yaml refuses, as the issue compose would stop at.
+    ///
+    /// Linear in the text: tokens and flow collections are found by binary search, and what lies
+    /// between a token and the tabs after it is read once however many tabs follow it.
     pub(crate) fn check(mut self, text: &str, file: FileId) -> Option<Issue> {
         self.tokens.sort_by_key(|t| (t.start, t.end));
-        self.candidates.iter().find_map(|c| self.refusal(text, *c)).map(|(at, message)| {
+        self.flows.sort_unstable();
+        let mut reach = 0;
+        let reaches: Vec<usize> = self.flows.iter().map(|&(_, e)| {
+            reach = reach.max(e);
+            reach
+        }).collect();
+        let mut scan = Scan::default();
+        self.candidates.iter().find_map(|c| self.refusal(text, *c, &reaches, &mut scan)).map(|(at, message)| {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
             Issue::error(IssueKind::YamlSyntax, Span::new(file, at, at.saturating_add(1)), format!("invalid YAML: {message}"))
                 .with_help("indent with spaces: docker compose's YAML reader refuses a tab here")
         })
     }
 
-    /// Why go-yaml refuses the tab, if it does.
-    fn refusal(&self, text: &str, c: Candidate) -> Option<(usize, &'static str)> {
+    /// Why go-yaml refuses the tab, if it does. `reaches[i]`: the furthest end of the first `i + 1`
+    /// flow collections (by start).
+    fn refusal(&self, text: &str, c: Candidate, reaches: &[usize], scan: &mut Scan) -> Option<(usize, &'static str)> {
         let at = c.at;
-        if self.flows.iter().any(|&(s, e)| s < at && at < e) {
+        let opened = self.flows.partition_point(|&(s, _)| s < at);
+        if opened.checked_sub(1).and_then(|i| reaches.get(i)).is_some_and(|&e| at < e) {
             return None;
         }
-        let inside = self.tokens.iter().find(|t| t.start < at && at < t.end);
+        // tokens do not overlap: the last one that starts before the tab holds it or ends before it
+        let index = self.tokens.partition_point(|t| t.start < at).checked_sub(1);
+        let before = index.and_then(|i| self.tokens.get(i));
+        let inside = before.filter(|t| at < t.end);
         if inside.is_some_and(|t| matches!(t.kind, Kind::Quoted | Kind::Other)) {
             return None;
         }
@@ -118,19 +133,97 @@ impl TabCheck {
             return inside.is_none().then_some((at, NO_TOKEN));
         }
         let col = column(text, at);
-        // the token before the tab: the one it is in, or the last one that ends before it
-        let prev = inside.or_else(|| self.tokens.iter().rev().find(|t| t.end <= at));
-        let gap = prev.map_or_else(|| text.get(..at), |t| text.get(t.end.min(at)..at)).unwrap_or("");
-        match prev {
-            Some(t) if t.kind == Kind::Block && gap.bytes().all(|b| b.is_ascii_whitespace()) => {
-                (col < block_indent(text, t)).then_some((at, BLOCK_INDENT))
-            }
-            Some(t) if t.kind == Kind::Plain && gap.bytes().all(|b| b.is_ascii_whitespace()) => {
+        scan.advance(text, index, before.map_or(0, |t| t.end.min(at)), at);
+        match before {
+            Some(t) if t.kind == Kind::Block && scan.blank => (col < scan.block_indent(text, t)).then_some((at, BLOCK_INDENT)),
+            Some(t) if t.kind == Kind::Plain && scan.blank => {
                 let indent = t.parent + 1;
                 (isize::try_from(col).unwrap_or(isize::MAX) < indent).then_some((at, PLAIN_INDENT))
             }
-            _ => (!comment_chain(text, gap, prev.is_some(), at)).then_some((at, NO_TOKEN)),
+            _ => (!(scan.comment_line && scan.comment_follows(text, at))).then_some((at, NO_TOKEN)),
         }
+    }
+}
+
+/// What the text between a token and the tabs after it holds, read once for all those tabs.
+#[derive(Default)]
+struct Scan {
+    /// The token the gap follows (`None`: the start of the text), and how far the gap is read.
+    token: Option<Option<usize>>,
+    read_to: usize,
+    /// Only blanks and line breaks so far.
+    blank: bool,
+    /// A line of the gap (after the token's own line) is a comment.
+    comment_line: bool,
+    /// Reading a line's leading blanks.
+    leading: bool,
+    /// The block scalar whose content indentation is known, and that indentation.
+    block: Option<(usize, usize)>,
+    /// Tabs before this offset have their answer in `follows`: whether the first line from theirs
+    /// on that is not blank is a comment.
+    follows_until: usize,
+    follows: bool,
+}
+
+impl Scan {
+    /// Reads the gap after `token` (which ends at `from`) up to `to`.
+    fn advance(&mut self, text: &str, token: Option<usize>, from: usize, to: usize) {
+        if self.token != Some(token) {
+            // (a comment on the token's own line is read with that line, and starts no run; at
+            // the start of the text there is no such line)
+            *self = Self { token: Some(token), read_to: from, blank: true, leading: token.is_none(), follows_until: self.follows_until, follows: self.follows, ..Self::default() };
+        }
+        for &b in text.as_bytes().get(self.read_to..to).unwrap_or_default() {
+            match b {
+                b'\n' => self.leading = true,
+                b' ' | b'\t' | b'\r' => {}
+                b'#' if self.leading => {
+                    self.comment_line = true;
+                    self.leading = false;
+                    self.blank = false;
+                }
+                _ => {
+                    self.leading = false;
+                    self.blank = false;
+                }
+            }
+        }
+        self.read_to = self.read_to.max(to);
+    }
+
+    /// Whether a comment line comes at or after the tab's line, with only blank lines between:
+    /// go-yaml's run of comments then reads the tab's line.
+    fn comment_follows(&mut self, text: &str, at: usize) -> bool {
+        if at < self.follows_until {
+            return self.follows;
+        }
+        let mut line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |n| n + 1);
+        let mut answer = false;
+        for line in text.get(line_start..).unwrap_or("").split_inclusive('\n') {
+            let content = line.trim_start_matches([' ', '\t']).trim_end_matches(['\r', '\n']);
+            if !content.is_empty() {
+                answer = content.starts_with('#');
+                break;
+            }
+            line_start += line.len();
+        }
+        self.follows_until = line_start;
+        self.follows = answer;
+        answer
+    }
+
+    /// The indentation of a block scalar's content: its first line with text (at least one past
+    /// its parent, as go-yaml requires).
+    fn block_indent(&mut self, text: &str, t: &Token) -> usize {
+        if let Some((_, indent)) = self.block.filter(|(start, _)| *start == t.start) {
+            return indent;
+        }
+        let body = text.get(t.start..t.end).unwrap_or("");
+        let first = body.split('\n').skip(1).find(|l| !l.trim().is_empty());
+        let parent = usize::try_from(t.parent + 1).unwrap_or(0);
+        let indent = first.map_or(parent.max(1), |l| l.bytes().take_while(|&b| b == b' ').count().max(parent).max(1));
+        self.block = Some((t.start, indent));
+        indent
     }
 }
 
@@ -168,37 +261,6 @@ fn candidates(text: &str) -> Vec<Candidate> {
 fn column(text: &str, at: usize) -> usize {
     let before = text.get(..at).unwrap_or(text);
     at - before.rfind('\n').map_or(0, |n| n + 1)
-}
-
-/// The indentation of a block scalar's content: its first line with text (at least one past
-/// its parent, as go-yaml requires).
-fn block_indent(text: &str, t: &Token) -> usize {
-    let body = text.get(t.start..t.end).unwrap_or("");
-    let first = body.split('\n').skip(1).find(|l| !l.trim().is_empty());
-    let parent = usize::try_from(t.parent + 1).unwrap_or(0);
-    first.map_or(parent.max(1), |l| l.bytes().take_while(|&b| b == b' ').count().max(parent).max(1))
-}
-
-/// Whether go-yaml reads the tab's line as part of a run of comments: a comment line comes
-/// before it (in `gap`, since the last token), and a comment line comes at or after it, with only
-/// blank or comment lines between.
-fn comment_chain(text: &str, gap: &str, after_token: bool, at: usize) -> bool {
-    // (a comment after a token on its line is read with that line, and starts no run)
-    let has_comment = gap.split('\n').skip(usize::from(after_token)).any(|l| l.trim_start_matches([' ', '\t']).starts_with('#'));
-    if !has_comment {
-        return false;
-    }
-    let line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |n| n + 1);
-    for line in text.get(line_start..).unwrap_or("").split('\n') {
-        let content = line.trim_start_matches([' ', '\t']).trim_end_matches('\r');
-        if content.starts_with('#') {
-            return true;
-        }
-        if !content.is_empty() {
-            return false;
-        }
-    }
-    false
 }
 
 #[cfg(test)]

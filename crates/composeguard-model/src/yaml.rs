@@ -376,7 +376,7 @@ fn fast_document(text: &str, file: FileId, limits: &Limits) -> Option<Document> 
 /// is kept when each of those tabs is inside a flow collection.
 fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
     /// Lines of flow collections with leading tabs, read again at most this many times.
-    const MAX_TAB_LINES: usize = 32;
+    const MAX_TAB_LINES: usize = 16;
     let (mut doc, _) = granit_pass(text, file, limits, false);
     let Some(first) = refused_leading_tab(&doc, text) else { return doc };
     let mut fixed = text.to_string();
