@@ -259,6 +259,23 @@ fn a_100_000_service_file_completes() {
 }
 
 #[test]
+fn many_tab_led_lines_complete() {
+    // go-yaml reads these tabs (a run of comments, a quoted string, `[…]`): each is checked, once
+    let lines = 200_000;
+    for (body, tail) in [
+        ("# notes\n", "\t# more\n"),
+        ("    command: \"echo\n", "\tword\n"),
+        ("    command: [echo,\n", "\tword,\n"),
+    ] {
+        let close = if body.contains('"') { "\tend\"\n" } else if body.contains('[') { "\tend]\n" } else { "" };
+        let text = format!("services:\n  web:\n    image: nginx:1.27\n{body}{}{close}", tail.repeat(lines));
+        let (report, peak) = measured(|| lint_bytes(text.as_bytes(), Limits::default()));
+        assert!(!report.is_invalid() || body.contains('['), "{body:?}: {:?}", rules(&report));
+        assert!(peak < 512 * MB, "peak {peak} bytes");
+    }
+}
+
+#[test]
 fn ten_thousand_documents_complete() {
     // compose checks the documents merged so far after each one; only the first few prefixes
     // get that read of their own, so many documents stay a linear pass
