@@ -369,12 +369,41 @@ fn fast_document(text: &str, file: FileId, limits: &Limits) -> Option<Document> 
     Some(builder.into_document())
 }
 
-/// The tree from `granit_parser`'s events.
-///
-/// go-yaml skips a tab anywhere inside `[…]`/`{…}`, where the parser refuses one that starts a
-/// line: the text is then read again with that line's leading tabs as spaces, and that reading
-/// is kept when each of those tabs is inside a flow collection.
+/// The tree from `granit_parser`'s events, read as go-yaml reads two things the parser refuses:
+/// a tab that starts a line inside `[…]`/`{…}`, and a comment with no space before it.
 fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
+    /// Comments written against a token, blanked and read again at most this many times.
+    const MAX_COMMENTS: usize = 16;
+    let mut doc = granit_with_flow_tabs(text, file, limits);
+    // go-yaml reads a `#` right after a quoted scalar, `]`, `}`, `,` or a block scalar's header
+    // as a comment, where the parser wants a space before it: the comment is blanked (offsets
+    // stay where they are) and the text read again
+    let mut blanked: Option<String> = None;
+    for _ in 0..MAX_COMMENTS {
+        let current = blanked.as_deref().unwrap_or(text);
+        let Some(at) = doc
+            .issues
+            .iter()
+            .find(|i| i.kind == IssueKind::YamlSyntax && i.message.contains("comments must be separated"))
+            .map(|i| i.span.start as usize)
+            .filter(|&at| current.as_bytes().get(at) == Some(&b'#'))
+        else {
+            break;
+        };
+        let mut next = current.to_string();
+        let end = next.get(at..).and_then(|rest| rest.find(['\n', '\r'])).map_or(next.len(), |n| at + n);
+        let spaces = " ".repeat(end - at);
+        next.replace_range(at..end, &spaces);
+        doc = granit_with_flow_tabs(&next, file, limits);
+        blanked = Some(next);
+    }
+    doc
+}
+
+/// [`granit_document`] before comments: a text whose flow collections have tab-led lines, which
+/// go-yaml skips and the parser refuses, is read again with those tabs as spaces, and that
+/// reading is kept when each of them is inside a flow collection.
+fn granit_with_flow_tabs(text: &str, file: FileId, limits: &Limits) -> Document {
     /// Lines of flow collections with leading tabs, read again at most this many times.
     const MAX_TAB_LINES: usize = 16;
     let (mut doc, _) = granit_pass(text, file, limits, false);
@@ -1201,6 +1230,20 @@ mod tests {
         let (n, issues) = one("a: \"x\\\\/y\"\n");
         assert!(issues.is_empty(), "{issues:?}");
         assert_eq!(n.map(|n| get(&n, &["a"]).value.clone()), Some(super::Value::String("x\\/y".into())));
+    }
+
+    #[test]
+    fn a_comment_against_a_token_is_read_as_go_yaml_reads_it() {
+        // (each accepted by docker compose v2.40.3, with these values)
+        let (n, issues) = one("a: \"x\"# c\nb: [1, 2]# d\nc: |# e\n  text\nd: [3,# f\n  4]\n");
+        assert!(issues.is_empty(), "{issues:?}");
+        let n = n.unwrap_or_else(|| Node::new(super::Value::Null, Span::default()));
+        assert_eq!(get(&n, &["a"]).value, super::Value::String("x".into()));
+        assert_eq!(get(&n, &["c"]).value, super::Value::String("text\n".into()));
+        assert_eq!(get(&n, &["d"]).as_seq().map(<[Node]>::len), Some(2));
+        // inside a plain scalar, `#` with no space before it is text
+        let (n, _) = one("a: x#y\n");
+        assert_eq!(n.map(|n| get(&n, &["a"]).value.clone()), Some(super::Value::String("x#y".into())));
     }
 
     #[test]
