@@ -392,8 +392,7 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
         };
         let mut next = current.to_string();
         let end = next.get(at..).and_then(|rest| rest.find(['\n', '\r'])).map_or(next.len(), |n| at + n);
-        let spaces = " ".repeat(end - at);
-        next.replace_range(at..end, &spaces);
+        blank(&mut next, at, end);
         doc = granit_with_flow_tabs(&next, file, limits);
         blanked = Some(next);
     }
@@ -432,7 +431,8 @@ fn granit_with_flow_tabs(text: &str, file: FileId, limits: &Limits) -> Document 
 
 /// Where the parser refused a tab in a line's indentation: the line's first tab.
 fn refused_leading_tab(doc: &Document, text: &str) -> Option<usize> {
-    let issue = doc.issues.iter().find(|i| i.kind == IssueKind::YamlSyntax && i.message.contains("tab"))?;
+    // (the parser's refusal: composeguard's own, which comes with help, is never in a flow)
+    let issue = doc.issues.iter().find(|i| i.kind == IssueKind::YamlSyntax && i.help.is_none() && i.message.contains("tab"))?;
     let at = (issue.span.start as usize).min(text.len());
     let line_start = text.get(..at)?.rfind('\n').map_or(0, |n| n + 1);
     let indent = text.get(line_start..)?.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
@@ -444,8 +444,14 @@ fn refused_leading_tab(doc: &Document, text: &str) -> Option<usize> {
 fn spaces_for_leading_tabs(text: &mut String, at: usize) {
     let line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |n| n + 1);
     let indent = text.get(line_start..).map_or(0, |l| l.bytes().take_while(|&b| b == b' ' || b == b'\t').count());
-    let spaced = " ".repeat(indent);
-    text.replace_range(line_start..line_start + indent, &spaced);
+    blank(text, line_start, line_start + indent);
+}
+
+/// Replaces `text[from..to]` with as many spaces (so every offset stays where it was).
+fn blank(text: &mut String, from: usize, to: usize) {
+    if let Some(len) = to.checked_sub(from).filter(|_| text.is_char_boundary(from) && text.is_char_boundary(to)) {
+        text.replace_range(from..to, &" ".repeat(len));
+    }
 }
 
 /// One reading of `text` by `granit_parser`, and the byte ranges of its flow collections (when

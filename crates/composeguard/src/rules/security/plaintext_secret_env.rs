@@ -161,7 +161,8 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, found: &mut E
             } else {
                 continue;
             };
-            match found.by_key.get(&(path.clone(), entry.key.clone())).and_then(|&n| found.found.get_mut(n)) {
+            let id = (path.clone(), entry.key.clone());
+            match found.by_key.get(&id).and_then(|&n| found.found.get_mut(n)) {
                 // an alias copies the entry that was reported: nothing more to say
                 Some(first) if first.written == written => {}
                 Some(first) => {
@@ -170,7 +171,7 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, found: &mut E
                     }
                 }
                 None => {
-                    found.by_key.insert((path.clone(), entry.key.clone()), found.found.len());
+                    found.by_key.insert(id, found.found.len());
                     found.found.push(EnvFinding {
                         written,
                         copied: (ef.value.path.span, ef.value.path.anchor),
