@@ -20,6 +20,7 @@ use composeguard::os_fs::OsFileSystem;
 
 mod parallel;
 mod project_args;
+mod stdin;
 
 #[derive(Parser)]
 #[command(name = "composeguard", version, about = "Validate Docker Compose files and check them against a production checklist")]
@@ -170,6 +171,12 @@ fn check(args: &CheckArgs) -> ExitCode {
     let options = LintOptions { select: args.select.clone(), ignore: args.ignore.clone(), ..LintOptions::default() };
     // each project is loaded and linted on its own thread; results in command-line order
     let plan = args.project.plan(&args.paths);
+    let fs = match plan.file_system() {
+        Ok(fs) => fs,
+        Err(e) => return usage_error(&e),
+    };
+    let fs = fs.as_ref();
+    let stdin = args.project.stdin_name();
     let configs = config::ConfigCache::default();
     let single = plan.len() == 1;
     let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -179,7 +186,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     let render_early = format == Format::Human && args.baseline.is_none() && !single;
     let projects: Vec<usize> = (0..plan.len()).collect();
     let results = parallel::map_in_order(&projects, |&i| -> Result<Checked, String> {
-        let project = composeguard::disk::load_project_owned(plan.options(i)).map_err(|e| e.to_string())?;
+        let project = composeguard::disk::load_project_owned_with(plan.options(i), fs, Some(&stdin)).map_err(|e| e.to_string())?;
         // the configuration file is found from the project's first compose file
         let config = match &explicit_config {
             Some(c) => Some(c.clone()),
@@ -187,7 +194,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         };
         let level = fail_on.unwrap_or_else(|| config::fail_level(config.as_ref().map(|c| &c.config)));
         let lint_options = LintOptions { config: config.map(|c| c.config), ..options.clone() };
-        let report = lint_loaded(&project, &lint_options, &OsFileSystem);
+        let report = lint_loaded(&project, &lint_options, fs);
         if single {
             // the process ends after the output: freeing a big project node by node, on the one
             // thread, was a twentieth of a run on 500 services (the report keeps what it needs)

@@ -11,6 +11,11 @@ use composeguard_model::project::{FileSystem, Project, ProjectOptions};
 use composeguard_model::yaml::Limits;
 use composeguard_model::Severity;
 
+use crate::stdin::{WithStdin, STDIN};
+
+/// `-` as a path of the command line.
+static STDIN_PATH: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| PathBuf::from(STDIN));
+
 /// How to find and load the project.
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct ProjectArgs {
@@ -42,6 +47,10 @@ pub struct ProjectArgs {
     /// Most nodes alias expansion may create in one file, against alias bombs (default 1000000).
     #[arg(long = "max-alias-nodes", value_name = "NODES")]
     pub max_alias_nodes: Option<usize>,
+    /// The file that `-` (standard input) stands for: findings show this path, and `.env` and
+    /// the configuration are found from its folder. Alone, it reads the file from standard input.
+    #[arg(long = "stdin-filename", value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 /// `16m`, `512k`, `1g`, `1024` (bytes); units are powers of 1024.
@@ -75,12 +84,14 @@ impl ProjectArgs {
     /// given the current folder and the environment.
     fn options_in(&self, files: &[PathBuf], cwd: String, env: indexmap::IndexMap<String, String>) -> ProjectOptions {
         let files = if files.is_empty() { &self.files } else { files };
+        let stdin = self.stdin_name();
+        let shown = |f: &PathBuf| if f.as_os_str() == STDIN { stdin.clone() } else { path_text(f) };
         let mut profiles = self.profiles.clone();
         if self.all_profiles {
             profiles = vec!["*".to_string()];
         }
         ProjectOptions {
-            files: files.iter().map(|f| path_text(f)).collect(),
+            files: files.iter().map(shown).collect(),
             cwd,
             project_directory: self.project_directory.as_deref().map(path_text),
             env_files: self.env_files.iter().map(|f| path_text(f)).collect(),
@@ -106,23 +117,27 @@ impl ProjectArgs {
         limits
     }
 
-    /// The projects to check: each `PATH` on its own, or the `-f` files stacked, or the project
-    /// docker compose would find. `Err` for what compose refuses before reading any file.
-    pub fn projects(&self, paths: &[PathBuf]) -> Result<Vec<Project>, String> {
-        self.project_options(paths).iter().map(|options| composeguard::disk::load_project(options).map_err(|e| e.to_string())).collect()
+    /// The name the compose text of standard input goes by: `--stdin-filename`, else `-`.
+    pub fn stdin_name(&self) -> String {
+        self.stdin_filename.as_deref().map_or_else(|| STDIN.to_string(), path_text)
     }
 
-    /// The loader's options of each project to check, in command-line order (see [`Self::projects`]).
-    pub fn project_options(&self, paths: &[PathBuf]) -> Vec<ProjectOptions> {
-        let plan = self.plan(paths);
-        (0..plan.len()).map(|i| plan.options(i)).collect()
+    /// The projects of `plan`, read through `fs`. `Err` for what compose refuses before reading
+    /// any file.
+    fn projects(&self, plan: &Plan<'_>, fs: &dyn FileSystem) -> Result<Vec<Project>, String> {
+        let stdin = self.stdin_name();
+        (0..plan.len())
+            .map(|i| composeguard::disk::load_project_owned_with(plan.options(i), fs, Some(&stdin)).map_err(|e| e.to_string()))
+            .collect()
     }
 
-    /// The projects to check, each made into its loader's options only when asked for.
+    /// The projects to check, each made into its loader's options only when asked for: each
+    /// `PATH` on its own, or the `-f` files stacked, or the project docker compose would find.
+    /// `--stdin-filename` alone checks standard input.
     pub fn plan<'a>(&'a self, paths: &'a [PathBuf]) -> Plan<'a> {
         let mut sets: Vec<&'a [PathBuf]> = paths.iter().map(std::slice::from_ref).collect();
         if !self.files.is_empty() || sets.is_empty() {
-            sets.push(&self.files);
+            sets.push(if self.files.is_empty() && self.stdin_filename.is_some() { std::slice::from_ref(&STDIN_PATH) } else { &self.files });
         }
         // read once: with many files, the environment was a twentieth of the run
         let cwd = std::env::current_dir().map(|d| path_text(&d)).unwrap_or_default();
@@ -143,6 +158,16 @@ pub struct Plan<'a> {
 impl Plan<'_> {
     pub fn len(&self) -> usize {
         self.sets.len()
+    }
+
+    /// The file system the projects are read from: the disk, and standard input's text when a
+    /// project has `-` among its files (read here, once, however many projects name it).
+    pub fn file_system(&self) -> Result<Box<dyn FileSystem>, String> {
+        if !self.sets.iter().any(|set| set.iter().any(|f| f.as_os_str() == STDIN)) {
+            return Ok(Box::new(OsFileSystem));
+        }
+        let max = self.args.limits().max_file_bytes;
+        Ok(Box::new(WithStdin::read(&self.args.stdin_name(), &self.cwd, max)?))
     }
 
     /// The loader's options of the `i`th project (each with its own copy of the environment,
@@ -169,18 +194,26 @@ pub fn config(args: &ConfigArgs) -> u8 {
         eprintln!("composeguard: unknown format `{}` (expected yaml or json)", args.format);
         return 2;
     }
-    let projects = match args.project.projects(&[]) {
+    let plan = args.project.plan(&[]);
+    let fs = match plan.file_system() {
+        Ok(fs) => fs,
+        Err(e) => {
+            eprintln!("composeguard: {e}");
+            return 2;
+        }
+    };
+    let fs = fs.as_ref();
+    let projects = match args.project.projects(&plan, fs) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("composeguard: {e}");
             return 2;
         }
     };
-    let fs = OsFileSystem;
     let mut code = 0;
     let count = projects.len();
     for (i, project) in projects.into_iter().enumerate() {
-        let errors = spec_errors(&project, &fs);
+        let errors = spec_errors(&project, fs);
         if !errors.is_empty() {
             for e in errors.iter().take(20) {
                 eprintln!("{e}");
@@ -191,7 +224,7 @@ pub fn config(args: &ConfigArgs) -> u8 {
             code = 1;
             continue;
         }
-        let text = if args.format == "json" { to_json_string(&project, &fs) } else { to_yaml_string(&project, &fs) };
+        let text = if args.format == "json" { to_json_string(&project, fs) } else { to_yaml_string(&project, fs) };
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(text.as_bytes());
         // docker compose ends its JSON without a newline; several projects go one per line

@@ -191,3 +191,81 @@ fn files_given_by_absolute_path_name_the_files_they_extend_absolutely_too() {
     let spellings: std::collections::BTreeSet<&&str> = files.iter().filter(|f| f.ends_with("base.yaml")).collect();
     assert_eq!(spellings.len(), 1, "one spelling of base.yaml: {files:?}");
 }
+
+/// Runs `composeguard ARGS` in `dir` with `input` on standard input.
+fn with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = bin()
+        .args(args)
+        .current_dir(dir)
+        .env_remove("COMPOSE_PROJECT_NAME")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// `-` is standard input, as with `docker compose -f -`: findings are located in `-`, and the
+/// project folder is the current one.
+#[test]
+fn a_dash_reads_the_compose_file_from_standard_input() {
+    let dir = temp_dir("stdin");
+    write(&dir, ".env", "TAG=1.27\n");
+    let text = "services:\n  web:\n    image: nginx:${TAG}\n    enviroment: [A=1]\n";
+    let out = with_stdin(&dir, &["check", "-", "--no-color"], text.as_bytes());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("--> -:4:5"), "{stdout}");
+    assert!(stdout.contains("did you mean `environment`?"), "{stdout}");
+    // `TAG` came from the current folder's `.env`
+    assert!(!stdout.contains("variable `TAG`"), "{stdout}");
+    // the same as `-f -`, in JSON
+    let out = with_stdin(&dir, &["check", "-f", "-", "--format", "json"], text.as_bytes());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files"][0]["path"], "-", "{report}");
+    assert_eq!(report["summary"]["error"], 1, "{report}");
+}
+
+/// `--stdin-filename` names the file the text stands for (an editor's unsaved buffer): it is
+/// shown, and `.env`, `env_file` and the configuration are found from its folder.
+#[test]
+fn stdin_filename_places_the_text_in_its_folder() {
+    let dir = temp_dir("stdin-filename");
+    std::fs::create_dir_all(dir.join("app")).unwrap();
+    write(&dir.join("app"), ".env", "TAG=1.27\n");
+    write(&dir.join("app"), "app.env", "MODE=prod\n");
+    write(&dir.join("app"), "composeguard.toml", "ignore = [\"no-healthcheck\"]\n");
+    let text = "services:\n  web:\n    image: nginx:${TAG}\n    env_file: app.env\n    ports: [\"99999:80\"]\n";
+    let out = with_stdin(&dir, &["check", "--stdin-filename", "app/compose.yaml", "--format", "json"], text.as_bytes());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = report["files"][0]["diagnostics"].as_array().unwrap();
+    assert_eq!(report["files"][0]["path"], "app/compose.yaml", "{report}");
+    let rules: Vec<&str> = diagnostics.iter().filter_map(|d| d["rule"].as_str()).collect();
+    // the bad port is found; `app.env` and `TAG` are found from app/; the configuration there applies
+    assert!(diagnostics.iter().any(|d| d["path"] == "services.web.ports[0]" && d["start"]["line"] == 5), "{rules:?}");
+    assert!(!rules.contains(&"missing-env-file") && !rules.contains(&"unset-variable"), "{rules:?}");
+    assert!(!rules.contains(&"no-healthcheck"), "{rules:?}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// `config -f base.yaml -f -` stacks standard input over a file, as docker compose does.
+#[test]
+fn standard_input_stacks_over_files() {
+    let dir = temp_dir("stdin-stack");
+    write(&dir, "base.yaml", "services:\n  web:\n    image: nginx:1.27\n");
+    let out = with_stdin(&dir, &["config", "-f", "base.yaml", "-f", "-", "--format", "json"], b"services:\n  web:\n    command: hi\n");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let config: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(config["services"]["web"]["image"], "nginx:1.27");
+    assert_eq!(config["services"]["web"]["command"], serde_json::json!(["hi"]));
+    // bytes that are not text are located, never a panic
+    let out = with_stdin(&dir, &["check", "-", "--no-color"], b"services:\n  web:\n    image: \xff\xfe\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("-:3:"), "{stdout}");
+}

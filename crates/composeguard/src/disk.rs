@@ -6,7 +6,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use composeguard_model::project::{load_project as load, load_project_owned as load_owned, Project, ProjectOptions};
+use composeguard_model::project::{load_project as load, load_project_owned as load_owned, FileSystem, Project, ProjectOptions};
 use composeguard_model::{IssueKind, Span};
 
 use crate::config::{self, ConfigCache, ConfigError, LoadedConfig};
@@ -39,26 +39,32 @@ pub enum ProjectError {
 /// relative to `options.cwd`, or to the process's folder when it is empty). The env files and
 /// compose files must be files; a project without any compose file is an `Err` too.
 pub fn load_project(options: &ProjectOptions) -> Result<Project, ProjectError> {
-    refuse(options)?;
+    refuse(options, None)?;
     loaded(load(options, &OsFileSystem))
 }
 
 /// [`load_project`] taking the options (their environment becomes the project's variables
 /// without a copy).
 pub fn load_project_owned(options: ProjectOptions) -> Result<Project, ProjectError> {
-    refuse(&options)?;
-    loaded(load_owned(options, &OsFileSystem))
+    load_project_owned_with(options, &OsFileSystem, None)
+}
+
+/// [`load_project_owned`] reading through `fs`, which itself serves the compose file given as
+/// `served` (the text of standard input): that one is not looked for on disk.
+pub fn load_project_owned_with(options: ProjectOptions, fs: &dyn FileSystem, served: Option<&str>) -> Result<Project, ProjectError> {
+    refuse(&options, served)?;
+    loaded(load_owned(options, fs))
 }
 
 /// What docker compose refuses before reading any file: env files and compose files that are
-/// not files.
-fn refuse(options: &ProjectOptions) -> Result<(), ProjectError> {
+/// not files (but `served`, which the file system has itself).
+fn refuse(options: &ProjectOptions, served: Option<&str>) -> Result<(), ProjectError> {
     for path in &options.env_files {
         if let Some(error) = not_a_file(&options.cwd, path) {
             return Err(ProjectError::EnvFile { path: path.clone(), error });
         }
     }
-    for path in &options.files {
+    for path in options.files.iter().filter(|p| Some(p.as_str()) != served) {
         if let Some(error) = not_a_file(&options.cwd, path) {
             return Err(ProjectError::File { path: path.clone(), error });
         }
