@@ -17,6 +17,7 @@ use composeguard::lint::{lint_loaded, LintOptions, Report, Summary};
 use composeguard::output::{render, Format};
 use composeguard::Severity;
 use composeguard::os_fs::OsFileSystem;
+use composeguard_model::project::FileSystem;
 
 mod parallel;
 mod project_args;
@@ -81,6 +82,9 @@ struct CheckArgs {
     /// Never use colour.
     #[arg(long = "no-color")]
     no_color: bool,
+    /// Apply the fixes of fixable findings to the compose files, then report what is left.
+    #[arg(long)]
+    fix: bool,
 }
 
 /// An exit code: 0 success, 1 findings, 2 usage or I/O error (the API of
@@ -168,16 +172,31 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(&e.to_string()),
     };
-    let options = LintOptions { select: args.select.clone(), ignore: args.ignore.clone(), ..LintOptions::default() };
     // each project is loaded and linted on its own thread; results in command-line order
     let plan = args.project.plan(&args.paths);
     let fs = match plan.file_system() {
         Ok(fs) => fs,
         Err(e) => return usage_error(&e),
     };
-    let fs = fs.as_ref();
-    let stdin = args.project.stdin_name();
-    let configs = config::ConfigCache::default();
+    let checker = Checker {
+        plan: &plan,
+        fs: fs.as_ref(),
+        stdin: args.project.stdin_name(),
+        explicit_config,
+        configs: config::ConfigCache::default(),
+        options: LintOptions { select: args.select.clone(), ignore: args.ignore.clone(), ..LintOptions::default() },
+        fail_on,
+    };
+    if args.fix {
+        if plan.reads_stdin() {
+            return usage_error("--fix writes the files it fixes, and standard input cannot be written back");
+        }
+        match fix_files(&checker) {
+            Ok((0, _)) => {}
+            Ok((fixes, files)) => eprintln!("composeguard: fixed {fixes} finding{} in {files} file{}", plural(fixes), plural(files)),
+            Err(e) => return usage_error(&e),
+        }
+    }
     let single = plan.len() == 1;
     let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     // Over many projects, each one's findings are rendered on the thread that checked it, as
@@ -186,15 +205,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     let render_early = format == Format::Human && args.baseline.is_none() && !single;
     let projects: Vec<usize> = (0..plan.len()).collect();
     let results = parallel::map_in_order(&projects, |&i| -> Result<Checked, String> {
-        let project = composeguard::disk::load_project_owned_with(plan.options(i), fs, Some(&stdin)).map_err(|e| e.to_string())?;
-        // the configuration file is found from the project's first compose file
-        let config = match &explicit_config {
-            Some(c) => Some(c.clone()),
-            None => composeguard::disk::discover_config_with(&project, &configs).map_err(|e| e.to_string())?,
-        };
-        let level = fail_on.unwrap_or_else(|| config::fail_level(config.as_ref().map(|c| &c.config)));
-        let lint_options = LintOptions { config: config.map(|c| c.config), ..options.clone() };
-        let report = lint_loaded(&project, &lint_options, fs);
+        let (project, report, level) = checker.check(i)?;
         if single {
             // the process ends after the output: freeing a big project node by node, on the one
             // thread, was a twentieth of a run on 500 services (the report keeps what it needs)
@@ -243,6 +254,75 @@ fn check(args: &CheckArgs) -> ExitCode {
     drop(report);
     let _ = stdout.flush();
     ExitCode::after_check(failed)
+}
+
+/// What checking a project needs: where its files are, and the options of the command line.
+struct Checker<'a> {
+    plan: &'a project_args::Plan<'a>,
+    fs: &'a dyn FileSystem,
+    /// The name of standard input's compose file.
+    stdin: String,
+    /// `--config`, else each project's is found from its first compose file.
+    explicit_config: Option<config::LoadedConfig>,
+    configs: config::ConfigCache,
+    options: LintOptions,
+    fail_on: Option<Severity>,
+}
+
+impl Checker<'_> {
+    /// The `i`th project of the plan, its report and the severity that fails it.
+    fn check(&self, i: usize) -> Result<(composeguard_model::project::Project, Report, Severity), String> {
+        let project = composeguard::disk::load_project_owned_with(self.plan.options(i), self.fs, Some(&self.stdin)).map_err(|e| e.to_string())?;
+        // the configuration file is found from the project's first compose file
+        let config = match &self.explicit_config {
+            Some(c) => Some(c.clone()),
+            None => composeguard::disk::discover_config_with(&project, &self.configs).map_err(|e| e.to_string())?,
+        };
+        let level = self.fail_on.unwrap_or_else(|| config::fail_level(config.as_ref().map(|c| &c.config)));
+        let lint_options = LintOptions { config: config.map(|c| c.config), ..self.options.clone() };
+        let report = lint_loaded(&project, &lint_options, self.fs);
+        Ok((project, report, level))
+    }
+}
+
+/// Most times `--fix` checks a project again after fixing it: a fix that overlapped another
+/// is applied in the next round.
+const FIX_ROUNDS: usize = 8;
+
+/// `--fix`: applies the fixes of every project's findings to its compose files (those named on
+/// the command line or found, not the files they include or extend), one project after the
+/// other, checking each again until nothing is left to fix. How many findings were fixed, in how
+/// many files.
+fn fix_files(checker: &Checker<'_>) -> Result<(usize, usize), String> {
+    let mut fixes = 0;
+    let mut files = std::collections::BTreeSet::new();
+    for i in 0..checker.plan.len() {
+        for _ in 0..FIX_ROUNDS {
+            let (project, report, _) = checker.check(i)?;
+            let fixed = composeguard::fix::apply_fixes(&report, &|path| project.files.iter().any(|f| f == path));
+            if fixed.is_empty() {
+                break;
+            }
+            for f in fixed {
+                let Some(source) = report.sources.get(f.file) else { continue };
+                // shown as given, or relative to the current folder
+                let path = PathBuf::from(&source.path);
+                // only a file still as it was read (UTF-8 text, not changed meanwhile) is written
+                match std::fs::read(&path) {
+                    Ok(bytes) if bytes == source.text.as_bytes() => {}
+                    _ => return Err(format!("{}: not fixed: the file is not the text that was checked (changed meanwhile, or not UTF-8)", source.path)),
+                }
+                std::fs::write(&path, f.text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                fixes += f.fixes;
+                files.insert(path);
+            }
+        }
+    }
+    Ok((fixes, files.len()))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// A project checked: its report, with the severity that fails it; or, when its findings were

@@ -160,10 +160,15 @@ impl Plan<'_> {
         self.sets.len()
     }
 
+    /// Whether a project has `-` (standard input) among its files.
+    pub fn reads_stdin(&self) -> bool {
+        self.sets.iter().any(|set| set.iter().any(|f| f.as_os_str() == STDIN))
+    }
+
     /// The file system the projects are read from: the disk, and standard input's text when a
     /// project has `-` among its files (read here, once, however many projects name it).
     pub fn file_system(&self) -> Result<Box<dyn FileSystem>, String> {
-        if !self.sets.iter().any(|set| set.iter().any(|f| f.as_os_str() == STDIN)) {
+        if !self.reads_stdin() {
             return Ok(Box::new(OsFileSystem));
         }
         let max = self.args.limits().max_file_bytes;

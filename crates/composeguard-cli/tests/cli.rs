@@ -269,3 +269,39 @@ fn standard_input_stacks_over_files() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("-:3:"), "{stdout}");
 }
+
+/// `--fix` applies the fixes of the findings it reports to the compose files given, then reports
+/// what is left; files they extend are not touched, and standard input cannot be fixed.
+#[test]
+fn fix_writes_the_fixed_files() {
+    let dir = temp_dir("fix");
+    let base = "version: \"3\"\nservices:\n  base:\n    image: nginx:1.27\n";
+    write(&dir, "base.yaml", base);
+    write(
+        &dir,
+        "compose.yaml",
+        "version: \"3\"\nservices:\n  web:\n    extends: {file: base.yaml, service: base}\n    ports:\n      - 8080:80\n    volumes:\n      - \"./data:/data\"\n",
+    );
+    let args = ["check", "--fix", "--select", "unquoted-ports,quoted-volumes", "--format", "json", "compose.yaml"];
+    let out = bin().args(args).current_dir(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed 3 findings in 1 file"), "{stderr}");
+    let fixed = std::fs::read_to_string(dir.join("compose.yaml")).unwrap();
+    assert_eq!(fixed, "services:\n  web:\n    extends: {file: base.yaml, service: base}\n    ports:\n      - \"8080:80\"\n    volumes:\n      - ./data:/data\n");
+    assert_eq!(std::fs::read_to_string(dir.join("base.yaml")).unwrap(), base);
+    // the report is of the fixed file: no fixable finding is left
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fixable: Vec<(&str, &str)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap().iter().filter(|d| !d["fix"].is_null()).map(move |d| (f["path"].as_str().unwrap(), d["rule"].as_str().unwrap())))
+        .collect();
+    assert!(fixable.is_empty(), "{fixable:?}");
+    assert!(report["files"][0]["diagnostics"].as_array().unwrap().iter().any(|d| d["rule"] == "port-all-interfaces"), "{report}");
+    // nothing left to fix: nothing written, nothing said
+    let out = bin().args(args).current_dir(&dir).output().unwrap();
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = with_stdin(&dir, &["check", "--fix", "-"], b"version: '3'\nservices: {}\n");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -12,6 +12,7 @@ pub mod context;
 pub mod diagnostic;
 #[cfg(feature = "os")]
 pub mod disk;
+pub mod fix;
 pub mod lint;
 pub mod output;
 #[cfg(feature = "os")]
