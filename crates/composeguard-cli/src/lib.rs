@@ -300,21 +300,29 @@ fn fix_files(checker: &Checker<'_>) -> Result<(usize, usize), String> {
         for _ in 0..FIX_ROUNDS {
             let (project, report, _) = checker.check(i)?;
             let fixed = composeguard::fix::apply_fixes(&report, &|path| project.files.iter().any(|f| f == path));
-            if fixed.is_empty() {
-                break;
-            }
+            let mut wrote = false;
             for f in fixed {
                 let Some(source) = report.sources.get(f.file) else { continue };
                 // shown as given, or relative to the current folder
                 let path = PathBuf::from(&source.path);
-                // only a file still as it was read (UTF-8 text, not changed meanwhile) is written
-                match std::fs::read(&path) {
-                    Ok(bytes) if bytes == source.text.as_bytes() => {}
-                    _ => return Err(format!("{}: not fixed: the file is not the text that was checked (changed meanwhile, or not UTF-8)", source.path)),
-                }
-                std::fs::write(&path, f.text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                // only a file still as it was read (UTF-8 text, with its byte-order mark if it has
+                // one, and not changed meanwhile) is written
+                let bom: &[u8] = b"\xEF\xBB\xBF";
+                let prefix = match std::fs::read(&path) {
+                    Ok(bytes) if bytes == source.text.as_bytes() => &[][..],
+                    Ok(bytes) if bytes.strip_prefix(bom) == Some(source.text.as_bytes()) => bom,
+                    _ => {
+                        eprintln!("composeguard: {} not fixed: it is not the text that was checked (changed meanwhile, or not UTF-8)", source.path);
+                        continue;
+                    }
+                };
+                std::fs::write(&path, [prefix, f.text.as_bytes()].concat()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 fixes += f.fixes;
                 files.insert(path);
+                wrote = true;
+            }
+            if !wrote {
+                break;
             }
         }
     }

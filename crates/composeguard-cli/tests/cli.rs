@@ -304,4 +304,9 @@ fn fix_writes_the_fixed_files() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = with_stdin(&dir, &["check", "--fix", "-"], b"version: '3'\nservices: {}\n");
     assert_eq!(out.status.code(), Some(2));
+    // a byte-order mark and CRLF line ends are kept
+    std::fs::write(dir.join("bom.yaml"), b"\xEF\xBB\xBFversion: '3'\r\nservices:\r\n  web:\r\n    image: nginx:1.27\r\n").unwrap();
+    let out = bin().args(["check", "--fix", "bom.yaml"]).current_dir(&dir).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed 1 finding in 1 file"));
+    assert_eq!(std::fs::read(dir.join("bom.yaml")).unwrap(), b"\xEF\xBB\xBFservices:\r\n  web:\r\n    image: nginx:1.27\r\n");
 }
