@@ -1,5 +1,7 @@
 //! Correctness rules.
 
+mod invalid_container_name;
+mod invalid_image_reference;
 mod shell_operator_in_command;
 mod completed_dependency_restarts;
 mod conflicting_cpu_limits;
@@ -25,6 +27,10 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use invalid_container_name::InvalidContainerName;
+
+pub use invalid_image_reference::InvalidImageReference;
 
 pub use shell_operator_in_command::ShellOperatorInCommand;
 
@@ -74,4 +80,6 @@ pub static RULES: &[&dyn Rule] = &[
     &PortsWithNetworkMode,
     &CompletedDependencyRestarts,
     &ShellOperatorInCommand,
+    &InvalidImageReference,
+    &InvalidContainerName,
 ];

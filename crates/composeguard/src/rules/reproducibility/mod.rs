@@ -1,7 +1,7 @@
 //! Reproducibility rules: what makes two runs of the same file differ.
 
 mod build_image_without_pull_policy;
-mod image;
+pub(crate) mod image;
 mod image_floating_tag;
 mod image_major_version_tag;
 mod image_without_digest;

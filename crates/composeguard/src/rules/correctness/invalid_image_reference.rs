@@ -1,0 +1,289 @@
+use crate::rules::prelude::*;
+use crate::rules::reproducibility::image::ImageSpec;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `image` that is not a valid image reference: capital letters in the repository
+    /// name, a second `:`, a space, a tag longer than 128 characters or starting with `.` or
+    /// `-`, a digest of the wrong length.
+    ///
+    /// A reference is `[registry[:port]/]path[:tag][@digest]`: the path is lowercase letters
+    /// and digits, in components separated by `/` and joined by `.`, `_`, `__` or dashes; the
+    /// tag is at most 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`; a
+    /// `sha256` digest has 64 hex digits. A reference whose variables have no default is judged
+    /// only where the file alone decides it.
+    ///
+    /// ## Why is this bad?
+    /// compose accepts any string as an image, and the file passes `docker compose config`; the
+    /// engine refuses it when it pulls, builds or runs the service: `docker compose up` stops
+    /// with "invalid reference format" (or "repository name must be lowercase").
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/Acme/API:2.0.1
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:2.0.1
+    /// ```
+    pub struct InvalidImageReference => {
+        name: "invalid-image-reference",
+        code: "CG123",
+        category: Correctness,
+        severity: Error,
+        fixable: false,
+        default_enabled: true,
+        sources: ["Docker reference grammar (distribution/reference)"],
+    }
+}
+
+impl Rule for InvalidImageReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        for (name, service) in cx.services() {
+            let Some(image) = service.image.as_ref() else { continue };
+            let Some(spec) = ImageSpec::of(cx, image) else { continue };
+            // a variable without a default decides part of it: only the environment can tell
+            if spec.needs_environment() || spec.resolved().is_empty() {
+                continue;
+            }
+            let Some(problem) = reference_problem(spec.resolved()) else { continue };
+            let n = &name.value;
+            let shown = if spec.written == spec.resolved() {
+                format!("`{}`", spec.written)
+            } else {
+                format!("`{}` (`{}`)", spec.written, spec.resolved())
+            };
+            out.report(spec.span(), format!("image {shown} of service `{n}` is not a valid reference: {}", problem.message))
+                .path(format!("services.{n}.image"))
+                .service(n)
+                .anchor(spec.anchor())
+                .help(problem.help);
+        }
+    }
+}
+
+/// What is wrong with a reference, and how to mend it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub message: String,
+    pub help: String,
+}
+
+fn problem(message: String, help: impl Into<String>) -> Option<Problem> {
+    Some(Problem { message, help: help.into() })
+}
+
+/// Why the engine refuses `reference`, if it does.
+pub(crate) fn reference_problem(reference: &str) -> Option<Problem> {
+    let (name_tag, digest) = match reference.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (reference, None),
+    };
+    // the tag is after the last `:` that follows the last `/`
+    let last = name_tag.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match name_tag[last..].rfind(':') {
+        Some(i) => (&name_tag[..last + i], Some(&name_tag[last + i + 1..])),
+        None => (name_tag, None),
+    };
+    if let Some(d) = digest {
+        if let Some(p) = digest_problem(d) {
+            return Some(p);
+        }
+    }
+    if let Some(t) = tag {
+        if !is_tag(t) {
+            return problem(
+                format!("`{t}` is not a valid tag"),
+                "a tag is at most 128 letters, digits, `_`, `.` and `-`, and does not start with `.` or `-`",
+            );
+        }
+    }
+    name_problem(name)
+}
+
+/// The registry and the path of a repository name, as docker splits them: the first component
+/// is a registry when it has a `.` or a `:`, is `localhost`, or has capital letters.
+fn name_problem(name: &str) -> Option<Problem> {
+    if name.is_empty() {
+        return problem("the repository name is empty".to_string(), "name the image before its tag or digest");
+    }
+    let (registry, path) = match name.split_once('/') {
+        Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" || first.bytes().any(|b| b.is_ascii_uppercase()) => {
+            (Some(first), rest)
+        }
+        _ => (None, name),
+    };
+    if let Some(r) = registry {
+        if !is_registry(r) {
+            return problem(format!("`{r}` is not a valid registry host"), "a registry is a host name or address, with an optional `:port`");
+        }
+    }
+    if name.len() > 255 {
+        return problem("the repository name is longer than 255 characters".to_string(), "shorten the repository name");
+    }
+    if path.bytes().any(|b| b.is_ascii_uppercase()) {
+        let lower = path.to_ascii_lowercase();
+        let fixed = registry.map_or_else(|| lower.clone(), |r| format!("{r}/{lower}"));
+        if path.split('/').all(|c| is_path_component(&c.to_ascii_lowercase())) {
+            return problem(format!("the repository name `{path}` has capital letters"), format!("write it in lowercase: `{fixed}`"));
+        }
+    }
+    if path.contains(':') {
+        return problem(
+            format!("`{name}` has a second `:`"),
+            "a reference has one `:`, before its tag (and one for a registry's port)",
+        );
+    }
+    if let Some(bad) = path.split('/').find(|c| !is_path_component(c)) {
+        let what = if bad.is_empty() { "an empty path component".to_string() } else { format!("`{bad}` is not a valid path component") };
+        return problem(
+            format!("{what} of the repository name `{path}`"),
+            "a repository name is lowercase letters and digits, in components separated by `/` and joined by `.`, `_`, `__` or `-`",
+        );
+    }
+    None
+}
+
+/// `[a-z0-9]+` joined by `.`, `_`, `__` or runs of `-`.
+fn is_path_component(c: &str) -> bool {
+    let b = c.as_bytes();
+    let alnum = |x: u8| x.is_ascii_lowercase() || x.is_ascii_digit();
+    if b.is_empty() || !alnum(b[0]) || !alnum(b[b.len() - 1]) {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if alnum(b[i]) {
+            i += 1;
+            continue;
+        }
+        // a separator: `.`, `_`, `__` or dashes, between alphanumerics
+        let start = i;
+        while i < b.len() && !alnum(b[i]) {
+            i += 1;
+        }
+        let sep = &b[start..i];
+        let ok = sep == b"." || sep == b"_" || sep == b"__" || sep.iter().all(|&x| x == b'-');
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// A host name (components of letters, digits and inner dashes, joined by `.`), an IPv6
+/// address in brackets, with an optional `:port`.
+fn is_registry(r: &str) -> bool {
+    let (host, port) = if let Some(rest) = r.strip_prefix('[') {
+        let Some((v6, tail)) = rest.split_once(']') else { return false };
+        if v6.is_empty() || !v6.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+            return false;
+        }
+        if tail.is_empty() {
+            return true;
+        }
+        let Some(port) = tail.strip_prefix(':') else { return false };
+        (None, Some(port))
+    } else {
+        match r.split_once(':') {
+            Some((h, p)) => (Some(h), Some(p)),
+            None => (Some(r), None),
+        }
+    };
+    let host_ok = host.is_none_or(|h| {
+        !h.is_empty()
+            && h.split('.').all(|c| {
+                let b = c.as_bytes();
+                !b.is_empty() && b[0].is_ascii_alphanumeric() && b[b.len() - 1].is_ascii_alphanumeric() && b.iter().all(|&x| x.is_ascii_alphanumeric() || x == b'-')
+            })
+    });
+    host_ok && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+fn is_tag(t: &str) -> bool {
+    let b = t.as_bytes();
+    let word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';
+    !b.is_empty() && b.len() <= 128 && word(b[0]) && b.iter().all(|&x| word(x) || x == b'.' || x == b'-')
+}
+
+/// What is wrong with a digest: an algorithm docker knows, and hex digits of its length.
+fn digest_problem(d: &str) -> Option<Problem> {
+    let help = "a digest is `sha256:` and 64 hex digits, as `docker buildx imagetools inspect IMAGE` prints it";
+    let Some((algorithm, hex)) = d.split_once(':') else {
+        return problem(format!("`{d}` is not a digest"), help);
+    };
+    let len = match algorithm {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        _ => return problem(format!("`{algorithm}` is not a digest algorithm docker knows"), help),
+    };
+    if hex.len() != len || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return problem(format!("the digest `{d}` is not {len} hex digits after `{algorithm}:`"), help);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_problem;
+
+    #[test]
+    fn references_docker_accepts() {
+        let digest = format!("sha256:{}", "a".repeat(64));
+        for ok in [
+            "nginx",
+            "nginx:1.27",
+            "library/nginx:1.27-alpine",
+            "ghcr.io/acme/api:2.0.1",
+            "localhost:5000/app",
+            "localhost/app:v1",
+            "registry.example.com:443/team/app_x__y.z-w---v:TAG_1.x",
+            "[::1]:5000/app:1",
+            "Registry.Example.com/app:1",
+            "MyHost/app",
+            "a/b/c/d:1",
+            "app:_x",
+            &format!("nginx@{digest}"),
+            &format!("nginx:1.27@{digest}"),
+        ] {
+            assert_eq!(reference_problem(ok), None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn references_docker_refuses() {
+        for bad in [
+            "Nginx:1.2",
+            "ghcr.io/Acme/API:2.0.1",
+            "nginx:1.2:3",
+            "nginx::1",
+            "nginx: 1.2",
+            "-nginx",
+            "nginx:-tag",
+            "nginx:.tag",
+            "nginx@sha256:abc",
+            "nginx@md5:d41d8cd98f00b204e9800998ecf8427e",
+            "app//x",
+            "app_-x",
+            "app.",
+            ":1.0",
+            "my app",
+            "bad_host:x/app",
+        ] {
+            assert!(reference_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(reference_problem(&format!("app:{}", "a".repeat(129))).map(|p| p.message), Some(format!("`{}` is not a valid tag", "a".repeat(129))));
+        assert_eq!(reference_problem("Nginx:1.2").map(|p| p.help), Some("write it in lowercase: `nginx`".to_string()));
+    }
+}
