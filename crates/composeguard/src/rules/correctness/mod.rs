@@ -1,5 +1,6 @@
 //! Correctness rules.
 
+mod sysctl_not_namespaced;
 mod invalid_container_name;
 mod invalid_image_reference;
 mod shell_operator_in_command;
@@ -27,6 +28,8 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use sysctl_not_namespaced::SysctlNotNamespaced;
 
 pub use invalid_container_name::InvalidContainerName;
 
@@ -82,4 +85,5 @@ pub static RULES: &[&dyn Rule] = &[
     &ShellOperatorInCommand,
     &InvalidImageReference,
     &InvalidContainerName,
+    &SysctlNotNamespaced,
 ];
