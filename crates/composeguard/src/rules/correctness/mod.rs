@@ -1,5 +1,9 @@
 //! Correctness rules.
 
+mod invalid_security_opt;
+mod invalid_stop_signal;
+mod unknown_capability;
+mod unknown_ulimit;
 mod sysctl_not_namespaced;
 mod invalid_container_name;
 mod invalid_image_reference;
@@ -28,6 +32,14 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use invalid_security_opt::InvalidSecurityOpt;
+
+pub use invalid_stop_signal::InvalidStopSignal;
+
+pub use unknown_capability::UnknownCapability;
+
+pub use unknown_ulimit::UnknownUlimit;
 
 pub use sysctl_not_namespaced::SysctlNotNamespaced;
 
@@ -86,4 +98,8 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidImageReference,
     &InvalidContainerName,
     &SysctlNotNamespaced,
+    &UnknownUlimit,
+    &UnknownCapability,
+    &InvalidStopSignal,
+    &InvalidSecurityOpt,
 ];
