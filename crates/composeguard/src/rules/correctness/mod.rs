@@ -1,5 +1,6 @@
 //! Correctness rules.
 
+mod invalid_extra_host;
 mod invalid_security_opt;
 mod invalid_stop_signal;
 mod unknown_capability;
@@ -32,6 +33,8 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use invalid_extra_host::InvalidExtraHost;
 
 pub use invalid_security_opt::InvalidSecurityOpt;
 
@@ -102,4 +105,5 @@ pub static RULES: &[&dyn Rule] = &[
     &UnknownCapability,
     &InvalidStopSignal,
     &InvalidSecurityOpt,
+    &InvalidExtraHost,
 ];
