@@ -1,5 +1,6 @@
 //! Correctness rules.
 
+mod relative_container_path;
 mod invalid_extra_host;
 mod invalid_security_opt;
 mod invalid_stop_signal;
@@ -33,6 +34,8 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use relative_container_path::RelativeContainerPath;
 
 pub use invalid_extra_host::InvalidExtraHost;
 
@@ -106,4 +109,5 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidStopSignal,
     &InvalidSecurityOpt,
     &InvalidExtraHost,
+    &RelativeContainerPath,
 ];
