@@ -21,9 +21,9 @@ declare_rule! {
     /// services:
     ///   web:
     ///     image: node:22.9.0
-    ///     working_dir: app
+    ///     working_dir: /app
     ///     volumes:
-    ///       - ./src:app/src
+    ///       - ./src:/app/src
     ///       - node_modules
     /// ```
     ///
