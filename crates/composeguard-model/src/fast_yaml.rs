@@ -1080,6 +1080,8 @@ const fn class_table() -> [u8; 256] {
     t[b']' as usize] = C_FLOW;
     t[b'{' as usize] = C_FLOW;
     t[b'}' as usize] = C_FLOW;
+    // (go-yaml ends a plain scalar at a `?` in flow context: left to the full parser)
+    t[b'?' as usize] = C_FLOW;
     t[b'"' as usize] = C_QUOTE;
     t[b'\'' as usize] = C_QUOTE;
     t[b'\\' as usize] = C_QUOTE;

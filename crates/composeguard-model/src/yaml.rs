@@ -381,26 +381,29 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
     // (each reading fixes at least one place; a small file may take more of them)
     let max_rereads = (READ_AGAIN_BYTES / text.len().max(1)).clamp(16, 256);
     let mut rewrites = Rewrites::default();
-    let (mut doc, mut colons) = granit_with_flow_tabs(text, text, file, limits, &rewrites);
+    let (mut doc, mut pending) = granit_with_flow_tabs(text, text, file, limits, &rewrites);
     let mut changed: Option<String> = None;
     for _ in 0..max_rereads {
         let current = changed.as_deref().unwrap_or(text);
         let mut next = current.to_string();
-        if colons.is_empty() {
+        if pending.is_empty() {
             let Some(issue) = doc.issues.iter().find(|i| matches!(i.kind, IssueKind::YamlSyntax)) else { break };
             let at = issue.span.start as usize;
             if !rewrites.rewrite(&issue.message, at, text, &mut next) {
                 break;
             }
         } else {
-            // a `:` go-yaml reads as part of a plain scalar (`[a:]` is the string `a:`)
-            for &at in &colons {
-                next.replace_range(at..=at, "x");
+            // a `:` go-yaml reads as part of a plain scalar (`[a:]` is the string `a:`), a `?`
+            // it reads as a key indicator (`{?a: b}` is `{a: b}`)
+            for &(at, byte) in &pending {
+                if next.is_char_boundary(at) && next.is_char_boundary(at + 1) {
+                    next.replace_range(at..=at, if byte == b'x' { "x" } else { " " });
+                }
             }
-            rewrites.plain.extend_from_slice(&colons);
+            rewrites.plain.extend(pending.iter().filter(|(_, byte)| *byte == b'x').map(|&(at, _)| at));
             rewrites.plain.sort_unstable();
         }
-        (doc, colons) = granit_with_flow_tabs(&next, text, file, limits, &rewrites);
+        (doc, pending) = granit_with_flow_tabs(&next, text, file, limits, &rewrites);
         changed = Some(next);
     }
     // an alias the parser found no anchor for, as go-yaml refuses its name (`*a.b`)
@@ -531,33 +534,33 @@ fn is_anchor_char(c: u8) -> bool {
 
 /// [`granit_document`] before comments: a text whose flow collections have tab-led lines, which
 /// go-yaml skips and the parser refuses, is read again with those tabs as spaces, and that
-/// reading is kept when each of them is inside a flow collection. Also returns the `:` that
-/// go-yaml reads as part of a plain scalar (see [`granit_pass`]).
-fn granit_with_flow_tabs(text: &str, original: &str, file: FileId, limits: &Limits, rewrites: &Rewrites) -> (Document, Vec<usize>) {
+/// reading is kept when each of them is inside a flow collection. Also returns the bytes to
+/// change for the next reading (see [`granit_pass`]).
+fn granit_with_flow_tabs(text: &str, original: &str, file: FileId, limits: &Limits, rewrites: &Rewrites) -> (Document, Vec<(usize, u8)>) {
     /// Lines of flow collections with leading tabs, read again at most this many times.
     const MAX_TAB_LINES: usize = 16;
-    let (mut doc, _, mut colons) = granit_pass(text, original, file, limits, false, rewrites);
-    let Some(first) = refused_leading_tab(&doc, text) else { return (doc, colons) };
+    let (mut doc, _, mut pending) = granit_pass(text, original, file, limits, false, rewrites);
+    let Some(first) = refused_leading_tab(&doc, text) else { return (doc, pending) };
     let mut fixed = text.to_string();
     let mut replaced = vec![first];
     spaces_for_leading_tabs(&mut fixed, first);
     for _ in 0..MAX_TAB_LINES {
-        let (retry, flows, retry_colons) = granit_pass(&fixed, original, file, limits, true, rewrites);
+        let (retry, flows, retry_pending) = granit_pass(&fixed, original, file, limits, true, rewrites);
         // (a collection's start may come after the parser stopped: the reading with the tabs
         // as spaces tells whether they are inside one)
         if !replaced.iter().all(|&at| flows.iter().any(|&(s, e)| s < at && at < e)) {
-            return (doc, colons);
+            return (doc, pending);
         }
         match refused_leading_tab(&retry, &fixed) {
             Some(at) if !replaced.contains(&at) => {
                 spaces_for_leading_tabs(&mut fixed, at);
                 replaced.push(at);
-                (doc, colons) = (retry, retry_colons);
+                (doc, pending) = (retry, retry_pending);
             }
-            _ => return (retry, retry_colons),
+            _ => return (retry, retry_pending),
         }
     }
-    (doc, colons)
+    (doc, pending)
 }
 
 /// Where the parser refused a tab in a line's indentation: the line's first tab.
@@ -589,9 +592,8 @@ fn blank(text: &mut String, from: usize, to: usize) {
 /// `flows` is asked for, or the text has tabs to check).
 ///
 /// `text` is `original` with the changes `rewrites` lists; its events are read back as the
-/// original's. Also returns where go-yaml ends a plain scalar of a flow collection with a `:`
-/// that the parser reads as an indicator (`[a:]`, `{a:}`: for the caller to read again).
-fn granit_pass(text: &str, original: &str, file: FileId, limits: &Limits, flows: bool, rewrites: &Rewrites) -> (Document, Vec<(usize, usize)>, Vec<usize>) {
+/// original's. Also returns the bytes to change for the next reading (see [`GoReading::pending`]).
+fn granit_pass(text: &str, original: &str, file: FileId, limits: &Limits, flows: bool, rewrites: &Rewrites) -> (Document, Vec<(usize, usize)>, Vec<(usize, u8)>) {
     let mut builder = Builder::new(text, file, limits);
     let mut options = granit_parser::Options::default();
     options.block_nesting_limit = limits.max_depth;
@@ -634,29 +636,32 @@ fn granit_pass(text: &str, original: &str, file: FileId, limits: &Limits, flows:
         doc.roots.clear();
         doc.issues.push(issue);
     }
-    (doc, ranges, go.colons)
+    (doc, ranges, go.pending)
 }
 
 /// What go-yaml reads otherwise than the parser, seen in the parser's events.
 #[derive(Default)]
 struct GoReading {
-    /// Depth in flow collections.
-    flow: usize,
+    /// The open flow collections, innermost last: `None` for a sequence, for a mapping whether
+    /// its next node is a key.
+    flow: Vec<Option<bool>>,
     /// Anchor names and their latest ids (kept when an alias is a key: see [`Rewrites`]).
     names: HashMap<String, usize>,
-    /// `:` that end a plain scalar for the parser and are part of it for go-yaml.
-    colons: Vec<usize>,
+    /// Bytes to change for the next reading, and what to write there: a `:` that ends a plain
+    /// scalar for the parser and is part of it for go-yaml (`x`), a `?` that starts a flow
+    /// mapping's key for the parser and is a key indicator for go-yaml (a space).
+    pending: Vec<(usize, u8)>,
 }
 
 impl GoReading {
     /// Checks `event` (at `span` of `text`) and reads it back as in `original`.
     fn event<'e>(&mut self, event: Event<'e>, text: &str, original: &str, span: Span, rewrites: &Rewrites) -> Result<Event<'e>, Issue> {
         let (start, end) = (span.start as usize, span.end as usize);
+        let mut node_done = false;
         match &event {
-            Event::SequenceStart(style, ..) | Event::MappingStart(style, ..) if self.flow > 0 || *style == StructureStyle::Flow => {
-                self.flow += 1;
-            }
-            Event::SequenceEnd | Event::MappingEnd => self.flow = self.flow.saturating_sub(1),
+            Event::SequenceStart(style, ..) if !self.flow.is_empty() || *style == StructureStyle::Flow => self.flow.push(None),
+            Event::MappingStart(style, ..) if !self.flow.is_empty() || *style == StructureStyle::Flow => self.flow.push(Some(true)),
+            Event::SequenceEnd | Event::MappingEnd => node_done = self.flow.pop().is_some(),
             Event::Anchor(id, name) => {
                 if let Some(issue) = anchor_name_issue(text, start, end, span.file) {
                     return Err(issue);
@@ -669,30 +674,61 @@ impl GoReading {
                 if let Some(issue) = anchor_name_issue(text, start, end, span.file) {
                     return Err(issue);
                 }
+                node_done = true;
             }
-            Event::Scalar(_, ScalarStyle::Plain, ..) if self.flow > 0 && end > start => {
-                let b = text.as_bytes();
-                if b.get(start) == Some(&b':') {
-                    // go-yaml reads a `:` in a flow collection as a value indicator, whatever follows
-                    let at = span.start;
-                    return Err(Issue::error(
-                        IssueKind::YamlSyntax,
-                        Span::new(span.file, at, at.saturating_add(1)),
-                        "invalid YAML: a plain value in `[…]` or `{…}` cannot start with `:` (compose's YAML reader takes it as a key's `:` there, and finds no value)".into(),
-                    )
-                    .with_help(format!("quote the value: \"{}\"", text.get(start..end).unwrap_or_default())));
+            Event::Scalar(_, style, ..) => {
+                if *style == ScalarStyle::Plain && end > start {
+                    if let Some(&top) = self.flow.last() {
+                        self.flow_plain(text, span, top, rewrites)?;
+                    }
                 }
-                // (go-yaml reads a `?` there as a key indicator: that reading is not followed)
-                let ends_with_colon = b.get(end) == Some(&b':') && matches!(b.get(end + 1), Some(b',' | b']' | b'}' | b'[' | b'{'));
-                if ends_with_colon && b.get(start) != Some(&b'?') && !rewrites.alias_keys.contains(&start) {
-                    self.colons.push(end);
-                }
+                node_done = true;
             }
             _ => {}
+        }
+        if node_done {
+            if let Some(Some(key)) = self.flow.last_mut() {
+                *key = !*key;
+            }
         }
         rewrites
             .restore(event, text, original, start, end, &self.names)
             .map_err(|message| Issue::error(IssueKind::YamlSyntax, span, message.into()))
+    }
+
+    /// A plain scalar at `span` in a flow collection (`top`: see [`Self::flow`]). go-yaml reads a
+    /// `:` there as a value indicator and a `?` as a key indicator, whatever follows them, and a
+    /// `:` in the scalar ends it only before a blank.
+    fn flow_plain(&mut self, text: &str, span: Span, top: Option<bool>, rewrites: &Rewrites) -> Result<(), Issue> {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let b = text.as_bytes();
+        let scalar = text.get(start..end).unwrap_or_default();
+        let refuse = |at: usize, message: &str| {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            Issue::error(IssueKind::YamlSyntax, Span::new(span.file, at, at.saturating_add(1)), format!("invalid YAML: {message}"))
+                .with_help(format!("quote the value: \"{scalar}\""))
+        };
+        if b.get(start) == Some(&b':') {
+            return Err(refuse(start, "a plain value in `[…]` or `{…}` cannot start with `:` (compose's YAML reader takes it as a key's `:` there, and finds no value)"));
+        }
+        if let Some(k) = scalar.get(1..).and_then(|rest| rest.find('?')) {
+            return Err(refuse(start + 1 + k, "`?` in a plain value in `[…]` or `{…}` (compose's YAML reader ends the value there and takes `?` as a key indicator)"));
+        }
+        if b.get(start) == Some(&b'?') {
+            match top {
+                // an explicit key, as `? a`
+                Some(true) => self.pending.push((start, b' ')),
+                Some(false) => return Err(refuse(start, "a value in `{…}` cannot start with `?` (compose's YAML reader takes it as a key indicator there)")),
+                // (in a sequence, go-yaml reads `[?a]` as `[{a: null}]`: not followed)
+                None => {}
+            }
+            return Ok(());
+        }
+        let ends_with_colon = b.get(end) == Some(&b':') && matches!(b.get(end + 1), Some(b',' | b']' | b'}' | b'[' | b'{'));
+        if ends_with_colon && !rewrites.alias_keys.contains(&start) {
+            self.pending.push((end, b'x'));
+        }
+        Ok(())
     }
 }
 
@@ -705,8 +741,10 @@ fn anchor_name_issue(text: &str, start: usize, end: usize, file: FileId) -> Opti
     let valid = name.bytes().take_while(|&c| is_anchor_char(c)).count();
     let what = if b.get(start) == Some(&b'&') { "anchor" } else { "alias" };
     let (at, message, help) = if let Some(c) = name.get(valid..).and_then(|rest| rest.chars().next()) {
-        if valid > 0 && matches!(c, ':' | '?') {
-            // go-yaml ends the name there and reads on
+        let key_colon = c == ':' && valid + 1 == name.len();
+        if valid > 0 && matches!(c, ':' | '?') && (what == "anchor" || key_colon) {
+            // go-yaml ends the name there and reads on (an alias's `:` as a key's is read again
+            // before: see `Rewrites`; what else follows an alias is an error to it)
             return None;
         }
         (
@@ -1555,6 +1593,7 @@ mod tests {
             ("x: &a[1]\n", 1, 6),
             ("a: &a v\nx: *a.b\n", 2, 6),
             ("a: &a v\nx: [*a/b]\n", 2, 7),
+            ("a: &a:b v\nx: *a:b\n", 2, 6),
         ] {
             match read_x(text) {
                 Err((message, l, c)) => {
@@ -1587,9 +1626,21 @@ mod tests {
             assert_eq!(read_x(text).map(|v| plain_value(&v)), Ok(plain_value(&strings(want))), "{text:?}");
         }
         assert_eq!(read_x("x: {a:, k: -, j: a:}\n").map(|v| plain_value(&v)), Ok("{\"a:\": Null, \"k\": String(\"-\"), \"j\": String(\"a:\")}".into()));
+        assert_eq!(read_x("x: {?a: b}\n").map(|v| plain_value(&v)), Ok("{\"a\": String(\"b\")}".into()));
+        // (in block context both are text)
+        assert_eq!(read_x("x: http://x/?a=1\n"), Ok(Value::String("http://x/?a=1".into())));
         // refused by compose: a `:` in a flow collection is a value indicator, whatever follows
         // ("did not find expected node content"), and a plain scalar ends at `[` or `{`
         for (text, line, col) in [("x: [::1]\n", 1, 5), ("x: {k: ::1}\n", 1, 8), ("x: [a, :a]\n", 1, 8), ("x: [a:[b]]\n", 1, 6), ("x: {a:[b]}\n", 1, 6)] {
+            match read_x(text) {
+                Err((_, l, c)) => assert_eq!((l, c), (line, col), "{text:?}"),
+                Ok(v) => panic!("{text:?} read as {v:?}"),
+            }
+        }
+        // a `?` is a key indicator in a flow collection, whatever follows it: compose refuses it
+        // inside a plain scalar ("did not find expected ',' or ']'") and as a mapping's value
+        // ("did not find expected node content"), and reads `{?a: b}` as `{a: b}`
+        for (text, line, col) in [("x: [curl, http://x/?a=1]\n", 1, 20), ("x: {u: http://x/?a=1}\n", 1, 17), ("x: [a?]\n", 1, 6), ("x: {k: ?a}\n", 1, 8)] {
             match read_x(text) {
                 Err((_, l, c)) => assert_eq!((l, c), (line, col), "{text:?}"),
                 Ok(v) => panic!("{text:?} read as {v:?}"),
