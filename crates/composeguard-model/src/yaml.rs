@@ -536,7 +536,7 @@ fn is_anchor_char(c: u8) -> bool {
 /// go-yaml skips and the parser refuses, is read again with those tabs as spaces, and that
 /// reading is kept when each of them is inside a flow collection. Also returns the bytes to
 /// change for the next reading (see [`granit_pass`]).
-fn granit_with_flow_tabs(text: &str, original: &str, file: FileId, limits: &Limits, rewrites: &Rewrites) -> (Document, Vec<(usize, u8)>) {
+fn granit_with_flow_tabs(text: &str, original: &str, file: FileId, limits: &Limits, rewrites: &Rewrites) -> (Document, Pending) {
     /// Lines of flow collections with leading tabs, read again at most this many times.
     const MAX_TAB_LINES: usize = 16;
     let (mut doc, _, mut pending) = granit_pass(text, original, file, limits, false, rewrites);
@@ -593,7 +593,7 @@ fn blank(text: &mut String, from: usize, to: usize) {
 ///
 /// `text` is `original` with the changes `rewrites` lists; its events are read back as the
 /// original's. Also returns the bytes to change for the next reading (see [`GoReading::pending`]).
-fn granit_pass(text: &str, original: &str, file: FileId, limits: &Limits, flows: bool, rewrites: &Rewrites) -> (Document, Vec<(usize, usize)>, Vec<(usize, u8)>) {
+fn granit_pass(text: &str, original: &str, file: FileId, limits: &Limits, flows: bool, rewrites: &Rewrites) -> (Document, Vec<(usize, usize)>, Pending) {
     let mut builder = Builder::new(text, file, limits);
     let mut options = granit_parser::Options::default();
     options.block_nesting_limit = limits.max_depth;
@@ -639,6 +639,9 @@ fn granit_pass(text: &str, original: &str, file: FileId, limits: &Limits, flows:
     (doc, ranges, go.pending)
 }
 
+/// Bytes of a text to change for its next reading, and the byte to write there.
+type Pending = Vec<(usize, u8)>;
+
 /// What go-yaml reads otherwise than the parser, seen in the parser's events.
 #[derive(Default)]
 struct GoReading {
@@ -650,7 +653,7 @@ struct GoReading {
     /// Bytes to change for the next reading, and what to write there: a `:` that ends a plain
     /// scalar for the parser and is part of it for go-yaml (`x`), a `?` that starts a flow
     /// mapping's key for the parser and is a key indicator for go-yaml (a space).
-    pending: Vec<(usize, u8)>,
+    pending: Pending,
 }
 
 impl GoReading {
