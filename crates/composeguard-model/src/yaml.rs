@@ -810,6 +810,8 @@ struct Builder<'a> {
     skip_value: Vec<bool>,
     /// A `!reset` or `!override` tag was seen.
     merge_tags: bool,
+    /// Documents started so far.
+    documents: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -827,6 +829,7 @@ impl<'a> Builder<'a> {
             issues: Vec::new(),
             skip_value: Vec::new(),
             merge_tags: false,
+            documents: 0,
         }
     }
 
@@ -864,11 +867,28 @@ impl<'a> Builder<'a> {
     }
 
     /// compose's YAML reader (go-yaml) does not know the escape `\/` that YAML 1.2 added, and
-    /// refuses a double-quoted scalar with one; `granit_parser` reads it as `/`.
+    /// refuses a double-quoted scalar with one; `granit_parser` reads it as `/`. go-yaml also
+    /// refuses a surrogate escape even in a pair (`\ud83d\ude00`), which the parser combines.
     fn check_escapes(&self, span: Span) -> Result<(), Issue> {
         let raw = self.text.get(span.start as usize..span.end as usize).unwrap_or("").as_bytes();
         let mut i = 0;
         while let Some(at) = raw.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)).map(|k| i + k) {
+            let digits = match raw.get(at + 1) {
+                Some(b'u') => 4,
+                Some(b'U') => 8,
+                _ => 0,
+            };
+            let code = raw.get(at + 2..at + 2 + digits).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u32::from_str_radix(h, 16).ok());
+            if digits > 0 && code.is_some_and(|c| (0xd800..=0xdfff).contains(&c)) {
+                let start = span.start.saturating_add(u32::try_from(at).unwrap_or(u32::MAX));
+                let shown = String::from_utf8_lossy(raw.get(at..at + 2 + digits).unwrap_or_default()).into_owned();
+                return Err(Issue::error(
+                    IssueKind::YamlSyntax,
+                    Span::new(self.file, start, start.saturating_add(u32::try_from(2 + digits).unwrap_or(0))),
+                    format!("invalid YAML: found invalid Unicode character escape code `{shown}` (compose's YAML reader takes no surrogate, even in a pair)"),
+                )
+                .with_help("write the character itself, or its `\\U` escape (`\\U0001F600` for U+1F600)"));
+            }
             if raw.get(at + 1) == Some(&b'/') {
                 let start = span.start.saturating_add(u32::try_from(at).unwrap_or(u32::MAX));
                 return Err(Issue::error(
@@ -896,7 +916,18 @@ impl<'a> Builder<'a> {
                 )
                 .with_help("remove the `%YAML` line"));
             }
-            Event::DocumentStart(..) => {}
+            Event::DocumentStart(explicit, _) => {
+                if !explicit && self.documents > 0 {
+                    // go-yaml wants `---` before any document but the first
+                    return Err(Issue::error(
+                        IssueKind::YamlSyntax,
+                        span,
+                        "invalid YAML: a document after `...` must start with `---` (compose's YAML reader finds no document start)".into(),
+                    )
+                    .with_help("put a `---` line before it, or remove the `...` line"));
+                }
+                self.documents += 1;
+            }
             Event::DocumentEnd => {
                 self.anchors.clear();
             }
@@ -1648,6 +1679,29 @@ mod tests {
                 Err((_, l, c)) => assert_eq!((l, c), (line, col), "{text:?}"),
                 Ok(v) => panic!("{text:?} read as {v:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn surrogate_escapes_are_refused_as_go_yaml_refuses_them() {
+        // docker compose v2.40.3: "found invalid Unicode character escape code", pairs included
+        for (text, col) in [("x: \"\\ud83d\\ude00\"\n", 5), ("x: \"a \\U0000D83D\\uDE00\"\n", 4), ("x: \"\\ud83d\"\n", 4), ("x: \"\\uDFFF\"\n", 4)] {
+            assert!(read_x(text).is_err_and(|(_, line, c)| line == 1 && c == col), "{text:?}: {:?}", read_x(text));
+        }
+        // an escaped backslash before `u` is no escape; other characters stay accepted
+        assert_eq!(read_x("x: \"\\\\ud83d\"\n"), Ok(Value::String("\\ud83d".into())));
+        assert_eq!(read_x("x: \"\\U0001F600\\u00e9\"\n"), Ok(Value::String("\u{1F600}\u{e9}".into())));
+    }
+
+    #[test]
+    fn a_document_after_an_end_marker_needs_a_start_marker() {
+        // docker compose v2.40.3: "did not find expected <document start>"
+        let doc = parse("a: 1\n...\nb: 1\n", FileId(0), &Limits::default());
+        assert!(doc.issues.first().is_some_and(|i| i.message.contains("`---`") && i.span.start == 9), "{:?}", doc.issues);
+        // ... and accepts these
+        for text in ["a: 1\n...\n---\nb: 1\n", "---\na: 1\n...\n# c\n\n---\nb: 1\n", "a: 1\n...\n", "a: 1\n...\n...\n", "a: 1\n---\nb: 1\n"] {
+            let doc = parse(text, FileId(0), &Limits::default());
+            assert!(doc.issues.is_empty(), "{text:?}: {:?}", doc.issues);
         }
     }
 
