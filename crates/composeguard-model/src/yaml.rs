@@ -654,6 +654,8 @@ struct GoReading {
     /// scalar for the parser and is part of it for go-yaml (`x`), a `?` that starts a flow
     /// mapping's key for the parser and is a key indicator for go-yaml (a space).
     pending: Pending,
+    /// The span of the last key of the innermost flow mapping.
+    key: Option<(usize, usize)>,
 }
 
 impl GoReading {
@@ -661,6 +663,13 @@ impl GoReading {
     fn event<'e>(&mut self, event: Event<'e>, text: &str, original: &str, span: Span, rewrites: &Rewrites) -> Result<Event<'e>, Issue> {
         let (start, end) = (span.start as usize, span.end as usize);
         let mut node_done = false;
+        if event.is_node() {
+            match self.flow.last() {
+                Some(Some(true)) => self.key = Some((start, end)),
+                Some(Some(false)) => self.check_key_line(text, original, span)?,
+                _ => {}
+            }
+        }
         match &event {
             Event::SequenceStart(style, ..) if !self.flow.is_empty() || *style == StructureStyle::Flow => self.flow.push(None),
             Event::MappingStart(style, ..) if !self.flow.is_empty() || *style == StructureStyle::Flow => self.flow.push(Some(true)),
@@ -697,6 +706,38 @@ impl GoReading {
         rewrites
             .restore(event, text, original, start, end, &self.names)
             .map_err(|message| Issue::error(IssueKind::YamlSyntax, span, message.into()))
+    }
+
+    /// go-yaml reads an implicit key of a flow mapping only when its `:` is on the line the key
+    /// starts on (`{a\n: b}` and `{a\n b: c}` are refused); `span` is the key's value.
+    fn check_key_line(&mut self, text: &str, original: &str, span: Span) -> Result<(), Issue> {
+        let Some((start, end)) = self.key.take() else { return Ok(()) };
+        let b = text.as_bytes();
+        // the `:` between the key and its value (none: the key has no value)
+        let mut i = end;
+        let colon = loop {
+            match b.get(i) {
+                Some(b' ' | b'\t' | b'\r' | b'\n') => i += 1,
+                Some(b'#') => i += text.get(i..).and_then(|rest| rest.find(['\n', '\r'])).unwrap_or(0).max(1),
+                Some(b':') => break i,
+                _ => return Ok(()),
+            }
+        };
+        if colon > span.start as usize || !text.get(start..colon).is_some_and(|k| k.contains(['\n', '\r'])) {
+            return Ok(());
+        }
+        // an explicit key (`? a`) may take several lines
+        let before = original.get(..start).map(|t| t.trim_end_matches([' ', '\t', '\r', '\n']));
+        if before.is_some_and(|t| t.ends_with('?')) {
+            return Ok(());
+        }
+        let at = u32::try_from(start).unwrap_or(u32::MAX);
+        Err(Issue::error(
+            IssueKind::YamlSyntax,
+            Span::new(span.file, at, u32::try_from(end).unwrap_or(u32::MAX)),
+            "invalid YAML: a key in `{…}` must have its `:` on the line it starts on (compose's YAML reader does not find the key otherwise)".into(),
+        )
+        .with_help("write the key and its `:` on one line"))
     }
 
     /// A plain scalar at `span` in a flow collection (`top`: see [`Self::flow`]). go-yaml reads a
@@ -1702,6 +1743,24 @@ mod tests {
         for text in ["a: 1\n...\n---\nb: 1\n", "---\na: 1\n...\n# c\n\n---\nb: 1\n", "a: 1\n...\n", "a: 1\n...\n...\n", "a: 1\n---\nb: 1\n"] {
             let doc = parse(text, FileId(0), &Limits::default());
             assert!(doc.issues.is_empty(), "{text:?}: {:?}", doc.issues);
+        }
+    }
+
+    #[test]
+    fn a_flow_key_has_its_colon_on_its_line() {
+        // docker compose v2.40.3 refuses these: "did not find expected ',' or '}'"
+        for text in ["x: {a\n  b: c}\n", "x: {a\n  : b}\n", "x: {\"a\"\n  : b}\n", "x: {a # c\n  : b}\n", "x: [a\n  : b]\n"] {
+            assert!(read_x(text).is_err(), "{text:?}");
+        }
+        // ... and accepts these, with these values
+        for (text, want) in [
+            ("x: {\n  \"a\": \"b\",\n  \"c\":\n    \"d\"\n}\n", "{\"a\": String(\"b\"), \"c\": String(\"d\")}"),
+            ("x: {? a\n  : b}\n", "{\"a\": String(\"b\")}"),
+            ("x: {a: b, # c\n  c: d}\n", "{\"a\": String(\"b\"), \"c\": String(\"d\")}"),
+            ("x: {a: {b: c,\n  d: e}, f: g}\n", "{\"a\": {\"b\": String(\"c\"), \"d\": String(\"e\")}, \"f\": String(\"g\")}"),
+            ("x: [a: b,\n  c]\n", "[{\"a\": String(\"b\")}, String(\"c\")]"),
+        ] {
+            assert_eq!(read_x(text).map(|v| plain_value(&v)), Ok(want.into()), "{text:?}");
         }
     }
 
