@@ -25,7 +25,24 @@ struct Out<'a> {
 
 /// The resolved project as JSON (`docker compose config --format json`).
 pub fn to_json(project: &Project, fs: &dyn FileSystem) -> Json {
-    go_order::order(escape_dollars(Out { project, fs }.document()), go_order::Format::Json)
+    let mut doc = go_order::order(escape_dollars(Out { project, fs }.document()), go_order::Format::Json);
+    if let Json::Object(top) = &mut doc {
+        for (_, v) in top.iter_mut().filter(|(k, _)| k.starts_with("x-")) {
+            empty_lists_as_null(v);
+        }
+    }
+    doc
+}
+
+/// compose writes an empty list of a top-level `x-` value as `null` in JSON (a nil slice to Go's
+/// encoder), at any depth; its YAML keeps `[]`.
+fn empty_lists_as_null(value: &mut Json) {
+    match value {
+        Json::Array(items) if items.is_empty() => *value = Json::Null,
+        Json::Array(items) => items.iter_mut().for_each(empty_lists_as_null),
+        Json::Object(m) => m.values_mut().for_each(empty_lists_as_null),
+        _ => {}
+    }
 }
 
 /// compose prints every `$` as `$$`, so the output reads back to the same values.
@@ -1856,6 +1873,21 @@ mod tests {
 
     fn node_json(n: &Node) -> Json {
         plain(n)
+    }
+
+    #[test]
+    fn an_empty_list_of_an_extension_is_null_in_the_json() {
+        // (docker compose v2.40.3's `config --format json`; its YAML keeps `[]`)
+        let files = MemoryFiles(
+            [("/w/app/compose.yaml".to_string(), "x-a: [1, [], {b: []}]\nx-c: []\nx-d: {}\nservices:\n  web:\n    image: nginx\n".to_string())].into_iter().collect(),
+        );
+        let options = ProjectOptions { files: vec!["compose.yaml".into()], cwd: "/w/app".into(), ..ProjectOptions::default() };
+        let project = load_project(&options, &files);
+        let json = to_json(&project, &files);
+        assert_eq!(json["x-a"], serde_json::json!([1, null, {"b": null}]));
+        assert_eq!(json["x-c"], Json::Null);
+        assert_eq!(json["x-d"], serde_json::json!({}));
+        assert!(to_yaml_string(&project, &files).contains("x-c: []"));
     }
 
     #[test]

@@ -572,15 +572,17 @@ where
         }
     }
 
-    /// The name after `&` or `*` at `p`: ASCII anchor characters only.
+    /// The name after `&` or `*` at `p`: the characters go-yaml takes in a name (ASCII letters,
+    /// digits, `_` and `-`), ended by a byte below `!` or `,]}` (anything else is left to the
+    /// full parser, which reports what go-yaml refuses).
     fn anchor_name(&self, p: usize) -> Res<(&'a str, usize)> {
         let start = p + 1;
         let mut i = start;
         loop {
             let c = self.at(i);
-            if (0x21..0x7f).contains(&c) && !is_flow(c) {
+            if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' {
                 i += 1;
-            } else if c >= 0x80 {
+            } else if c > b' ' && !matches!(c, b',' | b']' | b'}') {
                 return Err(Bail);
             } else {
                 break;
@@ -778,7 +780,8 @@ where
             b' ' => ' ',
             b'"' => '"',
             // `\/` (YAML 1.2) is left to granit, and then refused by the builder as go-yaml refuses
-            // it; go-yaml's `\'` (read as `'`) granit refuses, so both paths refuse it
+            // it; go-yaml's `\'` (read as `'`) is left to the full parser's reading, which
+            // rewrites it (see `yaml::Rewrites`)
             b'\\' => '\\',
             b'N' => '\u{85}',
             b'_' => '\u{a0}',
@@ -1077,6 +1080,8 @@ const fn class_table() -> [u8; 256] {
     t[b']' as usize] = C_FLOW;
     t[b'{' as usize] = C_FLOW;
     t[b'}' as usize] = C_FLOW;
+    // (go-yaml ends a plain scalar at a `?` in flow context: left to the full parser)
+    t[b'?' as usize] = C_FLOW;
     t[b'"' as usize] = C_QUOTE;
     t[b'\'' as usize] = C_QUOTE;
     t[b'\\' as usize] = C_QUOTE;

@@ -5,6 +5,8 @@
 //! are reported, and plain scalars resolve the way docker compose's YAML decoder resolves them
 //! (YAML 1.2 core schema: `yes`/`on` stay strings, `0755` is octal, `1_000` is an integer).
 
+use std::borrow::Cow;
+
 use crate::HashMap;
 
 use granit_parser::{Event, Parser, ScalarStyle, ScanError, StructureStyle};
@@ -369,64 +371,196 @@ fn fast_document(text: &str, file: FileId, limits: &Limits) -> Option<Document> 
     Some(builder.into_document())
 }
 
-/// The tree from `granit_parser`'s events, read as go-yaml reads two things the parser refuses:
-/// a tab that starts a line inside `[…]`/`{…}`, and a comment with no space before it.
+/// The tree from `granit_parser`'s events, read as go-yaml reads what the parser reads otherwise:
+/// a tab that starts a line inside `[…]`/`{…}`, a comment with no space before it, the escape
+/// `\'`, an alias used as a key with no space before its `:` (`*a: x`), and, in a flow
+/// collection, a plain scalar that starts with `-` or has a `:` before `,`, `]`, `}`, `[` or `{`.
+/// Each is changed in the text (byte for byte, so every offset stays where it was) and the text
+/// read again; [`Rewrites`] turns the events back into what the original text says.
 fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
-    /// Comments written against a token, blanked and read again at most this many times.
-    const MAX_COMMENTS: usize = 16;
-    let mut doc = granit_with_flow_tabs(text, file, limits);
-    // go-yaml reads a `#` right after a quoted scalar, `]`, `}`, `,` or a block scalar's header
-    // as a comment, where the parser wants a space before it: the comment is blanked (offsets
-    // stay where they are) and the text read again
-    let mut blanked: Option<String> = None;
-    for _ in 0..MAX_COMMENTS {
-        let current = blanked.as_deref().unwrap_or(text);
-        let Some(at) = doc
-            .issues
-            .iter()
-            .find(|i| i.kind == IssueKind::YamlSyntax && i.message.contains("comments must be separated"))
-            .map(|i| i.span.start as usize)
-            .filter(|&at| current.as_bytes().get(at) == Some(&b'#'))
-        else {
-            break;
-        };
+    // (each reading fixes at least one place; a small file may take more of them)
+    let max_rereads = (READ_AGAIN_BYTES / text.len().max(1)).clamp(16, 256);
+    let mut rewrites = Rewrites::default();
+    let (mut doc, mut pending) = granit_with_flow_tabs(text, text, file, limits, &rewrites);
+    let mut changed: Option<String> = None;
+    for _ in 0..max_rereads {
+        let current = changed.as_deref().unwrap_or(text);
         let mut next = current.to_string();
-        let end = next.get(at..).and_then(|rest| rest.find(['\n', '\r'])).map_or(next.len(), |n| at + n);
-        blank(&mut next, at, end);
-        doc = granit_with_flow_tabs(&next, file, limits);
-        blanked = Some(next);
+        if pending.is_empty() {
+            let Some(issue) = doc.issues.iter().find(|i| matches!(i.kind, IssueKind::YamlSyntax)) else { break };
+            let at = issue.span.start as usize;
+            if !rewrites.rewrite(&issue.message, at, text, &mut next) {
+                break;
+            }
+        } else {
+            // a `:` go-yaml reads as part of a plain scalar (`[a:]` is the string `a:`), a `?`
+            // it reads as a key indicator (`{?a: b}` is `{a: b}`)
+            for &(at, byte) in &pending {
+                if next.is_char_boundary(at) && next.is_char_boundary(at + 1) {
+                    next.replace_range(at..=at, if byte == b'x' { "x" } else { " " });
+                }
+            }
+            rewrites.plain.extend(pending.iter().filter(|(_, byte)| *byte == b'x').map(|&(at, _)| at));
+            rewrites.plain.sort_unstable();
+        }
+        (doc, pending) = granit_with_flow_tabs(&next, text, file, limits, &rewrites);
+        changed = Some(next);
+    }
+    // an alias the parser found no anchor for, as go-yaml refuses its name (`*a.b`)
+    let unknown = doc.issues.iter_mut().find(|i| i.kind == IssueKind::YamlSyntax).filter(|i| i.message.contains("unknown anchor"));
+    if let Some(issue) = unknown {
+        let at = issue.span.start as usize;
+        let end = text.get(at..).map_or(at, |rest| at + rest.find([' ', '\t', '\r', '\n', ',', '[', ']', '{', '}']).unwrap_or(rest.len()));
+        if let Some(refused) = text.as_bytes().get(at).filter(|&&c| c == b'*').and_then(|_| anchor_name_issue(text, at, end, file)) {
+            *issue = refused;
+        }
     }
     doc
 }
 
+/// What [`granit_document`] reads again at most: this many bytes in all.
+const READ_AGAIN_BYTES: usize = 4 << 20;
+
+/// What was changed in a text before it was read again, to read its events back as go-yaml reads
+/// the original.
+#[derive(Default)]
+struct Rewrites {
+    /// Bytes of plain scalars written as `x`, sorted: a `-` the parser refuses to start a plain
+    /// scalar with before `,[]{}`, a `:` it reads as an indicator before `,]}[{`.
+    plain: Vec<usize>,
+    /// Aliases used as keys (`*a:`), their `*` written as `x` (a plain key to the parser).
+    alias_keys: Vec<usize>,
+    /// The character each `\'` of a double-quoted scalar was written as (two bytes, and found
+    /// nowhere in the original text).
+    quote: Option<char>,
+}
+
+impl Rewrites {
+    /// Changes `next` where the parser stopped with `message` at `at` (in `original`, `next`
+    /// being the text it read); `false` when there is nothing to change.
+    fn rewrite(&mut self, message: &str, at: usize, original: &str, next: &mut String) -> bool {
+        let b = next.as_bytes();
+        let byte = b.get(at).copied();
+        if message.contains("comments must be separated") && byte == Some(b'#') {
+            // go-yaml reads a `#` right after a quoted scalar, `]`, `}`, `,` or a block
+            // scalar's header as a comment, where the parser wants a space before it
+            let end = next.get(at..).and_then(|rest| rest.find(['\n', '\r'])).map_or(next.len(), |n| at + n);
+            blank(next, at, end);
+            return true;
+        }
+        if message.contains("unknown escape character") && byte == Some(b'"') {
+            // go-yaml reads `\'` as `'`
+            let escapes = quote_escapes(b, at);
+            if escapes.is_empty() {
+                return false;
+            }
+            let Some(quote) = self.quote.or_else(|| ('\u{700}'..='\u{7ff}').find(|c| !original.contains(*c))) else { return false };
+            self.quote = Some(quote);
+            let mut buf = [0u8; 4];
+            let with: &str = quote.encode_utf8(&mut buf);
+            for i in escapes {
+                next.replace_range(i..i + 2, with);
+            }
+            return true;
+        }
+        if message.contains("cannot start with '-'") && byte == Some(b'-') {
+            // go-yaml starts a plain scalar with any `-` that has no blank after it
+            next.replace_range(at..=at, "x");
+            let i = self.plain.partition_point(|&p| p < at);
+            self.plain.insert(i, at);
+            return true;
+        }
+        if message.contains("unknown anchor") && byte == Some(b'*') {
+            // go-yaml ends an alias's name at a `:`: `*a: x` is the alias `a` as a key
+            let name = b.get(at + 1..).map_or(0, |rest| rest.iter().take_while(|&&c| is_anchor_char(c)).count());
+            let colon = at + 1 + name;
+            let after = b.get(colon + 1).copied();
+            if name > 0 && b.get(colon) == Some(&b':') && after.is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}')) {
+                next.replace_range(at..=at, "x");
+                self.alias_keys.push(at);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The event the original text has where the parser read `event` at `start..end` of `text`
+    /// (`anchors`: the names of the anchors so far).
+    fn restore<'e>(&self, event: Event<'e>, text: &str, original: &str, start: usize, end: usize, anchors: &HashMap<String, usize>) -> Result<Event<'e>, &'static str> {
+        match event {
+            Event::Scalar(_, ScalarStyle::Plain, ..) if !self.alias_keys.is_empty() && self.alias_keys.contains(&start) => {
+                let name = original.get(start + 1..end).unwrap_or_default();
+                anchors.get(name).map(|&id| Event::Alias(id)).ok_or("invalid YAML: unknown anchor")
+            }
+            Event::Scalar(value, ScalarStyle::Plain, anchor, tag) if self.plain.get(self.plain.partition_point(|&p| p < start)).is_some_and(|&p| p < end) => {
+                // (a plain scalar on one line is its text; one over several lines keeps the `x`)
+                let value = match (text.get(start..end), original.get(start..end)) {
+                    (Some(read), Some(was)) if read == value => Cow::Owned(was.to_string()),
+                    _ => value,
+                };
+                Ok(Event::Scalar(value, ScalarStyle::Plain, anchor, tag))
+            }
+            Event::Scalar(value, ScalarStyle::DoubleQuoted, anchor, tag) if self.quote.is_some_and(|q| value.contains(q)) => {
+                let value = self.quote.map_or_else(String::new, |q| value.replace(q, "'"));
+                Ok(Event::Scalar(Cow::Owned(value), ScalarStyle::DoubleQuoted, anchor, tag))
+            }
+            event => Ok(event),
+        }
+    }
+}
+
+/// The `\'` escapes of the double-quoted scalar whose opening quote is at `at`.
+fn quote_escapes(b: &[u8], at: usize) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut i = at + 1;
+    while let Some(k) = b.get(i..).and_then(|rest| memchr::memchr2(b'\\', b'"', rest)) {
+        i += k;
+        if b.get(i) == Some(&b'"') {
+            break;
+        }
+        if b.get(i + 1) == Some(&b'\'') {
+            found.push(i);
+        }
+        // the escaped character is skipped (a non-ASCII one is passed over as content)
+        i += if b.get(i + 1).is_some_and(u8::is_ascii) { 2 } else { 1 };
+    }
+    found
+}
+
+/// A character go-yaml takes in an anchor or alias name.
+fn is_anchor_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
 /// [`granit_document`] before comments: a text whose flow collections have tab-led lines, which
 /// go-yaml skips and the parser refuses, is read again with those tabs as spaces, and that
-/// reading is kept when each of them is inside a flow collection.
-fn granit_with_flow_tabs(text: &str, file: FileId, limits: &Limits) -> Document {
+/// reading is kept when each of them is inside a flow collection. Also returns the bytes to
+/// change for the next reading (see [`granit_pass`]).
+fn granit_with_flow_tabs(text: &str, original: &str, file: FileId, limits: &Limits, rewrites: &Rewrites) -> (Document, Pending) {
     /// Lines of flow collections with leading tabs, read again at most this many times.
     const MAX_TAB_LINES: usize = 16;
-    let (mut doc, _) = granit_pass(text, file, limits, false);
-    let Some(first) = refused_leading_tab(&doc, text) else { return doc };
+    let (mut doc, _, mut pending) = granit_pass(text, original, file, limits, false, rewrites);
+    let Some(first) = refused_leading_tab(&doc, text) else { return (doc, pending) };
     let mut fixed = text.to_string();
     let mut replaced = vec![first];
     spaces_for_leading_tabs(&mut fixed, first);
     for _ in 0..MAX_TAB_LINES {
-        let (retry, flows) = granit_pass(&fixed, file, limits, true);
+        let (retry, flows, retry_pending) = granit_pass(&fixed, original, file, limits, true, rewrites);
         // (a collection's start may come after the parser stopped: the reading with the tabs
         // as spaces tells whether they are inside one)
         if !replaced.iter().all(|&at| flows.iter().any(|&(s, e)| s < at && at < e)) {
-            return doc;
+            return (doc, pending);
         }
         match refused_leading_tab(&retry, &fixed) {
             Some(at) if !replaced.contains(&at) => {
                 spaces_for_leading_tabs(&mut fixed, at);
                 replaced.push(at);
-                doc = retry;
+                (doc, pending) = (retry, retry_pending);
             }
-            _ => return retry,
+            _ => return (retry, retry_pending),
         }
     }
-    doc
+    (doc, pending)
 }
 
 /// Where the parser refused a tab in a line's indentation: the line's first tab.
@@ -456,14 +590,19 @@ fn blank(text: &mut String, from: usize, to: usize) {
 
 /// One reading of `text` by `granit_parser`, and the byte ranges of its flow collections (when
 /// `flows` is asked for, or the text has tabs to check).
-fn granit_pass(text: &str, file: FileId, limits: &Limits, flows: bool) -> (Document, Vec<(usize, usize)>) {
+///
+/// `text` is `original` with the changes `rewrites` lists; its events are read back as the
+/// original's. Also returns the bytes to change for the next reading (see [`GoReading::pending`]).
+fn granit_pass(text: &str, original: &str, file: FileId, limits: &Limits, flows: bool, rewrites: &Rewrites) -> (Document, Vec<(usize, usize)>, Pending) {
     let mut builder = Builder::new(text, file, limits);
     let mut options = granit_parser::Options::default();
     options.block_nesting_limit = limits.max_depth;
     options.flow_nesting_limit = limits.max_depth;
+    options.emit_anchor_events = true;
     let parser = Parser::new_from_str_with_options(text, options);
     // tabs that go-yaml refuses and the parser accepts (only gathered when a line has one)
     let mut tabs = crate::tabs::TabCheck::new(text).or_else(|| flows.then(crate::tabs::TabCheck::default));
+    let mut go = GoReading::default();
     for event in parser {
         match event {
             Ok((event, span)) => {
@@ -471,6 +610,13 @@ fn granit_pass(text: &str, file: FileId, limits: &Limits, flows: bool) -> (Docum
                 if let Some(t) = tabs.as_mut() {
                     t.observe(text, &event, span.start as usize, span.end as usize);
                 }
+                let event = match go.event(event, text, original, span, rewrites) {
+                    Ok(event) => event,
+                    Err(stop) => {
+                        builder.issues.push(stop);
+                        break;
+                    }
+                };
                 if let Err(stop) = builder.event(event, span) {
                     builder.issues.push(stop);
                     break;
@@ -490,7 +636,179 @@ fn granit_pass(text: &str, file: FileId, limits: &Limits, flows: bool) -> (Docum
         doc.roots.clear();
         doc.issues.push(issue);
     }
-    (doc, ranges)
+    (doc, ranges, go.pending)
+}
+
+/// Bytes of a text to change for its next reading, and the byte to write there.
+type Pending = Vec<(usize, u8)>;
+
+/// What go-yaml reads otherwise than the parser, seen in the parser's events.
+#[derive(Default)]
+struct GoReading {
+    /// The open flow collections, innermost last: `None` for a sequence, for a mapping whether
+    /// its next node is a key.
+    flow: Vec<Option<bool>>,
+    /// Anchor names and their latest ids (kept when an alias is a key: see [`Rewrites`]).
+    names: HashMap<String, usize>,
+    /// Bytes to change for the next reading, and what to write there: a `:` that ends a plain
+    /// scalar for the parser and is part of it for go-yaml (`x`), a `?` that starts a flow
+    /// mapping's key for the parser and is a key indicator for go-yaml (a space).
+    pending: Pending,
+    /// The span of the last key of the innermost flow mapping.
+    key: Option<(usize, usize)>,
+}
+
+impl GoReading {
+    /// Checks `event` (at `span` of `text`) and reads it back as in `original`.
+    fn event<'e>(&mut self, event: Event<'e>, text: &str, original: &str, span: Span, rewrites: &Rewrites) -> Result<Event<'e>, Issue> {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let mut node_done = false;
+        if event.is_node() {
+            match self.flow.last() {
+                Some(Some(true)) => self.key = Some((start, end)),
+                Some(Some(false)) => self.check_key_line(text, original, span)?,
+                _ => {}
+            }
+        }
+        match &event {
+            Event::SequenceStart(style, ..) if !self.flow.is_empty() || *style == StructureStyle::Flow => self.flow.push(None),
+            Event::MappingStart(style, ..) if !self.flow.is_empty() || *style == StructureStyle::Flow => self.flow.push(Some(true)),
+            Event::SequenceEnd | Event::MappingEnd => node_done = self.flow.pop().is_some(),
+            Event::Anchor(id, name) => {
+                if let Some(issue) = anchor_name_issue(text, start, end, span.file) {
+                    return Err(issue);
+                }
+                if !rewrites.alias_keys.is_empty() {
+                    self.names.insert(name.to_string(), *id);
+                }
+            }
+            Event::Alias(_) => {
+                if let Some(issue) = anchor_name_issue(text, start, end, span.file) {
+                    return Err(issue);
+                }
+                node_done = true;
+            }
+            Event::Scalar(_, style, ..) => {
+                if *style == ScalarStyle::Plain && end > start {
+                    if let Some(&top) = self.flow.last() {
+                        self.flow_plain(text, span, top, rewrites)?;
+                    }
+                }
+                node_done = true;
+            }
+            _ => {}
+        }
+        if node_done {
+            if let Some(Some(key)) = self.flow.last_mut() {
+                *key = !*key;
+            }
+        }
+        rewrites
+            .restore(event, text, original, start, end, &self.names)
+            .map_err(|message| Issue::error(IssueKind::YamlSyntax, span, message.into()))
+    }
+
+    /// go-yaml reads an implicit key of a flow mapping only when its `:` is on the line the key
+    /// starts on (`{a\n: b}` and `{a\n b: c}` are refused); `span` is the key's value.
+    fn check_key_line(&mut self, text: &str, original: &str, span: Span) -> Result<(), Issue> {
+        let Some((start, end)) = self.key.take() else { return Ok(()) };
+        let b = text.as_bytes();
+        // the `:` between the key and its value (none: the key has no value)
+        let mut i = end;
+        let colon = loop {
+            match b.get(i) {
+                Some(b' ' | b'\t' | b'\r' | b'\n') => i += 1,
+                Some(b'#') => i += text.get(i..).and_then(|rest| rest.find(['\n', '\r'])).unwrap_or(0).max(1),
+                Some(b':') => break i,
+                _ => return Ok(()),
+            }
+        };
+        if colon > span.start as usize || !text.get(start..colon).is_some_and(|k| k.contains(['\n', '\r'])) {
+            return Ok(());
+        }
+        // an explicit key (`? a`) may take several lines
+        let before = original.get(..start).map(|t| t.trim_end_matches([' ', '\t', '\r', '\n']));
+        if before.is_some_and(|t| t.ends_with('?')) {
+            return Ok(());
+        }
+        let at = u32::try_from(start).unwrap_or(u32::MAX);
+        Err(Issue::error(
+            IssueKind::YamlSyntax,
+            Span::new(span.file, at, u32::try_from(end).unwrap_or(u32::MAX)),
+            "invalid YAML: a key in `{…}` must have its `:` on the line it starts on (compose's YAML reader does not find the key otherwise)".into(),
+        )
+        .with_help("write the key and its `:` on one line"))
+    }
+
+    /// A plain scalar at `span` in a flow collection (`top`: see [`Self::flow`]). go-yaml reads a
+    /// `:` there as a value indicator and a `?` as a key indicator, whatever follows them, and a
+    /// `:` in the scalar ends it only before a blank.
+    fn flow_plain(&mut self, text: &str, span: Span, top: Option<bool>, rewrites: &Rewrites) -> Result<(), Issue> {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let b = text.as_bytes();
+        let scalar = text.get(start..end).unwrap_or_default();
+        let refuse = |at: usize, message: &str| {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            Issue::error(IssueKind::YamlSyntax, Span::new(span.file, at, at.saturating_add(1)), format!("invalid YAML: {message}"))
+                .with_help(format!("quote the value: \"{scalar}\""))
+        };
+        if b.get(start) == Some(&b':') {
+            return Err(refuse(start, "a plain value in `[…]` or `{…}` cannot start with `:` (compose's YAML reader takes it as a key's `:` there, and finds no value)"));
+        }
+        if let Some(k) = scalar.get(1..).and_then(|rest| rest.find('?')) {
+            return Err(refuse(start + 1 + k, "`?` in a plain value in `[…]` or `{…}` (compose's YAML reader ends the value there and takes `?` as a key indicator)"));
+        }
+        if b.get(start) == Some(&b'?') {
+            match top {
+                // an explicit key, as `? a`
+                Some(true) => self.pending.push((start, b' ')),
+                Some(false) => return Err(refuse(start, "a value in `{…}` cannot start with `?` (compose's YAML reader takes it as a key indicator there)")),
+                // (in a sequence, go-yaml reads `[?a]` as `[{a: null}]`: not followed)
+                None => {}
+            }
+            return Ok(());
+        }
+        let ends_with_colon = b.get(end) == Some(&b':') && matches!(b.get(end + 1), Some(b',' | b']' | b'}' | b'[' | b'{'));
+        if ends_with_colon && !rewrites.alias_keys.contains(&start) {
+            self.pending.push((end, b'x'));
+        }
+        Ok(())
+    }
+}
+
+/// go-yaml's refusal of the anchor or alias name whose `&` or `*` is at `start`, the parser
+/// ending it at `end`: go-yaml takes only ASCII letters, digits, `_` and `-` in a name, and wants
+/// a blank or one of `,]}:?%@` and a backquote after it.
+fn anchor_name_issue(text: &str, start: usize, end: usize, file: FileId) -> Option<Issue> {
+    let b = text.as_bytes();
+    let name = text.get(start + 1..end)?;
+    let valid = name.bytes().take_while(|&c| is_anchor_char(c)).count();
+    let what = if b.get(start) == Some(&b'&') { "anchor" } else { "alias" };
+    let (at, message, help) = if let Some(c) = name.get(valid..).and_then(|rest| rest.chars().next()) {
+        let key_colon = c == ':' && valid + 1 == name.len();
+        if valid > 0 && matches!(c, ':' | '?') && (what == "anchor" || key_colon) {
+            // go-yaml ends the name there and reads on (an alias's `:` as a key's is read again
+            // before: see `Rewrites`; what else follows an alias is an error to it)
+            return None;
+        }
+        (
+            start + 1 + valid,
+            format!("invalid YAML: the {what} name `{name}` has `{c}`, which compose's YAML reader does not take in a name (only ASCII letters, digits, `_` and `-`)"),
+            "rename the anchor and its aliases with ASCII letters, digits, `_` and `-` only",
+        )
+    } else if matches!(b.get(end), Some(b'[' | b'{')) {
+        (
+            end,
+            format!("invalid YAML: `{}` right after the {what} `{name}` (compose's YAML reader wants a space there)", char::from(b.get(end).copied().unwrap_or(b'['))),
+            "put a space after the name",
+        )
+    } else {
+        return None;
+    };
+    let len = text.get(at..).and_then(|rest| rest.chars().next()).map_or(1, char::len_utf8);
+    let at32 = u32::try_from(at).unwrap_or(u32::MAX);
+    let len32 = u32::try_from(len).unwrap_or(1);
+    Some(Issue::error(IssueKind::YamlSyntax, Span::new(file, at32, at32.saturating_add(len32)), message).with_help(help))
 }
 
 fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
@@ -533,6 +851,8 @@ struct Builder<'a> {
     skip_value: Vec<bool>,
     /// A `!reset` or `!override` tag was seen.
     merge_tags: bool,
+    /// Documents started so far.
+    documents: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -550,6 +870,7 @@ impl<'a> Builder<'a> {
             issues: Vec::new(),
             skip_value: Vec::new(),
             merge_tags: false,
+            documents: 0,
         }
     }
 
@@ -587,11 +908,28 @@ impl<'a> Builder<'a> {
     }
 
     /// compose's YAML reader (go-yaml) does not know the escape `\/` that YAML 1.2 added, and
-    /// refuses a double-quoted scalar with one; `granit_parser` reads it as `/`.
+    /// refuses a double-quoted scalar with one; `granit_parser` reads it as `/`. go-yaml also
+    /// refuses a surrogate escape even in a pair (`\ud83d\ude00`), which the parser combines.
     fn check_escapes(&self, span: Span) -> Result<(), Issue> {
         let raw = self.text.get(span.start as usize..span.end as usize).unwrap_or("").as_bytes();
         let mut i = 0;
         while let Some(at) = raw.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)).map(|k| i + k) {
+            let digits = match raw.get(at + 1) {
+                Some(b'u') => 4,
+                Some(b'U') => 8,
+                _ => 0,
+            };
+            let code = raw.get(at + 2..at + 2 + digits).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u32::from_str_radix(h, 16).ok());
+            if digits > 0 && code.is_some_and(|c| (0xd800..=0xdfff).contains(&c)) {
+                let start = span.start.saturating_add(u32::try_from(at).unwrap_or(u32::MAX));
+                let shown = String::from_utf8_lossy(raw.get(at..at + 2 + digits).unwrap_or_default()).into_owned();
+                return Err(Issue::error(
+                    IssueKind::YamlSyntax,
+                    Span::new(self.file, start, start.saturating_add(u32::try_from(2 + digits).unwrap_or(0))),
+                    format!("invalid YAML: found invalid Unicode character escape code `{shown}` (compose's YAML reader takes no surrogate, even in a pair)"),
+                )
+                .with_help("write the character itself, or its `\\U` escape (`\\U0001F600` for U+1F600)"));
+            }
             if raw.get(at + 1) == Some(&b'/') {
                 let start = span.start.saturating_add(u32::try_from(at).unwrap_or(u32::MAX));
                 return Err(Issue::error(
@@ -619,7 +957,18 @@ impl<'a> Builder<'a> {
                 )
                 .with_help("remove the `%YAML` line"));
             }
-            Event::DocumentStart(..) => {}
+            Event::DocumentStart(explicit, _) => {
+                if !explicit && self.documents > 0 {
+                    // go-yaml wants `---` before any document but the first
+                    return Err(Issue::error(
+                        IssueKind::YamlSyntax,
+                        span,
+                        "invalid YAML: a document after `...` must start with `---` (compose's YAML reader finds no document start)".into(),
+                    )
+                    .with_help("put a `---` line before it, or remove the `...` line"));
+                }
+                self.documents += 1;
+            }
             Event::DocumentEnd => {
                 self.anchors.clear();
             }
@@ -1250,6 +1599,169 @@ mod tests {
         // inside a plain scalar, `#` with no space before it is text
         let (n, _) = one("a: x#y\n");
         assert_eq!(n.map(|n| get(&n, &["a"]).value.clone()), Some(super::Value::String("x#y".into())));
+    }
+
+    /// The value at `x` of `text` read both ways (the fast path, then the full parser), or the
+    /// first issue's message and 1-based line and column.
+    fn read_x(text: &str) -> Result<Value, (String, usize, usize)> {
+        let docs = [parse(text, FileId(0), &Limits::default()), parse_with_granit(text, FileId(0), &Limits::default())];
+        let [a, b] = docs;
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text:?}");
+        if let Some(issue) = a.issues.first() {
+            let at = issue.span.start as usize;
+            let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            return Err((issue.message.clone(), text[..at].matches('\n').count() + 1, text[line_start..at].chars().count() + 1));
+        }
+        Ok(get(&a.roots[0], &["x"]).value.clone())
+    }
+
+    fn strings(items: &[&str]) -> Value {
+        Value::Seq(items.iter().map(|s| Node::new(Value::String((*s).into()), Span::default())).collect())
+    }
+
+    /// A sequence's or mapping's values without their spans, for comparing.
+    fn plain_value(v: &Value) -> String {
+        match v {
+            Value::Seq(items) => format!("[{}]", items.iter().map(|n| plain_value(&n.value)).collect::<Vec<_>>().join(", ")),
+            Value::Map(m) => format!("{{{}}}", m.entries.iter().map(|(k, n)| format!("{:?}: {}", k.name, plain_value(&n.value))).collect::<Vec<_>>().join(", ")),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_backslash_quote_escape_is_read_as_go_yaml_reads_it() {
+        // (each accepted by docker compose v2.40.3, with this value)
+        for (text, want) in [
+            ("x: \"it\\'s\"\n", "it's"),
+            ("x: \"\\'\"\n", "'"),
+            ("x: \"\\'\\x41\"\n", "'A"),
+            ("x: \"multi \\'line\n  \\' end\"\n", "multi 'line ' end"),
+            // an escaped backslash, then a quote: no escape of the quote
+            ("x: \"a\\\\'b\"\n", "a\\'b"),
+            ("a: \"\\'\"\nx: \"b\\'c\"  # c\n", "b'c"),
+        ] {
+            assert_eq!(read_x(text), Ok(Value::String(want.into())), "{text:?}");
+        }
+        let text = "x: {\"a\\'b\": \"c\\'d\\'\"}\n";
+        assert_eq!(read_x(text).map(|v| plain_value(&v)), Ok("{\"a'b\": String(\"c'd'\")}".into()));
+        let text = "x: [\"sh\", \"-c\", \"echo \\'hi\\' \\\"x\\\"\"]\n";
+        assert_eq!(read_x(text).map(|v| plain_value(&v)), Ok(plain_value(&strings(&["sh", "-c", "echo 'hi' \"x\""]))));
+        // other unknown escapes stay refused
+        assert!(read_x("x: \"a\\qb\"\n").is_err());
+    }
+
+    #[test]
+    fn anchor_and_alias_names_are_go_yamls() {
+        // docker compose v2.40.3 refuses each of these: "did not find expected alphabetic or
+        // numeric character" (a name is ASCII letters, digits, `_` and `-`, followed by a blank or
+        // one of `,]}:?`)
+        for (text, line, col) in [
+            ("x: &a.b v\n", 1, 6),
+            ("x: &a/b v\n", 1, 6),
+            ("x: [&a/b v]\n", 1, 7),
+            ("x: &é v\n", 1, 5),
+            ("x: &😀 v\n", 1, 5),
+            ("x: &a* v\n", 1, 6),
+            ("x: &a! v\n", 1, 6),
+            ("x: &a\" v\n", 1, 6),
+            ("x: &a%b v\n", 1, 6),
+            ("x: &a[1]\n", 1, 6),
+            ("a: &a v\nx: *a.b\n", 2, 6),
+            ("a: &a v\nx: [*a/b]\n", 2, 7),
+            ("a: &a:b v\nx: *a:b\n", 2, 6),
+        ] {
+            match read_x(text) {
+                Err((message, l, c)) => {
+                    assert!(message.contains("name") || message.contains("right after"), "{text:?}: {message}");
+                    assert_eq!((l, c), (line, col), "{text:?}: {message}");
+                }
+                Ok(v) => panic!("{text:?} read as {v:?}"),
+            }
+        }
+        // ... and accepts these, with these values
+        assert_eq!(read_x("a: &a-b_C9 v\nx: *a-b_C9\n"), Ok(Value::String("v".into())));
+        assert_eq!(read_x("a: &a v\nx: [&b, 1, *a]\n").map(|v| plain_value(&v)), Ok("[Null, Int(1), String(\"v\")]".into()));
+        // an alias as a key: go-yaml ends its name at the `:`
+        for text in ["a: &a k\nx: {*a: 1}\n", "a: &a k\nx:\n  *a: 1\n", "a: &a k\nx:\n  *a :\n    1\n", "a: &a k\nx:\n  *a:\n    1\n"] {
+            assert_eq!(read_x(text).map(|v| plain_value(&v)), Ok("{\"k\": Int(1)}".into()), "{text:?}");
+        }
+        assert!(read_x("x:\n  *a: 1\n").is_err_and(|(m, ..)| m.contains("unknown anchor")));
+    }
+
+    #[test]
+    fn flow_indicators_are_read_as_go_yaml_reads_them() {
+        // (accepted by docker compose v2.40.3, with these values): a `-` starts a plain scalar
+        // whenever no blank follows it, and a `:` ends one only before a blank
+        for (text, want) in [
+            ("x: [-, a:, -:, \"b\", x-]\n", &["-", "a:", "-:", "b", "x-"][..]),
+            ("x: [a:, b]\n", &["a:", "b"]),
+            ("x: [a:b:, c]\n", &["a:b:", "c"]),
+            ("x: [a:,\n  b]\n", &["a:", "b"]),
+        ] {
+            assert_eq!(read_x(text).map(|v| plain_value(&v)), Ok(plain_value(&strings(want))), "{text:?}");
+        }
+        assert_eq!(read_x("x: {a:, k: -, j: a:}\n").map(|v| plain_value(&v)), Ok("{\"a:\": Null, \"k\": String(\"-\"), \"j\": String(\"a:\")}".into()));
+        assert_eq!(read_x("x: {?a: b}\n").map(|v| plain_value(&v)), Ok("{\"a\": String(\"b\")}".into()));
+        // (in block context both are text)
+        assert_eq!(read_x("x: http://x/?a=1\n"), Ok(Value::String("http://x/?a=1".into())));
+        // refused by compose: a `:` in a flow collection is a value indicator, whatever follows
+        // ("did not find expected node content"), and a plain scalar ends at `[` or `{`
+        for (text, line, col) in [("x: [::1]\n", 1, 5), ("x: {k: ::1}\n", 1, 8), ("x: [a, :a]\n", 1, 8), ("x: [a:[b]]\n", 1, 6), ("x: {a:[b]}\n", 1, 6)] {
+            match read_x(text) {
+                Err((_, l, c)) => assert_eq!((l, c), (line, col), "{text:?}"),
+                Ok(v) => panic!("{text:?} read as {v:?}"),
+            }
+        }
+        // a `?` is a key indicator in a flow collection, whatever follows it: compose refuses it
+        // inside a plain scalar ("did not find expected ',' or ']'") and as a mapping's value
+        // ("did not find expected node content"), and reads `{?a: b}` as `{a: b}`
+        for (text, line, col) in [("x: [curl, http://x/?a=1]\n", 1, 20), ("x: {u: http://x/?a=1}\n", 1, 17), ("x: [a?]\n", 1, 6), ("x: {k: ?a}\n", 1, 8)] {
+            match read_x(text) {
+                Err((_, l, c)) => assert_eq!((l, c), (line, col), "{text:?}"),
+                Ok(v) => panic!("{text:?} read as {v:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn surrogate_escapes_are_refused_as_go_yaml_refuses_them() {
+        // docker compose v2.40.3: "found invalid Unicode character escape code", pairs included
+        for (text, col) in [("x: \"\\ud83d\\ude00\"\n", 5), ("x: \"a \\U0000D83D\\uDE00\"\n", 4), ("x: \"\\ud83d\"\n", 4), ("x: \"\\uDFFF\"\n", 4)] {
+            assert!(read_x(text).is_err_and(|(_, line, c)| line == 1 && c == col), "{text:?}: {:?}", read_x(text));
+        }
+        // an escaped backslash before `u` is no escape; other characters stay accepted
+        assert_eq!(read_x("x: \"\\\\ud83d\"\n"), Ok(Value::String("\\ud83d".into())));
+        assert_eq!(read_x("x: \"\\U0001F600\\u00e9\"\n"), Ok(Value::String("\u{1F600}\u{e9}".into())));
+    }
+
+    #[test]
+    fn a_document_after_an_end_marker_needs_a_start_marker() {
+        // docker compose v2.40.3: "did not find expected <document start>"
+        let doc = parse("a: 1\n...\nb: 1\n", FileId(0), &Limits::default());
+        assert!(doc.issues.first().is_some_and(|i| i.message.contains("`---`") && i.span.start == 9), "{:?}", doc.issues);
+        // ... and accepts these
+        for text in ["a: 1\n...\n---\nb: 1\n", "---\na: 1\n...\n# c\n\n---\nb: 1\n", "a: 1\n...\n", "a: 1\n...\n...\n", "a: 1\n---\nb: 1\n"] {
+            let doc = parse(text, FileId(0), &Limits::default());
+            assert!(doc.issues.is_empty(), "{text:?}: {:?}", doc.issues);
+        }
+    }
+
+    #[test]
+    fn a_flow_key_has_its_colon_on_its_line() {
+        // docker compose v2.40.3 refuses these: "did not find expected ',' or '}'"
+        for text in ["x: {a\n  b: c}\n", "x: {a\n  : b}\n", "x: {\"a\"\n  : b}\n", "x: {a # c\n  : b}\n", "x: [a\n  : b]\n"] {
+            assert!(read_x(text).is_err(), "{text:?}");
+        }
+        // ... and accepts these, with these values
+        for (text, want) in [
+            ("x: {\n  \"a\": \"b\",\n  \"c\":\n    \"d\"\n}\n", "{\"a\": String(\"b\"), \"c\": String(\"d\")}"),
+            ("x: {? a\n  : b}\n", "{\"a\": String(\"b\")}"),
+            ("x: {a: b, # c\n  c: d}\n", "{\"a\": String(\"b\"), \"c\": String(\"d\")}"),
+            ("x: {a: {b: c,\n  d: e}, f: g}\n", "{\"a\": {\"b\": String(\"c\"), \"d\": String(\"e\")}, \"f\": String(\"g\")}"),
+            ("x: [a: b,\n  c]\n", "[{\"a\": String(\"b\")}, String(\"c\")]"),
+        ] {
+            assert_eq!(read_x(text).map(|v| plain_value(&v)), Ok(want.into()), "{text:?}");
+        }
     }
 
     #[test]
