@@ -1778,6 +1778,9 @@ pub fn parse_env_file(content: &str, format: Option<&str>, lookup: &dyn crate::i
                     Some((k, v)) => (k, Some(v)),
                     None => (line, None),
                 };
+                if key.is_empty() {
+                    return Err(format!("no variable name on line '{line}'"));
+                }
                 if key.chars().any(char::is_whitespace) {
                     return Err(format!("variable '{key}' contains whitespaces"));
                 }
