@@ -138,7 +138,7 @@ impl Assembler<'_> {
         let base_span = base.span;
         let over = services.get(name)?.clone();
         let mut merger = Merger::new(&mut self.issues, &mut self.provenance);
-        let mut merged = merger.merge_service(base, over.clone(), name);
+        let mut merged = merger.merge_service(base, over.clone(), name, ext.file.is_none());
         merged.span = over.span;
         if let Some(m) = merged.as_map_mut() {
             m.remove("extends");
