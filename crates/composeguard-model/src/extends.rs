@@ -164,6 +164,8 @@ impl Assembler<'_> {
             });
         }
         let mut root = root.unwrap_or_else(|| Node::new(Value::Null, Span::default()));
+        // read as compose reads a file: without its `!reset` values
+        crate::merge::strip_tags(&mut root);
         for issue in canonical_form_errors(&root, file) {
             self.push_once(issue);
         }

@@ -308,7 +308,10 @@ impl<'a> Merger<'a> {
 
     /// Lays the service `over` over the service `base` it extends (`name` is the service;
     /// `same_file`: the base is a service of the same file, as written).
-    pub fn merge_service(&mut self, base: Node, over: Node, name: &str, same_file: bool) -> Node {
+    pub fn merge_service(&mut self, mut base: Node, over: Node, name: &str, same_file: bool) -> Node {
+        // compose drops a file's `!reset` values as it reads the file, before `extends`: the
+        // base has none (they only ever remove what an earlier file set)
+        strip_tags(&mut base);
         let mut path = vec!["services".to_string(), name.to_string()];
         let was = std::mem::replace(&mut self.extending, true);
         let was_written = std::mem::replace(&mut self.base_as_written, same_file);
