@@ -315,9 +315,18 @@ impl<'a> Merger<'a> {
         let mut path = vec!["services".to_string(), name.to_string()];
         let was = std::mem::replace(&mut self.extending, true);
         let was_written = std::mem::replace(&mut self.base_as_written, same_file);
-        let merged = self.merge(base, over, &mut path);
+        // compose applies a `!reset` or `!override` of the service to the base it extends and,
+        // in a later file, to the earlier files too: the merged service keeps the tags
+        let mut tagged = Vec::new();
+        if let Value::Map(m) = &over.value {
+            tagged_keys(m, &mut Vec::new(), &mut tagged);
+        }
+        let mut merged = self.merge(base, over, &mut path);
         self.extending = was;
         self.base_as_written = was_written;
+        for (keys, key, tag) in tagged {
+            retag(&mut merged, &keys, key, tag);
+        }
         merged
     }
 
@@ -708,6 +717,42 @@ impl<'a> Merger<'a> {
         }
         let items = out.into_iter().map(|i| arena[i].clone()).collect();
         Node { value: Value::Seq(items), span, anchor: None, style: Style::Block, tag: None }
+    }
+}
+
+/// The keys under `m` whose value has a merge tag: their path (the key last) and the tag.
+fn tagged_keys(m: &Mapping, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Key, MergeTag)>) {
+    for (k, v) in &m.entries {
+        match (&v.tag, &v.value) {
+            (Some(tag), _) => out.push((path.clone(), k.clone(), *tag)),
+            (None, Value::Map(inner)) => {
+                path.push(k.name.clone());
+                tagged_keys(inner, path, out);
+                path.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Tags the value of `key` under the mapping at `path` in `node` (a `!reset` key gone from the
+/// merge is put back as a tagged null, for a later file's merge to remove).
+fn retag(node: &mut Node, path: &[String], key: Key, tag: MergeTag) {
+    let mut cur = node;
+    for p in path {
+        let Some(next) = cur.as_map_mut().and_then(|m| m.get_mut(p)) else { return };
+        cur = next;
+    }
+    let Some(m) = cur.as_map_mut() else { return };
+    match m.get_mut(&key.name) {
+        // (a `!reset` the base's list ignored keeps the value, untagged)
+        Some(v) if tag == MergeTag::Override => v.tag = Some(tag),
+        Some(_) => {}
+        None if tag == MergeTag::Reset => {
+            let span = key.span;
+            m.insert(key, Node { tag: Some(tag), ..Node::new(Value::Null, span) });
+        }
+        None => {}
     }
 }
 
