@@ -847,7 +847,7 @@ impl Out<'_> {
         put(&mut o, "depends_on", depends_on(svc));
         // `deploy:` with nothing after it is no deploy section
         if let Some(d) = get(svc, "deploy").filter(|d| !matches!(d.value, Value::Null)) {
-            o.insert("deploy".into(), deploy(d));
+            o.insert("deploy".into(), deploy(d, get(svc, "scale").and_then(int)));
         }
         put_list(&mut o, svc, "device_cgroup_rules");
         if let Some(Value::Seq(items)) = get(svc, "devices").map(|n| &n.value) {
@@ -1375,10 +1375,12 @@ fn depends_on(svc: &Node) -> Option<Json> {
     (!deps.is_empty()).then(|| Json::Object(deps.into_iter().collect()))
 }
 
-fn deploy(d: &Node) -> Json {
+/// `deploy`, its `replicas` taken from the service's `scale` when it has none (as compose
+/// completes it).
+fn deploy(d: &Node, scale: Option<i64>) -> Json {
     let mut o = Map::new();
     put_str(&mut o, d, "mode");
-    if let Some(r) = get(d, "replicas").and_then(int) {
+    if let Some(r) = get(d, "replicas").and_then(int).or(scale) {
         o.insert("replicas".into(), Json::from(r));
     }
     put(&mut o, "labels", get(d, "labels").and_then(mapping));
@@ -1795,6 +1797,9 @@ pub fn parse_env_file(content: &str, format: Option<&str>, lookup: &dyn crate::i
                     Some((k, v)) => (k, Some(v)),
                     None => (line, None),
                 };
+                if key.is_empty() {
+                    return Err(format!("no variable name on line '{line}'"));
+                }
                 if key.chars().any(char::is_whitespace) {
                     return Err(format!("variable '{key}' contains whitespaces"));
                 }

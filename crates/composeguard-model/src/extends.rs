@@ -138,7 +138,7 @@ impl Assembler<'_> {
         let base_span = base.span;
         let over = services.get(name)?.clone();
         let mut merger = Merger::new(&mut self.issues, &mut self.provenance);
-        let mut merged = merger.merge_service(base, over.clone(), name);
+        let mut merged = merger.merge_service(base, over.clone(), name, ext.file.is_none());
         merged.span = over.span;
         if let Some(m) = merged.as_map_mut() {
             m.remove("extends");
@@ -164,6 +164,8 @@ impl Assembler<'_> {
             });
         }
         let mut root = root.unwrap_or_else(|| Node::new(Value::Null, Span::default()));
+        // read as compose reads a file: without its `!reset` values
+        crate::merge::strip_tags(&mut root);
         for issue in canonical_form_errors(&root, file) {
             self.push_once(issue);
         }

@@ -18,7 +18,7 @@
 //! Nodes keep the spans of the file that set them, so the typed model read from the merged tree
 //! points every value at its own file; [`Provenance`] records what an override replaced.
 
-use crate::HashMap;
+use crate::{HashMap, HashSet};
 
 use crate::issue::{Issue, IssueKind};
 use crate::model::{is_host_path, parse_port_spec, parse_volume_spec};
@@ -35,6 +35,9 @@ pub struct Provenance {
     pub inherited: Vec<Inheritance>,
     /// The first record of each extending service in `inherited`.
     by_service: HashMap<String, usize>,
+    /// Key/value attributes (and `extra_hosts`) merged from two values, by path and span:
+    /// compose holds the result as a list, where a later `!reset` of one key finds nothing.
+    listed: HashSet<(String, Span)>,
 }
 
 impl Provenance {
@@ -71,6 +74,9 @@ pub(crate) struct Merger<'a> {
     /// file merged into an earlier one meets what compose has already read (`gpus: all` as a
     /// list, `build.ssh` as a mapping).
     extending: bool,
+    /// Laying a service over one of its own file (`extends` without `file`): compose meets that
+    /// base as written, before it reads `depends_on` or `networks` lists as mappings.
+    base_as_written: bool,
 }
 
 /// How one attribute merges.
@@ -292,7 +298,7 @@ pub fn strip_tags(node: &mut Node) {
 impl<'a> Merger<'a> {
     /// Lays `over` (a whole file or document) over `base`.
     pub fn new(issues: &'a mut Vec<Issue>, provenance: &'a mut Provenance) -> Self {
-        Self { issues, provenance, extending: false }
+        Self { issues, provenance, extending: false, base_as_written: false }
     }
 
     pub fn merge_root(&mut self, base: Node, over: Node) -> Node {
@@ -300,12 +306,27 @@ impl<'a> Merger<'a> {
         self.merge(base, over, &mut path)
     }
 
-    /// Lays the service `over` over the service `base` it extends (`name` is the service).
-    pub fn merge_service(&mut self, base: Node, over: Node, name: &str) -> Node {
+    /// Lays the service `over` over the service `base` it extends (`name` is the service;
+    /// `same_file`: the base is a service of the same file, as written).
+    pub fn merge_service(&mut self, mut base: Node, over: Node, name: &str, same_file: bool) -> Node {
+        // compose drops a file's `!reset` values as it reads the file, before `extends`: the
+        // base has none (they only ever remove what an earlier file set)
+        strip_tags(&mut base);
         let mut path = vec!["services".to_string(), name.to_string()];
         let was = std::mem::replace(&mut self.extending, true);
-        let merged = self.merge(base, over, &mut path);
+        let was_written = std::mem::replace(&mut self.base_as_written, same_file);
+        // compose applies a `!reset` or `!override` of the service to the base it extends and,
+        // in a later file, to the earlier files too: the merged service keeps the tags
+        let mut tagged = Vec::new();
+        if let Value::Map(m) = &over.value {
+            tagged_keys(m, &mut Vec::new(), &mut tagged);
+        }
+        let mut merged = self.merge(base, over, &mut path);
         self.extending = was;
+        self.base_as_written = was_written;
+        for (keys, key, tag) in tagged {
+            retag(&mut merged, &keys, key, tag);
+        }
         merged
     }
 
@@ -335,6 +356,15 @@ impl<'a> Merger<'a> {
                 let over = context_to_map(over);
                 self.merge_default(base, over, path, unicity)
             }
+            Rule::DependsOn | Rule::Names if self.base_as_written && matches!(base.value, Value::Seq(_)) => {
+                // the list as written has no key for a `!reset` of one name to remove
+                let mut over = over;
+                if let Value::Map(o) = &mut over.value {
+                    o.entries.retain(|(_, v)| v.tag != Some(MergeTag::Reset));
+                }
+                let depends_on = rule == Rule::DependsOn;
+                self.merge_default(names_to_map(base, depends_on), names_to_map(over, depends_on), path, unicity)
+            }
             Rule::DependsOn => {
                 let base = names_to_map(base, true);
                 let over = names_to_map(over, true);
@@ -345,7 +375,7 @@ impl<'a> Merger<'a> {
                 let over = names_to_map(over, false);
                 self.merge_default(base, over, path, unicity)
             }
-            Rule::ExtraHosts => Self::merge_extra_hosts(base, over),
+            Rule::ExtraHosts => self.merge_extra_hosts(base, over, path),
             // compose merges logging as two mappings, and crashes on anything else
             Rule::Logging if !(base.as_map().is_some() && over.as_map().is_some()) => {
                 let odd = if over.as_map().is_some() { &base } else { &over };
@@ -547,10 +577,14 @@ impl<'a> Merger<'a> {
             }
         }
         let span = base.span;
+        let listed = self.is_listed(&base, path);
+        self.provenance.listed.insert((path.join("."), span));
         let mut out: Vec<(Key, Node)> = key_values(base);
         for (key, mut value) in key_values(over) {
             if value.tag == Some(MergeTag::Reset) {
-                out.retain(|(k, _)| k.name != key.name);
+                if !listed {
+                    out.retain(|(k, _)| k.name != key.name);
+                }
                 continue;
             }
             strip_tags(&mut value);
@@ -602,11 +636,31 @@ impl<'a> Merger<'a> {
         Node { value: Value::Seq(items), span, anchor: None, style: Style::Block, tag: None }
     }
 
-    fn merge_extra_hosts(base: Node, over: Node) -> Node {
+    /// Whether compose holds the value merged into as a list: written as one, or the result of
+    /// an earlier merge of the attribute (a key/value attribute or `extra_hosts`). A `!reset` or
+    /// `!override` of one key removes that key from the earlier value only when it is a mapping.
+    fn is_listed(&self, base: &Node, path: &[String]) -> bool {
+        !matches!(base.value, Value::Map(_)) || self.provenance.listed.contains(&(path.join("."), base.span))
+    }
+
+    fn merge_extra_hosts(&mut self, mut base: Node, mut over: Node, path: &[String]) -> Node {
         if over.is_null() && over.tag.is_none() {
             return base;
         }
         let span = base.span;
+        let listed = self.is_listed(&base, path);
+        self.provenance.listed.insert((path.join("."), span));
+        // a tagged host of the later mapping takes the earlier one's place (`!reset` drops both)
+        if let Value::Map(o) = &mut over.value {
+            let tagged: Vec<String> = o.entries.iter().filter(|(_, v)| v.tag.is_some()).map(|(k, _)| k.name.clone()).collect();
+            if let (Value::Map(b), false) = (&mut base.value, listed) {
+                b.entries.retain(|(k, _)| !tagged.contains(&k.name));
+            }
+            o.entries.retain(|(_, v)| v.tag != Some(MergeTag::Reset));
+        }
+        if let Value::Seq(items) = &mut over.value {
+            items.retain(|v| v.tag != Some(MergeTag::Reset));
+        }
         let mut items = host_list(base);
         for mut item in host_list(over) {
             strip_tags(&mut item);
@@ -663,6 +717,42 @@ impl<'a> Merger<'a> {
         }
         let items = out.into_iter().map(|i| arena[i].clone()).collect();
         Node { value: Value::Seq(items), span, anchor: None, style: Style::Block, tag: None }
+    }
+}
+
+/// The keys under `m` whose value has a merge tag: their path (the key last) and the tag.
+fn tagged_keys(m: &Mapping, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Key, MergeTag)>) {
+    for (k, v) in &m.entries {
+        match (&v.tag, &v.value) {
+            (Some(tag), _) => out.push((path.clone(), k.clone(), *tag)),
+            (None, Value::Map(inner)) => {
+                path.push(k.name.clone());
+                tagged_keys(inner, path, out);
+                path.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Tags the value of `key` under the mapping at `path` in `node` (a `!reset` key gone from the
+/// merge is put back as a tagged null, for a later file's merge to remove).
+fn retag(node: &mut Node, path: &[String], key: Key, tag: MergeTag) {
+    let mut cur = node;
+    for p in path {
+        let Some(next) = cur.as_map_mut().and_then(|m| m.get_mut(p)) else { return };
+        cur = next;
+    }
+    let Some(m) = cur.as_map_mut() else { return };
+    match m.get_mut(&key.name) {
+        // (a `!reset` the base's list ignored keeps the value, untagged)
+        Some(v) if tag == MergeTag::Override => v.tag = Some(tag),
+        Some(_) => {}
+        None if tag == MergeTag::Reset => {
+            let span = key.span;
+            m.insert(key, Node { tag: Some(tag), ..Node::new(Value::Null, span) });
+        }
+        None => {}
     }
 }
 
@@ -949,6 +1039,27 @@ mod tests {
         let labels = at(&m, &["services", "a", "labels"]).as_map().unwrap();
         assert_eq!(labels.len(), 1);
         assert!(labels.get("c").is_some());
+    }
+
+    #[test]
+    fn reset_of_one_key_removes_it_only_from_a_mapping() {
+        let keys = |n: &Node| n.as_map().unwrap().entries.iter().map(|(k, _)| k.name.clone()).collect::<Vec<_>>();
+        let reset = "services:\n  a:\n    environment: {B: !reset null}\n    extra_hosts: {b: !reset null, c: !override 4.4.4.4}\n";
+        // written as a list, the earlier value keeps the key
+        let m = merged("services:\n  a:\n    environment: [A=1, B=1]\n    extra_hosts: [a=1.1.1.1, b=2.2.2.2, c=3.3.3.3]\n", reset);
+        assert_eq!(keys(at(&m, &["services", "a", "environment"])), ["A", "B"]);
+        assert_eq!(texts(at(&m, &["services", "a", "extra_hosts"])), ["a=1.1.1.1", "b=2.2.2.2", "c=3.3.3.3", "c=4.4.4.4"]);
+        // written as a mapping, it goes (an `!override` host takes the earlier one's place)
+        let m = merged("services:\n  a:\n    environment: {A: 1, B: 1}\n    extra_hosts: {a: 1.1.1.1, b: 2.2.2.2, c: 3.3.3.3}\n", reset);
+        assert_eq!(keys(at(&m, &["services", "a", "environment"])), ["A"]);
+        assert_eq!(texts(at(&m, &["services", "a", "extra_hosts"])), ["a=1.1.1.1", "c=4.4.4.4"]);
+        // merged from two files, the mapping is a list for the third
+        let mut issues = Vec::new();
+        let mut prov = Provenance::default();
+        let mut m = Merger::new(&mut issues, &mut prov);
+        let two = m.merge_root(doc("services:\n  a:\n    labels: {a: x, b: y}\n", 0), doc("services:\n  a:\n    labels: {c: z}\n", 1));
+        let three = m.merge_root(two, doc("services:\n  a:\n    labels: {b: !reset null}\n", 2));
+        assert_eq!(keys(at(&three, &["services", "a", "labels"])), ["a", "b", "c"]);
     }
 
     #[test]

@@ -408,7 +408,7 @@ fn load_project_in(options: &ProjectOptions, mut env: IndexMap<String, String>, 
     let cwd = options.cwd.clone();
     let abs = |p: &str| if cwd.is_empty() { normalize_path(p) } else { crate::paths::join_clean(&cwd, p) };
     // the process environment's, before any env file adds to it
-    let env_file_disabled = env.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "t" | "true"));
+    let process_env_files = ProcessEnvFiles { disabled: env.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v)), listed: env.get("COMPOSE_ENV_FILES").cloned() };
     if !cwd.is_empty() && !env.contains_key("PWD") {
         env.insert("PWD".into(), cwd.clone());
     }
@@ -418,7 +418,7 @@ fn load_project_in(options: &ProjectOptions, mut env: IndexMap<String, String>, 
     let working_dir = |files: &[String]| -> String {
         project_dir_opt.clone().or_else(|| files.first().map(|f| parent_dir(f))).unwrap_or_else(|| if cwd.is_empty() { ".".into() } else { cwd.clone() })
     };
-    read_env_files(&mut asm, options, env_file_disabled, &working_dir(&files), &abs, &mut env);
+    read_env_files(&mut asm, options, &process_env_files, &working_dir(&files), &abs, &mut env);
     if files.is_empty() {
         if let Some(list) = env.get("COMPOSE_FILE").filter(|l| !l.is_empty()) {
             let sep = env.get("COMPOSE_PATH_SEPARATOR").filter(|s| !s.is_empty()).cloned().unwrap_or_else(|| ":".into());
@@ -439,7 +439,7 @@ fn load_project_in(options: &ProjectOptions, mut env: IndexMap<String, String>, 
             }
         }
         // now that the files are known, the project folder may differ
-        read_env_files(&mut asm, options, env_file_disabled, &working_dir(&files), &abs, &mut env);
+        read_env_files(&mut asm, options, &process_env_files, &working_dir(&files), &abs, &mut env);
     }
     let project_dir = working_dir(&files);
     let profiles: Vec<String> = if options.profiles.is_empty() {
@@ -512,8 +512,17 @@ fn discover(fs: &dyn FileSystem, dir: &str) -> Vec<String> {
 
 /// `--env-file` files, or `<dir>/.env`: their variables join the environment without replacing
 /// what is already set.
-fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, disabled: bool, dir: &str, abs: &dyn Fn(&str) -> String, env: &mut IndexMap<String, String>) {
-    let (files, dotenv): (Vec<String>, _) = if options.env_files.is_empty() {
+fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &ProcessEnvFiles, dir: &str, abs: &dyn Fn(&str) -> String, env: &mut IndexMap<String, String>) {
+    // `.env` disabled by the environment, or by the `.env` read before the files were known
+    let disabled = process.disabled || env.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
+    // `--env-file`, else the comma-separated `COMPOSE_ENV_FILES` of the environment (read even
+    // when `.env` is disabled), else `.env`
+    let listed: Vec<String> = match (options.env_files.is_empty(), process.listed.as_deref().filter(|l| !l.is_empty())) {
+        (false, _) => options.env_files.clone(),
+        (true, Some(list)) => list.split(',').map(str::to_string).collect(),
+        (true, None) => Vec::new(),
+    };
+    let (files, dotenv): (Vec<String>, _) = if listed.is_empty() {
         if disabled {
             return;
         }
@@ -521,12 +530,31 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, disabled: b
         let Some(text) = asm.fs.read_if_file(&path) else { return };
         (vec![path], Some(text))
     } else {
-        (options.env_files.iter().map(|f| abs(f)).collect(), None)
+        (listed.iter().map(|f| abs(f)).collect(), None)
     };
+    let is_dotenv = dotenv.is_some();
     let read = env_from_files(asm, &files, env, None, dotenv);
+    // compose sets the `COMPOSE_*` variables of `.env` in its environment first: one of them
+    // can disable `.env`, which then gives nothing else
+    let disables = is_dotenv && !env.contains_key("COMPOSE_DISABLE_ENV_FILE") && read.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
     for (k, v) in read {
-        env.entry(k).or_insert(v);
+        if !disables || k.starts_with("COMPOSE_") {
+            env.entry(k).or_insert(v);
+        }
     }
+}
+
+/// What the process environment says about env files, before any env file adds to it.
+struct ProcessEnvFiles {
+    /// `COMPOSE_DISABLE_ENV_FILE` is true.
+    disabled: bool,
+    /// `COMPOSE_ENV_FILES`.
+    listed: Option<String>,
+}
+
+/// A boolean environment variable set to true (`1`, `t`, `true`, any case).
+fn is_true(v: &str) -> bool {
+    matches!(v.to_ascii_lowercase().as_str(), "1" | "t" | "true")
 }
 
 /// Reads dotenv files in order (later files see earlier ones); problems become issues at `at`.
