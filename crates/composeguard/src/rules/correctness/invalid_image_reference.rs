@@ -73,9 +73,9 @@ impl Rule for InvalidImageReference {
 
 /// What is wrong with a reference, and how to mend it.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Problem {
-    pub message: String,
-    pub help: String,
+struct Problem {
+    message: String,
+    help: String,
 }
 
 fn problem(message: String, help: impl Into<String>) -> Option<Problem> {
@@ -83,7 +83,7 @@ fn problem(message: String, help: impl Into<String>) -> Option<Problem> {
 }
 
 /// Why the engine refuses `reference`, if it does.
-pub(crate) fn reference_problem(reference: &str) -> Option<Problem> {
+fn reference_problem(reference: &str) -> Option<Problem> {
     let (name_tag, digest) = match reference.split_once('@') {
         Some((n, d)) => (n, Some(d)),
         None => (reference, None),

@@ -63,7 +63,8 @@ impl Rule for SysctlNotNamespaced {
                 if key.value.is_empty() || key.value.contains('$') {
                     continue;
                 }
-                let (message, help, host_mode) = match namespace(&key.value) {
+                // (the runtime reads `net/core/somaxconn` as `net.core.somaxconn`)
+                let (message, help, host_mode) = match namespace(&key.value.replace('/', ".")) {
                     None => (
                         format!("service `{n}` sets the sysctl `{}`, which is not isolated by a namespace: the container cannot set it", key.value),
                         "set it on the host (`sysctl -w`, or a file in /etc/sysctl.d/), and remove it here".to_string(),
@@ -144,6 +145,7 @@ mod tests {
     fn namespaces() {
         assert_eq!(namespace("net.core.somaxconn"), Some(Namespace::Net));
         assert_eq!(namespace("net.ipv4.ip_unprivileged_port_start"), Some(Namespace::Net));
+        assert_eq!(namespace(&"net/core/somaxconn".replace('/', ".")), Some(Namespace::Net));
         assert_eq!(namespace("kernel.shmmax"), Some(Namespace::Ipc));
         assert_eq!(namespace("fs.mqueue.msg_max"), Some(Namespace::Ipc));
         assert_eq!(namespace("kernel.domainname"), Some(Namespace::Uts));
