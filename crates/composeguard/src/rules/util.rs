@@ -1,6 +1,6 @@
 //! Helpers shared by rules of several categories.
 
-use composeguard_model::Span;
+use composeguard_model::{Span, Spanned};
 
 use crate::context::Context;
 
@@ -52,6 +52,12 @@ pub fn parse_image(reference: &str) -> ImageRef<'_> {
 /// value is not known from the file.
 pub fn is_interpolated(cx: &Context<'_>, span: Span) -> bool {
     has_variable(cx.text(span))
+}
+
+/// Whether the value is written with a variable (where it is written: at its anchor when it came
+/// through an alias), so the environment decides it.
+pub fn is_written_with_variable<T>(cx: &Context<'_>, value: &Spanned<T>) -> bool {
+    is_interpolated(cx, value.anchor.unwrap_or(value.span))
 }
 
 /// Whether text contains a variable reference (`$$` is an escaped dollar, not a variable).

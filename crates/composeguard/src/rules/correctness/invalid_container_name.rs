@@ -1,5 +1,5 @@
 use crate::rules::prelude::*;
-use crate::rules::util::is_interpolated;
+use crate::rules::util::is_written_with_variable;
 
 declare_rule! {
     /// ## What it does
@@ -49,9 +49,8 @@ impl Rule for InvalidContainerName {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let Some(cn) = &service.container_name else { continue };
-            let written_at = cn.anchor.unwrap_or(cn.span);
             // compose's own check (the spec) reports a name with no valid pair at all
-            if is_interpolated(cx, written_at) || !compose_accepts(&cn.value) || engine_accepts(&cn.value) {
+            if is_written_with_variable(cx, cn) || !compose_accepts(&cn.value) || engine_accepts(&cn.value) {
                 continue;
             }
             let n = &name.value;

@@ -1,5 +1,5 @@
 use crate::rules::prelude::*;
-use crate::rules::util::is_interpolated;
+use crate::rules::util::is_written_with_variable;
 
 declare_rule! {
     /// ## What it does
@@ -55,7 +55,7 @@ impl Rule for InvalidExtraHost {
                 if ip.is_empty() || ip == "host-gateway" || ip.parse::<std::net::IpAddr>().is_ok() {
                     continue;
                 }
-                if is_interpolated(cx, entry.anchor.unwrap_or(entry.span)) {
+                if is_written_with_variable(cx, entry) {
                     continue;
                 }
                 let help = match ip.rsplit_once(':') {

@@ -1,5 +1,6 @@
 use crate::rules::prelude::*;
 use crate::rules::reproducibility::image::ImageSpec;
+use crate::rules::util::{parse_image, ImageRef};
 
 declare_rule! {
     /// ## What it does
@@ -84,16 +85,11 @@ fn problem(message: String, help: impl Into<String>) -> Option<Problem> {
 
 /// Why the engine refuses `reference`, if it does.
 fn reference_problem(reference: &str) -> Option<Problem> {
-    let (name_tag, digest) = match reference.split_once('@') {
-        Some((n, d)) => (n, Some(d)),
-        None => (reference, None),
-    };
-    // the tag is after the last `:` that follows the last `/`
-    let last = name_tag.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match name_tag[last..].rfind(':') {
-        Some(i) => (&name_tag[..last + i], Some(&name_tag[last + i + 1..])),
-        None => (name_tag, None),
-    };
+    // split as the other image rules split it (digest after `@`, tag after the last `:` that
+    // follows the last `/`); the name is judged with docker's own registry test below
+    let ImageRef { registry, repository, tag, digest } = parse_image(reference);
+    let name_len = registry.map_or(0, |r| r.len() + 1) + repository.len();
+    let name = reference.get(..name_len).unwrap_or(reference);
     if let Some(d) = digest {
         if let Some(p) = digest_problem(d) {
             return Some(p);

@@ -1,5 +1,5 @@
 use crate::rules::prelude::*;
-use crate::rules::util::is_interpolated;
+use crate::rules::util::is_written_with_variable;
 
 declare_rule! {
     /// ## What it does
@@ -83,7 +83,7 @@ impl Rule for InvalidSecurityOpt {
         for (name, service) in cx.services() {
             let n = &name.value;
             for (i, opt) in service.security_opt.iter().enumerate() {
-                if is_interpolated(cx, opt.anchor.unwrap_or(opt.span)) {
+                if is_written_with_variable(cx, opt) {
                     continue;
                 }
                 let Some((why, help)) = problem(&opt.value) else { continue };

@@ -1,5 +1,5 @@
 use crate::rules::prelude::*;
-use crate::rules::util::is_interpolated;
+use crate::rules::util::is_written_with_variable;
 
 declare_rule! {
     /// ## What it does
@@ -64,7 +64,7 @@ impl Rule for InvalidStopSignal {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let Some(signal) = &service.stop_signal else { continue };
-            if signal.value.is_empty() || is_signal(&signal.value) || is_interpolated(cx, signal.anchor.unwrap_or(signal.span)) {
+            if signal.value.is_empty() || is_signal(&signal.value) || is_written_with_variable(cx, signal) {
                 continue;
             }
             let n = &name.value;

@@ -1,5 +1,5 @@
 use crate::rules::prelude::*;
-use crate::rules::util::is_interpolated;
+use crate::rules::util::is_written_with_variable;
 
 declare_rule! {
     /// ## What it does
@@ -64,7 +64,7 @@ impl Rule for RelativeContainerPath {
             let n = &name.value;
             for (i, mount) in service.volumes.iter().enumerate() {
                 let target = &mount.value.target;
-                if target.is_empty() || is_absolute(target) || is_interpolated(cx, mount.anchor.unwrap_or(mount.span)) {
+                if target.is_empty() || is_absolute(target) || is_written_with_variable(cx, mount) {
                     continue;
                 }
                 let anonymous = mount.value.short && mount.value.source.is_none();
@@ -80,7 +80,7 @@ impl Rule for RelativeContainerPath {
                     .help(help);
             }
             let Some(dir) = &service.working_dir else { continue };
-            if dir.value.is_empty() || is_absolute(&dir.value) || is_interpolated(cx, dir.anchor.unwrap_or(dir.span)) {
+            if dir.value.is_empty() || is_absolute(&dir.value) || is_written_with_variable(cx, dir) {
                 continue;
             }
             out.report(dir.span, format!("service `{n}` has `working_dir: {}`, which is not an absolute path", dir.value))

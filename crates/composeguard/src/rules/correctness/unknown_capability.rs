@@ -2,7 +2,7 @@ use composeguard_model::de::did_you_mean;
 
 use crate::rules::prelude::*;
 use crate::rules::security::util::normalize_cap;
-use crate::rules::util::is_interpolated;
+use crate::rules::util::is_written_with_variable;
 
 declare_rule! {
     /// ## What it does
@@ -63,7 +63,7 @@ impl Rule for UnknownCapability {
             for (key, caps) in [("cap_add", &service.cap_add), ("cap_drop", &service.cap_drop)] {
                 for (i, cap) in caps.iter().enumerate() {
                     let norm = normalize_cap(&cap.value);
-                    if norm == "ALL" || CAPABILITIES.contains(&norm.as_str()) || is_interpolated(cx, cap.anchor.unwrap_or(cap.span)) {
+                    if norm == "ALL" || CAPABILITIES.contains(&norm.as_str()) || is_written_with_variable(cx, cap) {
                         continue;
                     }
                     let help = if norm == "CAP_ALL" {
