@@ -599,6 +599,8 @@ fn granit_pass(text: &str, original: &str, file: FileId, limits: &Limits, flows:
     options.block_nesting_limit = limits.max_depth;
     options.flow_nesting_limit = limits.max_depth;
     options.emit_anchor_events = true;
+    // an alias may name an anchor of an earlier document (the builder resolves it)
+    options.emit_unresolved_aliases = true;
     let parser = Parser::new_from_str_with_options(text, options);
     // tabs that go-yaml refuses and the parser accepts (only gathered when a line has one)
     let mut tabs = crate::tabs::TabCheck::new(text).or_else(|| flows.then(crate::tabs::TabCheck::default));
@@ -682,7 +684,7 @@ impl GoReading {
                     self.names.insert(name.to_string(), *id);
                 }
             }
-            Event::Alias(_) => {
+            Event::Alias(_) | Event::UnresolvedAlias(_) => {
                 if let Some(issue) = anchor_name_issue(text, start, end, span.file) {
                     return Err(issue);
                 }
@@ -826,6 +828,22 @@ fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
     issue
 }
 
+/// A copy of `target` for an alias at `span`, counted against the alias budget (a billion-laughs
+/// guard) before anything is copied.
+fn alias_copy(target: &Node, span: Span, alias_nodes: &mut usize, limits: &Limits) -> Result<Node, Issue> {
+    *alias_nodes = alias_nodes.saturating_add(target.count());
+    if *alias_nodes > limits.max_alias_nodes {
+        return Err(Issue::error(
+            IssueKind::InputLimit,
+            span,
+            format!("aliases expand to more than {} nodes (an alias bomb?); the file was not read further", limits.max_alias_nodes),
+        ));
+    }
+    let mut node = target.clone();
+    node.relocate(span);
+    Ok(node)
+}
+
 enum Frame {
     /// `items_from`: where this sequence's items start on the builder's item stack.
     Seq { start: Span, items_from: usize, anchor: usize, tag: Option<MergeTag>, style: Style },
@@ -844,6 +862,11 @@ struct Builder<'a> {
     items: Vec<Node>,
     entries: Vec<(Key, Node)>,
     anchors: HashMap<usize, Node>,
+    /// The name of each anchor of the current document, by id.
+    anchor_names: HashMap<usize, String>,
+    /// The anchors of the earlier documents, by name: go-yaml keeps them for the documents
+    /// after (an alias in a later document may name one).
+    earlier: HashMap<String, Node>,
     alias_nodes: usize,
     roots: Vec<Node>,
     issues: Vec<Issue>,
@@ -865,6 +888,8 @@ impl<'a> Builder<'a> {
             items: Vec::new(),
             entries: Vec::new(),
             anchors: HashMap::default(),
+            anchor_names: HashMap::default(),
+            earlier: HashMap::default(),
             alias_nodes: 0,
             roots: Vec::new(),
             issues: Vec::new(),
@@ -970,7 +995,18 @@ impl<'a> Builder<'a> {
                 self.documents += 1;
             }
             Event::DocumentEnd => {
-                self.anchors.clear();
+                // the latest definition of a name wins (ids grow through the stream)
+                let mut defined: Vec<(usize, Node)> = self.anchors.drain().collect();
+                defined.sort_unstable_by_key(|(id, _)| *id);
+                for (id, node) in defined {
+                    if let Some(name) = self.anchor_names.remove(&id) {
+                        self.earlier.insert(name, node);
+                    }
+                }
+                self.anchor_names.clear();
+            }
+            Event::Anchor(id, name) => {
+                self.anchor_names.insert(id, name.into_owned());
             }
             Event::Scalar(mut value, style, anchor, tag) => {
                 if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && self.ends_the_text_unbroken(span) && value.ends_with('\n') {
@@ -993,24 +1029,17 @@ impl<'a> Builder<'a> {
                 let Some(target) = self.anchors.get(&id) else {
                     return Err(Issue::error(IssueKind::YamlSyntax, span, "invalid YAML: unknown anchor".into()));
                 };
-                let size = target.count();
-                self.alias_nodes = self.alias_nodes.saturating_add(size);
-                if self.alias_nodes > self.limits.max_alias_nodes {
-                    return Err(Issue::error(
-                        IssueKind::InputLimit,
-                        span,
-                        format!(
-                            "aliases expand to more than {} nodes (an alias bomb?); the file was not read further",
-                            self.limits.max_alias_nodes
-                        ),
-                    ));
-                }
-                let mut node = target.clone();
-                node.relocate(span);
+                let node = alias_copy(target, span, &mut self.alias_nodes, self.limits)?;
                 self.push(node)?;
             }
-            Event::UnresolvedAlias(_) => {
-                return Err(Issue::error(IssueKind::YamlSyntax, span, "invalid YAML: unknown anchor".into()));
+            Event::UnresolvedAlias(name) => {
+                // an anchor of an earlier document of the stream, as go-yaml resolves it
+                let Some(target) = self.earlier.get(name.as_ref()) else {
+                    return Err(Issue::error(IssueKind::YamlSyntax, span, format!("invalid YAML: unknown anchor `{name}`"))
+                        .with_help(format!("an alias names an anchor written before it: define `&{name}` on a value above this line")));
+                };
+                let node = alias_copy(target, span, &mut self.alias_nodes, self.limits)?;
+                self.push(node)?;
             }
             Event::SequenceStart(style, anchor, tag) => {
                 self.depth_check(span)?;
@@ -1648,6 +1677,30 @@ mod tests {
         assert_eq!(read_x(text).map(|v| plain_value(&v)), Ok(plain_value(&strings(&["sh", "-c", "echo 'hi' \"x\""]))));
         // other unknown escapes stay refused
         assert!(read_x("x: \"a\\qb\"\n").is_err());
+    }
+
+    #[test]
+    fn an_alias_may_name_an_anchor_of_an_earlier_document() {
+        // docker compose v2.40.3 accepts each (go-yaml keeps the anchors of the documents read
+        // so far), the latest definition of a name winning, even one after `...`
+        let roots = |text: &str| {
+            let doc = parse(text, FileId(0), &Limits::default());
+            assert!(doc.issues.is_empty(), "{text:?}: {:?}", doc.issues);
+            doc.roots
+        };
+        let docs = roots("a: &i one\n---\nx: *i\n");
+        assert_eq!(get(&docs[1], &["x"]).value, Value::String("one".into()));
+        let docs = roots("a: &i one\n---\nb: &i two\nx: *i\n---\ny: *i\n");
+        assert_eq!(get(&docs[1], &["x"]).value, Value::String("two".into()));
+        assert_eq!(get(&docs[2], &["y"]).value, Value::String("two".into()));
+        // an alias before the document's own definition names the earlier one
+        let docs = roots("a: &i one\n---\nx: *i\nb: &i two\n");
+        assert_eq!(get(&docs[1], &["x"]).value, Value::String("one".into()));
+        let docs = roots("b: &m {k: v}\n...\n---\nx: {<<: *m, j: w}\n");
+        assert_eq!(get(&docs[1], &["x", "k"]).value, Value::String("v".into()));
+        // a later document's anchor is not known before it: refused, with the name
+        let doc = parse("x: *i\n---\na: &i one\n", FileId(0), &Limits::default());
+        assert!(doc.issues.iter().any(|i| i.message == "invalid YAML: unknown anchor `i`" && i.span.start == 3), "{:?}", doc.issues);
     }
 
     #[test]
