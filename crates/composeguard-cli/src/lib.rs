@@ -191,7 +191,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         if plan.reads_stdin() {
             return usage_error("--fix writes the files it fixes, and standard input cannot be written back");
         }
-        match fix_files(&checker) {
+        match fix_files(&checker, args.baseline.as_deref()) {
             Ok((0, _)) => {}
             Ok((fixes, files)) => eprintln!("composeguard: fixed {fixes} finding{} in {files} file{}", plural(fixes), plural(files)),
             Err(e) => return usage_error(&e),
@@ -292,13 +292,17 @@ const FIX_ROUNDS: usize = 8;
 /// `--fix`: applies the fixes of every project's findings to its compose files (those named on
 /// the command line or found, not the files they include or extend), one project after the
 /// other, checking each again until nothing is left to fix. How many findings were fixed, in how
-/// many files.
-fn fix_files(checker: &Checker<'_>) -> Result<(usize, usize), String> {
+/// many files. A finding the baseline lists is left as it is, as a suppressed one is.
+fn fix_files(checker: &Checker<'_>, baseline: Option<&Path>) -> Result<(usize, usize), String> {
+    let baseline = baseline.map(read_baseline).transpose()?;
     let mut fixes = 0;
     let mut files = std::collections::BTreeSet::new();
     for i in 0..checker.plan.len() {
         for _ in 0..FIX_ROUNDS {
-            let (project, report, _) = checker.check(i)?;
+            let (project, mut report, _) = checker.check(i)?;
+            if let Some((Some(baseline), key)) = &baseline {
+                baseline.apply_with(&mut report, key);
+            }
             let fixed = composeguard::fix::apply_fixes(&report, &|path| project.files.iter().any(|f| f == path));
             let mut wrote = false;
             for f in fixed {
@@ -362,28 +366,40 @@ fn write_rendered(checked: Vec<Checked>) -> ExitCode {
 
 /// Reads the baseline and suppresses what it lists, or writes it when it does not exist.
 fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)]) -> Result<(), String> {
-    let base = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let base_dir = base.parent().map(Path::to_path_buf).unwrap_or_default();
-    let key = |file: &str| {
-        let absolute = std::path::absolute(file).unwrap_or_else(|_| PathBuf::from(file));
-        relative_path(&absolute, &base_dir)
-    };
-    let baseline = if path.exists() {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
-    } else {
-        let mut all = Baseline { version: 1, findings: Vec::new() };
-        for (report, _) in reports.iter() {
-            all.findings.extend(Baseline::from_report_with(report, &key).findings);
+    let (existing, key) = read_baseline(path)?;
+    let baseline = match existing {
+        Some(baseline) => baseline,
+        None => {
+            let mut all = Baseline { version: 1, findings: Vec::new() };
+            for (report, _) in reports.iter() {
+                all.findings.extend(Baseline::from_report_with(report, &key).findings);
+            }
+            std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
+            all
         }
-        std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
-        all
     };
     for (report, _) in reports.iter_mut() {
         baseline.apply_with(report, &key);
     }
     Ok(())
+}
+
+/// The baseline at `path` (`None` when there is no file yet), and how it names a report's files:
+/// relative to the baseline's folder.
+fn read_baseline(path: &Path) -> Result<(Option<Baseline>, impl Fn(&str) -> String), String> {
+    let base = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let base_dir = base.parent().map(Path::to_path_buf).unwrap_or_default();
+    let key = move |file: &str| {
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| PathBuf::from(file));
+        relative_path(&absolute, &base_dir)
+    };
+    if !path.exists() {
+        return Ok((None, key));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let baseline = Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((Some(baseline), key))
 }
 
 /// `path` relative to the folder `base`, with `/` separators (both absolute).

@@ -310,3 +310,25 @@ fn fix_writes_the_fixed_files() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("fixed 1 finding in 1 file"));
     assert_eq!(std::fs::read(dir.join("bom.yaml")).unwrap(), b"\xEF\xBB\xBFservices:\r\n  web:\r\n    image: nginx:1.27\r\n");
 }
+
+/// `--fix` leaves alone what the baseline lists, as it leaves a suppressed finding: a finding
+/// accepted into the baseline is not rewritten behind the user's back.
+#[test]
+fn fix_keeps_what_the_baseline_lists() {
+    let dir = temp_dir("fix-baseline");
+    write(&dir, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - 8080:80\n");
+    let select = ["--select", "unquoted-ports", "--no-color"];
+    // the first run writes the baseline with the finding
+    let out = bin().args(["check", "--baseline", "baseline.json"]).args(select).arg("compose.yaml").current_dir(&dir).output().unwrap();
+    assert!(dir.join("baseline.json").exists(), "{}", String::from_utf8_lossy(&out.stderr));
+    write(&dir, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - 8080:80\n      - 9090:90\n");
+    let out = bin().args(["check", "--fix", "--baseline", "baseline.json"]).args(select).arg("compose.yaml").current_dir(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed 1 finding in 1 file"), "{stderr}");
+    // the new port is quoted, the one in the baseline is as it was
+    assert_eq!(std::fs::read_to_string(dir.join("compose.yaml")).unwrap(), "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - 8080:80\n      - \"9090:90\"\n");
+    // without the baseline, it is fixed too
+    let out = bin().args(["check", "--fix"]).args(select).arg("compose.yaml").current_dir(&dir).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed 1 finding in 1 file"));
+    assert!(std::fs::read_to_string(dir.join("compose.yaml")).unwrap().contains("- \"8080:80\"\n"));
+}
