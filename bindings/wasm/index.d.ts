@@ -105,7 +105,10 @@ export interface LintOptions {
   path?: string;
   /** Variables for interpolation, as the process environment is for the CLI. Default: none. */
   env?: Record<string, string>;
-  /** Rules to run besides the defaults: names, codes, code prefixes (`CG2`), categories or `all`. */
+  /**
+   * Rules to run besides the defaults: names, codes, code prefixes (`CG2`), categories or `all`.
+   * An entry that names none of these is a TypeError.
+   */
   select?: string[];
   /** Rules not to run (same forms as `select`; an exact name or code in `select` wins). */
   ignore?: string[];

@@ -151,6 +151,9 @@ pub struct JsRuleDocs {
 pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
     let path = options.path.unwrap_or_else(|| DEFAULT_PATH.to_string());
     let config = config_from(options.config)?;
+    for entry in options.select.iter().chain(&options.ignore).flatten() {
+        composeguard::config::parse_selector(entry)?;
+    }
     let core_options = LintOptions {
         env: options.env.unwrap_or_default(),
         // `.env` in the project folder is read from `files`, as the CLI reads it from the disk.

@@ -128,12 +128,15 @@ test('lint: bad arguments are TypeErrors', () => {
     () => lint('', { files: ['a'] }),
     () => lint('', { config: 'x = 1' }),
     () => lint('', { config: { ignore: ['no-such-rule'] } }),
+    () => lint('', { select: ['privilegd'] }),
+    () => lint('', { ignore: ['CG9'] }),
     () => lint('', { config: { waiver: [{ rule: 'unknown-key' }] } }),
     () => lint('', { config: 42 }),
     () => lint('', { config: 'ignore = ["style"]' }),
   ];
   for (const run of cases) assert.throws(run, TypeError, String(run));
   assert.throws(() => lint('', { selct: [] }), /unknown field `selct`/);
+  assert.throws(() => lint('', { select: ['privilegd'] }), /did you mean `privileged`\?/);
   // null and undefined are the same as leaving an option out
   assert.deepEqual(lint(BROKEN, null), lint(BROKEN));
   assert.deepEqual(lint(BROKEN, { path: undefined, env: null, select: undefined }), lint(BROKEN));

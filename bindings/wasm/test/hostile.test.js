@@ -86,6 +86,11 @@ test('hostile options: huge env, odd paths, select/ignore of anything', () => {
   for (const path of ['', '/', '../../..', '\u0000', 'a/'.repeat(1000), 'C:\\x\\compose.yaml', '\uD800']) {
     lintChecked(GOOD, { path });
   }
-  lintChecked(GOOD, { select: ['all', '', 'CG', '*', '\uD800'], ignore: ['all'], profiles: ['*', ''] });
+  lintChecked(GOOD, { select: ['all'], ignore: ['all'], profiles: ['*', ''] });
+  // a selector that names nothing is a TypeError, never a crash
+  for (const entry of ['', 'CG', '*', '\uD800', 'x'.repeat(100_000)]) {
+    assert.throws(() => lint(GOOD, { select: [entry] }), TypeError, JSON.stringify(entry.slice(0, 10)));
+    assert.throws(() => lint(GOOD, { ignore: [entry] }), TypeError);
+  }
   lintChecked('services:\n  web:\n    image: "nginx:1.27"\n    env_file: ../../../../etc/passwd\n', { files: { '/etc/passwd': 'root:x:0:0' } });
 });

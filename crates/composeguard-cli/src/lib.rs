@@ -63,10 +63,10 @@ struct CheckArgs {
     #[arg(long, default_value = "human")]
     format: String,
     /// Enable rules by name, code or category (repeatable, or comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = selector)]
     select: Vec<String>,
     /// Disable rules by name, code or category.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = selector)]
     ignore: Vec<String>,
     /// Exit 1 when a finding is at or above this severity: error (default), warning, info.
     #[arg(long = "fail-on")]
@@ -151,6 +151,12 @@ fn print_out(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
+}
+
+/// A `--select` or `--ignore` entry: one that names nothing is a usage error, as in the
+/// configuration file (a misspelt rule would otherwise select nothing, silently).
+fn selector(entry: &str) -> Result<String, String> {
+    config::parse_selector(entry).map(str::to_string)
 }
 
 fn usage_error(msg: &str) -> ExitCode {

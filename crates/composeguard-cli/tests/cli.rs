@@ -332,3 +332,20 @@ fn fix_keeps_what_the_baseline_lists() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("fixed 1 finding in 1 file"));
     assert!(std::fs::read_to_string(dir.join("compose.yaml")).unwrap().contains("- \"8080:80\"\n"));
 }
+
+/// A `--select` or `--ignore` entry that names no rule, code, code prefix or category is a usage
+/// error with a "did you mean" (a misspelt rule would otherwise select nothing, silently).
+#[test]
+fn an_unknown_selector_is_a_usage_error() {
+    let dir = temp_dir("selector");
+    write(&dir, "compose.yaml", VALID);
+    let out = bin().args(["check", "--select", "security,privilegd", "compose.yaml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`privilegd` is not a rule name") && stderr.contains("did you mean `privileged`?"), "{stderr}");
+    let out = bin().args(["check", "--ignore", "CG9", "compose.yaml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // names, codes in either case, code prefixes, categories and `all` are taken
+    let out = bin().args(["check", "--select", "all,CG2,cg201,privileged,security", "--ignore", "style", "compose.yaml"]).current_dir(&dir).output().unwrap();
+    assert_ne!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -240,14 +240,36 @@ pub fn is_selector(entry: &str) -> bool {
     upper.len() >= 3 && upper.len() < 5 && upper.starts_with("CG") && crate::rules::all_metas().iter().any(|m| m.code.starts_with(&upper))
 }
 
+/// `entry` when it is a selector (see [`is_selector`]); else what is wrong with it, with the
+/// rule name or category it is likely a misspelling of.
+pub fn parse_selector(entry: &str) -> Result<&str, String> {
+    if is_selector(entry) {
+        return Ok(entry);
+    }
+    let names = crate::rules::all_metas().into_iter().map(|m| m.name).chain(Category::ALL.iter().map(|c| c.as_str()));
+    let suggestion = similar_name(entry, names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+    Err(format!("`{entry}` is not a rule name, code, code prefix or category{suggestion}"))
+}
+
+/// The rule name (or category) among `names` that `word` is likely a misspelling of. Rule names
+/// are kebab-case, which the key matcher reads as snake case, so both sides are read so.
+pub(crate) fn similar_name(word: &str, names: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+    // (a name is short: a long word is no misspelling of one, and is not compared at length)
+    if word.len() > 64 {
+        return None;
+    }
+    let names: Vec<&'static str> = names.collect();
+    let snake: Vec<String> = names.iter().map(|n| n.replace('-', "_")).collect();
+    let found = composeguard_model::de::did_you_mean(word, snake.iter().map(String::as_str))?;
+    snake.iter().position(|s| s == found).and_then(|i| names.get(i).copied())
+}
+
 fn invalid(path: &str, message: &str) -> ConfigError {
     ConfigError::Invalid { path: path.to_string(), message: message.trim_end().to_string() }
 }
 
 fn unknown_rule(path: &str, key: &str, name: &str) -> ConfigError {
-    let suggestion = composeguard_model::de::did_you_mean(name, crate::rules::all_metas().iter().map(|m| m.name))
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
+    let suggestion = similar_name(name, crate::rules::all_metas().into_iter().map(|m| m.name)).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
     invalid(path, &format!("{key}: unknown rule `{name}`{suggestion}"))
 }
 

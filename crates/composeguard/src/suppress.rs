@@ -224,7 +224,7 @@ pub fn unused(directives: &[Directive], ran: &dyn Fn(&RuleMeta) -> bool) -> Vec<
         for entry in directive.entries.iter().filter(|e| !e.used) {
             match crate::rules::find(&entry.name) {
                 None => {
-                    let help = match composeguard_model::de::did_you_mean(&entry.name, crate::rules::all_metas().iter().map(|m| m.name)) {
+                    let help = match crate::config::similar_name(&entry.name, crate::rules::all_metas().into_iter().map(|m| m.name)) {
                         Some(name) => format!("did you mean `{name}`?"),
                         None => "`composeguard rules` lists the rules".to_string(),
                     };
