@@ -19,6 +19,7 @@ use composeguard::Severity;
 use composeguard::os_fs::OsFileSystem;
 use composeguard_model::project::FileSystem;
 
+mod folders;
 mod parallel;
 mod project_args;
 mod stdin;
@@ -54,8 +55,8 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Compose files; each is its own project. Without paths (and without -f), the compose file of
-    /// the current folder is found as docker compose finds it.
+    /// Compose files; each is its own project. A folder is every project under it. Without paths
+    /// (and without -f), the compose file of the current folder is found as docker compose finds it.
     paths: Vec<PathBuf>,
     #[command(flatten)]
     project: project_args::ProjectArgs,
@@ -180,6 +181,12 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     // each project is loaded and linted on its own thread; results in command-line order
     let plan = args.project.plan(&args.paths);
+    for folder in &plan.empty_folders {
+        eprintln!("composeguard: no compose file under {} (compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml)", folder.display());
+    }
+    if plan.len() == 0 {
+        return usage_error("nothing to check: the folders given hold no compose file");
+    }
     let fs = match plan.file_system() {
         Ok(fs) => fs,
         Err(e) => return usage_error(&e),

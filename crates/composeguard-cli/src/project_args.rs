@@ -2,6 +2,7 @@
 //! `--project-directory`, `--env-file`, `--profile`, `--all-profiles`, `-p`, and the
 //! `config` command that prints the resolved project.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -132,17 +133,29 @@ impl ProjectArgs {
     }
 
     /// The projects to check, each made into its loader's options only when asked for: each
-    /// `PATH` on its own, or the `-f` files stacked, or the project docker compose would find.
-    /// `--stdin-filename` alone checks standard input.
+    /// `PATH` on its own (a folder: every project under it), or the `-f` files stacked, or the
+    /// project docker compose would find. `--stdin-filename` alone checks standard input.
     pub fn plan<'a>(&'a self, paths: &'a [PathBuf]) -> Plan<'a> {
-        let mut sets: Vec<&'a [PathBuf]> = paths.iter().map(std::slice::from_ref).collect();
-        if !self.files.is_empty() || sets.is_empty() {
-            sets.push(if self.files.is_empty() && self.stdin_filename.is_some() { std::slice::from_ref(&STDIN_PATH) } else { &self.files });
+        let mut sets: Vec<Cow<'a, [PathBuf]>> = Vec::with_capacity(paths.len());
+        let mut empty_folders = Vec::new();
+        for path in paths {
+            if path.as_os_str() != STDIN && path.is_dir() {
+                let found = crate::folders::projects_under(path);
+                if found.is_empty() {
+                    empty_folders.push(path.as_path());
+                }
+                sets.extend(found.into_iter().map(Cow::Owned));
+            } else {
+                sets.push(Cow::Borrowed(std::slice::from_ref(path)));
+            }
+        }
+        if !self.files.is_empty() || paths.is_empty() {
+            sets.push(Cow::Borrowed(if self.files.is_empty() && self.stdin_filename.is_some() { std::slice::from_ref(&STDIN_PATH) } else { &self.files }));
         }
         // read once: with many files, the environment was a twentieth of the run
         let cwd = std::env::current_dir().map(|d| path_text(&d)).unwrap_or_default();
         let env: indexmap::IndexMap<String, String> = std::env::vars().collect();
-        Plan { args: self, sets, cwd, env }
+        Plan { args: self, sets, empty_folders, cwd, env }
     }
 }
 
@@ -150,7 +163,9 @@ impl ProjectArgs {
 /// and the environment, read once).
 pub struct Plan<'a> {
     args: &'a ProjectArgs,
-    sets: Vec<&'a [PathBuf]>,
+    sets: Vec<Cow<'a, [PathBuf]>>,
+    /// The folders given that hold no compose file.
+    pub empty_folders: Vec<&'a Path>,
     cwd: String,
     env: indexmap::IndexMap<String, String>,
 }
@@ -178,7 +193,7 @@ impl Plan<'_> {
     /// The loader's options of the `i`th project (each with its own copy of the environment,
     /// which loading makes into the project's variables).
     pub fn options(&self, i: usize) -> ProjectOptions {
-        self.args.options_in(self.sets.get(i).copied().unwrap_or_default(), self.cwd.clone(), self.env.clone())
+        self.args.options_in(self.sets.get(i).map(AsRef::as_ref).unwrap_or_default(), self.cwd.clone(), self.env.clone())
     }
 }
 

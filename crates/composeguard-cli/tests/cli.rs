@@ -349,3 +349,42 @@ fn an_unknown_selector_is_a_usage_error() {
     let out = bin().args(["check", "--select", "all,CG2,cg201,privileged,security", "--ignore", "style", "compose.yaml"]).current_dir(&dir).output().unwrap();
     assert_ne!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A folder among the paths is every project under it, each as docker compose finds a folder's
+/// project (its compose file and that folder's override file), in path order; hidden folders and
+/// `node_modules` are left out, and a folder without a compose file is said so.
+#[test]
+fn a_folder_is_every_project_under_it() {
+    let dir = temp_dir("folders");
+    for sub in ["deploy/web", "deploy/api", ".git/x", "node_modules/m", "docs"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    write(&dir, "deploy/web/compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n");
+    write(&dir, "deploy/web/compose.override.yaml", "services:\n  web:\n    restart: sometimes\n");
+    write(&dir, "deploy/api/docker-compose.yml", "services:\n  api:\n    image: nginx:1.27\n    enviroment: {A: 1}\n");
+    write(&dir, ".git/x/compose.yaml", "services: [broken\n");
+    write(&dir, "node_modules/m/compose.yaml", "services: [broken\n");
+    let out = bin().args(["check", "--format", "json", "deploy"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<(String, String)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").map(move |d| (f["path"].as_str().unwrap().to_string(), d["rule"].as_str().unwrap().to_string())))
+        .collect();
+    // the override file is part of the web project; the folders come in path order
+    assert_eq!(
+        errors,
+        [("deploy/api/docker-compose.yml".to_string(), "unknown-key".to_string()), ("deploy/web/compose.override.yaml".to_string(), "invalid-restart-policy".to_string())],
+        "{report}"
+    );
+    // `.` finds the same two, shown without `./`, and never the hidden or vendored ones
+    let out = bin().args(["check", "--no-color", "."]).current_dir(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("--> deploy/api/docker-compose.yml:4:5") && !stdout.contains("broken") && !stdout.contains("node_modules"), "{stdout}");
+    // a folder without a compose file is said so; with nothing else to check, it is a usage error
+    let out = bin().args(["check", "docs"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no compose file under docs"));
+}

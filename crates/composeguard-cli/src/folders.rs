@@ -1,0 +1,85 @@
+//! A folder given to `check`: every project under it, each as docker compose finds the project
+//! of a folder (its first compose file by compose's order of names, and that folder's override
+//! file). Hidden folders, `node_modules` and symbolic links to folders are not entered; the
+//! projects come in path order, so a run lists them the same way every time.
+
+use std::path::{Path, PathBuf};
+
+/// The compose file names docker compose looks for in a folder, in its order.
+const NAMES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+/// The override file names, in compose's order; the first one present joins the project.
+const OVERRIDES: [&str; 4] = ["compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"];
+/// How deep folders are entered below the one given.
+const MAX_DEPTH: usize = 64;
+
+/// The projects under `dir` (it included), each the files of one `docker compose -f … -f …`.
+pub fn projects_under(dir: &Path) -> Vec<Vec<PathBuf>> {
+    let mut projects = Vec::new();
+    walk(dir, 0, &mut projects);
+    projects
+}
+
+fn walk(dir: &Path, depth: usize, projects: &mut Vec<Vec<PathBuf>>) {
+    // `check .` shows `web/compose.yaml`, not `./web/compose.yaml`
+    let join = |name: &str| if dir == Path::new(".") { PathBuf::from(name) } else { dir.join(name) };
+    if let Some(main) = NAMES.iter().map(|n| join(n)).find(|p| p.is_file()) {
+        let mut files = vec![main];
+        files.extend(OVERRIDES.iter().map(|n| join(n)).find(|p| p.is_file()));
+        projects.push(files);
+    }
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut folders: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        // (a symbolic link's own type: a link to a folder is not followed)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            (!name.starts_with('.') && name != "node_modules").then(|| (name.clone(), join(&name)))
+        })
+        .collect();
+    folders.sort();
+    for (_, folder) in folders {
+        walk(&folder, depth + 1, projects);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_project_under_a_folder_in_path_order() {
+        let root = std::env::temp_dir().join(format!("composeguard-folders-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (path, text) in [
+            ("b/compose.yaml", ""),
+            ("b/docker-compose.yml", ""),
+            ("b/compose.override.yaml", ""),
+            ("a/docker-compose.yml", ""),
+            ("a/deep/er/compose.yml", ""),
+            (".hidden/compose.yaml", ""),
+            ("node_modules/x/compose.yaml", ""),
+            ("c/notes.yaml", ""),
+            ("compose.yaml", ""),
+        ] {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let got: Vec<Vec<String>> = projects_under(&root)
+            .into_iter()
+            .map(|set| set.iter().map(|p| p.strip_prefix(&root).unwrap().to_string_lossy().to_string()).collect())
+            .collect();
+        let want: Vec<Vec<&str>> = vec![
+            vec!["compose.yaml"],
+            vec!["a/docker-compose.yml"],
+            vec!["a/deep/er/compose.yml"],
+            vec!["b/compose.yaml", "b/compose.override.yaml"],
+        ];
+        assert_eq!(got, want);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
