@@ -199,12 +199,114 @@ impl Plan<'_> {
 
 /// `composeguard config`.
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("only").multiple(false)))]
 pub struct ConfigArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
     /// Output format: yaml, json.
     #[arg(long, default_value = "yaml")]
     pub format: String,
+    /// Only validate: print nothing, exit 1 when compose would reject the project.
+    #[arg(short = 'q', long, group = "only")]
+    pub quiet: bool,
+    /// Print the active services' names, one per line, each after the services it depends on.
+    #[arg(long, group = "only")]
+    pub services: bool,
+    /// Print the names of the volumes the project uses, one per line.
+    #[arg(long, group = "only")]
+    pub volumes: bool,
+    /// Print the names of the networks the project uses, one per line.
+    #[arg(long, group = "only")]
+    pub networks: bool,
+    /// Print every profile the services name, one per line.
+    #[arg(long = "profiles", id = "list_profiles", group = "only")]
+    pub list_profiles: bool,
+    /// Print the image of each active service (`PROJECT-SERVICE` for one built without a name).
+    #[arg(long, group = "only")]
+    pub images: bool,
+}
+
+impl ConfigArgs {
+    /// The list asked for instead of the whole project, if any.
+    fn listing(&self) -> Option<Listing> {
+        [
+            (self.services, Listing::Services),
+            (self.volumes, Listing::Volumes),
+            (self.networks, Listing::Networks),
+            (self.list_profiles, Listing::Profiles),
+            (self.images, Listing::Images),
+        ]
+        .into_iter()
+        .find_map(|(asked, listing)| asked.then_some(listing))
+    }
+}
+
+/// The lists `docker compose config` prints instead of the project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Listing {
+    Services,
+    Volumes,
+    Networks,
+    Profiles,
+    Images,
+}
+
+/// The lines of `listing` for a project that compose accepts. (compose prints the volumes,
+/// networks and images in an order that changes from run to run; here they come in the order
+/// of `config`'s output, and the images in the order of the services.)
+fn list(project: &Project, fs: &dyn FileSystem, listing: Listing) -> Vec<String> {
+    if listing == Listing::Profiles {
+        let mut profiles: Vec<String> = project.compose.services.values().flat_map(|s| s.profiles.iter().map(|p| p.value.clone())).collect();
+        profiles.sort();
+        profiles.dedup();
+        return profiles;
+    }
+    let doc = composeguard_model::config_output::to_json(project, fs);
+    let keys = |section: &str| doc.get(section).and_then(serde_json::Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    match listing {
+        Listing::Volumes => keys("volumes"),
+        Listing::Networks => keys("networks"),
+        Listing::Services | Listing::Images => {
+            let services = doc.get("services").and_then(serde_json::Value::as_object);
+            let order = dependency_order(services);
+            if listing == Listing::Services {
+                return order;
+            }
+            let name = doc.get("name").and_then(serde_json::Value::as_str).unwrap_or_default();
+            order
+                .iter()
+                .map(|s| {
+                    let image = services.and_then(|m| m.get(s)).and_then(|v| v.get("image")).and_then(serde_json::Value::as_str);
+                    image.map_or_else(|| format!("{name}-{s}"), str::to_string)
+                })
+                .collect()
+        }
+        Listing::Profiles => Vec::new(),
+    }
+}
+
+/// The services of `config`'s output, each after those it depends on (ties by name, as the
+/// output has them).
+fn dependency_order(services: Option<&serde_json::Map<String, serde_json::Value>>) -> Vec<String> {
+    let Some(services) = services else { return Vec::new() };
+    let deps = |s: &serde_json::Value| -> Vec<String> { s.get("depends_on").and_then(serde_json::Value::as_object).map(|d| d.keys().cloned().collect()).unwrap_or_default() };
+    let mut order: Vec<String> = Vec::with_capacity(services.len());
+    let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    while order.len() < services.len() {
+        let before = order.len();
+        for (name, service) in services {
+            if !placed.contains(name.as_str()) && deps(service).iter().all(|d| placed.contains(d.as_str()) || !services.contains_key(d)) {
+                placed.insert(name);
+                order.push(name.clone());
+            }
+        }
+        if order.len() == before {
+            // a cycle (compose refuses the project before this): the rest in name order
+            order.extend(services.keys().filter(|n| !placed.contains(n.as_str())).cloned());
+            break;
+        }
+    }
+    order
 }
 
 /// Prints the resolved project; errors (what compose would reject) go to stderr. The exit code:
@@ -244,8 +346,17 @@ pub fn config(args: &ConfigArgs) -> u8 {
             code = 1;
             continue;
         }
-        let text = if args.format == "json" { to_json_string(&project, fs) } else { to_yaml_string(&project, fs) };
+        if args.quiet {
+            continue;
+        }
         let mut stdout = std::io::stdout().lock();
+        if let Some(listing) = args.listing() {
+            for line in list(&project, fs, listing) {
+                let _ = writeln!(stdout, "{line}");
+            }
+            continue;
+        }
+        let text = if args.format == "json" { to_json_string(&project, fs) } else { to_yaml_string(&project, fs) };
         let _ = stdout.write_all(text.as_bytes());
         // docker compose ends its JSON without a newline; several projects go one per line
         if !text.ends_with('\n') && i + 1 < count {

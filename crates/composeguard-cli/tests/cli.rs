@@ -388,3 +388,35 @@ fn a_folder_is_every_project_under_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no compose file under docs"));
 }
+
+/// `config --services`, `--volumes`, `--networks`, `--profiles`, `--images` and `-q` print what
+/// `docker compose config` prints with them (a service after those it depends on; the volumes and
+/// networks the project uses; every profile named; an image per active service).
+#[test]
+fn config_lists_as_docker_compose_config() {
+    let dir = temp_dir("config-lists");
+    write(
+        &dir,
+        "compose.yaml",
+        "name: shop\nservices:\n  web:\n    build: .\n    depends_on: [api]\n    networks: [front]\n  api:\n    image: api:${TAG:-1}\n    volumes: [data:/d]\n  debug:\n    image: busybox:1\n    profiles: [debug, tools]\nvolumes:\n  data: {}\n  unused: {}\nnetworks:\n  front: {}\n  unused: {}\n",
+    );
+    let lines = |flag: &str| {
+        let out = bin().args(["config", flag]).current_dir(&dir).env_remove("COMPOSE_PROFILES").env_remove("TAG").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{flag}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(lines("--services"), "api\nweb\n");
+    assert_eq!(lines("--volumes"), "data\n");
+    assert_eq!(lines("--networks"), "default\nfront\n");
+    assert_eq!(lines("--profiles"), "debug\ntools\n");
+    assert_eq!(lines("--images"), "api:1\nshop-web\n");
+    assert_eq!(lines("-q"), "");
+    // a project compose refuses: its errors, nothing listed, exit 1
+    write(&dir, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n");
+    let out = bin().args(["config", "--services"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty() && String::from_utf8_lossy(&out.stderr).contains("undefined service `db`"));
+    // one list at a time
+    let out = bin().args(["config", "--services", "--images"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
