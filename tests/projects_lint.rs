@@ -124,3 +124,39 @@ fn a_project_named_by_its_dotenv_or_the_environment_is_not_said_to_be_named_afte
     assert!(!named(&[compose], &[("COMPOSE_PROJECT_NAME", "shop")], None), "the environment names it");
     assert!(!named(&[compose], &[], Some("shop")), "`-p` names it");
 }
+
+/// The image rules read what the project's `.env` sets, as compose does, whatever the
+/// environment of the machine that runs the check says: `${TAG}` with `TAG=latest` in `.env` is
+/// a floating tag; a version there is not.
+#[test]
+fn image_rules_read_the_tag_the_projects_env_file_sets() {
+    let fs = files(&[
+        ("/p/.env", "TAG=latest\nVERSION=1.2.3\nNAME=redis\n"),
+        (
+            "/p/compose.yaml",
+            "services:\n  web:\n    image: nginx:${TAG}\n  api:\n    image: api:${VERSION:-latest}\n  cache:\n    image: ${NAME}\n  job:\n    image: job:${UNSET}\n",
+        ),
+    ]);
+    let select = LintOptions { select: vec!["image-floating-tag".into(), "image-without-tag".into()], ..LintOptions::default() };
+    let findings = |env: &[(&str, &str)]| {
+        let mut opts = options(&["compose.yaml"]);
+        opts.env = env.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+        let report = lint_files(&opts, &select, &fs);
+        report
+            .diagnostics()
+            .filter(|d| d.rule == "image-floating-tag" || d.rule == "image-without-tag")
+            .map(|d| (d.rule.to_string(), d.start.line, d.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    let found = findings(&[]);
+    assert_eq!(
+        found,
+        [
+            ("image-floating-tag".to_string(), 3, "image `nginx:${TAG}` of service `web` gets the floating tag `latest` from the project's env file".to_string()),
+            ("image-without-tag".to_string(), 7, "service `cache` gets the untagged image `redis` from the project's env file (`${NAME}`), so docker pulls `latest`".to_string()),
+        ],
+        "{found:#?}"
+    );
+    // the machine's environment does not change what the project says
+    assert_eq!(findings(&[("TAG", "1.0"), ("UNSET", "latest"), ("NAME", "redis:7")]), found);
+}

@@ -366,7 +366,7 @@ mod tests {
         let text = "services:\n  web:\n    image: \"nginx:${TAG}\"\n";
         let report = lint(text, r#"{"path": "app/compose.yml", "files": {"app/.env": "TAG=1.27\n"}}"#);
         assert_eq!(report["files"][0]["path"], "app/compose.yml");
-        let unset = |r: &Value| diagnostics(r).iter().any(|d| d["message"].as_str().unwrap().contains("TAG"));
+        let unset = |r: &Value| diagnostics(r).iter().any(|d| d["rule"] == "unset-variable" && d["message"].as_str().unwrap().contains("TAG"));
         assert!(!unset(&report));
         assert!(unset(&lint(text, "{}")));
         assert!(!unset(&lint(text, r#"{"env": {"TAG": "1.27"}}"#)));

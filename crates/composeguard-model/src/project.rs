@@ -140,6 +140,10 @@ pub struct Project {
     pub issues: Vec<Issue>,
     /// Variables used for interpolation (environment and `.env`).
     pub variables: IndexMap<String, String>,
+    /// The variables the project's env files set (`.env`, or `--env-file`), as the files set
+    /// them, whatever the environment says: what the project itself decides, where `variables`
+    /// also holds what the machine running compose does.
+    pub env_file_variables: IndexMap<String, String>,
     /// The project folder (relative paths in the model are relative to it).
     pub working_dir: String,
     /// The project name (`-p`, `COMPOSE_PROJECT_NAME`, `name:` or the folder's name, normalised).
@@ -381,7 +385,7 @@ pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSys
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let working_dir = parent_dir(path);
     let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
-    let variables = dotenv_variables(&working_dir, options, fs, &mut asm.issues);
+    let variables = dotenv_variables(&working_dir, options, fs, &mut asm.issues, &mut asm.env_file_variables);
     asm.preload(path, path, text);
     let name = project_name_from_files(&mut asm, &[path.to_string()], &variables, &working_dir);
     let scope = Scope { vars: &variables, dir: working_dir.clone(), include_stack: Vec::new() };
@@ -539,6 +543,7 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
     let disables = is_dotenv && !env.contains_key("COMPOSE_DISABLE_ENV_FILE") && read.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
     for (k, v) in read {
         if !disables || k.starts_with("COMPOSE_") {
+            asm.env_file_variables.entry(k.clone()).or_insert_with(|| v.clone());
             env.entry(k).or_insert(v);
         }
     }
@@ -585,7 +590,8 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &IndexMap<
 
 /// The variables for interpolation of a single file: `.env` of the project folder, overridden
 /// by the environment.
-fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issues: &mut Vec<Issue>) -> IndexMap<String, String> {
+/// What `.env` sets goes to `from_file` too.
+fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issues: &mut Vec<Issue>, from_file: &mut IndexMap<String, String>) -> IndexMap<String, String> {
     let mut vars = IndexMap::new();
     if options.dotenv {
         let path = join_path(dir, ".env");
@@ -593,6 +599,7 @@ fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issue
             match crate::dotenv::parse(&text, &options.env) {
                 Ok(entries) => {
                     for e in entries {
+                        from_file.insert(e.key.clone(), e.value.clone());
                         vars.insert(e.key, e.value);
                     }
                 }
@@ -686,6 +693,8 @@ pub(crate) struct Assembler<'a> {
     /// A compose file was given as an absolute path: the files it refers to are shown absolute
     /// too, so that a run over such paths names each file one way.
     absolute: bool,
+    /// What the project's env files set (see [`Project::env_file_variables`]).
+    pub env_file_variables: IndexMap<String, String>,
 }
 
 impl<'a> Assembler<'a> {
@@ -704,6 +713,7 @@ impl<'a> Assembler<'a> {
             cwd: String::new(),
             merge_tags: false,
             absolute: false,
+            env_file_variables: IndexMap::new(),
         }
     }
 
@@ -934,6 +944,7 @@ impl<'a> Assembler<'a> {
         project.sources = self.sources;
         project.issues = self.issues;
         project.provenance = self.provenance;
+        project.env_file_variables = self.env_file_variables;
         project
     }
 }

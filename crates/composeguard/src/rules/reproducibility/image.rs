@@ -1,9 +1,10 @@
 //! What the compose file itself says about a service's image reference.
 //!
 //! The model holds the image after interpolation with the caller's environment, so its value
-//! depends on where the linter runs. The image rules judge the file instead: every variable is
-//! replaced by the default the file gives it, and parts that only the environment decides
-//! (`${TAG}` with no default) are unknown and never reported.
+//! depends on where the linter runs. The image rules judge the project instead: every variable is
+//! replaced by what the project's env file (`.env`) sets or else the default the file gives it,
+//! and parts that only the environment decides (`${TAG}` with neither) are unknown and never
+//! reported.
 
 use std::borrow::Cow;
 
@@ -28,6 +29,9 @@ pub(crate) struct ImageSpec<'a> {
     /// The reference with every variable marked [`UNKNOWN`]: the parts the environment can change.
     /// (Without variables, all three are the model's value, borrowed.)
     overridable: Cow<'a, str>,
+    /// The reference with the variables the project's env file sets marked [`UNKNOWN`] (the
+    /// others resolved as in `resolved`): the parts that env file decides.
+    env_file: Cow<'a, str>,
 }
 
 /// A tag as the file alone decides it.
@@ -37,34 +41,48 @@ pub(crate) enum Tag<'a> {
     Missing,
     /// A variable without a default decides it.
     Unknown,
-    /// The tag, and whether a variable can change it (`${TAG:-latest}`).
-    Known { tag: &'a str, overridable: bool },
+    /// The tag, whether a variable can change it (`${TAG:-latest}`), and whether the project's
+    /// env file sets it (`${TAG}` with `TAG=latest` in `.env`).
+    Known { tag: &'a str, overridable: bool, from_env_file: bool },
 }
 
 impl<'a> ImageSpec<'a> {
     /// The image of a pulled service: `None` for services that build their image (the image then
     /// names the build's output) or have no image.
+    /// The image of a pulled service: `None` for services that build their image (the image then
+    /// names the build's output) or have no image. What the project's env file sets counts.
     pub fn of_pulled(cx: &Context<'_>, service: &'a Service) -> Option<Self> {
         if service.build.is_some() {
             return None;
         }
-        Self::of(cx, service.image.as_ref()?)
+        Self::read(cx, service.image.as_ref()?, true)
     }
 
+    /// The image as the file alone decides it (an env file's variables are unknown, as the
+    /// environment's are).
     pub fn of(cx: &Context<'_>, image: &'a Spanned<String>) -> Option<Self> {
+        Self::read(cx, image, false)
+    }
+
+    fn read(cx: &Context<'_>, image: &'a Spanned<String>, env_files: bool) -> Option<Self> {
         // a value that came through an alias is written at its anchor
         let written_at = image.anchor.unwrap_or(image.span);
         let raw = cx.text(written_at);
         if !has_variable(raw) {
             let value = Cow::Borrowed(image.value.as_str());
-            return Some(Self { image, written: value.clone(), resolved: value.clone(), overridable: value });
+            return Some(Self { image, written: value.clone(), resolved: value.clone(), overridable: value.clone(), env_file: value });
         }
         let written = scalar_content(raw)?;
-        let defaults_only = substitute(&written, &|_: &str| None::<String>).ok()?;
-        let unset = defaults_only.unset;
-        let resolved = substitute(&written, &|name: &str| unset.iter().any(|u| u == name).then(|| UNKNOWN.to_string())).ok()?.value;
+        // the project's env files are read for its own compose files (an included project has
+        // its own)
+        let project_file = cx.project.sources.get(written_at.file).is_some_and(|f| cx.project.files.iter().any(|p| *p == f.path));
+        let set = |name: &str| cx.project.env_file_variables.get(name).filter(|_| env_files && project_file).cloned();
+        let unset = substitute(&written, &set).ok()?.unset;
+        let unknown = |name: &str| unset.iter().any(|u| u == name).then(|| UNKNOWN.to_string());
+        let resolved = substitute(&written, &|name: &str| set(name).or_else(|| unknown(name))).ok()?.value;
+        let env_file = substitute(&written, &|name: &str| set(name).map(|_| UNKNOWN.to_string()).or_else(|| unknown(name))).ok()?.value;
         let overridable = substitute(&written, &|_: &str| Some(UNKNOWN.to_string())).ok()?.value;
-        Some(Self { image, written: Cow::Owned(written), resolved: Cow::Owned(resolved), overridable: Cow::Owned(overridable) })
+        Some(Self { image, written: Cow::Owned(written), resolved: Cow::Owned(resolved), overridable: Cow::Owned(overridable), env_file: Cow::Owned(env_file) })
     }
 
     pub fn span(&self) -> Span {
@@ -91,12 +109,14 @@ impl<'a> ImageSpec<'a> {
             Some(tag) => {
                 // the tag comes from a variable's default: `app:${TAG:-latest}`, or the whole
                 // reference's `${IMAGE:-app:latest}`
-                let written = parse_image(&self.overridable);
-                let overridable = match written.tag {
-                    Some(t) => has_unknown(t),
-                    None => has_unknown(last_component(written.repository)),
+                let decided_by = |text: &str| {
+                    let r = parse_image(text);
+                    match r.tag {
+                        Some(t) => has_unknown(t),
+                        None => has_unknown(last_component(r.repository)),
+                    }
                 };
-                Tag::Known { tag, overridable }
+                Tag::Known { tag, overridable: decided_by(&self.overridable), from_env_file: decided_by(&self.env_file) }
             }
             // `${IMAGE}` or `app${SUFFIX}`: the environment may supply a tag
             None if has_unknown(last_component(reference.repository)) => Tag::Unknown,
@@ -110,6 +130,13 @@ impl<'a> ImageSpec<'a> {
     pub fn name_is_overridable(&self) -> bool {
         let r = parse_image(&self.overridable);
         has_unknown(last_component(r.repository)) || r.tag.is_some()
+    }
+
+    /// Whether a variable the project's env file sets decides the repository's last component
+    /// (`${IMAGE}` with `IMAGE=nginx` in `.env`).
+    pub fn name_from_env_file(&self) -> bool {
+        let r = parse_image(&self.env_file);
+        has_unknown(last_component(r.repository)) || r.tag.is_some_and(has_unknown)
     }
 
     /// Whether a variable without a default is in the reference: only the environment that runs

@@ -4,7 +4,7 @@ use crate::rules::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports an image whose tag moves, such as `latest`, including a variable that defaults
-    /// to one (`${TAG:-latest}`).
+    /// to one (`${TAG:-latest}`) or that the project's `.env` sets to one.
     ///
     /// Floating tags are `latest` and release channels (`stable`, `edge`, `nightly`, `dev`,
     /// `beta`, `canary`, `lts`, `main`, `master`, `rolling`, `current`, `release`…), alone, with a
@@ -97,28 +97,26 @@ impl Rule for ImageFloatingTag {
             if image.is_pinned() {
                 continue;
             }
-            let Tag::Known { tag, overridable } = image.tag() else { continue };
+            let Tag::Known { tag, overridable, from_env_file } = image.tag() else { continue };
             let Some(floating) = floating_part(tag) else { continue };
-            let message = if overridable {
-                default_message(&name.value, &image.written, floating)
+            let (message, help) = if from_env_file {
+                (env_file_message(&name.value, &image.written, floating), "set a version in the env file (`.env`), or pin a digest (`@sha256:…`)")
+            } else if overridable {
+                (default_message(&name.value, &image.written, floating), "make the default a version, or drop the default so the environment must choose")
             } else {
-                message(&name.value, &image.written, floating)
+                (message(&name.value, &image.written, floating), "pin a version tag, or a digest (`@sha256:…`)")
             };
-            out.report(image.span(), message)
-                .path(format!("services.{}.image", name.value))
-                .service(&name.value)
-                .anchor(image.anchor())
-                .help(if overridable {
-                    "make the default a version, or drop the default so the environment must choose"
-                } else {
-                    "pin a version tag, or a digest (`@sha256:…`)"
-                });
+            out.report(image.span(), message).path(format!("services.{}.image", name.value)).service(&name.value).anchor(image.anchor()).help(help);
         }
     }
 }
 
 fn message(service: &str, image: &str, floating: &str) -> String {
     format!("image `{image}` of service `{service}` uses the floating tag `{floating}`")
+}
+
+fn env_file_message(service: &str, image: &str, floating: &str) -> String {
+    format!("image `{image}` of service `{service}` gets the floating tag `{floating}` from the project's env file")
 }
 
 fn default_message(service: &str, image: &str, floating: &str) -> String {

@@ -59,7 +59,9 @@ impl Rule for ImageWithoutTag {
 }
 
 fn message(service: &str, image: &ImageSpec<'_>) -> String {
-    if image.name_is_overridable() {
+    if image.name_from_env_file() {
+        format!("service `{service}` gets the untagged image `{}` from the project's env file (`{}`), so docker pulls `latest`", image.resolved(), image.written)
+    } else if image.name_is_overridable() {
         format!("service `{service}` falls back to the untagged image `{}` (`{}`), so docker pulls `latest`", image.resolved(), image.written)
     } else {
         format!("image `{}` of service `{service}` has no tag, so docker pulls `latest`", image.written)
