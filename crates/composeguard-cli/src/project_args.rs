@@ -255,25 +255,24 @@ enum Listing {
 /// networks and images in an order that changes from run to run; here they come in the order
 /// of `config`'s output, and the images in the order of the services.)
 fn list(project: &Project, fs: &dyn FileSystem, listing: Listing) -> Vec<String> {
-    if listing == Listing::Profiles {
-        let mut profiles: Vec<String> = project.compose.services.values().flat_map(|s| s.profiles.iter().map(|p| p.value.clone())).collect();
-        profiles.sort();
-        profiles.dedup();
-        return profiles;
-    }
-    let doc = composeguard_model::config_output::to_json(project, fs);
-    let keys = |section: &str| doc.get(section).and_then(serde_json::Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    let doc = || composeguard_model::config_output::to_json(project, fs);
+    let keys = |doc: &serde_json::Value, section: &str| doc.get(section).and_then(serde_json::Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
     match listing {
-        Listing::Volumes => keys("volumes"),
-        Listing::Networks => keys("networks"),
-        Listing::Services | Listing::Images => {
+        // every service's, active or not
+        Listing::Profiles => {
+            let mut profiles: Vec<String> = project.compose.services.values().flat_map(|s| s.profiles.iter().map(|p| p.value.clone())).collect();
+            profiles.sort();
+            profiles.dedup();
+            profiles
+        }
+        Listing::Volumes => keys(&doc(), "volumes"),
+        Listing::Networks => keys(&doc(), "networks"),
+        Listing::Services => dependency_order(doc().get("services").and_then(serde_json::Value::as_object)),
+        Listing::Images => {
+            let doc = doc();
             let services = doc.get("services").and_then(serde_json::Value::as_object);
-            let order = dependency_order(services);
-            if listing == Listing::Services {
-                return order;
-            }
             let name = doc.get("name").and_then(serde_json::Value::as_str).unwrap_or_default();
-            order
+            dependency_order(services)
                 .iter()
                 .map(|s| {
                     let image = services.and_then(|m| m.get(s)).and_then(|v| v.get("image")).and_then(serde_json::Value::as_str);
@@ -281,7 +280,6 @@ fn list(project: &Project, fs: &dyn FileSystem, listing: Listing) -> Vec<String>
                 })
                 .collect()
         }
-        Listing::Profiles => Vec::new(),
     }
 }
 

@@ -48,8 +48,6 @@ pub(crate) enum Tag<'a> {
 
 impl<'a> ImageSpec<'a> {
     /// The image of a pulled service: `None` for services that build their image (the image then
-    /// names the build's output) or have no image.
-    /// The image of a pulled service: `None` for services that build their image (the image then
     /// names the build's output) or have no image. What the project's env file sets counts.
     pub fn of_pulled(cx: &Context<'_>, service: &'a Service) -> Option<Self> {
         if service.build.is_some() {
