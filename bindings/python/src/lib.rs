@@ -51,10 +51,22 @@ fn source_of(text: &Bound<'_, PyAny>) -> PyResult<Source> {
     Ok(Source::Bytes(encoded.cast::<PyBytes>()?.as_bytes().to_vec()))
 }
 
+/// `select` and `ignore` name rules, codes, code prefixes or categories; one that names nothing
+/// is a `ConfigError`, with a "did you mean", as in a configuration.
+fn check_selectors(select: &[String], ignore: &[String]) -> PyResult<()> {
+    for (what, entries) in [("select", select), ("ignore", ignore)] {
+        for entry in entries {
+            config::parse_selector(entry).map_err(|message| errors::config_error(format!("{what}: {message}")))?;
+        }
+    }
+    Ok(())
+}
+
 /// Lints one compose file given as text; nothing else is read (no `.env`, no `env_file`, no
 /// configuration file unless `config_path` names one).
 #[pyfunction]
-#[pyo3(signature = (text, path, env, config_json, config_path))]
+#[pyo3(signature = (text, path, env, config_json, config_path, select, ignore))]
+#[allow(clippy::too_many_arguments)]
 fn lint(
     py: Python<'_>,
     text: &Bound<'_, PyAny>,
@@ -62,13 +74,16 @@ fn lint(
     env: indexmap::IndexMap<String, String>,
     config_json: Option<String>,
     config_path: Option<String>,
+    select: Vec<String>,
+    ignore: Vec<String>,
 ) -> PyResult<Report> {
     let source = source_of(text)?;
+    check_selectors(&select, &ignore)?;
     let config_arg = ConfigArg::new(config_json, config_path, ConfigArg::Nothing);
     let linted = py.detach(|| -> Result<types::Linted, LoadError> {
         let config = config_arg.explicit()?;
         let level = config::fail_level(config.as_ref());
-        let options = LintOptions { config, env, ..LintOptions::default() };
+        let options = LintOptions { config, env, select, ignore, ..LintOptions::default() };
         let load = LoadOptions { env: options.env.clone(), dotenv: false, limits: options.limits };
         let project = match &source {
             Source::Text(t) => load_text(path, t, &load, &NoFiles),
@@ -82,7 +97,7 @@ fn lint(
 /// Lints compose files read from disk, stacked into one project as `composeguard check -f A -f B`
 /// stacks them (the configuration found from the project's first file, unless one is given).
 #[pyfunction]
-#[pyo3(signature = (paths, project_directory, env_files, profiles, env, config_json, config_path))]
+#[pyo3(signature = (paths, project_directory, env_files, profiles, env, config_json, config_path, select, ignore))]
 #[allow(clippy::too_many_arguments)]
 fn lint_files(
     py: Python<'_>,
@@ -93,7 +108,10 @@ fn lint_files(
     env: indexmap::IndexMap<String, String>,
     config_json: Option<String>,
     config_path: Option<String>,
+    select: Vec<String>,
+    ignore: Vec<String>,
 ) -> PyResult<Report> {
+    check_selectors(&select, &ignore)?;
     let options = loading::project_options(paths, project_directory, env_files, profiles, env);
     let config_arg = ConfigArg::new(config_json, config_path, ConfigArg::Discover);
     let linted = py.detach(|| -> Result<types::Linted, LoadError> {
@@ -101,7 +119,7 @@ fn lint_files(
         let project = loading::load_project(&options)?;
         let config = config_arg.for_project(explicit, &project)?;
         let level = config::fail_level(config.as_ref());
-        let report = lint_loaded(&project, &LintOptions { config, ..LintOptions::default() }, &OsFileSystem);
+        let report = lint_loaded(&project, &LintOptions { config, select, ignore, ..LintOptions::default() }, &OsFileSystem);
         Ok(types::Linted::of(&project, report, level))
     });
     Report::new(py, linted.map_err(|e| e.into_py_err(py))?)

@@ -125,6 +125,26 @@ def test_config_select_and_ignore() -> None:
     assert by_rule(composeguard.lint(EXAMPLE, config={"ignore": ["reliability"], "select": ["CG301"]}), "no-healthcheck")
 
 
+def test_select_and_ignore_arguments(tmp_path: Path) -> None:
+    # as `check --select/--ignore`: they add to the configuration's, an exact name wins
+    assert not by_rule(composeguard.lint(EXAMPLE, ignore=["reliability"]), "no-healthcheck")
+    assert by_rule(composeguard.lint(EXAMPLE, ignore=["reliability"], select=["no-healthcheck"]), "no-healthcheck")
+    assert by_rule(composeguard.lint(EXAMPLE, config={"ignore": ["no-healthcheck"]}, select=["CG301"]), "no-healthcheck")
+    text = "services:\n  web:\n    image: postgres:16\n"
+    assert not by_rule(composeguard.lint(text), "image-major-version-tag")
+    assert by_rule(composeguard.lint(text, select=["image-major-version-tag"]), "image-major-version-tag")
+    compose = tmp_path / "compose.yaml"
+    compose.write_text(text, encoding="utf-8")
+    assert by_rule(composeguard.lint_files(compose, env={}, select=("CG5",)), "image-major-version-tag")
+    # an entry that names no rule is refused, with the likely one
+    with pytest.raises(ConfigError, match="did you mean `image-major-version-tag`"):
+        composeguard.lint(text, select=["image-major-version-tags"])
+    with pytest.raises(ConfigError, match="ignore: `CG9`"):
+        composeguard.lint_files(compose, ignore=["CG9"])
+    with pytest.raises(TypeError):
+        composeguard.lint(text, select="all")
+
+
 def test_config_severity_waivers_and_fail_on() -> None:
     text = "services:\n  web:\n    image: nginx:1.27\n"
     [d] = by_rule(composeguard.lint(text), "no-healthcheck")

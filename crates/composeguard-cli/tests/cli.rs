@@ -420,3 +420,21 @@ fn config_lists_as_docker_compose_config() {
     let out = bin().args(["config", "--services", "--images"]).current_dir(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--select` wins over the configuration's `ignore` where both name the same rule, by its name
+/// in one and its code in the other too (and `--ignore` over its `select`).
+#[test]
+fn the_command_line_wins_over_the_configuration_by_name_or_code() {
+    let dir = temp_dir("select-code");
+    write(&dir, "compose.yaml", "services:\n  db:\n    image: postgres:16\n");
+    let count = |toml: &str, args: &[&str], rule: &str| {
+        write(&dir, "composeguard.toml", toml);
+        let out = bin().args(["check", "--format", "json"]).args(args).arg("compose.yaml").current_dir(&dir).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["files"][0]["diagnostics"].as_array().unwrap().iter().filter(|d| d["rule"] == rule).count()
+    };
+    assert_eq!(count("ignore = [\"no-healthcheck\"]\n", &[], "no-healthcheck"), 0);
+    assert_eq!(count("ignore = [\"no-healthcheck\"]\n", &["--select", "CG301"], "no-healthcheck"), 1);
+    assert_eq!(count("select = [\"CG508\"]\n", &[], "image-major-version-tag"), 1);
+    assert_eq!(count("select = [\"CG508\"]\n", &["--ignore", "image-major-version-tag"], "image-major-version-tag"), 0);
+}

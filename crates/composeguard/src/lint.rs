@@ -37,11 +37,14 @@ pub struct LintOptions {
 }
 
 impl LintOptions {
-    /// The rule selection: the configuration's, then these options'.
+    /// The rule selection: the configuration's, then these options', which win where both name
+    /// the same thing (a rule by its name in one and its code in the other too).
     pub fn selection(&self) -> Selection {
         let Some(config) = &self.config else { return Selection::new(&self.select, &self.ignore) };
-        let select: Vec<String> = config.select.iter().filter(|e| !self.ignore.contains(e)).chain(&self.select).cloned().collect();
-        let ignore: Vec<String> = config.ignore.iter().filter(|e| !self.select.contains(e)).chain(&self.ignore).cloned().collect();
+        let same = |a: &str, b: &str| a == b || crate::rules::find(a).zip(crate::rules::find(b)).is_some_and(|(x, y)| x.code == y.code);
+        let named_in = |entries: &[String], e: &str| entries.iter().any(|o| same(o, e));
+        let select: Vec<String> = config.select.iter().filter(|e| !named_in(&self.ignore, e)).chain(&self.select).cloned().collect();
+        let ignore: Vec<String> = config.ignore.iter().filter(|e| !named_in(&self.select, e)).chain(&self.ignore).cloned().collect();
         Selection::new(&select, &ignore)
     }
 }

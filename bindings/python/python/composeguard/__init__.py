@@ -80,7 +80,8 @@ class ComposeguardError(Exception):
 
 
 class ConfigError(ComposeguardError, ValueError):
-    """A ``config`` mapping or a ``fail_on`` level that composeguard does not understand."""
+    """A ``config`` mapping, a ``fail_on`` level or a ``select``/``ignore`` entry that composeguard
+    does not understand."""
 
 
 Config = Union[Mapping[str, Any], str, "os.PathLike[str]"]
@@ -95,6 +96,8 @@ def lint(
     path: str = "compose.yaml",
     env: Mapping[str, str] | None = None,
     config: Config | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
 ) -> Report:
     """Validates and lints one compose file given as text.
 
@@ -102,9 +105,13 @@ def lint(
     ``env_file``, no configuration file unless ``config`` names one). ``env`` holds the variables
     for interpolation (none by default, so the result does not depend on the process environment).
     ``bytes`` that are not UTF-8 give a diagnostic at the first invalid byte, as the CLI reports
-    such a file. Raises ``ConfigError`` for a configuration composeguard does not understand.
+    such a file. ``select`` and ``ignore`` take rule names, codes, code prefixes (``"CG2"``),
+    categories or ``"all"``, as ``composeguard check --select/--ignore``: rules to run besides
+    the defaults, rules not to run (an exact name or code in ``select`` wins); they add to the
+    configuration's. Raises ``ConfigError`` for a configuration composeguard does not
+    understand, or a ``select``/``ignore`` entry that names no rule.
     """
-    return _core.lint(text, path, _strings(env, "env"), *_config(config))
+    return _core.lint(text, path, _strings(env, "env"), *_config(config), _names(select, "select"), _names(ignore, "ignore"))
 
 
 def lint_files(
@@ -114,6 +121,8 @@ def lint_files(
     profiles: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
     config: Config | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
 ) -> Report:
     """Validates and lints compose files from disk, stacked into one project as
     ``composeguard check -f A -f B`` (and ``docker compose -f A -f B``) stacks them: later files
@@ -129,13 +138,16 @@ def lint_files(
     service lists its profiles). Without ``config``, the configuration is found from the first
     file's folder upwards (``composeguard.toml``, or ``pyproject.toml`` with
     ``[tool.composeguard]``), as the CLI finds it, and ``Report.ok()`` answers at its
-    ``fail-on``. For several independent projects, call this once for each.
+    ``fail-on``. ``select`` and ``ignore`` are as for :func:`lint`. For several independent
+    projects, call this once for each.
 
     Raises ``ComposeguardError`` when a path or env file is not a file that can be read (the
     ``OSError`` is the ``__cause__``), ``ConfigError`` for a configuration composeguard does not
-    understand.
+    understand or a ``select``/``ignore`` entry that names no rule.
     """
-    return _core.lint_files(*_files(paths, project_directory, env_files, profiles, env), *_config(config))
+    return _core.lint_files(
+        *_files(paths, project_directory, env_files, profiles, env), *_config(config), _names(select, "select"), _names(ignore, "ignore")
+    )
 
 
 def load(

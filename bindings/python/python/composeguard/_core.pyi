@@ -189,7 +189,15 @@ class Rule:
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
-def lint(text: str | bytes, path: str, env: dict[str, str], config_json: str | None, config_path: str | None) -> Report:
+def lint(
+    text: str | bytes,
+    path: str,
+    env: dict[str, str],
+    config_json: str | None,
+    config_path: str | None,
+    select: list[str],
+    ignore: list[str],
+) -> Report:
     """Lints one text; nothing else is read."""
 def lint_files(
     paths: list[str],
@@ -199,6 +207,8 @@ def lint_files(
     env: dict[str, str],
     config_json: str | None,
     config_path: str | None,
+    select: list[str],
+    ignore: list[str],
 ) -> Report:
     """Lints the files stacked into one project, as ``composeguard check -f A -f B``."""
 def load_json(
