@@ -5,10 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// The compose file names docker compose looks for in a folder, in its order.
-const NAMES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
-/// The override file names, in compose's order; the first one present joins the project.
-const OVERRIDES: [&str; 4] = ["compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"];
+use composeguard_model::project::{COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES};
 /// How deep folders are entered below the one given.
 const MAX_DEPTH: usize = 64;
 
@@ -22,9 +19,9 @@ pub fn projects_under(dir: &Path) -> Vec<Vec<PathBuf>> {
 fn walk(dir: &Path, depth: usize, projects: &mut Vec<Vec<PathBuf>>) {
     // `check .` shows `web/compose.yaml`, not `./web/compose.yaml`
     let join = |name: &str| if dir == Path::new(".") { PathBuf::from(name) } else { dir.join(name) };
-    if let Some(main) = NAMES.iter().map(|n| join(n)).find(|p| p.is_file()) {
+    if let Some(main) = COMPOSE_FILE_NAMES.iter().map(|n| join(n)).find(|p| p.is_file()) {
         let mut files = vec![main];
-        files.extend(OVERRIDES.iter().map(|n| join(n)).find(|p| p.is_file()));
+        files.extend(OVERRIDE_FILE_NAMES.iter().map(|n| join(n)).find(|p| p.is_file()));
         projects.push(files);
     }
     if depth >= MAX_DEPTH {

@@ -492,16 +492,19 @@ fn display_path(cwd: &str, path: &str) -> String {
     }
 }
 
+/// The compose file names docker compose looks for in a folder, in its order.
+pub const COMPOSE_FILE_NAMES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+/// The override file names, in compose's order; the first one present joins the project.
+pub const OVERRIDE_FILE_NAMES: [&str; 4] = ["compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"];
+
 /// `compose.yaml` (or another default name) in `dir` or the nearest parent, plus its override
 /// file.
 fn discover(fs: &dyn FileSystem, dir: &str) -> Vec<String> {
-    const NAMES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
-    const OVERRIDES: [&str; 4] = ["compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"];
     let mut dir = dir.to_string();
     loop {
-        if let Some(main) = NAMES.iter().map(|n| crate::paths::join_clean(&dir, n)).find(|p| fs.exists(p)) {
+        if let Some(main) = COMPOSE_FILE_NAMES.iter().map(|n| crate::paths::join_clean(&dir, n)).find(|p| fs.exists(p)) {
             let mut out = vec![main];
-            if let Some(o) = OVERRIDES.iter().map(|n| crate::paths::join_clean(&dir, n)).find(|p| fs.exists(p)) {
+            if let Some(o) = OVERRIDE_FILE_NAMES.iter().map(|n| crate::paths::join_clean(&dir, n)).find(|p| fs.exists(p)) {
                 out.push(o);
             }
             return out;
