@@ -15,13 +15,13 @@ pub struct Context<'a> {
     pub profiles: &'a [String],
     /// Built on first use: see [`Self::completion_waiter`].
     completion_waiters: OnceLock<HashMap<&'a str, (&'a Spanned<String>, Span)>>,
-    /// Built on first use: see [`Self::is_mistyped`].
-    mistyped: OnceLock<HashSet<&'a str>>,
+    /// Built on first use: see [`Self::is_unreadable`].
+    unreadable: OnceLock<HashSet<&'a str>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(project: &'a Project, fs: &'a dyn FileSystem, profiles: &'a [String]) -> Self {
-        Self { project, fs, profiles, completion_waiters: OnceLock::new(), mistyped: OnceLock::new() }
+        Self { project, fs, profiles, completion_waiters: OnceLock::new(), unreadable: OnceLock::new() }
     }
 
     /// The first active service (in source order) that waits for `name` with
@@ -77,13 +77,30 @@ impl<'a> Context<'a> {
         &self.project.working_dir
     }
 
-    /// Whether compose refuses the type of service `service`'s `key` (`read_only: "${RO}"` with
-    /// `RO` unset, `image: {}`): the model has no value for it, and an `invalid-type` finding
-    /// says why, so a rule should not also call the key missing.
-    pub fn is_mistyped(&self, service: &str, key: &str) -> bool {
-        let mistyped = self.mistyped.get_or_init(|| {
-            self.project.issues.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.path.as_str()).collect()
+    /// Whether compose cannot read what service `service` writes at `path` (`read_only`, or
+    /// `deploy.resources.limits.memory` for a nested key) or at a key above it: a value of the
+    /// wrong type (`read_only: "${RO}"` with `RO` unset, `healthcheck: curl localhost`), one it
+    /// refuses (`mem_limit: lots`), or one whose interpolation fails. The model has no value
+    /// there and a spec finding says why, so a rule should not also call the key missing.
+    pub fn is_unreadable(&self, service: &str, path: &str) -> bool {
+        self.is_unreadable_at(&format!("services.{service}.{path}"))
+    }
+
+    /// [`Self::is_unreadable`] for a path from the top of the file (`name`, `services.web.user`).
+    pub fn is_unreadable_at(&self, path: &str) -> bool {
+        let unreadable = self.unreadable.get_or_init(|| {
+            let refused = |kind: IssueKind| {
+                matches!(
+                    kind,
+                    IssueKind::InvalidType | IssueKind::InvalidValue | IssueKind::InvalidInterpolation | IssueKind::MissingRequiredVariable
+                )
+            };
+            self.project.issues.iter().filter(|i| refused(i.kind) && !i.path.is_empty()).map(|i| i.path.as_str()).collect()
         });
-        !mistyped.is_empty() && mistyped.contains(format!("services.{service}.{key}").as_str())
+        if unreadable.is_empty() {
+            return false;
+        }
+        // the path itself, or a key above it (`deploy: x` leaves `deploy.resources` unread)
+        path.match_indices('.').filter_map(|(i, _)| path.get(..i)).chain(std::iter::once(path)).any(|p| unreadable.contains(p))
     }
 }

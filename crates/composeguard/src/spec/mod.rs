@@ -279,7 +279,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     // an `image` of the wrong type is reported as such; compose stops there
     let no_image = match &s.image {
         Some(i) => i.value.is_empty(),
-        None => !cx.is_mistyped(n, "image"),
+        None => !cx.is_unreadable(n, "image"),
     };
     if no_image && s.build.is_none() && s.provider.is_none() && s.extends.is_none() {
         out.push(

@@ -93,7 +93,8 @@ impl Rule for HealthcheckWithoutTest {
                 // `healthcheck: {disable: false}` or `{}` tunes nothing: the image's check runs as
                 // it is, and there is no misplaced `test` line to look for
                 let tunes = hc.interval.is_some() || hc.timeout.is_some() || hc.retries.is_some() || hc.start_period.is_some() || hc.start_interval.is_some();
-                if !tunes {
+                // a `test` compose cannot read is reported as such
+                if !tunes || cx.is_unreadable(n, "healthcheck.test") {
                     continue;
                 }
                 let declared = dockerfile_healthcheck(cx, service);

@@ -75,7 +75,8 @@ impl Rule for ServiceHealthyWithoutHealthcheck {
                     continue;
                 }
                 let Some(target) = compose.services.get(dep.value.as_str()) else { continue };
-                if !cx.is_active(target) || target.provider.is_some() {
+                // a healthcheck compose cannot read is reported as such
+                if !cx.is_active(target) || target.provider.is_some() || cx.is_unreadable(&dep.value, "healthcheck") {
                     continue;
                 }
                 let state = health(cx, target);

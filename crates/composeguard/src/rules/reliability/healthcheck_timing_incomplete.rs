@@ -64,6 +64,8 @@ impl Rule for HealthcheckTimingIncomplete {
                 ("retries", hc.retries.is_none(), "3"),
             ]
             .into_iter()
+            // a value compose cannot read is reported as such, not as missing
+            .filter(|(k, _, _)| !cx.is_unreadable(&name.value, &format!("healthcheck.{k}")))
             .filter_map(|(k, absent, default)| absent.then_some((k, default)))
             .collect();
             if missing.is_empty() {

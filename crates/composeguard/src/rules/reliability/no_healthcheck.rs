@@ -57,7 +57,7 @@ impl Rule for NoHealthcheck {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            if service.healthcheck.is_some() || !runs_containers(service) || is_one_off(cx, &name.value, service) {
+            if service.healthcheck.is_some() || cx.is_unreadable(&name.value, "healthcheck") || !runs_containers(service) || is_one_off(cx, &name.value, service) {
                 continue;
             }
             if dockerfile_healthcheck(cx, service) == Some(true) {

@@ -52,6 +52,8 @@ impl Rule for NoRestartPolicy {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             if service.restart.as_ref().is_some_and(|r| !r.value.is_empty())
+                || cx.is_unreadable(&name.value, "restart")
+                || cx.is_unreadable(&name.value, "deploy.restart_policy.condition")
                 || !runs_containers(service)
                 || is_one_off(cx, &name.value, service)
             {

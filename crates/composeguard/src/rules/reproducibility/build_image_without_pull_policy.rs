@@ -49,7 +49,7 @@ impl Rule for BuildImageWithoutPullPolicy {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let (Some(build), Some(image)) = (&service.build, &service.image) else { continue };
-            if service.pull_policy.is_some() {
+            if service.pull_policy.is_some() || cx.is_unreadable(&name.value, "pull_policy") {
                 continue;
             }
             // the reference as written when a variable without a default is in it (the value

@@ -46,7 +46,7 @@ impl Rule for MissingProjectName {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         // `-p` or `COMPOSE_PROJECT_NAME` (in `.env`, say) names it
-        if cx.compose().name.is_some() || !cx.project.named_after_folder() {
+        if cx.compose().name.is_some() || !cx.project.named_after_folder() || cx.is_unreadable_at("name") {
             return;
         }
         let Some((first, _)) = cx.project.root.as_ref().and_then(Node::as_map).and_then(|m| m.entries.first()) else { return };

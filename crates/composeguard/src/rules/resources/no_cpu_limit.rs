@@ -66,6 +66,7 @@ impl Rule for NoCpuLimit {
                         .anchor(zero.anchor)
                         .help("set a real limit, such as `1.5`");
                 }
+                None if ["cpus", "deploy.resources.limits.cpus", "cpu_quota", "cpu_count", "cpu_percent"].iter().any(|k| cx.is_unreadable(n, k)) => {}
                 None => {
                     out.report(name.span, format!("service `{n}` has no CPU limit"))
                         .path(format!("services.{n}"))

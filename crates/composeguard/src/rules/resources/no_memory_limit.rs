@@ -64,6 +64,7 @@ impl Rule for NoMemoryLimit {
                     .anchor(zero.anchor)
                     .help("set a real limit, such as `512m`");
                 }
+                None if cx.is_unreadable(n, "mem_limit") || cx.is_unreadable(n, "deploy.resources.limits.memory") => {}
                 None => {
                     out.report(name.span, format!("service `{n}` has no memory limit"))
                         .path(format!("services.{n}"))

@@ -64,6 +64,7 @@ impl Rule for NoPidsLimit {
                     .anchor(unlimited.anchor)
                     .help("set a positive limit, such as `200`");
                 }
+                None if cx.is_unreadable(n, "pids_limit") || cx.is_unreadable(n, "deploy.resources.limits.pids") => {}
                 None => {
                     out.report(name.span, format!("service `{n}` has no PID limit (`pids_limit`)"))
                         .path(format!("services.{n}"))

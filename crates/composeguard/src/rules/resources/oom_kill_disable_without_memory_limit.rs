@@ -46,7 +46,8 @@ impl Rule for OomKillDisableWithoutMemoryLimit {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let Some(flag) = service.oom_kill_disable.as_ref().filter(|f| f.value) else { continue };
-            if memory_limit(service).is_some_and(|m| m.value > 0) {
+            let unread = cx.is_unreadable(&name.value, "mem_limit") || cx.is_unreadable(&name.value, "deploy.resources.limits.memory");
+            if unread || memory_limit(service).is_some_and(|m| m.value > 0) {
                 continue;
             }
             out.report(flag.span, format!("service `{}` disables the OOM killer without a memory limit", name.value))

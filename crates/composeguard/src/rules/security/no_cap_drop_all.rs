@@ -48,7 +48,7 @@ impl Rule for NoCapDropAll {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
-            if service.provider.is_some() || service.privileged.as_ref().is_some_and(|p| p.value) {
+            if service.provider.is_some() || service.privileged.as_ref().is_some_and(|p| p.value) || cx.is_unreadable(svc, "cap_drop") {
                 continue;
             }
             if service.cap_drop.iter().any(|c| c.value.trim().eq_ignore_ascii_case("ALL")) {

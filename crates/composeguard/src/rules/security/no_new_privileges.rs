@@ -67,6 +67,7 @@ impl Rule for NoNewPrivileges {
                             .help("write `no-new-privileges:true`");
                     }
                 },
+                None if cx.is_unreadable(svc, "security_opt") => {}
                 None => {
                     out.report(name.span, format!("service `{svc}` does not set `no-new-privileges`"))
                         .path(format!("services.{svc}"))

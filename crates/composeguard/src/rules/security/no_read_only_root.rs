@@ -62,7 +62,7 @@ impl Rule for NoReadOnlyRoot {
                         .help("set `read_only: true` and add `tmpfs` entries for the folders the service writes");
                 }
                 // a value of the wrong type (`${RO}` unset) is reported as such
-                None if cx.is_mistyped(svc, "read_only") => {}
+                None if cx.is_unreadable(svc, "read_only") => {}
                 None => {
                     out.report(name.span, format!("service `{svc}` has a writable root file system (no `read_only: true`)"))
                         .path(format!("services.{svc}"))

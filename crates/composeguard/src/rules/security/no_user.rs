@@ -48,7 +48,7 @@ impl Rule for NoUser {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
-            if service.user.is_some() || service.provider.is_some() {
+            if service.user.is_some() || service.provider.is_some() || cx.is_unreadable(svc, "user") {
                 continue;
             }
             out.report(name.span, format!("service `{svc}` does not set `user`"))
