@@ -110,7 +110,7 @@ export interface LintOptions {
    * An entry that names none of these is a TypeError.
    */
   select?: string[];
-  /** Rules not to run (same forms as `select`; an exact name or code in `select` wins). */
+  /** Rules not to run (same forms as `select`; where both name a rule, the more precise entry wins, `ignore` on a tie). */
   ignore?: string[];
   /** Active profiles (`*` for all). */
   profiles?: string[];

@@ -438,3 +438,34 @@ fn the_command_line_wins_over_the_configuration_by_name_or_code() {
     assert_eq!(count("select = [\"CG508\"]\n", &[], "image-major-version-tag"), 1);
     assert_eq!(count("select = [\"CG508\"]\n", &["--ignore", "image-major-version-tag"], "image-major-version-tag"), 0);
 }
+
+/// Where `--select` and `--ignore` both name a rule, the more precise entry wins: a category or a
+/// code prefix selected over `--ignore all` runs that part of the rules only, and a rule ignored by
+/// name stays off inside a selected category.
+#[test]
+fn the_more_precise_of_select_and_ignore_wins() {
+    let dir = temp_dir("select-precise");
+    write(&dir, "compose.yaml", "services:\n  db:\n    image: postgres\n    privileged: true\n");
+    let rules = |args: &[&str]| {
+        let out = bin().args(["check", "--format", "json"]).args(args).arg("compose.yaml").current_dir(&dir).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut found: Vec<String> = report["files"][0]["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap().to_string()).collect();
+        found.sort();
+        found.dedup();
+        found
+    };
+    let categories = |args: &[&str]| {
+        let mut found: Vec<&str> = rules(args).iter().map(|r| composeguard::rules::find(r).unwrap().category.as_str()).collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    };
+    // by default, rules of several categories report on this file
+    assert!(categories(&[]).len() > 2);
+    assert_eq!(categories(&["--ignore", "all", "--select", "security"]), ["security"]);
+    assert_eq!(categories(&["--ignore", "all", "--select", "CG3"]), ["reliability"]);
+    let security = rules(&["--ignore", "all", "--select", "security", "--ignore", "privileged"]);
+    assert!(!security.is_empty() && !security.iter().any(|r| r == "privileged"));
+    // a tie goes to `--ignore`
+    assert!(rules(&["--select", "privileged", "--ignore", "CG201"]).iter().all(|r| r != "privileged"));
+}

@@ -73,8 +73,9 @@ pub struct Config {
     /// or `all`.
     #[serde(default)]
     pub select: Vec<String>,
-    /// Rules not to run (same forms as `select`). An exact name or code in `select` wins over a
-    /// broader `ignore`.
+    /// Rules not to run (same forms as `select`). Where both name a rule, the more precise entry
+    /// wins, `ignore` on a tie (`ignore = ["all"]` with `select = ["security"]` runs the
+    /// security rules only).
     #[serde(default)]
     pub ignore: Vec<String>,
     /// Severity by rule name, code or category; a rule's own entry wins over its category's.

@@ -39,22 +39,29 @@ pub fn find(name_or_code: &str) -> Option<&'static RuleMeta> {
     all_metas().into_iter().find(|m| m.name == name_or_code || m.code.eq_ignore_ascii_case(name_or_code))
 }
 
-/// Which rules run: the defaults, plus `select`, minus `ignore`. Entries are rule names, codes,
-/// code prefixes (`CG2`), categories, or `all`.
+/// Which rules run: the defaults, plus `select`, minus `ignore`, the more precise entry winning
+/// where both name a rule. Entries are rule names, codes, code prefixes (`CG2`), categories, or
+/// `all`.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
     select: Vec<String>,
     ignore: Vec<String>,
 }
 
-fn matches(entry: &str, meta: &RuleMeta) -> bool {
-    entry == "all"
-        || entry == meta.name
-        || entry.eq_ignore_ascii_case(meta.code)
-        || entry == meta.category.as_str()
-        || (entry.len() >= 3
-            && entry.len() < meta.code.len()
-            && meta.code.to_ascii_uppercase().starts_with(&entry.to_ascii_uppercase()))
+/// How precisely `entry` names `meta`, when it names it at all: `all` least, then its category,
+/// then a code prefix (the longer the more precise), then its name or code.
+fn specificity(entry: &str, meta: &RuleMeta) -> Option<usize> {
+    if entry == meta.name || entry.eq_ignore_ascii_case(meta.code) {
+        Some(usize::MAX)
+    } else if entry.len() >= 3 && entry.len() < meta.code.len() && meta.code.to_ascii_uppercase().starts_with(&entry.to_ascii_uppercase()) {
+        Some(2 + entry.len())
+    } else if entry == meta.category.as_str() {
+        Some(1)
+    } else if entry == "all" {
+        Some(0)
+    } else {
+        None
+    }
 }
 
 impl Selection {
@@ -62,12 +69,15 @@ impl Selection {
         Self { select: select.to_vec(), ignore: ignore.to_vec() }
     }
 
+    /// Whether the rule runs. Where `select` and `ignore` both name it, the more precise entry
+    /// wins, `ignore` on a tie: `--ignore all --select security` runs the security rules only,
+    /// `--select security --ignore privileged` all of them but `privileged`.
     pub fn enabled(&self, meta: &RuleMeta) -> bool {
-        let selected = meta.default_enabled || self.select.iter().any(|e| matches(e, meta));
-        let ignored = self.ignore.iter().any(|e| matches(e, meta));
-        // An exact name or code in `select` wins over a broader `ignore` (a category, `all`).
-        let exact_select = self.select.iter().any(|e| e == meta.name || e.eq_ignore_ascii_case(meta.code));
-        let exact_ignore = self.ignore.iter().any(|e| e == meta.name || e.eq_ignore_ascii_case(meta.code));
-        selected && (!ignored || (exact_select && !exact_ignore))
+        let most = |entries: &[String]| entries.iter().filter_map(|e| specificity(e, meta)).max();
+        match (most(&self.select), most(&self.ignore)) {
+            (selected, None) => meta.default_enabled || selected.is_some(),
+            (None, Some(_)) => false,
+            (Some(selected), Some(ignored)) => selected > ignored,
+        }
     }
 }
