@@ -559,6 +559,11 @@ fn is_placeholder(v: &str) -> bool {
     if bracketed('<', '>') || bracketed('[', ']') {
         return true;
     }
+    // a template's expression, filled in before compose reads the file (Jinja, Go templates,
+    // Helm: `{{ secret_key }}`, `{{ .Values.token }}`)
+    if v.len() > 4 && v.starts_with("{{") && v.ends_with("}}") && !v[2..v.len() - 2].contains(['{', '}']) {
+        return true;
+    }
     // a mask, after at most a short prefix (`sk-`)
     let mask = match v.split_once(['-', '_']) {
         Some((prefix, rest)) if prefix.len() <= 4 && !prefix.bytes().all(|b| matches!(b, b'x' | b'X' | b'*')) => rest,
@@ -1140,6 +1145,8 @@ mod tests {
             "sk-xxxx",
             "XXX-XXX",
             "********",
+            "{{ secret_key }}",
+            "\"{{ .Values.db.password }}\"",
         ] {
             assert!(is_non_secret_value(v), "{v}");
         }
