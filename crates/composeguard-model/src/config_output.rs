@@ -872,6 +872,13 @@ impl Out<'_> {
         }
         put(&mut o, "environment", self.environment(name, svc));
         put(&mut o, "expose", get(svc, "expose").map(|n| unique_strings(n, &path("expose"))).and_then(json_list));
+        // an `extends` compose leaves in place: it names an empty service of another file
+        if let Some(e) = get(svc, "extends").filter(|e| e.as_map().is_some()) {
+            let mut eo = Map::new();
+            put_str(&mut eo, e, "file");
+            put_str(&mut eo, e, "service");
+            o.insert("extends".into(), Json::Object(eo));
+        }
         for key in ["external_links", "group_add", "links", "security_opt", "volumes_from"] {
             put_list(&mut o, svc, key);
         }

@@ -135,6 +135,31 @@ impl Assembler<'_> {
         };
         chain.pop();
         let base = base?;
+        if base.is_null() {
+            if let Some((f, _)) = &ext.file {
+                // a service of another file left empty (`base:` with nothing under it): compose
+                // extends nothing and leaves `extends` in place, its `file` made absolute
+                let absolute = join_clean(&scope.dir, f);
+                let slot = services.get_mut(name)?;
+                if let Some(file) = slot.as_map_mut().and_then(|m| m.get_mut("extends")).and_then(Node::as_map_mut).and_then(|m| m.get_mut("file")) {
+                    file.value = Value::String(absolute);
+                }
+                return Some(slot.clone());
+            }
+        }
+        if base.as_map().is_some_and(|m| m.contains_key("extends")) {
+            // the base kept its own `extends` (above): compose refuses to extend it
+            self.issues.push(
+                Issue::error(
+                    IssueKind::InvalidValue,
+                    ext.span,
+                    format!("service `{name}` extends `{}`, whose own `extends` names an empty service of another file; compose cannot override its `extends`", ext.service),
+                )
+                .with_path(format!("services.{name}.extends"))
+                .with_help(format!("give the service that `{}` extends a definition, or extend another service", ext.service)),
+            );
+            return Some(services.get(name)?.clone());
+        }
         let base_span = base.span;
         let over = services.get(name)?.clone();
         let mut merger = Merger::new(&mut self.issues, &mut self.provenance);

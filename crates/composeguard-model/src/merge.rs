@@ -252,7 +252,12 @@ pub(crate) fn port_keys(node: &Node) -> Option<Vec<String>> {
         Value::Map(m) => {
             let text = |k: &str| m.get(k).and_then(Node::scalar_to_string);
             let target = text("target")?;
-            let published = text("published").unwrap_or_else(|| "%!s(<nil>)".into());
+            // compose formats the value as Go's `%s` does: an integer (`published: 80`) is
+            // `%!s(int=80)`, so it never matches the `80` of a short syntax or a quoted `"80"`
+            let published = match m.get("published").map(|p| &p.value) {
+                Some(Value::Int(i)) => format!("%!s(int={i})"),
+                _ => text("published").unwrap_or_else(|| "%!s(<nil>)".into()),
+            };
             let host = text("host_ip").unwrap_or_else(|| "0.0.0.0".into());
             let protocol = text("protocol").unwrap_or_else(|| "tcp".into());
             Some(vec![format!("{host}:{published}:{target}/{protocol}")])
