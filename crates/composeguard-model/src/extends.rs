@@ -147,7 +147,8 @@ impl Assembler<'_> {
                 return Some(slot.clone());
             }
         }
-        if base.as_map().is_some_and(|m| m.contains_key("extends")) {
+        let kept = base.as_map().and_then(|m| m.get("extends")).filter(|e| e.tag != Some(crate::yaml::MergeTag::Reset));
+        if kept.and_then(Node::as_map).is_some_and(|e| e.contains_key("file") && e.contains_key("service")) {
             // the base kept its own `extends` (above): compose refuses to extend it
             self.issues.push(
                 Issue::error(
