@@ -216,7 +216,6 @@ impl Recorder {
     }
 
     /// The issues, and how many of them came before the top-level `services`.
-    #[cfg(feature = "parallel")]
     pub(crate) fn into_issues_and_services_at(self) -> (Vec<Issue>, Option<usize>) {
         (self.issues.into_inner(), self.services_at.get())
     }
@@ -1004,34 +1003,42 @@ pub fn from_node<'de, T: Deserialize<'de>>(node: &'de Node, rec: &Recorder) -> O
     T::deserialize(NodeDe::new(node, rec, &root)).ok()
 }
 
-/// Reads the top-level `services` mapping one service per task on every core, giving what the
-/// model's deserializer gives reading them one after the other: the services, and their issues
-/// in the same order. Like it, a service that cannot be read at all leaves the whole map empty,
-/// with the issues up to that service.
-#[cfg(feature = "parallel")]
-pub(crate) fn services_in_parallel(services: &Mapping) -> (crate::model::Named<Box<crate::model::Service>>, Vec<Issue>) {
-    use rayon::prelude::*;
+/// Reads the top-level `services` mapping one service at a time (with the `parallel` feature and
+/// `parallel` set, one per task on every core), giving what the model's deserializer gives reading
+/// each one: the services, and their issues in the services' order. A service that cannot be read
+/// at all (`web: just a string`) is left out, with its issue; the others are still read, so their
+/// mistakes are reported too and the rules see them.
+pub(crate) fn read_services(services: &Mapping, parallel: bool) -> (crate::model::Named<Box<crate::model::Service>>, Vec<Issue>) {
     /// A service read on its own: its name and model (`None` when it could not be read), and
     /// its issues.
     type Read = (Option<(Spanned<String>, Box<crate::model::Service>)>, Vec<Issue>);
     let under = Path::Key("services", &Path::Root);
-    let read: Vec<Read> = services
-        .entries
-        .par_iter()
-        .map(|(key, node)| {
-            let rec = Recorder::new();
-            let path = Path::Key(&key.name, &under);
-            let name = Spanned::<String>::deserialize(KeyDe { key }).ok();
-            let service = settle(Box::<crate::model::Service>::deserialize(NodeDe { node, rec: &rec, path: &path }), node, &rec, &path).ok();
-            (name.zip(service), rec.into_issues())
-        })
-        .collect();
+    let one = |(key, node): &(crate::yaml::Key, Node)| -> Read {
+        let rec = Recorder::new();
+        let path = Path::Key(&key.name, &under);
+        let name = Spanned::<String>::deserialize(KeyDe { key }).ok();
+        let service = settle(Box::<crate::model::Service>::deserialize(NodeDe { node, rec: &rec, path: &path }), node, &rec, &path).ok();
+        (name.zip(service), rec.into_issues())
+    };
+    #[cfg(feature = "parallel")]
+    let read: Vec<Read> = if parallel {
+        use rayon::prelude::*;
+        services.entries.par_iter().map(one).collect()
+    } else {
+        services.entries.iter().map(one).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let read: Vec<Read> = {
+        let _ = parallel;
+        services.entries.iter().map(one).collect()
+    };
     let mut map = crate::model::Named::with_capacity_and_hasher(read.len(), crate::BuildHasher::default());
     let mut issues = Vec::new();
     for (entry, found) in read {
         issues.extend(found);
-        let Some((name, service)) = entry else { return (crate::model::Named::default(), issues) };
-        map.insert(name, service);
+        if let Some((name, service)) = entry {
+            map.insert(name, service);
+        }
     }
     (map, issues)
 }

@@ -954,19 +954,19 @@ impl<'a> Assembler<'a> {
 
 /// Reads the typed model from the merged tree, with the issues found on the way.
 ///
-/// With the `parallel` feature, a project with many services has them read on every core: the
-/// rest of the model first, with an empty mapping in their place, then the services one per task.
-/// The result is the one-pass read's, issues in the same order (`tests/parallel_services.rs`).
-#[cfg_attr(not(feature = "parallel"), allow(clippy::needless_pass_by_ref_mut))]
+/// The rest of the model first, with an empty mapping in place of `services`, then the services
+/// one at a time (with the `parallel` feature, a project with many services has them read on
+/// every core). The issues come in the order of a one-pass read; unlike it, a service that cannot
+/// be read (`web: just a string`) does not empty the map: the others are read and checked too
+/// (`tests/parallel_services.rs`).
 fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
     drop_ignored_include(root);
-    #[cfg(feature = "parallel")]
     if let Some((at, services)) = take_services(root) {
         let rec = Recorder::new();
         let compose = from_node::<Compose>(root, &rec);
         let (mut issues, services_at) = rec.into_issues_and_services_at();
         let compose = compose.map(|mut compose| {
-            let (read, found) = crate::de::services_in_parallel(&services);
+            let (read, found) = crate::de::read_services(&services, services.entries.len() >= PARALLEL_SERVICES);
             compose.services = read;
             let at = services_at.unwrap_or(issues.len()).min(issues.len());
             issues.splice(at..at, found);
@@ -1006,17 +1006,15 @@ fn drop_ignored_include(root: &mut Node) {
 }
 
 /// From this many services, the model reads them on every core (with the `parallel` feature).
-#[cfg(feature = "parallel")]
 const PARALLEL_SERVICES: usize = 64;
 
-/// Takes the top-level `services` out of the tree when there are enough to read apart, leaving
-/// an empty mapping in their place; gives their place among the top-level keys and the mapping.
-#[cfg(feature = "parallel")]
+/// Takes the top-level `services` mapping out of the tree, leaving an empty mapping in its
+/// place; gives its place among the top-level keys and the mapping.
 fn take_services(root: &mut Node) -> Option<(usize, yaml::Mapping)> {
     let map = root.as_map_mut()?;
     let at = map.entries.iter().position(|(k, _)| k.name == "services")?;
     let Value::Map(services) = &mut map.entries.get_mut(at)?.1.value else { return None };
-    (services.entries.len() >= PARALLEL_SERVICES).then(|| (at, std::mem::take(services)))
+    Some((at, std::mem::take(services)))
 }
 
 fn describe(n: &Node) -> &'static str {

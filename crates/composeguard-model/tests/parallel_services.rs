@@ -59,10 +59,28 @@ fn many_services_read_apart_match_the_one_pass_read() {
     assert_eq!((in_tree, read), (150, 150));
 }
 
+/// A service that cannot be read (`svc77: just a string`) is left out, with its issue, where the
+/// one-pass read gives up on every service: the others are read, and their mistakes reported, as
+/// the one-pass read reports them without the broken service.
 #[test]
-fn a_service_that_cannot_be_read_empties_the_map_as_the_one_pass_read_does() {
-    let (in_tree, read) = compare(&many_services(120, Some(77)));
-    assert_eq!((in_tree, read), (120, 0));
+fn a_service_that_cannot_be_read_leaves_the_others_read() {
+    for (n, broken) in [(120, 77), (5, 2), (3, 0)] {
+        let text = many_services(n, Some(broken));
+        let project = load_text("compose.yaml", &text, &LoadOptions::default(), &NoFiles);
+        assert_eq!(project.compose.services.len(), n - 1, "{n} services, svc{broken} broken");
+        assert!(!project.compose.services.keys().any(|k| k.value == format!("svc{broken}")));
+        let refused: Vec<&Issue> = project.issues.iter().filter(|i| i.path == format!("services.svc{broken}")).collect();
+        assert_eq!(refused.len(), 1, "{:?}", project.issues);
+        assert!(refused[0].message.contains("must be a mapping"), "{}", refused[0].message);
+        // the issues of the other services are those the one-pass read gives without the broken one
+        let without = text.replace(&format!("  svc{broken}: just a string\n"), "");
+        let whole = load_text("compose.yaml", &without, &LoadOptions::default(), &NoFiles);
+        let others: Vec<&Issue> = project.issues.iter().filter(|i| i.path != format!("services.svc{broken}")).collect();
+        assert_eq!(others.iter().map(|i| (&i.message, &i.path)).collect::<Vec<_>>(), whole.issues.iter().map(|i| (&i.message, &i.path)).collect::<Vec<_>>());
+        // the tree still holds every service
+        let root = project.root.as_ref().expect("a tree");
+        assert_eq!(root.as_map().and_then(|m| m.get("services")).and_then(|s| s.as_map()).map_or(0, |m| m.entries.len()), n);
+    }
 }
 
 #[test]

@@ -316,6 +316,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
             let Some(v) = &entry.value else { continue };
             if let Some(target) = v.value.strip_prefix("service:") {
                 match compose.services.get(target) {
+                    None if cx.is_unreadable_at(&format!("services.{target}")) => {}
                     None => out.push(
                         err(
                             IssueKind::UndefinedReference,
@@ -414,14 +415,14 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                     .with_help("enable its profile, or mark the dependency `required: false`"),
                 );
             }
-        } else {
+        } else if !cx.is_unreadable_at(&format!("services.{}", dep.value)) {
             out.push(undefined("service", n, dep, p(&format!("depends_on.{}", dep.value))));
         }
     }
     for link in &s.links {
         let target = link_target(&link.value);
         if !s.depends_on.services.contains_key(target) {
-            check_service_ref(compose, disabled, n, target, link.span, p("links"), out);
+            check_service_ref(cx, compose, disabled, n, target, link.span, p("links"), out);
         }
     }
     for vf in &s.volumes_from {
@@ -430,14 +431,14 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         }
         let target = vf.value.split(':').next().unwrap_or("");
         if !s.depends_on.services.contains_key(target) {
-            check_service_ref(compose, disabled, n, target, vf.span, p("volumes_from"), out);
+            check_service_ref(cx, compose, disabled, n, target, vf.span, p("volumes_from"), out);
         }
     }
     for (key, field) in [("network_mode", &s.network_mode), ("ipc", &s.ipc), ("pid", &s.pid), ("uts", &s.uts)] {
         if let Some(v) = field {
             if let Some(target) = v.value.strip_prefix("service:") {
                 if !s.depends_on.services.contains_key(target) {
-                    check_service_ref(compose, disabled, n, target, v.span, p(key), out);
+                    check_service_ref(cx, compose, disabled, n, target, v.span, p(key), out);
                 }
             }
         }
@@ -712,8 +713,12 @@ fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String) ->
     issue
 }
 
-fn check_service_ref(compose: &Compose, disabled: &HashSet<&str>, n: &str, target: &str, span: Span, path: String, out: &mut Vec<Issue>) {
+fn check_service_ref(cx: &Context<'_>, compose: &Compose, disabled: &HashSet<&str>, n: &str, target: &str, span: Span, path: String, out: &mut Vec<Issue>) {
     if !compose.services.contains_key(target) {
+        // a service written but unreadable is reported as such, not as undefined
+        if cx.is_unreadable_at(&format!("services.{target}")) {
+            return;
+        }
         out.push(err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on undefined service `{target}`")).with_path(path));
     } else if disabled.contains(target) {
         out.push(
