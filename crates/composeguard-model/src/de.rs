@@ -1003,12 +1003,16 @@ pub fn from_node<'de, T: Deserialize<'de>>(node: &'de Node, rec: &Recorder) -> O
     T::deserialize(NodeDe::new(node, rec, &root)).ok()
 }
 
-/// Reads the top-level `services` mapping one service at a time (with the `parallel` feature and
-/// `parallel` set, one per task on every core), giving what the model's deserializer gives reading
-/// each one: the services, and their issues in the services' order. A service that cannot be read
-/// at all (`web: just a string`) is left out, with its issue; the others are still read, so their
-/// mistakes are reported too and the rules see them.
-pub(crate) fn read_services(services: &Mapping, parallel: bool) -> (crate::model::Named<Box<crate::model::Service>>, Vec<Issue>) {
+/// From this many services, [`read_services`] reads them on every core.
+#[cfg(feature = "parallel")]
+const PARALLEL_SERVICES: usize = 64;
+
+/// Reads the top-level `services` mapping one service at a time (with the `parallel` feature, a
+/// mapping of many services one per task on every core), giving what the model's deserializer
+/// gives reading each one: the services, and their issues in the services' order. A service that
+/// cannot be read at all (`web: just a string`) is left out, with its issue; the others are still
+/// read, so their mistakes are reported too and the rules see them.
+pub(crate) fn read_services(services: &Mapping) -> (crate::model::Named<Box<crate::model::Service>>, Vec<Issue>) {
     /// A service read on its own: its name and model (`None` when it could not be read), and
     /// its issues.
     type Read = (Option<(Spanned<String>, Box<crate::model::Service>)>, Vec<Issue>);
@@ -1020,17 +1024,13 @@ pub(crate) fn read_services(services: &Mapping, parallel: bool) -> (crate::model
         let service = settle(Box::<crate::model::Service>::deserialize(NodeDe { node, rec: &rec, path: &path }), node, &rec, &path).ok();
         (name.zip(service), rec.into_issues())
     };
-    #[cfg(feature = "parallel")]
-    let read: Vec<Read> = if parallel {
-        use rayon::prelude::*;
-        services.entries.par_iter().map(one).collect()
-    } else {
-        services.entries.iter().map(one).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let read: Vec<Read> = {
-        let _ = parallel;
-        services.entries.iter().map(one).collect()
+    let read: Vec<Read> = match () {
+        #[cfg(feature = "parallel")]
+        () if services.entries.len() >= PARALLEL_SERVICES => {
+            use rayon::prelude::*;
+            services.entries.par_iter().map(one).collect()
+        }
+        () => services.entries.iter().map(one).collect(),
     };
     let mut map = crate::model::Named::with_capacity_and_hasher(read.len(), crate::BuildHasher::default());
     let mut issues = Vec::new();

@@ -966,7 +966,7 @@ fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
         let compose = from_node::<Compose>(root, &rec);
         let (mut issues, services_at) = rec.into_issues_and_services_at();
         let compose = compose.map(|mut compose| {
-            let (read, found) = crate::de::read_services(&services, services.entries.len() >= PARALLEL_SERVICES);
+            let (read, found) = crate::de::read_services(&services);
             compose.services = read;
             let at = services_at.unwrap_or(issues.len()).min(issues.len());
             issues.splice(at..at, found);
@@ -1004,9 +1004,6 @@ fn drop_ignored_include(root: &mut Node) {
         }
     }
 }
-
-/// From this many services, the model reads them on every core (with the `parallel` feature).
-const PARALLEL_SERVICES: usize = 64;
 
 /// Takes the top-level `services` mapping out of the tree, leaving an empty mapping in its
 /// place; gives its place among the top-level keys and the mapping.

@@ -83,12 +83,20 @@ impl<'a> Context<'a> {
     /// refuses (`mem_limit: lots`), or one whose interpolation fails. The model has no value
     /// there and a spec finding says why, so a rule should not also call the key missing.
     pub fn is_unreadable(&self, service: &str, path: &str) -> bool {
-        self.is_unreadable_at(&format!("services.{service}.{path}"))
+        // (most projects have no such value: no path is built for them)
+        !self.unreadable().is_empty() && self.is_unreadable_at(&format!("services.{service}.{path}"))
     }
 
     /// [`Self::is_unreadable`] for a path from the top of the file (`name`, `services.web.user`).
     pub fn is_unreadable_at(&self, path: &str) -> bool {
-        let unreadable = self.unreadable.get_or_init(|| {
+        let unreadable = self.unreadable();
+        // the path itself, or a key above it (`deploy: x` leaves `deploy.resources` unread)
+        path.match_indices('.').filter_map(|(i, _)| path.get(..i)).chain(std::iter::once(path)).any(|p| unreadable.contains(p))
+    }
+
+    /// The model paths of the values compose cannot read, built on first use.
+    fn unreadable(&self) -> &HashSet<&'a str> {
+        self.unreadable.get_or_init(|| {
             let refused = |kind: IssueKind| {
                 matches!(
                     kind,
@@ -96,11 +104,6 @@ impl<'a> Context<'a> {
                 )
             };
             self.project.issues.iter().filter(|i| refused(i.kind) && !i.path.is_empty()).map(|i| i.path.as_str()).collect()
-        });
-        if unreadable.is_empty() {
-            return false;
-        }
-        // the path itself, or a key above it (`deploy: x` leaves `deploy.resources` unread)
-        path.match_indices('.').filter_map(|(i, _)| path.get(..i)).chain(std::iter::once(path)).any(|p| unreadable.contains(p))
+        })
     }
 }

@@ -108,8 +108,9 @@ def lint(
     such a file. ``select`` and ``ignore`` take rule names, codes, code prefixes (``"CG2"``),
     categories or ``"all"``, as ``composeguard check --select/--ignore``: rules to run besides
     the defaults, rules not to run (where both name a rule, the more precise entry wins,
-    ``ignore`` on a tie); they add to the configuration's. Raises ``ConfigError`` for a configuration composeguard does not
-    understand, or a ``select``/``ignore`` entry that names no rule.
+    ``ignore`` on a tie); they add to the configuration's. Raises ``ConfigError`` for a
+    configuration composeguard does not understand, or a ``select``/``ignore`` entry that names
+    no rule.
     """
     return _core.lint(text, path, _strings(env, "env"), *_config(config), _names(select, "select"), _names(ignore, "ignore"))
 
