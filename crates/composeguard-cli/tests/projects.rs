@@ -114,3 +114,50 @@ fn project_directory_resolves_paths_and_dotenv() {
     let context = config["services"]["web"]["build"]["context"].as_str().unwrap();
     assert!(context.ends_with("/proj/ctx"), "{context}");
 }
+
+/// Every error of a report as `file:line:column rule`.
+fn error_places(report: &serde_json::Value) -> Vec<String> {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap().iter())
+        .filter(|d| d["severity"] == "error")
+        .map(|d| format!("{}:{}:{} {}", d["file"].as_str().unwrap(), d["start"]["line"], d["start"]["column"], d["rule"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn an_env_file_compose_cannot_read_is_reported_at_its_entry() {
+    let dir = temp_dir("bad-dotenv");
+    write(&dir, "compose.yaml", &format!("name: demo\nservices:\n  web:\n    image: \"nginx:${{TAG}}\"\n{HEALTHY}"));
+    // compose: `failed to read .env: line 4: unterminated quoted value`, for the quote opened
+    // on line 2 (the file ends on line 4)
+    write(&dir, ".env", "TAG=1.27\nGREETING=\"hello\nworld\n");
+    let out = bin().args(["check", "--format", "json"]).current_dir(&dir).env_remove("TAG").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(error_places(&report), [".env:2:1 invalid-value"], "{report:#}");
+    // the same through `--env-file`, and for a key with a space
+    write(&dir, "ci.env", "# ci\nMODE=ci\nBAD KEY=1\n");
+    let out = bin().args(["check", "--format", "json", "--env-file", "ci.env"]).current_dir(&dir).output().unwrap();
+    assert_eq!(error_places(&json(&out)), ["ci.env:3:1 invalid-value"]);
+    let human = bin().args(["check", "--no-color", "--env-file", "ci.env"]).current_dir(&dir).output().unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("--> ci.env:3:1\n  |\n3 | BAD KEY=1\n"), "{text}");
+}
+
+#[test]
+fn an_invalid_project_name_from_dotenv_is_reported_at_its_line() {
+    let dir = temp_dir("dotenv-name");
+    write(&dir, "compose.yaml", &format!("services:\n  web:\n    image: nginx:1.27\n{HEALTHY}"));
+    write(&dir, ".env", "TAG=1\nCOMPOSE_PROJECT_NAME=My.Shop\n");
+    let out = bin().args(["check", "--format", "json"]).current_dir(&dir).output().unwrap();
+    assert_eq!(error_places(&json(&out)), [".env:2:1 invalid-value"]);
+    // from the environment, which wins over `.env`, no file says it
+    let out = bin().args(["check", "--format", "json"]).current_dir(&dir).env("COMPOSE_PROJECT_NAME", "Other.Name").output().unwrap();
+    assert_eq!(error_places(&json(&out)), ["compose.yaml:1:1 invalid-value"]);
+    // a valid name from the environment overrides the invalid one of `.env`
+    let out = bin().args(["check", "--format", "json"]).current_dir(&dir).env("COMPOSE_PROJECT_NAME", "shop").output().unwrap();
+    assert!(error_places(&json(&out)).is_empty());
+}

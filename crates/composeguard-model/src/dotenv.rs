@@ -9,7 +9,10 @@ use crate::interpolate::{substitute, Variables};
 /// A parse failure at a 1-based line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DotenvError {
+    /// The line compose names in its message (for an unterminated quote, where the file ends).
     pub line: usize,
+    /// Where the entry that fails starts, as a byte offset into the file.
+    pub offset: usize,
     pub message: String,
 }
 
@@ -59,6 +62,7 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
             break;
         }
         let start_line = line;
+        let offset = src.len() - rest.len();
         // key
         let mut src_key = rest;
         if let Some(after) = src_key.strip_prefix("export") {
@@ -84,6 +88,7 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
                     let first_line = src_key.lines().next().unwrap_or("");
                     return Err(DotenvError {
                         line,
+                        offset,
                         message: format!("unexpected character {c:?} in variable name {first_line:?}"),
                     });
                 }
@@ -98,7 +103,7 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
         };
         let key = key.trim_end();
         if key.contains(' ') {
-            return Err(DotenvError { line, message: "key cannot contain a space".into() });
+            return Err(DotenvError { line, offset, message: "key cannot contain a space".into() });
         }
         if inherited {
             line += 1;
@@ -143,12 +148,13 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
             }
             let Some(end) = end else {
                 let first = after.lines().next().unwrap_or("");
-                return Err(DotenvError { line, message: format!("unterminated quoted value {first}") });
+                return Err(DotenvError { line, offset, message: format!("unterminated quoted value {first}") });
             };
             let value = if q == '"' {
                 let expanded = expand_escapes(&chars);
                 substitute(&expanded, &known).map(|s| s.value).map_err(|_| DotenvError {
                     line: start_line,
+                    offset,
                     message: format!("invalid interpolation in value of `{key}`"),
                 })?
             } else {
@@ -162,6 +168,7 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
             let raw = raw.trim_end();
             let value = substitute(raw, &known).map(|s| s.value).map_err(|_| DotenvError {
                 line: start_line,
+                offset,
                 message: format!("invalid interpolation in value of `{key}`"),
             })?;
             (value, left)

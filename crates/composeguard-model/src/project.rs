@@ -385,8 +385,9 @@ pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSys
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let working_dir = parent_dir(path);
     let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
-    let variables = dotenv_variables(&working_dir, options, fs, &mut asm.issues, &mut asm.env_file_variables);
+    let variables = dotenv_variables(&working_dir, options, fs, &mut asm.env_file_errors, &mut asm.env_file_variables);
     asm.preload(path, path, text);
+    asm.report_env_file_errors();
     let name = project_name_from_files(&mut asm, &[path.to_string()], &variables, &working_dir);
     let scope = Scope { vars: &variables, dir: working_dir.clone(), include_stack: Vec::new() };
     let root = asm.load_files(&[FileRef { path: path.to_string(), at: None }], &scope);
@@ -461,12 +462,20 @@ fn load_project_in(options: &ProjectOptions, mut env: IndexMap<String, String>, 
     for (f, display) in files.iter().zip(&display_files) {
         asm.register(f, display);
     }
+    asm.report_env_file_errors();
     // the project name, which `COMPOSE_PROJECT_NAME` then holds for interpolation
-    let name = match options.project_name.clone().filter(|n| !n.is_empty()).or_else(|| env.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned()) {
+    let from_option = options.project_name.clone().filter(|n| !n.is_empty());
+    let name = match from_option.clone().or_else(|| env.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned()) {
         Some(n) => {
             if normalize_project_name(&n) != n {
+                // where the name is written: the env file entry, else (`-p`, the environment)
+                // no file says it
+                let at = match asm.name_from_env_file.take() {
+                    Some((path, text, line)) if from_option.is_none() => asm.env_file_line(&path, text, line),
+                    _ => Span::default(),
+                };
                 asm.issues.push(
-                    Issue::error(IssueKind::InvalidValue, Span::default(), format!("invalid project name `{n}`: use only lowercase letters, digits, `-` and `_`, starting with a letter or digit"))
+                    Issue::error(IssueKind::InvalidValue, at, format!("invalid project name `{n}`: use only lowercase letters, digits, `-` and `_`, starting with a letter or digit"))
                         .with_help("rename the project (`-p`, `COMPOSE_PROJECT_NAME`)"),
                 );
             }
@@ -540,10 +549,13 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
         (listed.iter().map(|f| abs(f)).collect(), None)
     };
     let is_dotenv = dotenv.is_some();
-    let read = env_from_files(asm, &files, env, None, dotenv);
+    let (read, name_origin) = env_from_files(asm, &files, env, dotenv);
     // compose sets the `COMPOSE_*` variables of `.env` in its environment first: one of them
     // can disable `.env`, which then gives nothing else
     let disables = is_dotenv && !env.contains_key("COMPOSE_DISABLE_ENV_FILE") && read.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
+    if name_origin.is_some() && !env.contains_key("COMPOSE_PROJECT_NAME") {
+        asm.name_from_env_file = name_origin;
+    }
     for (k, v) in read {
         if !disables || k.starts_with("COMPOSE_") {
             asm.env_file_variables.entry(k.clone()).or_insert_with(|| v.clone());
@@ -565,10 +577,13 @@ fn is_true(v: &str) -> bool {
     matches!(v.to_ascii_lowercase().as_str(), "1" | "t" | "true")
 }
 
-/// Reads dotenv files in order (later files see earlier ones); problems become issues at `at`.
+/// Reads dotenv files in order (later files see earlier ones); a file that cannot be read is
+/// reported in itself once the compose files are known, a missing one in the first compose file.
 /// `first` is the first file's read, when the caller has already read it.
-fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &IndexMap<String, String>, at: Option<Span>, mut first: Option<Result<String, String>>) -> IndexMap<String, String> {
+fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &IndexMap<String, String>, mut first: Option<Result<String, String>>) -> (IndexMap<String, String>, Option<(String, String, usize)>) {
     let mut out: IndexMap<String, String> = IndexMap::new();
+    // the entry that sets `COMPOSE_PROJECT_NAME` (the last file's wins)
+    let mut origin = None;
     for path in files {
         match first.take().unwrap_or_else(|| asm.fs.read(path)) {
             Ok(text) => {
@@ -576,25 +591,28 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &IndexMap<
                 match crate::dotenv::parse(&text, &lookup) {
                     Ok(entries) => {
                         for e in entries {
+                            if e.key == "COMPOSE_PROJECT_NAME" {
+                                origin = Some((path.clone(), text.clone(), e.line));
+                            }
                             out.insert(e.key, e.value);
                         }
                     }
-                    Err(e) => asm.issues.push(Issue::error(IssueKind::InvalidValue, at.unwrap_or_default(), format!("cannot read env file `{path}`: {e}"))),
+                    Err(error) => asm.env_file_errors.push(EnvFileError { path: path.clone(), text, error }),
                 }
             }
             Err(_) => asm.issues.push(
-                Issue::error(IssueKind::MissingFile, at.unwrap_or_default(), format!("env file `{path}` not found"))
+                Issue::error(IssueKind::MissingFile, Span::default(), format!("env file `{path}` not found"))
                     .with_help("create the file or fix the path"),
             ),
         }
     }
-    out
+    (out, origin)
 }
 
 /// The variables for interpolation of a single file: `.env` of the project folder, overridden
 /// by the environment.
 /// What `.env` sets goes to `from_file` too.
-fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issues: &mut Vec<Issue>, from_file: &mut IndexMap<String, String>) -> IndexMap<String, String> {
+fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, errors: &mut Vec<EnvFileError>, from_file: &mut IndexMap<String, String>) -> IndexMap<String, String> {
     let mut vars = IndexMap::new();
     if options.dotenv {
         let path = join_path(dir, ".env");
@@ -606,7 +624,7 @@ fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, issue
                         vars.insert(e.key, e.value);
                     }
                 }
-                Err(e) => issues.push(Issue::error(IssueKind::InvalidValue, Span::default(), format!("cannot read `{path}`: {e}"))),
+                Err(error) => errors.push(EnvFileError { path, text, error }),
             }
         }
     }
@@ -698,6 +716,19 @@ pub(crate) struct Assembler<'a> {
     absolute: bool,
     /// What the project's env files set (see [`Project::env_file_variables`]).
     pub env_file_variables: IndexMap<String, String>,
+    /// Env files compose cannot read, reported in the file once the compose files have their
+    /// places in the source map ([`Self::report_env_file_errors`]).
+    env_file_errors: Vec<EnvFileError>,
+    /// The env file entry that set `COMPOSE_PROJECT_NAME`, when one did: the path, the file's
+    /// text and the entry's line (an invalid name is reported there).
+    name_from_env_file: Option<(String, String, usize)>,
+}
+
+/// An env file (`.env`, `--env-file`) compose refuses to read.
+struct EnvFileError {
+    path: String,
+    text: String,
+    error: crate::dotenv::DotenvError,
 }
 
 impl<'a> Assembler<'a> {
@@ -717,6 +748,40 @@ impl<'a> Assembler<'a> {
             merge_tags: false,
             absolute: false,
             env_file_variables: IndexMap::new(),
+            env_file_errors: Vec::new(),
+            name_from_env_file: None,
+        }
+    }
+
+    /// The span of line `line` (1-based) of an env file, added to the sources.
+    fn env_file_line(&mut self, path: &str, text: String, line: usize) -> Span {
+        let index = crate::span::LineIndex::new(&text);
+        let start = index.line_start(line.saturating_sub(1));
+        let end = text.get(start as usize..).and_then(|rest| rest.find('\n')).map_or(text.len(), |n| start as usize + n);
+        let end = u32::try_from(end).unwrap_or(start).max(start);
+        let file = self.sources.add(SourceFile::new(self.shown(path), text));
+        Span::new(file, start, end)
+    }
+
+    /// Reports the env files that could not be read, each at the entry that fails, in the file
+    /// itself (added to the sources after the compose files, which keep their places). A file
+    /// read twice (before and after the compose files are found) is reported once.
+    pub(crate) fn report_env_file_errors(&mut self) {
+        let mut seen: Vec<String> = Vec::new();
+        for EnvFileError { path, text, error } in std::mem::take(&mut self.env_file_errors) {
+            if seen.contains(&path) {
+                continue;
+            }
+            let shown = self.shown(&path);
+            let offset = u32::try_from(error.offset.min(text.len())).unwrap_or(u32::MAX);
+            let line_end = text.get(offset as usize..).and_then(|rest| rest.find('\n')).map_or(text.len(), |n| offset as usize + n);
+            let end = u32::try_from(line_end).unwrap_or(offset).max(offset);
+            let file = self.sources.add(SourceFile::new(shown, text));
+            self.issues.push(
+                Issue::error(IssueKind::InvalidValue, Span::new(file, offset, end), format!("cannot read env file `{path}`: {error}"))
+                    .with_help("compose refuses the whole file: fix this entry"),
+            );
+            seen.push(path);
         }
     }
 
