@@ -64,7 +64,7 @@ pub fn project_options(
     env: indexmap::IndexMap<String, String>,
 ) -> ProjectOptions {
     let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
-    ProjectOptions { files, cwd, project_directory, env_files, env, profiles, ..ProjectOptions::default() }
+    ProjectOptions { files, cwd, project_directory, env_files, env: env.into(), profiles, ..ProjectOptions::default() }
 }
 
 /// Loads the project from disk, as the CLI does.

@@ -107,7 +107,7 @@ impl Assembler<'_> {
         } else {
             (entry.env_files.iter().map(|(f, span)| (join_clean(&scope.dir, f), Some(*span))).collect(), None)
         };
-        let mut vars: IndexMap<String, String> = scope.vars.clone();
+        let mut vars = scope.vars.clone();
         let mut read: IndexMap<String, String> = IndexMap::new();
         for (path, span) in &env_files {
             match dotenv.take().unwrap_or_else(|| self.fs.read(path)) {
@@ -133,7 +133,7 @@ impl Assembler<'_> {
             }
         }
         for (k, v) in read {
-            vars.entry(k).or_insert(v);
+            vars.insert_if_absent(k, v);
         }
         let sub = Scope { vars: &vars, dir: project_dir.clone(), include_stack: stack.to_vec() };
         let mut root = self.load_files(&files, &sub)?;
@@ -191,7 +191,7 @@ impl Assembler<'_> {
 
 /// compose resolves bare `environment` list entries (`- VAR`) of an included project with that
 /// project's variables.
-fn resolve_environment(root: &mut Node, vars: &IndexMap<String, String>) {
+fn resolve_environment(root: &mut Node, vars: &crate::Environment) {
     let Some(services) = root.as_map_mut().and_then(|m| m.get_mut("services")).and_then(Node::as_map_mut) else { return };
     for (_, service) in &mut services.entries {
         let Some(Value::Seq(items)) = service.as_map_mut().and_then(|s| s.get_mut("environment")).map(|e| &mut e.value) else { continue };

@@ -4,6 +4,7 @@
 
 pub mod config_output;
 pub mod dotenv;
+pub mod environment;
 pub mod go_order;
 pub mod go_yaml;
 mod extends;
@@ -31,5 +32,6 @@ pub type HashSet<T> = std::collections::HashSet<T, BuildHasher>;
 /// `indexmap::IndexMap` with [`BuildHasher`]: the model's maps, in the order they are written.
 pub type IndexMap<K, V> = indexmap::IndexMap<K, V, BuildHasher>;
 
+pub use environment::Environment;
 pub use issue::{Issue, IssueKind, Related, Severity};
 pub use span::{FileId, LineColumn, LineIndex, PositionEncoding, SourceFile, SourceMap, Span, Spanned};

@@ -12,6 +12,7 @@
 use indexmap::IndexMap;
 
 use crate::de::{from_node, Recorder};
+use crate::environment::Environment;
 use crate::interpolate::{interpolate, substitute};
 use crate::issue::{Issue, IssueKind, Related, Severity};
 use crate::merge::{strip_tags, Merger, Provenance};
@@ -119,8 +120,8 @@ pub struct ProjectOptions {
     pub project_directory: Option<String>,
     /// `--env-file` (repeatable): read instead of `<project dir>/.env`.
     pub env_files: Vec<String>,
-    /// The process environment.
-    pub env: IndexMap<String, String>,
+    /// The process environment (shared by the projects of a run: [`Environment::shared`]).
+    pub env: Environment,
     /// `--profile` (repeatable); empty: `COMPOSE_PROFILES`. `*` enables every service.
     pub profiles: Vec<String>,
     /// `--project-name` / `-p`; otherwise `COMPOSE_PROJECT_NAME`, the `name:` of the files, or
@@ -139,7 +140,7 @@ pub struct Project {
     pub compose: Compose,
     pub issues: Vec<Issue>,
     /// Variables used for interpolation (environment and `.env`).
-    pub variables: IndexMap<String, String>,
+    pub variables: Environment,
     /// The variables the project's env files set (`.env`, or `--env-file`), as the files set
     /// them, whatever the environment says: what the project itself decides, where `variables`
     /// also holds what the machine running compose does.
@@ -385,7 +386,7 @@ pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSys
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let working_dir = parent_dir(path);
     let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
-    let variables = dotenv_variables(&working_dir, options, fs, &mut asm.env_file_errors, &mut asm.env_file_variables);
+    let variables = Environment::new(dotenv_variables(&working_dir, options, fs, &mut asm.env_file_errors, &mut asm.env_file_variables));
     asm.preload(path, path, text);
     asm.report_env_file_errors();
     let name = project_name_from_files(&mut asm, &[path.to_string()], &variables, &working_dir);
@@ -407,7 +408,7 @@ pub fn load_project_owned(mut options: ProjectOptions, fs: &dyn FileSystem) -> P
 }
 
 /// [`load_project`] with `env` for `options.env`.
-fn load_project_in(options: &ProjectOptions, mut env: IndexMap<String, String>, fs: &dyn FileSystem) -> Project {
+fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn FileSystem) -> Project {
     let mut asm = Assembler::new(fs, options.limits, env.get("HOME").cloned());
     asm.cwd.clone_from(&options.cwd);
     let cwd = options.cwd.clone();
@@ -528,7 +529,7 @@ fn discover(fs: &dyn FileSystem, dir: &str) -> Vec<String> {
 
 /// `--env-file` files, or `<dir>/.env`: their variables join the environment without replacing
 /// what is already set.
-fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &ProcessEnvFiles, dir: &str, abs: &dyn Fn(&str) -> String, env: &mut IndexMap<String, String>) {
+fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &ProcessEnvFiles, dir: &str, abs: &dyn Fn(&str) -> String, env: &mut Environment) {
     // `.env` disabled by the environment, or by the `.env` read before the files were known
     let disabled = process.disabled || env.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
     // `--env-file`, else the comma-separated `COMPOSE_ENV_FILES` of the environment (read even
@@ -559,7 +560,7 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
     for (k, v) in read {
         if !disables || k.starts_with("COMPOSE_") {
             asm.env_file_variables.entry(k.clone()).or_insert_with(|| v.clone());
-            env.entry(k).or_insert(v);
+            env.insert_if_absent(k, v);
         }
     }
 }
@@ -580,7 +581,7 @@ fn is_true(v: &str) -> bool {
 /// Reads dotenv files in order (later files see earlier ones); a file that cannot be read is
 /// reported in itself once the compose files are known, a missing one in the first compose file.
 /// `first` is the first file's read, when the caller has already read it.
-fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &IndexMap<String, String>, mut first: Option<Result<String, String>>) -> (IndexMap<String, String>, Option<(String, String, usize)>) {
+fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environment, mut first: Option<Result<String, String>>) -> (IndexMap<String, String>, Option<(String, String, usize)>) {
     let mut out: IndexMap<String, String> = IndexMap::new();
     // the entry that sets `COMPOSE_PROJECT_NAME` (the last file's wins)
     let mut origin = None;
@@ -636,7 +637,7 @@ fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, error
 
 /// The project name from the files: the last non-empty `name:`, interpolated and normalised
 /// (compose's rule); otherwise the folder's name. A name that ends up empty is an error.
-fn project_name_from_files(asm: &mut Assembler<'_>, files: &[String], vars: &IndexMap<String, String>, folder: &str) -> String {
+fn project_name_from_files(asm: &mut Assembler<'_>, files: &[String], vars: &Environment, folder: &str) -> String {
     let mut found: Option<(String, Span)> = None;
     for f in files {
         let Some(Some(parsed)) = asm.parsed.get(f) else { continue };
@@ -673,7 +674,7 @@ pub(crate) struct FileRef {
 
 /// What a (sub-)project is loaded with.
 pub(crate) struct Scope<'v> {
-    pub vars: &'v IndexMap<String, String>,
+    pub vars: &'v Environment,
     /// The (sub-)project folder: relative paths of its files are relative to it.
     pub dir: String,
     /// The files that include this one (cycle detection).
@@ -859,7 +860,7 @@ impl<'a> Assembler<'a> {
     }
 
     /// The interpolated documents of a file (each a mapping), in order.
-    pub fn documents(&mut self, path: &str, at: Option<Span>, vars: &IndexMap<String, String>) -> Option<(FileId, Vec<Node>)> {
+    pub fn documents(&mut self, path: &str, at: Option<Span>, vars: &Environment) -> Option<(FileId, Vec<Node>)> {
         self.parse_file(path, at)?;
         let limits = self.limits;
         let parsed = self.parsed.get_mut(path)?.as_mut()?;
@@ -962,7 +963,7 @@ impl<'a> Assembler<'a> {
     pub fn finish(
         mut self,
         root: Option<Node>,
-        variables: IndexMap<String, String>,
+        variables: Environment,
         working_dir: String,
         name: String,
         files: Vec<String>,
