@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 use composeguard::baseline::Baseline;
 use composeguard::config;
 use composeguard::lint::{lint_loaded, LintOptions, Report, Summary};
-use composeguard::output::{render, Format};
+use composeguard::output::Format;
 use composeguard::Severity;
 use composeguard::os_fs::OsFileSystem;
 use composeguard_model::project::FileSystem;
@@ -262,7 +262,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     let _ = if format == Format::Human {
         parallel::write_human(&report, color, &mut stdout)
     } else {
-        stdout.write_all(render(&report, format, color).as_bytes())
+        composeguard::output::write(&report, format, color, &mut stdout)
     };
     drop(report);
     let _ = stdout.flush();
