@@ -136,6 +136,12 @@ pub fn to_yaml_string(project: &Project, fs: &dyn FileSystem) -> String {
     crate::go_yaml::to_string(&go_order::order(escape_dollars(doc), go_order::Format::Yaml))
 }
 
+/// A mapping's values by key, for looking up each of its many entries (a scan per lookup made
+/// `config` on 100 000 services take 16 s).
+fn by_name(map: &crate::yaml::Mapping) -> crate::HashMap<&str, &Node> {
+    map.iter().map(|(k, v)| (k.name.as_str(), v)).collect()
+}
+
 fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
     node.as_map().and_then(|m| m.get(key))
 }
@@ -325,8 +331,9 @@ fn map_extensions(doc: &mut Json, root: &Node) {
         (&["configs", "*", "labels"], ExtensionsAs::Dropped),
     ];
     if let (Some(Json::Object(services)), Some(tree)) = (doc.get_mut("services"), get(root, "services").and_then(Node::as_map)) {
+        let tree = by_name(tree);
         for (name, svc) in services.iter_mut() {
-            let Some(node) = tree.get(name) else { continue };
+            let Some(node) = tree.get(name.as_str()) else { continue };
             for (path, how) in SERVICE {
                 if let (Some(d), Some(n)) = (pointer_mut(svc, path), node_at(node, path)) {
                     move_extensions(d, n, *how);
@@ -609,8 +616,9 @@ impl Out<'_> {
         }
         for section in ["services", "networks", "volumes", "secrets", "configs"] {
             let (Some(Json::Object(items)), Some(declared)) = (top.get_mut(section), get(root, section).and_then(Node::as_map)) else { continue };
+            let declared = by_name(declared);
             for (name, item) in items.iter_mut() {
-                if let Some(node) = declared.get(name) {
+                if let Some(node) = declared.get(name.as_str()) {
                     struct_extensions(item, node, &mut vec![section.to_string(), "*".to_string()]);
                 }
             }

@@ -1,7 +1,7 @@
 //! Each stage of the pipeline on a small file, a 500-service file, a 5000-service file and the
 //! corpus in `../shared/corpus` as a batch: parse (YAML → located tree), model (interpolation and
-//! the typed model), validate (spec checks), rules (the checklist), render (human and JSON), and
-//! the whole `lint`.
+//! the typed model), validate (spec checks), rules (the checklist), render (human and JSON),
+//! `config` (the project as docker compose prints it, in YAML), and the whole `lint`.
 //!
 //! `cargo bench -p composeguard --bench stages` (add `-- parse` to run one stage, or
 //! `-- --quick` for a short run).
@@ -170,6 +170,15 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 for r in &reports {
                     black_box(render(r, Format::Json, false));
+                }
+            });
+        });
+
+        // `composeguard config`: the project as docker compose prints it
+        group.bench_function("config-yaml", |b| {
+            b.iter(|| {
+                for p in &projects {
+                    black_box(composeguard_model::config_output::to_yaml_string(p, &NoFiles));
                 }
             });
         });
