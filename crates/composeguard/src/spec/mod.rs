@@ -657,14 +657,19 @@ fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
     // cleaned path of the short syntax but the target of the long syntax as written
     let key = |v: &composeguard_model::model::ServiceVolume| if v.short { clean_path(&v.target) } else { v.target.clone() };
     let mut merged: Vec<&Spanned<composeguard_model::model::ServiceVolume>> = Vec::new();
+    // (each target's place in `merged`: a scan per volume made 20 000 volumes take 4 s)
+    let mut placed: HashMap<String, usize> = HashMap::default();
     for v in &s.volumes {
-        match merged.iter().position(|m| key(&m.value) == key(&v.value)) {
-            Some(i) => {
+        match placed.get(&key(&v.value)) {
+            Some(&i) => {
                 if let Some(slot) = merged.get_mut(i) {
                     *slot = v;
                 }
             }
-            None => merged.push(v),
+            None => {
+                placed.insert(key(&v.value), merged.len());
+                merged.push(v);
+            }
         }
     }
     for (index, v) in merged.into_iter().enumerate() {
@@ -1249,8 +1254,14 @@ mod raw {
     /// (it merges duplicates of `ports`, `volumes`, `environment`… silently, but refuses these).
     fn unique_items(node: Option<&Node>, path: impl Fn() -> String, out: &mut Vec<Issue>) {
         let Some(items) = node.and_then(Node::as_seq) else { return };
+        // the earlier items by fingerprint: only items with the same one can be equal (a
+        // comparison with every earlier item made 20 000 `extra_hosts` take 0.6 s)
+        let mut earlier: composeguard_model::HashMap<u64, Vec<usize>> = composeguard_model::HashMap::default();
         for (j, b) in items.iter().enumerate() {
-            if let Some((i, a)) = items.iter().enumerate().take(j).find(|(_, a)| same_value(a, b)) {
+            let same = earlier.entry(fingerprint(b)).or_default();
+            let first = same.iter().copied().find(|&i| items.get(i).is_some_and(|a| same_value(a, b)));
+            same.push(j);
+            if let Some((i, a)) = first.and_then(|i| Some((i, items.get(i)?))) {
                 let path = path();
                 out.push(
                     err(IssueKind::InvalidValue, b.span, format!("`{path}` lists the same item twice (items {i} and {j})"))
@@ -1260,6 +1271,42 @@ mod raw {
                 );
             }
         }
+    }
+
+    /// A hash that [`same_value`] items share: numbers by value, mappings whatever their key
+    /// order.
+    fn fingerprint(node: &Node) -> u64 {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        // a fixed seed: fingerprints are compared within one call only
+        let state = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+        let mut h = state.build_hasher();
+        #[allow(clippy::cast_precision_loss)]
+        match &node.value {
+            Value::Int(i) => (0u8, (*i as f64 + 0.0).to_bits()).hash(&mut h),
+            Value::UInt(u) => (0u8, (*u as f64 + 0.0).to_bits()).hash(&mut h),
+            // (`+ 0.0` makes -0 the same as 0, which `==` finds equal)
+            Value::Float(f) => (0u8, (*f + 0.0).to_bits()).hash(&mut h),
+            Value::Null => 1u8.hash(&mut h),
+            Value::Bool(b) => (2u8, b).hash(&mut h),
+            Value::String(s) => (3u8, s).hash(&mut h),
+            Value::Timestamp(s) => (4u8, s).hash(&mut h),
+            Value::Seq(items) => {
+                5u8.hash(&mut h);
+                for item in items {
+                    fingerprint(item).hash(&mut h);
+                }
+            }
+            Value::Map(m) => {
+                // the entries' hashes added up: the same whatever their order
+                let entries = m.iter().fold(0u64, |sum, (k, v)| {
+                    let mut e = state.build_hasher();
+                    (&k.name, fingerprint(v)).hash(&mut e);
+                    sum.wrapping_add(e.finish())
+                });
+                (6u8, m.len(), entries).hash(&mut h);
+            }
+        }
+        h.finish()
     }
 
     /// JSON equality of two nodes (numbers by value, mappings regardless of key order).

@@ -54,14 +54,17 @@ impl Rule for DuplicateEnvironmentKey {
             if !env.list_form {
                 continue;
             }
+            // the earlier entries of each variable (a scan of all earlier entries per entry
+            // made 20 000 of them take a quarter of a second)
+            let mut earlier: composeguard_model::HashMap<&str, Vec<&KeyValue>> = composeguard_model::HashMap::default();
             for (i, entry) in env.entries.iter().enumerate() {
-                let earlier = env.entries.get(..i).unwrap_or(&[]);
-                let Some(first) = earlier.iter().find(|e| e.key.value == entry.key.value) else { continue };
-                let value = |e: &KeyValue| e.value.as_ref().map(|v| v.value.clone());
+                let same_key = earlier.entry(entry.key.value.as_str()).or_default();
+                let first = same_key.first().copied();
                 // report each differing repeat once, against the first entry
-                if value(first) == value(entry)
-                    || earlier.iter().any(|e| e.key.value == entry.key.value && value(e) == value(entry))
-                {
+                let repeated = same_key.iter().any(|e| same_value(e, entry));
+                same_key.push(entry);
+                let Some(first) = first else { continue };
+                if repeated {
                     continue;
                 }
                 out.report(entry.key.span, format!("service `{}` sets `{}` twice in `environment`", name.value, entry.key.value))
@@ -73,4 +76,9 @@ impl Rule for DuplicateEnvironmentKey {
             }
         }
     }
+}
+
+/// Whether two entries set the same value (both none, for `- KEY` alone).
+fn same_value(a: &KeyValue, b: &KeyValue) -> bool {
+    a.value.as_ref().map(|v| &v.value) == b.value.as_ref().map(|v| &v.value)
 }

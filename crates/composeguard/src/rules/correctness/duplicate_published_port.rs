@@ -123,21 +123,26 @@ impl Rule for DuplicatePublishedPort {
             }
             let copies = replicas(service);
             let mut own: Vec<Binding<'_>> = Vec::new();
+            // the service's own bindings by port number and protocol, as `by_port` holds the
+            // earlier services' (a service with thousands of ports compared every pair)
+            let mut own_by_port: HashMap<(u32, String), Vec<usize>> = HashMap::default();
             for (index, port) in item_indexes(&service.ports) {
                 let Some(binding) = binding(cx, &name.value, port, index) else { continue };
+                let key = (binding.number, binding.protocol.clone());
+                let mine = || own_by_port.get(&key).into_iter().flatten().filter_map(|&i| own.get(i));
                 // identical entries of one service are merged by compose
-                if own.iter().any(|b| b.same_entry(&binding)) {
+                if mine().any(|b| b.same_entry(&binding)) {
                     continue;
                 }
                 if copies > 1 {
                     report_replicas(cx, out, &binding, copies);
                 } else {
-                    let key = (binding.number, binding.protocol.clone());
                     let earlier = by_port.get(&key).into_iter().flatten().filter_map(|&i| seen.get(i));
-                    if let Some(first) = earlier.chain(own.iter()).find(|b| b.clashes(&binding)) {
+                    if let Some(first) = earlier.chain(mine()).find(|b| b.clashes(&binding)) {
                         report(cx, out, &binding, first);
                     }
                 }
+                own_by_port.entry(key).or_default().push(own.len());
                 own.push(binding);
             }
             for binding in own {

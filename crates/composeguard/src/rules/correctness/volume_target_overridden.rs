@@ -62,10 +62,18 @@ impl Rule for VolumeTargetOverridden {
                 .iter()
                 .map(|v| if v.value.short { normalize_path(&v.value.target) } else { v.value.target.clone() })
                 .collect();
+            // the next entry with each entry's target, found from the end (a scan per entry made
+            // 20 000 volumes take a fifth of a second)
+            let mut next_same: Vec<Option<usize>> = vec![None; targets.len()];
+            let mut latest: composeguard_model::HashMap<&str, usize> = composeguard_model::HashMap::default();
+            for (i, t) in targets.iter().enumerate().rev() {
+                if let Some(slot) = next_same.get_mut(i) {
+                    *slot = latest.insert(t.as_str(), i);
+                }
+            }
             for (i, volume) in service.volumes.iter().enumerate() {
                 let Some(target) = targets.get(i).filter(|t| !t.is_empty() && *t != ".") else { continue };
-                let later = targets.iter().enumerate().skip(i + 1).find(|(_, t)| *t == target);
-                let Some((j, _)) = later else { continue };
+                let Some(j) = next_same.get(i).copied().flatten() else { continue };
                 let Some(winner) = service.volumes.get(j) else { continue };
                 // the same mount written twice: compose keeps one, and the container has it
                 if same_mount(&volume.value, &winner.value) {
