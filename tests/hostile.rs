@@ -243,6 +243,35 @@ fn a_single_huge_scalar_completes() {
 }
 
 #[test]
+fn a_line_of_40_000_substitutions_completes() {
+    // each `${A:-x}` runs, as compose matches it, to the last `}` of the line: read as nested
+    // calls this overflowed the stack, and scanning to the line's end per match took seconds
+    let line = "${A:-x}".repeat(40_000);
+    let vars = composeguard_model::Environment::default();
+    let sub = composeguard_model::interpolate::substitute(&line, &vars).unwrap();
+    assert_eq!(sub.value, "x".repeat(40_000));
+    let text = format!("services:\n  web:\n    image: nginx:1.27\n    command: \"{line}\"\n");
+    let (report, peak) = measured(|| lint_bytes(text.as_bytes(), Limits::default()));
+    assert!(!report.is_invalid(), "{:?}", rules(&report));
+    assert!(peak < 64 * MB, "peak {peak} bytes");
+}
+
+#[test]
+fn defaults_nested_too_deep_are_refused() {
+    let nested = |n: usize| format!("{}x{}", "${A:-".repeat(n), "}".repeat(n));
+    let text = format!("services:\n  web:\n    image: nginx:1.27\n    command: \"{}\"\n", nested(10_000));
+    let report = lint_bytes(text.as_bytes(), Limits::default());
+    let message = only(&report, "input-limit");
+    assert!(message.contains("deeper than the supported limit of 100 levels"), "{message}");
+    let d = report.diagnostics().find(|d| d.rule == "input-limit").unwrap();
+    assert_eq!((d.start.line, d.start.column), (4, 14));
+    // fifty levels are read, to the innermost default
+    let text = format!("services:\n  web:\n    image: nginx:1.27\n    command: \"{}\"\n", nested(50));
+    let report = lint_bytes(text.as_bytes(), Limits::default());
+    assert!(!report.is_invalid(), "{:?}", rules(&report));
+}
+
+#[test]
 fn a_100_000_service_file_completes() {
     let mut text = String::from("services:\n");
     for i in 0..100_000 {

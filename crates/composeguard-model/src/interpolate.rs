@@ -40,7 +40,14 @@ pub enum TemplateError {
     Invalid,
     /// `${VAR?msg}` / `${VAR:?msg}` with the variable missing (or empty for `:?`).
     MissingRequired { variable: String, reason: String },
+    /// Defaults nested deeper than [`MAX_NESTING`] (`${A:-${B:-${C:-…}}}`).
+    TooDeep,
 }
+
+/// The deepest nesting of defaults and alternatives read (`${A:-${B:-x}}` is two): more is
+/// refused, so that a hostile value cannot exhaust the stack (compose has no limit, and nothing
+/// written by hand comes near it).
+pub const MAX_NESTING: usize = 100;
 
 /// The outcome of substituting one string.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -53,7 +60,7 @@ pub struct Substitution {
 /// Substitutes variables in `template`.
 pub fn substitute(template: &str, vars: &dyn Variables) -> Result<Substitution, TemplateError> {
     let mut unset = Vec::new();
-    let value = substitute_with(template, vars, &mut unset)?;
+    let value = substitute_with(template, vars, &mut unset, 0)?;
     Ok(Substitution { value, unset })
 }
 
@@ -73,8 +80,37 @@ fn is_name_char(b: u8) -> bool {
     b == b'_' || b.is_ascii_alphanumeric()
 }
 
+/// The end of the line a position is on and the last `}` before it, found once for all the
+/// matches on the line (a scan to the end of the line per match made a line of 40 000
+/// `${A:-x}` take seconds).
+#[derive(Default)]
+struct LineEnds {
+    /// Valid for positions from `from` to `line_end`.
+    from: usize,
+    line_end: usize,
+    last_brace: Option<usize>,
+    known: bool,
+}
+
+impl LineEnds {
+    /// The end of the line `start` is on, and the last `}` from `start` to it.
+    fn at(&mut self, s: &[u8], start: usize) -> (usize, Option<usize>) {
+        if start > s.len() {
+            return (s.len(), None);
+        }
+        if !(self.known && self.from <= start && start <= self.line_end) {
+            let rest = s.get(start..).unwrap_or(&[]);
+            self.line_end = rest.iter().position(|&b| b == b'\n').map_or(s.len(), |p| start + p);
+            self.last_brace = s.get(start..self.line_end).and_then(|t| t.iter().rposition(|&b| b == b'}')).map(|p| start + p);
+            self.from = start;
+            self.known = true;
+        }
+        (self.line_end, self.last_brace.filter(|&b| b >= start))
+    }
+}
+
 /// Tries compose's pattern at `i` (where `s[i] == '$'`); returns the match and its end.
-fn match_at(s: &[u8], i: usize) -> Option<(Match, usize)> {
+fn match_at(s: &[u8], i: usize, lines: &mut LineEnds) -> Option<(Match, usize)> {
     let next = *s.get(i + 1)?;
     if next == b'$' {
         return Some((Match::Escaped, i + 2));
@@ -101,9 +137,8 @@ fn match_at(s: &[u8], i: usize) -> Option<(Match, usize)> {
             k += 1;
         }
         if matches!(s.get(k), Some(b'-' | b'+' | b'?')) {
-            let line_end = s.get(k + 1..).and_then(|t| t.iter().position(|&b| b == b'\n')).map_or(s.len(), |p| k + 1 + p);
-            if let Some(close) = s.get(k + 1..line_end).and_then(|t| t.iter().rposition(|&b| b == b'}')) {
-                let end = k + 1 + close + 1;
+            if let (_, Some(close)) = lines.at(s, k + 1) {
+                let end = close + 1;
                 return Some((Match::Braced { end, has_op: true }, end));
             }
         }
@@ -114,33 +149,50 @@ fn match_at(s: &[u8], i: usize) -> Option<(Match, usize)> {
     Some((Match::Invalid, i + 2))
 }
 
-fn substitute_with(template: &str, vars: &dyn Variables, unset: &mut Vec<String>) -> Result<String, TemplateError> {
+/// [`substitute`] at nesting `depth` (a default's or an alternative's text is one deeper).
+fn substitute_with(template: &str, vars: &dyn Variables, unset: &mut Vec<String>, depth: usize) -> Result<String, TemplateError> {
+    if depth > MAX_NESTING {
+        return Err(TemplateError::TooDeep);
+    }
     let s = template.as_bytes();
     let mut out = String::with_capacity(template.len());
     let mut last = 0;
     let mut i = 0;
     let mut first_err: Option<TemplateError> = None;
+    let mut lines = LineEnds::default();
+    let mut separators = Separators { text: template, next: [None; 6] };
     while i < s.len() {
         if s.get(i) != Some(&b'$') {
             i += 1;
             continue;
         }
-        let Some((m, end)) = match_at(s, i) else {
+        let Some((m, end)) = match_at(s, i, &mut lines) else {
             i += 1;
             continue;
         };
         out.push_str(template.get(last..i).unwrap_or(""));
         let whole = template.get(i..end).unwrap_or("");
-        match replace(whole, m, vars, unset) {
-            Ok(r) => out.push_str(&r),
+        // where to go on: after the match, or inside it, where its first expression ends
+        let mut next = end;
+        let op = match m {
+            Match::Braced { .. } => separators.first_in(i, end),
+            _ => Op::RequiredNotEmpty,
+        };
+        match replace(whole, m, op, vars, unset, depth) {
+            Ok((r, rest)) => {
+                out.push_str(&r);
+                if let Some(rest) = rest {
+                    next = i + rest;
+                }
+            }
             Err(e) => {
                 if first_err.is_none() {
                     first_err = Some(e);
                 }
             }
         }
-        last = end;
-        i = end;
+        last = next;
+        i = next;
     }
     out.push_str(template.get(last..).unwrap_or(""));
     match first_err {
@@ -172,24 +224,39 @@ impl Op {
     }
 }
 
-/// compose picks the operator whose separator occurs first in the whole matched text.
-fn op_for(whole: &str) -> Op {
-    let ops = [Op::RequiredNotEmpty, Op::Required, Op::DefaultEmptyOrUnset, Op::DefaultUnset, Op::AltNotEmpty, Op::AltSet];
-    let mut best = ops[0];
-    let mut best_idx = whole.find(best.sep());
-    for op in ops.into_iter().skip(1) {
-        let idx = whole.find(op.sep());
-        let better = match (idx, best_idx) {
-            (Some(a), Some(b)) => a < b,
-            (Some(_), None) => true,
-            _ => false,
-        };
-        if better {
-            best = op;
-            best_idx = idx;
+const OPS: [Op; 6] = [Op::RequiredNotEmpty, Op::Required, Op::DefaultEmptyOrUnset, Op::DefaultUnset, Op::AltNotEmpty, Op::AltSet];
+
+/// Where each operator's separator next occurs in a template, for the matches of one pass over
+/// it (which start further and further on): each separator is searched for once per occurrence,
+/// not once per match to the end of the line.
+struct Separators<'t> {
+    text: &'t str,
+    /// Per operator of [`OPS`]: not searched yet, or the next occurrence (none: none left).
+    next: [Option<Option<usize>>; 6],
+}
+
+impl Separators<'_> {
+    /// The operator compose picks for the match `text[start..end]`: the one whose separator
+    /// occurs first in it (the first operator when none does).
+    fn first_in(&mut self, start: usize, end: usize) -> Op {
+        let mut best: Option<(usize, Op)> = None;
+        for (slot, op) in self.next.iter_mut().zip(OPS) {
+            let at = match *slot {
+                Some(Some(p)) if p >= start => Some(p),
+                Some(None) => None,
+                _ => {
+                    let found = self.text.get(start..).and_then(|t| t.find(op.sep())).map(|p| start + p);
+                    *slot = Some(found);
+                    found
+                }
+            };
+            let Some(at) = at.filter(|p| p + op.sep().len() <= end) else { continue };
+            if best.is_none_or(|(b, _)| at < b) {
+                best = Some((at, op));
+            }
         }
+        best.map_or(OPS[0], |(_, op)| op)
     }
-    best
 }
 
 /// Index of the `}` closing the first `${`, counting nested braces as compose does.
@@ -213,33 +280,37 @@ fn first_closing_brace(s: &str) -> Option<usize> {
     None
 }
 
-fn replace(whole: &str, m: Match, vars: &dyn Variables, unset: &mut Vec<String>) -> Result<String, TemplateError> {
+/// The text that replaces the match `whole`, and, when the match is an expression with an
+/// operator that runs on past its own closing brace (compose's match reaches the last `}` of the
+/// line), where in `whole` the text after that expression starts: compose substitutes that text
+/// too, as a template of its own, and the caller goes on there. (Read as a nested call, a line of
+/// 40 000 `${A:-x}` was 40 000 calls deep and overflowed the stack.) `op` is the operator compose
+/// picks for a braced match ([`Separators::first_in`]); `depth` is the template's nesting.
+fn replace(whole: &str, m: Match, op: Op, vars: &dyn Variables, unset: &mut Vec<String>, depth: usize) -> Result<(String, Option<usize>), TemplateError> {
     match m {
-        Match::Escaped => Ok("$".into()),
+        Match::Escaped => Ok(("$".into(), None)),
         Match::Invalid => Err(TemplateError::Invalid),
         Match::Named => {
             let name = whole.get(1..).unwrap_or("");
-            Ok(lookup(name, vars, unset))
+            Ok((lookup(name, vars, unset), None))
         }
         Match::Braced { has_op, .. } => {
-            let op = op_for(whole);
             let (head, rest) = match first_closing_brace(whole) {
                 Some(c) => (whole.get(..=c).unwrap_or(whole), whole.get(c + 1..).unwrap_or("")),
                 None => (whole, ""),
             };
             // Re-match the cut text to find its braced expression.
             let hb = head.as_bytes();
-            let expr = match match_at(hb, 0) {
+            let expr = match match_at(hb, 0, &mut LineEnds::default()) {
                 Some((Match::Braced { end, .. }, _)) => head.get(2..end - 1).unwrap_or(""),
                 Some((Match::Invalid, _)) | None => return Err(TemplateError::Invalid),
                 Some(_) => head.get(2..head.len().saturating_sub(1)).unwrap_or(""),
             };
             let _ = has_op;
-            if let Some(value) = apply_op(op, expr, vars, unset)? {
-                let nested = substitute_with(rest, vars, unset)?;
-                return Ok(value + &nested);
+            if let Some(value) = apply_op(op, expr, vars, unset, depth)? {
+                return Ok((value, Some(whole.len() - rest.len())));
             }
-            Ok(lookup(expr, vars, unset))
+            Ok((lookup(expr, vars, unset), None))
         }
     }
 }
@@ -256,10 +327,10 @@ fn lookup(name: &str, vars: &dyn Variables, unset: &mut Vec<String>) -> String {
 }
 
 /// Applies `op` if `expr` contains its separator; `None` when it does not apply.
-fn apply_op(op: Op, expr: &str, vars: &dyn Variables, unset: &mut Vec<String>) -> Result<Option<String>, TemplateError> {
+fn apply_op(op: Op, expr: &str, vars: &dyn Variables, unset: &mut Vec<String>, depth: usize) -> Result<Option<String>, TemplateError> {
     let sep = op.sep();
     let Some((name, arg)) = expr.split_once(sep) else { return Ok(None) };
-    let arg = substitute_with(arg, vars, unset)?;
+    let arg = substitute_with(arg, vars, unset, depth + 1)?;
     let value = vars.get(name);
     Ok(Some(match op {
         Op::DefaultEmptyOrUnset => match value {
@@ -704,6 +775,17 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                             )
                                 .with_path(path.display())
                                 .with_help("write `$$` for a literal `$`; a variable is `$NAME` or `${NAME}`"),
+                        );
+                        String::new()
+                    }
+                    Err(TemplateError::TooDeep) => {
+                        issues.push(
+                            Issue::error(
+                                IssueKind::InputLimit,
+                                span,
+                                format!("interpolation nests defaults deeper than the supported limit of {MAX_NESTING} levels"),
+                            )
+                            .with_path(path.display()),
                         );
                         String::new()
                     }
