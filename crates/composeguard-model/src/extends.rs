@@ -45,6 +45,36 @@ fn read_extends(node: &Node) -> Option<ExtendsRef> {
     }
 }
 
+/// A file's services, found by name through an index (a scan of the mapping per lookup made
+/// 20 000 services extending one take seconds). The mapping keeps its entries where they are:
+/// a resolved service replaces its own entry.
+struct Services<'m> {
+    map: &'m mut Mapping,
+    index: crate::HashMap<String, usize>,
+}
+
+impl<'m> Services<'m> {
+    fn new(map: &'m mut Mapping) -> Self {
+        let mut index = crate::HashMap::default();
+        for (i, (k, _)) in map.entries.iter().enumerate() {
+            index.entry(k.name.clone()).or_insert(i);
+        }
+        Self { map, index }
+    }
+
+    fn get(&self, name: &str) -> Option<&Node> {
+        self.index.get(name).and_then(|&i| self.map.entries.get(i)).map(|(_, v)| v)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Node> {
+        self.index.get(name).and_then(|&i| self.map.entries.get_mut(i)).map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+}
+
 impl Assembler<'_> {
     /// Records `issue` unless the same one is recorded (a file read for several `extends` is
     /// checked each time); a set, so a file with many problems read for many `extends` is not
@@ -62,15 +92,16 @@ impl Assembler<'_> {
             return;
         }
         let names: Vec<String> = services.entries.iter().map(|(k, _)| k.name.clone()).collect();
+        let mut services = Services::new(services);
         for name in names {
             let mut chain: Vec<Link> = Vec::new();
-            self.resolve_service(services, &name, file, scope, &mut chain);
+            self.resolve_service(&mut services, &name, file, scope, &mut chain);
         }
     }
 
     /// The service `name` of `services` (in `file`) with its `extends` applied; the resolved
     /// definition is stored back, so each service is resolved once.
-    fn resolve_service(&mut self, services: &mut Mapping, name: &str, file: &str, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Node> {
+    fn resolve_service(&mut self, services: &mut Services<'_>, name: &str, file: &str, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Node> {
         let service = services.get(name)?;
         let Some(body) = service.as_map() else { return Some(service.clone()) };
         let Some((ext_key, ext_node)) = body.get_entry("extends") else { return Some(service.clone()) };
@@ -237,7 +268,7 @@ impl Assembler<'_> {
             self.issues.push(issue);
             return None;
         }
-        self.resolve_service(services, &ext.service, &path, scope, chain)
+        self.resolve_service(&mut Services::new(services), &ext.service, &path, scope, chain)
     }
 }
 
