@@ -90,6 +90,10 @@ type Marked<'m> = (Span, Option<&'m str>, bool);
 
 /// Excerpts longer than this (bytes) are cut to a window around their marks.
 const MAX_EXCERPT: usize = 4096;
+/// Marks of one file further apart than this (bytes) are shown in excerpts of their own, the
+/// lines between them neither read nor shown; closer ones share an excerpt, the lines between
+/// them elided (`...`).
+const MAX_SPREAD: usize = 64 * 1024;
 /// Bytes shown on each side of the marks in a window.
 const WINDOW_CONTEXT: usize = 120;
 
@@ -108,6 +112,62 @@ fn window<'m>(text: &str, spans: impl Iterator<Item = Marked<'m>> + Clone, from:
     (lo, hi)
 }
 
+/// The marks of one file in groups of marks close together (less than half [`MAX_SPREAD`]
+/// apart), the group of the primary mark first, then in file order.
+fn far_apart(mut spans: Vec<Marked<'_>>) -> Vec<Vec<Marked<'_>>> {
+    spans.sort_by_key(|(s, _, _)| (s.start, s.end));
+    let mut groups: Vec<Vec<Marked<'_>>> = Vec::new();
+    let mut group_end = 0usize;
+    for m in spans {
+        let near = groups.last().is_some_and(|_| (m.0.start as usize).saturating_sub(group_end) <= MAX_SPREAD / 2);
+        match groups.last_mut() {
+            Some(g) if near => g.push(m),
+            _ => groups.push(vec![m]),
+        }
+        group_end = group_end.max(m.0.end as usize);
+    }
+    // the primary's group first (a stable sort keeps the others in file order)
+    groups.sort_by_key(|g| !g.iter().any(|(_, _, primary)| *primary));
+    groups
+}
+
+/// The excerpt of one file showing `spans` (a window of a very long line around them).
+fn one_excerpt<'a>(src: &'a SourceFile, spans: &[Marked<'a>]) -> Excerpt<'a> {
+    let spans = spans.iter().copied();
+    let (mut from, mut to, mut first_line) = excerpt(src, spans.clone());
+    let mut origin = None;
+    if to - from > MAX_EXCERPT {
+        // A very long line (minified or generated YAML): show a window around the marks,
+        // not the whole line, and give the location explicitly.
+        let (lo, hi) = window(&src.text, spans.clone(), from, to);
+        if hi - lo < to - from {
+            let at = spans.clone().find(|(_, _, p)| *p).or_else(|| spans.clone().next()).map(|(s, _, _)| s);
+            if let Some(at) = at {
+                let at = src.line_column(at.start, composeguard_model::PositionEncoding::CodePoints);
+                origin = Some((at.line as usize, at.column as usize));
+            }
+            from = lo;
+            to = hi;
+            first_line = src.lines.line_of(u32::try_from(lo).unwrap_or(u32::MAX)) + 1;
+        }
+    }
+    let text = src.text.get(from..to).unwrap_or("");
+    let marks = spans
+        .map(|(span, label, primary)| {
+            let mut s = (span.start as usize).saturating_sub(from).min(text.len());
+            let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
+            while s > 0 && !text.is_char_boundary(s) {
+                s -= 1;
+            }
+            while e < text.len() && !text.is_char_boundary(e) {
+                e += 1;
+            }
+            Mark { start: s, end: e, primary, label }
+        })
+        .collect();
+    Excerpt { path: src.path.as_str(), origin, text, first_line, marks }
+}
+
 fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
     let level = match d.severity {
         Severity::Error => Level::Error,
@@ -123,39 +183,19 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
             continue;
         }
         let Some(src) = sources.get(first.file) else { continue };
-        let spans = all().filter(|(s, _, _)| s.file == first.file);
-        let (mut from, mut to, mut first_line) = excerpt(src, spans.clone());
-        let mut origin = None;
-        if to - from > MAX_EXCERPT {
-            // A very long line (minified or generated YAML): show a window around the marks,
-            // not the whole line, and give the location explicitly.
-            let (lo, hi) = window(&src.text, spans.clone(), from, to);
-            if hi - lo < to - from {
-                let at = spans.clone().find(|(_, _, p)| *p).or_else(|| spans.clone().next()).map(|(s, _, _)| s);
-                if let Some(at) = at {
-                    let at = src.line_column(at.start, composeguard_model::PositionEncoding::CodePoints);
-                    origin = Some((at.line as usize, at.column as usize));
-                }
-                from = lo;
-                to = hi;
-                first_line = src.lines.line_of(u32::try_from(lo).unwrap_or(u32::MAX)) + 1;
+        let spans: Vec<Marked<'_>> = all().filter(|(s, _, _)| s.file == first.file).collect();
+        let (from, to, _) = excerpt(src, spans.iter().copied());
+        if to - from > MAX_SPREAD && spans.len() > 1 {
+            // marks far apart in a long file (a value inherited from a service thousands of lines
+            // up): an excerpt each for the marks close together, the primary's first, rather than
+            // one excerpt of every line between them (a run over 20 000 such findings read and
+            // copied those lines for each)
+            for group in far_apart(spans) {
+                excerpts.push(one_excerpt(src, &group));
             }
+        } else {
+            excerpts.push(one_excerpt(src, &spans));
         }
-        let text = src.text.get(from..to).unwrap_or("");
-        let marks = spans
-            .map(|(span, label, primary)| {
-                let mut s = (span.start as usize).saturating_sub(from).min(text.len());
-                let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
-                while s > 0 && !text.is_char_boundary(s) {
-                    s -= 1;
-                }
-                while e < text.len() && !text.is_char_boundary(e) {
-                    e += 1;
-                }
-                Mark { start: s, end: e, primary, label }
-            })
-            .collect();
-        excerpts.push(Excerpt { path: src.path.as_str(), origin, text, first_line, marks });
     }
     renderer.render(level, &[&d.code, " ", &d.rule], &d.message, &excerpts, d.help.as_deref())
 }

@@ -281,6 +281,17 @@ fn cases() -> Vec<(&'static str, Case, bool)> {
     }
     far.push_str("    privileged: true\n");
     v.push(("window_far_apart_lines", Case::new(&far, at(&far, "privileged", 0)).related(0, at(&far, "nginx", 0), "image"), false));
+    // marks more than 64 KiB apart: an excerpt each, the primary's first
+    let mut very_far = String::from("services:\n  web:\n    image: nginx\n");
+    for i in 0..3000 {
+        let _ = writeln!(very_far, "    # padding comment line {i}");
+    }
+    very_far.push_str("    privileged: true\n    user: root\n");
+    v.push((
+        "excerpts_of_marks_thousands_of_lines_apart",
+        Case::new(&very_far, at(&very_far, "privileged", 0)).related(0, at(&very_far, "nginx", 0), "image").related(0, at(&very_far, "root", 0), "user"),
+        false,
+    ));
     v.push(("window_far_apart_other_file", Case::new(&far, at(&far, "privileged", 0)).file("o.yaml", o).related(1, at(o, "web", 0), "here"), false));
     v.push((
         "message_newline_tab",
@@ -849,6 +860,20 @@ help: do it differently"#),
 304 |     privileged: true
     |     ^^^^^^^^^^
     |
+help: do it differently"#),
+    ("excerpts_of_marks_thousands_of_lines_apart", r#"warning[CG999 a-rule]: service `web` does a thing
+    --> compose.yaml:3004:5
+     |
+3004 |     privileged: true
+     |     ^^^^^^^^^^
+3005 |     user: root
+     |           ---- user
+     |
+    ::: compose.yaml:3:12
+     |
+   3 |     image: nginx
+     |            ----- image
+     |
 help: do it differently"#),
     ("window_far_apart_other_file", r#"warning[CG999 a-rule]: service `web` does a thing
    --> compose.yaml:304:5
