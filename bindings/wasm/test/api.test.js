@@ -220,9 +220,12 @@ test('the web entry point works from bytes (initSync)', async () => {
   assert.deepEqual(web.rules(), rules());
 });
 
-// the budget: 1 499 325 bytes at the start of stop 21, 1 508 132 after its rule fixes
-test('the wasm is under 1.6 MB', (t) => {
-  const limit = 1_600_000;
+// the budget: 1 499 325 bytes at the start of stop 21, 1 508 132 after its rule fixes;
+// 1 594 056 at the start of stop 26, 1 603 573 after its fixes for hostile input (duplicates
+// found by hash in long lists, interpolation in one pass with a nesting bound, env file errors
+// located in the file)
+test('the wasm is under 1.62 MB', (t) => {
+  const limit = 1_620_000;
   for (const dir of ['web', 'node']) {
     const size = statSync(path.join(packageDir, 'pkg', dir, 'composeguard_wasm_bg.wasm')).size;
     t.diagnostic(`pkg/${dir}/composeguard_wasm_bg.wasm: ${size} bytes`);

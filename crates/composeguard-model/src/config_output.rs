@@ -1753,7 +1753,7 @@ fn collect_networks(n: &Node, out: &mut Map<String, Json>) {
 /// Ports in the long form, one per published port, without repeats.
 fn ports(items: &[Node]) -> Vec<Json> {
     // by key, in the order first written, a later port replacing an earlier one
-    let mut out: indexmap::IndexMap<String, Json, crate::BuildHasher> = indexmap::IndexMap::default();
+    let mut out: Map<String, Json> = Map::new();
     let mut push = |key: String, value: Json| {
         out.insert(key, value);
     };

@@ -25,6 +25,8 @@ pub mod yaml;
 /// process (`SipHash`, std's default, was a twentieth of the instructions on a big file). No
 /// output depends on a hash map's order; the model's maps keep the order they are written in.
 pub type BuildHasher = foldhash::fast::RandomState;
+/// foldhash with a seed of one's choosing: hashes that must agree across maps and calls.
+pub type FixedHasher = foldhash::fast::FixedState;
 /// `std::collections::HashMap` with [`BuildHasher`].
 pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasher>;
 /// `std::collections::HashSet` with [`BuildHasher`].

@@ -90,9 +90,10 @@ type Marked<'m> = (Span, Option<&'m str>, bool);
 
 /// Excerpts longer than this (bytes) are cut to a window around their marks.
 const MAX_EXCERPT: usize = 4096;
-/// Marks of one file further apart than this (bytes) are shown in excerpts of their own, the
-/// lines between them neither read nor shown; closer ones share an excerpt, the lines between
-/// them elided (`...`).
+/// An excerpt of one file longer than this (bytes) is split where its marks are more than half
+/// this apart: each group of marks gets an excerpt of its own, and the lines between the groups
+/// are neither read nor shown. Marks closer together share an excerpt, the lines between them
+/// elided (`...`).
 const MAX_SPREAD: usize = 64 * 1024;
 /// Bytes shown on each side of the marks in a window.
 const WINDOW_CONTEXT: usize = 120;
@@ -114,11 +115,16 @@ fn window<'m>(text: &str, spans: impl Iterator<Item = Marked<'m>> + Clone, from:
 
 /// The marks of one file in groups of marks close together (less than half [`MAX_SPREAD`]
 /// apart), the group of the primary mark first, then in file order.
-fn far_apart(mut spans: Vec<Marked<'_>>) -> Vec<Vec<Marked<'_>>> {
-    spans.sort_by_key(|(s, _, _)| (s.start, s.end));
+fn far_apart(spans: Vec<Marked<'_>>) -> Vec<Vec<Marked<'_>>> {
+    // in file order (a few marks: an insertion sort, which adds little to the browser build)
+    let mut sorted: Vec<Marked<'_>> = Vec::with_capacity(spans.len());
+    for m in spans {
+        let at = sorted.iter().position(|o| (o.0.start, o.0.end) > (m.0.start, m.0.end)).unwrap_or(sorted.len());
+        sorted.insert(at, m);
+    }
     let mut groups: Vec<Vec<Marked<'_>>> = Vec::new();
     let mut group_end = 0usize;
-    for m in spans {
+    for m in sorted {
         let near = groups.last().is_some_and(|_| (m.0.start as usize).saturating_sub(group_end) <= MAX_SPREAD / 2);
         match groups.last_mut() {
             Some(g) if near => g.push(m),
@@ -126,8 +132,12 @@ fn far_apart(mut spans: Vec<Marked<'_>>) -> Vec<Vec<Marked<'_>>> {
         }
         group_end = group_end.max(m.0.end as usize);
     }
-    // the primary's group first (a stable sort keeps the others in file order)
-    groups.sort_by_key(|g| !g.iter().any(|(_, _, primary)| *primary));
+    // the primary's group first, the others in file order
+    if let Some(i) = groups.iter().position(|g| g.iter().any(|(_, _, primary)| *primary)) {
+        if let Some(head) = groups.get_mut(..=i) {
+            head.rotate_right(1);
+        }
+    }
     groups
 }
 

@@ -1278,7 +1278,7 @@ mod raw {
     fn fingerprint(node: &Node) -> u64 {
         use std::hash::{BuildHasher, Hash, Hasher};
         // a fixed seed: fingerprints are compared within one call only
-        let state = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+        let state = composeguard_model::FixedHasher::with_seed(0);
         let mut h = state.build_hasher();
         #[allow(clippy::cast_precision_loss)]
         match &node.value {

@@ -65,10 +65,10 @@ impl Rule for VolumeTargetOverridden {
             // the next entry with each entry's target, found from the end (a scan per entry made
             // 20 000 volumes take a fifth of a second)
             let mut next_same: Vec<Option<usize>> = vec![None; targets.len()];
-            let mut latest: composeguard_model::HashMap<&str, usize> = composeguard_model::HashMap::default();
+            let mut latest: composeguard_model::HashMap<String, usize> = composeguard_model::HashMap::default();
             for (i, t) in targets.iter().enumerate().rev() {
                 if let Some(slot) = next_same.get_mut(i) {
-                    *slot = latest.insert(t.as_str(), i);
+                    *slot = latest.insert(t.clone(), i);
                 }
             }
             for (i, volume) in service.volumes.iter().enumerate() {
