@@ -191,8 +191,8 @@ impl Plan<'_> {
         Ok(Box::new(WithStdin::read(&self.args.stdin_name(), &self.cwd, max)?))
     }
 
-    /// The loader's options of the `i`th project (each with its own copy of the environment,
-    /// which loading makes into the project's variables).
+    /// The loader's options of the `i`th project (each sharing the environment, under which
+    /// loading keeps the variables the project sets itself).
     pub fn options(&self, i: usize) -> ProjectOptions {
         self.args.options_in(self.sets.get(i).map(AsRef::as_ref).unwrap_or_default(), self.cwd.clone(), composeguard_model::Environment::shared(std::sync::Arc::clone(&self.env)))
     }

@@ -238,26 +238,7 @@ fn json_list(items: Vec<String>) -> Option<Json> {
 /// place).
 fn unique<'n>(items: &'n [Node], path: &[&str]) -> Vec<&'n Node> {
     let Some(rule) = unicity_for(path) else { return items.iter().collect() };
-    let mut out: Vec<&Node> = Vec::new();
-    // each key's place in `out` (an item without a key is never merged)
-    let mut placed: crate::HashMap<String, usize> = crate::HashMap::default();
-    for item in items {
-        match unicity_key(rule, item) {
-            Some(key) => match placed.get(&key) {
-                Some(&i) => {
-                    if let Some(slot) = out.get_mut(i) {
-                        *slot = item;
-                    }
-                }
-                None => {
-                    placed.insert(key, out.len());
-                    out.push(item);
-                }
-            },
-            None => out.push(item),
-        }
-    }
-    out
+    crate::merge::keep_unique_by(items, |item| unicity_key(rule, item))
 }
 
 fn unique_strings(node: &Node, path: &[&str]) -> Vec<String> {

@@ -63,11 +63,6 @@ impl Environment {
     pub fn is_empty(&self) -> bool {
         self.own.is_empty() && self.shared.as_deref().is_none_or(IndexMap::is_empty)
     }
-
-    /// Every variable in one map, in [`Self::iter`]'s order.
-    pub fn to_map(&self) -> IndexMap<String, String> {
-        self.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-    }
 }
 
 impl From<IndexMap<String, String>> for Environment {
@@ -80,12 +75,6 @@ impl Extend<(String, String)> for Environment {
     /// Sets each variable, over any value it has.
     fn extend<I: IntoIterator<Item = (String, String)>>(&mut self, iter: I) {
         self.own.extend(iter);
-    }
-}
-
-impl<'a> FromIterator<(&'a str, &'a str)> for Environment {
-    fn from_iter<I: IntoIterator<Item = (&'a str, &'a str)>>(iter: I) -> Self {
-        Self::new(iter.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
     }
 }
 

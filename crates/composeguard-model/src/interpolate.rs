@@ -85,27 +85,27 @@ fn is_name_char(b: u8) -> bool {
 /// `${A:-x}` take seconds).
 #[derive(Default)]
 struct LineEnds {
-    /// Valid for positions from `from` to `line_end`.
-    from: usize,
-    line_end: usize,
-    last_brace: Option<usize>,
-    known: bool,
+    /// The last lookup: from where, the end of that line, and the last `}` between (valid for
+    /// positions from there to the line's end).
+    last: Option<(usize, usize, Option<usize>)>,
 }
 
 impl LineEnds {
-    /// The end of the line `start` is on, and the last `}` from `start` to it.
-    fn at(&mut self, s: &[u8], start: usize) -> (usize, Option<usize>) {
+    /// The last `}` from `start` to the end of its line.
+    fn last_brace(&mut self, s: &[u8], start: usize) -> Option<usize> {
         if start > s.len() {
-            return (s.len(), None);
+            return None;
         }
-        if !(self.known && self.from <= start && start <= self.line_end) {
-            let rest = s.get(start..).unwrap_or(&[]);
-            self.line_end = rest.iter().position(|&b| b == b'\n').map_or(s.len(), |p| start + p);
-            self.last_brace = s.get(start..self.line_end).and_then(|t| t.iter().rposition(|&b| b == b'}')).map(|p| start + p);
-            self.from = start;
-            self.known = true;
-        }
-        (self.line_end, self.last_brace.filter(|&b| b >= start))
+        let brace = match self.last {
+            Some((from, line_end, brace)) if from <= start && start <= line_end => brace,
+            _ => {
+                let line_end = s.get(start..).and_then(|rest| rest.iter().position(|&b| b == b'\n')).map_or(s.len(), |p| start + p);
+                let brace = s.get(start..line_end).and_then(|t| t.iter().rposition(|&b| b == b'}')).map(|p| start + p);
+                self.last = Some((start, line_end, brace));
+                brace
+            }
+        };
+        brace.filter(|&b| b >= start)
     }
 }
 
@@ -137,7 +137,7 @@ fn match_at(s: &[u8], i: usize, lines: &mut LineEnds) -> Option<(Match, usize)> 
             k += 1;
         }
         if matches!(s.get(k), Some(b'-' | b'+' | b'?')) {
-            if let (_, Some(close)) = lines.at(s, k + 1) {
+            if let Some(close) = lines.last_brace(s, k + 1) {
                 let end = close + 1;
                 return Some((Match::Braced { end, has_op: true }, end));
             }
@@ -174,10 +174,7 @@ fn substitute_with(template: &str, vars: &dyn Variables, unset: &mut Vec<String>
         let whole = template.get(i..end).unwrap_or("");
         // where to go on: after the match, or inside it, where its first expression ends
         let mut next = end;
-        let op = match m {
-            Match::Braced { .. } => separators.first_in(i, end),
-            _ => Op::RequiredNotEmpty,
-        };
+        let op = matches!(m, Match::Braced { .. }).then(|| separators.first_in(i, end));
         match replace(whole, m, op, vars, unset, depth) {
             Ok((r, rest)) => {
                 out.push_str(&r);
@@ -286,7 +283,7 @@ fn first_closing_brace(s: &str) -> Option<usize> {
 /// too, as a template of its own, and the caller goes on there. (Read as a nested call, a line of
 /// 40 000 `${A:-x}` was 40 000 calls deep and overflowed the stack.) `op` is the operator compose
 /// picks for a braced match ([`Separators::first_in`]); `depth` is the template's nesting.
-fn replace(whole: &str, m: Match, op: Op, vars: &dyn Variables, unset: &mut Vec<String>, depth: usize) -> Result<(String, Option<usize>), TemplateError> {
+fn replace(whole: &str, m: Match, op: Option<Op>, vars: &dyn Variables, unset: &mut Vec<String>, depth: usize) -> Result<(String, Option<usize>), TemplateError> {
     match m {
         Match::Escaped => Ok(("$".into(), None)),
         Match::Invalid => Err(TemplateError::Invalid),
@@ -307,7 +304,7 @@ fn replace(whole: &str, m: Match, op: Op, vars: &dyn Variables, unset: &mut Vec<
                 Some(_) => head.get(2..head.len().saturating_sub(1)).unwrap_or(""),
             };
             let _ = has_op;
-            if let Some(value) = apply_op(op, expr, vars, unset, depth)? {
+            if let Some(value) = apply_op(op.unwrap_or(OPS[0]), expr, vars, unset, depth)? {
                 return Ok((value, Some(whole.len() - rest.len())));
             }
             Ok((lookup(expr, vars, unset), None))

@@ -25,6 +25,32 @@ use crate::model::{is_host_path, parse_port_spec, parse_volume_spec};
 use crate::span::Span;
 use crate::yaml::{Key, Mapping, MergeTag, Node, Style, Value};
 
+/// One item per key, as compose keeps a list unique: a later item replaces the earlier one with
+/// its key, in that one's place; an item without a key is kept.
+pub fn keep_unique_by<'a, T>(items: impl IntoIterator<Item = &'a T>, key: impl Fn(&T) -> Option<String>) -> Vec<&'a T> {
+    let mut out: Vec<&T> = Vec::new();
+    // each key's place in `out` (a scan per item made long lists quadratic)
+    let mut placed: HashMap<String, usize> = HashMap::default();
+    for item in items {
+        let Some(k) = key(item) else {
+            out.push(item);
+            continue;
+        };
+        match placed.entry(k) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                if let Some(slot) = out.get_mut(*at.get()) {
+                    *slot = item;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(at) => {
+                at.insert(out.len());
+                out.push(item);
+            }
+        }
+    }
+    out
+}
+
 /// Where merged values came from, for secondary labels on diagnostics.
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {

@@ -472,7 +472,7 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
                 // where the name is written: the env file entry, else (`-p`, the environment)
                 // no file says it
                 let at = match asm.name_from_env_file.take() {
-                    Some((path, text, line)) if from_option.is_none() => asm.env_file_line(&path, text, line),
+                    Some((path, text, line)) if from_option.is_none() => asm.env_file_span(&path, text, EnvFileAt::Line(line)),
                     _ => Span::default(),
                 };
                 asm.issues.push(
@@ -591,11 +591,16 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environme
                 let lookup = |k: &str| current.get(k).or_else(|| out.get(k)).cloned();
                 match crate::dotenv::parse(&text, &lookup) {
                     Ok(entries) => {
+                        let mut name_line = None;
                         for e in entries {
                             if e.key == "COMPOSE_PROJECT_NAME" {
-                                origin = Some((path.clone(), text.clone(), e.line));
+                                name_line = Some(e.line);
                             }
                             out.insert(e.key, e.value);
+                        }
+                        // (the text is read: it goes with the entry, no copy)
+                        if let Some(line) = name_line {
+                            origin = Some((path.clone(), text, line));
                         }
                     }
                     Err(error) => asm.env_file_errors.push(EnvFileError { path: path.clone(), text, error }),
@@ -725,6 +730,12 @@ pub(crate) struct Assembler<'a> {
     name_from_env_file: Option<(String, String, usize)>,
 }
 
+/// Where in an env file a finding is: a byte offset, or a (1-based) line.
+enum EnvFileAt {
+    Offset(usize),
+    Line(usize),
+}
+
 /// An env file (`.env`, `--env-file`) compose refuses to read.
 struct EnvFileError {
     path: String,
@@ -754,14 +765,17 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    /// The span of line `line` (1-based) of an env file, added to the sources.
-    fn env_file_line(&mut self, path: &str, text: String, line: usize) -> Span {
-        let index = crate::span::LineIndex::new(&text);
-        let start = index.line_start(line.saturating_sub(1));
-        let end = text.get(start as usize..).and_then(|rest| rest.find('\n')).map_or(text.len(), |n| start as usize + n);
+    /// Adds an env file to the sources; the span from `at` to the end of its line there.
+    fn env_file_span(&mut self, path: &str, text: String, at: EnvFileAt) -> Span {
+        let file = SourceFile::new(self.shown(path), text);
+        let start = match at {
+            EnvFileAt::Offset(offset) => u32::try_from(offset.min(file.text.len())).unwrap_or(u32::MAX),
+            EnvFileAt::Line(line) => file.lines.line_start(line.saturating_sub(1)),
+        };
+        let end = file.text.get(start as usize..).and_then(|rest| rest.find('\n')).map_or(file.text.len(), |n| start as usize + n);
         let end = u32::try_from(end).unwrap_or(start).max(start);
-        let file = self.sources.add(SourceFile::new(self.shown(path), text));
-        Span::new(file, start, end)
+        let id = self.sources.add(file);
+        Span::new(id, start, end)
     }
 
     /// Reports the env files that could not be read, each at the entry that fails, in the file
@@ -773,13 +787,9 @@ impl<'a> Assembler<'a> {
             if seen.contains(&path) {
                 continue;
             }
-            let shown = self.shown(&path);
-            let offset = u32::try_from(error.offset.min(text.len())).unwrap_or(u32::MAX);
-            let line_end = text.get(offset as usize..).and_then(|rest| rest.find('\n')).map_or(text.len(), |n| offset as usize + n);
-            let end = u32::try_from(line_end).unwrap_or(offset).max(offset);
-            let file = self.sources.add(SourceFile::new(shown, text));
+            let at = self.env_file_span(&path, text, EnvFileAt::Offset(error.offset));
             self.issues.push(
-                Issue::error(IssueKind::InvalidValue, Span::new(file, offset, end), format!("cannot read env file `{path}`: {error}"))
+                Issue::error(IssueKind::InvalidValue, at, format!("cannot read env file `{path}`: {error}"))
                     .with_help("compose refuses the whole file: fix this entry"),
             );
             seen.push(path);

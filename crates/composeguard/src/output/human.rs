@@ -141,10 +141,10 @@ fn far_apart(spans: Vec<Marked<'_>>) -> Vec<Vec<Marked<'_>>> {
     groups
 }
 
-/// The excerpt of one file showing `spans` (a window of a very long line around them).
-fn one_excerpt<'a>(src: &'a SourceFile, spans: &[Marked<'a>]) -> Excerpt<'a> {
-    let spans = spans.iter().copied();
-    let (mut from, mut to, mut first_line) = excerpt(src, spans.clone());
+/// The excerpt of one file showing `spans`, whose lines are `lines` ([`excerpt`]'s); a window of
+/// a very long line around them.
+fn one_excerpt<'a>(src: &'a SourceFile, spans: impl Iterator<Item = Marked<'a>> + Clone, lines: (usize, usize, usize)) -> Excerpt<'a> {
+    let (mut from, mut to, mut first_line) = lines;
     let mut origin = None;
     if to - from > MAX_EXCERPT {
         // A very long line (minified or generated YAML): show a window around the marks,
@@ -193,18 +193,19 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
             continue;
         }
         let Some(src) = sources.get(first.file) else { continue };
-        let spans: Vec<Marked<'_>> = all().filter(|(s, _, _)| s.file == first.file).collect();
-        let (from, to, _) = excerpt(src, spans.iter().copied());
-        if to - from > MAX_SPREAD && spans.len() > 1 {
+        let spans = all().filter(|(s, _, _)| s.file == first.file);
+        let lines = excerpt(src, spans.clone());
+        if lines.1 - lines.0 > MAX_SPREAD && spans.clone().nth(1).is_some() {
             // marks far apart in a long file (a value inherited from a service thousands of lines
             // up): an excerpt each for the marks close together, the primary's first, rather than
             // one excerpt of every line between them (a run over 20 000 such findings read and
             // copied those lines for each)
-            for group in far_apart(spans) {
-                excerpts.push(one_excerpt(src, &group));
+            for group in far_apart(spans.collect()) {
+                let group = group.into_iter();
+                excerpts.push(one_excerpt(src, group.clone(), excerpt(src, group)));
             }
         } else {
-            excerpts.push(one_excerpt(src, &spans));
+            excerpts.push(one_excerpt(src, spans, lines));
         }
     }
     renderer.render(level, &[&d.code, " ", &d.rule], &d.message, &excerpts, d.help.as_deref())

@@ -656,22 +656,7 @@ fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
     // compose first merges volumes with the same target, the last one winning; it compares the
     // cleaned path of the short syntax but the target of the long syntax as written
     let key = |v: &composeguard_model::model::ServiceVolume| if v.short { clean_path(&v.target) } else { v.target.clone() };
-    let mut merged: Vec<&Spanned<composeguard_model::model::ServiceVolume>> = Vec::new();
-    // (each target's place in `merged`: a scan per volume made 20 000 volumes take 4 s)
-    let mut placed: HashMap<String, usize> = HashMap::default();
-    for v in &s.volumes {
-        match placed.get(&key(&v.value)) {
-            Some(&i) => {
-                if let Some(slot) = merged.get_mut(i) {
-                    *slot = v;
-                }
-            }
-            None => {
-                placed.insert(key(&v.value), merged.len());
-                merged.push(v);
-            }
-        }
-    }
+    let merged = composeguard_model::merge::keep_unique_by(&s.volumes, |v| Some(key(&v.value)));
     for (index, v) in merged.into_iter().enumerate() {
         let target = clean_path(&v.value.target);
         let loc = format!("services.{n}.volumes[{index}]");
