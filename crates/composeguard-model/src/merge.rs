@@ -537,44 +537,53 @@ impl<'a> Merger<'a> {
     /// Appends `over` to `base`; with a unicity rule, an entry replaces the earlier entry with
     /// the same key in place (and earlier repeats of that key go).
     fn append(&mut self, mut base: Vec<Node>, over: Vec<Node>, unicity: Option<Unicity>) -> Vec<Node> {
+        // Where each key of the base is (a scan of the base per item made long lists quadratic):
+        // an item of `over` replaces the first base item with its key and drops the others.
+        let mut places: HashMap<String, Vec<usize>> = HashMap::default();
+        if let Some(u) = unicity {
+            for (i, b) in base.iter().enumerate() {
+                if let Some(k) = unicity_key(u, b) {
+                    places.entry(k).or_default().push(i);
+                }
+            }
+        }
+        let mut dropped: Vec<usize> = Vec::new();
         for mut item in over {
             if item.tag == Some(MergeTag::Reset) {
                 continue;
             }
             strip_tags(&mut item);
-            let key = unicity.and_then(|u| unicity_key(u, &item));
-            let Some(key) = key else {
+            let Some(key) = unicity.and_then(|u| unicity_key(u, &item)) else {
                 base.push(item);
                 continue;
             };
-            let Some(u) = unicity else {
-                base.push(item);
-                continue;
-            };
-            let mut first: Option<usize> = None;
-            let mut i = 0;
-            while i < base.len() {
-                let same = base.get(i).and_then(|b| unicity_key(u, b)).is_some_and(|k| k == key);
-                if same {
-                    if first.is_none() {
-                        first = Some(i);
-                        i += 1;
-                    } else {
-                        base.remove(i);
-                    }
-                } else {
-                    i += 1;
-                }
+            let at = base.len();
+            let positions = places.entry(key).or_default();
+            // the later base items with this key go (once: they are not found again)
+            if positions.len() > 1 {
+                dropped.extend(positions.drain(1..));
             }
-            match first.and_then(|f| base.get_mut(f)) {
+            match positions.first().copied().and_then(|f| base.get_mut(f)) {
                 Some(slot) => {
                     if slot.span != item.span && !slot.span.is_empty() {
                         self.provenance.overrides.insert(item.span, slot.span);
                     }
                     *slot = item;
                 }
-                None => base.push(item),
+                None => {
+                    positions.push(at);
+                    base.push(item);
+                }
             }
+        }
+        if !dropped.is_empty() {
+            dropped.sort_unstable();
+            let mut i = 0;
+            base.retain(|_| {
+                let keep = dropped.binary_search(&i).is_err();
+                i += 1;
+                keep
+            });
         }
         base
     }
