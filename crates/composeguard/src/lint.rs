@@ -333,6 +333,9 @@ impl<'p> Located<'p> {
             chunk.0.push(d);
             chunk.1.push(service);
         }
+        if self.with_provenance {
+            once_per_inherited_value(&mut chunk);
+        }
         (!chunk.0.is_empty()).then_some(chunk)
     }
 
@@ -379,6 +382,44 @@ impl<'p> Located<'p> {
         d.locate_with(&self.project.sources, self.encoding, |id, path| self.shared_path(id, path));
         (d, f.service)
     }
+}
+
+/// Keeps one checklist finding of a rule per value that `extends` gave several services: the
+/// value is written once, so it is reported once, for the first service, with each other
+/// service's `extends` as a related location (as [`crate::rule::once_per_anchor`] does for a
+/// value that YAML anchors copy). A repeat is merged only when it brings such a location.
+fn once_per_inherited_value(chunk: &mut Chunk) {
+    let (diagnostics, services) = chunk;
+    if diagnostics.len() < 2 {
+        return;
+    }
+    let mut first: composeguard_model::HashMap<Span, usize> = composeguard_model::HashMap::default();
+    let mut keep = vec![true; diagnostics.len()];
+    for i in 0..diagnostics.len() {
+        let Some(d) = diagnostics.get(i).filter(|d| d.category != crate::Category::Spec) else { continue };
+        let j = *first.entry(d.span).or_insert(i);
+        let other_service = services.get(i).and_then(Option::as_deref).is_some_and(|s| services.get(j).and_then(Option::as_deref).is_some_and(|t| s != t));
+        if j == i || !other_service {
+            continue;
+        }
+        let brought: Vec<crate::diagnostic::RelatedLocation> = d.related.iter().filter(|r| r.span != d.span).cloned().collect();
+        let Some(kept) = diagnostics.get_mut(j) else { continue };
+        let new: Vec<_> = brought.into_iter().filter(|r| !kept.related.iter().any(|k| k.span == r.span)).collect();
+        if new.is_empty() {
+            continue;
+        }
+        kept.related.extend(new);
+        if let Some(k) = keep.get_mut(i) {
+            *k = false;
+        }
+    }
+    if keep.iter().all(|k| *k) {
+        return;
+    }
+    let mut flags = keep.iter();
+    diagnostics.retain(|_| flags.next().copied().unwrap_or(true));
+    let mut flags = keep.iter();
+    services.retain(|_| flags.next().copied().unwrap_or(true));
 }
 
 /// The text in a buffer of its size. `format!` reserves twice the length of its literal parts, so

@@ -170,6 +170,13 @@ pub(crate) fn runs_containers(s: &Service) -> bool {
     s.provider.is_none() && replicas(s) != 0
 }
 
+/// Whether the engine publishes none of the service's `ports`: compose ignores them on the host's
+/// network, and the engine refuses them on another container's (`service:…`, `container:…`;
+/// `ports-with-network-mode` reports both).
+pub(crate) fn publishes_no_ports(s: &Service) -> bool {
+    s.network_mode.as_ref().is_some_and(|m| m.value == "host" || m.value.starts_with("service:") || m.value.starts_with("container:"))
+}
+
 /// Bytes in a readable unit (`512MiB`, `6MiB`, `100B`).
 pub(crate) fn human_bytes(bytes: i64) -> String {
     const UNITS: [(&str, i64); 4] = [("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];

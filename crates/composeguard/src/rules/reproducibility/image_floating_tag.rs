@@ -66,6 +66,10 @@ const PLATFORMS: &[&str] = &[
 /// or only variants; or a channel beside nothing but a platform (`latest-arm64`), or `latest`
 /// within a release line (`2017-latest`).
 pub(crate) fn floating_part(tag: &str) -> Option<&str> {
+    // no tag at all is not a channel (`nginx:` is an invalid reference: `invalid-image-reference`)
+    if tag.is_empty() {
+        return None;
+    }
     let parts = || tag.split(['-', '_', '.']).filter(|p| !p.is_empty());
     let channel = parts().find(|p| CHANNELS.iter().any(|c| c.eq_ignore_ascii_case(p)));
     if !tag.bytes().any(|b| b.is_ascii_digit()) {
@@ -160,6 +164,7 @@ mod tests {
             "latest-2024-05-01",
             "release-2.4",
             "stable-v2",
+            "",
         ] {
             assert!(floating_part(tag).is_none(), "{tag}");
         }

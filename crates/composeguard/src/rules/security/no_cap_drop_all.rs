@@ -4,6 +4,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a service whose `cap_drop` does not contain `ALL` (any case).
     ///
+    /// Services scaled to zero and services run by a `provider` are not reported.
+    ///
     /// ## Why is this bad?
     /// Docker gives every container fourteen capabilities by default, among them `NET_RAW`
     /// (craft packets, ARP-spoof neighbours on the bridge), `MKNOD`, `SETUID`, `SETGID`,
@@ -48,7 +50,7 @@ impl Rule for NoCapDropAll {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
-            if service.provider.is_some() || service.privileged.as_ref().is_some_and(|p| p.value) || cx.is_unreadable(svc, "cap_drop") {
+            if !crate::rules::correctness::util::runs_containers(service) || service.privileged.as_ref().is_some_and(|p| p.value) || cx.is_unreadable(svc, "cap_drop") {
                 continue;
             }
             if service.cap_drop.iter().any(|c| c.value.trim().eq_ignore_ascii_case("ALL")) {

@@ -10,6 +10,8 @@ declare_rule! {
     /// Every spelling docker accepts counts: `no-new-privileges`,
     /// `no-new-privileges:true`, `no-new-privileges=true` (and Go's other true values, `1`, `t`).
     ///
+    /// Services scaled to zero and services run by a `provider` are not reported.
+    ///
     /// ## Why is this bad?
     /// Without it, a process in the container can gain privileges through setuid and setgid
     /// binaries (`su`, `sudo`, `passwd`, a planted one) or file capabilities. An attacker who gets
@@ -51,7 +53,7 @@ impl Rule for NoNewPrivileges {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
-            if service.provider.is_some() {
+            if !crate::rules::correctness::util::runs_containers(service) {
                 continue;
             }
             // docker applies the entries in order: the last one wins

@@ -4,6 +4,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a service whose root file system is writable (no `read_only: true`).
     ///
+    /// Services scaled to zero and services run by a `provider` are not reported.
+    ///
     /// ## Why is this bad?
     /// With a writable root file system, an attacker who gets code execution can drop tools,
     /// replace the application's files or plant a web shell, and the change survives a process
@@ -49,7 +51,7 @@ impl Rule for NoReadOnlyRoot {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
-            if service.provider.is_some() {
+            if !crate::rules::correctness::util::runs_containers(service) {
                 continue;
             }
             match service.read_only.as_ref() {

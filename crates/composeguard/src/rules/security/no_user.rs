@@ -4,6 +4,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a service that does not set `user`.
     ///
+    /// Services scaled to zero and services run by a `provider` are not reported.
+    ///
     /// ## Why is this bad?
     /// Without `user`, the container runs as whatever the image says, and for most images
     /// (official database, language and web server images included) that is root. The compose
@@ -48,7 +50,7 @@ impl Rule for NoUser {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
-            if service.user.is_some() || service.provider.is_some() || cx.is_unreadable(svc, "user") {
+            if service.user.is_some() || !crate::rules::correctness::util::runs_containers(service) || cx.is_unreadable(svc, "user") {
                 continue;
             }
             out.report(name.span, format!("service `{svc}` does not set `user`"))

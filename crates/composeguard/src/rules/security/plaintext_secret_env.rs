@@ -17,7 +17,8 @@ declare_rule! {
     /// Not reported: references (`${DB_PASSWORD}`, `$DB_PASSWORD`, also with a default), keys
     /// that point to a file or describe a setting (`DB_PASSWORD_FILE`, `TOKEN_TTL`,
     /// `PASSWORD_MIN_LENGTH`, `APP_CREDENTIALS_AWS_REGION`, and Confluent's
-    /// `KAFKA_SSL_KEYSTORE_CREDENTIALS`, which names the file that holds the password), keys meant to be public (`NEXT_PUBLIC_API_KEY`,
+    /// `KAFKA_SSL_KEYSTORE_CREDENTIALS`, which names the file that holds the password, and etcd's
+    /// `ETCD_INITIAL_CLUSTER_TOKEN`, a cluster's name while it bootstraps), keys meant to be public (`NEXT_PUBLIC_API_KEY`,
     /// `STRIPE_PUBLISHABLE_KEY`), empty and null values (`DB_PASSWORD:`, compose takes them from the
     /// environment), booleans, numbers and paths (`/run/secrets/db`). URLs with a password are
     /// left to `credentials-in-url`.
@@ -131,6 +132,18 @@ struct EnvFindings {
     by_key: composeguard_model::HashMap<(String, String), usize>,
 }
 
+/// Whether a value is one variable reference and nothing else (`$TOKEN`, `${TOKEN}`,
+/// `${TOKEN:-x}`).
+fn is_whole_reference(value: &str) -> bool {
+    let v = value.trim();
+    if let Some(inner) = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        return !inner.contains(['{', '}', '$']);
+    }
+    v.strip_prefix('$').is_some_and(|name| {
+        name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
 /// Reports credentials in the files a service's `env_file` reads.
 fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, found: &mut EnvFindings) {
     for (i, ef) in service.env_file.iter().enumerate() {
@@ -139,13 +152,18 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, found: &mut E
         let rel = &ef.value.path.value;
         let path = composeguard_model::project::join_path(cx.working_dir(), rel);
         let Ok(text) = cx.fs.read(&path) else { continue };
-        let Some(entries) = read_env_file(&text, ef.value.format.as_deref() == Some("raw")) else { continue };
+        let raw_format = ef.value.format.as_deref() == Some("raw");
+        let Some(entries) = read_env_file(&text, raw_format) else { continue };
         let lines: Vec<&str> = text.lines().collect();
         let keys: HashSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
         for entry in &entries {
             let raw_line = lines.get(entry.line.saturating_sub(1)).copied().unwrap_or("");
             let raw_value = raw_line.split_once(['=', ':']).map_or("", |(_, v)| v);
-            if has_variable(raw_value) || is_non_secret_value(&entry.value) || repeats_key(&entry.key, &entry.value) {
+            // compose expands no variable in a single-quoted value: `'s3cr$t'` is the password as
+            // written, though one that is a whole `${…}` is still only a placeholder
+            let single_quoted = !raw_format && raw_value.trim_start().starts_with('\'');
+            let reference = if single_quoted { is_whole_reference(&entry.value) } else { has_variable(raw_value) };
+            if reference || is_non_secret_value(&entry.value) || repeats_key(&entry.key, &entry.value) {
                 continue;
             }
             let key = &entry.key;

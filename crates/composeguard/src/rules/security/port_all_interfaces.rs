@@ -18,7 +18,8 @@ declare_rule! {
     ///
     /// `expose` only documents a port and publishes nothing, so it is not reported; nor are the
     /// ports of a service on `network_mode: host` (compose ignores them; `host-network-namespace`
-    /// reports the service). A service that must be public (the edge reverse proxy) is a case
+    /// reports the service) or on another container's network (`service:…`, `container:…`: the
+    /// engine refuses them, and `ports-with-network-mode` reports them). A service that must be public (the edge reverse proxy) is a case
     /// for a waiver.
     ///
     /// ## Example
@@ -57,7 +58,7 @@ impl Rule for PortAllInterfaces {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
-            if service.network_mode.as_ref().is_some_and(|m| m.value == "host") {
+            if crate::rules::correctness::util::publishes_no_ports(service) {
                 continue;
             }
             // one finding per entry, also for a range: each entry's first and last port (a scan

@@ -16,6 +16,10 @@ declare_rule! {
     /// container needs no extra capability), and reverse proxies publish `80` and `443` by
     /// design. Select it where host ports are allocated by policy (CIS Docker 5.8).
     ///
+    /// The ports of a service on the host's network or on another container's (`network_mode`
+    /// `host`, `service:…`, `container:…`) are not reported: none of them is published
+    /// (`ports-with-network-mode` reports them).
+    ///
     /// ## Example
     /// ```yaml
     /// services:
@@ -52,7 +56,7 @@ impl Rule for PrivilegedHostPort {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let svc = &name.value;
-            if service.network_mode.as_ref().is_some_and(|m| m.value == "host") {
+            if crate::rules::correctness::util::publishes_no_ports(service) {
                 continue;
             }
             // one finding per written entry (a range's ports are one)

@@ -515,6 +515,11 @@ pub fn is_secret_key(key: &str) -> bool {
     if last == "CREDENTIALS" && words.iter().any(|w| w == "SSL") {
         return false;
     }
+    // etcd's `--initial-cluster-token` (`ETCD_INITIAL_CLUSTER_TOKEN`) names the cluster while it
+    // bootstraps, so that two clusters do not join; it authenticates nothing
+    if last == "TOKEN" && words.len() >= 3 && words.get(words.len() - 3) == Some("INITIAL") && words.get(words.len() - 2) == Some("CLUSTER") {
+        return false;
+    }
     let names_secret = |&(i, w): &(usize, &str)| {
         // also glued words: `PGPASSWORD`, `DBPASSWD`
         SECRET_WORDS.contains(&w)
@@ -1073,11 +1078,14 @@ mod tests {
             "APP_AWS_CREDENTIALS_AWS_SECRET_ACCESS_KEY",
             "AUTHENTICATION_APIKEY_ALLOWED_KEYS",
             "DB_CREDENTIALS",
+            "CLUSTER_TOKEN",
+            "K3S_CLUSTER_SECRET",
         ] {
             assert!(is_secret_key(k), "{k}");
         }
         for k in [
             "DB_PASSWORD_FILE",
+            "ETCD_INITIAL_CLUSTER_TOKEN",
             "PASSWORD_MIN_LENGTH",
             "TOKEN_TTL",
             "SECRET_NAME",
