@@ -1238,7 +1238,14 @@ impl<'a> Builder<'a> {
         let custom = tag.is_some() && core.is_none();
         // `!!binary` is in the YAML tag namespace but not the core schema
         let binary = tag.is_some_and(|t| t.parts() == ("tag:yaml.org,2002:", "binary"));
-        let core = if binary { Some("binary".to_string()) } else { core };
+        let timestamp = tag.is_some_and(|t| t.parts() == ("tag:yaml.org,2002:", "timestamp"));
+        let core = if binary {
+            Some("binary".to_string())
+        } else if timestamp {
+            Some("timestamp".to_string())
+        } else {
+            core
+        };
         let resolved = match core.as_deref() {
             Some("str") => Value::String(value.to_string()),
             // go-yaml decodes `!!binary` (padded base64; line breaks are skipped) into its text
@@ -1246,10 +1253,11 @@ impl<'a> Builder<'a> {
                 Some(bytes) => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
                 None => return Err(Issue::error(IssueKind::YamlSyntax, span, "invalid YAML: !!binary value contains invalid base64 data".to_string())),
             },
-            Some(want @ ("int" | "float" | "bool" | "null")) => {
+            // (go-yaml reads the text even when it is quoted: `!!timestamp "2001-12-14"` is a date)
+            Some(want @ ("int" | "float" | "bool" | "null" | "timestamp")) => {
                 let v = resolve_plain(value);
                 let ok = match (want, &v) {
-                    ("int", Value::Int(_) | Value::UInt(_)) | ("bool", Value::Bool(_)) | ("null", Value::Null) => true,
+                    ("int", Value::Int(_) | Value::UInt(_)) | ("bool", Value::Bool(_)) | ("null", Value::Null) | ("timestamp", Value::Timestamp(_)) => true,
                     ("float", Value::Float(_)) => true,
                     ("float", Value::Int(i)) => {
                         #[allow(clippy::cast_precision_loss)]

@@ -382,10 +382,19 @@ impl<'de> Deserialize<'de> for ListOrDict {
             }
             // sized from the start: a vector grown by pushing holds four entries for a
             // service's usual two variables, and there is one per service
+            // every entry is read, so that each bad one is reported (the first error then makes
+            // the whole attribute fail, as before)
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ListOrDict, A::Error> {
                 let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                let mut failed = None;
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
-                    let value: Spanned<NullableText> = map.next_value()?;
+                    let value: Spanned<NullableText> = match map.next_value() {
+                        Ok(value) => value,
+                        Err(e) => {
+                            failed.get_or_insert(e);
+                            continue;
+                        }
+                    };
                     let span = value.span;
                     let anchor = value.anchor;
                     entries.push(KeyValue {
@@ -394,11 +403,27 @@ impl<'de> Deserialize<'de> for ListOrDict {
                         span,
                     });
                 }
-                Ok(ListOrDict { entries, list_form: false, present: true })
+                match failed {
+                    Some(e) => Err(e),
+                    None => Ok(ListOrDict { entries, list_form: false, present: true }),
+                }
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ListOrDict, A::Error> {
+                // (a reader that cannot say how many items are left may not move past a bad one:
+                // its error ends the list)
+                let counted = seq.size_hint().is_some();
                 let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                let mut failed = None;
+                loop {
+                    let item = match seq.next_element::<Spanned<String>>() {
+                        Ok(Some(item)) => item,
+                        Ok(None) => break,
+                        Err(e) if counted => {
+                            failed.get_or_insert(e);
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    };
                     let (k, v) = match item.value.split_once('=') {
                         Some((k, v)) => (k.to_string(), Some(v.to_string())),
                         None => (item.value.clone(), None),
@@ -407,7 +432,10 @@ impl<'de> Deserialize<'de> for ListOrDict {
                     let value = v.map(|v| Spanned { value: v, span: item.span, anchor: item.anchor });
                     entries.push(KeyValue { key: Spanned { value: k, span: key_span, anchor: item.anchor }, value, span: item.span });
                 }
-                Ok(ListOrDict { entries, list_form: true, present: true })
+                match failed {
+                    Some(e) => Err(e),
+                    None => Ok(ListOrDict { entries, list_form: true, present: true }),
+                }
             }
         }
         d.deserialize_any(V)

@@ -878,7 +878,17 @@ mod raw {
             });
         }
         for (k, v) in top.get("secrets").and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
-            extension_keys(v.as_map().and_then(|m| m.get("driver_opts")), || format!("secrets.{}.driver_opts", k.name), out);
+            let driver_opts = v.as_map().and_then(|m| m.get("driver_opts"));
+            extension_keys(driver_opts, || format!("secrets.{}.driver_opts", k.name), out);
+            // a secret's options are strings to compose's decoder, which converts a 64-bit
+            // signed integer and nothing else that is a number (the other sections' options
+            // take any)
+            for (opt, value) in driver_opts.and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
+                if let Some(problem) = mismatch(value, Want::StringOrInt64) {
+                    let path = format!("secrets.{}.driver_opts.{}", k.name, opt.name);
+                    out.push(err(IssueKind::InvalidType, value.span, format!("`{path}` {problem}")).with_path(path));
+                }
+            }
         }
         // the object form of `external` on volumes and networks has `name` only (secrets and
         // configs take any keys there)
@@ -1145,6 +1155,10 @@ mod raw {
         (&["ports", "[]", "published"], Want::Signed),
         (&["secrets", "[]", "mode"], Want::Signed),
         (&["configs", "[]", "mode"], Want::Signed),
+        (&["build", "secrets", "[]", "mode"], Want::Signed),
+        (&["deploy", "resources", "limits", "cpus"], Want::Signed),
+        (&["deploy", "resources", "reservations", "cpus"], Want::Signed),
+        (&["expose", "[]"], Want::Signed),
         (&["networks", "*", "priority"], Want::Number),
         (&["networks", "*", "gw_priority"], Want::Number),
     ];
