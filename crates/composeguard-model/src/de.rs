@@ -333,7 +333,8 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.value {
             Value::String(s) => self.report(visitor.visit_borrowed_str(s)),
-            _ => Err(self.type_error("a string")),
+            // (the visitor says what string: `a duration with a unit, such as `30s``)
+            _ => Err(self.type_error(&visitor_expecting(&visitor))),
         }
     }
 

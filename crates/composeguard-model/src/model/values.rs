@@ -610,8 +610,17 @@ impl Serialize for Duration {
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // the spec types durations as strings: `interval: 30` is an error, `interval: 30s` is not
-        let text = String::deserialize(d)?;
-        parse_duration(&text).map(|nanos| Duration { nanos }).map_err(de::Error::custom)
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string with a unit (such as `30s`)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
+                parse_duration(v).map(|nanos| Duration { nanos }).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
