@@ -1,5 +1,7 @@
 //! rustc-style output: the message, then the source line with a caret under the offending token.
 
+use std::borrow::Cow;
+
 use composeguard_model::{SourceFile, SourceMap, Span};
 
 pub use super::snippet::Renderer;
@@ -184,8 +186,9 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
         Severity::Warning => Level::Warning,
         Severity::Info => Level::Note,
     };
-    // every marked span: the finding's, then the related ones
-    let all = || std::iter::once((d.span, None, true)).chain(d.related.iter().map(|r| (r.span, Some(r.message.as_str()), false)));
+    // every marked span: the finding's, then the related ones (as many as a reader follows)
+    let shown = d.related.len().min(MAX_RELATED);
+    let all = || std::iter::once((d.span, None, true)).chain(d.related.iter().take(shown).map(|r| (r.span, Some(r.message.as_str()), false)));
     let mut excerpts: Vec<Excerpt<'_>> = Vec::with_capacity(1);
     // one excerpt a file, in the order the files are first marked
     for (i, (first, _, _)) in all().enumerate() {
@@ -208,8 +211,20 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
             excerpts.push(one_excerpt(src, spans, lines));
         }
     }
-    renderer.render(level, &[&d.code, " ", &d.rule], &d.message, &excerpts, d.help.as_deref())
+    let help = match d.related.len() - shown {
+        0 => d.help.as_deref().map(Cow::Borrowed),
+        left => {
+            let more = format!("{left} more related locations are not shown (`--format json` lists every one)");
+            Some(Cow::Owned(d.help.as_deref().map_or(more.clone(), |h| format!("{h}\n{more}"))))
+        }
+    };
+    renderer.render(level, &[&d.code, " ", &d.rule], &d.message, &excerpts, help.as_deref())
 }
+
+/// Related locations a finding shows at most in human output. A value that `extends` or an
+/// anchor gives thousands of services is one finding with a location for each; the JSON, SARIF
+/// and other formats list every one.
+const MAX_RELATED: usize = 20;
 
 #[cfg(test)]
 #[path = "human_tests.rs"]

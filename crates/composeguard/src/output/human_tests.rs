@@ -1000,3 +1000,24 @@ fn random_spans_render_alike_and_never_panic() {
         }
     }
 }
+
+/// A finding with more related locations than a reader follows (a value `extends` gives
+/// thousands of services) shows the first twenty and says how many more the JSON lists.
+#[test]
+fn related_locations_past_twenty_are_counted_not_drawn() {
+    let mut text = String::from("services:\n  base:\n    image: nginx:latest\n");
+    for i in 0..25 {
+        let _ = write!(text, "  s{i:02}:\n    extends: base\n");
+    }
+    let mut case = Case::new(&text, at(&text, "nginx:latest", 0));
+    for i in 0..25 {
+        let start = u32::try_from(text.find(&format!("s{i:02}:")).unwrap()).unwrap();
+        case = case.related(0, (start, start + 3), &format!("inherited by s{i:02}"));
+    }
+    let got = case.render(false);
+    assert_eq!(got.matches("inherited by").count(), 20, "{got}");
+    assert!(got.contains("inherited by s19") && !got.contains("inherited by s20"), "{got}");
+    assert!(got.ends_with("help: do it differently\n      5 more related locations are not shown (`--format json` lists every one)"), "{got}");
+    let got = case.help(None).render(false);
+    assert!(got.ends_with("help: 5 more related locations are not shown (`--format json` lists every one)"), "{got}");
+}
