@@ -1123,10 +1123,9 @@ impl Out<'_> {
         for (path, format) in env_files(svc) {
             let full = self.abs(&path);
             let Ok(content) = self.fs.read(&full) else { continue };
-            let lookup = |k: &str| -> Option<String> {
-                self.var(k).or_else(|| env.get(k).cloned().flatten()).or_else(|| from_files.get(k).cloned())
-            };
-            if let Ok(entries) = parse_env_file(&content, format.as_deref(), &lookup) {
+            let lookup = |k: &str| -> Option<String> { self.var(k).or_else(|| env.get(k).cloned().flatten()) };
+            let earlier = |k: &str| from_files.get(k).cloned();
+            if let Ok(entries) = parse_env_file_after(&content, format.as_deref(), &lookup, &earlier) {
                 for (k, v) in entries {
                     from_files.insert(k, v);
                 }
@@ -1795,10 +1794,21 @@ fn ports(items: &[Node]) -> Vec<Json> {
 /// Reads an `env_file` in its `format`: `.env` (the default, compose's dotenv syntax) or `raw`
 /// (`KEY=value` lines taken literally). `Err` with compose's reason.
 pub fn parse_env_file(content: &str, format: Option<&str>, lookup: &dyn crate::interpolate::Variables) -> Result<Vec<(String, String)>, String> {
+    parse_env_file_after(content, format, lookup, &|_: &str| None)
+}
+
+/// [`parse_env_file`] for one of several env files read in order: `earlier` is what the files
+/// before it set (see [`crate::dotenv::parse_after`]).
+pub fn parse_env_file_after(
+    content: &str,
+    format: Option<&str>,
+    lookup: &dyn crate::interpolate::Variables,
+    earlier: &dyn crate::interpolate::Variables,
+) -> Result<Vec<(String, String)>, String> {
     match format.unwrap_or("") {
-        "" | ".env" => {
-            crate::dotenv::parse(content, lookup).map(|entries| entries.into_iter().map(|e| (e.key, e.value)).collect()).map_err(|e| e.to_string())
-        }
+        "" | ".env" => crate::dotenv::parse_after(content, lookup, earlier)
+            .map(|entries| entries.into_iter().map(|e| (e.key, e.value)).collect())
+            .map_err(|e| e.to_string()),
         "raw" => {
             let mut out = Vec::new();
             for line in content.lines() {
@@ -1819,7 +1829,7 @@ pub fn parse_env_file(content: &str, format: Option<&str>, lookup: &dyn crate::i
                 match value {
                     Some(v) => out.push((key.to_string(), v.to_string())),
                     None => {
-                        if let Some(v) = lookup.get(key) {
+                        if let Some(v) = lookup.get(key).or_else(|| earlier.get(key)) {
                             out.push((key.to_string(), v));
                         }
                     }

@@ -37,6 +37,14 @@ fn is_space(c: char) -> bool {
 /// Parses dotenv text. `lookup` resolves inherited keys and variables in values; earlier keys of
 /// the same file are visible to later values.
 pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvError> {
+    parse_after(src, lookup, &|_: &str| None)
+}
+
+/// Parses one of several dotenv files read in order. A variable in a value is looked up in
+/// `lookup` (the environment), then in this file's earlier lines, then in `earlier` (what the
+/// files before it set): compose lets a file's own `A=2` win over an earlier file's `A=1`, but not
+/// over the environment's. A bare inherited `KEY` takes `lookup`'s value, else `earlier`'s.
+pub fn parse_after(src: &str, lookup: &dyn Variables, earlier: &dyn Variables) -> Result<Vec<Entry>, DotenvError> {
     let mut out: IndexMap<String, Entry> = IndexMap::new();
     let mut line = 1usize;
     let mut rest = src;
@@ -107,7 +115,7 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
         }
         if inherited {
             line += 1;
-            if let Some(v) = lookup.get(key) {
+            if let Some(v) = lookup.get(key).or_else(|| earlier.get(key)) {
                 out.insert(key.to_string(), Entry { key: key.to_string(), value: v, line: start_line });
             }
             rest = after;
@@ -115,7 +123,7 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
         }
         let after = after.trim_start_matches(is_space);
         let known = |name: &str| -> Option<String> {
-            lookup.get(name).or_else(|| out.get(name).map(|e| e.value.clone()))
+            lookup.get(name).or_else(|| out.get(name).map(|e| e.value.clone())).or_else(|| earlier.get(name))
         };
         let (value, left) = if let Some(q @ ('"' | '\'')) = after.chars().next() {
             let body = after.get(1..).unwrap_or("");

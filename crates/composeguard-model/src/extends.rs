@@ -221,11 +221,15 @@ impl Assembler<'_> {
             });
         }
         let mut root = root.unwrap_or_else(|| Node::new(Value::Null, Span::default()));
-        // read as compose reads a file: without its `!reset` values
-        crate::merge::strip_tags(&mut root);
-        for issue in canonical_form_errors(&root, file) {
+        // checked as compose reads a file: without its `!reset` values; the tags stay for the
+        // `extends` chain within that file, where compose applies them to what a service
+        // inherits (they are dropped from the service handed back)
+        let mut plain = root.clone();
+        crate::merge::strip_tags(&mut plain);
+        for issue in canonical_form_errors(&plain, file) {
             self.push_once(issue);
         }
+        drop(plain);
         let folder = parent_dir(&path);
         let prefix = relative_to(&scope.dir, &folder).unwrap_or(folder);
         rebase(&mut root, &prefix);
@@ -268,7 +272,9 @@ impl Assembler<'_> {
             self.issues.push(issue);
             return None;
         }
-        self.resolve_service(&mut Services::new(services), &ext.service, &path, scope, chain)
+        let mut resolved = self.resolve_service(&mut Services::new(services), &ext.service, &path, scope, chain)?;
+        crate::merge::strip_tags(&mut resolved);
+        Some(resolved)
     }
 }
 

@@ -112,8 +112,8 @@ impl Assembler<'_> {
         for (path, span) in &env_files {
             match dotenv.take().unwrap_or_else(|| self.fs.read(path)) {
                 Ok(text) => {
-                    let lookup = |k: &str| scope.vars.get(k).or_else(|| read.get(k)).cloned();
-                    match crate::dotenv::parse(&text, &lookup) {
+                    let earlier = |k: &str| read.get(k).cloned();
+                    match crate::dotenv::parse_after(&text, &|k: &str| scope.vars.get(k).cloned(), &earlier) {
                         Ok(entries) => {
                             for e in entries {
                                 read.insert(e.key, e.value);

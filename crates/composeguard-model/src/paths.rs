@@ -38,10 +38,11 @@ pub fn relative_to(base: &str, target: &str) -> Option<String> {
     }
 }
 
-/// `~` and `~/x` with the home folder (compose expands them when it resolves paths).
+/// A path that starts with `~`, with the home folder in its place: compose joins the home folder
+/// and whatever follows the `~` (`~/x` and `~x` are both `$HOME/x`, `~~/x` is `$HOME/~/x`).
 pub fn expand_home(path: &str, home: Option<&str>) -> String {
     match (path.strip_prefix('~'), home) {
-        (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => join_clean(home, rest.trim_start_matches('/')),
+        (Some(rest), Some(home)) => join_clean(home, rest.trim_start_matches('/')),
         _ => path.to_string(),
     }
 }
@@ -252,6 +253,12 @@ mod tests {
         assert_eq!(join_clean("dir", "../x"), "x");
         assert_eq!(join_clean("/p", "."), "/p");
         assert_eq!(expand_home("~/x", Some("/home/u")), "/home/u/x");
+        assert_eq!(expand_home("~x", Some("/home/u")), "/home/u/x");
+        assert_eq!(expand_home("~user/x", Some("/home/u")), "/home/u/user/x");
+        assert_eq!(expand_home("~~/x", Some("/home/u")), "/home/u/~/x");
+        assert_eq!(expand_home("~.", Some("/home/u")), "/home/u");
+        assert_eq!(expand_home("~", Some("/home/u")), "/home/u");
+        assert_eq!(expand_home("~x", None), "~x");
     }
 
     #[test]

@@ -426,7 +426,8 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
     };
     read_env_files(&mut asm, options, &process_env_files, &working_dir(&files), &abs, &mut env);
     if files.is_empty() {
-        if let Some(list) = env.get("COMPOSE_FILE").filter(|l| !l.is_empty()) {
+        // (set but empty, it names the project folder itself, which compose then fails to read)
+        if let Some(list) = env.get("COMPOSE_FILE") {
             let sep = env.get("COMPOSE_PATH_SEPARATOR").filter(|s| !s.is_empty()).cloned().unwrap_or_else(|| ":".into());
             for f in list.split(sep.as_str()) {
                 let p = abs(f);
@@ -588,8 +589,8 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environme
     for path in files {
         match first.take().unwrap_or_else(|| asm.fs.read(path)) {
             Ok(text) => {
-                let lookup = |k: &str| current.get(k).or_else(|| out.get(k)).cloned();
-                match crate::dotenv::parse(&text, &lookup) {
+                let earlier = |k: &str| out.get(k).cloned();
+                match crate::dotenv::parse_after(&text, &|k: &str| current.get(k).cloned(), &earlier) {
                     Ok(entries) => {
                         let mut name_line = None;
                         for e in entries {

@@ -1189,11 +1189,13 @@ impl<'a> Builder<'a> {
             let entries = entries.into_iter().enumerate().filter(|(i, _)| repeated.binary_search(i).is_err()).map(|(_, e)| e).collect();
             return Ok(Mapping { entries });
         }
-        let explicit: Vec<String> = entries
-            .iter()
-            .filter(|(k, _)| k.name != "<<" || k_is_quoted(k, self.text))
-            .map(|(k, _)| k.name.clone())
-            .collect();
+        let is_merge = |k: &Key| k.name == "<<" && !k_is_quoted(k, self.text);
+        // compose drops a `!reset` key before go-yaml applies the merge, so a value the merge
+        // brings fills it; it still resets what earlier files set, which is what `!override`
+        // of the merged value does
+        let reset: Vec<String> = entries.iter().filter(|(k, v)| !is_merge(k) && v.tag == Some(MergeTag::Reset)).map(|(k, _)| k.name.clone()).collect();
+        let explicit: Vec<String> = entries.iter().filter(|(k, _)| !is_merge(k)).map(|(k, _)| k.name.clone()).filter(|n| !reset.contains(n)).collect();
+        let mut refilled: Vec<(Key, Node)> = Vec::new();
         let mut out = Mapping { entries: Vec::with_capacity(entries.len()) };
         for (k, v) in entries {
             if k.name == "<<" && !k_is_quoted(&k, self.text) {
@@ -1212,6 +1214,12 @@ impl<'a> Builder<'a> {
                 for source in sources {
                     if let Value::Map(m) = source.value {
                         for (mk, mv) in m.entries {
+                            if reset.contains(&mk.name) {
+                                if !refilled.iter().any(|(r, _)| r.name == mk.name) {
+                                    refilled.push((mk, mv));
+                                }
+                                continue;
+                            }
                             if explicit.contains(&mk.name) || out.contains_key(&mk.name) {
                                 continue;
                             }
@@ -1221,6 +1229,12 @@ impl<'a> Builder<'a> {
                 }
             } else if !out.contains_key(&k.name) {
                 out.entries.push((k, v));
+            }
+        }
+        for (mk, mut mv) in refilled {
+            mv.tag = Some(MergeTag::Override);
+            if let Some(slot) = out.get_mut(&mk.name) {
+                *slot = mv;
             }
         }
         Ok(out)

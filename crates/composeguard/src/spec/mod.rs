@@ -437,7 +437,11 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     for (key, field) in [("network_mode", &s.network_mode), ("ipc", &s.ipc), ("pid", &s.pid), ("uts", &s.uts)] {
         if let Some(v) = field {
             if let Some(target) = v.value.strip_prefix("service:") {
-                if !s.depends_on.services.contains_key(target) {
+                // the `depends_on` checks cover a dependency, except an optional one on a
+                // disabled service for `network_mode`: compose drops the dependency, then finds
+                // no service to share the network of
+                let covered = s.depends_on.services.get(target).is_some_and(|d| key != "network_mode" || d.required() || !disabled.contains(target));
+                if !covered {
                     check_service_ref(cx, compose, disabled, n, target, v.span, p(key), out);
                 }
             }
