@@ -124,3 +124,98 @@ fn walk(
         }
     }
 }
+
+/// A JSON Schema check for what the report schema uses (`$ref`, `type`, `const`, `enum`, `anyOf`,
+/// `oneOf`, `required`, `properties`, `items`): the errors, with where they are.
+fn violations(root: &serde_json::Value, schema: &serde_json::Value, value: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    let schema = resolve(root, schema);
+    if let Some(types) = schema.get("type") {
+        let names: Vec<&str> = match types {
+            serde_json::Value::Array(a) => a.iter().filter_map(|t| t.as_str()).collect(),
+            t => t.as_str().into_iter().collect(),
+        };
+        let fits = names.iter().any(|t| match *t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "null" => value.is_null(),
+            _ => false,
+        });
+        if !fits {
+            out.push(format!("{at}: {value} is not of type {names:?}"));
+            return;
+        }
+    }
+    if let Some(c) = schema.get("const") {
+        if c != value {
+            out.push(format!("{at}: {value} is not {c}"));
+        }
+    }
+    if let Some(values) = schema.get("enum").and_then(|e| e.as_array()) {
+        if !values.contains(value) {
+            out.push(format!("{at}: {value} is not one of {values:?}"));
+        }
+    }
+    for (key, all) in [("anyOf", false), ("oneOf", true)] {
+        if let Some(branches) = schema.get(key).and_then(|b| b.as_array()) {
+            let passing = branches.iter().filter(|b| { let mut e = Vec::new(); violations(root, b, value, at, &mut e); e.is_empty() }).count();
+            if passing == 0 || (all && passing > 1) {
+                out.push(format!("{at}: {value} matches {passing} branches of `{key}`"));
+            }
+        }
+    }
+    if let Some(obj) = value.as_object() {
+        for name in schema.get("required").and_then(|r| r.as_array()).into_iter().flatten().filter_map(|r| r.as_str()) {
+            if !obj.contains_key(name) {
+                out.push(format!("{at}: `{name}` is required"));
+            }
+        }
+        let properties = schema.get("properties").and_then(|p| p.as_object());
+        for (k, v) in obj {
+            match properties.and_then(|p| p.get(k)) {
+                Some(s) => violations(root, s, v, &format!("{at}.{k}"), out),
+                None if properties.is_some() => out.push(format!("{at}: `{k}` is not in the schema")),
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(a)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in a.iter().enumerate() {
+            violations(root, items, v, &format!("{at}[{i}]"), out);
+        }
+    }
+}
+
+/// Real reports validate against the committed report schema: every required field is there,
+/// and every field written is declared. The runs cover related locations, fixes, inline and
+/// configuration suppressions and profiles.
+#[test]
+fn reports_validate_against_the_report_schema() {
+    use composeguard::lint::{lint, LintOptions};
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(workspace_root().join("schemas/report.schema.json")).expect("report schema")).expect("json");
+    let example = std::fs::read_to_string(workspace_root().join("examples/compose.yaml")).expect("example");
+    let suppressed = "version: '3'\nservices:\n  web:\n    image: nginx:latest # composeguard: ignore[image-floating-tag]\n    ports: ['80:80', '80:80']\n    profiles: [web]\n  db:\n    image: postgres\n    ports: ['80:80']\n";
+    let config = composeguard::config::Config::from_toml("composeguard.toml", "[[waiver]]\nrule = \"no-healthcheck\"\nservice = \"db\"\nreason = \"a test\"\n").expect("config");
+    let runs = [
+        lint("compose.yaml", &example, &LintOptions { select: vec!["all".into()], ..LintOptions::default() }),
+        lint("compose.yaml", suppressed, &LintOptions { profiles: vec!["*".into()], config: Some(config), ..LintOptions::default() }),
+        lint("broken.yaml", "services:\n  web: [\n", &LintOptions::default()),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for report in &runs {
+        let value: serde_json::Value = serde_json::from_str(&report.to_json()).expect("report json");
+        for d in value["files"].as_array().into_iter().flatten().flat_map(|f| f["diagnostics"].as_array().into_iter().flatten()) {
+            seen.extend(d.as_object().into_iter().flat_map(|o| o.keys().cloned()));
+        }
+        let mut errors = Vec::new();
+        violations(&schema, &schema, &value, "report", &mut errors);
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+    for field in ["related", "fix", "suppression", "profiles", "help"] {
+        assert!(seen.contains(field), "no report had `{field}`: {seen:?}");
+    }
+}

@@ -155,7 +155,7 @@ export interface Waiver {
   reason: string;
 }
 
-/** A rule, as `composeguard rules --format json` lists it. */
+/** A rule, as `composeguard rules --format json` lists it, with JavaScript's camelCase names (`defaultEnabled`). */
 export interface Rule {
   name: string;
   code: string;

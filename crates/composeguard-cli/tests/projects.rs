@@ -161,3 +161,30 @@ fn an_invalid_project_name_from_dotenv_is_reported_at_its_line() {
     let out = bin().args(["check", "--format", "json"]).current_dir(&dir).env("COMPOSE_PROJECT_NAME", "shop").output().unwrap();
     assert!(error_places(&json(&out)).is_empty());
 }
+
+/// A file the project reads that is there but is not read (over the 64 MiB limit on such files,
+/// or a pipe) is an error that says why, not one that calls it missing, and not silence.
+#[test]
+fn env_files_too_large_or_irregular_say_why() {
+    let dir = temp_dir("unreadable-env");
+    write(&dir, "compose.yaml", &format!("name: demo\nservices:\n  web:\n    image: nginx:1.27\n    env_file: [big.env]\n{HEALTHY}"));
+    // sparse: 65 MiB long, nothing written
+    std::fs::File::create(dir.join("big.env")).unwrap().set_len(65 << 20).unwrap();
+    let out = bin().args(["check", "--format", "json"]).current_dir(&dir).output().unwrap();
+    let report = json(&out);
+    assert_eq!(error_places(&report), ["compose.yaml:5:16 input-limit"], "{report:#}");
+    let message = report["files"][0]["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "input-limit").unwrap()["message"].clone();
+    assert_eq!(message, "cannot read env file `big.env`: larger than 64 MiB");
+    #[cfg(unix)]
+    {
+        write(&dir, "small.env", "A=1\n");
+        write(&dir, "compose.yaml", &format!("name: demo\nservices:\n  web:\n    image: nginx:1.27\n    env_file: [small.env]\n{HEALTHY}"));
+        let status = Command::new("mkfifo").arg(dir.join(".env")).status().unwrap();
+        assert!(status.success());
+        let out = bin().args(["check", "--format", "json"]).current_dir(&dir).output().unwrap();
+        let report = json(&out);
+        let messages: Vec<&str> = report["files"][0]["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").map(|d| d["message"].as_str().unwrap()).collect();
+        assert_eq!(messages.len(), 1, "{report:#}");
+        assert!(messages[0].starts_with("cannot read env file `") && messages[0].ends_with(".env`: not a regular file"), "{messages:?}");
+    }
+}

@@ -607,6 +607,12 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environme
                     Err(error) => asm.env_file_errors.push(EnvFileError { path: path.clone(), text, error }),
                 }
             }
+            // (a file that is there but not read: too large, not a regular file)
+            Err(reason) if asm.fs.exists(path) => asm.issues.push(Issue::error(
+                if reason.contains("larger than") { IssueKind::InputLimit } else { IssueKind::InvalidValue },
+                Span::default(),
+                format!("cannot read env file `{path}`: {}", reason.strip_prefix(path.as_str()).map_or(reason.as_str(), |r| r.trim_start_matches(": "))),
+            )),
             Err(_) => asm.issues.push(
                 Issue::error(IssueKind::MissingFile, Span::default(), format!("env file `{path}` not found"))
                     .with_help("create the file or fix the path"),

@@ -126,13 +126,13 @@ pub struct Diagnostic {
     pub end: Position,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<Cow<'static, str>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<RelatedLocation>,
     // boxed, with `suppression`: most findings have neither, and a file can have 35 000 findings
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Box<Fix>>,
     /// Profiles of the service the finding is about (with `--all-profiles`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub profiles: Vec<String>,
     /// Set when an inline comment, the configuration or a baseline waives the finding.
     #[serde(skip_serializing_if = "Option::is_none")]

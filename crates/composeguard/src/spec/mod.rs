@@ -141,6 +141,12 @@ impl VarFile<'_> {
             Err(_) if self.required && cx.fs.sees_files() && !cx.fs.exists(&path) => out.push(
                 err(IssueKind::MissingFile, self.span, format!("{what} `{rel}` not found")).with_path(self.at).with_help(self.kind.missing_help()),
             ),
+            // there, but not read: larger than the limit on files read, or not a regular file
+            Err(reason) if cx.fs.sees_files() && cx.fs.exists(&path) => {
+                let kind = if reason.contains("larger than") { IssueKind::InputLimit } else { IssueKind::InvalidValue };
+                let reason = reason.strip_prefix(path.as_str()).map_or(reason.as_str(), |r| r.trim_start_matches(": "));
+                out.push(err(kind, self.span, format!("cannot read {what} `{rel}`: {reason}")).with_path(self.at));
+            }
             Err(_) => {}
         }
     }

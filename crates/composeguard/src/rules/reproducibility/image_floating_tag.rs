@@ -10,7 +10,7 @@ declare_rule! {
     /// `beta`, `canary`, `lts`, `main`, `master`, `rolling`, `current`, `release`…), alone, with a
     /// variant (`stable-alpine`) or a platform (`latest-arm64`); `latest` within a release line
     /// (`2017-latest`); and variants with no version at all (`alpine`, `slim`, `fpm`,
-    /// `management`).
+    /// `management`, docker's `dind`).
     ///
     /// ## Why is this bad?
     /// The publisher re-points a floating tag at every release. What the file runs changes
@@ -53,7 +53,7 @@ const CHANNELS: &[&str] = &[
 ];
 
 /// Variant names that, alone, mean "the latest release of this variant".
-const VARIANTS: &[&str] = &["alpine", "slim", "windowsservercore", "nanoserver", "apache", "fpm", "cli", "management"];
+const VARIANTS: &[&str] = &["alpine", "slim", "windowsservercore", "nanoserver", "apache", "fpm", "cli", "management", "dind", "rootless"];
 
 /// Platform names that a tag may carry beside a channel (`latest-arm64`): they say which build,
 /// not which release.
@@ -148,6 +148,8 @@ mod tests {
             "release",
             "management",
             "fpm-alpine",
+            "dind",
+            "dind-rootless",
         ] {
             assert!(floating_part(tag).is_some(), "{tag}");
         }
@@ -165,6 +167,7 @@ mod tests {
             "release-2.4",
             "stable-v2",
             "",
+            "27-dind",
         ] {
             assert!(floating_part(tag).is_none(), "{tag}");
         }
