@@ -13,7 +13,7 @@ use composeguard::output::Format;
 use composeguard::rule::RuleMeta;
 use composeguard::Severity;
 use composeguard_model::project::Project;
-use composeguard_model::yaml::Node;
+use composeguard_model::yaml::{Mapping, Node};
 use composeguard_model::PositionEncoding;
 
 use crate::errors::config_error;
@@ -44,7 +44,7 @@ pub enum Segment {
 /// splits at dots and brackets.
 ///
 /// WAITING: the core exposing path segments; then this becomes a plain conversion.
-pub fn segments(path: &str, root: Option<&Node>) -> Vec<Segment> {
+pub fn segments<'a>(path: &str, root: Option<&'a Node>, index: &mut KeyIndex<'a>) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut node = root;
     let mut rest = path;
@@ -61,16 +61,9 @@ pub fn segments(path: &str, root: Option<&Node>) -> Vec<Segment> {
         }
         let rest_key = rest.strip_prefix('.').unwrap_or(rest);
         // the longest key of this mapping that the path continues with
-        let known = node.and_then(Node::as_map).and_then(|m| {
-            m.iter()
-                .filter(|(k, _)| {
-                    !k.name.is_empty()
-                        && rest_key.strip_prefix(k.name.as_str()).is_some_and(|t| t.is_empty() || t.starts_with(['.', '[']))
-                })
-                .max_by_key(|(k, _)| k.name.len())
-        });
+        let known = node.and_then(Node::as_map).and_then(|m| index.longest(m, rest_key));
         let (key, next) = if let Some((k, v)) = known {
-            (k.name.as_str(), Some(v))
+            (k, Some(v))
         } else {
             let end = rest_key.find(['.', '[']).unwrap_or(rest_key.len());
             let end = if end == 0 { rest_key.len() } else { end };
@@ -81,6 +74,37 @@ pub fn segments(path: &str, root: Option<&Node>) -> Vec<Segment> {
         rest = rest_key.get(key.len()..).unwrap_or("");
     }
     out
+}
+
+/// Finds a path's next key in the project's mappings. A big mapping (the `services` of a large
+/// file) is indexed by key once, rather than scanned for each diagnostic, which made a file with
+/// thousands of services and findings take time in the square of their number.
+#[derive(Default)]
+pub struct KeyIndex<'a> {
+    maps: std::collections::HashMap<*const Mapping, std::collections::HashMap<&'a str, &'a Node>>,
+}
+
+impl<'a> KeyIndex<'a> {
+    /// Mappings up to this size are scanned.
+    const SCAN: usize = 32;
+
+    /// The longest key of `m` that `rest` starts with, followed by nothing, `.` or `[`.
+    fn longest(&mut self, m: &'a Mapping, rest: &str) -> Option<(&'a str, &'a Node)> {
+        if m.len() <= Self::SCAN {
+            return m
+                .iter()
+                .filter(|(k, _)| !k.name.is_empty() && rest.strip_prefix(k.name.as_str()).is_some_and(|t| t.is_empty() || t.starts_with(['.', '['])))
+                .max_by_key(|(k, _)| k.name.len())
+                .map(|(k, v)| (k.name.as_str(), v));
+        }
+        let keys = self
+            .maps
+            .entry(std::ptr::from_ref(m))
+            .or_insert_with(|| m.iter().filter(|(k, _)| !k.name.is_empty()).map(|(k, v)| (k.name.as_str(), v)).collect());
+        // each place the key may end, the longest first
+        let ends: Vec<usize> = rest.match_indices(['.', '[']).map(|(i, _)| i).chain(std::iter::once(rest.len())).collect();
+        ends.into_iter().rev().filter(|&e| e > 0).find_map(|e| rest.get(..e).and_then(|k| keys.get_key_value(k)).map(|(k, v)| (*k, *v)))
+    }
 }
 
 /// The core's report (for JSON, SARIF and human output), its diagnostics converted, and whether
@@ -94,7 +118,8 @@ pub struct Linted {
 impl Linted {
     /// Converts a project's report; `level` is where `composeguard check` fails for it.
     pub fn of(project: &Project, report: CoreReport, level: Severity) -> Self {
-        let diagnostics = report.diagnostics().map(|d| Diagnostic::new(d, &report, project.root.as_ref())).collect();
+        let mut index = KeyIndex::default();
+        let diagnostics = report.diagnostics().map(|d| Diagnostic::new(d, &report, project.root.as_ref(), &mut index)).collect();
         let passes = report.passes(level);
         Self { report, diagnostics, passes }
     }
@@ -323,7 +348,7 @@ fn at(p: Position) -> (u32, u32, u32) {
 
 impl Diagnostic {
     /// Converts one of `report`'s diagnostics, locating it again in code points.
-    fn new(d: &CoreDiagnostic, report: &CoreReport, root: Option<&Node>) -> Self {
+    fn new<'a>(d: &CoreDiagnostic, report: &CoreReport, root: Option<&'a Node>, index: &mut KeyIndex<'a>) -> Self {
         let mut d = d.clone();
         d.locate(&report.sources, PositionEncoding::CodePoints);
         let (start_line, start_column, start_offset) = at(d.start);
@@ -360,7 +385,7 @@ impl Diagnostic {
                 .collect(),
         });
         Self {
-            path: segments(&d.path, root),
+            path: segments(&d.path, root, index),
             rule: d.rule.into_owned(),
             code: d.code.into_owned(),
             category: d.category.as_str(),

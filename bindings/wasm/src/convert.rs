@@ -147,6 +147,24 @@ pub struct JsRuleDocs {
     pub docs: String,
 }
 
+/// The `files` of the options, each relative one also under the folder of `path`: a key is
+/// relative to that folder (`.env` beside `/srv/app/compose.yaml`), or written from the same base
+/// as `path` (`app/.env` beside `app/compose.yaml`).
+fn with_folder_keys(files: IndexMap<String, String>, path: &str) -> IndexMap<String, String> {
+    let folder = composeguard::model::project::parent_dir(path);
+    if folder == "." || folder.is_empty() {
+        return files;
+    }
+    let mut out = IndexMap::with_capacity(files.len() * 2);
+    for (k, v) in files {
+        if !k.starts_with('/') {
+            out.entry(composeguard::model::project::join_path(&folder, &k)).or_insert_with(|| v.clone());
+        }
+        out.entry(k).or_insert(v);
+    }
+    out
+}
+
 /// Lints `text` and returns the report as JSON in the JS API's shape. `Err` is API misuse.
 pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
     let path = options.path.unwrap_or_else(|| DEFAULT_PATH.to_string());
@@ -169,7 +187,7 @@ pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
     // core says so in an info finding). With `files`, they are the whole file system, as the
     // disk is for the CLI: a file not among them is missing.
     let report = match options.files {
-        Some(files) => lint_with(&path, text, &core_options, &MemoryFiles(files)),
+        Some(files) => lint_with(&path, text, &core_options, &MemoryFiles(with_folder_keys(files, &path))),
         None => lint_with(&path, text, &core_options, &NoFiles),
     };
     let bom = text.starts_with('\u{feff}');
@@ -388,6 +406,14 @@ mod tests {
         let waived = lint(text, r#"{"config": {"waiver": [{"rule": "no-healthcheck", "service": "web", "reason": "a test"}]}}"#);
         let d = diagnostics(&waived).into_iter().find(|d| d["rule"] == "no-healthcheck").unwrap();
         assert_eq!(d["suppression"]["reason"], "a test");
+    }
+
+    #[test]
+    fn files_are_found_beside_an_absolute_path() {
+        let text = "services:\n  web:\n    image: nginx:${TAG}\n    env_file: web.env\n";
+        let report = lint(text, r#"{"path": "/srv/app/compose.yaml", "files": {".env": "TAG=1.27\n", "web.env": "A=1\n"}}"#);
+        let found: Vec<_> = diagnostics(&report).into_iter().filter(|d| d["severity"] == "error" || d["rule"] == "unset-variable").collect();
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

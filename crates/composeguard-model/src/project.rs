@@ -386,13 +386,21 @@ pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSys
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let working_dir = parent_dir(path);
     let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
-    let variables = Environment::new(dotenv_variables(&working_dir, options, fs, &mut asm.env_file_errors, &mut asm.env_file_variables));
+    let mut variables = Environment::new(dotenv_variables(&working_dir, options, fs, &mut asm.env_file_errors, &mut asm.env_file_variables));
     asm.preload(path, path, text);
     asm.report_env_file_errors();
-    let name = project_name_from_files(&mut asm, &[path.to_string()], &variables, &working_dir);
+    // as for a project loaded from its command line: `COMPOSE_PROJECT_NAME` names it, else the
+    // file or its folder does, and the variable then holds the name for interpolation; the
+    // active profiles are `COMPOSE_PROFILES`'
+    let name = match variables.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned() {
+        Some(n) => n,
+        None => project_name_from_files(&mut asm, &[path.to_string()], &variables, &working_dir),
+    };
+    variables.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
+    let profiles: Vec<String> = variables.get("COMPOSE_PROFILES").map(|p| p.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_default();
     let scope = Scope { vars: &variables, dir: working_dir.clone(), include_stack: Vec::new() };
     let root = asm.load_files(&[FileRef { path: path.to_string(), at: None }], &scope);
-    asm.finish(root, variables, working_dir, name, vec![path.to_string()], Vec::new())
+    asm.finish(root, variables, working_dir, name, vec![path.to_string()], profiles)
 }
 
 /// Loads a project as docker compose does from its command line ([`ProjectOptions`]).

@@ -139,6 +139,21 @@ pub enum PositionEncoding {
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    /// Code points and UTF-16 units before every [`STRIDE`]th byte, built the first time a column
+    /// on a long line is counted in either: counting from the line's start for each finding took
+    /// time in the square of the findings on one long line (a minified file).
+    counts: std::sync::OnceLock<Vec<(u32, u32)>>,
+}
+
+/// Bytes between two entries of [`LineIndex::counts`].
+const STRIDE: usize = 1024;
+
+/// Code points and UTF-16 units in `bytes`, which may start or end inside a character: a code
+/// point is a byte that does not continue a character, and one of four bytes takes two units.
+fn count_units(bytes: &[u8]) -> (u32, u32) {
+    let points = bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    let wide = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    (u32::try_from(points).unwrap_or(u32::MAX), u32::try_from(points + wide).unwrap_or(u32::MAX))
 }
 
 impl LineIndex {
@@ -149,7 +164,25 @@ impl LineIndex {
         // 7.5 instructions a byte, and `str::match_indices` 8 (it starts a search for each line,
         // and compose lines are short)
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)));
-        Self { line_starts }
+        Self { line_starts, counts: std::sync::OnceLock::new() }
+    }
+
+    /// Code points and UTF-16 units before byte `at` of `text`.
+    fn units_before(&self, text: &str, at: usize) -> (u32, u32) {
+        let bytes = text.as_bytes();
+        let table = self.counts.get_or_init(|| {
+            let mut table = Vec::with_capacity(bytes.len() / STRIDE + 1);
+            let mut total = (0u32, 0u32);
+            for chunk in bytes.chunks(STRIDE) {
+                table.push(total);
+                let (p, u) = count_units(chunk);
+                total = (total.0.saturating_add(p), total.1.saturating_add(u));
+            }
+            table
+        });
+        let base = table.get(at / STRIDE).copied().unwrap_or_default();
+        let (p, u) = count_units(bytes.get(at / STRIDE * STRIDE..at).unwrap_or_default());
+        (base.0.saturating_add(p), base.1.saturating_add(u))
     }
 
     /// The 0-based line holding `offset`.
@@ -185,6 +218,14 @@ impl LineIndex {
         });
         let column = match encoding {
             PositionEncoding::Utf8 => prefix.len(),
+            // a long line: counted from the table, not from the line's start
+            _ if prefix.len() > 2 * STRIDE => {
+                let (a, b) = (self.units_before(text, start), self.units_before(text, start + prefix.len()));
+                match encoding {
+                    PositionEncoding::CodePoints => b.0.saturating_sub(a.0) as usize,
+                    _ => b.1.saturating_sub(a.1) as usize,
+                }
+            }
             PositionEncoding::CodePoints => prefix.chars().count(),
             PositionEncoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
         };
@@ -276,6 +317,25 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_on_a_long_line_match_a_count_from_its_start() {
+        let mut text = String::from("a: 1\nb: ");
+        for i in 0..3000 {
+            text.push_str(["x", "é", "😀", "中"][i % 4]);
+        }
+        text.push('\n');
+        let idx = LineIndex::new(&text);
+        let start = text.find("b:").unwrap();
+        for (at, _) in text.char_indices().filter(|(i, _)| *i >= start).step_by(97) {
+            let prefix = &text[start..at];
+            let offset = u32::try_from(at).unwrap();
+            let cp = idx.line_column(&text, offset, PositionEncoding::CodePoints).column as usize;
+            let u16 = idx.line_column(&text, offset, PositionEncoding::Utf16).column as usize;
+            assert_eq!(cp, prefix.chars().count() + 1, "at {at}");
+            assert_eq!(u16, prefix.encode_utf16().count() + 1, "at {at}");
+        }
+    }
 
     #[test]
     fn columns_in_each_encoding() {

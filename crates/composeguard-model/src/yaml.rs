@@ -343,11 +343,12 @@ fn rejected_input(text: &str, file: FileId, limits: &Limits) -> Option<Document>
         doc.issues.push(Issue::error(
             IssueKind::InputLimit,
             Span::point(file, 0),
-            format!(
-                "file is {} bytes, above the limit of {} bytes",
-                text.len(),
-                limits.max_file_bytes
-            ),
+            // (standard input is read to one byte past the limit: its size is not known)
+            if text.len() == limits.max_file_bytes.saturating_add(1) {
+                format!("file is larger than the limit of {} bytes", limits.max_file_bytes)
+            } else {
+                format!("file is {} bytes, above the limit of {} bytes", text.len(), limits.max_file_bytes)
+            },
         ));
         return Some(doc);
     }

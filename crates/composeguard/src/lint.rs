@@ -165,6 +165,14 @@ pub fn lint_with(path: &str, text: &str, options: &LintOptions, fs: &dyn FileSys
 
 /// Validates and lints a loaded project.
 pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSystem) -> Report {
+    // the caller's profiles, else the project's own (`COMPOSE_PROFILES`)
+    let with_profiles;
+    let options = if options.profiles.is_empty() && !project.profiles.is_empty() {
+        with_profiles = LintOptions { profiles: project.profiles.clone(), ..options.clone() };
+        &with_profiles
+    } else {
+        options
+    };
     let selection = options.selection();
     let mut located = Located::new(project, options, &selection);
     located.extend(project.issues.iter().map(finding_from_issue));
