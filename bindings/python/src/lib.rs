@@ -89,7 +89,11 @@ fn lint(
             Source::Text(t) => load_text(path, t, &load, &NoFiles),
             Source::Bytes(b) => load_bytes(path, b, &load, &NoFiles),
         };
-        Ok(types::Linted::of(&project, lint_project(&project, &options, &NoFiles), level))
+        let bom = match &source {
+            Source::Text(t) => t.starts_with('\u{feff}'),
+            Source::Bytes(b) => b.starts_with(b"\xef\xbb\xbf"),
+        };
+        Ok(types::Linted::of(&project, lint_project(&project, &options, &NoFiles), level, bom.then_some(path)))
     });
     Report::new(py, linted.map_err(|e| e.into_py_err(py))?)
 }
@@ -120,7 +124,7 @@ fn lint_files(
         let config = config_arg.for_project(explicit, &project)?;
         let level = config::fail_level(config.as_ref());
         let report = lint_loaded(&project, &LintOptions { config, select, ignore, ..LintOptions::default() }, &OsFileSystem);
-        Ok(types::Linted::of(&project, report, level))
+        Ok(types::Linted::of(&project, report, level, None))
     });
     Report::new(py, linted.map_err(|e| e.into_py_err(py))?)
 }

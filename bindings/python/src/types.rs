@@ -117,9 +117,10 @@ pub struct Linted {
 
 impl Linted {
     /// Converts a project's report; `level` is where `composeguard check` fails for it.
-    pub fn of(project: &Project, report: CoreReport, level: Severity) -> Self {
+    /// `bom` is the path of the text handed in, when it began with a byte order mark.
+    pub fn of(project: &Project, report: CoreReport, level: Severity, bom: Option<&str>) -> Self {
         let mut index = KeyIndex::default();
-        let diagnostics = report.diagnostics().map(|d| Diagnostic::new(d, &report, project.root.as_ref(), &mut index)).collect();
+        let diagnostics = report.diagnostics().map(|d| Diagnostic::new(d, &report, project.root.as_ref(), &mut index, bom)).collect();
         let passes = report.passes(level);
         Self { report, diagnostics, passes }
     }
@@ -341,30 +342,31 @@ pub struct Diagnostic {
     pub suppression: Option<Suppression>,
 }
 
-/// Line and column of a position the core located in code points, with its byte offset.
-fn at(p: Position) -> (u32, u32, u32) {
+/// Line and column of a position the core located in code points, with its byte offset. The
+/// core drops a byte order mark; in the file whose text began with one (`bom`, its path), the
+/// positions are given back in that text: one more column on the first line, three more bytes.
+fn at(p: Position, file: &str, bom: Option<&str>) -> (u32, u32, u32) {
+    if bom == Some(file) {
+        let column = if p.line == 1 { p.column.saturating_add(1) } else { p.column };
+        return (p.line, column, p.offset.saturating_add(3));
+    }
     (p.line, p.column, p.offset)
 }
 
 impl Diagnostic {
     /// Converts one of `report`'s diagnostics, locating it again in code points.
-    fn new<'a>(d: &CoreDiagnostic, report: &CoreReport, root: Option<&'a Node>, index: &mut KeyIndex<'a>) -> Self {
+    fn new<'a>(d: &CoreDiagnostic, report: &CoreReport, root: Option<&'a Node>, index: &mut KeyIndex<'a>, bom: Option<&str>) -> Self {
         let mut d = d.clone();
         d.locate(&report.sources, PositionEncoding::CodePoints);
-        let (start_line, start_column, start_offset) = at(d.start);
-        let (end_line, end_column, end_offset) = at(d.end);
+        let (start_line, start_column, start_offset) = at(d.start, &d.file, bom);
+        let (end_line, end_column, end_offset) = at(d.end, &d.file, bom);
         let related = d
             .related
             .into_iter()
-            .map(|r| Related {
-                file: r.file,
-                start_line: r.start.line,
-                start_column: r.start.column,
-                end_line: r.end.line,
-                end_column: r.end.column,
-                start_offset: r.start.offset,
-                end_offset: r.end.offset,
-                message: r.message,
+            .map(|r| {
+                let (start_line, start_column, start_offset) = at(r.start, &r.file, bom);
+                let (end_line, end_column, end_offset) = at(r.end, &r.file, bom);
+                Related { file: r.file, start_line, start_column, end_line, end_column, start_offset, end_offset, message: r.message }
             })
             .collect();
         let fix = d.fix.map(|f| Fix {
@@ -372,15 +374,10 @@ impl Diagnostic {
             edits: f
                 .edits
                 .into_iter()
-                .map(|e| Edit {
-                    file: e.file,
-                    start_line: e.start.line,
-                    start_column: e.start.column,
-                    end_line: e.end.line,
-                    end_column: e.end.column,
-                    start_offset: e.start.offset,
-                    end_offset: e.end.offset,
-                    replacement: e.replacement,
+                .map(|e| {
+                    let (start_line, start_column, start_offset) = at(e.start, &e.file, bom);
+                    let (end_line, end_column, end_offset) = at(e.end, &e.file, bom);
+                    Edit { file: e.file, start_line, start_column, end_line, end_column, start_offset, end_offset, replacement: e.replacement }
                 })
                 .collect(),
         });

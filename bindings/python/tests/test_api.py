@@ -66,6 +66,15 @@ def test_columns_are_code_points_and_offsets_bytes() -> None:
     assert d.start_column == 12 and d.path == ("services", "wéb😀", "imgae")
 
 
+def test_positions_index_a_text_that_starts_with_a_byte_order_mark() -> None:
+    text = '\ufeffservice:\n  web:\n    image: nginx:1.27\n'
+    for given in (text, text.encode()):
+        [d] = by_rule(composeguard.lint(given), "unknown-key")
+        line = text.splitlines()[d.start_line - 1]
+        assert line[d.start_column - 1 : d.end_column - 1] == "service"
+        assert text.encode()[d.start_offset : d.end_offset] == b"service"
+
+
 def test_path_tuple_keeps_dotted_keys_and_indexes() -> None:
     text = "services:\n  web.v2:\n    image: nginx:1.27\n    imgae: x\n    volumes:\n      - type: bind\n        sourc: ./x\n        target: /x\n"
     report = composeguard.lint(text)
