@@ -402,6 +402,9 @@ fn once_per_inherited_value(chunk: &mut Chunk) {
         return;
     }
     let mut first: composeguard_model::HashMap<Span, usize> = composeguard_model::HashMap::default();
+    // the related locations of each kept finding, once it takes others' (a scan of them per
+    // repeat made thousands of inheriting services quadratic)
+    let mut located: composeguard_model::HashMap<usize, composeguard_model::HashSet<Span>> = composeguard_model::HashMap::default();
     let mut keep = vec![true; diagnostics.len()];
     for i in 0..diagnostics.len() {
         let Some(d) = diagnostics.get(i).filter(|d| d.category != crate::Category::Spec) else { continue };
@@ -412,7 +415,8 @@ fn once_per_inherited_value(chunk: &mut Chunk) {
         }
         let brought: Vec<crate::diagnostic::RelatedLocation> = d.related.iter().filter(|r| r.span != d.span).cloned().collect();
         let Some(kept) = diagnostics.get_mut(j) else { continue };
-        let new: Vec<_> = brought.into_iter().filter(|r| !kept.related.iter().any(|k| k.span == r.span)).collect();
+        let spans = located.entry(j).or_insert_with(|| kept.related.iter().map(|r| r.span).collect());
+        let new: Vec<_> = brought.into_iter().filter(|r| spans.insert(r.span)).collect();
         if new.is_empty() {
             continue;
         }
