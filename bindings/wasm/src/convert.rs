@@ -234,9 +234,11 @@ impl Utf16Lines {
     fn new(text: &str, shift: u32) -> Self {
         let mut starts = vec![0u32];
         let mut units: u32 = 0;
-        for c in text.chars() {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
             units = units.saturating_add(u32::try_from(c.len_utf16()).unwrap_or(2));
-            if c == '\n' {
+            // the core's lines: a lone `\r` ends one too
+            if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
                 starts.push(units);
             }
         }
@@ -406,6 +408,15 @@ mod tests {
         let waived = lint(text, r#"{"config": {"waiver": [{"rule": "no-healthcheck", "service": "web", "reason": "a test"}]}}"#);
         let d = diagnostics(&waived).into_iter().find(|d| d["rule"] == "no-healthcheck").unwrap();
         assert_eq!(d["suppression"]["reason"], "a test");
+    }
+
+    #[test]
+    fn offsets_follow_lines_ended_by_a_lone_carriage_return() {
+        let text = "services:\r  wé:\r\n    image: nginx:1.27\r    enviroment: {}\r";
+        let report = lint(text, "{}");
+        let d = diagnostics(&report).into_iter().find(|d| d["rule"] == "unknown-key").unwrap();
+        assert_eq!((d["start"]["line"].as_u64(), d["start"]["column"].as_u64()), (Some(4), Some(5)));
+        assert_eq!(utf16_slice(text, d["start"]["offset"].as_u64().unwrap(), d["end"]["offset"].as_u64().unwrap()), "enviroment");
     }
 
     #[test]

@@ -163,7 +163,17 @@ impl LineIndex {
         // `memchr` looks at 16 or 32 bytes an instruction where the CPU allows it; a byte loop took
         // 7.5 instructions a byte, and `str::match_indices` 8 (it starts a search for each line,
         // and compose lines are short)
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        let bytes = text.as_bytes();
+        if memchr::memchr(b'\r', bytes).is_none() {
+            line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        } else {
+            // a lone `\r` ends a line too, as YAML and editors read it (`\r\n` is one break)
+            line_starts.extend(
+                memchr::memchr2_iter(b'\n', b'\r', bytes)
+                    .filter(|&i| !(bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) == Some(&b'\n')))
+                    .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            );
+        }
         Self { line_starts, counts: std::sync::OnceLock::new() }
     }
 
@@ -335,6 +345,16 @@ mod tests {
             assert_eq!(cp, prefix.chars().count() + 1, "at {at}");
             assert_eq!(u16, prefix.encode_utf16().count() + 1, "at {at}");
         }
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "a: 1\rb: 2\r\nc: 3\nd: 4";
+        let idx = LineIndex::new(text);
+        let at = |s: &str| idx.line_column(text, u32::try_from(text.find(s).unwrap()).unwrap(), PositionEncoding::Utf8);
+        assert_eq!(at("b"), LineColumn { line: 2, column: 1 });
+        assert_eq!(at("c"), LineColumn { line: 3, column: 1 });
+        assert_eq!(at("d"), LineColumn { line: 4, column: 1 });
     }
 
     #[test]
