@@ -65,7 +65,7 @@ fn check_selectors(select: &[String], ignore: &[String]) -> PyResult<()> {
 /// Lints one compose file given as text; nothing else is read (no `.env`, no `env_file`, no
 /// configuration file unless `config_path` names one).
 #[pyfunction]
-#[pyo3(signature = (text, path, env, config_json, config_path, select, ignore))]
+#[pyo3(signature = (text, path, env, config_json, config_path, select, ignore, profiles))]
 #[allow(clippy::too_many_arguments)]
 fn lint(
     py: Python<'_>,
@@ -76,6 +76,7 @@ fn lint(
     config_path: Option<String>,
     select: Vec<String>,
     ignore: Vec<String>,
+    profiles: Vec<String>,
 ) -> PyResult<Report> {
     let source = source_of(text)?;
     check_selectors(&select, &ignore)?;
@@ -83,7 +84,7 @@ fn lint(
     let linted = py.detach(|| -> Result<types::Linted, LoadError> {
         let config = config_arg.explicit()?;
         let level = config::fail_level(config.as_ref());
-        let options = LintOptions { config, env, select, ignore, ..LintOptions::default() };
+        let options = LintOptions { config, env, select, ignore, profiles, ..LintOptions::default() };
         let load = LoadOptions { env: options.env.clone(), dotenv: false, limits: options.limits };
         let project = match &source {
             Source::Text(t) => load_text(path, t, &load, &NoFiles),

@@ -75,6 +75,16 @@ def test_positions_index_a_text_that_starts_with_a_byte_order_mark() -> None:
         assert text.encode()[d.start_offset : d.end_offset] == b"service"
 
 
+def test_profiles_turn_on_services_as_for_the_cli() -> None:
+    text = "name: shop\nservices:\n  web:\n    image: nginx:1.27\n  debug:\n    image: busybox:1.37.0\n    privileged: true\n    profiles: [debug]\n"
+    assert not by_rule(composeguard.lint(text), "privileged")
+    assert by_rule(composeguard.lint(text, profiles=["debug"]), "privileged")
+    assert by_rule(composeguard.lint(text, profiles=["*"]), "privileged")
+    assert by_rule(composeguard.lint(text, env={"COMPOSE_PROFILES": "debug"}), "privileged")
+    with pytest.raises(TypeError):
+        composeguard.lint(text, profiles="debug")
+
+
 def test_path_tuple_keeps_dotted_keys_and_indexes() -> None:
     text = "services:\n  web.v2:\n    image: nginx:1.27\n    imgae: x\n    volumes:\n      - type: bind\n        sourc: ./x\n        target: /x\n"
     report = composeguard.lint(text)

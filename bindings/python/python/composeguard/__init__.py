@@ -98,6 +98,7 @@ def lint(
     config: Config | None = None,
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
+    profiles: Iterable[str] = (),
 ) -> Report:
     """Validates and lints one compose file given as text.
 
@@ -110,9 +111,12 @@ def lint(
     the defaults, rules not to run (where both name a rule, the more precise entry wins,
     ``ignore`` on a tie); they add to the configuration's. Raises ``ConfigError`` for a
     configuration composeguard does not understand, or a ``select``/``ignore`` entry that names
-    no rule.
+    no rule. ``profiles`` are the active profiles, as ``--profile`` (``"*"`` for all, as
+    ``--all-profiles``); without them, ``COMPOSE_PROFILES`` in ``env`` decides, as for the CLI.
     """
-    return _core.lint(text, path, _strings(env, "env"), *_config(config), _names(select, "select"), _names(ignore, "ignore"))
+    return _core.lint(
+        text, path, _strings(env, "env"), *_config(config), _names(select, "select"), _names(ignore, "ignore"), _names(profiles, "profiles")
+    )
 
 
 def lint_files(

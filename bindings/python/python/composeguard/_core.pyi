@@ -197,6 +197,7 @@ def lint(
     config_path: str | None,
     select: list[str],
     ignore: list[str],
+    profiles: list[str],
 ) -> Report:
     """Lints one text; nothing else is read."""
 def lint_files(
