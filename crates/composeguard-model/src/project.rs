@@ -397,10 +397,24 @@ pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSys
         None => project_name_from_files(&mut asm, &[path.to_string()], &variables, &working_dir),
     };
     variables.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
-    let profiles: Vec<String> = variables.get("COMPOSE_PROFILES").map(|p| p.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_default();
+    let profiles = compose_profiles(&variables);
     let scope = Scope { vars: &variables, dir: working_dir.clone(), include_stack: Vec::new() };
     let root = asm.load_files(&[FileRef { path: path.to_string(), at: None }], &scope);
     asm.finish(root, variables, working_dir, name, vec![path.to_string()], profiles)
+}
+
+/// The profiles `COMPOSE_PROFILES` turns on, split as compose splits it: `a,` is `a` and the
+/// empty profile.
+fn compose_profiles(env: &Environment) -> Vec<String> {
+    env.get("COMPOSE_PROFILES").map(|p| p.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_default()
+}
+
+/// Why a file that is there was not read, from the file system's `reason` (which starts with
+/// the path): over the limit on the files a project reads (`input-limit`), or not a regular file.
+/// The reason is given without the path.
+pub fn unread_file<'r>(path: &str, reason: &'r str) -> (IssueKind, &'r str) {
+    let kind = if reason.contains("larger than") { IssueKind::InputLimit } else { IssueKind::InvalidValue };
+    (kind, reason.strip_prefix(path).map_or(reason, |r| r.trim_start_matches(": ")))
 }
 
 /// Loads a project as docker compose does from its command line ([`ProjectOptions`]).
@@ -458,8 +472,7 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
     }
     let project_dir = working_dir(&files);
     let profiles: Vec<String> = if options.profiles.is_empty() {
-        // as compose splits it: `a,` is `a` and the empty profile
-        env.get("COMPOSE_PROFILES").map(|p| p.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_default()
+        compose_profiles(&env)
     } else {
         options.profiles.clone()
     };
@@ -616,11 +629,10 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environme
                 }
             }
             // (a file that is there but not read: too large, not a regular file)
-            Err(reason) if asm.fs.exists(path) => asm.issues.push(Issue::error(
-                if reason.contains("larger than") { IssueKind::InputLimit } else { IssueKind::InvalidValue },
-                Span::default(),
-                format!("cannot read env file `{path}`: {}", reason.strip_prefix(path.as_str()).map_or(reason.as_str(), |r| r.trim_start_matches(": "))),
-            )),
+            Err(reason) if asm.fs.exists(path) => {
+                let (kind, reason) = unread_file(path, &reason);
+                asm.issues.push(Issue::error(kind, Span::default(), format!("cannot read env file `{path}`: {reason}")));
+            }
             Err(_) => asm.issues.push(
                 Issue::error(IssueKind::MissingFile, Span::default(), format!("env file `{path}` not found"))
                     .with_help("create the file or fix the path"),

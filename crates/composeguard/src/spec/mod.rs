@@ -143,8 +143,7 @@ impl VarFile<'_> {
             ),
             // there, but not read: larger than the limit on files read, or not a regular file
             Err(reason) if cx.fs.sees_files() && cx.fs.exists(&path) => {
-                let kind = if reason.contains("larger than") { IssueKind::InputLimit } else { IssueKind::InvalidValue };
-                let reason = reason.strip_prefix(path.as_str()).map_or(reason.as_str(), |r| r.trim_start_matches(": "));
+                let (kind, reason) = composeguard_model::project::unread_file(&path, &reason);
                 out.push(err(kind, self.span, format!("cannot read {what} `{rel}`: {reason}")).with_path(self.at));
             }
             Err(_) => {}
