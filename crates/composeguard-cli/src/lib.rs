@@ -289,7 +289,7 @@ impl Checker<'_> {
         // the configuration file is found from the project's first compose file
         let config = match &self.explicit_config {
             Some(c) => Some(c.clone()),
-            None => composeguard::disk::discover_config_with(&project, &self.configs).map_err(|e| e.to_string())?,
+            None => composeguard::disk::discover_config_with(&project, self.plan.cwd(), &self.configs).map_err(|e| e.to_string())?,
         };
         let level = self.fail_on.unwrap_or_else(|| config::fail_level(config.as_ref().map(|c| &c.config)));
         let lint_options = LintOptions { config: config.map(|c| c.config), ..self.options.clone() };

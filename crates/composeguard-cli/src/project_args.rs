@@ -176,6 +176,11 @@ impl Plan<'_> {
         self.sets.len()
     }
 
+    /// The current folder, read once for the run.
+    pub fn cwd(&self) -> &str {
+        &self.cwd
+    }
+
     /// Whether a project has `-` (standard input) among its files.
     pub fn reads_stdin(&self) -> bool {
         self.sets.iter().any(|set| set.iter().any(|f| f.as_os_str() == STDIN))

@@ -4,9 +4,9 @@
 //! they behave the same (not compiled for wasm).
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use composeguard_model::project::{load_project as load, load_project_owned as load_owned, FileSystem, Project, ProjectOptions};
+use composeguard_model::project::{join_path, load_project as load, load_project_owned as load_owned, normalize_path, parent_dir, FileSystem, Project, ProjectOptions};
 use composeguard_model::{IssueKind, Span};
 
 use crate::config::{self, ConfigCache, ConfigError, LoadedConfig};
@@ -107,22 +107,29 @@ fn file_problem(error: &io::Error) -> String {
 /// project's first compose file upwards (`composeguard.toml`, or `pyproject.toml` with
 /// `[tool.composeguard]`).
 pub fn discover_config(project: &Project) -> Result<Option<LoadedConfig>, ConfigError> {
-    discover_config_with(project, &ConfigCache::default())
+    let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+    discover_config_with(project, &cwd, &ConfigCache::default())
 }
 
-/// [`discover_config`] for one of many projects checked in a run, sharing what earlier searches
-/// found in `cache`.
-pub fn discover_config_with(project: &Project, cache: &ConfigCache) -> Result<Option<LoadedConfig>, ConfigError> {
-    let first = project.files.first().map_or_else(|| PathBuf::from(&project.working_dir).join("compose.yaml"), PathBuf::from);
-    let absolute = std::path::absolute(&first).unwrap_or(first);
-    let dir = absolute.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    config::discover_with(&dir.to_string_lossy(), &OsFileSystem, cache)
+/// [`discover_config`] for one of many projects checked in a run, from the current folder `cwd`
+/// (read once for the run), sharing what earlier searches found in `cache`.
+///
+/// The search starts from the first file's folder with `..` resolved, as docker compose resolves
+/// it: `../other/compose.yaml` never finds the configuration of the current folder.
+pub fn discover_config_with(project: &Project, cwd: &str, cache: &ConfigCache) -> Result<Option<LoadedConfig>, ConfigError> {
+    let first = match project.files.first() {
+        Some(file) => join_path(cwd, file),
+        None => join_path(&project.working_dir, "compose.yaml"),
+    };
+    let dir = parent_dir(&normalize_path(&first));
+    config::discover_with(&dir, &OsFileSystem, cache)
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn temp_dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("composeguard-disk-{name}-{}", std::process::id()));
@@ -171,6 +178,24 @@ mod tests {
         let found = discover_config(&project).unwrap().unwrap();
         assert_eq!(config::fail_level(Some(&found.config)), crate::Severity::Warning);
         assert_eq!(config::fail_level(None), crate::Severity::Error);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn configuration_of_a_sibling_folder_is_its_own() {
+        // `check ../app/compose.yaml` from `tools/`: `tools/` is not a folder above `app/`
+        let dir = temp_dir("sibling");
+        std::fs::create_dir(dir.join("app")).unwrap();
+        std::fs::create_dir(dir.join("tools")).unwrap();
+        std::fs::write(dir.join("app/compose.yaml"), "services:\n  web:\n    image: nginx\n").unwrap();
+        std::fs::write(dir.join("tools/composeguard.toml"), "fail-on = \"warning\"\n").unwrap();
+        let tools = dir.join("tools").to_string_lossy().into_owned();
+        let project = load_project(&options(Path::new(&tools), &["../app/compose.yaml"], &[])).unwrap();
+        assert_eq!(discover_config_with(&project, &tools, &ConfigCache::default()).unwrap().map(|c| c.path), None);
+        // while from a folder above, the search does reach it
+        std::fs::write(dir.join("composeguard.toml"), "fail-on = \"warning\"\n").unwrap();
+        let found = discover_config_with(&project, &tools, &ConfigCache::default()).unwrap().unwrap();
+        assert_eq!(found.path, dir.join("composeguard.toml").to_string_lossy());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
