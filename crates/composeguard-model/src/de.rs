@@ -24,6 +24,9 @@ use crate::yaml::{Key, Mapping, Node, Value};
 
 pub(crate) const SPANNED: &str = "$composeguard::Spanned";
 pub(crate) const LENIENT: &str = "$composeguard::Lenient";
+/// The message of an error already recorded, for code generic over the deserializer (which can
+/// only make errors from messages): it becomes [`DeError::Reported`].
+pub(crate) const REPORTED: &str = "$composeguard::Reported";
 /// Asks for the node's kind before reading it (see `model::ByKind`).
 pub(crate) const KIND: &str = "$composeguard::Kind";
 /// The field name that receives a struct's `x-` keys.
@@ -57,7 +60,11 @@ impl std::error::Error for DeError {}
 
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Self::Message { kind: IssueKind::InvalidValue, text: msg.to_string() }
+        let text = msg.to_string();
+        if text == REPORTED {
+            return Self::Reported;
+        }
+        Self::Message { kind: IssueKind::InvalidValue, text }
     }
 
     fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {

@@ -35,10 +35,8 @@ fn read_entry(node: &Node) -> Option<IncludeEntry> {
     match &node.value {
         Value::String(s) => Some(IncludeEntry { paths: vec![(s.clone(), node.span)], project_directory: None, env_files: Vec::new(), span: node.span }),
         Value::Map(m) => {
+            // (an entry without a path loads nothing, but compose still looks for its env files)
             let paths = m.get("path").map(strings).unwrap_or_default();
-            if paths.is_empty() {
-                return None;
-            }
             Some(IncludeEntry {
                 paths,
                 // compose reads an integer as its decimal text (`0x3` is the folder `3`)
@@ -69,6 +67,15 @@ impl Assembler<'_> {
                     Issue { severity: Severity::Info, ..Issue::error(IssueKind::RemoteResource, *span, format!("remote include `{remote}` was not fetched, so it was not checked")) }
                         .with_path(format!("include[{index}]")),
                 );
+                continue;
+            }
+            if entry.paths.is_empty() {
+                for (path, span) in &entry.env_files {
+                    let full = join_clean(&scope.dir, path);
+                    if !self.fs.exists(&full) {
+                        self.issues.push(missing_env_file(&self.shown(&full), *span, index));
+                    }
+                }
                 continue;
             }
             let Some(imported) = self.load_include(&entry, index, scope, &stack) else { continue };
@@ -125,11 +132,7 @@ impl Assembler<'_> {
                         ),
                     }
                 }
-                Err(_) => self.issues.push(
-                    Issue::error(IssueKind::MissingFile, span.unwrap_or(entry.span), format!("env file `{}` not found", self.shown(path)))
-                        .with_path(format!("include[{index}].env_file"))
-                        .with_help("create the file, or fix the path (relative to the including file's project folder)"),
-                ),
+                Err(_) => self.issues.push(missing_env_file(&self.shown(path), span.unwrap_or(entry.span), index)),
             }
         }
         for (k, v) in read {
@@ -137,11 +140,35 @@ impl Assembler<'_> {
         }
         let sub = Scope { vars: &vars, dir: project_dir.clone(), include_stack: stack.to_vec() };
         let mut root = self.load_files(&files, &sub)?;
+        self.check_top_level(&root);
         resolve_environment(&mut root, &vars);
         default_build_context(&mut root);
         let prefix = relative_to(&scope.dir, &rebase_from).unwrap_or(rebase_from);
         rebase(&mut root, &prefix);
         Some(root)
+    }
+
+    /// compose loads an included project as a project of its own, so the top level of its files
+    /// is checked as a compose file's is (`foo: 1` is an unknown key, `networks: []` must be a
+    /// mapping, `name: 5` must be a string), though only its resources are imported. What is
+    /// inside the resources is checked once they are imported, so here they stand empty.
+    fn check_top_level(&mut self, root: &Node) {
+        let Some(map) = root.as_map() else { return };
+        let entries = map
+            .entries
+            .iter()
+            .map(|(key, value)| {
+                let value = match value.value {
+                    Value::Map(_) if SECTIONS.contains(&key.name.as_str()) => Node { value: Value::Map(Mapping::default()), ..Node::new(Value::Null, value.span) },
+                    _ => value.clone(),
+                };
+                (key.clone(), value)
+            })
+            .collect();
+        let mut shell = Node { value: Value::Map(Mapping { entries }), ..Node::new(Value::Null, root.span) };
+        let (_, issues) = crate::project::read_model(&mut shell);
+        let issues = crate::project::without_cast_duplicates(&self.issues, issues);
+        self.issues.extend(issues);
     }
 
     /// Adds the resources of an included project to the including document; one the document
@@ -187,6 +214,13 @@ impl Assembler<'_> {
             }
         }
     }
+}
+
+/// The error for the env file `shown` of the `index`th include entry, which is not there.
+fn missing_env_file(shown: &str, span: Span, index: usize) -> Issue {
+    Issue::error(IssueKind::MissingFile, span, format!("env file `{shown}` not found"))
+        .with_path(format!("include[{index}].env_file"))
+        .with_help("create the file, or fix the path (relative to the including file's project folder)")
 }
 
 /// compose resolves bare `environment` list entries (`- VAR`) of an included project with that

@@ -1010,8 +1010,17 @@ impl<'a> Assembler<'a> {
         let fatal = self.issues.iter().any(|i| matches!(i.kind, IssueKind::YamlSyntax | IssueKind::InputLimit | IssueKind::InvalidTopLevel));
         // compose drops `version` and the processed `include` before it looks for content
         let has_content = |r: &Node| r.as_map().is_some_and(|m| m.iter().any(|(k, _)| !matches!(k.name.as_str(), "version" | "include")));
-        let ignored_only = root.as_ref().and_then(Node::as_map).is_some_and(|m| !m.is_empty());
-        match root.filter(has_content) {
+        // what there is instead, for the message: `version`, `include`, or both
+        let ignored: Vec<&'static str> = root
+            .as_ref()
+            .and_then(Node::as_map)
+            .map(|m| ["version", "include"].into_iter().filter(|k| m.contains_key(k)).collect())
+            .unwrap_or_default();
+        let (root, rest) = match root {
+            Some(r) if has_content(&r) => (Some(r), None),
+            other => (None, other),
+        };
+        match root {
             Some(mut root) if !fatal => {
                 let (compose, issues) = read_model(&mut root);
                 if let Some(compose) = compose {
@@ -1035,13 +1044,23 @@ impl<'a> Assembler<'a> {
             }
             Some(_) => {}
             None => {
+                // what is wrong with the `version` or `include` that are there is said first
+                if let Some(mut root) = rest.filter(|r| !fatal && r.as_map().is_some_and(|m| !m.is_empty())) {
+                    let (_, issues) = read_model(&mut root);
+                    let issues = without_cast_duplicates(&self.issues, issues);
+                    self.issues.extend(issues);
+                }
                 if !fatal && !self.issues.iter().any(|i| i.kind == IssueKind::MissingFile && i.span == Span::default()) {
                     let at = self.sources.iter().next().map_or(Span::default(), |(id, _)| Span::point(id, 0));
-                    let issue = if ignored_only {
-                        Issue::error(IssueKind::InvalidTopLevel, at, "the compose file defines nothing: compose ignores `version`, and `include` brought in nothing".into())
-                            .with_help("add the `services` to run")
-                    } else {
-                        Issue::error(IssueKind::InvalidTopLevel, at, "the compose file is empty".into())
+                    let why = match ignored.as_slice() {
+                        [] => None,
+                        ["version"] => Some("compose ignores `version`"),
+                        ["include"] => Some("its `include` brought in nothing"),
+                        _ => Some("compose ignores `version`, and `include` brought in nothing"),
+                    };
+                    let issue = match why {
+                        Some(why) => Issue::error(IssueKind::InvalidTopLevel, at, format!("the compose file defines nothing: {why}")).with_help("add the `services` to run"),
+                        None => Issue::error(IssueKind::InvalidTopLevel, at, "the compose file is empty".into()),
                     };
                     self.issues.push(issue);
                 }
@@ -1062,7 +1081,7 @@ impl<'a> Assembler<'a> {
 /// every core). The issues come in the order of a one-pass read; unlike it, a service that cannot
 /// be read (`web: just a string`) does not empty the map: the others are read and checked too
 /// (`tests/parallel_services.rs`).
-fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
+pub(crate) fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
     drop_ignored_include(root);
     if let Some((at, services)) = take_services(root) {
         let rec = Recorder::new();

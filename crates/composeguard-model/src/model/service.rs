@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::values::{deserialize_by_kind, next_as, ByKind, Kind, StrOr};
 use super::{
-    compose_struct, BoolOrString, ByteSize, Command, Duration, Field, FileMode, IntText, Integer, Json, ListOrDict, Number, StringOrList,
+    compose_struct, BoolOrString, ByteSize, Command, List, Duration, Field, FileMode, IntText, Integer, Json, ListOrDict, Number, StringOrList,
     Text, TruncatedInteger, WholeInteger,
 };
 use crate::span::{Span, Spanned};
@@ -52,12 +52,12 @@ compose_struct! {
         pub attach: Field<bool>,
         pub build: Option<Box<Spanned<Build>>>,
         pub blkio_config: Option<Box<BlkioConfig>>,
-        pub cap_add: Vec<Spanned<String>>,
-        pub cap_drop: Vec<Spanned<String>>,
+        pub cap_add: List<Spanned<String>>,
+        pub cap_drop: List<Spanned<String>>,
         pub cgroup: Field<CgroupMode>,
         pub cgroup_parent: Field<String>,
         pub command: Option<Command>,
-        pub configs: Vec<Spanned<FileRef>>,
+        pub configs: List<Spanned<FileRef>>,
         pub container_name: Field<String>,
         pub cpu_count: Field<Integer>,
         pub cpu_percent: Field<Number>,
@@ -70,23 +70,23 @@ compose_struct! {
         pub cpuset: Field<String>,
         pub credential_spec: Option<Box<CredentialSpec>>,
         pub depends_on: DependsOn,
-        pub device_cgroup_rules: Vec<Spanned<String>>,
-        pub devices: Vec<Spanned<Device>>,
+        pub device_cgroup_rules: List<Spanned<String>>,
+        pub devices: List<Spanned<Device>>,
         pub dns: Option<StringOrList>,
-        pub dns_opt: Vec<Spanned<String>>,
+        pub dns_opt: List<Spanned<String>>,
         pub dns_search: Option<StringOrList>,
         pub domainname: Field<String>,
         pub entrypoint: Option<Command>,
         pub env_file: EnvFiles,
         pub label_file: Option<StringOrList>,
         pub environment: ListOrDict,
-        pub expose: Vec<Spanned<Text>>,
+        pub expose: List<Spanned<Text>>,
         pub extends: Option<Box<Spanned<Extends>>>,
         pub provider: Option<Box<Provider>>,
-        pub external_links: Vec<Spanned<String>>,
+        pub external_links: List<Spanned<String>>,
         pub extra_hosts: ExtraHosts,
         pub gpus: Option<Spanned<Gpus>>,
-        pub group_add: Vec<Spanned<Text>>,
+        pub group_add: List<Spanned<Text>>,
         pub healthcheck: Option<Box<Healthcheck>>,
         pub hostname: Field<String>,
         pub image: Field<String>,
@@ -94,7 +94,7 @@ compose_struct! {
         pub ipc: Field<String>,
         pub isolation: Field<String>,
         pub labels: ListOrDict,
-        pub links: Vec<Spanned<String>>,
+        pub links: List<Spanned<String>>,
         pub logging: Option<Box<Logging>>,
         pub mac_address: Field<String>,
         pub mem_limit: Field<ByteSize>,
@@ -113,16 +113,16 @@ compose_struct! {
         pub post_start: Vec<Hook>,
         pub pre_stop: Vec<Hook>,
         pub privileged: Field<bool>,
-        pub profiles: Vec<Spanned<String>>,
+        pub profiles: List<Spanned<String>>,
         pub pull_policy: Field<String>,
         pub pull_refresh_after: Field<String>,
         pub read_only: Field<bool>,
         pub restart: Field<String>,
         pub runtime: Field<String>,
         pub scale: Field<Integer>,
-        pub security_opt: Vec<Spanned<String>>,
+        pub security_opt: List<Spanned<String>>,
         pub shm_size: Field<ByteSize>,
-        pub secrets: Vec<Spanned<FileRef>>,
+        pub secrets: List<Spanned<FileRef>>,
         pub sysctls: ListOrDict,
         pub stdin_open: Field<bool>,
         pub stop_grace_period: Field<Duration>,
@@ -135,8 +135,8 @@ compose_struct! {
         pub user: Field<String>,
         pub uts: Field<String>,
         pub userns_mode: Field<String>,
-        pub volumes: Vec<Spanned<ServiceVolume>>,
-        pub volumes_from: Vec<Spanned<String>>,
+        pub volumes: List<Spanned<ServiceVolume>>,
+        pub volumes_from: List<Spanned<String>>,
         pub working_dir: Field<String>,
     }
 }
@@ -174,12 +174,12 @@ compose_struct! {
         pub context: Field<String>,
         pub dockerfile: Field<String>,
         pub dockerfile_inline: Field<String>,
-        pub entitlements: Vec<Spanned<String>>,
+        pub entitlements: List<Spanned<String>>,
         pub args: ListOrDict,
         pub ssh: ListOrDict,
         pub labels: ListOrDict,
-        pub cache_from: Vec<Spanned<String>>,
-        pub cache_to: Vec<Spanned<String>>,
+        pub cache_from: List<Spanned<String>>,
+        pub cache_to: List<Spanned<String>>,
         pub no_cache: Field<bool>,
         pub additional_contexts: ListOrDict,
         pub network: Field<String>,
@@ -191,10 +191,10 @@ compose_struct! {
         pub extra_hosts: ExtraHosts,
         pub isolation: Field<String>,
         pub privileged: Field<bool>,
-        pub secrets: Vec<Spanned<FileRef>>,
-        pub tags: Vec<Spanned<String>>,
+        pub secrets: List<Spanned<FileRef>>,
+        pub tags: List<Spanned<String>>,
         pub ulimits: IndexMap<Spanned<String>, Spanned<Ulimit>>,
-        pub platforms: Vec<Spanned<String>>,
+        pub platforms: List<Spanned<String>>,
     }
 }
 
@@ -296,7 +296,7 @@ impl<'de> ByKind<'de> for DependsOn {
     fn by_kind<A: SeqAccess<'de>>(kind: Kind, seq: A) -> Result<Self, A::Error> {
         match kind {
             Kind::Seq => {
-                let names: Vec<Spanned<String>> = next_as(seq)?;
+                let names: List<Spanned<String>> = next_as(seq)?;
                 let services = names
                     .into_iter()
                     .map(|n| {
@@ -433,7 +433,7 @@ fn env_files<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<EnvFile>>, D
                     Ok(L(vec![Spanned::new(EnvFile { path: s, required: true, format: None }, span)]))
                 }
                 Kind::Seq => {
-                    let items: Vec<Spanned<StrOr<EnvFileLong>>> = next_as(seq)?;
+                    let items: List<Spanned<StrOr<EnvFileLong>>> = next_as(seq)?;
                     Ok(L(items
                         .into_iter()
                         .map(|item| {
@@ -503,7 +503,7 @@ fn extra_hosts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<ExtraHost>
         fn by_kind<A: SeqAccess<'de>>(kind: Kind, seq: A) -> Result<Self, A::Error> {
             match kind {
                 Kind::Seq => {
-                    let items: Vec<Spanned<Text>> = next_as(seq)?;
+                    let items: List<Spanned<Text>> = next_as(seq)?;
                     let mut out = Vec::with_capacity(items.len());
                     for item in items {
                         let text = &item.value.0;
@@ -574,9 +574,9 @@ pub enum Gpus {
 compose_struct! {
     /// A GPU request (`gpus:` items; unlike `deploy` device requests, other keys are accepted).
     pub struct GpuRequest {
-        pub capabilities: Vec<Spanned<String>>,
+        pub capabilities: List<Spanned<String>>,
         pub count: Field<DeviceCount>,
-        pub device_ids: Vec<Spanned<String>>,
+        pub device_ids: List<Spanned<String>>,
         pub driver: Field<String>,
         pub options: ListOrDict,
         /// Marks that unknown keys are accepted.
@@ -613,9 +613,9 @@ impl<'de> Deserialize<'de> for Gpus {
 compose_struct! {
     /// A device request (GPUs and other generic devices).
     pub struct DeviceRequest +ext {
-        pub capabilities: Vec<Spanned<String>>,
+        pub capabilities: List<Spanned<String>>,
         pub count: Field<DeviceCount>,
-        pub device_ids: Vec<Spanned<String>>,
+        pub device_ids: List<Spanned<String>>,
         pub driver: Field<String>,
         pub options: ListOrDict,
     }
@@ -667,13 +667,13 @@ impl HealthTest {
 
 impl<'de> Deserialize<'de> for HealthTest {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Spanned::<super::values::Either<String, Vec<Spanned<String>>>>::deserialize(d)?;
+        let s = Spanned::<super::values::Either<String, List<Spanned<String>>>>::deserialize(d)?;
         Ok(match s.value {
             super::values::Either::Left(text) => HealthTest(vec![
                 Spanned { value: "CMD-SHELL".into(), span: s.span, anchor: s.anchor },
                 Spanned { value: text, span: s.span, anchor: s.anchor },
             ]),
-            super::values::Either::Right(v) => HealthTest(v),
+            super::values::Either::Right(v) => HealthTest(v.0),
         })
     }
 }
@@ -701,7 +701,7 @@ fn service_models<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<Spanned<St
         fn by_kind<A: SeqAccess<'de>>(kind: Kind, seq: A) -> Result<Self, A::Error> {
             match kind {
                 Kind::Seq => {
-                    let names: Vec<Spanned<String>> = next_as(seq)?;
+                    let names: List<Spanned<String>> = next_as(seq)?;
                     Ok(L(names.into_iter().map(|n| (n, None)).collect()))
                 }
                 Kind::Map => {
@@ -748,7 +748,7 @@ impl<'de> ByKind<'de> for ServiceNetworks {
     fn by_kind<A: SeqAccess<'de>>(kind: Kind, seq: A) -> Result<Self, A::Error> {
         match kind {
             Kind::Seq => {
-                let names: Vec<Spanned<String>> = next_as(seq)?;
+                let names: List<Spanned<String>> = next_as(seq)?;
                 Ok(ServiceNetworks { networks: names.into_iter().map(|n| (n, None)).collect(), short: true, present: true })
             }
             Kind::Map => Ok(ServiceNetworks { networks: next_as(seq)?, short: false, present: true }),
@@ -766,11 +766,11 @@ impl<'de> Deserialize<'de> for ServiceNetworks {
 compose_struct! {
     /// How a service attaches to one network.
     pub struct ServiceNetwork +ext {
-        pub aliases: Vec<Spanned<String>>,
+        pub aliases: List<Spanned<String>>,
         pub interface_name: Field<String>,
         pub ipv4_address: Field<String>,
         pub ipv6_address: Field<String>,
-        pub link_local_ips: Vec<Spanned<String>>,
+        pub link_local_ips: List<Spanned<String>>,
         pub mac_address: Field<String>,
         pub driver_opts: IndexMap<String, Spanned<Text>>,
         pub priority: Field<Number>,
@@ -813,7 +813,7 @@ compose_struct! {
 
 /// Reads `ports`: numbers and short strings may expand into several ports (ranges).
 fn ports<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<Port>>, D::Error> {
-    let items: Vec<Spanned<PortItem>> = Vec::deserialize(d)?;
+    let items: List<Spanned<PortItem>> = List::deserialize(d)?;
     // sized exactly: collecting a flat map starts at four ports, for the one most services have
     let mut ports = Vec::with_capacity(items.iter().map(|item| item.value.0.len()).sum());
     for item in items {
@@ -1389,7 +1389,7 @@ compose_struct! {
 compose_struct! {
     /// Placement constraints and preferences.
     pub struct Placement +ext {
-        pub constraints: Vec<Spanned<String>>,
+        pub constraints: List<Spanned<String>>,
         pub preferences: Vec<PlacementPreference>,
         pub max_replicas_per_node: Field<Integer>,
     }

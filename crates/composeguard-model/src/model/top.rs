@@ -4,7 +4,7 @@ use crate::IndexMap;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{compose_struct, Field, IntText, ListOrDict, Service, StringOrList, Text, IntegerNumber};
+use super::{compose_struct, List, Field, IntText, ListOrDict, Service, StringOrList, Text, IntegerNumber};
 use crate::span::Spanned;
 
 /// Named entries of a top-level section, keyed by name with the key's location.
@@ -18,7 +18,7 @@ compose_struct! {
         /// The project name.
         pub name: Field<String>,
         /// Other compose files to include as sub-projects.
-        pub include: Option<Vec<Spanned<Include>>>,
+        pub include: Option<List<Spanned<Include>>>,
         pub services: Named<Box<Service>>,
         pub networks: Named<Option<Network>>,
         pub volumes: Named<Option<Volume>>,
@@ -185,6 +185,6 @@ compose_struct! {
         pub name: Field<String>,
         pub model: Field<String>,
         pub context_size: Field<IntegerNumber>,
-        pub runtime_flags: Vec<Spanned<String>>,
+        pub runtime_flags: List<Spanned<String>>,
     }
 }

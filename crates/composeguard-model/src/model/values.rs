@@ -65,6 +65,126 @@ impl<'de> Deserialize<'de> for Extensions {
 /// The location of the object itself, filled in by the model's deserializer.
 pub type Loc = Spanned<()>;
 
+/// A list read item by item: each bad item is reported, not only the first (a `Vec` stops at
+/// the first). A list with a bad item fails as a whole, as a `Vec` does, so what is read from it
+/// (a command without one of its words) never leads to other findings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct List<T>(pub Vec<T>);
+
+/// The schema of a list (the same as a `Vec`'s: the reading differs, not the syntax).
+impl<T: JsonSchema> JsonSchema for List<T> {
+    fn inline_schema() -> bool {
+        Vec::<T>::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        Vec::<T>::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        Vec::<T>::schema_id()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Vec::<T>::json_schema(g)
+    }
+}
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T> std::ops::Deref for List<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for List<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.0
+    }
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(items: Vec<T>) -> Self {
+        Self(items)
+    }
+}
+
+impl<T> FromIterator<T> for List<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+impl<T> IntoIterator for List<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a List<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T> Omit for List<T> {
+    fn omit(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// An item that failed becomes `None`: the model's deserializer has recorded why.
+        struct Item<T>(Option<T>);
+        impl<'de, T: Deserialize<'de>> Deserialize<'de> for Item<T> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V<T>(std::marker::PhantomData<T>);
+                impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+                    type Value = T;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a list item")
+                    }
+                    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+                        T::deserialize(d)
+                    }
+                }
+                Ok(Self(d.deserialize_newtype_struct(crate::de::LENIENT, V(std::marker::PhantomData)).ok()))
+            }
+        }
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = List<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                let mut failed = false;
+                while let Some(Item(item)) = seq.next_element::<Item<T>>()? {
+                    match item {
+                        Some(item) => items.push(item),
+                        None => failed = true,
+                    }
+                }
+                if failed {
+                    return Err(de::Error::custom(crate::de::REPORTED));
+                }
+                Ok(List(items))
+            }
+        }
+        d.deserialize_seq(V(std::marker::PhantomData))
+    }
+}
+
 /// Decides which fields the model's `Serialize` leaves out.
 pub trait Omit {
     fn omit(&self) -> bool;
@@ -275,10 +395,10 @@ pub struct StringOrList(pub Vec<Spanned<String>>);
 
 impl<'de> Deserialize<'de> for StringOrList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let spanned = Spanned::<Either<String, Vec<Spanned<String>>>>::deserialize(d)?;
+        let spanned = Spanned::<Either<String, List<Spanned<String>>>>::deserialize(d)?;
         Ok(match spanned.value {
             Either::Left(s) => StringOrList(vec![Spanned { value: s, span: spanned.span, anchor: spanned.anchor }]),
-            Either::Right(v) => StringOrList(v),
+            Either::Right(v) => StringOrList(v.0),
         })
     }
 }
@@ -475,7 +595,7 @@ impl Command {
 
 impl<'de> Deserialize<'de> for Command {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Spanned::<Either<String, Vec<Spanned<String>>>>::deserialize(d)?;
+        let s = Spanned::<Either<String, List<Spanned<String>>>>::deserialize(d)?;
         match s.value {
             Either::Left(text) => {
                 if let Err(e) = split_shell_words(&text) {
@@ -483,7 +603,7 @@ impl<'de> Deserialize<'de> for Command {
                 }
                 Ok(Command::Shell(Spanned { value: text, span: s.span, anchor: s.anchor }))
             }
-            Either::Right(v) => Ok(Command::Exec(v)),
+            Either::Right(v) => Ok(Command::Exec(v.0)),
         }
     }
 }

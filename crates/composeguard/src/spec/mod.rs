@@ -282,10 +282,8 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     let p = |rest: &str| format!("services.{n}.{rest}");
     // an `extends` left in place could not be resolved (reported already) or is remote
     // an `image` of the wrong type is reported as such; compose stops there
-    let no_image = match &s.image {
-        Some(i) => i.value.is_empty(),
-        None => !cx.is_unreadable(n, "image"),
-    };
+    // (an image whose interpolation failed is reported as such, and is no missing image)
+    let no_image = s.image.as_ref().is_none_or(|i| i.value.is_empty()) && !cx.is_unreadable(n, "image");
     if no_image && s.build.is_none() && s.provider.is_none() && s.extends.is_none() {
         out.push(
             err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
