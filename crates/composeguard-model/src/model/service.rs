@@ -374,7 +374,10 @@ compose_struct! {
     /// The long syntax of an `env_file` entry.
     pub struct EnvFileLong {
         pub path: Field<String>,
-        pub format: Field<EnvFileFormat>,
+        // checked with the file (`spec`): compose passes over the format of an optional file
+        // that is not there
+        #[schemars(with = "Field<EnvFileFormat>")]
+        pub format: Field<String>,
         pub required: Field<bool>,
     }
 }
@@ -443,7 +446,7 @@ fn env_files<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<EnvFile>>, D
                                 StrOr::Other(l) => EnvFile {
                                     path: l.path.map(|p| *p).unwrap_or_default(),
                                     required: l.required.is_none_or(|r| r.value),
-                                    format: l.format.map(|f| f.value.as_str().to_string()),
+                                    format: l.format.map(|f| f.value),
                                 },
                             };
                             Spanned { value: e, span, anchor: item.anchor }

@@ -618,7 +618,8 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
             continue;
         }
         for e in list.iter() {
-            if e.key.value.ends_with(char::is_whitespace) {
+            // (compose passes over a bare `- "A "` among build args, not among the environment)
+            if e.key.value.ends_with(char::is_whitespace) && (key == "environment" || e.value.is_some()) {
                 out.push(
                     err(IssueKind::InvalidValue, e.span, format!("variable `{}` is declared with a trailing space before `=`", e.key.value.trim_end()))
                         .with_path(p(key))
@@ -831,17 +832,21 @@ fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], ou
         for (i, ef) in s.env_file.iter().enumerate() {
             let rel = &ef.value.path.value;
             let at = format!("services.{}.env_file[{i}]", name.value);
-            if let Some(format) = ef.value.format.as_deref().filter(|f| !matches!(*f, "" | ".env" | "raw")) {
-                out.push(
-                    err(IssueKind::InvalidValue, ef.span, format!("unsupported env_file format `{format}`"))
-                        .with_path(format!("{at}.format"))
-                        .with_help("use `raw`, or leave `format` out for the `.env` syntax"),
-                );
-                continue;
-            }
             let path = (!rel.is_empty()).then(|| {
                 composeguard_model::project::join_path(cx.working_dir(), &composeguard_model::paths::expand_home(rel, cx.project.home.as_deref()))
             });
+            if let Some(format) = ef.value.format.as_deref().filter(|f| !matches!(*f, "" | ".env" | "raw")) {
+                // compose passes over an optional file that is not there, whatever its format
+                let read = ef.value.required || !cx.fs.sees_files() || path.as_deref().is_some_and(|p| cx.fs.exists(p));
+                if read {
+                    out.push(
+                        err(IssueKind::InvalidValue, ef.span, format!("unsupported env_file format `{format}`"))
+                            .with_path(format!("{at}.format"))
+                            .with_help("use `raw`, or leave `format` out for the `.env` syntax"),
+                    );
+                }
+                continue;
+            }
             let file = VarFile { kind: VarFileKind::Env, rel, path, format: ef.value.format.as_deref(), required: ef.value.required, span: ef.value.path.span, at };
             file.check(cx, out);
         }
