@@ -135,15 +135,20 @@ where
         }
     };
     match cli.command {
-        Command::Check(args) => check(&args),
+        Command::Check(args) => deep(args.project.limits().max_depth, || check(&args)),
         Command::Rules { format } => rules(&format),
         Command::Explain { rule } => explain(&rule),
-        Command::Config(args) => ExitCode::from(project_args::config(&args)),
+        Command::Config(args) => deep(args.project.limits().max_depth, || ExitCode::from(project_args::config(&args))),
         Command::Schema => {
             print_out(&format!("{}\n", composeguard::schema::compose_schema_json()));
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Runs a command that reads trees up to `max_depth` deep (see [`parallel::with_stack_for`]).
+fn deep(max_depth: usize, command: impl FnOnce() -> ExitCode + Send) -> ExitCode {
+    parallel::with_stack_for(max_depth, command).unwrap_or_else(|e| usage_error(&e))
 }
 
 /// Writes to standard output, as `check` and `config` do: a reader that stops early

@@ -7,6 +7,31 @@ use composeguard::output::human;
 use rayon::prelude::*;
 use std::io::Write;
 
+/// Nesting the default stacks have room for: the main thread's 8 MiB and rayon's 2 MiB ran out
+/// near 7 000 and 2 000 levels (a release build; a debug build's frames are larger).
+const DEPTH_ON_DEFAULT_STACKS: usize = 500;
+
+/// The stack of every thread of a run whose `--max-depth` is above that: 5 000 levels (the
+/// ceiling) take about 6 MiB in a release build. Only the pages used are backed by memory.
+const DEEP_STACK_BYTES: usize = 128 * 1024 * 1024;
+
+/// Runs `f` (a command) where trees `max_depth` deep fit on the stack: here, or on a thread with
+/// a deep stack, whose threads for projects get the same (set once, for the process). An error
+/// when the system has no such thread to give.
+pub fn with_stack_for<R: Send>(max_depth: usize, f: impl FnOnce() -> R + Send) -> Result<R, String> {
+    if max_depth <= DEPTH_ON_DEFAULT_STACKS {
+        return Ok(f());
+    }
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(DEEP_STACK_BYTES).build_global();
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .stack_size(DEEP_STACK_BYTES)
+            .spawn_scoped(scope, f)
+            .map_err(|e| format!("cannot start a thread with a stack for --max-depth {max_depth}: {e}"))?;
+        Ok(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
 /// `f` over every item, in parallel, the results in the items' order.
 pub fn map_in_order<T, R, F>(items: &[T], f: F) -> Vec<R>
 where

@@ -42,8 +42,8 @@ pub struct ProjectArgs {
     /// Largest compose file read, in bytes or with a unit: `16m`, `512k`, `1g` (default 64m).
     #[arg(long = "max-file-size", value_parser = parse_size, value_name = "SIZE")]
     pub max_file_size: Option<usize>,
-    /// Deepest nesting of lists and mappings accepted (default 200).
-    #[arg(long = "max-depth", value_name = "LEVELS")]
+    /// Deepest nesting of lists and mappings accepted (default 200, at most 5000).
+    #[arg(long = "max-depth", value_parser = parse_depth, value_name = "LEVELS")]
     pub max_depth: Option<usize>,
     /// Most nodes alias expansion may create in one file, against alias bombs (default 1000000).
     #[arg(long = "max-alias-nodes", value_name = "NODES")]
@@ -55,6 +55,18 @@ pub struct ProjectArgs {
 }
 
 /// `16m`, `512k`, `1g`, `1024` (bytes); units are powers of 1024.
+/// The deepest `--max-depth`: reading, checking and printing a tree take stack in proportion to
+/// its depth, and the threads of a run have room for this much (`parallel::with_stack_for`).
+pub const MAX_DEPTH_CEILING: usize = 5000;
+
+fn parse_depth(text: &str) -> Result<usize, String> {
+    let n: usize = text.trim().parse().map_err(|_| format!("`{text}` is not a number of levels"))?;
+    if n == 0 || n > MAX_DEPTH_CEILING {
+        return Err(format!("{n} levels: give 1 to {MAX_DEPTH_CEILING} (deeper nesting would exhaust the stack)"));
+    }
+    Ok(n)
+}
+
 fn parse_size(text: &str) -> Result<usize, String> {
     let t = text.trim().to_ascii_lowercase();
     let t = t.strip_suffix('b').unwrap_or(&t);

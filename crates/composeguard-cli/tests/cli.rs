@@ -469,3 +469,35 @@ fn the_more_precise_of_select_and_ignore_wins() {
     // a tie goes to `--ignore`
     assert!(rules(&["--select", "privileged", "--ignore", "CG201"]).iter().all(|r| r != "privileged"));
 }
+
+/// `--max-depth` goes up to what the threads of a run have stack for: nesting 5 000 deep is
+/// checked on several threads without running out, and a deeper limit is refused as a usage error
+/// (before, `--max-depth 20000` let such a file abort the process).
+#[test]
+fn max_depth_is_bounded_by_the_stack() {
+    let dir = temp_dir("deep");
+    let n = 4990;
+    let text = format!(
+        "x-a: {}{}\nx-b: {}1{}\nservices:\n  web:\n    image: nginx:1.27\n    x-d: {}{}\n",
+        "[".repeat(n),
+        "]".repeat(n),
+        "{a: ".repeat(n),
+        "}".repeat(n),
+        "[".repeat(n - 3),
+        "]".repeat(n - 3)
+    );
+    write(&dir, "a.yaml", &text);
+    write(&dir, "b.yaml", &text);
+    for files in [&["a.yaml"][..], &["a.yaml", "b.yaml"][..]] {
+        let out = bin().args(["check", "--no-color", "--max-depth", "5000"]).args(files).current_dir(&dir).output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+        // and at the default limit, the same file is an input-limit error
+        let out = bin().args(["check", "--no-color"]).args(files).current_dir(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("nesting is deeper than the supported limit"));
+    }
+    let out = bin().args(["check", "--max-depth", "20000", "a.yaml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give 1 to 5000"), "{}", String::from_utf8_lossy(&out.stderr));
+}

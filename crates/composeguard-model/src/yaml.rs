@@ -1249,20 +1249,14 @@ impl<'a> Builder<'a> {
             ScalarStyle::Literal => Style::Literal,
             ScalarStyle::Folded => Style::Folded,
         };
-        let core = tag.and_then(|t| if t.is_yaml_core_schema() { Some(t.suffix().to_string()) } else { None });
-        let custom = tag.is_some() && core.is_none();
-        // `!!binary` is in the YAML tag namespace but not the core schema
-        let binary = tag.is_some_and(|t| t.parts() == ("tag:yaml.org,2002:", "binary"));
-        let timestamp = tag.is_some_and(|t| t.parts() == ("tag:yaml.org,2002:", "timestamp"));
-        let core = if binary {
-            Some("binary".to_string())
-        } else if timestamp {
-            Some("timestamp".to_string())
-        } else {
-            core
+        let (core, custom) = match go_tag(tag) {
+            GoTag::None => (None, false),
+            GoTag::Core(name @ ("str" | "map" | "seq" | "int" | "float" | "bool" | "null" | "binary" | "timestamp")) => (Some(name), false),
+            GoTag::Core(_) | GoTag::Local(_) | GoTag::Other => (None, true),
         };
-        let resolved = match core.as_deref() {
-            Some("str") => Value::String(value.to_string()),
+        let resolved = match core {
+            // go-yaml reads a scalar tagged as a collection as plain text
+            Some("str" | "map" | "seq") => Value::String(value.to_string()),
             // go-yaml decodes `!!binary` (padded base64; line breaks are skipped) into its text
             Some("binary") => match decode_base64(value) {
                 Some(bytes) => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
@@ -1370,14 +1364,41 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
 }
 
 fn merge_tag(tag: Option<&granit_parser::Tag>) -> Option<MergeTag> {
-    let tag = tag?;
-    if tag.is_yaml_core_schema() {
-        return None;
-    }
-    match (tag.handle(), tag.suffix()) {
-        ("!", "reset") => Some(MergeTag::Reset),
-        ("!", "override") => Some(MergeTag::Override),
+    match go_tag(tag) {
+        GoTag::Local("reset") => Some(MergeTag::Reset),
+        GoTag::Local("override") => Some(MergeTag::Override),
         _ => None,
+    }
+}
+
+/// A node's tag as go-yaml reads it.
+#[derive(Debug, PartialEq, Eq)]
+enum GoTag<'t> {
+    /// No tag, or the non-specific `!`, which resolves the scalar as if it had none.
+    None,
+    /// A tag of the YAML namespace (`!!str`, or written out as `!<tag:yaml.org,2002:str>`), by
+    /// its name.
+    Core(&'t str),
+    /// A local tag (`!reset`, or `!<!reset>`), by its name without the `!`.
+    Local(&'t str),
+    /// Any other tag.
+    Other,
+}
+
+fn go_tag(tag: Option<&granit_parser::Tag>) -> GoTag<'_> {
+    const YAML: &str = "tag:yaml.org,2002:";
+    let Some(tag) = tag else { return GoTag::None };
+    match tag.parts() {
+        // a verbatim tag (`!<…>`) comes whole in the suffix; the non-specific `!` too
+        ("", "!") => GoTag::None,
+        ("", verbatim) => match (verbatim.strip_prefix(YAML), verbatim.strip_prefix('!')) {
+            (Some(name), _) => GoTag::Core(name),
+            (None, Some(name)) => GoTag::Local(name),
+            (None, None) => GoTag::Other,
+        },
+        (YAML, name) => GoTag::Core(name),
+        ("!", name) => GoTag::Local(name),
+        _ => GoTag::Other,
     }
 }
 
@@ -1855,6 +1876,28 @@ mod tests {
         for bad in ["aGVsbG8", "aGVs bG8=", "a===", "=AAA"] {
             assert!(value(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn tags_are_read_as_go_yaml_reads_them() {
+        let value = |text: &str| {
+            let (n, issues) = one(&format!("a: {text}\n"));
+            assert!(issues.is_empty(), "{text}: {issues:?}");
+            n.map(|n| get(&n, &["a"]).clone())
+        };
+        // verbatim tags are their short forms
+        assert_eq!(value("!<tag:yaml.org,2002:str> 1").map(|n| n.value), Some(Value::String("1".into())));
+        assert_eq!(value("!<tag:yaml.org,2002:int> 0x10").map(|n| n.value), Some(Value::Int(16)));
+        assert_eq!(value("!<!reset> x").and_then(|n| n.tag), Some(MergeTag::Reset));
+        // the non-specific `!` resolves the scalar as if it had no tag
+        assert_eq!(value("! 1").map(|n| n.value), Some(Value::Int(1)));
+        assert_eq!(value("! true").map(|n| n.value), Some(Value::Bool(true)));
+        // a collection tag on a scalar leaves text; any other tag too
+        assert_eq!(value("!!map 1").map(|n| n.value), Some(Value::String("1".into())));
+        assert_eq!(value("!!seq true").map(|n| n.value), Some(Value::String("true".into())));
+        assert_eq!(value("!!foo 1").map(|n| n.value), Some(Value::String("1".into())));
+        assert_eq!(value("!custom 1").map(|n| n.value), Some(Value::String("1".into())));
+        assert!(one("a: !<tag:yaml.org,2002:int> x\n").1.iter().any(|i| i.message.contains("cannot decode `x` as a !!int")));
     }
 
     #[test]
