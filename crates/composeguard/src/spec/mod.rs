@@ -280,11 +280,16 @@ fn file_object_check(
 fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s: &Service, disabled: &HashSet<&str>, out: &mut Vec<Issue>) {
     let n = &name.value;
     let p = |rest: &str| format!("services.{n}.{rest}");
-    // an `extends` left in place could not be resolved (reported already) or is remote
     // an `image` of the wrong type is reported as such; compose stops there
     // (an image whose interpolation failed is reported as such, and is no missing image)
     let no_image = s.image.as_ref().is_none_or(|i| i.value.is_empty()) && !cx.is_unreadable(n, "image");
-    if no_image && s.build.is_none() && s.provider.is_none() && s.extends.is_none() {
+    // an `extends` left in place could not be resolved (reported already) or is remote (said so),
+    // or names an empty service of another file, which gives nothing (then the image is missing)
+    let unresolved = || {
+        let at = format!("services.{n}.extends");
+        cx.project.issues.iter().any(|i| i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
+    };
+    if no_image && s.build.is_none() && s.provider.is_none() && (s.extends.is_none() || !unresolved()) {
         out.push(
             err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
                 .with_path(format!("services.{n}"))
