@@ -54,3 +54,21 @@ fn project_name_and_profiles_come_from_the_environment_as_for_the_cli() {
     let report = lint("compose.yaml", text, &LintOptions { env, ..LintOptions::default() });
     assert!(!report.is_invalid(), "{:?}", report.diagnostics().map(|d| &d.message).collect::<Vec<_>>());
 }
+
+/// A service whose image comes from an `extends` of another file: without a file system the base
+/// is not read (an info says so), and the service is not called imageless for it; with the base
+/// there it has the base's image, and with an empty base it has none, as compose says.
+#[test]
+fn an_image_from_another_file_is_not_missing_when_that_file_cannot_be_read() {
+    let text = "services:\n  api:\n    extends: {file: base.yaml, service: b}\n";
+    let missing = |report: &composeguard::Report| report.diagnostics().filter(|d| d.rule == "missing-image").count();
+    let report = lint("compose.yaml", text, &LintOptions::default());
+    assert!(!report.is_invalid(), "{:?}", report.diagnostics().map(|d| &d.message).collect::<Vec<_>>());
+    assert_eq!(missing(&report), 0);
+    let fs = |base: &str| MemoryFiles([("/p/compose.yaml", text), ("/p/base.yaml", base)].iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect());
+    let options = composeguard_model::project::ProjectOptions { files: vec!["compose.yaml".into()], cwd: "/p".into(), ..Default::default() };
+    let with_base = composeguard::lint::lint_files(&options, &LintOptions::default(), &fs("services:\n  b:\n    image: busybox:1.36\n"));
+    assert_eq!(missing(&with_base), 0);
+    let empty_base = composeguard::lint::lint_files(&options, &LintOptions::default(), &fs("services:\n  b:\n"));
+    assert_eq!(missing(&empty_base), 1);
+}

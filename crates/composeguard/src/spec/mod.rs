@@ -283,13 +283,15 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     // an `image` of the wrong type is reported as such; compose stops there
     // (an image whose interpolation failed is reported as such, and is no missing image)
     let no_image = s.image.as_ref().is_none_or(|i| i.value.is_empty()) && !cx.is_unreadable(n, "image");
-    // an `extends` left in place could not be resolved (reported already) or is remote (said so),
-    // or names an empty service of another file, which gives nothing (then the image is missing)
-    let unresolved = || {
+    // an `extends` left in place could not be resolved or its file read (reported already, at
+    // its path or within it), is remote or unreadable here (said so); or it names an empty
+    // service of another file, which gives nothing (then the image is missing)
+    let unresolved = |ext: &Spanned<composeguard_model::model::Extends>| {
         let at = format!("services.{n}.extends");
-        cx.project.issues.iter().any(|i| i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
+        let within = |span: Span| span.file == ext.span.file && ext.span.start <= span.start && span.end <= ext.span.end;
+        cx.project.issues.iter().any(|i| within(i.span) || i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
     };
-    if no_image && s.build.is_none() && s.provider.is_none() && (s.extends.is_none() || !unresolved()) {
+    if no_image && s.build.is_none() && s.provider.is_none() && s.extends.as_deref().is_none_or(|ext| !unresolved(ext)) {
         out.push(
             err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
                 .with_path(format!("services.{n}"))
