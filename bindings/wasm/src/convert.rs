@@ -222,64 +222,48 @@ fn js_rule(meta: &'static RuleMeta) -> JsRule {
     }
 }
 
-/// UTF-16 offsets of each line start of one file.
-struct Utf16Lines {
-    starts: Vec<u32>,
-    /// Added to every offset, and to columns on the first line: 1 when the text passed in began
-    /// with a byte order mark, which the core drops.
-    shift: u32,
-}
-
-impl Utf16Lines {
-    fn new(text: &str, shift: u32) -> Self {
-        let mut starts = vec![0u32];
-        let mut units: u32 = 0;
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            units = units.saturating_add(u32::try_from(c.len_utf16()).unwrap_or(2));
-            // the core's lines: a lone `\r` ends one too
-            if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
-                starts.push(units);
-            }
-        }
-        Self { starts, shift }
-    }
-
-    fn position(&self, p: Position) -> JsPosition {
-        let line_start = p.line.checked_sub(1).and_then(|l| self.starts.get(l as usize)).copied().unwrap_or(0);
-        let first_line_shift = if p.line == 1 { self.shift } else { 0 };
-        JsPosition {
-            line: p.line,
-            column: p.column.saturating_add(first_line_shift),
-            offset: line_start.saturating_add(p.column.saturating_sub(1)).saturating_add(self.shift),
-            byte_offset: p.offset,
-        }
-    }
-}
-
-/// Per-file UTF-16 line tables, built when a file is first needed.
+/// Positions in the JS API's shape: the core's line and column (UTF-16 units), with the UTF-16
+/// offset of the position, from a table per file of the UTF-16 offset of each of the core's line
+/// starts (built when the file is first needed). In the file whose text began with a byte order
+/// mark (which the core drops), offsets count it, and so do columns on the first line.
 struct Positions<'a> {
     sources: &'a SourceMap,
     bom_file: Option<FileId>,
-    tables: HashMap<FileId, Utf16Lines>,
+    line_starts: HashMap<FileId, Vec<u32>>,
 }
 
 impl Positions<'_> {
     fn convert(&mut self, span: Span, p: Position) -> JsPosition {
         let sources = self.sources;
-        let bom_file = self.bom_file;
-        let table = self.tables.entry(span.file).or_insert_with(|| {
-            let text = sources.get(span.file).map_or("", |f| f.text.as_str());
-            Utf16Lines::new(text, u32::from(bom_file == Some(span.file)))
+        let starts = self.line_starts.entry(span.file).or_insert_with(|| {
+            let Some(file) = sources.get(span.file) else { return Vec::new() };
+            let mut units = 0u32;
+            let mut from = 0usize;
+            (0..file.lines.line_count())
+                .map(|line| {
+                    let start = file.lines.line_start(line) as usize;
+                    let between = file.text.get(from..start).unwrap_or_default();
+                    units = units.saturating_add(u32::try_from(between.encode_utf16().count()).unwrap_or(u32::MAX));
+                    from = start;
+                    units
+                })
+                .collect()
         });
-        table.position(p)
+        let line_start = p.line.checked_sub(1).and_then(|l| starts.get(l as usize)).copied().unwrap_or(0);
+        let shift = u32::from(self.bom_file == Some(span.file));
+        JsPosition {
+            line: p.line,
+            column: p.column.saturating_add(if p.line == 1 { shift } else { 0 }),
+            offset: line_start.saturating_add(p.column.saturating_sub(1)).saturating_add(shift),
+            byte_offset: p.offset,
+        }
     }
 }
 
 /// The core's report in the JS API's shape. `bom_file` is the file whose text began with a byte
 /// order mark.
 fn convert_report(report: &Report, bom_file: Option<FileId>) -> JsReport<'_> {
-    let mut positions = Positions { sources: &report.sources, bom_file, tables: HashMap::new() };
+    let mut positions = Positions { sources: &report.sources, bom_file, line_starts: HashMap::new() };
     let files = report
         .files
         .iter()

@@ -907,8 +907,19 @@ where
     D: de::Deserializer<'de>,
     T: Deserialize<'de> + Default,
 {
+    // The error is recorded by the node; the field falls back to its default.
+    Ok(attempt(d).unwrap_or_default())
+}
+
+/// Reads a `T` whose error, if any, the node records where it is (so the caller may go on
+/// without it: [`lenient`], the items of `model::List`).
+pub(crate) fn attempt<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: de::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
     struct V<T>(PhantomData<T>);
-    impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
         type Value = T;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a value")
@@ -917,8 +928,7 @@ where
             T::deserialize(d)
         }
     }
-    // The error is recorded by the node; the field falls back to its default.
-    Ok(d.deserialize_newtype_struct(LENIENT, V(PhantomData)).unwrap_or_default())
+    d.deserialize_newtype_struct(LENIENT, V(PhantomData))
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {

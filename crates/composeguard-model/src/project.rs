@@ -1016,12 +1016,9 @@ impl<'a> Assembler<'a> {
             .and_then(Node::as_map)
             .map(|m| ["version", "include"].into_iter().filter(|k| m.contains_key(k)).collect())
             .unwrap_or_default();
-        let (root, rest) = match root {
-            Some(r) if has_content(&r) => (Some(r), None),
-            other => (None, other),
-        };
         match root {
-            Some(mut root) if !fatal => {
+            Some(ref root) if has_content(root) && fatal => {}
+            Some(mut root) if has_content(&root) => {
                 let (compose, issues) = read_model(&mut root);
                 if let Some(compose) = compose {
                     project.compose = compose;
@@ -1042,8 +1039,7 @@ impl<'a> Assembler<'a> {
                 self.issues.extend(issues);
                 project.root = Some(root);
             }
-            Some(_) => {}
-            None => {
+            rest => {
                 // what is wrong with the `version` or `include` that are there is said first
                 if let Some(mut root) = rest.filter(|r| !fatal && r.as_map().is_some_and(|m| !m.is_empty())) {
                     let (_, issues) = read_model(&mut root);

@@ -101,24 +101,6 @@ impl<T> std::ops::Deref for List<T> {
     }
 }
 
-impl<T> std::ops::DerefMut for List<T> {
-    fn deref_mut(&mut self) -> &mut Vec<T> {
-        &mut self.0
-    }
-}
-
-impl<T> From<Vec<T>> for List<T> {
-    fn from(items: Vec<T>) -> Self {
-        Self(items)
-    }
-}
-
-impl<T> FromIterator<T> for List<T> {
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        Self(iter.into_iter().collect())
-    }
-}
-
 impl<T> IntoIterator for List<T> {
     type Item = T;
     type IntoIter = std::vec::IntoIter<T>;
@@ -147,17 +129,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
         struct Item<T>(Option<T>);
         impl<'de, T: Deserialize<'de>> Deserialize<'de> for Item<T> {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V<T>(std::marker::PhantomData<T>);
-                impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-                    type Value = T;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a list item")
-                    }
-                    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-                        T::deserialize(d)
-                    }
-                }
-                Ok(Self(d.deserialize_newtype_struct(crate::de::LENIENT, V(std::marker::PhantomData)).ok()))
+                Ok(Self(crate::de::attempt(d).ok()))
             }
         }
         struct V<T>(std::marker::PhantomData<T>);
