@@ -567,7 +567,7 @@ fn granit_with_flow_tabs(text: &str, original: &str, file: FileId, limits: &Limi
 /// Where the parser refused a tab in a line's indentation: the line's first tab.
 fn refused_leading_tab(doc: &Document, text: &str) -> Option<usize> {
     // (the parser's refusal: composeguard's own, which comes with help, is never in a flow)
-    let issue = doc.issues.iter().find(|i| i.kind == IssueKind::YamlSyntax && i.help.is_none() && i.message.contains("tab"))?;
+    let issue = doc.issues.iter().find(|i| i.kind == IssueKind::YamlSyntax && i.help.as_deref() == Some(PARSER_TAB_HELP))?;
     let at = (issue.span.start as usize).min(text.len());
     let line_start = text.get(..at)?.rfind('\n').map_or(0, |n| n + 1);
     let indent = text.get(line_start..)?.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
@@ -819,14 +819,37 @@ fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
     let offset = marker.byte_offset().unwrap_or_else(|| {
         text.char_indices().nth(marker.index()).map_or(text.len(), |(i, _)| i)
     });
-    let at = u32::try_from(offset).unwrap_or(u32::MAX);
     let info = err.info();
+    // the parser marks where the token it was reading starts: a tab is shown where it stands
+    if let Some(tab) = info.contains("tab").then(|| refused_tab(text, offset)).flatten() {
+        let at = u32::try_from(tab).unwrap_or(u32::MAX);
+        return Issue::error(IssueKind::YamlSyntax, Span::new(file, at, at.saturating_add(1)), format!("invalid YAML: {info}"))
+            .with_help(PARSER_TAB_HELP);
+    }
+    let at = u32::try_from(offset).unwrap_or(u32::MAX);
     let mut issue = Issue::error(IssueKind::YamlSyntax, Span::new(file, at, at), format!("invalid YAML: {info}"));
     if info.contains("nesting") || info.contains("recursion") {
         issue.kind = IssueKind::InputLimit;
         issue.message = format!("nesting is deeper than the supported limit ({info})");
     }
     issue
+}
+
+/// The help of the parser's own errors about tabs (the checks of `tabs` have theirs).
+const PARSER_TAB_HELP: &str = "indent with spaces: YAML does not take a tab in a line's indentation";
+
+/// The tab a parser error about tabs is about, from where the parser stopped: in the indentation
+/// of that line, else the first tab in the indentation of a line after it (a plain scalar read on
+/// over the following lines).
+fn refused_tab(text: &str, offset: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let offset = offset.min(bytes.len());
+    let line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+    let leading = |start: usize| bytes[start..].iter().take_while(|&&b| b == b' ' || b == b'\t').position(|&b| b == b'\t').map(|i| start + i);
+    if let Some(tab) = leading(line_start).filter(|&t| t <= offset) {
+        return Some(tab);
+    }
+    memchr::memchr_iter(b'\n', &bytes[offset..]).find_map(|i| leading(offset + i + 1))
 }
 
 /// A copy of `target` for an alias at `span`, counted against the alias budget (a billion-laughs
@@ -2028,5 +2051,16 @@ mod tests {
         assert_eq!(issues[0].kind, IssueKind::NonStringKey);
         let env = get(&n.unwrap(), &["env"]).as_map().unwrap().len();
         assert_eq!(env, 1);
+    }
+
+    #[test]
+    fn a_refused_tab_is_shown_where_it_stands() {
+        // a tab in a key's indentation, and a tab in the indentation of a plain scalar's next line
+        for (text, line_start) in [("services:\n  web:\n\timage: nginx\n", 17), ("a:\n  b: one\n\t two\n", 12), ("a:\n  - x\n\t- y\n", 9)] {
+            let doc = parse_with_granit(text, FileId(0), &Limits::default());
+            let issue = doc.issues.iter().find(|i| i.kind == IssueKind::YamlSyntax).expect(text);
+            assert_eq!((issue.span.start, issue.span.end), (line_start, line_start + 1), "{text:?}: {}", issue.message);
+            assert!(issue.help.as_deref().is_some_and(|h| h.contains("spaces")), "{text:?}");
+        }
     }
 }
