@@ -1,5 +1,6 @@
 //! Correctness rules.
 
+mod value_changed_by_yaml;
 mod relative_container_path;
 mod invalid_extra_host;
 mod invalid_security_opt;
@@ -34,6 +35,8 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use value_changed_by_yaml::ValueChangedByYaml;
 
 pub use relative_container_path::RelativeContainerPath;
 
@@ -110,4 +113,5 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidSecurityOpt,
     &InvalidExtraHost,
     &RelativeContainerPath,
+    &ValueChangedByYaml,
 ];
