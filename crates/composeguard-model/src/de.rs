@@ -1061,6 +1061,40 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
     best.map(|(_, c)| c)
 }
 
+/// The declared name closest to `word`, a name that refers to a service, volume, network… that
+/// is not declared: a typo as [`did_you_mean`] finds one (`pg_data` for `pgdata`), or else the
+/// one name of which the other is a shortening, starting alike (`front` for `frontend`, `db`
+/// for `database`, and the other way round). Names are the user's own, so a shortening of
+/// another kind than a prefix is only taken for a short name (up to 4 characters) and when
+/// no other declared name fits.
+pub fn did_you_mean_name<'a>(word: &str, names: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    if word.is_empty() {
+        return None;
+    }
+    if let Some(found) = did_you_mean(word, names.clone()) {
+        return Some(found);
+    }
+    let word_lower = word.to_ascii_lowercase();
+    let shortening = |name: &str| {
+        let name_lower = name.to_ascii_lowercase();
+        let (short, long) = if name_lower.len() < word_lower.len() { (name_lower, word_lower.clone()) } else { (word_lower.clone(), name_lower) };
+        if short.len() < 2 || short.len() == long.len() || short.chars().next() != long.chars().next() {
+            return false;
+        }
+        if short.len() >= 3 && long.starts_with(&short) {
+            return true;
+        }
+        // a subsequence: `db` in `database`
+        let mut rest = long.chars();
+        short.len() <= 4 && short.chars().all(|c| rest.any(|l| l == c))
+    };
+    let mut fits = names.filter(|n| shortening(n));
+    match (fits.next(), fits.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 /// Deserializes `T` from `node`, recording every problem; `None` when the node as a whole failed.
 pub fn from_node<'de, T: Deserialize<'de>>(node: &'de Node, rec: &Recorder) -> Option<T> {
     let root = Path::Root;
@@ -1132,6 +1166,21 @@ mod tests {
         // a typo is closer than a key with a word added
         assert_eq!(did_you_mean("images", ["image", "images_x"].into_iter()), Some("image"));
         assert_eq!(did_you_mean("portsmouth", fields.iter().copied()), None);
+    }
+
+    #[test]
+    fn name_suggestions() {
+        let names = |list: &'static [&'static str]| list.iter().copied();
+        assert_eq!(did_you_mean_name("pg_data", names(&["pgdata", "cache"])), Some("pgdata"));
+        assert_eq!(did_you_mean_name("db_pasword", names(&["db_password"])), Some("db_password"));
+        assert_eq!(did_you_mean_name("frontend", names(&["front", "back"])), Some("front"));
+        assert_eq!(did_you_mean_name("front", names(&["frontend", "backend"])), Some("frontend"));
+        assert_eq!(did_you_mean_name("database", names(&["db", "web"])), Some("db"));
+        assert_eq!(did_you_mean_name("db", names(&["database", "web"])), Some("database"));
+        // two names fit the shortening: no guess
+        assert_eq!(did_you_mean_name("db", names(&["database", "dashboard"])), None);
+        assert_eq!(did_you_mean_name("cache", names(&["db", "web"])), None);
+        assert_eq!(did_you_mean_name("", names(&["db"])), None);
     }
 
     /// The issues of a compose file read from `text`.

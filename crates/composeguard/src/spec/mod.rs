@@ -361,7 +361,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         }
         for secret in &b.secrets {
             if !compose.secrets.contains_key(secret.value.source.value.as_str()) {
-                out.push(undefined("build secret", n, &secret.value.source, p("build.secrets")));
+                out.push(undefined("build secret", n, &secret.value.source, p("build.secrets"), similar(&secret.value.source.value, &compose.secrets)));
             }
         }
     }
@@ -391,7 +391,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                 .with_help("rename the network so that it does not start with `x-`"),
             );
         } else if net.value != "default" && !compose.networks.contains_key(net.value.as_str()) {
-            out.push(undefined("network", n, net, p(&format!("networks.{}", net.value))));
+            out.push(undefined("network", n, net, p(&format!("networks.{}", net.value)), similar(&net.value, &compose.networks)));
         }
     }
     if let Some(hc) = &s.healthcheck {
@@ -426,7 +426,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                 );
             }
         } else if !cx.is_unreadable_at(&format!("services.{}", dep.value)) {
-            out.push(undefined("service", n, dep, p(&format!("depends_on.{}", dep.value))));
+            out.push(undefined("service", n, dep, p(&format!("depends_on.{}", dep.value)), similar_service(compose, n, &dep.value)));
         }
     }
     for link in &s.links {
@@ -468,7 +468,10 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                             format!("service `{n}` refers to undefined volume `{src}`"),
                         )
                             .with_path(p("volumes"))
-                            .with_help(format!("declare it under the top-level `volumes:` (`{src}: {{}}`), or use `./{src}` for a host folder")),
+                            .with_help(match similar(src, &compose.volumes) {
+                                Some(close) => format!("did you mean `{close}`? otherwise declare `{src}` under the top-level `volumes:`"),
+                                None => format!("declare it under the top-level `volumes:` (`{src}: {{}}`), or use `./{src}` for a host folder"),
+                            }),
                     );
                 }
             }
@@ -476,17 +479,17 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     }
     for c in &s.configs {
         if !compose.configs.contains_key(c.value.source.value.as_str()) {
-            out.push(undefined("config", n, &c.value.source, p("configs")));
+            out.push(undefined("config", n, &c.value.source, p("configs"), similar(&c.value.source.value, &compose.configs)));
         }
     }
     for c in &s.secrets {
         if !compose.secrets.contains_key(c.value.source.value.as_str()) {
-            out.push(undefined("secret", n, &c.value.source, p("secrets")));
+            out.push(undefined("secret", n, &c.value.source, p("secrets"), similar(&c.value.source.value, &compose.secrets)));
         }
     }
     for (m, _) in s.models.iter() {
         if !compose.models.contains_key(m.value.as_str()) {
-            out.push(undefined("model", n, m, p("models")));
+            out.push(undefined("model", n, m, p("models"), similar(&m.value, &compose.models)));
         }
     }
     // scale, replicas and resource duplicates must agree
@@ -695,7 +698,19 @@ fn dup_mount(target: &str, prev: &str, prev_span: Span, span: Span, loc: &str) -
         .with_help("mount each container path once")
 }
 
-fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String) -> Issue {
+/// The declared name closest to `word` among `declared`, for a "did you mean".
+fn similar<'a, V>(word: &str, declared: &'a composeguard_model::model::Named<V>) -> Option<&'a str> {
+    composeguard_model::de::did_you_mean_name(word, declared.keys().map(|k| k.value.as_str()))
+}
+
+/// The service closest to `word`, other than the service `of` that refers to it.
+fn similar_service<'a>(compose: &'a Compose, of: &str, word: &str) -> Option<&'a str> {
+    composeguard_model::de::did_you_mean_name(word, compose.services.keys().map(|k| k.value.as_str()).filter(move |k| *k != of))
+}
+
+/// A reference of service `service` to `name`, a `what` that is not declared; `close` is a
+/// declared name it may have meant.
+fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String, close: Option<&str>) -> Issue {
     let section = match what {
         "network" => "networks",
         "config" => "configs",
@@ -709,7 +724,13 @@ fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String) ->
         format!("service `{service}` refers to undefined {what} `{}`", name.value),
     )
     .with_path(path);
-    if section != "services" {
+    if let Some(close) = close {
+        issue = issue.with_help(if section == "services" {
+            format!("did you mean `{close}`?")
+        } else {
+            format!("did you mean `{close}`? otherwise declare `{}` under the top-level `{section}:`", name.value)
+        });
+    } else if section != "services" {
         issue = issue.with_help(format!("declare `{}` under the top-level `{section}:`", name.value));
     }
     if let Some(a) = name.anchor {
@@ -724,7 +745,11 @@ fn check_service_ref(cx: &Context<'_>, compose: &Compose, disabled: &HashSet<&st
         if cx.is_unreadable_at(&format!("services.{target}")) {
             return;
         }
-        out.push(err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on undefined service `{target}`")).with_path(path));
+        let mut issue = err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on undefined service `{target}`")).with_path(path);
+        if let Some(close) = similar_service(compose, n, target) {
+            issue = issue.with_help(format!("did you mean `{close}`?"));
+        }
+        out.push(issue);
     } else if disabled.contains(target) {
         out.push(
             err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on `{target}`, which is not enabled by the active profiles"))
