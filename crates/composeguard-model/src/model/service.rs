@@ -1085,6 +1085,10 @@ pub struct ServiceVolume {
     /// Written in the short syntax.
     #[serde(skip)]
     pub short: bool,
+    /// Written in the long syntax with a `type` that is missing or that compose refuses (each
+    /// reported): the mount is of no kind, and `r#type` is only the default.
+    #[serde(skip)]
+    pub untyped: bool,
 }
 
 compose_struct! {
@@ -1181,6 +1185,7 @@ impl<'de> ByKind<'de> for ServiceVolume {
                     tmpfs: l.tmpfs.map(Box::new),
                     image: l.image.map(Box::new),
                     short: false,
+                    untyped: l.r#type.is_none(),
                 })
             }
             other => Err(other.mismatch(Self::EXPECTING)),

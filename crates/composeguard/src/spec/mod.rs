@@ -458,7 +458,9 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         }
     }
     for vol in &s.volumes {
-        if vol.value.r#type == MountType::Volume {
+        // a long mount of no readable `type` is refused for that (reported): its source is
+        // not a volume's name
+        if vol.value.r#type == MountType::Volume && !vol.value.untyped {
             if let Some(src) = vol.value.source.as_deref().filter(|s| !s.is_empty()) {
                 if !compose.volumes.contains_key(src) {
                     out.push(
@@ -470,6 +472,10 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                             .with_path(p("volumes"))
                             .with_help(match similar(src, &compose.volumes) {
                                 Some(close) => format!("did you mean `{close}`? otherwise declare `{src}` under the top-level `volumes:`"),
+                                // (only the long syntax gives a path here: the short one reads it as a bind mount)
+                                None if composeguard_model::model::is_host_path(src) => {
+                                    format!("`{src}` is a host path: mount it with `type: bind`, or name a volume declared under the top-level `volumes:`")
+                                }
                                 None => format!("declare it under the top-level `volumes:` (`{src}: {{}}`), or use `./{src}` for a host folder"),
                             }),
                     );
