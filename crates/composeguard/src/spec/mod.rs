@@ -359,8 +359,10 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                 );
             }
         }
-        for secret in &b.secrets {
-            if !compose.secrets.contains_key(secret.value.source.value.as_str()) {
+        for (i, secret) in b.secrets.iter().enumerate() {
+            if secret.value.source.value.is_empty() {
+                nameless_ref(cx, "build secret", secret, p(&format!("build.secrets[{i}]")), out);
+            } else if !compose.secrets.contains_key(secret.value.source.value.as_str()) {
                 out.push(undefined("build secret", n, &secret.value.source, p("build.secrets"), similar(&secret.value.source.value, &compose.secrets)));
             }
         }
@@ -483,13 +485,17 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
             }
         }
     }
-    for c in &s.configs {
-        if !compose.configs.contains_key(c.value.source.value.as_str()) {
+    for (i, c) in s.configs.iter().enumerate() {
+        if c.value.source.value.is_empty() {
+            nameless_ref(cx, "config", c, p(&format!("configs[{i}]")), out);
+        } else if !compose.configs.contains_key(c.value.source.value.as_str()) {
             out.push(undefined("config", n, &c.value.source, p("configs"), similar(&c.value.source.value, &compose.configs)));
         }
     }
-    for c in &s.secrets {
-        if !compose.secrets.contains_key(c.value.source.value.as_str()) {
+    for (i, c) in s.secrets.iter().enumerate() {
+        if c.value.source.value.is_empty() {
+            nameless_ref(cx, "secret", c, p(&format!("secrets[{i}]")), out);
+        } else if !compose.secrets.contains_key(c.value.source.value.as_str()) {
             out.push(undefined("secret", n, &c.value.source, p("secrets"), similar(&c.value.source.value, &compose.secrets)));
         }
     }
@@ -702,6 +708,32 @@ fn dup_mount(target: &str, prev: &str, prev_span: Span, span: Span, loc: &str) -
         .with_path(loc.to_string())
         .with_related(prev_span, "first mounted here")
         .with_help("mount each container path once")
+}
+
+/// A secret or config reference (at `path`) that names nothing, which compose refuses as a
+/// reference to an undefined `` : reported as what is wrong with the entry instead. A long
+/// form without `source` is missing the key, unless a mistake within the entry is reported
+/// already (a misspelt `sourc`, a `source` that is not a string); an empty name is an invalid
+/// value.
+fn nameless_ref(cx: &Context<'_>, what: &str, r: &Spanned<composeguard_model::model::FileRef>, path: String, out: &mut Vec<Issue>) {
+    let section = if what == "config" { "configs" } else { "secrets" };
+    if r.value.no_source {
+        let within = format!("{path}.");
+        if cx.project.issues.iter().any(|i| i.path.starts_with(&within)) || out.iter().any(|i| i.path.starts_with(&within)) {
+            return;
+        }
+        out.push(
+            err(IssueKind::MissingKey, r.span, format!("`{path}` is missing the required key `source`"))
+                .with_path(path)
+                .with_help(format!("name the {what} with `source:`, one declared under the top-level `{section}:`")),
+        );
+    } else {
+        out.push(
+            err(IssueKind::InvalidValue, r.value.source.span, format!("the {what} name at `{path}` is empty"))
+                .with_path(path)
+                .with_help(format!("name a {what} declared under the top-level `{section}:`")),
+        );
+    }
 }
 
 /// The declared name closest to `word` among `declared`, for a "did you mean".
