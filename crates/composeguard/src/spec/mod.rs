@@ -362,7 +362,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         for (i, secret) in b.secrets.iter().enumerate() {
             if secret.value.source.value.is_empty() {
                 nameless_ref(cx, "build secret", secret, p(&format!("build.secrets[{i}]")), out);
-            } else if !compose.secrets.contains_key(secret.value.source.value.as_str()) {
+            } else if !compose.secrets.contains_key(secret.value.source.value.as_str()) && !declared_unreadably(cx, "secrets", &secret.value.source.value) {
                 out.push(undefined("build secret", n, &secret.value.source, p("build.secrets"), similar(&secret.value.source.value, &compose.secrets)));
             }
         }
@@ -392,7 +392,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                 .with_path(p(&format!("networks.{}", net.value)))
                 .with_help("rename the network so that it does not start with `x-`"),
             );
-        } else if net.value != "default" && !compose.networks.contains_key(net.value.as_str()) {
+        } else if net.value != "default" && !compose.networks.contains_key(net.value.as_str()) && !declared_unreadably(cx, "networks", &net.value) {
             out.push(undefined("network", n, net, p(&format!("networks.{}", net.value)), similar(&net.value, &compose.networks)));
         }
     }
@@ -464,7 +464,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         // not a volume's name
         if vol.value.r#type == MountType::Volume && !vol.value.untyped {
             if let Some(src) = vol.value.source.as_deref().filter(|s| !s.is_empty()) {
-                if !compose.volumes.contains_key(src) {
+                if !compose.volumes.contains_key(src) && !declared_unreadably(cx, "volumes", src) {
                     out.push(
                         err(
                             IssueKind::UndefinedReference,
@@ -488,19 +488,19 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     for (i, c) in s.configs.iter().enumerate() {
         if c.value.source.value.is_empty() {
             nameless_ref(cx, "config", c, p(&format!("configs[{i}]")), out);
-        } else if !compose.configs.contains_key(c.value.source.value.as_str()) {
+        } else if !compose.configs.contains_key(c.value.source.value.as_str()) && !declared_unreadably(cx, "configs", &c.value.source.value) {
             out.push(undefined("config", n, &c.value.source, p("configs"), similar(&c.value.source.value, &compose.configs)));
         }
     }
     for (i, c) in s.secrets.iter().enumerate() {
         if c.value.source.value.is_empty() {
             nameless_ref(cx, "secret", c, p(&format!("secrets[{i}]")), out);
-        } else if !compose.secrets.contains_key(c.value.source.value.as_str()) {
+        } else if !compose.secrets.contains_key(c.value.source.value.as_str()) && !declared_unreadably(cx, "secrets", &c.value.source.value) {
             out.push(undefined("secret", n, &c.value.source, p("secrets"), similar(&c.value.source.value, &compose.secrets)));
         }
     }
     for (m, _) in s.models.iter() {
-        if !compose.models.contains_key(m.value.as_str()) {
+        if !compose.models.contains_key(m.value.as_str()) && !declared_unreadably(cx, "models", &m.value) {
             out.push(undefined("model", n, m, p("models"), similar(&m.value, &compose.models)));
         }
     }
@@ -708,6 +708,26 @@ fn dup_mount(target: &str, prev: &str, prev_span: Span, span: Span, loc: &str) -
         .with_path(loc.to_string())
         .with_related(prev_span, "first mounted here")
         .with_help("mount each container path once")
+}
+
+/// The top-level keys of a compose file.
+const TOP_LEVEL_KEYS: &[&str] = &["version", "name", "include", "services", "networks", "volumes", "configs", "secrets", "models"];
+
+/// Whether a reference to `name`, which the top-level `section` does not declare, would only
+/// repeat a mistake reported already: the section, or its entry for `name`, could not be read
+/// (`volumes: [data]`, `secrets: {pw: ./pw.txt}`), or a misspelling of the section declares
+/// it (`volume:`, an unknown key with its "did you mean").
+fn declared_unreadably(cx: &Context<'_>, section: &str, name: &str) -> bool {
+    if cx.is_unreadable_at(&format!("{section}.{name}")) {
+        return true;
+    }
+    let Some(top) = cx.project.root.as_ref().and_then(Node::as_map) else { return false };
+    top.entries.iter().any(|(key, value)| {
+        !key.name.starts_with("x-")
+            && !TOP_LEVEL_KEYS.contains(&key.name.as_str())
+            && composeguard_model::de::did_you_mean(&key.name, std::iter::once(section)).is_some()
+            && value.as_map().is_some_and(|m| m.contains_key(name))
+    })
 }
 
 /// A secret or config reference (at `path`) that names nothing, which compose refuses as a
