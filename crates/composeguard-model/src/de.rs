@@ -760,6 +760,8 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
         where_.is_empty() && value.as_map().is_some_and(|m| m.entries.iter().any(|(k, _)| matches!(k.name.as_str(), "image" | "build")));
     if let Some(help) = misplaced(&key.name, &where_) {
         issue = issue.with_help(help);
+    } else if let Some(help) = well_known_name(&key.name, &where_) {
+        issue = issue.with_help(help);
     } else if looks_like_a_service {
         issue = issue.with_help(format!("`{}` looks like a service: put it under `services:`", key.name));
     } else if let Some(s) = did_you_mean(&key.name, candidates) {
@@ -796,16 +798,60 @@ fn misplaced(key: &str, where_: &str) -> Option<String> {
         (Some(_), [], "interval" | "timeout" | "retries" | "test" | "start_period" | "start_interval") => {
             Some(format!("`{key}` belongs under `healthcheck`: `services.{svc}.healthcheck.{key}`"))
         }
-        (Some(_), [], "max-size" | "max-file") => Some(format!("`{key}` is a logging option: `services.{svc}.logging.options.{key}`")),
+        (Some(_), [] | ["logging"], "max-size" | "max-file") => Some(format!("`{key}` is a logging option: `services.{svc}.logging.options.{key}`")),
+        (Some(_), [], "aliases" | "ipv4_address" | "ipv6_address") => {
+            Some(format!("`{key}` is set per network: `services.{svc}.networks.<network>.{key}`"))
+        }
+        (Some(_), ["build"], "command") => Some(format!("`command` belongs on the service, not under `build`: `services.{svc}.command`")),
         (Some(_), ["deploy"], "memory" | "cpus" | "pids") => Some(format!("`{key}` belongs under `resources.limits` or `resources.reservations`: `services.{svc}.deploy.resources.limits.{key}`")),
         (Some(_), ["deploy"], "mem_limit") => Some(format!("under `deploy` a memory limit is `resources.limits.memory`: `services.{svc}.deploy.resources.limits.memory`")),
         (Some(_), ["deploy"], "restart") => Some(format!("under `deploy` it is `restart_policy` (`condition: on-failure`...); `restart` goes on the service: `services.{svc}.restart`")),
         (Some(_), ["deploy", "resources"], "memory" | "cpus" | "pids" | "devices") => Some(format!("`{key}` goes under `limits` or `reservations`: `services.{svc}.deploy.resources.limits.{key}`")),
-        (None, [], "image" | "build" | "ports" | "environment" | "volumes_from" | "command" | "container_name" | "depends_on" | "restart" | "healthcheck") if where_.is_empty() => {
+        (None, [], "image" | "build" | "ports" | "environment" | "volumes_from" | "command" | "container_name" | "depends_on" | "restart" | "healthcheck" | "profiles")
+            if where_.is_empty() =>
+        {
             Some(format!("`{key}` is a service key: put it under `services.<name>.{key}`"))
         }
-        _ => None,
+        _ => match parts.as_slice() {
+            // a service's address or alias on a network, written on the network itself
+            ["networks", net] if matches!(key, "ipv4_address" | "ipv6_address" | "aliases") => {
+                Some(format!("`{key}` is set by each service that joins the network: `services.<name>.networks.{net}.{key}`"))
+            }
+            _ => None,
+        },
     }
+}
+
+/// Names people write for a key, from `docker run` flags or other tools, and the key compose
+/// means: (where, as written, help). `where` is `service` or `healthcheck` (of a service).
+/// Checked before the spelling match, which would pick a key spelled alike but meaning
+/// something else (`cpu_limit` is not `mem_limit`, `net` is not `init`).
+const WELL_KNOWN_NAMES: &[(&str, &[&str], &str)] = &[
+    ("service", &["cpu_limit", "cpu_limits", "cpu"], "did you mean `cpus`?"),
+    ("service", &["net"], "did you mean `network_mode` (`host`, `none`, `service:<name>`) or `networks`?"),
+    ("service", &["env"], "did you mean `environment`?"),
+    ("service", &["build_args"], "did you mean `build.args`? build arguments go under `build`: `services.{svc}.build.args`"),
+    ("service", &["restart_policies"], "did you mean `deploy.restart_policy`? it goes under `deploy`: `services.{svc}.deploy.restart_policy`"),
+    ("service", &["workdir", "working_directory", "workingdir"], "did you mean `working_dir`?"),
+    ("service", &["logs"], "did you mean `logging`?"),
+    ("service", &["log_driver"], "did you mean `logging`? the driver is `services.{svc}.logging.driver`"),
+    ("service", &["log_opt"], "did you mean `logging`? its options are `services.{svc}.logging.options`"),
+    ("service", &["port_bindings", "port_mapping"], "did you mean `ports`?"),
+    ("healthcheck", &["retry"], "did you mean `retries`?"),
+];
+
+/// The help for an unknown key at `where_` that [`WELL_KNOWN_NAMES`] knows.
+fn well_known_name(key: &str, where_: &str) -> Option<String> {
+    let parts: Vec<&str> = where_.split('.').collect();
+    let (svc, level) = match parts.as_slice() {
+        ["services", svc] => (*svc, "service"),
+        ["services", svc, "healthcheck"] => (*svc, "healthcheck"),
+        _ => return None,
+    };
+    WELL_KNOWN_NAMES
+        .iter()
+        .find(|(at, names, _)| *at == level && names.contains(&key))
+        .map(|(_, _, help)| help.replace("{svc}", svc))
 }
 
 /// A mapping key: a string, which `Spanned<String>` can also read with its location.
@@ -1015,6 +1061,40 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
     best.map(|(_, c)| c)
 }
 
+/// The declared name closest to `word`, a name that refers to a service, volume, network… that
+/// is not declared: a typo as [`did_you_mean`] finds one (`pg_data` for `pgdata`), or else the
+/// one name of which the other is a shortening, starting alike (`front` for `frontend`, `db`
+/// for `database`, and the other way round). Names are the user's own, so a shortening of
+/// another kind than a prefix is only taken for a short name (up to 4 characters) and when
+/// no other declared name fits.
+pub fn did_you_mean_name<'a>(word: &str, names: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    if word.is_empty() {
+        return None;
+    }
+    if let Some(found) = did_you_mean(word, names.clone()) {
+        return Some(found);
+    }
+    let word_lower = word.to_ascii_lowercase();
+    let shortening = |name: &str| {
+        let name_lower = name.to_ascii_lowercase();
+        let (short, long) = if name_lower.len() < word_lower.len() { (name_lower, word_lower.clone()) } else { (word_lower.clone(), name_lower) };
+        if short.len() < 2 || short.len() == long.len() || short.chars().next() != long.chars().next() {
+            return false;
+        }
+        if short.len() >= 3 && long.starts_with(&short) {
+            return true;
+        }
+        // a subsequence: `db` in `database`
+        let mut rest = long.chars();
+        short.len() <= 4 && short.chars().all(|c| rest.any(|l| l == c))
+    };
+    let mut fits = names.filter(|n| shortening(n));
+    match (fits.next(), fits.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 /// Deserializes `T` from `node`, recording every problem; `None` when the node as a whole failed.
 pub fn from_node<'de, T: Deserialize<'de>>(node: &'de Node, rec: &Recorder) -> Option<T> {
     let root = Path::Root;
@@ -1088,11 +1168,84 @@ mod tests {
         assert_eq!(did_you_mean("portsmouth", fields.iter().copied()), None);
     }
 
+    #[test]
+    fn name_suggestions() {
+        let names = |list: &'static [&'static str]| list.iter().copied();
+        assert_eq!(did_you_mean_name("pg_data", names(&["pgdata", "cache"])), Some("pgdata"));
+        assert_eq!(did_you_mean_name("db_pasword", names(&["db_password"])), Some("db_password"));
+        assert_eq!(did_you_mean_name("frontend", names(&["front", "back"])), Some("front"));
+        assert_eq!(did_you_mean_name("front", names(&["frontend", "backend"])), Some("frontend"));
+        assert_eq!(did_you_mean_name("database", names(&["db", "web"])), Some("db"));
+        assert_eq!(did_you_mean_name("db", names(&["database", "web"])), Some("database"));
+        // two names fit the shortening: no guess
+        assert_eq!(did_you_mean_name("db", names(&["database", "dashboard"])), None);
+        assert_eq!(did_you_mean_name("cache", names(&["db", "web"])), None);
+        assert_eq!(did_you_mean_name("", names(&["db"])), None);
+    }
+
     /// The issues of a compose file read from `text`.
     fn issues(text: &str) -> Vec<String> {
         let options = crate::project::LoadOptions::default();
         let project = crate::project::load_text("compose.yaml", text, &options, &crate::project::NoFiles);
         project.issues.iter().map(|i| i.message.clone()).collect()
+    }
+
+    /// The help of the unknown-key issue for `key` in a compose file read from `text`.
+    fn unknown_key_help(text: &str, key: &str) -> Option<String> {
+        let options = crate::project::LoadOptions::default();
+        let project = crate::project::load_text("compose.yaml", text, &options, &crate::project::NoFiles);
+        let issue = project.issues.iter().find(|i| i.kind == IssueKind::UnknownKey && i.message.starts_with(&format!("unknown key `{key}` ")));
+        issue.unwrap_or_else(|| panic!("no unknown key `{key}` in {:?}", project.issues)).help.clone()
+    }
+
+    // each refused by docker compose v2.40.3 as an unknown key; the help names what was meant,
+    // not the key spelled closest (`mem_limit` for `cpu_limit`, `init` for `net`)
+    #[test]
+    fn well_known_wrong_names() {
+        let service = "services:\n  web:\n    image: nginx:1.27\n";
+        for (key, want) in [
+            ("cpu_limit", "`cpus`"),
+            ("cpu_limits", "`cpus`"),
+            ("cpu", "`cpus`"),
+            ("net", "`network_mode`"),
+            ("env", "`environment`"),
+            ("build_args", "services.web.build.args"),
+            ("restart_policies", "services.web.deploy.restart_policy"),
+            ("workdir", "`working_dir`"),
+            ("working_directory", "`working_dir`"),
+            ("workingdir", "`working_dir`"),
+            ("logs", "`logging`"),
+            ("log_driver", "services.web.logging.driver"),
+            ("log_opt", "services.web.logging.options"),
+            ("port_bindings", "`ports`"),
+            ("port_mapping", "`ports`"),
+        ] {
+            let help = unknown_key_help(&format!("{service}    {key}: x\n"), key).unwrap_or_default();
+            assert!(help.starts_with("did you mean") && help.contains(want), "{key}: {help}");
+        }
+        let retry = format!("{service}    healthcheck:\n      test: [\"CMD\", \"true\"]\n      retry: 3\n");
+        assert_eq!(unknown_key_help(&retry, "retry").as_deref(), Some("did you mean `retries`?"));
+        // the table is for services: elsewhere the spelling match still answers
+        let elsewhere = unknown_key_help("services: {}\nnetworks:\n  n:\n    env: x\n", "env").unwrap_or_default();
+        assert!(!elsewhere.contains("environment"), "{elsewhere}");
+    }
+
+    #[test]
+    fn keys_at_the_wrong_level() {
+        let service = "services:\n  web:\n    image: nginx:1.27\n";
+        for (extra, key, want) in [
+            ("    aliases: [a]\n", "aliases", "`services.web.networks.<network>.aliases`"),
+            ("    ipv4_address: 10.0.0.5\n", "ipv4_address", "`services.web.networks.<network>.ipv4_address`"),
+            ("    ipv6_address: \"::1\"\n", "ipv6_address", "`services.web.networks.<network>.ipv6_address`"),
+            ("    logging:\n      driver: json-file\n      max-size: 10m\n", "max-size", "`services.web.logging.options.max-size`"),
+            ("    logging:\n      max-file: \"3\"\n", "max-file", "`services.web.logging.options.max-file`"),
+            ("    build:\n      context: .\n      command: echo\n", "command", "`services.web.command`"),
+            ("networks:\n  front:\n    ipv4_address: 10.0.0.5\n", "ipv4_address", "`services.<name>.networks.front.ipv4_address`"),
+            ("profiles: [dev]\n", "profiles", "`services.<name>.profiles`"),
+        ] {
+            let help = unknown_key_help(&format!("{service}{extra}"), key).unwrap_or_default();
+            assert!(help.contains(want), "{key}: {help}");
+        }
     }
 
     // (each checked with docker compose v2.40.3 `config`)

@@ -155,10 +155,15 @@ impl Assembler<'_> {
                 if services.contains_key(&ext.service) {
                     self.resolve_service(services, &ext.service, file, scope, chain)
                 } else {
+                    let known = services.map.entries.iter().map(|(k, _)| k.name.as_str()).filter(|k| *k != name);
+                    let help = match crate::de::did_you_mean_name(&ext.service, known) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => "define the service in this file, or name the file that defines it with `extends.file`".to_string(),
+                    };
                     self.issues.push(
                         Issue::error(IssueKind::UndefinedReference, ext.service_span, format!("service `{name}` extends undefined service `{}`", ext.service))
                             .with_path(format!("services.{name}.extends"))
-                            .with_help("define the service in this file, or name the file that defines it with `extends.file`"),
+                            .with_help(help),
                     );
                     None
                 }
@@ -259,7 +264,7 @@ impl Assembler<'_> {
         }
         if !services.contains_key(&ext.service) {
             let known: Vec<&str> = services.entries.iter().map(|(k, _)| k.name.as_str()).collect();
-            let hint = crate::de::did_you_mean(&ext.service, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+            let hint = crate::de::did_you_mean_name(&ext.service, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
             let mut issue = Issue::error(
                 IssueKind::UndefinedReference,
                 ext.service_span,

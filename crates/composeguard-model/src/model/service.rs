@@ -983,11 +983,15 @@ compose_struct! {
 /// A service's reference to a secret or config, normalised from a name or the object form.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct FileRef {
+    /// The name; empty, at the entry, when the long form has no readable `source`.
     pub source: Spanned<String>,
     pub target: Option<String>,
     pub uid: Option<String>,
     pub gid: Option<String>,
     pub mode: Option<Text>,
+    /// The long form without a readable `source` (missing, or of the wrong type).
+    #[serde(skip)]
+    pub no_source: bool,
 }
 
 compose_struct! {
@@ -1006,6 +1010,7 @@ impl<'de> Deserialize<'de> for FileRef {
         Ok(match StrOr::<FileRefLong>::deserialize(d)? {
             StrOr::Str(s) => FileRef { source: s, ..FileRef::default() },
             StrOr::Other(l) => FileRef {
+                no_source: l.source.is_none(),
                 source: l.source.map_or_else(|| Spanned::new(String::new(), l.loc.span), |s| *s),
                 target: l.target.map(|v| v.value),
                 uid: l.uid.map(|v| v.value),
@@ -1085,6 +1090,10 @@ pub struct ServiceVolume {
     /// Written in the short syntax.
     #[serde(skip)]
     pub short: bool,
+    /// Written in the long syntax with a `type` that is missing or that compose refuses (each
+    /// reported): the mount is of no kind, and `r#type` is only the default.
+    #[serde(skip)]
+    pub untyped: bool,
 }
 
 compose_struct! {
@@ -1181,6 +1190,7 @@ impl<'de> ByKind<'de> for ServiceVolume {
                     tmpfs: l.tmpfs.map(Box::new),
                     image: l.image.map(Box::new),
                     short: false,
+                    untyped: l.r#type.is_none(),
                 })
             }
             other => Err(other.mismatch(Self::EXPECTING)),

@@ -359,9 +359,11 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                 );
             }
         }
-        for secret in &b.secrets {
-            if !compose.secrets.contains_key(secret.value.source.value.as_str()) {
-                out.push(undefined("build secret", n, &secret.value.source, p("build.secrets")));
+        for (i, secret) in b.secrets.iter().enumerate() {
+            if secret.value.source.value.is_empty() {
+                nameless_ref(cx, "build secret", secret, p(&format!("build.secrets[{i}]")), out);
+            } else if !compose.secrets.contains_key(secret.value.source.value.as_str()) && !declared_unreadably(cx, "secrets", &secret.value.source.value) {
+                out.push(undefined("build secret", n, &secret.value.source, p("build.secrets"), similar(&secret.value.source.value, &compose.secrets)));
             }
         }
     }
@@ -390,8 +392,8 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                 .with_path(p(&format!("networks.{}", net.value)))
                 .with_help("rename the network so that it does not start with `x-`"),
             );
-        } else if net.value != "default" && !compose.networks.contains_key(net.value.as_str()) {
-            out.push(undefined("network", n, net, p(&format!("networks.{}", net.value))));
+        } else if net.value != "default" && !compose.networks.contains_key(net.value.as_str()) && !declared_unreadably(cx, "networks", &net.value) {
+            out.push(undefined("network", n, net, p(&format!("networks.{}", net.value)), similar(&net.value, &compose.networks)));
         }
     }
     if let Some(hc) = &s.healthcheck {
@@ -426,7 +428,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                 );
             }
         } else if !cx.is_unreadable_at(&format!("services.{}", dep.value)) {
-            out.push(undefined("service", n, dep, p(&format!("depends_on.{}", dep.value))));
+            out.push(undefined("service", n, dep, p(&format!("depends_on.{}", dep.value)), similar_service(compose, n, &dep.value)));
         }
     }
     for link in &s.links {
@@ -458,9 +460,11 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         }
     }
     for vol in &s.volumes {
-        if vol.value.r#type == MountType::Volume {
+        // a long mount of no readable `type` is refused for that (reported): its source is
+        // not a volume's name
+        if vol.value.r#type == MountType::Volume && !vol.value.untyped {
             if let Some(src) = vol.value.source.as_deref().filter(|s| !s.is_empty()) {
-                if !compose.volumes.contains_key(src) {
+                if !compose.volumes.contains_key(src) && !declared_unreadably(cx, "volumes", src) {
                     out.push(
                         err(
                             IssueKind::UndefinedReference,
@@ -468,25 +472,36 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                             format!("service `{n}` refers to undefined volume `{src}`"),
                         )
                             .with_path(p("volumes"))
-                            .with_help(format!("declare it under the top-level `volumes:` (`{src}: {{}}`), or use `./{src}` for a host folder")),
+                            .with_help(match similar(src, &compose.volumes) {
+                                Some(close) => format!("did you mean `{close}`? otherwise declare `{src}` under the top-level `volumes:`"),
+                                // (only the long syntax gives a path here: the short one reads it as a bind mount)
+                                None if composeguard_model::model::is_host_path(src) => {
+                                    format!("`{src}` is a host path: mount it with `type: bind`, or name a volume declared under the top-level `volumes:`")
+                                }
+                                None => format!("declare it under the top-level `volumes:` (`{src}: {{}}`), or use `./{src}` for a host folder"),
+                            }),
                     );
                 }
             }
         }
     }
-    for c in &s.configs {
-        if !compose.configs.contains_key(c.value.source.value.as_str()) {
-            out.push(undefined("config", n, &c.value.source, p("configs")));
+    for (i, c) in s.configs.iter().enumerate() {
+        if c.value.source.value.is_empty() {
+            nameless_ref(cx, "config", c, p(&format!("configs[{i}]")), out);
+        } else if !compose.configs.contains_key(c.value.source.value.as_str()) && !declared_unreadably(cx, "configs", &c.value.source.value) {
+            out.push(undefined("config", n, &c.value.source, p("configs"), similar(&c.value.source.value, &compose.configs)));
         }
     }
-    for c in &s.secrets {
-        if !compose.secrets.contains_key(c.value.source.value.as_str()) {
-            out.push(undefined("secret", n, &c.value.source, p("secrets")));
+    for (i, c) in s.secrets.iter().enumerate() {
+        if c.value.source.value.is_empty() {
+            nameless_ref(cx, "secret", c, p(&format!("secrets[{i}]")), out);
+        } else if !compose.secrets.contains_key(c.value.source.value.as_str()) && !declared_unreadably(cx, "secrets", &c.value.source.value) {
+            out.push(undefined("secret", n, &c.value.source, p("secrets"), similar(&c.value.source.value, &compose.secrets)));
         }
     }
     for (m, _) in s.models.iter() {
-        if !compose.models.contains_key(m.value.as_str()) {
-            out.push(undefined("model", n, m, p("models")));
+        if !compose.models.contains_key(m.value.as_str()) && !declared_unreadably(cx, "models", &m.value) {
+            out.push(undefined("model", n, m, p("models"), similar(&m.value, &compose.models)));
         }
     }
     // scale, replicas and resource duplicates must agree
@@ -695,7 +710,65 @@ fn dup_mount(target: &str, prev: &str, prev_span: Span, span: Span, loc: &str) -
         .with_help("mount each container path once")
 }
 
-fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String) -> Issue {
+/// The top-level keys of a compose file.
+const TOP_LEVEL_KEYS: &[&str] = &["version", "name", "include", "services", "networks", "volumes", "configs", "secrets", "models"];
+
+/// Whether a reference to `name`, which the top-level `section` does not declare, would only
+/// repeat a mistake reported already: the section, or its entry for `name`, could not be read
+/// (`volumes: [data]`, `secrets: {pw: ./pw.txt}`), or a misspelling of the section declares
+/// it (`volume:`, an unknown key with its "did you mean").
+fn declared_unreadably(cx: &Context<'_>, section: &str, name: &str) -> bool {
+    if cx.is_unreadable_at(&format!("{section}.{name}")) {
+        return true;
+    }
+    let Some(top) = cx.project.root.as_ref().and_then(Node::as_map) else { return false };
+    top.entries.iter().any(|(key, value)| {
+        !key.name.starts_with("x-")
+            && !TOP_LEVEL_KEYS.contains(&key.name.as_str())
+            && composeguard_model::de::did_you_mean(&key.name, std::iter::once(section)).is_some()
+            && value.as_map().is_some_and(|m| m.contains_key(name))
+    })
+}
+
+/// A secret or config reference (at `path`) that names nothing, which compose refuses as a
+/// reference to an undefined `` : reported as what is wrong with the entry instead. A long
+/// form without `source` is missing the key, unless a mistake within the entry is reported
+/// already (a misspelt `sourc`, a `source` that is not a string); an empty name is an invalid
+/// value.
+fn nameless_ref(cx: &Context<'_>, what: &str, r: &Spanned<composeguard_model::model::FileRef>, path: String, out: &mut Vec<Issue>) {
+    let section = if what == "config" { "configs" } else { "secrets" };
+    if r.value.no_source {
+        let within = format!("{path}.");
+        if cx.project.issues.iter().any(|i| i.path.starts_with(&within)) || out.iter().any(|i| i.path.starts_with(&within)) {
+            return;
+        }
+        out.push(
+            err(IssueKind::MissingKey, r.span, format!("`{path}` is missing the required key `source`"))
+                .with_path(path)
+                .with_help(format!("name the {what} with `source:`, one declared under the top-level `{section}:`")),
+        );
+    } else {
+        out.push(
+            err(IssueKind::InvalidValue, r.value.source.span, format!("the {what} name at `{path}` is empty"))
+                .with_path(path)
+                .with_help(format!("name a {what} declared under the top-level `{section}:`")),
+        );
+    }
+}
+
+/// The declared name closest to `word` among `declared`, for a "did you mean".
+fn similar<'a, V>(word: &str, declared: &'a composeguard_model::model::Named<V>) -> Option<&'a str> {
+    composeguard_model::de::did_you_mean_name(word, declared.keys().map(|k| k.value.as_str()))
+}
+
+/// The service closest to `word`, other than the service `of` that refers to it.
+fn similar_service<'a>(compose: &'a Compose, of: &str, word: &str) -> Option<&'a str> {
+    composeguard_model::de::did_you_mean_name(word, compose.services.keys().map(|k| k.value.as_str()).filter(move |k| *k != of))
+}
+
+/// A reference of service `service` to `name`, a `what` that is not declared; `close` is a
+/// declared name it may have meant.
+fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String, close: Option<&str>) -> Issue {
     let section = match what {
         "network" => "networks",
         "config" => "configs",
@@ -709,7 +782,13 @@ fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String) ->
         format!("service `{service}` refers to undefined {what} `{}`", name.value),
     )
     .with_path(path);
-    if section != "services" {
+    if let Some(close) = close {
+        issue = issue.with_help(if section == "services" {
+            format!("did you mean `{close}`?")
+        } else {
+            format!("did you mean `{close}`? otherwise declare `{}` under the top-level `{section}:`", name.value)
+        });
+    } else if section != "services" {
         issue = issue.with_help(format!("declare `{}` under the top-level `{section}:`", name.value));
     }
     if let Some(a) = name.anchor {
@@ -724,7 +803,11 @@ fn check_service_ref(cx: &Context<'_>, compose: &Compose, disabled: &HashSet<&st
         if cx.is_unreadable_at(&format!("services.{target}")) {
             return;
         }
-        out.push(err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on undefined service `{target}`")).with_path(path));
+        let mut issue = err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on undefined service `{target}`")).with_path(path);
+        if let Some(close) = similar_service(compose, n, target) {
+            issue = issue.with_help(format!("did you mean `{close}`?"));
+        }
+        out.push(issue);
     } else if disabled.contains(target) {
         out.push(
             err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on `{target}`, which is not enabled by the active profiles"))
