@@ -227,15 +227,36 @@ impl Recorder {
         (self.issues.into_inner(), self.services_at.get())
     }
 
-    fn record(&self, node_span: Span, anchor: Option<Span>, path: &Path<'_>, kind: IssueKind, text: &str) {
+    fn record(&self, node: &Node, path: &Path<'_>, kind: IssueKind, text: &str) {
         let path_s = path.to_string();
         let subject = if path_s.is_empty() { "the file".to_string() } else { format!("`{path_s}`") };
-        let mut issue = Issue::error(kind, node_span, format!("{subject} {text}")).with_path(path_s);
-        if let Some(a) = anchor {
+        let mut issue = Issue::error(kind, node.span, format!("{subject} {text}")).with_path(path_s);
+        if let Some(a) = node.anchor {
             issue = issue.with_related(a, "value defined here");
+        }
+        if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node)).flatten() {
+            issue = issue.with_help(help);
         }
         self.push(issue);
     }
+}
+
+/// The help for a plain text where a mapping or a list was wanted, when the text is one that
+/// lacks the blank YAML needs after `:` or `-` (`image:nginx`, `-"80:80"`, `<<:*base`).
+fn missing_blank(node: &Node) -> Option<String> {
+    let Value::String(text) = &node.value else { return None };
+    if node.style != crate::yaml::Style::Plain || text.contains('\n') {
+        return None;
+    }
+    if let Some(rest) = text.strip_prefix('-').filter(|r| r.starts_with(|c: char| !c.is_whitespace() && c != '-')) {
+        return Some(format!("a list item needs a blank after its `-`: `- {rest}`"));
+    }
+    let (key, value) = text.split_once(':')?;
+    // a service's attribute (`image`), a top-level key, or a merge: other text (`A:1`,
+    // `nginx:1.27`) may be meant as it stands
+    let top_level = ["services", "networks", "volumes", "secrets", "configs", "models", "include", "name", "version"];
+    let plain_key = key == "<<" || crate::go_order::is_service_key(key) || top_level.contains(&key);
+    (plain_key && value.starts_with(|c: char| !c.is_whitespace() && c != '/' && c != ':')).then(|| format!("a key needs a blank after its `:`: `{key}: {value}`"))
 }
 
 /// Deserializes a node.
@@ -249,7 +270,7 @@ pub struct NodeDe<'de, 'p> {
 fn settle<T>(r: Result<T, DeError>, node: &Node, rec: &Recorder, path: &Path<'_>) -> Result<T, DeError> {
     match r {
         Err(DeError::Message { kind, text }) => {
-            rec.record(node.span, node.anchor, path, kind, &text);
+            rec.record(node, path, kind, &text);
             Err(DeError::Reported)
         }
         other => other,
@@ -264,7 +285,7 @@ impl<'de, 'p> NodeDe<'de, 'p> {
     fn report<T>(&self, r: Result<T, DeError>) -> Result<T, DeError> {
         match r {
             Err(DeError::Message { kind, text }) => {
-                self.rec.record(self.node.span, self.node.anchor, self.path, kind, &text);
+                self.rec.record(self.node, self.path, kind, &text);
                 Err(DeError::Reported)
             }
             other => other,
@@ -274,8 +295,7 @@ impl<'de, 'p> NodeDe<'de, 'p> {
     fn type_error(&self, expected: &str) -> DeError {
         let found = self.node.value.kind_name();
         self.rec.record(
-            self.node.span,
-            self.node.anchor,
+            self.node,
             self.path,
             IssueKind::InvalidType,
             &format!("must be {expected}, found {found}"),
@@ -329,7 +349,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
                 "true" | "y" | "yes" | "on" => self.report(visitor.visit_bool(true)),
                 "false" | "n" | "no" | "off" => self.report(visitor.visit_bool(false)),
                 _ => {
-                    self.rec.record(self.node.span, self.node.anchor, self.path, IssueKind::InvalidType, &format!("must be a boolean, found `{s}`"));
+                    self.rec.record(self.node, self.path, IssueKind::InvalidType, &format!("must be a boolean, found `{s}`"));
                     Err(DeError::Reported)
                 }
             },
@@ -353,7 +373,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
         match &self.node.value {
             Value::Null if null_allowed(self.path) => self.report(visitor.visit_none()),
             Value::Null => {
-                self.rec.record(self.node.span, self.node.anchor, self.path, IssueKind::InvalidType, "must not be null");
+                self.rec.record(self.node, self.path, IssueKind::InvalidType, "must not be null");
                 Err(DeError::Reported)
             }
             _ => visitor.visit_some(self),
@@ -381,7 +401,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
                 let r = visitor.visit_seq(KindSeq { kind: Some(kind), de: Some(NodeDe { node, rec: self.rec, path: self.path }) });
                 match r {
                     Err(DeError::Message { kind, text }) => {
-                        self.rec.record(node.span, node.anchor, self.path, kind, &text);
+                        self.rec.record(node, self.path, kind, &text);
                         Err(DeError::Reported)
                     }
                     other => other,
@@ -1228,6 +1248,21 @@ mod tests {
         // the table is for services: elsewhere the spelling match still answers
         let elsewhere = unknown_key_help("services: {}\nnetworks:\n  n:\n    env: x\n", "env").unwrap_or_default();
         assert!(!elsewhere.contains("environment"), "{elsewhere}");
+    }
+
+    #[test]
+    fn a_missing_blank_after_a_colon_or_dash_is_named() {
+        let help = |text: &str| {
+            let project = crate::project::load_text("compose.yaml", text, &crate::project::LoadOptions::default(), &crate::project::NoFiles);
+            let issue = project.issues.iter().find(|i| i.kind == IssueKind::InvalidType).unwrap_or_else(|| panic!("{text:?}: {:?}", project.issues));
+            issue.help.clone().unwrap_or_default()
+        };
+        assert_eq!(help("services:\n  web:\n    image:nginx\n"), "a key needs a blank after its `:`: `image: nginx`");
+        assert_eq!(help("services:\n  web:\n    image: nginx\n    ports:\n      -\"80:80\"\n"), "a list item needs a blank after its `-`: `- \"80:80\"`");
+        assert_eq!(help("x-b: &b\n  image: nginx\nservices:\n  web:\n    <<:*b\n"), "a key needs a blank after its `:`: `<<: *b`");
+        // a value that may be meant as written gets no such help
+        assert_eq!(help("services:\n  web:\n    image: nginx\n    environment: A:1\n"), "");
+        assert_eq!(help("services:\n  web: nginx:1.27\n"), "");
     }
 
     #[test]

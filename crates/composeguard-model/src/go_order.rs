@@ -20,6 +20,11 @@ pub enum Format {
     Yaml,
 }
 
+/// Whether `key` is an attribute of a service.
+pub(crate) fn is_service_key(key: &str) -> bool {
+    fields::SERVICE.iter().any(|(name, _)| *name == key)
+}
+
 #[rustfmt::skip]
 mod fields {
     use super::Field;

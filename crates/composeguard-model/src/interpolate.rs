@@ -721,6 +721,15 @@ impl TreePath<'_> {
     }
 }
 
+
+/// Whether the value at `path` is a command a shell in the container may run (`command`,
+/// `entrypoint`, a healthcheck's `test`, a lifecycle hook), where `$$var` is what was meant.
+fn runs_in_a_shell(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("services.") else { return false };
+    ["command", "entrypoint", "healthcheck.test", "post_start", "pre_stop"].iter().any(|key| {
+        rest.match_indices(&format!(".{key}")).any(|(at, m)| rest[at + m.len()..].is_empty() || rest[at + m.len()..].starts_with(['[', '.']))
+    })
+}
 fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables, source: &str, issues: &mut Vec<Issue>) {
     // a `!reset` value is dropped before compose interpolates or casts anything
     if node.tag == Some(crate::yaml::MergeTag::Reset) {
@@ -751,14 +760,20 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                     Ok(sub) => {
                         for var in &sub.unset {
                             let at = locate(source, written, &original, var);
+                            let shown = path.display();
+                            let help = if runs_in_a_shell(&shown) {
+                                format!("write `$${var}` if the container's shell is to expand it; otherwise set `{var}` in the environment or `.env`, or give a default: `${{{var}:-value}}`")
+                            } else {
+                                format!("set `{var}` in the environment or `.env`, or give a default: `${{{var}:-value}}`")
+                            };
                             issues.push(
                                 Issue::warning(
                                     IssueKind::UnsetVariable,
                                     at,
                                     format!("variable `{var}` is not set; compose uses an empty string"),
                                 )
-                                .with_path(path.display())
-                                .with_help(format!("set `{var}` in the environment or `.env`, or give a default: `${{{var}:-value}}`")),
+                                .with_path(shown)
+                                .with_help(help),
                             );
                         }
                         sub.value
@@ -1012,5 +1027,15 @@ mod redaction_tests {
         let image = TreePath::Key("image", &root);
         assert_eq!(redacted(&image, "nginx:${TAG"), "nginx:${TAG");
         assert_eq!(mask("ab"), "***");
+    }
+
+    #[test]
+    fn a_variable_in_a_command_is_told_about_dollar_dollar() {
+        for path in ["services.web.command", "services.web.command[2]", "services.a.b.entrypoint[0]", "services.web.healthcheck.test[1]", "services.web.post_start[0].command"] {
+            assert!(super::runs_in_a_shell(path), "{path}");
+        }
+        for path in ["services.web.environment.A", "services.command.image", "services.web.commands", "networks.command.driver"] {
+            assert!(!super::runs_in_a_shell(path), "{path}");
+        }
     }
 }
