@@ -4,7 +4,7 @@
 
 use indexmap::IndexMap;
 
-use crate::interpolate::{substitute, Variables};
+use crate::interpolate::{substitute, TemplateError, Variables};
 
 /// A parse failure at a 1-based line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,11 +160,7 @@ pub fn parse_after(src: &str, lookup: &dyn Variables, earlier: &dyn Variables) -
             };
             let value = if q == '"' {
                 let expanded = expand_escapes(&chars);
-                substitute(&expanded, &known).map(|s| s.value).map_err(|_| DotenvError {
-                    line: start_line,
-                    offset,
-                    message: format!("invalid interpolation in value of `{key}`"),
-                })?
+                substitute(&expanded, &known).map(|s| s.value).map_err(|e| DotenvError { line: start_line, offset, message: template_message(key, &e) })?
             } else {
                 chars
             };
@@ -174,17 +170,26 @@ pub fn parse_after(src: &str, lookup: &dyn Variables, earlier: &dyn Variables) -
             line += 1;
             let raw = raw.split_once(" #").map_or(raw, |(v, _)| v);
             let raw = raw.trim_end();
-            let value = substitute(raw, &known).map(|s| s.value).map_err(|_| DotenvError {
-                line: start_line,
-                offset,
-                message: format!("invalid interpolation in value of `{key}`"),
-            })?;
+            let value = substitute(raw, &known).map(|s| s.value).map_err(|e| DotenvError { line: start_line, offset, message: template_message(key, &e) })?;
             (value, left)
         };
         out.insert(key.to_string(), Entry { key: key.to_string(), value, line: start_line });
         rest = left;
     }
     Ok(out.into_values().collect())
+}
+
+/// Why the value of `key` could not be interpolated, as compose says it.
+fn template_message(key: &str, error: &TemplateError) -> String {
+    match error {
+        TemplateError::MissingRequired { variable, reason } if reason.is_empty() => {
+            format!("required variable `{variable}` is missing a value (in the value of `{key}`)")
+        }
+        TemplateError::MissingRequired { variable, reason } => {
+            format!("required variable `{variable}` is missing a value: {reason} (in the value of `{key}`)")
+        }
+        TemplateError::Invalid | TemplateError::TooDeep => format!("invalid interpolation in value of `{key}`"),
+    }
 }
 
 /// Backslash escapes inside double quotes: `\n`, `\t`, `\\`, `\"`, `\$` (kept as `$$`), `\0NNN`.
@@ -272,6 +277,15 @@ mod tests {
         .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
         .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_required_variable_that_is_missing_is_named() {
+        let env: HashMap<String, String> = HashMap::new();
+        let message = |src: &str| parse(src, &env).err().map(|e| e.message).unwrap_or_default();
+        assert_eq!(message("A=${X:?need X}\n"), "required variable `X` is missing a value: need X (in the value of `A`)");
+        assert_eq!(message("B=\"${Y?}\"\n"), "required variable `Y` is missing a value (in the value of `B`)");
+        assert_eq!(message("C=${Z\n"), "invalid interpolation in value of `C`");
     }
 
     #[test]
