@@ -202,7 +202,14 @@ fn check(args: &CheckArgs) -> ExitCode {
         stdin: args.project.stdin_name(),
         explicit_config,
         configs: config::ConfigCache::default(),
-        options: LintOptions { select: args.select.clone(), ignore: args.ignore.clone(), ..LintOptions::default() },
+        options: LintOptions {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+            // the columns of every format count characters, as the human output shows them (SARIF
+            // and GitHub's count UTF-16 units, as their readers do)
+            encoding: composeguard_model::PositionEncoding::CodePoints,
+            ..LintOptions::default()
+        },
         fail_on,
     };
     if args.fix {

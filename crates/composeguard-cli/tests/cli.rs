@@ -96,6 +96,20 @@ services:
     assert_eq!(report["summary"]["error"].as_u64(), Some(5));
 }
 
+/// A column counts characters in every format that names one the way the human output does
+/// (`é` is one column, though two bytes); the offset stays in bytes.
+#[test]
+fn columns_count_characters_in_every_format() {
+    let dir = temp_dir("columns");
+    write(&dir, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    labels: {a: \"\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\", b: [1]}\n");
+    let run = |format: &str| String::from_utf8(bin().args(["check", "--no-color", "--format", format, "compose.yaml"]).current_dir(&dir).output().unwrap().stdout).unwrap();
+    assert!(run("human").contains("--> compose.yaml:4:29"), "{}", run("human"));
+    assert!(run("junit").contains("compose.yaml:4:29"), "{}", run("junit"));
+    let report: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let error = report["files"][0]["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "invalid-type").unwrap().clone();
+    assert_eq!((error["start"]["line"].as_u64(), error["start"]["column"].as_u64(), error["start"]["offset"].as_u64()), (Some(4), Some(29), Some(72)));
+}
+
 #[test]
 fn fail_on_warning_turns_warnings_into_failure() {
     let dir = temp_dir("failon");
