@@ -225,9 +225,10 @@ test('the web entry point works from bytes (initSync)', async () => {
 // found by hash in long lists, interpolation in one pass with a nesting bound, env file errors
 // located in the file); 1 620 647 after stop 27's fixes (loading as compose does in six more
 // corners, spec checks found from the schema, positions counted from a table on long lines,
-// files found beside an absolute path)
-test('the wasm is under 1.63 MB', (t) => {
-  const limit = 1_630_000;
+// files found beside an absolute path); 1 631 834 after stop 29's message fixes (a rule for
+// values YAML changes, "did you mean" for undefined references, well-known wrong key names)
+test('the wasm is under 1.66 MB', (t) => {
+  const limit = 1_660_000;
   for (const dir of ['web', 'node']) {
     const size = statSync(path.join(packageDir, 'pkg', dir, 'composeguard_wasm_bg.wasm')).size;
     t.diagnostic(`pkg/${dir}/composeguard_wasm_bg.wasm: ${size} bytes`);

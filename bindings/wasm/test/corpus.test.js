@@ -2,7 +2,7 @@
 //
 // The CLI runs on each file from the file's folder, with an empty environment, as the corpus
 // labels were made. The wasm gets the same text and, as `files`, every file of the same corpus
-// project (the `.env` and env files the CLI reads from the disk). The CLI's UTF-8 columns are
+// project (the `.env` and env files the CLI reads from the disk). The CLI's character columns are
 // converted to UTF-16 for the comparison; byte offsets must be equal as they are.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,12 +28,15 @@ function filesUnder(dir, from) {
   return files;
 }
 
-/** The CLI's position (UTF-8 column, byte offset) in the wasm's shape, for the file's `bytes`. */
+/** The CLI's position (character column, byte offset) in the wasm's shape, for the file's `bytes`. */
 function fromCli(position, bytes) {
-  const lineStart = position.offset - (position.column - 1);
+  const before = bytes.subarray(0, position.offset);
+  const lineStart = Math.max(before.lastIndexOf(0x0a), before.lastIndexOf(0x0d)) + 1;
+  const lineBefore = bytes.subarray(lineStart, position.offset).toString('utf8');
+  assert.equal(position.column, [...lineBefore].length + 1, 'the CLI counts a column in characters');
   return {
     line: position.line,
-    column: bytes.subarray(lineStart, position.offset).toString('utf8').length + 1,
+    column: lineBefore.length + 1,
     offset: bytes.subarray(0, position.offset).toString('utf8').length,
     byteOffset: position.offset,
   };
