@@ -1062,6 +1062,7 @@ impl<'a> Assembler<'a> {
                 }
             }
         }
+        crate::issue::drop_explained_missing_keys(&mut self.issues, &[]);
         project.sources = self.sources;
         project.issues = self.issues;
         project.provenance = self.provenance;

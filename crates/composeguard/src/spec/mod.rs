@@ -30,6 +30,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     check_container_names(&active, out);
     check_env_files(cx, &active, out);
     check_label_files(cx, &active, out);
+    composeguard_model::issue::drop_explained_missing_keys(out, &cx.project.issues);
 }
 
 /// `docker compose config` (and `up`) refuse two active services with the same
@@ -120,7 +121,11 @@ impl VarFile<'_> {
     fn check(self, cx: &Context<'_>, out: &mut Vec<Issue>) {
         let (what, rel) = (self.kind.name(), self.rel);
         let Some(path) = self.path else {
-            if self.required && cx.fs.sees_files() {
+            // a long form without a readable `path` is reported as such (missing, misspelt, of
+            // the wrong type): no file is named, empty or not
+            let within = format!("{}.", self.at);
+            let reported = cx.project.issues.iter().chain(out.iter()).any(|i| i.path == self.at || i.path.starts_with(&within));
+            if self.required && cx.fs.sees_files() && !reported {
                 out.push(
                     err(IssueKind::MissingFile, self.span, format!("{what} `` not found: the path is empty"))
                         .with_path(self.at)
@@ -1552,7 +1557,8 @@ mod raw {
                 let path = path();
                 out.push(
                     err(IssueKind::MissingKey, node.span, format!("`{path}` is missing the required key `{k}`"))
-                        .with_path(path),
+                        .with_path(path)
+                        .with_missing_key(*k),
                 );
             }
         }
