@@ -812,6 +812,38 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
     rec.push(issue);
 }
 
+/// The help for a service named like a service attribute (`environment`, `ports`) whose body
+/// is no service (not a mapping, or one without any service attribute): most likely the
+/// attribute, dedented to the level of the service names.
+pub fn dedented_attribute(name: &str, body: &Node) -> Option<String> {
+    let looks_like_a_service = body.as_map().is_some_and(|m| m.iter().any(|(k, _)| crate::go_order::is_service_key(&k.name)));
+    (crate::go_order::is_service_key(name) && !looks_like_a_service).then(|| format!("`{name}` is a service attribute: is it indented under its service?"))
+}
+
+/// Gives the first error of each service that is a dedented attribute (see
+/// [`dedented_attribute`]) the help that says so: the rest of its message (an unknown key `A`,
+/// a sequence where a mapping was wanted) is about a service that is none.
+pub(crate) fn help_dedented_attributes(root: &Node, issues: &mut [Issue]) {
+    let Some(services) = root.as_map().and_then(|m| m.get("services")).and_then(Node::as_map) else { return };
+    for (key, body) in services.iter() {
+        let Some(help) = dedented_attribute(&key.name, body) else { continue };
+        let at = format!("services.{}", key.name);
+        let within = |i: &Issue| i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']));
+        // a help that takes the attribute for a service (`interval` belongs under
+        // `services.healthcheck.healthcheck`) is wrong
+        let wrong = format!("`{at}.{}.", key.name);
+        let mut first = true;
+        for issue in issues.iter_mut().filter(|i| i.severity == crate::issue::Severity::Error && within(i)) {
+            if first {
+                issue.help = Some(help.clone());
+                first = false;
+            } else if issue.help.as_deref().is_some_and(|h| h.contains(&wrong)) {
+                issue.help = None;
+            }
+        }
+    }
+}
+
 /// Where a key that is unknown at `where_` belongs, when it is a common misplacement: a
 /// `deploy` key written on the service, a resource limit on `deploy`, a service key at the top
 /// level.

@@ -1036,6 +1036,7 @@ impl<'a> Assembler<'a> {
                         }
                     }
                 }
+                crate::de::help_dedented_attributes(&root, &mut issues);
                 self.issues.extend(issues);
                 project.root = Some(root);
             }
