@@ -27,6 +27,9 @@ pub(crate) const LENIENT: &str = "$composeguard::Lenient";
 /// The message of an error already recorded, for code generic over the deserializer (which can
 /// only make errors from messages): it becomes [`DeError::Reported`].
 pub(crate) const REPORTED: &str = "$composeguard::Reported";
+/// The start of the message of a missing key, for code generic over the deserializer (see
+/// [`missing_key`]).
+const MISSING: &str = "$composeguard::Missing ";
 /// Asks for the node's kind before reading it (see `model::ByKind`).
 pub(crate) const KIND: &str = "$composeguard::Kind";
 /// The field name that receives a struct's `x-` keys.
@@ -92,7 +95,7 @@ impl de::Error for DeError {
     }
 
     fn missing_field(field: &'static str) -> Self {
-        Self::Message { kind: IssueKind::MissingKey, text: format!("missing required key `{field}`") }
+        Self::Message { kind: IssueKind::MissingKey, text: format!("{MISSING}{field} missing required key `{field}`") }
     }
 }
 
@@ -200,6 +203,13 @@ fn loose_ulimit(path: &Path<'_>) -> bool {
     }
 }
 
+/// An error saying the key `key` is missing (`text` says so in words): the issue records the
+/// key, so that an unknown key naming it, or an error in its unreadable value, explains it
+/// ([`crate::issue::drop_explained_missing_keys`]).
+pub(crate) fn missing_key<E: de::Error>(key: &str, text: &str) -> E {
+    E::custom(format!("{MISSING}{key} {text}"))
+}
+
 /// Collects issues during deserialization.
 #[derive(Default)]
 pub struct Recorder {
@@ -228,6 +238,10 @@ impl Recorder {
     }
 
     fn record(&self, node: &Node, path: &Path<'_>, kind: IssueKind, text: &str) {
+        let (missing, text) = match text.strip_prefix(MISSING).and_then(|rest| rest.split_once(' ')) {
+            Some((key, text)) => (Some(key), text),
+            None => (None, text),
+        };
         let path_s = path.to_string();
         let subject = if path_s.is_empty() { "the file".to_string() } else { format!("`{path_s}`") };
         let mut issue = Issue::error(kind, node.span, format!("{subject} {text}")).with_path(path_s);
@@ -236,6 +250,9 @@ impl Recorder {
         }
         if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node)).flatten() {
             issue = issue.with_help(help);
+        }
+        if let Some(key) = missing {
+            issue = issue.with_missing_key(key);
         }
         self.push(issue);
     }
@@ -785,7 +802,7 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
     } else if looks_like_a_service {
         issue = issue.with_help(format!("`{}` looks like a service: put it under `services:`", key.name));
     } else if let Some(s) = did_you_mean(&key.name, candidates) {
-        issue = issue.with_help(format!("did you mean `{s}`?"));
+        issue = issue.with_help(format!("did you mean `{s}`?")).with_suggested_key(s);
     } else if fields.contains(&EXTENSIONS) {
         issue = issue.with_help("custom keys must start with `x-`");
     }
@@ -793,6 +810,38 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
         issue = issue.with_related(a, "key defined here");
     }
     rec.push(issue);
+}
+
+/// The help for a service named like a service attribute (`environment`, `ports`) whose body
+/// is no service (not a mapping, or one without any service attribute): most likely the
+/// attribute, dedented to the level of the service names.
+pub fn dedented_attribute(name: &str, body: &Node) -> Option<String> {
+    let looks_like_a_service = body.as_map().is_some_and(|m| m.iter().any(|(k, _)| crate::go_order::is_service_key(&k.name)));
+    (crate::go_order::is_service_key(name) && !looks_like_a_service).then(|| format!("`{name}` is a service attribute: is it indented under its service?"))
+}
+
+/// Gives the first error of each service that is a dedented attribute (see
+/// [`dedented_attribute`]) the help that says so: the rest of its message (an unknown key `A`,
+/// a sequence where a mapping was wanted) is about a service that is none.
+pub(crate) fn help_dedented_attributes(root: &Node, issues: &mut [Issue]) {
+    let Some(services) = root.as_map().and_then(|m| m.get("services")).and_then(Node::as_map) else { return };
+    for (key, body) in services.iter() {
+        let Some(help) = dedented_attribute(&key.name, body) else { continue };
+        let at = format!("services.{}", key.name);
+        let within = |i: &Issue| i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']));
+        // a help that takes the attribute for a service (`interval` belongs under
+        // `services.healthcheck.healthcheck`) is wrong
+        let wrong = format!("`{at}.{}.", key.name);
+        let mut first = true;
+        for issue in issues.iter_mut().filter(|i| i.severity == crate::issue::Severity::Error && within(i)) {
+            if first {
+                issue.help = Some(help.clone());
+                first = false;
+            } else if issue.help.as_deref().is_some_and(|h| h.contains(&wrong)) {
+                issue.help = None;
+            }
+        }
+    }
 }
 
 /// Where a key that is unknown at `where_` belongs, when it is a common misplacement: a

@@ -836,10 +836,12 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                         node.value = v;
                     }
                     Err(msg) => {
-                        issues.push(
-                            Issue::error(IssueKind::InvalidType, span, cast_message(&path.display(), &value, cast_name(cast), &msg))
-                                .with_path(path.display()),
-                        );
+                        let shown = path.display();
+                        let mut issue = Issue::error(IssueKind::InvalidType, span, cast_message(&shown, &value, cast_name(cast), &msg)).with_path(shown.clone());
+                        if let Some(help) = ulimit_pair_help(&shown, &value) {
+                            issue = issue.with_help(help);
+                        }
+                        issues.push(issue);
                         node.value = Value::Null;
                         node.tag = None;
                     }
@@ -860,6 +862,14 @@ fn cast_message(path: &str, value: &str, expected: &str, why: &str) -> String {
     } else {
         format!("`{path}`: `{value}` cannot be read as {expected}: {why}")
     }
+}
+
+/// The help for a ulimit written as `soft:hard`, as `docker run --ulimit` takes it.
+fn ulimit_pair_help(path: &str, value: &str) -> Option<String> {
+    let (_, name) = path.rsplit_once(".ulimits.")?;
+    let (soft, hard) = value.split_once(':')?;
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (number(soft) && number(hard)).then(|| format!("a soft and a hard limit are a mapping: `{name}: {{soft: {soft}, hard: {hard}}}`"))
 }
 
 /// What a message may show of the string at `path`: the whole string, unless its key (or the

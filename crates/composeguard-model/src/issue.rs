@@ -119,11 +119,26 @@ pub struct Issue {
     pub path: String,
     pub related: Vec<Related>,
     pub help: Option<String>,
+    /// For a key that is missing (or whose value is missing because it could not be read), the
+    /// key: see [`drop_explained_missing_keys`].
+    pub missing_key: Option<String>,
+    /// For an unknown key, the key its did-you-mean names.
+    pub suggested_key: Option<String>,
 }
 
 impl Issue {
     pub fn error(kind: IssueKind, span: Span, message: String) -> Self {
-        Self { kind, severity: Severity::Error, message, span, path: String::new(), related: Vec::new(), help: None }
+        Self {
+            kind,
+            severity: Severity::Error,
+            message,
+            span,
+            path: String::new(),
+            related: Vec::new(),
+            help: None,
+            missing_key: None,
+            suggested_key: None,
+        }
     }
 
     pub fn warning(kind: IssueKind, span: Span, message: String) -> Self {
@@ -142,9 +157,111 @@ impl Issue {
         self
     }
 
+    /// Marks the issue as the key `key` missing at its path.
+    #[must_use]
+    pub fn with_missing_key(mut self, key: impl Into<String>) -> Self {
+        self.missing_key = Some(key.into());
+        self
+    }
+
+    /// Marks the issue (an unknown key) as suggesting `key`.
+    #[must_use]
+    pub fn with_suggested_key(mut self, key: impl Into<String>) -> Self {
+        self.suggested_key = Some(key.into());
+        self
+    }
+
     #[must_use]
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
         self.related.push(Related { span, message: message.into() });
         self
+    }
+}
+
+/// Drops from `issues` each missing key that another error explains, as compose reports one
+/// error for one mistake: an unknown key in the same mapping whose did-you-mean names the
+/// missing key (`conditon` for `condition`), or an error in the key's own value (written, but
+/// unreadable: `target: "80/tcp"`). `others` are further issues that may explain them (the
+/// model's, for the spec checks).
+pub fn drop_explained_missing_keys(issues: &mut Vec<Issue>, others: &[Issue]) {
+    if !issues.iter().any(|i| i.missing_key.is_some()) {
+        return;
+    }
+    let all = || issues.iter().chain(others).filter(|i| i.severity == Severity::Error);
+    // (the mapping's path, the key): an unknown key there that names it
+    let suggested: crate::HashSet<(&str, &str)> = all()
+        .filter(|i| i.kind == IssueKind::UnknownKey)
+        .filter_map(|i| Some((i.path.rsplit_once('.')?.0, i.suggested_key.as_deref()?)))
+        .collect();
+    // the paths of values that could not be read
+    let refused: crate::HashSet<&str> = all().filter(|i| i.missing_key.is_none() && i.kind != IssueKind::UnknownKey).map(|i| i.path.as_str()).collect();
+    let explained = |i: &Issue| {
+        let Some(key) = i.missing_key.as_deref() else { return false };
+        if suggested.contains(&(i.path.as_str(), key)) {
+            return true;
+        }
+        let at = format!("{}.{key}", i.path);
+        refused.iter().any(|p| p.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '['])))
+    };
+    let keep: Vec<bool> = issues.iter().map(|i| !explained(i)).collect();
+    let mut keep = keep.into_iter();
+    issues.retain(|_| keep.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missing(path: &str, key: &str) -> Issue {
+        Issue::error(IssueKind::MissingKey, Span::default(), format!("`{path}` is missing the required key `{key}`")).with_path(path).with_missing_key(key)
+    }
+
+    fn unknown(path: &str, key: &str, suggested: Option<&str>) -> Issue {
+        let issue = Issue::error(IssueKind::UnknownKey, Span::default(), format!("unknown key `{key}`")).with_path(format!("{path}.{key}"));
+        match suggested {
+            Some(s) => issue.with_suggested_key(s),
+            None => issue,
+        }
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_not_also_missing() {
+        let at = "services.web.depends_on.db";
+        let mut issues = vec![missing(at, "condition"), unknown(at, "conditon", Some("condition"))];
+        drop_explained_missing_keys(&mut issues, &[]);
+        assert_eq!(issues.iter().map(|i| i.kind).collect::<Vec<_>>(), [IssueKind::UnknownKey]);
+        // the unknown key among the other issues (the model's, for the spec checks)
+        let mut issues = vec![missing(at, "condition")];
+        drop_explained_missing_keys(&mut issues, &[unknown(at, "conditon", Some("condition"))]);
+        assert!(issues.is_empty());
+    }
+
+    #[test]
+    fn a_required_key_whose_value_is_unreadable_is_not_also_missing() {
+        let at = "services.web.ports[0]";
+        let target = Issue::error(IssueKind::InvalidType, Span::default(), "cannot be read".into()).with_path(format!("{at}.target"));
+        let mut issues = vec![missing(at, "target"), target];
+        drop_explained_missing_keys(&mut issues, &[]);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].kind, IssueKind::InvalidType);
+    }
+
+    #[test]
+    fn other_mistakes_do_not_explain_a_missing_key() {
+        let at = "services.web.env_file[0]";
+        let others = [
+            // no did-you-mean, or one naming another key
+            unknown(at, "fil", None),
+            unknown(at, "formt", Some("format")),
+            // the same key in another mapping
+            unknown("services.api.env_file[0]", "pth", Some("path")),
+            // a key that only starts like it
+            Issue::error(IssueKind::InvalidType, Span::default(), "bad".into()).with_path(format!("{at}.paths")),
+            // a warning
+            Issue::warning(IssueKind::UnsetVariable, Span::default(), "unset".into()).with_path(format!("{at}.path")),
+        ];
+        let mut issues = vec![missing(at, "path")];
+        drop_explained_missing_keys(&mut issues, &others);
+        assert_eq!(issues.len(), 1);
     }
 }

@@ -1036,6 +1036,7 @@ impl<'a> Assembler<'a> {
                         }
                     }
                 }
+                crate::de::help_dedented_attributes(&root, &mut issues);
                 self.issues.extend(issues);
                 project.root = Some(root);
             }
@@ -1062,6 +1063,7 @@ impl<'a> Assembler<'a> {
                 }
             }
         }
+        crate::issue::drop_explained_missing_keys(&mut self.issues, &[]);
         project.sources = self.sources;
         project.issues = self.issues;
         project.provenance = self.provenance;
@@ -1101,10 +1103,12 @@ pub(crate) fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
 }
 
 /// The model read's issues less the nulls that stand for values interpolation could not cast:
-/// those are reported already, among `earlier`.
+/// those are reported already, among `earlier`, with the type they were written as (a ulimit
+/// `"1024:2048"` is not said to be `null` where an integer or a mapping was wanted).
 pub fn without_cast_duplicates(earlier: &[Issue], issues: Vec<Issue>) -> Vec<Issue> {
     let cast_failed: crate::HashSet<Span> = earlier.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
-    issues.into_iter().filter(|i| !(i.kind == IssueKind::InvalidType && i.message.ends_with("must not be null") && cast_failed.contains(&i.span))).collect()
+    let about_null = |i: &Issue| i.message.ends_with("must not be null") || i.message.ends_with(", found null");
+    issues.into_iter().filter(|i| !(i.kind == IssueKind::InvalidType && about_null(i) && cast_failed.contains(&i.span))).collect()
 }
 
 /// How many merged prefixes of a stack of files (or documents) get the model read of their own.

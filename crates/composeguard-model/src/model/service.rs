@@ -844,7 +844,7 @@ impl<'de> ByKind<'de> for PortItem {
                 let l: PortLong = next_as(seq)?;
                 let target = l.target.as_ref().map(|t| t.value.0);
                 let Some(target) = target else {
-                    return Err(serde::de::Error::custom("is missing a target port"));
+                    return Err(crate::de::missing_key("target", "is missing a target port"));
                 };
                 // compose stores the target in 32 bits: a negative one is refused, a larger one
                 // keeps its low 32 bits (`4294967297` is port 1)

@@ -30,6 +30,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     check_container_names(&active, out);
     check_env_files(cx, &active, out);
     check_label_files(cx, &active, out);
+    composeguard_model::issue::drop_explained_missing_keys(out, &cx.project.issues);
 }
 
 /// `docker compose config` (and `up`) refuse two active services with the same
@@ -120,7 +121,11 @@ impl VarFile<'_> {
     fn check(self, cx: &Context<'_>, out: &mut Vec<Issue>) {
         let (what, rel) = (self.kind.name(), self.rel);
         let Some(path) = self.path else {
-            if self.required && cx.fs.sees_files() {
+            // a long form without a readable `path` is reported as such (missing, misspelt, of
+            // the wrong type): no file is named, empty or not
+            let within = format!("{}.", self.at);
+            let reported = cx.project.issues.iter().chain(out.iter()).any(|i| i.path == self.at || i.path.starts_with(&within));
+            if self.required && cx.fs.sees_files() && !reported {
                 out.push(
                     err(IssueKind::MissingFile, self.span, format!("{what} `` not found: the path is empty"))
                         .with_path(self.at)
@@ -276,6 +281,71 @@ fn file_object_check(
     }
 }
 
+/// The error for a service without an image: where the `image` is written but empty, at it.
+fn missing_image(cx: &Context<'_>, name: &Spanned<String>, s: &Service, out: &[Issue]) -> Option<Issue> {
+    let n = &name.value;
+    let body = cx.project.root.as_ref().and_then(Node::as_map).and_then(|m| m.get("services")).and_then(Node::as_map).and_then(|m| m.get(n));
+    let dedented = body.and_then(|b| composeguard_model::de::dedented_attribute(n, b));
+    if missing_image_explained(cx, n, dedented.is_some(), out) {
+        return None;
+    }
+    let issue = match s.image.as_deref() {
+        Some(image) if cx.text(image.span).contains('$') => {
+            let text = cx.text(image.span);
+            let var: String = text
+                .split('$')
+                .nth(1)
+                .unwrap_or_default()
+                .trim_start_matches('{')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let var = if var.is_empty() { "VAR".to_string() } else { var };
+            err(IssueKind::MissingImage, image.span, format!("the `image` of service `{n}` is empty once interpolated, and it has no `build` context"))
+                .with_help(format!("give `{var}` a value, or a default: `${{{var}:-<name>:<tag>}}`"))
+        }
+        Some(image) => err(IssueKind::MissingImage, image.span, format!("the `image` of service `{n}` is empty, and it has no `build` context"))
+            .with_help("name the image (`image: <name>:<tag>`), or add `build: <context folder>`"),
+        None => err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
+            .with_help(dedented.unwrap_or_else(|| "add `image: <name>:<tag>` or `build: <context folder>`".to_string())),
+    };
+    Some(issue.with_path(format!("services.{n}")))
+}
+
+/// Whether another error of service `n` is the cause of its missing image, and says so: an
+/// error in its `image`, `build` or `extends` (or in the `extends` of the services it extends:
+/// a cycle is reported once), an unknown key whose did-you-mean is `image` or `build`, or, for
+/// a service that is a dedented attribute, any error in it.
+fn missing_image_explained(cx: &Context<'_>, n: &str, dedented: bool, out: &[Issue]) -> bool {
+    let within = |path: &str, at: &str| path.strip_prefix(at).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']));
+    let errors = || cx.project.issues.iter().chain(out).filter(|i| i.severity == composeguard_model::Severity::Error);
+    let at = format!("services.{n}");
+    let about_image = |i: &Issue| {
+        ["image", "build", "extends"].iter().any(|k| within(&i.path, &format!("{at}.{k}")))
+            || (i.kind == IssueKind::UnknownKey
+                && i.path.rsplit_once('.').is_some_and(|(parent, _)| parent == at)
+                && matches!(i.suggested_key.as_deref(), Some("image" | "build")))
+            || (dedented && within(&i.path, &at))
+    };
+    if errors().any(about_image) {
+        return true;
+    }
+    // the services it extends, through their inheritance records
+    let mut seen: HashSet<&str> = HashSet::default();
+    let mut current = n;
+    while let Some(record) = cx.project.provenance.inheritance(current) {
+        if !seen.insert(record.base.as_str()) {
+            break;
+        }
+        let ext = format!("services.{}.extends", record.base);
+        if errors().any(|i| within(&i.path, &ext)) {
+            return true;
+        }
+        current = &record.base;
+    }
+    false
+}
+
 #[allow(clippy::too_many_lines)]
 fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s: &Service, disabled: &HashSet<&str>, out: &mut Vec<Issue>) {
     let n = &name.value;
@@ -292,11 +362,9 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         cx.project.issues.iter().any(|i| within(i.span) || i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
     };
     if no_image && s.build.is_none() && s.provider.is_none() && s.extends.as_deref().is_none_or(|ext| !unresolved(ext)) {
-        out.push(
-            err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
-                .with_path(format!("services.{n}"))
-                .with_help("add `image: <name>:<tag>` or `build: <context folder>`"),
-        );
+        if let Some(issue) = missing_image(cx, name, s, out) {
+            out.push(issue);
+        }
     }
     if let Some(build) = &s.build {
         let b = &build.value.config;
@@ -1552,7 +1620,8 @@ mod raw {
                 let path = path();
                 out.push(
                     err(IssueKind::MissingKey, node.span, format!("`{path}` is missing the required key `{k}`"))
-                        .with_path(path),
+                        .with_path(path)
+                        .with_missing_key(*k),
                 );
             }
         }
