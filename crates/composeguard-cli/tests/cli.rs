@@ -110,6 +110,29 @@ fn columns_count_characters_in_every_format() {
     assert_eq!((error["start"]["line"].as_u64(), error["start"]["column"].as_u64(), error["start"]["offset"].as_u64()), (Some(4), Some(29), Some(72)));
 }
 
+/// A project name that no file holds says where it came from.
+#[test]
+fn a_bad_project_name_says_where_it_came_from() {
+    let dir = temp_dir("name-source");
+    let folder = dir.join("___");
+    std::fs::create_dir_all(&folder).unwrap();
+    write(&folder, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n");
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = bin();
+        cmd.args(["check", "--no-color"]).args(args).arg("compose.yaml").current_dir(&folder).env_remove("COMPOSE_PROJECT_NAME");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let out = run(&["-p", "My.App"], &[]);
+    assert!(out.contains("invalid project name `My.App` (from `-p`)") && out.contains("`my-app`"), "{out}");
+    let out = run(&[], &[("COMPOSE_PROJECT_NAME", "MyApp")]);
+    assert!(out.contains("(from `COMPOSE_PROJECT_NAME` in the environment)"), "{out}");
+    let out = run(&[], &[]);
+    assert!(out.contains("names the project after its folder, and `___` has no letter or digit"), "{out}");
+}
+
 #[test]
 fn fail_on_warning_turns_warnings_into_failure() {
     let dir = temp_dir("failon");

@@ -493,13 +493,20 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
             if normalize_project_name(&n) != n {
                 // where the name is written: the env file entry, else (`-p`, the environment)
                 // no file says it
-                let at = match asm.name_from_env_file.take() {
-                    Some((path, text, line)) if from_option.is_none() => asm.env_file_span(&path, text, EnvFileAt::Line(line)),
-                    _ => Span::default(),
+                let (at, source) = match asm.name_from_env_file.take() {
+                    Some((path, text, line)) if from_option.is_none() => {
+                        (asm.env_file_span(&path, text, EnvFileAt::Line(line)), "`COMPOSE_PROJECT_NAME`")
+                    }
+                    _ if from_option.is_some() => (Span::default(), "`-p`"),
+                    _ => (Span::default(), "`COMPOSE_PROJECT_NAME` in the environment"),
                 };
                 asm.issues.push(
-                    Issue::error(IssueKind::InvalidValue, at, format!("invalid project name `{n}`: use only lowercase letters, digits, `-` and `_`, starting with a letter or digit"))
-                        .with_help("rename the project (`-p`, `COMPOSE_PROJECT_NAME`)"),
+                    Issue::error(
+                        IssueKind::InvalidValue,
+                        at,
+                        format!("invalid project name `{n}` (from {source}): use only lowercase letters, digits, `-` and `_`, starting with a letter or digit"),
+                    )
+                    .with_help(format!("use a name such as `{}`", suggested_name(&n))),
                 );
             }
             n
@@ -667,6 +674,13 @@ fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, error
     vars
 }
 
+/// A valid project name close to `name`: lowercase, other characters as `-` (`My.App` → `my-app`).
+fn suggested_name(name: &str) -> String {
+    let lowered: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect();
+    let trimmed = lowered.trim_start_matches(['-', '_']);
+    if trimmed.is_empty() { "my-project".to_string() } else { trimmed.to_string() }
+}
+
 /// The project name from the files: the last non-empty `name:`, interpolated and normalised
 /// (compose's rule); otherwise the folder's name. A name that ends up empty is an error.
 fn project_name_from_files(asm: &mut Assembler<'_>, files: &[String], vars: &Environment, folder: &str) -> String {
@@ -688,10 +702,16 @@ fn project_name_from_files(asm: &mut Assembler<'_>, files: &[String], vars: &Env
     };
     // a relative folder (text handed in without its real location) says nothing about the name
     if name.is_empty() && (from_file || folder.starts_with('/')) {
+        let message = if from_file {
+            "the project name is empty once interpolated and normalised (lowercase letters, digits, `-` and `_`)".to_string()
+        } else {
+            format!(
+                "the project name is empty: without `name:`, compose names the project after its folder, and `{}` has no letter or digit",
+                base_name(folder)
+            )
+        };
         asm.issues.push(
-            Issue::error(IssueKind::InvalidValue, at, "the project name is empty once interpolated and normalised (lowercase letters, digits, `-` and `_`)".into())
-                .with_path("name")
-                .with_help("set `name:` to a value with letters or digits, or pass `-p NAME`"),
+            Issue::error(IssueKind::InvalidValue, at, message).with_path("name").with_help("set `name:` to a value with letters or digits, or pass `-p NAME`"),
         );
     }
     name
