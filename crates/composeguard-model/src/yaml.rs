@@ -626,7 +626,9 @@ fn granit_pass(text: &str, original: &str, file: FileId, limits: &Limits, flows:
                 }
             }
             Err(err) => {
-                builder.issues.push(scan_error(&err, file, text));
+                let issue = scan_error(&err, file, text);
+                let issue = unclosed_flow(&builder.stack, text, issue);
+                builder.issues.push(issue);
                 break;
             }
         }
@@ -831,6 +833,34 @@ fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
     if info.contains("nesting") || info.contains("recursion") {
         issue.kind = IssueKind::InputLimit;
         issue.message = format!("nesting is deeper than the supported limit ({info})");
+    }
+    issue
+}
+
+/// A parser error that comes where a `[…]` or `{…}` opened on an earlier line should have
+/// closed: the error's line is indented no deeper than the line the collection opens on (a key
+/// or item of the block around it), so the collection was most likely left open. Its opening
+/// bracket is shown, with how to close it.
+fn unclosed_flow(stack: &[Frame], text: &str, issue: Issue) -> Issue {
+    let Some((open, bracket)) = stack.iter().rev().find_map(|frame| match frame {
+        Frame::Seq { start, style: Style::Flow, .. } => Some((*start, ('[', ']'))),
+        Frame::Map { start, style: Style::Flow, .. } => Some((*start, ('{', '}'))),
+        _ => None,
+    }) else {
+        return issue;
+    };
+    let line_start = |at: usize| text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |n| n + 1);
+    let indent = |start: usize| text.get(start..).map_or(0, |l| l.bytes().take_while(|&b| b == b' ').count());
+    let (opened, failed) = (open.start as usize, issue.span.start as usize);
+    let (open_line, error_line) = (line_start(opened), line_start(failed));
+    if text.as_bytes().get(opened) != Some(&(bracket.0 as u8)) || error_line <= open_line || indent(error_line) > indent(open_line) {
+        return issue;
+    }
+    let at = Span::new(open.file, open.start, open.start.saturating_add(1));
+    let (o, c) = bracket;
+    let mut issue = issue.with_related(at, format!("this `{o}` is never closed"));
+    if issue.help.is_none() {
+        issue = issue.with_help(format!("close the `{o}` with `{c}` at the end of its last item"));
     }
     issue
 }
@@ -2062,5 +2092,20 @@ mod tests {
             assert_eq!((issue.span.start, issue.span.end), (line_start, line_start + 1), "{text:?}: {}", issue.message);
             assert!(issue.help.as_deref().is_some_and(|h| h.contains("spaces")), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_flow_collection_left_open_is_shown() {
+        let related = |text: &str| {
+            let doc = parse(text, FileId(0), &Limits::default());
+            let issue = doc.issues.iter().find(|i| i.kind == IssueKind::YamlSyntax).unwrap_or_else(|| panic!("{text:?}"));
+            issue.related.iter().map(|r| (r.span.start, r.message.clone())).collect::<Vec<_>>()
+        };
+        let head = "services:\n  web:\n    image: nginx:1.27\n";
+        let at = u32::try_from(head.len()).unwrap();
+        assert_eq!(related(&format!("{head}    command: [\"npm\", \"start\"\n    restart: always\n")), [(at + 13, "this `[` is never closed".to_string())]);
+        assert_eq!(related(&format!("{head}    environment: {{A: 1, B: 2\n    restart: always\n")), [(at + 17, "this `{` is never closed".to_string())]);
+        // a mistake inside a collection that goes on over more lines is not blamed on its start
+        assert_eq!(related(&format!("{head}    command: [\"npm\",\n      \"run\" \"start\"]\n")), []);
     }
 }
