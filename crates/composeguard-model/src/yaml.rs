@@ -830,6 +830,12 @@ fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
     }
     let at = u32::try_from(offset).unwrap_or(u32::MAX);
     let mut issue = Issue::error(IssueKind::YamlSyntax, Span::new(file, at, at), format!("invalid YAML: {info}"));
+    if info.contains("mapping values are not allowed") || info.contains("simple key expected ':'") {
+        if let Some((line, fixed)) = key_without_colon(text, offset, info.contains("simple key")) {
+            let (start, end) = (u32::try_from(line.0).unwrap_or(u32::MAX), u32::try_from(line.1).unwrap_or(u32::MAX));
+            issue = issue.with_related(Span::new(file, start, end), "this line has no `:` after its key").with_help(format!("did you mean `{fixed}`?"));
+        }
+    }
     if info.contains("nesting") || info.contains("recursion") {
         issue.kind = IssueKind::InputLimit;
         issue.message = format!("nesting is deeper than the supported limit ({info})");
@@ -863,6 +869,46 @@ fn unclosed_flow(stack: &[Frame], text: &str, issue: Issue) -> Issue {
         issue = issue.with_help(format!("close the `{o}` with `{c}` at the end of its last item"));
     }
     issue
+}
+
+/// The line whose key lacks its `:`, for a parser error at `offset` about a `:` it did not
+/// expect (the line before it read on as one plain text: `web` above `image: x`) or a key it
+/// found without one (`environment` alone, `simple`): the line's byte range, and the line as
+/// meant (`web:`, `image: nginx`).
+fn key_without_colon(text: &str, offset: usize, on_this_line: bool) -> Option<((usize, usize), String)> {
+    let offset = offset.min(text.len());
+    let line_of = |at: usize| {
+        let start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |n| n + 1);
+        let end = text.get(start..).and_then(|l| l.find('\n')).map_or(text.len(), |n| start + n);
+        (start, end)
+    };
+    let mut line = line_of(offset);
+    if !on_this_line {
+        // the nearest line above that is not blank or a comment
+        loop {
+            let before = line.0.checked_sub(1)?;
+            line = line_of(before);
+            let content = text.get(line.0..line.1)?.trim();
+            if !content.is_empty() && !content.starts_with('#') {
+                break;
+            }
+        }
+    }
+    let raw = text.get(line.0..line.1)?.trim_end_matches('\r');
+    let indent = raw.len() - raw.trim_start().len();
+    let body = raw.trim_start();
+    let (dash, body) = match body.strip_prefix("- ") {
+        Some(rest) => ("- ", rest.trim_start()),
+        None => ("", body),
+    };
+    // a plain key: a name, perhaps followed by a value after a blank (`image nginx:1.27`)
+    let (key, value) = body.split_once(' ').map_or((body, ""), |(k, v)| (k, v.trim()));
+    let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !plain || key.contains(':') || value.starts_with('#') || value.contains(": ") {
+        return None;
+    }
+    let fixed = if value.is_empty() { format!("{dash}{key}:") } else { format!("{dash}{key}: {value}") };
+    Some(((line.0 + indent, line.0 + raw.len()), fixed))
 }
 
 /// The help of the parser's own errors about tabs (the checks of `tabs` have theirs).
@@ -2107,5 +2153,19 @@ mod tests {
         assert_eq!(related(&format!("{head}    environment: {{A: 1, B: 2\n    restart: always\n")), [(at + 17, "this `{` is never closed".to_string())]);
         // a mistake inside a collection that goes on over more lines is not blamed on its start
         assert_eq!(related(&format!("{head}    command: [\"npm\",\n      \"run\" \"start\"]\n")), []);
+    }
+
+    #[test]
+    fn a_key_without_its_colon_is_named() {
+        let help = |text: &str| {
+            let doc = parse(text, FileId(0), &Limits::default());
+            let issue = doc.issues.iter().find(|i| i.kind == IssueKind::YamlSyntax).unwrap_or_else(|| panic!("{text:?}"));
+            issue.help.clone().unwrap_or_default()
+        };
+        assert_eq!(help("services:\n  web\n    image: nginx:1.27\n"), "did you mean `web:`?");
+        assert_eq!(help("services:\n  web:\n    image nginx:1.27\n    restart: always\n"), "did you mean `image: nginx:1.27`?");
+        assert_eq!(help("services:\n  web:\n    image: nginx:1.27\n    environment\n      A: b\n"), "did you mean `environment:`?");
+        // a `:` too many is not a `:` missing
+        assert_eq!(help("services:\n  web:\n    image: a: b\n"), "");
     }
 }
