@@ -160,3 +160,40 @@ fn image_rules_read_the_tag_the_projects_env_file_sets() {
     // the machine's environment does not change what the project says
     assert_eq!(findings(&[("TAG", "1.0"), ("UNSET", "latest"), ("NAME", "redis:7")]), found);
 }
+
+/// The spec errors of a report as `file:line:column rule`, in report order.
+fn spec_lines(report: &Report) -> Vec<String> {
+    spec(report).iter().map(|d| format!("{}:{}:{} {}", d.file, d.start.line, d.start.column, d.rule)).collect()
+}
+
+#[test]
+fn an_extends_cycle_through_other_files_is_the_one_error() {
+    let fs = files(&[
+        ("/p/compose.yaml", "services:\n  web:\n    extends: {file: a.yaml, service: a}\n"),
+        ("/p/a.yaml", "services:\n  a:\n    extends: {file: b.yaml, service: b}\n"),
+        ("/p/b.yaml", "services:\n  b:\n    extends: {file: a.yaml, service: a}\n"),
+    ]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["a.yaml:3:5 dependency-cycle"]);
+}
+
+#[test]
+fn a_base_that_fails_to_load_is_the_one_error_of_the_service_that_extends_it() {
+    let web = "services:\n  web:\n    extends: {file: common.yaml, service: app}\n";
+    // the base file does not parse: it is not also said to have no services
+    let fs = files(&[("/p/compose.yaml", web), ("/p/common.yaml", "services:\n  app:\n    image: nginx:1.25\n     ports: []\n")]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["common.yaml:4:11 yaml-syntax"]);
+    // the base's image needs a variable: the child is not also said to have no image
+    let fs = files(&[("/p/compose.yaml", web), ("/p/common.yaml", "services:\n  app:\n    image: nginx:${TAG:?TAG needed}\n")]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["common.yaml:3:18 missing-required-variable"]);
+    // the base's own base is missing
+    let fs = files(&[("/p/compose.yaml", web), ("/p/common.yaml", "services:\n  app:\n    extends: {file: gone.yaml, service: z}\n")]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["common.yaml:3:21 missing-file"]);
+    // a value of the base that compose refuses as it reads the file is reported once
+    let fs = files(&[("/p/compose.yaml", web), ("/p/common.yaml", "services:\n  app:\n    image: nginx:1.25\n    ports: \"80:80\"\n")]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["common.yaml:4:12 invalid-type"]);
+}

@@ -59,6 +59,10 @@ pub struct Provenance {
     pub overrides: HashMap<Span, Span>,
     /// Service bodies inherited through `extends`.
     pub inherited: Vec<Inheritance>,
+    /// The `extends` values (their spans) whose base could not be loaded further up the chain
+    /// (a file that is missing or broken, a cycle through other files): the error is reported
+    /// where it is, and the service that extends is left as written.
+    pub unresolved_extends: HashSet<Span>,
     /// The first record of each extending service in `inherited`.
     by_service: HashMap<String, usize>,
     /// Key/value attributes (and `extra_hosts`) merged from two values, by path and span:

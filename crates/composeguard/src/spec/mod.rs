@@ -289,6 +289,14 @@ fn missing_image(cx: &Context<'_>, name: &Spanned<String>, s: &Service, out: &[I
     if missing_image_explained(cx, n, dedented.is_some(), out) {
         return None;
     }
+    // an `image` whose interpolation failed (in the file of a base read for `extends`, whose
+    // paths are the base's) is reported as such
+    if let Some(image) = s.image.as_deref() {
+        let inside = |i: &Issue| i.severity == composeguard_model::Severity::Error && i.span.file == image.span.file && image.span.start <= i.span.start && i.span.end <= image.span.end;
+        if cx.project.issues.iter().any(|i| matches!(i.kind, IssueKind::MissingRequiredVariable | IssueKind::InvalidInterpolation) && inside(i)) {
+            return None;
+        }
+    }
     let issue = match s.image.as_deref() {
         Some(image) if cx.text(image.span).contains('$') => {
             let text = cx.text(image.span);
@@ -359,7 +367,9 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     let unresolved = |ext: &Spanned<composeguard_model::model::Extends>| {
         let at = format!("services.{n}.extends");
         let within = |span: Span| span.file == ext.span.file && ext.span.start <= span.start && span.end <= ext.span.end;
-        cx.project.issues.iter().any(|i| within(i.span) || i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
+        // (or its base could not be loaded: a file missing or broken further up the chain)
+        cx.project.provenance.unresolved_extends.contains(&ext.span)
+            || cx.project.issues.iter().any(|i| within(i.span) || i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
     };
     if no_image && s.build.is_none() && s.provider.is_none() && s.extends.as_deref().is_none_or(|ext| !unresolved(ext)) {
         if let Some(issue) = missing_image(cx, name, s, out) {
