@@ -160,3 +160,87 @@ fn image_rules_read_the_tag_the_projects_env_file_sets() {
     // the machine's environment does not change what the project says
     assert_eq!(findings(&[("TAG", "1.0"), ("UNSET", "latest"), ("NAME", "redis:7")]), found);
 }
+
+/// The spec errors of a report as `file:line:column rule`, in report order.
+fn spec_lines(report: &Report) -> Vec<String> {
+    spec(report).iter().map(|d| format!("{}:{}:{} {}", d.file, d.start.line, d.start.column, d.rule)).collect()
+}
+
+#[test]
+fn an_extends_cycle_through_other_files_is_the_one_error() {
+    let fs = files(&[
+        ("/p/compose.yaml", "services:\n  web:\n    extends: {file: a.yaml, service: a}\n"),
+        ("/p/a.yaml", "services:\n  a:\n    extends: {file: b.yaml, service: b}\n"),
+        ("/p/b.yaml", "services:\n  b:\n    extends: {file: a.yaml, service: a}\n"),
+    ]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["a.yaml:3:5 dependency-cycle"]);
+}
+
+#[test]
+fn a_base_that_fails_to_load_is_the_one_error_of_the_service_that_extends_it() {
+    let web = "services:\n  web:\n    extends: {file: common.yaml, service: app}\n";
+    // the base file does not parse: it is not also said to have no services
+    let fs = files(&[("/p/compose.yaml", web), ("/p/common.yaml", "services:\n  app:\n    image: nginx:1.25\n     ports: []\n")]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["common.yaml:4:11 yaml-syntax"]);
+    // the base's image needs a variable: the child is not also said to have no image
+    let fs = files(&[("/p/compose.yaml", web), ("/p/common.yaml", "services:\n  app:\n    image: nginx:${TAG:?TAG needed}\n")]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["common.yaml:3:18 missing-required-variable"]);
+    // the base's own base is missing
+    let fs = files(&[("/p/compose.yaml", web), ("/p/common.yaml", "services:\n  app:\n    extends: {file: gone.yaml, service: z}\n")]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["common.yaml:3:21 missing-file"]);
+    // a value of the base that compose refuses as it reads the file is reported once
+    let fs = files(&[("/p/compose.yaml", web), ("/p/common.yaml", "services:\n  app:\n    image: nginx:1.25\n    ports: \"80:80\"\n")]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    assert_eq!(spec_lines(&report), ["common.yaml:4:12 invalid-type"]);
+}
+
+/// The related locations of the spec error of `rule`, as `file:line:column message`.
+fn related_of(report: &Report, rule: &str) -> Vec<String> {
+    let found = report.diagnostics().find(|d| d.rule == rule).unwrap_or_else(|| panic!("no {rule}: {:?}", spec_lines(report)));
+    found.related.iter().map(|r| format!("{}:{}:{} {}", r.file, r.start.line, r.start.column, r.message)).collect()
+}
+
+fn stacked(base: &str, over: &str) -> Report {
+    let fs = files(&[("/p/compose.yaml", base), ("/p/prod.yaml", over)]);
+    lint_files(&options(&["compose.yaml", "prod.yaml"]), &LintOptions::default(), &fs)
+}
+
+#[test]
+fn a_healthcheck_disabled_by_an_override_is_shown_where_it_is_disabled() {
+    let report = stacked(
+        "services:\n  web:\n    image: nginx:1.25\n    depends_on:\n      db:\n        condition: service_healthy\n  db:\n    image: postgres:16\n    healthcheck:\n      test: [\"CMD\",\"pg_isready\"]\n",
+        "services:\n  db:\n    healthcheck:\n      disable: true\n",
+    );
+    assert_eq!(related_of(&report, "service-healthy-without-healthcheck"), ["prod.yaml:4:16 healthcheck disabled here"]);
+}
+
+#[test]
+fn a_finding_at_a_base_value_shows_the_override_that_causes_it() {
+    // a volume made external by an override, where the base sets `driver` or `driver_opts`
+    let report = stacked("services:\n  web:\n    image: nginx:1.25\nvolumes:\n  data:\n    driver_opts: {type: none}\n", "volumes:\n  data:\n    external: true\n");
+    assert_eq!(related_of(&report, "conflicting-keys"), ["prod.yaml:3:15 marked external here"]);
+    // a secret given an `environment` by an override
+    let report = stacked("services:\n  web:\n    image: nginx:1.25\n    secrets: [s]\nsecrets:\n  s:\n    file: ./s.txt\n", "secrets:\n  s:\n    environment: TOKEN\n");
+    assert_eq!(related_of(&report, "conflicting-keys"), ["prod.yaml:3:18 `environment` set here"]);
+    // replicas set by an override beside the base's `container_name`
+    let report = stacked("services:\n  web:\n    image: nginx:1.25\n    container_name: web\n", "services:\n  web:\n    deploy:\n      replicas: 3\n");
+    assert_eq!(related_of(&report, "conflicting-keys"), ["prod.yaml:4:17 `deploy.replicas` set here"]);
+}
+
+#[test]
+fn what_a_reset_removes_is_said_to_be_removed_there() {
+    let report = stacked("services:\n  web:\n    build: .\n", "services:\n  web:\n    build: !reset null\n");
+    assert_eq!(related_of(&report, "missing-image"), ["prod.yaml:3:5 `build` removed here by `!reset`"]);
+    let report = stacked("services:\n  web:\n    image: nginx:1.25\n", "services:\n  web:\n    image: !reset\n");
+    assert_eq!(related_of(&report, "missing-image"), ["prod.yaml:3:5 `image` removed here by `!reset`"]);
+    for (section, reference, declaration) in [("networks", "networks: [front]", "front: {}"), ("secrets", "secrets: [front]", "front:\n    environment: T")] {
+        let report = stacked(&format!("services:\n  web:\n    image: nginx:1.25\n    {reference}\n{section}:\n  {declaration}\n"), &format!("{section}: !reset {{}}\n"));
+        assert_eq!(related_of(&report, "undefined-reference"), ["prod.yaml:1:1 declaration removed here by `!reset`"]);
+        let help = report.diagnostics().find(|d| d.rule == "undefined-reference").and_then(|d| d.help.clone()).unwrap_or_default();
+        assert!(!help.contains("declare `front`") && help.contains("`!reset` in `prod.yaml`"), "{help}");
+    }
+}

@@ -122,6 +122,7 @@ impl Assembler<'_> {
             }
             return Some(service.clone());
         };
+        let ext_node_span = ext_node.span;
         ext.span = ext_key.span;
         let link = (file.to_string(), name.to_string());
         if chain.len() >= MAX_CHAIN {
@@ -132,13 +133,19 @@ impl Assembler<'_> {
             return Some(service.clone());
         }
         if chain.contains(&link) {
-            let mut names: Vec<String> = chain.iter().skip_while(|l| **l != link).map(|(_, s)| format!("`{s}`")).collect();
+            let cycle: Vec<&Link> = chain.iter().skip_while(|l| **l != link).collect();
+            let mut names: Vec<String> = cycle.iter().map(|(_, s)| format!("`{s}`")).collect();
             names.push(format!("`{name}`"));
-            self.issues.push(
+            self.push_once(
                 Issue::error(IssueKind::DependencyCycle, ext.span, format!("`extends` cycle: {}", names.join(" extends ")))
                     .with_path(format!("services.{name}.extends"))
                     .with_help("a service cannot extend itself, directly or through others"),
             );
+            // through other files, each service of the cycle keeps its `extends` (the files are
+            // read afresh for each hop): nothing is inherited, and the cycle is the one error
+            if cycle.iter().any(|(f, _)| f != file) {
+                return None;
+            }
             return Some(service.clone());
         }
         chain.push(link);
@@ -170,7 +177,10 @@ impl Assembler<'_> {
             }
         };
         chain.pop();
-        let base = base?;
+        let Some(base) = base else {
+            self.provenance.unresolved_extends.insert(ext_node_span);
+            return None;
+        };
         if base.is_null() {
             if let Some((f, _)) = &ext.file {
                 // a service of another file left empty (`base:` with nothing under it): compose
@@ -217,7 +227,12 @@ impl Assembler<'_> {
     /// paths rebased onto the project folder.
     fn base_from_file(&mut self, name: &str, ext: &ExtendsRef, file: &str, file_span: Span, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Node> {
         let path = join_clean(&scope.dir, file);
-        let (_, docs) = self.documents(&path, Some(file_span), scope.vars)?;
+        let (id, docs) = self.documents(&path, Some(file_span), scope.vars)?;
+        // a file that does not parse (or whose top level is no mapping) is reported as such:
+        // that it has no services follows from it
+        if docs.is_empty() && self.issues.iter().any(|i| i.span.file == id && i.severity == Severity::Error) {
+            return None;
+        }
         let mut root: Option<Node> = None;
         for doc in docs {
             root = Some(match root {

@@ -176,6 +176,16 @@ impl Issue {
         self.related.push(Related { span, message: message.into() });
         self
     }
+
+    /// [`Self::with_related`] when `when` holds (a value set in another file than the issue's).
+    #[must_use]
+    pub fn with_related_if(self, when: bool, span: Span, message: impl Into<String>) -> Self {
+        if when {
+            self.with_related(span, message)
+        } else {
+            self
+        }
+    }
 }
 
 /// Drops from `issues` each missing key that another error explains, as compose reports one

@@ -59,6 +59,12 @@ pub struct Provenance {
     pub overrides: HashMap<Span, Span>,
     /// Service bodies inherited through `extends`.
     pub inherited: Vec<Inheritance>,
+    /// The `extends` values (their spans) whose base could not be loaded further up the chain
+    /// (a file that is missing or broken, a cycle through other files): the error is reported
+    /// where it is, and the service that extends is left as written.
+    pub unresolved_extends: HashSet<Span>,
+    /// Values a later `!reset` removed, by path (`services.web.build`, `networks`).
+    pub resets: HashMap<String, Reset>,
     /// The first record of each extending service in `inherited`.
     by_service: HashMap<String, usize>,
     /// Key/value attributes (and `extra_hosts`) merged from two values, by path and span:
@@ -77,6 +83,17 @@ impl Provenance {
     pub fn inheritance(&self, service: &str) -> Option<&Inheritance> {
         self.by_service.get(service).and_then(|i| self.inherited.get(*i))
     }
+}
+
+/// A value that a later file (or document, or an extending service) removed with `!reset`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reset {
+    /// The key whose value is tagged `!reset`.
+    pub at: Span,
+    /// The value it removed.
+    pub removed: Span,
+    /// The keys of the removed mapping (the networks of `networks: !reset {}`).
+    pub names: Vec<String>,
 }
 
 /// A service that inherited attributes through `extends`.
@@ -493,7 +510,12 @@ impl<'a> Merger<'a> {
         for (key, mut value) in over.entries {
             match value.tag {
                 Some(MergeTag::Reset) => {
-                    base.remove(&key.name);
+                    if let Some((_, removed)) = base.remove(&key.name) {
+                        let names = removed.as_map().map(|m| m.entries.iter().map(|(k, _)| k.name.clone()).collect()).unwrap_or_default();
+                        path.push(key.name.clone());
+                        self.provenance.resets.insert(path.join("."), Reset { at: key.span, removed: removed.span, names });
+                        path.pop();
+                    }
                     continue;
                 }
                 Some(MergeTag::Override) => {

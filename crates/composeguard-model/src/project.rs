@@ -1128,7 +1128,14 @@ pub(crate) fn read_model(root: &mut Node) -> (Option<Compose>, Vec<Issue>) {
 pub fn without_cast_duplicates(earlier: &[Issue], issues: Vec<Issue>) -> Vec<Issue> {
     let cast_failed: crate::HashSet<Span> = earlier.iter().filter(|i| i.kind == IssueKind::InvalidType).map(|i| i.span).collect();
     let about_null = |i: &Issue| i.message.ends_with("must not be null") || i.message.ends_with(", found null");
-    issues.into_iter().filter(|i| !(i.kind == IssueKind::InvalidType && about_null(i) && cast_failed.contains(&i.span))).collect()
+    // a value of a file read for `extends` that compose refuses as it reads that file is reported
+    // there, once, not again for each service that inherits it
+    let read_for_extends: crate::HashSet<Span> =
+        earlier.iter().filter(|i| i.kind == IssueKind::InvalidType && i.message.ends_with("read for `extends`)")).map(|i| i.span).collect();
+    issues
+        .into_iter()
+        .filter(|i| !(i.kind == IssueKind::InvalidType && (about_null(i) && cast_failed.contains(&i.span) || read_for_extends.contains(&i.span))))
+        .collect()
 }
 
 /// How many merged prefixes of a stack of files (or documents) get the model read of their own.

@@ -195,7 +195,7 @@ fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
 
     for (name, volume) in &compose.volumes {
         let Some(v) = volume else { continue };
-        if v.external.as_ref().is_some_and(|e| e.value.external) {
+        if let Some(external) = v.external.as_ref().filter(|e| e.value.external) {
             let mut others: Vec<(&str, Span)> = Vec::new();
             if let Some(d) = &v.driver {
                 others.push(("driver", d.span));
@@ -214,16 +214,16 @@ fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
                         format!("volume `{}` is `external`, so it cannot also set `{key}`", name.value),
                     )
                     .with_path(format!("volumes.{}.{key}", name.value))
-                    .with_help("remove the key, or drop `external: true` to let compose create the volume"),
+                    .with_help("remove the key, or drop `external: true` to let compose create the volume")
+                    .with_related_if(external.span.file != span.file, external.span, "marked external here"),
                 );
             }
         }
     }
     for (name, secret) in &compose.secrets {
-        let set: Vec<&str> = [("file", secret.file.is_some()), ("environment", secret.environment.is_some())]
+        let set: Vec<(&str, Span)> = [("file", secret.file.as_ref().map(|v| v.span)), ("environment", secret.environment.as_ref().map(|v| v.span))]
             .into_iter()
-            .filter(|(_, s)| *s)
-            .map(|(k, _)| k)
+            .filter_map(|(k, s)| Some((k, s?)))
             .collect();
         let external = secret.external.as_ref().is_some_and(|e| e.value.external);
         file_object_check("secret", "secrets", &name.value, name.span, &set, "file|environment", secret.driver.is_some(), secret.external.is_some(), out);
@@ -242,14 +242,13 @@ fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
         }
     }
     for (name, config) in &compose.configs {
-        let set: Vec<&str> = [
-            ("file", config.file.is_some()),
-            ("environment", config.environment.is_some()),
-            ("content", config.content.is_some()),
+        let set: Vec<(&str, Span)> = [
+            ("file", config.file.as_ref().map(|v| v.span)),
+            ("environment", config.environment.as_ref().map(|v| v.span)),
+            ("content", config.content.as_ref().map(|v| v.span)),
         ]
         .into_iter()
-        .filter(|(_, s)| *s)
-        .map(|(k, _)| k)
+        .filter_map(|(k, s)| Some((k, s?)))
         .collect();
         file_object_check("config", "configs", &name.value, name.span, &set, "file|environment|content", false, config.external.is_some(), out);
     }
@@ -261,17 +260,21 @@ fn file_object_check(
     section: &str,
     name: &str,
     span: Span,
-    set: &[&str],
+    set: &[(&str, Span)],
     keys: &str,
     has_driver: bool,
     has_external: bool,
     out: &mut Vec<Issue>,
 ) {
     if set.len() > 1 {
-        out.push(
-            err(IssueKind::ConflictingKeys, span, format!("{what} `{name}` sets {}; only one of {keys} is allowed", set.join(" and ")))
-                .with_path(format!("{section}.{name}")),
-        );
+        let names: Vec<&str> = set.iter().map(|(k, _)| *k).collect();
+        let mut issue = err(IssueKind::ConflictingKeys, span, format!("{what} `{name}` sets {}; only one of {keys} is allowed", names.join(" and ")))
+            .with_path(format!("{section}.{name}"));
+        // a key that a later file added is shown where that file sets it
+        for (key, at) in set.iter().filter(|(_, at)| at.file != span.file) {
+            issue = issue.with_related(*at, format!("`{key}` set here"));
+        }
+        out.push(issue);
     } else if set.is_empty() && !has_driver && !has_external {
         out.push(
             err(IssueKind::MissingKey, span, format!("{what} `{name}` needs one of {keys}"))
@@ -288,6 +291,14 @@ fn missing_image(cx: &Context<'_>, name: &Spanned<String>, s: &Service, out: &[I
     let dedented = body.and_then(|b| composeguard_model::de::dedented_attribute(n, b));
     if missing_image_explained(cx, n, dedented.is_some(), out) {
         return None;
+    }
+    // an `image` whose interpolation failed (in the file of a base read for `extends`, whose
+    // paths are the base's) is reported as such
+    if let Some(image) = s.image.as_deref() {
+        let inside = |i: &Issue| i.severity == composeguard_model::Severity::Error && i.span.file == image.span.file && image.span.start <= i.span.start && i.span.end <= image.span.end;
+        if cx.project.issues.iter().any(|i| matches!(i.kind, IssueKind::MissingRequiredVariable | IssueKind::InvalidInterpolation) && inside(i)) {
+            return None;
+        }
     }
     let issue = match s.image.as_deref() {
         Some(image) if cx.text(image.span).contains('$') => {
@@ -306,8 +317,21 @@ fn missing_image(cx: &Context<'_>, name: &Spanned<String>, s: &Service, out: &[I
         }
         Some(image) => err(IssueKind::MissingImage, image.span, format!("the `image` of service `{n}` is empty, and it has no `build` context"))
             .with_help("name the image (`image: <name>:<tag>`), or add `build: <context folder>`"),
-        None => err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"))
-            .with_help(dedented.unwrap_or_else(|| "add `image: <name>:<tag>` or `build: <context folder>`".to_string())),
+        None => {
+            let issue = err(IssueKind::MissingImage, name.span, format!("service `{n}` has neither an `image` nor a `build` context"));
+            // an earlier file gave it one, which a later file's `!reset` removed
+            let resets = &cx.project.provenance.resets;
+            let reset = ["image", "build"].into_iter().find_map(|k| resets.get(&format!("services.{n}.{k}")).map(|r| (k, r)));
+            match reset {
+                Some((key, r)) => {
+                    let file = cx.sources().get(r.at.file).map_or("", |f| f.path.as_str());
+                    issue
+                        .with_related(r.at, format!("`{key}` removed here by `!reset`"))
+                        .with_help(format!("the `!reset` of `{key}` in `{file}` leaves the service without an image: set `image` (or `build`) there"))
+                }
+                None => issue.with_help(dedented.unwrap_or_else(|| "add `image: <name>:<tag>` or `build: <context folder>`".to_string())),
+            }
+        }
     };
     Some(issue.with_path(format!("services.{n}")))
 }
@@ -359,7 +383,9 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     let unresolved = |ext: &Spanned<composeguard_model::model::Extends>| {
         let at = format!("services.{n}.extends");
         let within = |span: Span| span.file == ext.span.file && ext.span.start <= span.start && span.end <= ext.span.end;
-        cx.project.issues.iter().any(|i| within(i.span) || i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
+        // (or its base could not be loaded: a file missing or broken further up the chain)
+        cx.project.provenance.unresolved_extends.contains(&ext.span)
+            || cx.project.issues.iter().any(|i| within(i.span) || i.path.strip_prefix(at.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
     };
     if no_image && s.build.is_none() && s.provider.is_none() && s.extends.as_deref().is_none_or(|ext| !unresolved(ext)) {
         if let Some(issue) = missing_image(cx, name, s, out) {
@@ -431,7 +457,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
             if secret.value.source.value.is_empty() {
                 nameless_ref(cx, "build secret", secret, p(&format!("build.secrets[{i}]")), out);
             } else if !compose.secrets.contains_key(secret.value.source.value.as_str()) && !declared_unreadably(cx, "secrets", &secret.value.source.value) {
-                out.push(undefined("build secret", n, &secret.value.source, p("build.secrets"), similar(&secret.value.source.value, &compose.secrets)));
+                out.push(removed_by_reset(cx, undefined("build secret", n, &secret.value.source, p("build.secrets"), similar(&secret.value.source.value, &compose.secrets)), "secrets", &secret.value.source.value));
             }
         }
     }
@@ -461,7 +487,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                 .with_help("rename the network so that it does not start with `x-`"),
             );
         } else if net.value != "default" && !compose.networks.contains_key(net.value.as_str()) && !declared_unreadably(cx, "networks", &net.value) {
-            out.push(undefined("network", n, net, p(&format!("networks.{}", net.value)), similar(&net.value, &compose.networks)));
+            out.push(removed_by_reset(cx, undefined("network", n, net, p(&format!("networks.{}", net.value)), similar(&net.value, &compose.networks)), "networks", &net.value));
         }
     }
     if let Some(hc) = &s.healthcheck {
@@ -557,19 +583,19 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         if c.value.source.value.is_empty() {
             nameless_ref(cx, "config", c, p(&format!("configs[{i}]")), out);
         } else if !compose.configs.contains_key(c.value.source.value.as_str()) && !declared_unreadably(cx, "configs", &c.value.source.value) {
-            out.push(undefined("config", n, &c.value.source, p("configs"), similar(&c.value.source.value, &compose.configs)));
+            out.push(removed_by_reset(cx, undefined("config", n, &c.value.source, p("configs"), similar(&c.value.source.value, &compose.configs)), "configs", &c.value.source.value));
         }
     }
     for (i, c) in s.secrets.iter().enumerate() {
         if c.value.source.value.is_empty() {
             nameless_ref(cx, "secret", c, p(&format!("secrets[{i}]")), out);
         } else if !compose.secrets.contains_key(c.value.source.value.as_str()) && !declared_unreadably(cx, "secrets", &c.value.source.value) {
-            out.push(undefined("secret", n, &c.value.source, p("secrets"), similar(&c.value.source.value, &compose.secrets)));
+            out.push(removed_by_reset(cx, undefined("secret", n, &c.value.source, p("secrets"), similar(&c.value.source.value, &compose.secrets)), "secrets", &c.value.source.value));
         }
     }
     for (m, _) in s.models.iter() {
         if !compose.models.contains_key(m.value.as_str()) && !declared_unreadably(cx, "models", &m.value) {
-            out.push(undefined("model", n, m, p("models"), similar(&m.value, &compose.models)));
+            out.push(removed_by_reset(cx, undefined("model", n, m, p("models"), similar(&m.value, &compose.models)), "models", &m.value));
         }
     }
     // scale, replicas and resource duplicates must agree
@@ -643,6 +669,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     if scale > 1 {
         if let Some(cn) = &s.container_name {
             let attr = if s.scale.is_some() { "scale" } else { "deploy.replicas" };
+            let scale_span = s.scale.as_ref().map(|v| v.span).or_else(|| replicas.map(|v| v.span));
             out.push(
                 err(
                     IssueKind::ConflictingKeys,
@@ -650,7 +677,8 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                     format!("service `{n}` sets `container_name` and `{attr}: {scale}`, but container names must be unique"),
                 )
                 .with_path(p("container_name"))
-                .with_help("remove `container_name` to let compose name each replica"),
+                .with_help("remove `container_name` to let compose name each replica")
+                .with_related_if(scale_span.is_some_and(|at| at.file != cn.span.file), scale_span.unwrap_or_default(), format!("`{attr}` set here")),
             );
         }
     }
@@ -836,6 +864,21 @@ fn similar_service<'a>(compose: &'a Compose, of: &str, word: &str) -> Option<&'a
 
 /// A reference of service `service` to `name`, a `what` that is not declared; `close` is a
 /// declared name it may have meant.
+/// A reference to a declaration that a later file's `!reset` removed (`networks: !reset {}`):
+/// the issue says so, at that `!reset`, where its help would say to declare what is declared.
+fn removed_by_reset(cx: &Context<'_>, mut issue: Issue, section: &str, name: &str) -> Issue {
+    let resets = &cx.project.provenance.resets;
+    let found = resets.get(&format!("{section}.{name}")).or_else(|| resets.get(section).filter(|r| r.names.iter().any(|n| n == name)));
+    let Some(reset) = found else { return issue };
+    let path = |span: Span| cx.sources().get(span.file).map_or("", |f| f.path.as_str());
+    issue.help = Some(format!(
+        "`{name}` is declared in `{}`, but the `!reset` in `{}` removes it: declare it again after that `!reset`, or stop using it",
+        path(reset.removed),
+        path(reset.at)
+    ));
+    issue.with_related(reset.at, "declaration removed here by `!reset`")
+}
+
 fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String, close: Option<&str>) -> Issue {
     let section = match what {
         "network" => "networks",

@@ -88,9 +88,14 @@ impl Rule for ServiceHealthyWithoutHealthcheck {
                 let (message, help) = diagnostic(&name.value, &dep.value, state, target.healthcheck.is_some());
                 // the image may declare a `HEALTHCHECK` that this file cannot show
                 let severity = if state == Health::Unknown { Severity::Warning } else { Severity::Error };
-                let related = match service_key_span(cx, &dep.value, &["healthcheck"]) {
-                    Some(hc) => (hc, "healthcheck declared here"),
-                    None => (dep_name_span(compose, &dep.value), "service defined here"),
+                // a disabled healthcheck is shown where it is disabled (a later file may do it)
+                let disabled_at = target.healthcheck.as_ref().filter(|_| state == Health::Disabled).and_then(|hc| {
+                    hc.disable.as_ref().filter(|d| d.value).map(|d| d.span).or_else(|| hc.test.as_ref().filter(|t| t.value.kind() == Some("NONE")).map(|t| t.span))
+                });
+                let related = match (disabled_at, service_key_span(cx, &dep.value, &["healthcheck"])) {
+                    (Some(at), _) => (at, "healthcheck disabled here"),
+                    (None, Some(hc)) => (hc, "healthcheck declared here"),
+                    (None, None) => (dep_name_span(compose, &dep.value), "service defined here"),
                 };
                 out.report(span, message)
                     .path(format!("services.{}.depends_on.{}.condition", name.value, dep.value))
