@@ -447,17 +447,35 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
         project_dir_opt.clone().or_else(|| files.first().map(|f| parent_dir(f))).unwrap_or_else(|| if cwd.is_empty() { ".".into() } else { cwd.clone() })
     };
     read_env_files(&mut asm, options, &process_env_files, &working_dir(&files), &abs, &mut env);
+    // `COMPOSE_FILE` (its value, the separator) and its entries compose cannot read, reported
+    // once the compose files have their places in the source map
+    let mut compose_file_problems: Option<(String, String, Vec<ComposeFileEntry>)> = None;
     if files.is_empty() {
-        // (set but empty, it names the project folder itself, which compose then fails to read)
+        // (an empty entry, or the variable set but empty, names the current folder itself,
+        // which compose then fails to read)
         if let Some(list) = env.get("COMPOSE_FILE") {
             let sep = env.get("COMPOSE_PATH_SEPARATOR").filter(|s| !s.is_empty()).cloned().unwrap_or_else(|| ":".into());
+            let mut problems = Vec::new();
             for f in list.split(sep.as_str()) {
                 let p = abs(f);
-                if !fs.exists(&p) {
-                    asm.issues.push(Issue::error(IssueKind::MissingFile, Span::default(), format!("`{f}` (from `COMPOSE_FILE`) not found")));
+                let problem = if f.is_empty() {
+                    Some(ComposeFileEntry::Empty)
+                } else if !fs.exists(&p) {
+                    // (compose does not trim the entries)
+                    let trimmed = f.trim();
+                    let spaced = trimmed != f && !trimmed.is_empty() && fs.exists(&abs(trimmed));
+                    Some(ComposeFileEntry::Missing { entry: f.to_string(), spaced })
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    // reported once, at the entry, not again as a file that cannot be read
+                    asm.parsed.insert(p.clone(), None);
+                    problems.push(problem);
                 }
                 files.push(p);
             }
+            compose_file_problems = Some((list.clone(), sep, problems));
         } else {
             files = discover(fs, &working_dir(&[]));
             if files.is_empty() {
@@ -486,6 +504,9 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
         asm.register(f, display);
     }
     asm.report_env_file_errors();
+    if let Some((list, sep, problems)) = compose_file_problems {
+        asm.report_compose_file_entries(&list, &sep, problems);
+    }
     // the project name, which `COMPOSE_PROJECT_NAME` then holds for interpolation
     let from_option = options.project_name.clone().filter(|n| !n.is_empty());
     let name = match from_option.clone().or_else(|| env.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned()) {
@@ -572,12 +593,20 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
         (listed.iter().map(|f| abs(f)).collect(), None)
     };
     let is_dotenv = dotenv.is_some();
-    let (read, name_origin) = env_from_files(asm, &files, env, dotenv);
+    let (read, origins) = env_from_files(asm, &files, env, dotenv);
     // compose sets the `COMPOSE_*` variables of `.env` in its environment first: one of them
     // can disable `.env`, which then gives nothing else
     let disables = is_dotenv && !env.contains_key("COMPOSE_DISABLE_ENV_FILE") && read.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
-    if name_origin.is_some() && !env.contains_key("COMPOSE_PROJECT_NAME") {
-        asm.name_from_env_file = name_origin;
+    // (what the environment sets wins, so no env file entry says it)
+    if !env.contains_key("COMPOSE_PROJECT_NAME") {
+        if let Some(origin) = origins.name {
+            asm.name_from_env_file = Some(origin);
+        }
+    }
+    if !env.contains_key("COMPOSE_FILE") {
+        if let Some(origin) = origins.files {
+            asm.files_from_env_file = Some(origin);
+        }
     }
     for (k, v) in read {
         if !disables || k.starts_with("COMPOSE_") {
@@ -600,29 +629,46 @@ fn is_true(v: &str) -> bool {
     matches!(v.to_ascii_lowercase().as_str(), "1" | "t" | "true")
 }
 
+/// An env file entry: the file's path, its text and the entry's (1-based) line.
+type EnvEntryAt = (String, String, usize);
+
+/// The env file entries that set the variables compose reads for itself, whose values are
+/// reported at these entries (the last file's entry wins).
+#[derive(Default)]
+struct EnvOrigins {
+    /// `COMPOSE_PROJECT_NAME`.
+    name: Option<EnvEntryAt>,
+    /// `COMPOSE_FILE`.
+    files: Option<EnvEntryAt>,
+}
+
 /// Reads dotenv files in order (later files see earlier ones); a file that cannot be read is
 /// reported in itself once the compose files are known, a missing one in the first compose file.
 /// `first` is the first file's read, when the caller has already read it.
-fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environment, mut first: Option<Result<String, String>>) -> (IndexMap<String, String>, Option<(String, String, usize)>) {
+fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environment, mut first: Option<Result<String, String>>) -> (IndexMap<String, String>, EnvOrigins) {
     let mut out: IndexMap<String, String> = IndexMap::new();
-    // the entry that sets `COMPOSE_PROJECT_NAME` (the last file's wins)
-    let mut origin = None;
+    let mut origins = EnvOrigins::default();
     for path in files {
         match first.take().unwrap_or_else(|| asm.fs.read(path)) {
             Ok(text) => {
                 let earlier = |k: &str| out.get(k).cloned();
                 match crate::dotenv::parse_after(&text, &|k: &str| current.get(k).cloned(), &earlier) {
                     Ok(entries) => {
-                        let mut name_line = None;
+                        let (mut name_line, mut files_line) = (None, None);
                         for e in entries {
-                            if e.key == "COMPOSE_PROJECT_NAME" {
-                                name_line = Some(e.line);
+                            match e.key.as_str() {
+                                "COMPOSE_PROJECT_NAME" => name_line = Some(e.line),
+                                "COMPOSE_FILE" => files_line = Some(e.line),
+                                _ => {}
                             }
                             out.insert(e.key, e.value);
                         }
+                        if let Some(line) = files_line {
+                            origins.files = Some((path.clone(), text.clone(), line));
+                        }
                         // (the text is read: it goes with the entry, no copy)
                         if let Some(line) = name_line {
-                            origin = Some((path.clone(), text, line));
+                            origins.name = Some((path.clone(), text, line));
                         }
                     }
                     Err(error) => asm.env_file_errors.push(EnvFileError { path: path.clone(), text, error }),
@@ -639,7 +685,7 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environme
             ),
         }
     }
-    (out, origin)
+    (out, origins)
 }
 
 /// The variables for interpolation of a single file: `.env` of the project folder, overridden
@@ -754,13 +800,28 @@ pub(crate) struct Assembler<'a> {
     env_file_errors: Vec<EnvFileError>,
     /// The env file entry that set `COMPOSE_PROJECT_NAME`, when one did: the path, the file's
     /// text and the entry's line (an invalid name is reported there).
-    name_from_env_file: Option<(String, String, usize)>,
+    name_from_env_file: Option<EnvEntryAt>,
+    /// The env file entry that set `COMPOSE_FILE`, when one did (its missing files are
+    /// reported there).
+    files_from_env_file: Option<EnvEntryAt>,
+    /// An entry of `COMPOSE_FILE` was reported as a file compose cannot read (so a project with
+    /// nothing read is not also empty).
+    compose_file_unread: bool,
 }
 
 /// Where in an env file a finding is: a byte offset, or a (1-based) line.
 enum EnvFileAt {
     Offset(usize),
     Line(usize),
+}
+
+/// An entry of `COMPOSE_FILE` that compose cannot read.
+enum ComposeFileEntry {
+    /// Empty (`a.yaml:`, `a.yaml::b.yaml`, or the whole variable): the current folder.
+    Empty,
+    /// No such file; `spaced` when the entry has spaces around it and the file without them is
+    /// there.
+    Missing { entry: String, spaced: bool },
 }
 
 /// An env file (`.env`, `--env-file`) compose refuses to read.
@@ -789,6 +850,8 @@ impl<'a> Assembler<'a> {
             env_file_variables: IndexMap::new(),
             env_file_errors: Vec::new(),
             name_from_env_file: None,
+            files_from_env_file: None,
+            compose_file_unread: false,
         }
     }
 
@@ -803,6 +866,60 @@ impl<'a> Assembler<'a> {
         let end = u32::try_from(end).unwrap_or(start).max(start);
         let id = self.sources.add(file);
         Span::new(id, start, end)
+    }
+
+    /// Reports the entries of `COMPOSE_FILE` (`list`, split at `sep`) that compose cannot read:
+    /// at the env file entry that set it, else (the process environment set it) where no file
+    /// says it, with a message that says where it came from.
+    fn report_compose_file_entries(&mut self, list: &str, sep: &str, problems: Vec<ComposeFileEntry>) {
+        if problems.is_empty() {
+            return;
+        }
+        self.compose_file_unread = true;
+        let line = self.files_from_env_file.take().map(|(path, text, line)| self.env_file_span(&path, text, EnvFileAt::Line(line)));
+        let source = if line.is_some() { "`COMPOSE_FILE`" } else { "the `COMPOSE_FILE` environment variable" };
+        for problem in problems {
+            let issue = match problem {
+                ComposeFileEntry::Empty if list.is_empty() => Issue::error(
+                    IssueKind::InvalidValue,
+                    line.unwrap_or_default(),
+                    format!("{source} is set but empty, which compose reads as the current folder, not a compose file"),
+                )
+                .with_help("list the compose files, or unset it"),
+                ComposeFileEntry::Empty => Issue::error(
+                    IssueKind::InvalidValue,
+                    line.unwrap_or_default(),
+                    format!("{source} (`{list}`) has an empty entry, which compose reads as the current folder, not a compose file"),
+                )
+                .with_help(format!("remove the extra `{sep}`")),
+                ComposeFileEntry::Missing { entry, spaced } => {
+                    let at = line.map_or_else(Span::default, |l| self.within_value(l, &entry));
+                    let help = if spaced {
+                        format!("compose keeps the spaces around an entry: write `{}`", entry.trim())
+                    } else {
+                        "create the file, or fix the list; relative paths are resolved from the current folder".to_string()
+                    };
+                    let from = if line.is_some() { "from `COMPOSE_FILE`" } else { "from the `COMPOSE_FILE` environment variable" };
+                    Issue::error(IssueKind::MissingFile, at, format!("`{entry}` ({from}) not found")).with_help(help)
+                }
+            };
+            self.issues.push(issue);
+        }
+    }
+
+    /// The span of `needle` in the value of the env file entry at `line` (a span from the entry
+    /// to the end of its line), or the whole entry when the value does not hold it as written.
+    fn within_value(&self, line: Span, needle: &str) -> Span {
+        let Some(text) = self.sources.get(line.file).and_then(|f| f.text.get(line.start as usize..line.end as usize)) else { return line };
+        let value_at = text.find('=').map_or(0, |i| i + 1);
+        let found = text.get(value_at..).and_then(|v| v.find(needle)).map(|i| i + value_at);
+        match (found, u32::try_from(needle.len())) {
+            (Some(i), Ok(len)) if !needle.is_empty() => {
+                let start = line.start + u32::try_from(i).unwrap_or(0);
+                Span::new(line.file, start, start + len)
+            }
+            _ => line,
+        }
     }
 
     /// Reports the env files that could not be read, each at the entry that fails, in the file
@@ -1047,7 +1164,8 @@ impl<'a> Assembler<'a> {
                     let issues = without_cast_duplicates(&self.issues, issues);
                     self.issues.extend(issues);
                 }
-                if !fatal && !self.issues.iter().any(|i| i.kind == IssueKind::MissingFile && i.span == Span::default()) {
+                let unread = self.compose_file_unread || self.issues.iter().any(|i| i.kind == IssueKind::MissingFile && i.span == Span::default());
+                if !fatal && !unread {
                     let at = self.sources.iter().next().map_or(Span::default(), |(id, _)| Span::point(id, 0));
                     let why = match ignored.as_slice() {
                         [] => None,
