@@ -160,3 +160,29 @@ fn image_rules_read_the_tag_the_projects_env_file_sets() {
     // the machine's environment does not change what the project says
     assert_eq!(findings(&[("TAG", "1.0"), ("UNSET", "latest"), ("NAME", "redis:7")]), found);
 }
+
+/// An env file compose refuses (`.env`, `--env-file`, an include's `env_file`) is the mistake:
+/// the variables it meant to set are not also reported unset or missing.
+#[test]
+fn a_refused_env_file_does_not_make_its_variables_unset() {
+    let places = |list: &[(&str, &str)], env_files: &[&str]| {
+        let mut opts = options(&["compose.yaml"]);
+        opts.env_files = env_files.iter().map(|f| (*f).to_string()).collect();
+        let report = lint_files(&opts, &LintOptions::default(), &files(list));
+        let mut found: Vec<String> = spec(&report).iter().map(|d| format!("{}:{} {}", d.file, d.start.line, d.rule)).collect();
+        found.sort();
+        found
+    };
+    let compose = ("/p/compose.yaml", "services:\n  web:\n    image: nginx:${TAG}\n    environment:\n      A: ${OTHER}\n      B: ${REQ:?needed}\n      C: ${UNRELATED}\n");
+    // an unterminated quote: compose reads none of the file
+    let dotenv = ("/p/.env", "TAG=\"1.25\nOTHER=x\nREQ=1\n");
+    assert_eq!(places(&[compose, dotenv], &[]), [".env:1 invalid-value", "compose.yaml:7 unset-variable"]);
+    // the same through `--env-file`, with a key compose refuses
+    let ci = ("/p/ci.env", "BAD KEY=1\nTAG=1.25\nOTHER=x\nREQ=1\n");
+    assert_eq!(places(&[compose, ci], &["ci.env"]), ["ci.env:1 invalid-value", "compose.yaml:7 unset-variable"]);
+    // an include's env file
+    let main = ("/p/compose.yaml", "include:\n  - path: sub/compose.yaml\n    env_file: sub/sub.env\n");
+    let sub = ("/p/sub/compose.yaml", "services:\n  db:\n    image: postgres:${PG}\n    environment:\n      C: ${UNRELATED}\n");
+    let sub_env = ("/p/sub/sub.env", "PG=\"16\n");
+    assert_eq!(places(&[main, sub, sub_env], &[]), ["compose.yaml:3 invalid-value", "sub/compose.yaml:5 unset-variable"]);
+}

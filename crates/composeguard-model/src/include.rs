@@ -126,10 +126,13 @@ impl Assembler<'_> {
                                 read.insert(e.key, e.value);
                             }
                         }
-                        Err(e) => self.issues.push(
+                        Err(e) => {
+                            self.refused_env_keys.extend(crate::dotenv::keys_in(&text));
+                            self.issues.push(
                             Issue::error(IssueKind::InvalidValue, span.unwrap_or(entry.span), format!("cannot read env file `{}`: {e}", self.shown(path)))
                                 .with_path(format!("include[{index}].env_file")),
-                        ),
+                            );
+                        }
                     }
                 }
                 Err(_) => self.issues.push(missing_env_file(&self.shown(path), span.unwrap_or(entry.span), index)),

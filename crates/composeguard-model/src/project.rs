@@ -807,6 +807,9 @@ pub(crate) struct Assembler<'a> {
     /// An entry of `COMPOSE_FILE` was reported as a file compose cannot read (so a project with
     /// nothing read is not also empty).
     compose_file_unread: bool,
+    /// The variables that env files compose refuses appear to set ([`crate::dotenv::keys_in`]):
+    /// such a variable is not also reported unset (the file is the mistake).
+    pub refused_env_keys: crate::HashSet<String>,
 }
 
 /// Where in an env file a finding is: a byte offset, or a (1-based) line.
@@ -852,6 +855,7 @@ impl<'a> Assembler<'a> {
             name_from_env_file: None,
             files_from_env_file: None,
             compose_file_unread: false,
+            refused_env_keys: crate::HashSet::default(),
         }
     }
 
@@ -931,6 +935,7 @@ impl<'a> Assembler<'a> {
             if seen.contains(&path) {
                 continue;
             }
+            self.refused_env_keys.extend(crate::dotenv::keys_in(&text));
             let at = self.env_file_span(&path, text, EnvFileAt::Offset(error.offset));
             self.issues.push(
                 Issue::error(IssueKind::InvalidValue, at, format!("cannot read env file `{path}`: {error}"))
@@ -1046,7 +1051,14 @@ impl<'a> Assembler<'a> {
                 }
             }
             let text = self.sources.get(id).map_or("", |f| f.text.as_str());
+            let from = self.issues.len();
             interpolate(&mut root, vars, text, &mut self.issues);
+            if !self.refused_env_keys.is_empty() {
+                // a variable an env file compose refuses meant to set is not also unset
+                let found = self.issues.split_off(from);
+                let refused = &self.refused_env_keys;
+                self.issues.extend(found.into_iter().filter(|i| i.variable.as_ref().is_none_or(|v| !refused.contains(v))));
+            }
             docs.push(root);
         }
         Some((id, docs))
