@@ -217,7 +217,12 @@ impl Assembler<'_> {
     /// paths rebased onto the project folder.
     fn base_from_file(&mut self, name: &str, ext: &ExtendsRef, file: &str, file_span: Span, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Node> {
         let path = join_clean(&scope.dir, file);
-        let (_, docs) = self.documents(&path, Some(file_span), scope.vars)?;
+        let from = self.issues.len();
+        let read = self.documents(&path, Some(file_span), scope.vars);
+        if read.is_none() {
+            self.explain_unresolved(from, file_span, file, &scope.dir);
+        }
+        let (_, docs) = read?;
         let mut root: Option<Node> = None;
         for doc in docs {
             root = Some(match root {

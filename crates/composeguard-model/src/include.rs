@@ -142,7 +142,12 @@ impl Assembler<'_> {
             vars.insert_if_absent(k, v);
         }
         let sub = Scope { vars: &vars, dir: project_dir.clone(), include_stack: stack.to_vec() };
-        let mut root = self.load_files(&files, &sub)?;
+        let from = self.issues.len();
+        let loaded = self.load_files(&files, &sub);
+        for (path, span) in &entry.paths {
+            self.explain_unresolved(from, *span, path, &scope.dir);
+        }
+        let mut root = loaded?;
         self.check_top_level(&root);
         resolve_environment(&mut root, &vars);
         default_build_context(&mut root);

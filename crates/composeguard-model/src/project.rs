@@ -157,6 +157,8 @@ pub struct Project {
     pub provenance: Provenance,
     /// The home folder, for `~` in paths.
     pub home: Option<String>,
+    /// The path each source file was read from (not an env file's).
+    pub read_from: crate::HashMap<FileId, String>,
 }
 
 impl Project {
@@ -171,6 +173,21 @@ impl Project {
         // (a file linted as text has no name from `.env`, but its variables say what it sets)
         let from_env = self.variables.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty());
         self.compose.name.is_none() && self.name == folder && from_env.is_none_or(|n| *n == folder)
+    }
+
+    /// [`resolved_path_help`] for the relative path `given` of the model (an `env_file`, a
+    /// secret's `file`) written at `at`, resolved from the project folder. `None` when the file
+    /// that names it is in the project folder, or the value is not as written there (rebased
+    /// from an included or extended file's folder, or interpolated).
+    pub fn resolved_path_help(&self, fs: &dyn FileSystem, at: Span, given: &str) -> Option<(String, bool)> {
+        let referrer = self.read_from.get(&at.file)?;
+        let source = self.sources.get(at.file)?;
+        let written = source.text.get(at.start as usize..at.end as usize)?.trim_matches(['"', '\'']);
+        if written != given {
+            return None;
+        }
+        let top_level = self.files.iter().any(|f| *f == source.path);
+        resolved_path_help(fs, referrer, &source.path, top_level, given, &self.working_dir)
     }
 
     /// Secondary labels for a finding at `span` about `path` (`services.web.image`): the value an
@@ -237,6 +254,30 @@ pub fn parent_dir(path: &str) -> String {
         Some(0) => "/".into(),
         Some(i) => path.get(..i).unwrap_or(".").to_string(),
         None => ".".into(),
+    }
+}
+
+/// Why a relative path `given` is not found, when compose resolves it from `base` and that is not
+/// the folder of the file that names it (read from `referrer`, shown as `shown`; `top_level` for
+/// a compose file of the command line): where compose looks for it, and, when a file of that
+/// name is beside the file that names it, the path to write for it (then `.1` is true).
+pub fn resolved_path_help(fs: &dyn FileSystem, referrer: &str, shown: &str, top_level: bool, given: &str, base: &str) -> Option<(String, bool)> {
+    let own = parent_dir(referrer);
+    if given.is_empty() || given.starts_with(['/', '~']) || crate::paths::is_remote_resource(given) || own == base {
+        return None;
+    }
+    let resolved = crate::paths::join_clean(base, given);
+    let beside = crate::paths::join_clean(&own, given);
+    let rule = if top_level {
+        "relative paths in every `-f` file are resolved from the project folder (the first file's folder)".to_string()
+    } else {
+        format!("relative paths in `{shown}` are resolved from its project folder (its `include`'s `project_directory`)")
+    };
+    match crate::paths::relative_to(base, &beside) {
+        Some(rel) if beside != resolved && fs.exists(&beside) => {
+            Some((format!("{rule}, not from the file's own folder, so compose looks for `{resolved}`: write `{rel}` for the file beside `{shown}`"), true))
+        }
+        _ => Some((format!("{rule}, so compose looks for `{resolved}`"), false)),
     }
 }
 
@@ -1018,6 +1059,22 @@ impl<'a> Assembler<'a> {
         self.parsed.get(path).and_then(Option::as_ref)
     }
 
+    /// Explains a relative path `given` written at `at` and resolved from `base` that compose
+    /// cannot read (reported since `from` in [`Self::issues`] as a missing file at `at`), when
+    /// `base` is not the folder of the file that names it: see [`resolved_path_help`].
+    pub(crate) fn explain_unresolved(&mut self, from: usize, at: Span, given: &str, base: &str) {
+        let Some(referrer) = self.parsed.iter().find(|(_, p)| p.as_ref().is_some_and(|p| p.id == at.file)).map(|(path, _)| path.clone()) else { return };
+        let top_level = self.display.contains_key(&referrer);
+        let shown = self.shown(&referrer);
+        let Some((hint, beside)) = resolved_path_help(self.fs, &referrer, &shown, top_level, given, base) else { return };
+        let help = if beside { hint } else { format!("{hint}; check the path") };
+        for issue in self.issues.get_mut(from..).unwrap_or_default() {
+            if issue.kind == IssueKind::MissingFile && issue.span == at {
+                issue.help = Some(help.clone());
+            }
+        }
+    }
+
     /// The interpolated documents of a file (each a mapping), in order.
     pub fn documents(&mut self, path: &str, at: Option<Span>, vars: &Environment) -> Option<(FileId, Vec<Node>)> {
         self.parse_file(path, at)?;
@@ -1136,6 +1193,7 @@ impl<'a> Assembler<'a> {
         profiles: Vec<String>,
     ) -> Project {
         let mut project = Project { variables, working_dir, name, files, profiles, home: self.home.clone(), ..Project::default() };
+        project.read_from = self.parsed.iter().filter_map(|(path, parsed)| Some((parsed.as_ref()?.id, path.clone()))).collect();
         let fatal = self.issues.iter().any(|i| matches!(i.kind, IssueKind::YamlSyntax | IssueKind::InputLimit | IssueKind::InvalidTopLevel));
         // compose drops `version` and the processed `include` before it looks for content
         let has_content = |r: &Node| r.as_map().is_some_and(|m| m.iter().any(|(k, _)| !matches!(k.name.as_str(), "version" | "include")));
