@@ -237,3 +237,21 @@ fn a_path_resolved_from_the_project_folder_says_where_compose_looks() {
         Some("relative paths in `db/compose.yaml` are resolved from its project folder (its `include`'s `project_directory`), not from the file's own folder, so compose looks for `/p/pg.txt`: write `db/pg.txt` for the file beside `db/compose.yaml`")
     );
 }
+
+/// A variable of an extended file in another folder comes from the project's `.env`, not from a
+/// `.env` beside that file: the help names the one compose reads.
+#[test]
+fn a_variable_of_a_file_in_another_folder_names_the_projects_dotenv() {
+    let fs = files(&[
+        ("/p/compose.yaml", "services:\n  web:\n    extends: {file: common/base.yaml, service: app}\n"),
+        ("/p/common/.env", "TAG=1.25\nOTHER=x\n"),
+        ("/p/common/base.yaml", "services:\n  app:\n    image: nginx:${TAG:?TAG needed}\n    environment:\n      A: ${OTHER}\n"),
+    ]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    let help = |rule: &str| report.diagnostics().find(|d| d.rule == rule).and_then(|d| d.help.as_deref().map(str::to_string));
+    assert_eq!(help("missing-required-variable").as_deref(), Some("set `TAG` in the environment or in the project's `.env` (`common/.env` beside `common/base.yaml` is not read)"));
+    assert_eq!(
+        help("unset-variable").as_deref(),
+        Some("set `OTHER` in the environment or in the project's `.env` (`common/.env` beside `common/base.yaml` is not read), or give a default: `${OTHER:-value}`")
+    );
+}

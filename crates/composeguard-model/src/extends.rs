@@ -218,7 +218,7 @@ impl Assembler<'_> {
     fn base_from_file(&mut self, name: &str, ext: &ExtendsRef, file: &str, file_span: Span, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Node> {
         let path = join_clean(&scope.dir, file);
         let from = self.issues.len();
-        let read = self.documents(&path, Some(file_span), scope.vars);
+        let read = self.documents(&path, Some(file_span), scope);
         if read.is_none() {
             self.explain_unresolved(from, file_span, file, &scope.dir);
         }

@@ -141,7 +141,8 @@ impl Assembler<'_> {
         for (k, v) in read {
             vars.insert_if_absent(k, v);
         }
-        let sub = Scope { vars: &vars, dir: project_dir.clone(), include_stack: stack.to_vec() };
+        let dotenv = entry.env_files.is_empty().then(|| join_clean(&project_dir, ".env"));
+        let sub = Scope { vars: &vars, dir: project_dir.clone(), dotenv, include_stack: stack.to_vec() };
         let from = self.issues.len();
         let loaded = self.load_files(&files, &sub);
         for (path, span) in &entry.paths {

@@ -439,7 +439,8 @@ pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSys
     };
     variables.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     let profiles = compose_profiles(&variables);
-    let scope = Scope { vars: &variables, dir: working_dir.clone(), include_stack: Vec::new() };
+    let dotenv = options.dotenv.then(|| join_path(&working_dir, ".env"));
+    let scope = Scope { vars: &variables, dir: working_dir.clone(), dotenv, include_stack: Vec::new() };
     let root = asm.load_files(&[FileRef { path: path.to_string(), at: None }], &scope);
     asm.finish(root, variables, working_dir, name, vec![path.to_string()], profiles)
 }
@@ -570,7 +571,10 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
     };
     env.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     let refs: Vec<FileRef> = files.iter().map(|f| FileRef { path: f.clone(), at: None }).collect();
-    let scope = Scope { vars: &env, dir: project_dir.clone(), include_stack: Vec::new() };
+    // (`--env-file` or `COMPOSE_ENV_FILES` replace `.env`; `COMPOSE_DISABLE_ENV_FILE` drops it)
+    let dotenv_read = options.env_files.is_empty() && process_env_files.listed.as_deref().is_none_or(str::is_empty) && !process_env_files.disabled;
+    let dotenv = dotenv_read.then(|| crate::paths::join_clean(&project_dir, ".env"));
+    let scope = Scope { vars: &env, dir: project_dir.clone(), dotenv, include_stack: Vec::new() };
     let root = if refs.is_empty() { None } else { asm.load_files(&refs, &scope) };
     asm.finish(root, env, project_dir, name, display_files, profiles)
 }
@@ -796,6 +800,8 @@ pub(crate) struct Scope<'v> {
     pub vars: &'v Environment,
     /// The (sub-)project folder: relative paths of its files are relative to it.
     pub dir: String,
+    /// The `.env` its variables come from (in `dir`), when no env files were named instead.
+    pub dotenv: Option<String>,
     /// The files that include this one (cycle detection).
     pub include_stack: Vec<String>,
 }
@@ -1075,8 +1081,33 @@ impl<'a> Assembler<'a> {
         }
     }
 
+    /// In a file outside the (sub-)project folder (an extended or included file, an `-f` file
+    /// of another folder), the help for the variables reported since `from` names the `.env`
+    /// compose reads, the project's, and says that a `.env` beside the file is not read.
+    fn name_the_dotenv(&mut self, from: usize, path: &str, scope: &Scope<'_>) {
+        let Some(dotenv) = scope.dotenv.as_deref() else { return };
+        let folder = parent_dir(path);
+        if folder == scope.dir || !self.issues.get(from..).unwrap_or_default().iter().any(|i| i.variable.is_some()) {
+            return;
+        }
+        let project_env = format!("in the environment or in the project's `{}`", self.shown(dotenv));
+        let beside = crate::paths::join_clean(&folder, ".env");
+        let not_read = self.fs.exists(&beside).then(|| format!(" (`{}` beside `{}` is not read)", self.shown(&beside), self.shown(path)));
+        for issue in self.issues.get_mut(from..).unwrap_or_default() {
+            let Some(help) = issue.help.as_mut().filter(|_| issue.variable.is_some()) else { continue };
+            for generic in ["in the environment or in `.env`", "in the environment or `.env`"] {
+                if let Some(at) = help.find(generic) {
+                    let end = at + generic.len();
+                    help.replace_range(at..end, &format!("{project_env}{}", not_read.as_deref().unwrap_or_default()));
+                    break;
+                }
+            }
+        }
+    }
+
     /// The interpolated documents of a file (each a mapping), in order.
-    pub fn documents(&mut self, path: &str, at: Option<Span>, vars: &Environment) -> Option<(FileId, Vec<Node>)> {
+    pub fn documents(&mut self, path: &str, at: Option<Span>, scope: &Scope<'_>) -> Option<(FileId, Vec<Node>)> {
+        let vars = scope.vars;
         self.parse_file(path, at)?;
         let limits = self.limits;
         let parsed = self.parsed.get_mut(path)?.as_mut()?;
@@ -1116,6 +1147,7 @@ impl<'a> Assembler<'a> {
                 let refused = &self.refused_env_keys;
                 self.issues.extend(found.into_iter().filter(|i| i.variable.as_ref().is_none_or(|v| !refused.contains(v))));
             }
+            self.name_the_dotenv(from, path, scope);
             docs.push(root);
         }
         Some((id, docs))
@@ -1128,7 +1160,7 @@ impl<'a> Assembler<'a> {
         let mut merged = 0usize;
         let stacked = files.len() > 1;
         for file in files {
-            let Some((_, docs)) = self.documents(&file.path, file.at, scope.vars) else { continue };
+            let Some((_, docs)) = self.documents(&file.path, file.at, scope) else { continue };
             let stacked = stacked || docs.len() > 1;
             for mut doc in docs {
                 if stacked {
