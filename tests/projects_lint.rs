@@ -244,3 +244,98 @@ fn what_a_reset_removes_is_said_to_be_removed_there() {
         assert!(!help.contains("declare `front`") && help.contains("`!reset` in `prod.yaml`"), "{help}");
     }
 }
+
+/// An env file compose refuses (`.env`, `--env-file`, an include's `env_file`) is the mistake:
+/// the variables it meant to set are not also reported unset or missing.
+#[test]
+fn a_refused_env_file_does_not_make_its_variables_unset() {
+    let places = |list: &[(&str, &str)], env_files: &[&str]| {
+        let mut opts = options(&["compose.yaml"]);
+        opts.env_files = env_files.iter().map(|f| (*f).to_string()).collect();
+        let report = lint_files(&opts, &LintOptions::default(), &files(list));
+        let mut found: Vec<String> = spec(&report).iter().map(|d| format!("{}:{} {}", d.file, d.start.line, d.rule)).collect();
+        found.sort();
+        found
+    };
+    let compose = ("/p/compose.yaml", "services:\n  web:\n    image: nginx:${TAG}\n    environment:\n      A: ${OTHER}\n      B: ${REQ:?needed}\n      C: ${UNRELATED}\n");
+    // an unterminated quote: compose reads none of the file
+    let dotenv = ("/p/.env", "TAG=\"1.25\nOTHER=x\nREQ=1\n");
+    assert_eq!(places(&[compose, dotenv], &[]), [".env:1 invalid-value", "compose.yaml:7 unset-variable"]);
+    // the same through `--env-file`, with a key compose refuses
+    let ci = ("/p/ci.env", "BAD KEY=1\nTAG=1.25\nOTHER=x\nREQ=1\n");
+    assert_eq!(places(&[compose, ci], &["ci.env"]), ["ci.env:1 invalid-value", "compose.yaml:7 unset-variable"]);
+    // an include's env file
+    let main = ("/p/compose.yaml", "include:\n  - path: sub/compose.yaml\n    env_file: sub/sub.env\n");
+    let sub = ("/p/sub/compose.yaml", "services:\n  db:\n    image: postgres:${PG}\n    environment:\n      C: ${UNRELATED}\n");
+    let sub_env = ("/p/sub/sub.env", "PG=\"16\n");
+    assert_eq!(places(&[main, sub, sub_env], &[]), ["compose.yaml:3 invalid-value", "sub/compose.yaml:5 unset-variable"]);
+}
+
+/// A relative path in an `-f` file of another folder is resolved from the project folder (the
+/// first file's): the help says where compose looks and, when a file of that name is beside the
+/// file that names it, the path to write for it (`env_file`, a secret's `file`, `extends`,
+/// `include`), as it does for an included file with a `project_directory`.
+#[test]
+fn a_path_resolved_from_the_project_folder_says_where_compose_looks() {
+    let fs = files(&[
+        ("/p/compose.yaml", "services:\n  web:\n    image: nginx:1.25\n    secrets: [s]\n"),
+        (
+            "/p/deploy/prod.yaml",
+            "include:\n  - mon.yaml\nservices:\n  web:\n    env_file: [prod.env, other.env]\n  worker:\n    extends: {file: common.yaml, service: app}\nsecrets:\n  s:\n    file: ./s.txt\n",
+        ),
+        ("/p/deploy/prod.env", "A=1\n"),
+        ("/p/deploy/s.txt", "x"),
+        ("/p/deploy/common.yaml", "services:\n  app:\n    image: alpine:3.20\n"),
+        ("/p/deploy/mon.yaml", "services:\n  mon:\n    image: prom/prometheus:v2.53.0\n"),
+    ]);
+    let report = lint_files(&options(&["compose.yaml", "deploy/prod.yaml"]), &LintOptions::default(), &fs);
+    let helps: Vec<(u32, String)> = report
+        .diagnostics()
+        .filter(|d| d.rule == "missing-file" || d.rule == "missing-secret-or-config-file")
+        .map(|d| (d.start.line, d.help.as_deref().unwrap_or_default().to_string()))
+        .collect();
+    let beside = |path: &str| {
+        format!("relative paths in every `-f` file are resolved from the project folder (the first file's folder), not from the file's own folder, so compose looks for `/p/{path}`: write `deploy/{path}` for the file beside `deploy/prod.yaml`")
+    };
+    let mut expected = vec![
+        (2, beside("mon.yaml")),
+        (5, beside("prod.env")),
+        (5, "relative paths in every `-f` file are resolved from the project folder (the first file's folder), so compose looks for `/p/other.env`; create the file, fix the path, or mark it optional with `required: false`".to_string()),
+        (7, beside("common.yaml")),
+        (10, beside("s.txt")),
+    ];
+    let mut found = helps.clone();
+    found.sort();
+    expected.sort();
+    assert_eq!(found, expected, "{helps:#?}");
+    // an included file whose `project_directory` is the including file's folder
+    let fs = files(&[
+        ("/p/compose.yaml", "include:\n  - path: db/compose.yaml\n    project_directory: .\n"),
+        ("/p/db/compose.yaml", "services:\n  db:\n    image: postgres:16\n    secrets: [pg]\nsecrets:\n  pg:\n    file: ./pg.txt\n"),
+        ("/p/db/pg.txt", "x"),
+    ]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    let secret = report.diagnostics().find(|d| d.rule == "missing-secret-or-config-file").expect("missing secret file");
+    assert_eq!(
+        secret.help.as_deref(),
+        Some("relative paths in `db/compose.yaml` are resolved from its project folder (its `include`'s `project_directory`), not from the file's own folder, so compose looks for `/p/pg.txt`: write `db/pg.txt` for the file beside `db/compose.yaml`")
+    );
+}
+
+/// A variable of an extended file in another folder comes from the project's `.env`, not from a
+/// `.env` beside that file: the help names the one compose reads.
+#[test]
+fn a_variable_of_a_file_in_another_folder_names_the_projects_dotenv() {
+    let fs = files(&[
+        ("/p/compose.yaml", "services:\n  web:\n    extends: {file: common/base.yaml, service: app}\n"),
+        ("/p/common/.env", "TAG=1.25\nOTHER=x\n"),
+        ("/p/common/base.yaml", "services:\n  app:\n    image: nginx:${TAG:?TAG needed}\n    environment:\n      A: ${OTHER}\n"),
+    ]);
+    let report = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
+    let help = |rule: &str| report.diagnostics().find(|d| d.rule == rule).and_then(|d| d.help.as_deref().map(str::to_string));
+    assert_eq!(help("missing-required-variable").as_deref(), Some("set `TAG` in the environment or in the project's `.env` (`common/.env` beside `common/base.yaml` is not read)"));
+    assert_eq!(
+        help("unset-variable").as_deref(),
+        Some("set `OTHER` in the environment or in the project's `.env` (`common/.env` beside `common/base.yaml` is not read), or give a default: `${OTHER:-value}`")
+    );
+}

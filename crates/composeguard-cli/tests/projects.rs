@@ -162,6 +162,30 @@ fn an_invalid_project_name_from_dotenv_is_reported_at_its_line() {
     assert!(error_places(&json(&out)).is_empty());
 }
 
+/// A `COMPOSE_FILE` entry compose cannot read is one error, at the entry of the `.env` that
+/// lists it; from the environment, the message says so (no file holds it).
+#[test]
+fn compose_file_entries_are_reported_where_the_list_is_written() {
+    let dir = temp_dir("compose-file-list");
+    write(&dir, "base.yaml", &format!("name: demo\nservices:\n  web:\n    image: nginx:1.27\n{HEALTHY}"));
+    let messages = |report: &serde_json::Value| -> Vec<String> {
+        report["files"].as_array().unwrap().iter().flat_map(|f| f["diagnostics"].as_array().unwrap().iter()).filter(|d| d["severity"] == "error").map(|d| d["message"].as_str().unwrap().to_string()).collect()
+    };
+    write(&dir, ".env", "TAG=1\nCOMPOSE_FILE=base.yaml:prod.yaml\n");
+    let report = json(&bin().args(["check", "--format", "json"]).current_dir(&dir).output().unwrap());
+    assert_eq!(error_places(&report), [".env:2:24 missing-file"], "{report:#}");
+    assert_eq!(messages(&report), ["`prod.yaml` (from `COMPOSE_FILE`) not found"]);
+    // a trailing separator is an empty entry: the current folder, which compose cannot read
+    write(&dir, ".env", "COMPOSE_FILE=base.yaml:\n");
+    let report = json(&bin().args(["check", "--format", "json"]).current_dir(&dir).output().unwrap());
+    assert_eq!(error_places(&report), [".env:1:1 invalid-value"], "{report:#}");
+    assert!(messages(&report)[0].contains("has an empty entry"), "{report:#}");
+    // from the environment
+    std::fs::remove_file(dir.join(".env")).unwrap();
+    let out = bin().args(["check", "--format", "json"]).current_dir(&dir).env("COMPOSE_FILE", "base.yaml:prod.yaml").output().unwrap();
+    assert_eq!(messages(&json(&out)), ["`prod.yaml` (from the `COMPOSE_FILE` environment variable) not found"]);
+}
+
 /// A file the project reads that is there but is not read (over the 64 MiB limit on such files,
 /// or a pipe) is an error that says why, not one that calls it missing, and not silence.
 #[test]

@@ -40,6 +40,22 @@ pub fn parse(src: &str, lookup: &dyn Variables) -> Result<Vec<Entry>, DotenvErro
     parse_after(src, lookup, &|_: &str| None)
 }
 
+/// The keys a dotenv file compose refuses appears to set: the `KEY` of each line that reads
+/// `KEY=…` or `KEY: …` (after `export`), read line by line whatever the quotes, so that what
+/// the file meant to set is known though compose reads none of it.
+pub fn keys_in(src: &str) -> Vec<String> {
+    src.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = line.strip_prefix("export ").map_or(line, str::trim_start);
+            let end = line.find(['=', ':'])?;
+            let key = line.get(..end)?.trim_end();
+            let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+            plain.then(|| key.to_string())
+        })
+        .collect()
+}
+
 /// Parses one of several dotenv files read in order. A variable in a value is looked up in
 /// `lookup` (the environment), then in this file's earlier lines, then in `earlier` (what the
 /// files before it set): compose lets a file's own `A=2` win over an earlier file's `A=1`, but not
@@ -252,6 +268,11 @@ fn expand_escapes(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_keys_a_refused_file_meant_to_set_are_read_line_by_line() {
+        assert_eq!(super::keys_in("TAG=\"1.25\nexport OTHER=x\n# C=1\nMY VAR=1\nY: 2\n"), ["TAG", "OTHER", "Y"]);
+    }
+
     use super::*;
     use std::collections::HashMap;
 

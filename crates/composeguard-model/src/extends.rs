@@ -227,7 +227,12 @@ impl Assembler<'_> {
     /// paths rebased onto the project folder.
     fn base_from_file(&mut self, name: &str, ext: &ExtendsRef, file: &str, file_span: Span, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Node> {
         let path = join_clean(&scope.dir, file);
-        let (id, docs) = self.documents(&path, Some(file_span), scope.vars)?;
+        let from = self.issues.len();
+        let read = self.documents(&path, Some(file_span), scope);
+        if read.is_none() {
+            self.explain_unresolved(from, file_span, file, &scope.dir);
+        }
+        let (id, docs) = read?;
         // a file that does not parse (or whose top level is no mapping) is reported as such:
         // that it has no services follows from it
         if docs.is_empty() && self.issues.iter().any(|i| i.span.file == id && i.severity == Severity::Error) {

@@ -126,10 +126,13 @@ impl Assembler<'_> {
                                 read.insert(e.key, e.value);
                             }
                         }
-                        Err(e) => self.issues.push(
+                        Err(e) => {
+                            self.refused_env_keys.extend(crate::dotenv::keys_in(&text));
+                            self.issues.push(
                             Issue::error(IssueKind::InvalidValue, span.unwrap_or(entry.span), format!("cannot read env file `{}`: {e}", self.shown(path)))
                                 .with_path(format!("include[{index}].env_file")),
-                        ),
+                            );
+                        }
                     }
                 }
                 Err(_) => self.issues.push(missing_env_file(&self.shown(path), span.unwrap_or(entry.span), index)),
@@ -138,8 +141,14 @@ impl Assembler<'_> {
         for (k, v) in read {
             vars.insert_if_absent(k, v);
         }
-        let sub = Scope { vars: &vars, dir: project_dir.clone(), include_stack: stack.to_vec() };
-        let mut root = self.load_files(&files, &sub)?;
+        let dotenv = entry.env_files.is_empty().then(|| join_clean(&project_dir, ".env"));
+        let sub = Scope { vars: &vars, dir: project_dir.clone(), dotenv, include_stack: stack.to_vec() };
+        let from = self.issues.len();
+        let loaded = self.load_files(&files, &sub);
+        for (path, span) in &entry.paths {
+            self.explain_unresolved(from, *span, path, &scope.dir);
+        }
+        let mut root = loaded?;
         self.check_top_level(&root);
         resolve_environment(&mut root, &vars);
         default_build_context(&mut root);

@@ -773,7 +773,8 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                                     format!("variable `{var}` is not set; compose uses an empty string"),
                                 )
                                 .with_path(shown)
-                                .with_help(help),
+                                .with_help(help)
+                                .with_variable(var.as_str()),
                             );
                         }
                         sub.value
@@ -811,7 +812,8 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                                 format!("required variable `{variable}` is missing a value{why}"),
                             )
                             .with_path(path.display())
-                            .with_help(format!("set `{variable}` in the environment or in `.env`")),
+                            .with_help(format!("set `{variable}` in the environment or in `.env`"))
+                            .with_variable(variable.as_str()),
                         );
                         String::new()
                     }

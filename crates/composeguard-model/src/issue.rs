@@ -124,6 +124,8 @@ pub struct Issue {
     pub missing_key: Option<String>,
     /// For an unknown key, the key its did-you-mean names.
     pub suggested_key: Option<String>,
+    /// For an unset or missing required variable, the variable.
+    pub variable: Option<String>,
 }
 
 impl Issue {
@@ -138,6 +140,7 @@ impl Issue {
             help: None,
             missing_key: None,
             suggested_key: None,
+            variable: None,
         }
     }
 
@@ -168,6 +171,13 @@ impl Issue {
     #[must_use]
     pub fn with_suggested_key(mut self, key: impl Into<String>) -> Self {
         self.suggested_key = Some(key.into());
+        self
+    }
+
+    /// Marks the issue as about the variable `name` (unset, or required and missing).
+    #[must_use]
+    pub fn with_variable(mut self, name: impl Into<String>) -> Self {
+        self.variable = Some(name.into());
         self
     }
 

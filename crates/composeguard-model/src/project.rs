@@ -157,6 +157,8 @@ pub struct Project {
     pub provenance: Provenance,
     /// The home folder, for `~` in paths.
     pub home: Option<String>,
+    /// The path each source file was read from (not an env file's).
+    pub read_from: crate::HashMap<FileId, String>,
 }
 
 impl Project {
@@ -171,6 +173,21 @@ impl Project {
         // (a file linted as text has no name from `.env`, but its variables say what it sets)
         let from_env = self.variables.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty());
         self.compose.name.is_none() && self.name == folder && from_env.is_none_or(|n| *n == folder)
+    }
+
+    /// [`resolved_path_help`] for the relative path `given` of the model (an `env_file`, a
+    /// secret's `file`) written at `at`, resolved from the project folder. `None` when the file
+    /// that names it is in the project folder, or the value is not as written there (rebased
+    /// from an included or extended file's folder, or interpolated).
+    pub fn resolved_path_help(&self, fs: &dyn FileSystem, at: Span, given: &str) -> Option<(String, bool)> {
+        let referrer = self.read_from.get(&at.file)?;
+        let source = self.sources.get(at.file)?;
+        let written = source.text.get(at.start as usize..at.end as usize)?.trim_matches(['"', '\'']);
+        if written != given {
+            return None;
+        }
+        let top_level = self.files.iter().any(|f| *f == source.path);
+        resolved_path_help(fs, referrer, &source.path, top_level, given, &self.working_dir)
     }
 
     /// Secondary labels for a finding at `span` about `path` (`services.web.image`): the value an
@@ -237,6 +254,30 @@ pub fn parent_dir(path: &str) -> String {
         Some(0) => "/".into(),
         Some(i) => path.get(..i).unwrap_or(".").to_string(),
         None => ".".into(),
+    }
+}
+
+/// Why a relative path `given` is not found, when compose resolves it from `base` and that is not
+/// the folder of the file that names it (read from `referrer`, shown as `shown`; `top_level` for
+/// a compose file of the command line): where compose looks for it, and, when a file of that
+/// name is beside the file that names it, the path to write for it (then `.1` is true).
+pub fn resolved_path_help(fs: &dyn FileSystem, referrer: &str, shown: &str, top_level: bool, given: &str, base: &str) -> Option<(String, bool)> {
+    let own = parent_dir(referrer);
+    if given.is_empty() || given.starts_with(['/', '~']) || crate::paths::is_remote_resource(given) || own == base {
+        return None;
+    }
+    let resolved = crate::paths::join_clean(base, given);
+    let beside = crate::paths::join_clean(&own, given);
+    let rule = if top_level {
+        "relative paths in every `-f` file are resolved from the project folder (the first file's folder)".to_string()
+    } else {
+        format!("relative paths in `{shown}` are resolved from its project folder (its `include`'s `project_directory`)")
+    };
+    match crate::paths::relative_to(base, &beside) {
+        Some(rel) if beside != resolved && fs.exists(&beside) => {
+            Some((format!("{rule}, not from the file's own folder, so compose looks for `{resolved}`: write `{rel}` for the file beside `{shown}`"), true))
+        }
+        _ => Some((format!("{rule}, so compose looks for `{resolved}`"), false)),
     }
 }
 
@@ -398,7 +439,8 @@ pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSys
     };
     variables.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     let profiles = compose_profiles(&variables);
-    let scope = Scope { vars: &variables, dir: working_dir.clone(), include_stack: Vec::new() };
+    let dotenv = options.dotenv.then(|| join_path(&working_dir, ".env"));
+    let scope = Scope { vars: &variables, dir: working_dir.clone(), dotenv, include_stack: Vec::new() };
     let root = asm.load_files(&[FileRef { path: path.to_string(), at: None }], &scope);
     asm.finish(root, variables, working_dir, name, vec![path.to_string()], profiles)
 }
@@ -447,17 +489,35 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
         project_dir_opt.clone().or_else(|| files.first().map(|f| parent_dir(f))).unwrap_or_else(|| if cwd.is_empty() { ".".into() } else { cwd.clone() })
     };
     read_env_files(&mut asm, options, &process_env_files, &working_dir(&files), &abs, &mut env);
+    // `COMPOSE_FILE` (its value, the separator) and its entries compose cannot read, reported
+    // once the compose files have their places in the source map
+    let mut compose_file_problems: Option<(String, String, Vec<ComposeFileEntry>)> = None;
     if files.is_empty() {
-        // (set but empty, it names the project folder itself, which compose then fails to read)
+        // (an empty entry, or the variable set but empty, names the current folder itself,
+        // which compose then fails to read)
         if let Some(list) = env.get("COMPOSE_FILE") {
             let sep = env.get("COMPOSE_PATH_SEPARATOR").filter(|s| !s.is_empty()).cloned().unwrap_or_else(|| ":".into());
+            let mut problems = Vec::new();
             for f in list.split(sep.as_str()) {
                 let p = abs(f);
-                if !fs.exists(&p) {
-                    asm.issues.push(Issue::error(IssueKind::MissingFile, Span::default(), format!("`{f}` (from `COMPOSE_FILE`) not found")));
+                let problem = if f.is_empty() {
+                    Some(ComposeFileEntry::Empty)
+                } else if !fs.exists(&p) {
+                    // (compose does not trim the entries)
+                    let trimmed = f.trim();
+                    let spaced = trimmed != f && !trimmed.is_empty() && fs.exists(&abs(trimmed));
+                    Some(ComposeFileEntry::Missing { entry: f.to_string(), spaced })
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    // reported once, at the entry, not again as a file that cannot be read
+                    asm.parsed.insert(p.clone(), None);
+                    problems.push(problem);
                 }
                 files.push(p);
             }
+            compose_file_problems = Some((list.clone(), sep, problems));
         } else {
             files = discover(fs, &working_dir(&[]));
             if files.is_empty() {
@@ -486,6 +546,9 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
         asm.register(f, display);
     }
     asm.report_env_file_errors();
+    if let Some((list, sep, problems)) = compose_file_problems {
+        asm.report_compose_file_entries(&list, &sep, problems);
+    }
     // the project name, which `COMPOSE_PROJECT_NAME` then holds for interpolation
     let from_option = options.project_name.clone().filter(|n| !n.is_empty());
     let name = match from_option.clone().or_else(|| env.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned()) {
@@ -515,7 +578,10 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
     };
     env.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     let refs: Vec<FileRef> = files.iter().map(|f| FileRef { path: f.clone(), at: None }).collect();
-    let scope = Scope { vars: &env, dir: project_dir.clone(), include_stack: Vec::new() };
+    // (`--env-file` or `COMPOSE_ENV_FILES` replace `.env`; `COMPOSE_DISABLE_ENV_FILE` drops it)
+    let dotenv_read = options.env_files.is_empty() && process_env_files.listed.as_deref().is_none_or(str::is_empty) && !process_env_files.disabled;
+    let dotenv = dotenv_read.then(|| crate::paths::join_clean(&project_dir, ".env"));
+    let scope = Scope { vars: &env, dir: project_dir.clone(), dotenv, include_stack: Vec::new() };
     let root = if refs.is_empty() { None } else { asm.load_files(&refs, &scope) };
     asm.finish(root, env, project_dir, name, display_files, profiles)
 }
@@ -579,12 +645,20 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
         (listed.iter().map(|f| abs(f)).collect(), None)
     };
     let is_dotenv = dotenv.is_some();
-    let (read, name_origin) = env_from_files(asm, &files, env, dotenv);
+    let (read, origins) = env_from_files(asm, &files, env, dotenv);
     // compose sets the `COMPOSE_*` variables of `.env` in its environment first: one of them
     // can disable `.env`, which then gives nothing else
     let disables = is_dotenv && !env.contains_key("COMPOSE_DISABLE_ENV_FILE") && read.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
-    if name_origin.is_some() && !env.contains_key("COMPOSE_PROJECT_NAME") {
-        asm.name_from_env_file = name_origin;
+    // (what the environment sets wins, so no env file entry says it)
+    if !env.contains_key("COMPOSE_PROJECT_NAME") {
+        if let Some(origin) = origins.name {
+            asm.name_from_env_file = Some(origin);
+        }
+    }
+    if !env.contains_key("COMPOSE_FILE") {
+        if let Some(origin) = origins.files {
+            asm.files_from_env_file = Some(origin);
+        }
     }
     for (k, v) in read {
         if !disables || k.starts_with("COMPOSE_") {
@@ -607,29 +681,46 @@ fn is_true(v: &str) -> bool {
     matches!(v.to_ascii_lowercase().as_str(), "1" | "t" | "true")
 }
 
+/// An env file entry: the file's path, its text and the entry's (1-based) line.
+type EnvEntryAt = (String, String, usize);
+
+/// The env file entries that set the variables compose reads for itself, whose values are
+/// reported at these entries (the last file's entry wins).
+#[derive(Default)]
+struct EnvOrigins {
+    /// `COMPOSE_PROJECT_NAME`.
+    name: Option<EnvEntryAt>,
+    /// `COMPOSE_FILE`.
+    files: Option<EnvEntryAt>,
+}
+
 /// Reads dotenv files in order (later files see earlier ones); a file that cannot be read is
 /// reported in itself once the compose files are known, a missing one in the first compose file.
 /// `first` is the first file's read, when the caller has already read it.
-fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environment, mut first: Option<Result<String, String>>) -> (IndexMap<String, String>, Option<(String, String, usize)>) {
+fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environment, mut first: Option<Result<String, String>>) -> (IndexMap<String, String>, EnvOrigins) {
     let mut out: IndexMap<String, String> = IndexMap::new();
-    // the entry that sets `COMPOSE_PROJECT_NAME` (the last file's wins)
-    let mut origin = None;
+    let mut origins = EnvOrigins::default();
     for path in files {
         match first.take().unwrap_or_else(|| asm.fs.read(path)) {
             Ok(text) => {
                 let earlier = |k: &str| out.get(k).cloned();
                 match crate::dotenv::parse_after(&text, &|k: &str| current.get(k).cloned(), &earlier) {
                     Ok(entries) => {
-                        let mut name_line = None;
+                        let (mut name_line, mut files_line) = (None, None);
                         for e in entries {
-                            if e.key == "COMPOSE_PROJECT_NAME" {
-                                name_line = Some(e.line);
+                            match e.key.as_str() {
+                                "COMPOSE_PROJECT_NAME" => name_line = Some(e.line),
+                                "COMPOSE_FILE" => files_line = Some(e.line),
+                                _ => {}
                             }
                             out.insert(e.key, e.value);
                         }
+                        if let Some(line) = files_line {
+                            origins.files = Some((path.clone(), text.clone(), line));
+                        }
                         // (the text is read: it goes with the entry, no copy)
                         if let Some(line) = name_line {
-                            origin = Some((path.clone(), text, line));
+                            origins.name = Some((path.clone(), text, line));
                         }
                     }
                     Err(error) => asm.env_file_errors.push(EnvFileError { path: path.clone(), text, error }),
@@ -646,7 +737,7 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environme
             ),
         }
     }
-    (out, origin)
+    (out, origins)
 }
 
 /// The variables for interpolation of a single file: `.env` of the project folder, overridden
@@ -729,6 +820,8 @@ pub(crate) struct Scope<'v> {
     pub vars: &'v Environment,
     /// The (sub-)project folder: relative paths of its files are relative to it.
     pub dir: String,
+    /// The `.env` its variables come from (in `dir`), when no env files were named instead.
+    pub dotenv: Option<String>,
     /// The files that include this one (cycle detection).
     pub include_stack: Vec<String>,
 }
@@ -774,13 +867,31 @@ pub(crate) struct Assembler<'a> {
     env_file_errors: Vec<EnvFileError>,
     /// The env file entry that set `COMPOSE_PROJECT_NAME`, when one did: the path, the file's
     /// text and the entry's line (an invalid name is reported there).
-    name_from_env_file: Option<(String, String, usize)>,
+    name_from_env_file: Option<EnvEntryAt>,
+    /// The env file entry that set `COMPOSE_FILE`, when one did (its missing files are
+    /// reported there).
+    files_from_env_file: Option<EnvEntryAt>,
+    /// An entry of `COMPOSE_FILE` was reported as a file compose cannot read (so a project with
+    /// nothing read is not also empty).
+    compose_file_unread: bool,
+    /// The variables that env files compose refuses appear to set ([`crate::dotenv::keys_in`]):
+    /// such a variable is not also reported unset (the file is the mistake).
+    pub refused_env_keys: crate::HashSet<String>,
 }
 
 /// Where in an env file a finding is: a byte offset, or a (1-based) line.
 enum EnvFileAt {
     Offset(usize),
     Line(usize),
+}
+
+/// An entry of `COMPOSE_FILE` that compose cannot read.
+enum ComposeFileEntry {
+    /// Empty (`a.yaml:`, `a.yaml::b.yaml`, or the whole variable): the current folder.
+    Empty,
+    /// No such file; `spaced` when the entry has spaces around it and the file without them is
+    /// there.
+    Missing { entry: String, spaced: bool },
 }
 
 /// An env file (`.env`, `--env-file`) compose refuses to read.
@@ -809,6 +920,9 @@ impl<'a> Assembler<'a> {
             env_file_variables: IndexMap::new(),
             env_file_errors: Vec::new(),
             name_from_env_file: None,
+            files_from_env_file: None,
+            compose_file_unread: false,
+            refused_env_keys: crate::HashSet::default(),
         }
     }
 
@@ -825,6 +939,60 @@ impl<'a> Assembler<'a> {
         Span::new(id, start, end)
     }
 
+    /// Reports the entries of `COMPOSE_FILE` (`list`, split at `sep`) that compose cannot read:
+    /// at the env file entry that set it, else (the process environment set it) where no file
+    /// says it, with a message that says where it came from.
+    fn report_compose_file_entries(&mut self, list: &str, sep: &str, problems: Vec<ComposeFileEntry>) {
+        if problems.is_empty() {
+            return;
+        }
+        self.compose_file_unread = true;
+        let line = self.files_from_env_file.take().map(|(path, text, line)| self.env_file_span(&path, text, EnvFileAt::Line(line)));
+        let source = if line.is_some() { "`COMPOSE_FILE`" } else { "the `COMPOSE_FILE` environment variable" };
+        for problem in problems {
+            let issue = match problem {
+                ComposeFileEntry::Empty if list.is_empty() => Issue::error(
+                    IssueKind::InvalidValue,
+                    line.unwrap_or_default(),
+                    format!("{source} is set but empty, which compose reads as the current folder, not a compose file"),
+                )
+                .with_help("list the compose files, or unset it"),
+                ComposeFileEntry::Empty => Issue::error(
+                    IssueKind::InvalidValue,
+                    line.unwrap_or_default(),
+                    format!("{source} (`{list}`) has an empty entry, which compose reads as the current folder, not a compose file"),
+                )
+                .with_help(format!("remove the extra `{sep}`")),
+                ComposeFileEntry::Missing { entry, spaced } => {
+                    let at = line.map_or_else(Span::default, |l| self.within_value(l, &entry));
+                    let help = if spaced {
+                        format!("compose keeps the spaces around an entry: write `{}`", entry.trim())
+                    } else {
+                        "create the file, or fix the list; relative paths are resolved from the current folder".to_string()
+                    };
+                    let from = if line.is_some() { "from `COMPOSE_FILE`" } else { "from the `COMPOSE_FILE` environment variable" };
+                    Issue::error(IssueKind::MissingFile, at, format!("`{entry}` ({from}) not found")).with_help(help)
+                }
+            };
+            self.issues.push(issue);
+        }
+    }
+
+    /// The span of `needle` in the value of the env file entry at `line` (a span from the entry
+    /// to the end of its line), or the whole entry when the value does not hold it as written.
+    fn within_value(&self, line: Span, needle: &str) -> Span {
+        let Some(text) = self.sources.get(line.file).and_then(|f| f.text.get(line.start as usize..line.end as usize)) else { return line };
+        let value_at = text.find('=').map_or(0, |i| i + 1);
+        let found = text.get(value_at..).and_then(|v| v.find(needle)).map(|i| i + value_at);
+        match (found, u32::try_from(needle.len())) {
+            (Some(i), Ok(len)) if !needle.is_empty() => {
+                let start = line.start + u32::try_from(i).unwrap_or(0);
+                Span::new(line.file, start, start + len)
+            }
+            _ => line,
+        }
+    }
+
     /// Reports the env files that could not be read, each at the entry that fails, in the file
     /// itself (added to the sources after the compose files, which keep their places). A file
     /// read twice (before and after the compose files are found) is reported once.
@@ -834,6 +1002,7 @@ impl<'a> Assembler<'a> {
             if seen.contains(&path) {
                 continue;
             }
+            self.refused_env_keys.extend(crate::dotenv::keys_in(&text));
             let at = self.env_file_span(&path, text, EnvFileAt::Offset(error.offset));
             self.issues.push(
                 Issue::error(IssueKind::InvalidValue, at, format!("cannot read env file `{path}`: {error}"))
@@ -916,8 +1085,49 @@ impl<'a> Assembler<'a> {
         self.parsed.get(path).and_then(Option::as_ref)
     }
 
+    /// Explains a relative path `given` written at `at` and resolved from `base` that compose
+    /// cannot read (reported since `from` in [`Self::issues`] as a missing file at `at`), when
+    /// `base` is not the folder of the file that names it: see [`resolved_path_help`].
+    pub(crate) fn explain_unresolved(&mut self, from: usize, at: Span, given: &str, base: &str) {
+        let Some(referrer) = self.parsed.iter().find(|(_, p)| p.as_ref().is_some_and(|p| p.id == at.file)).map(|(path, _)| path.clone()) else { return };
+        let top_level = self.display.contains_key(&referrer);
+        let shown = self.shown(&referrer);
+        let Some((hint, beside)) = resolved_path_help(self.fs, &referrer, &shown, top_level, given, base) else { return };
+        let help = if beside { hint } else { format!("{hint}; check the path") };
+        for issue in self.issues.get_mut(from..).unwrap_or_default() {
+            if issue.kind == IssueKind::MissingFile && issue.span == at {
+                issue.help = Some(help.clone());
+            }
+        }
+    }
+
+    /// In a file outside the (sub-)project folder (an extended or included file, an `-f` file
+    /// of another folder), the help for the variables reported since `from` names the `.env`
+    /// compose reads, the project's, and says that a `.env` beside the file is not read.
+    fn name_the_dotenv(&mut self, from: usize, path: &str, scope: &Scope<'_>) {
+        let Some(dotenv) = scope.dotenv.as_deref() else { return };
+        let folder = parent_dir(path);
+        if folder == scope.dir || !self.issues.get(from..).unwrap_or_default().iter().any(|i| i.variable.is_some()) {
+            return;
+        }
+        let project_env = format!("in the environment or in the project's `{}`", self.shown(dotenv));
+        let beside = crate::paths::join_clean(&folder, ".env");
+        let not_read = self.fs.exists(&beside).then(|| format!(" (`{}` beside `{}` is not read)", self.shown(&beside), self.shown(path)));
+        for issue in self.issues.get_mut(from..).unwrap_or_default() {
+            let Some(help) = issue.help.as_mut().filter(|_| issue.variable.is_some()) else { continue };
+            for generic in ["in the environment or in `.env`", "in the environment or `.env`"] {
+                if let Some(at) = help.find(generic) {
+                    let end = at + generic.len();
+                    help.replace_range(at..end, &format!("{project_env}{}", not_read.as_deref().unwrap_or_default()));
+                    break;
+                }
+            }
+        }
+    }
+
     /// The interpolated documents of a file (each a mapping), in order.
-    pub fn documents(&mut self, path: &str, at: Option<Span>, vars: &Environment) -> Option<(FileId, Vec<Node>)> {
+    pub fn documents(&mut self, path: &str, at: Option<Span>, scope: &Scope<'_>) -> Option<(FileId, Vec<Node>)> {
+        let vars = scope.vars;
         self.parse_file(path, at)?;
         let limits = self.limits;
         let parsed = self.parsed.get_mut(path)?.as_mut()?;
@@ -949,7 +1159,15 @@ impl<'a> Assembler<'a> {
                 }
             }
             let text = self.sources.get(id).map_or("", |f| f.text.as_str());
+            let from = self.issues.len();
             interpolate(&mut root, vars, text, &mut self.issues);
+            if !self.refused_env_keys.is_empty() {
+                // a variable an env file compose refuses meant to set is not also unset
+                let found = self.issues.split_off(from);
+                let refused = &self.refused_env_keys;
+                self.issues.extend(found.into_iter().filter(|i| i.variable.as_ref().is_none_or(|v| !refused.contains(v))));
+            }
+            self.name_the_dotenv(from, path, scope);
             docs.push(root);
         }
         Some((id, docs))
@@ -962,7 +1180,7 @@ impl<'a> Assembler<'a> {
         let mut merged = 0usize;
         let stacked = files.len() > 1;
         for file in files {
-            let Some((_, docs)) = self.documents(&file.path, file.at, scope.vars) else { continue };
+            let Some((_, docs)) = self.documents(&file.path, file.at, scope) else { continue };
             let stacked = stacked || docs.len() > 1;
             for mut doc in docs {
                 if stacked {
@@ -1027,6 +1245,7 @@ impl<'a> Assembler<'a> {
         profiles: Vec<String>,
     ) -> Project {
         let mut project = Project { variables, working_dir, name, files, profiles, home: self.home.clone(), ..Project::default() };
+        project.read_from = self.parsed.iter().filter_map(|(path, parsed)| Some((parsed.as_ref()?.id, path.clone()))).collect();
         let fatal = self.issues.iter().any(|i| matches!(i.kind, IssueKind::YamlSyntax | IssueKind::InputLimit | IssueKind::InvalidTopLevel));
         // compose drops `version` and the processed `include` before it looks for content
         let has_content = |r: &Node| r.as_map().is_some_and(|m| m.iter().any(|(k, _)| !matches!(k.name.as_str(), "version" | "include")));
@@ -1067,7 +1286,8 @@ impl<'a> Assembler<'a> {
                     let issues = without_cast_duplicates(&self.issues, issues);
                     self.issues.extend(issues);
                 }
-                if !fatal && !self.issues.iter().any(|i| i.kind == IssueKind::MissingFile && i.span == Span::default()) {
+                let unread = self.compose_file_unread || self.issues.iter().any(|i| i.kind == IssueKind::MissingFile && i.span == Span::default());
+                if !fatal && !unread {
                     let at = self.sources.iter().next().map_or(Span::default(), |(id, _)| Span::point(id, 0));
                     let why = match ignored.as_slice() {
                         [] => None,

@@ -143,9 +143,15 @@ impl VarFile<'_> {
             Err(_) if cx.fs.sees_files() && cx.fs.is_dir(&path) => {
                 out.push(err(IssueKind::InvalidValue, self.span, format!("cannot read {what} `{rel}`: it is a folder")).with_path(self.at));
             }
-            Err(_) if self.required && cx.fs.sees_files() && !cx.fs.exists(&path) => out.push(
-                err(IssueKind::MissingFile, self.span, format!("{what} `{rel}` not found")).with_path(self.at).with_help(self.kind.missing_help()),
-            ),
+            Err(_) if self.required && cx.fs.sees_files() && !cx.fs.exists(&path) => {
+                // named in a file outside the project folder: where compose looks
+                let help = match cx.project.resolved_path_help(cx.fs, self.span, rel) {
+                    Some((hint, true)) => hint,
+                    Some((hint, false)) => format!("{hint}; {}", self.kind.missing_help()),
+                    None => self.kind.missing_help().to_string(),
+                };
+                out.push(err(IssueKind::MissingFile, self.span, format!("{what} `{rel}` not found")).with_path(self.at).with_help(help));
+            }
             // there, but not read: larger than the limit on files read, or not a regular file
             Err(reason) if cx.fs.sees_files() && cx.fs.exists(&path) => {
                 let (kind, reason) = composeguard_model::project::unread_file(&path, &reason);

@@ -98,5 +98,10 @@ fn check_file(cx: &Context<'_>, out: &mut Findings<'_>, what: &str, section: &st
     out.report(file.span, format!("the file `{path}` of {what} `{name}` does not exist"))
         .path(format!("{section}.{name}.file"))
         .anchor(file.anchor)
-        .help(format!("create the file, fix the path (relative to the project folder), or take the {what} from `environment:`"));
+        .help(match cx.project.resolved_path_help(cx.fs, file.span, path) {
+            // named in a file outside the project folder: where compose looks
+            Some((hint, true)) => hint,
+            Some((hint, false)) => format!("{hint}; create the file, fix the path, or take the {what} from `environment:`"),
+            None => format!("create the file, fix the path (relative to the project folder), or take the {what} from `environment:`"),
+        });
 }
