@@ -311,7 +311,7 @@ def test_lint_files_uses_the_process_environment(tmp_path: Path) -> None:
 
 def test_lint_files_stacks_paths(tmp_path: Path) -> None:
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
-    a.write_text("services:\n  web:\n    imgae: x\n", encoding="utf-8")
+    a.write_text("services:\n  web:\n    labelz: x\n", encoding="utf-8")
     b.write_text(VALID, encoding="utf-8")
     report = composeguard.lint_files(a, b, config=SPEC_ONLY)
     assert report.files == (str(a), str(b))

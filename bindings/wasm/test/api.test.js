@@ -227,9 +227,10 @@ test('the web entry point works from bytes (initSync)', async () => {
 // corners, spec checks found from the schema, positions counted from a table on long lines,
 // files found beside an absolute path); 1 631 834 after stop 29's message fixes (a rule for
 // values YAML changes, "did you mean" for undefined references, well-known wrong key names),
-// 1 643 282 with one error for one mistake (missing keys, missing images, dedented keys)
-test('the wasm is under 1.66 MB', (t) => {
-  const limit = 1_660_000;
+// 1 643 282 with one error for one mistake (missing keys, missing images, dedented keys),
+// 1 662 455 with the messages about where compose reads files and which layer set a value
+test('the wasm is under 1.70 MB', (t) => {
+  const limit = 1_700_000;
   for (const dir of ['web', 'node']) {
     const size = statSync(path.join(packageDir, 'pkg', dir, 'composeguard_wasm_bg.wasm')).size;
     t.diagnostic(`pkg/${dir}/composeguard_wasm_bg.wasm: ${size} bytes`);

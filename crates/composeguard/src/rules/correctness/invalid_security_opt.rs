@@ -4,8 +4,8 @@ use crate::rules::util::is_written_with_variable;
 declare_rule! {
     /// ## What it does
     /// Reports a `security_opt` entry the engine refuses: an option other than `label`,
-    /// `apparmor`, `seccomp`, `no-new-privileges`, `systempaths` and `writable-cgroups`
-    /// (`no_new_privileges:true` is the usual slip), an option without a value, or
+    /// `apparmor`, `seccomp`, `no-new-privileges`, `systempaths`, `writable-cgroups` and, on
+    /// Windows, `credentialspec` (`no_new_privileges:true` is the usual slip), an option without a value, or
     /// `no-new-privileges`/`writable-cgroups` with a value that is not a boolean.
     ///
     /// An option and its value are separated by `=` or by `:`; `no-new-privileges` alone means
@@ -43,8 +43,8 @@ declare_rule! {
     }
 }
 
-/// The options docker reads.
-const OPTIONS: &[&str] = &["label", "apparmor", "seccomp", "no-new-privileges", "systempaths", "writable-cgroups"];
+/// The options docker reads (`credentialspec`: a Windows engine's, for gMSA accounts).
+const OPTIONS: &[&str] = &["label", "apparmor", "seccomp", "no-new-privileges", "systempaths", "writable-cgroups", "credentialspec"];
 
 /// What is wrong with a `security_opt` entry, as docker reads it, and how to mend it.
 fn problem(opt: &str) -> Option<(String, String)> {
@@ -113,6 +113,8 @@ mod tests {
             "seccomp=/etc/docker/seccomp.json",
             "label=disable",
             "label:type:container_t",
+            "credentialspec=file://gmsa.json",
+            "credentialspec=registry://gmsa",
             "disable",
             "systempaths=unconfined",
             "writable-cgroups=true",

@@ -7,8 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Reports an unquoted value in a mapping of text (`environment`, `labels`, build `args`,
     /// `sysctls`, logging and driver options, `annotations`) that YAML reads as something other
-    /// than what is written, so the text compose passes on differs from the file:
+    /// than what is written (`UMASK: 022` becomes `18`), so the text compose passes on differs
+    /// from the file.
     ///
+    /// The values:
     /// - a number whose text changes: `0022` (octal) becomes `18`, `0o755` becomes `493`,
     ///   `1.10` becomes `1.1`, `1e3` becomes `1000`, `0x1F` becomes `31`, `+5` becomes `5`;
     /// - a value that starts with `#` right after the key (`COLOR: #ff0000`): YAML reads it as a

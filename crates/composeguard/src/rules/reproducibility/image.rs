@@ -48,9 +48,10 @@ pub(crate) enum Tag<'a> {
 
 impl<'a> ImageSpec<'a> {
     /// The image of a pulled service: `None` for services that build their image (the image then
-    /// names the build's output) or have no image. What the project's env file sets counts.
+    /// names the build's output), that compose never pulls an image for (`pull_policy: never`),
+    /// or that have no image. What the project's env file sets counts.
     pub fn of_pulled(cx: &Context<'_>, service: &'a Service) -> Option<Self> {
-        if service.build.is_some() {
+        if service.build.is_some() || service.pull_policy.as_ref().is_some_and(|p| p.value == "never") {
             return None;
         }
         Self::read(cx, service.image.as_ref()?, true)

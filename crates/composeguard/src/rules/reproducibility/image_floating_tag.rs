@@ -53,7 +53,8 @@ const CHANNELS: &[&str] = &[
 ];
 
 /// Variant names that, alone, mean "the latest release of this variant".
-const VARIANTS: &[&str] = &["alpine", "slim", "windowsservercore", "nanoserver", "apache", "fpm", "cli", "management", "dind", "rootless"];
+/// (`nonroot` and `debug` are distroless images' variants.)
+const VARIANTS: &[&str] = &["alpine", "slim", "windowsservercore", "nanoserver", "apache", "fpm", "cli", "management", "dind", "rootless", "nonroot", "debug"];
 
 /// Platform names that a tag may carry beside a channel (`latest-arm64`): they say which build,
 /// not which release.
@@ -150,6 +151,8 @@ mod tests {
             "fpm-alpine",
             "dind",
             "dind-rootless",
+            "nonroot",
+            "debug-nonroot",
         ] {
             assert!(floating_part(tag).is_some(), "{tag}");
         }

@@ -1,4 +1,3 @@
-use composeguard_model::HashSet;
 use super::plaintext_secret_command::command_lists;
 use super::util::{all_url_credentials, literal_span};
 use crate::rules::prelude::*;
@@ -57,7 +56,10 @@ impl Rule for CredentialsInUrl {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         // each URL once: a shell-form command gives each word the same span, and a literal an
         // alias copies into several services is reported where it is written
-        let mut seen: HashSet<Span> = HashSet::default();
+        let mut seen: composeguard_model::HashMap<Span, usize> = composeguard_model::HashMap::default();
+        // (the finding's span, message, path, service, where the value stands and its anchor, the
+        // other services that get it)
+        let mut found: Vec<(Span, String, String, &str, (Span, Option<Span>), Vec<(Span, &str)>)> = Vec::new();
         for (name, service) in cx.services() {
             let svc = &name.value;
             // (path, what, value); the path and wording are only formatted for a finding
@@ -97,17 +99,28 @@ impl Rule for CredentialsInUrl {
                         continue;
                     }
                     let Some(span) = literal_span(cx, value.span, value.anchor, &creds.password) else { continue };
-                    if !seen.insert(span) {
+                    if let Some(first) = seen.get(&span).and_then(|&i| found.get_mut(i)) {
+                        if first.3 != svc.as_str() && !first.5.iter().any(|(_, s)| *s == svc.as_str()) {
+                            first.5.push((value.span, svc));
+                        }
                         continue;
                     }
                     let user = if creds.user.is_empty() { String::new() } else { format!(" for user `{}`", creds.user) };
                     let (path, where_) = place.describe();
-                    out.report(span, format!("service `{svc}` has a URL with a literal password{user} in {where_}"))
-                        .path(format!("services.{svc}.{path}"))
-                        .service(svc)
-                        .copied(value.span, value.anchor)
-                        .help("take the password from a variable or a secret file at run time instead of writing it in the URL");
+                    seen.insert(span, found.len());
+                    found.push((span, format!("service `{svc}` has a URL with a literal password{user} in {where_}"), format!("services.{svc}.{path}"), svc, (value.span, value.anchor), Vec::new()));
                 }
+            }
+        }
+        for (span, message, path, svc, value, also) in found {
+            let mut b = out
+                .report(span, message)
+                .path(path)
+                .service(svc)
+                .copied(value.0, value.1)
+                .help("take the password from a variable or a secret file at run time instead of writing it in the URL");
+            for (at, other) in also {
+                b = b.related(at, format!("also in service `{other}`"));
             }
         }
     }

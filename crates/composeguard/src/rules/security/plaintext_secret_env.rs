@@ -1,5 +1,5 @@
 use composeguard_model::HashSet;
-use super::util::{entry_secret, is_access_key_id, is_non_secret_value, is_secret_key, repeats_key, token_shape, url_credentials, SecretReason};
+use super::util::{entry_secret, is_access_key_id, is_whole_reference, is_non_secret_value, is_secret_key, repeats_key, token_shape, url_credentials, SecretReason};
 use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 use crate::rules::util::has_variable;
@@ -73,8 +73,10 @@ impl Rule for PlaintextSecretEnv {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        // a literal an alias copies into several services is reported once, where it is written
-        let mut reported: HashSet<Span> = HashSet::default();
+        // a literal an alias copies into several services is reported once, where it is written,
+        // with the other services that get it
+        let mut found: Vec<LiteralFinding<'_>> = Vec::new();
+        let mut by_span: composeguard_model::HashMap<Span, usize> = composeguard_model::HashMap::default();
         let mut env_files = EnvFindings::default();
         for (name, service) in cx.services() {
             let svc = &name.value;
@@ -83,21 +85,32 @@ impl Rule for PlaintextSecretEnv {
                 if reason == SecretReason::Key && is_access_key_id(&entry.key.value, |k| service.environment.get(k).is_some()) {
                     continue;
                 }
-                if !reported.insert(span) {
+                if let Some(first) = by_span.get(&span).and_then(|&i| found.get_mut(i)) {
+                    if first.service != svc.as_str() && !first.also.iter().any(|(_, s)| *s == svc.as_str()) {
+                        first.also.push((value.span, svc));
+                    }
                     continue;
                 }
-                let key = &entry.key.value;
-                let message = match reason {
-                    SecretReason::Key => format!("service `{svc}` sets `{key}` to a literal value in `environment`"),
-                    SecretReason::Shape(what) => format!("service `{svc}` sets `{key}` to a literal that looks like {what}"),
-                };
-                out.report(span, message)
-                    .path(format!("services.{svc}.environment.{key}"))
-                    .service(svc)
-                    .copied(value.span, value.anchor)
-                    .help("move the value to a compose `secret` (and a `*_FILE` variable), or reference a variable set outside the file (`${VAR}`)");
+                by_span.insert(span, found.len());
+                found.push(LiteralFinding { span, service: svc, key: &entry.key.value, reason, value, also: Vec::new() });
             }
             check_env_files(cx, svc, service, &mut env_files);
+        }
+        for f in found {
+            let (svc, key) = (f.service, f.key);
+            let message = match f.reason {
+                SecretReason::Key => format!("service `{svc}` sets `{key}` to a literal value in `environment`"),
+                SecretReason::Shape(what) => format!("service `{svc}` sets `{key}` to a literal that looks like {what}"),
+            };
+            let mut b = out
+                .report(f.span, message)
+                .path(format!("services.{svc}.environment.{key}"))
+                .service(svc)
+                .copied(f.value.span, f.value.anchor)
+                .help("move the value to a compose `secret` (and a `*_FILE` variable), or reference a variable set outside the file (`${VAR}`)");
+            for (span, other) in f.also {
+                b = b.related(span, format!("also in service `{other}`"));
+            }
         }
         // one finding for each credential of a file, however many services load it
         for f in env_files.found {
@@ -115,6 +128,17 @@ impl Rule for PlaintextSecretEnv {
     }
 }
 
+/// A literal credential in a service's `environment`, with the other services an alias or merge
+/// copies it into (and where).
+struct LiteralFinding<'a> {
+    span: Span,
+    service: &'a str,
+    key: &'a str,
+    reason: SecretReason,
+    value: &'a Spanned<String>,
+    also: Vec<(Span, &'a str)>,
+}
+
 /// A credential found in an env file, reported once with the other services that load the file.
 struct EnvFinding {
     written: Span,
@@ -130,18 +154,6 @@ struct EnvFinding {
 struct EnvFindings {
     found: Vec<EnvFinding>,
     by_key: composeguard_model::HashMap<(String, String), usize>,
-}
-
-/// Whether a value is one variable reference and nothing else (`$TOKEN`, `${TOKEN}`,
-/// `${TOKEN:-x}`).
-fn is_whole_reference(value: &str) -> bool {
-    let v = value.trim();
-    if let Some(inner) = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-        return !inner.contains(['{', '}', '$']);
-    }
-    v.strip_prefix('$').is_some_and(|name| {
-        name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    })
 }
 
 /// Reports credentials in the files a service's `env_file` reads.

@@ -9,6 +9,7 @@ declare_rule! {
     /// The settings: `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`,
     /// `GIT_SSL_NO_VERIFY`, `NPM_CONFIG_STRICT_SSL=false`, and the common application settings
     /// `*_SSL_VERIFY=false`, `*_VERIFY_TLS=0`, `*_INSECURE_SKIP_VERIFY=true`,
+    /// `*_SSL_VERIFICATIONMODE=none`,
     /// `*_SKIP_TLS_VERIFY=true`, `*_TLS_INSECURE=true`.
     ///
     /// Not reported: `DOCKER_TLS_VERIFY=0` (the Docker CLI verifies whenever the variable is
@@ -107,6 +108,11 @@ pub fn disables_verification(key: &str, value: &str) -> bool {
     let cert = has(&["CERT", "CERTS", "CERTIFICATE", "CERTIFICATES"]);
     let tls = cert || has(&["TLS", "SSL", "HTTPS"]);
     let verify = has(&["VERIFY", "VERIFICATION", "VALIDATE", "VALIDATION", "STRICT"]);
+    // a verification mode set to `none` (Elastic's `ssl.verification_mode`, which Kibana's image
+    // reads as `ELASTICSEARCH_SSL_VERIFICATIONMODE`)
+    if tls && (has(&["VERIFICATIONMODE"]) || (verify && has(&["MODE"]))) {
+        return value.trim().eq_ignore_ascii_case("none");
+    }
     // words that bypass the checks of a connection that still uses TLS
     let bypass = has(&["SKIP", "INSECURE", "IGNORE"]);
     // words that switch something off: with TLS alone (`DISABLE_TLS`, `NO_SSL`) they turn TLS
@@ -147,6 +153,10 @@ mod tests {
         assert!(d("GIT_SSL_NO_VERIFY", "1"));
         assert!(d("NPM_CONFIG_STRICT_SSL", "false"));
         assert!(d("KEYCLOAK_SSL_VERIFY", "false"));
+        assert!(d("ELASTICSEARCH_SSL_VERIFICATIONMODE", "none"));
+        assert!(d("XPACK_SECURITY_HTTP_SSL_VERIFICATION_MODE", "none"));
+        assert!(!d("ELASTICSEARCH_SSL_VERIFICATIONMODE", "certificate"));
+        assert!(!d("ELASTICSEARCH_SSL_VERIFICATIONMODE", "full"));
         assert!(d("ES_VERIFY_CERTS", "false"));
         assert!(d("VAULT_SKIP_VERIFY", "true"));
         assert!(d("INSECURE_SKIP_VERIFY", "true"));

@@ -921,7 +921,9 @@ pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretR
     // the cheap tests first: most entries are neither named nor shaped like a secret
     let by_key = is_secret_key(&entry.key.value);
     let shape = if by_key { None } else { Some(token_shape(v)?) };
-    if written_with_variable(cx, value.span, value.anchor) || url_credentials(v).is_some() {
+    // a reference compose leaves for the container (`$${DB_PASSWORD}` gives `${DB_PASSWORD}`,
+    // which the entrypoint or the program expands) is no more a literal than one compose expands
+    if written_with_variable(cx, value.span, value.anchor) || is_whole_reference(v) || url_credentials(v).is_some() {
         return None;
     }
     // where the key and the value are written (at their anchor, when an alias copied them)
@@ -932,6 +934,18 @@ pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretR
     let Some((what, start, end)) = shape else { return Some((span, SecretReason::Key)) };
     let token = v.get(start..end)?;
     Some((crate::rules::util::find_in(cx, span, token), SecretReason::Shape(what)))
+}
+
+/// Whether a value is one variable reference and nothing else (`$TOKEN`, `${TOKEN}`,
+/// `${TOKEN:-x}`).
+pub fn is_whole_reference(value: &str) -> bool {
+    let v = value.trim();
+    if let Some(inner) = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        return !inner.contains(['{', '}', '$']);
+    }
+    v.strip_prefix('$').is_some_and(|name| {
+        name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
 }
 
 /// Every URL with a password in `text`.
