@@ -1,5 +1,6 @@
 //! Correctness rules.
 
+mod command_line_in_one_item;
 mod value_changed_by_yaml;
 mod relative_container_path;
 mod invalid_extra_host;
@@ -35,6 +36,8 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use command_line_in_one_item::CommandLineInOneItem;
 
 pub use value_changed_by_yaml::ValueChangedByYaml;
 
@@ -114,4 +117,5 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidExtraHost,
     &RelativeContainerPath,
     &ValueChangedByYaml,
+    &CommandLineInOneItem,
 ];
