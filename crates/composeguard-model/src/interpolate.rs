@@ -721,15 +721,17 @@ impl TreePath<'_> {
     }
 }
 
-
 /// Whether the value at `path` is a command a shell in the container may run (`command`,
 /// `entrypoint`, a healthcheck's `test`, a lifecycle hook), where `$$var` is what was meant.
 fn runs_in_a_shell(path: &str) -> bool {
     let Some(rest) = path.strip_prefix("services.") else { return false };
-    ["command", "entrypoint", "healthcheck.test", "post_start", "pre_stop"].iter().any(|key| {
-        rest.match_indices(&format!(".{key}")).any(|(at, m)| rest[at + m.len()..].is_empty() || rest[at + m.len()..].starts_with(['[', '.']))
+    // the keys after the service's name (its first segment), without their `[i]`
+    let keys: Vec<&str> = rest.split('.').skip(1).map(|s| s.split('[').next().unwrap_or(s)).collect();
+    keys.iter().enumerate().any(|(i, key)| {
+        matches!(*key, "command" | "entrypoint" | "post_start" | "pre_stop") || (*key == "healthcheck" && keys.get(i + 1) == Some(&"test"))
     })
 }
+
 fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables, source: &str, issues: &mut Vec<Issue>) {
     // a `!reset` value is dropped before compose interpolates or casts anything
     if node.tag == Some(crate::yaml::MergeTag::Reset) {

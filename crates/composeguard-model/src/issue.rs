@@ -119,13 +119,21 @@ pub struct Issue {
     pub path: String,
     pub related: Vec<Related>,
     pub help: Option<String>,
-    /// For a key that is missing (or whose value is missing because it could not be read), the
-    /// key: see [`drop_explained_missing_keys`].
-    pub missing_key: Option<String>,
-    /// For an unknown key, the key its did-you-mean names.
-    pub suggested_key: Option<String>,
-    /// For an unset or missing required variable, the variable.
-    pub variable: Option<String>,
+    /// What the issue is about, for the checks that weigh one issue against another (boxed: few
+    /// issues have one, and every issue is moved around).
+    pub subject: Option<Box<Subject>>,
+}
+
+/// What an issue is about, besides its message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A key that is missing (or whose value is missing because it could not be read): see
+    /// [`drop_explained_missing_keys`].
+    MissingKey(String),
+    /// The key an unknown key's did-you-mean names.
+    SuggestedKey(String),
+    /// An unset variable, or a required one that is missing.
+    Variable(String),
 }
 
 impl Issue {
@@ -138,9 +146,7 @@ impl Issue {
             path: String::new(),
             related: Vec::new(),
             help: None,
-            missing_key: None,
-            suggested_key: None,
-            variable: None,
+            subject: None,
         }
     }
 
@@ -163,22 +169,46 @@ impl Issue {
     /// Marks the issue as the key `key` missing at its path.
     #[must_use]
     pub fn with_missing_key(mut self, key: impl Into<String>) -> Self {
-        self.missing_key = Some(key.into());
+        self.subject = Some(Box::new(Subject::MissingKey(key.into())));
         self
     }
 
     /// Marks the issue (an unknown key) as suggesting `key`.
     #[must_use]
     pub fn with_suggested_key(mut self, key: impl Into<String>) -> Self {
-        self.suggested_key = Some(key.into());
+        self.subject = Some(Box::new(Subject::SuggestedKey(key.into())));
         self
     }
 
     /// Marks the issue as about the variable `name` (unset, or required and missing).
     #[must_use]
     pub fn with_variable(mut self, name: impl Into<String>) -> Self {
-        self.variable = Some(name.into());
+        self.subject = Some(Box::new(Subject::Variable(name.into())));
         self
+    }
+
+    /// The key the issue says is missing.
+    pub fn missing_key(&self) -> Option<&str> {
+        match self.subject.as_deref() {
+            Some(Subject::MissingKey(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The key an unknown key's did-you-mean names.
+    pub fn suggested_key(&self) -> Option<&str> {
+        match self.subject.as_deref() {
+            Some(Subject::SuggestedKey(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The variable the issue is about.
+    pub fn variable(&self) -> Option<&str> {
+        match self.subject.as_deref() {
+            Some(Subject::Variable(v)) => Some(v),
+            _ => None,
+        }
     }
 
     #[must_use]
@@ -204,19 +234,19 @@ impl Issue {
 /// unreadable: `target: "80/tcp"`). `others` are further issues that may explain them (the
 /// model's, for the spec checks).
 pub fn drop_explained_missing_keys(issues: &mut Vec<Issue>, others: &[Issue]) {
-    if !issues.iter().any(|i| i.missing_key.is_some()) {
+    if !issues.iter().any(|i| i.missing_key().is_some()) {
         return;
     }
     let all = || issues.iter().chain(others).filter(|i| i.severity == Severity::Error);
     // (the mapping's path, the key): an unknown key there that names it
     let suggested: crate::HashSet<(&str, &str)> = all()
         .filter(|i| i.kind == IssueKind::UnknownKey)
-        .filter_map(|i| Some((i.path.rsplit_once('.')?.0, i.suggested_key.as_deref()?)))
+        .filter_map(|i| Some((i.path.rsplit_once('.')?.0, i.suggested_key()?)))
         .collect();
     // the paths of values that could not be read
-    let refused: crate::HashSet<&str> = all().filter(|i| i.missing_key.is_none() && i.kind != IssueKind::UnknownKey).map(|i| i.path.as_str()).collect();
+    let refused: crate::HashSet<&str> = all().filter(|i| i.missing_key().is_none() && i.kind != IssueKind::UnknownKey).map(|i| i.path.as_str()).collect();
     let explained = |i: &Issue| {
-        let Some(key) = i.missing_key.as_deref() else { return false };
+        let Some(key) = i.missing_key() else { return false };
         if suggested.contains(&(i.path.as_str(), key)) {
             return true;
         }

@@ -1107,14 +1107,17 @@ impl<'a> Assembler<'a> {
     fn name_the_dotenv(&mut self, from: usize, path: &str, scope: &Scope<'_>) {
         let Some(dotenv) = scope.dotenv.as_deref() else { return };
         let folder = parent_dir(path);
-        if folder == scope.dir || !self.issues.get(from..).unwrap_or_default().iter().any(|i| i.variable.is_some()) {
+        if folder == scope.dir || !self.issues.get(from..).unwrap_or_default().iter().any(|i| i.variable().is_some()) {
             return;
         }
         let project_env = format!("in the environment or in the project's `{}`", self.shown(dotenv));
         let beside = crate::paths::join_clean(&folder, ".env");
         let not_read = self.fs.exists(&beside).then(|| format!(" (`{}` beside `{}` is not read)", self.shown(&beside), self.shown(path)));
         for issue in self.issues.get_mut(from..).unwrap_or_default() {
-            let Some(help) = issue.help.as_mut().filter(|_| issue.variable.is_some()) else { continue };
+            if issue.variable().is_none() {
+                continue;
+            }
+            let Some(help) = issue.help.as_mut() else { continue };
             for generic in ["in the environment or in `.env`", "in the environment or `.env`"] {
                 if let Some(at) = help.find(generic) {
                     let end = at + generic.len();
@@ -1165,7 +1168,7 @@ impl<'a> Assembler<'a> {
                 // a variable an env file compose refuses meant to set is not also unset
                 let found = self.issues.split_off(from);
                 let refused = &self.refused_env_keys;
-                self.issues.extend(found.into_iter().filter(|i| i.variable.as_ref().is_none_or(|v| !refused.contains(v))));
+                self.issues.extend(found.into_iter().filter(|i| i.variable().is_none_or(|v| !refused.contains(v))));
             }
             self.name_the_dotenv(from, path, scope);
             docs.push(root);

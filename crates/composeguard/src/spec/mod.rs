@@ -354,7 +354,7 @@ fn missing_image_explained(cx: &Context<'_>, n: &str, dedented: bool, out: &[Iss
         ["image", "build", "extends"].iter().any(|k| within(&i.path, &format!("{at}.{k}")))
             || (i.kind == IssueKind::UnknownKey
                 && i.path.rsplit_once('.').is_some_and(|(parent, _)| parent == at)
-                && matches!(i.suggested_key.as_deref(), Some("image" | "build")))
+                && matches!(i.suggested_key(), Some("image" | "build")))
             || (dedented && within(&i.path, &at))
     };
     if errors().any(about_image) {

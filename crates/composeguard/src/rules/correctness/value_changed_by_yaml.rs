@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use composeguard_model::HashSet;
 
 use crate::rules::prelude::*;
 use composeguard_model::yaml::{Key, Mapping, Style};
