@@ -54,21 +54,15 @@ impl Rule for CommandLineInOneItem {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
             let n = &name.value;
-            let entrypoint = match service.entrypoint.as_ref() {
-                Some(Command::Exec(items)) => items.first().map(|program| (program, items.len() == 1)),
-                _ => None,
-            };
-            if let Some((program, alone)) = entrypoint.filter(|(p, _)| is_command_line(&p.value)) {
-                let help = if alone {
-                    format!("split it into words (`{}`), or run it with a shell: `[\"sh\", \"-c\", \"{}\"]`", words(&program.value), program.value.trim())
-                } else {
-                    format!("split it into words: `{}`", words(&program.value))
-                };
-                out.report(program.span, message(&format!("the `entrypoint` of service `{n}`"), &program.value))
-                    .path(format!("services.{n}.entrypoint[0]"))
-                    .service(n)
-                    .anchor(program.anchor)
-                    .help(help);
+            if let Some(Command::Exec(items)) = service.entrypoint.as_ref() {
+                if let Some(program) = items.first().filter(|p| is_command_line(&p.value)) {
+                    let help = if items.len() == 1 {
+                        format!("split it into words (`{}`), or run it with a shell: `[\"sh\", \"-c\", \"{}\"]`", words(&program.value), program.value.trim())
+                    } else {
+                        format!("split it into words: `{}`", words(&program.value))
+                    };
+                    report(out, program, format!("the `entrypoint` of service `{n}`"), n, "entrypoint[0]", help);
+                }
             }
             let Some(test) = service.healthcheck.as_ref().and_then(|h| h.test.as_ref()) else { continue };
             let [kind, program, ..] = test.value.0.as_slice() else { continue };
@@ -80,17 +74,21 @@ impl Rule for CommandLineInOneItem {
             } else {
                 format!("split it into words: `{}`", words(&program.value))
             };
-            out.report(program.span, message(&format!("the healthcheck of service `{n}`"), &program.value))
-                .path(format!("services.{n}.healthcheck.test[1]"))
-                .service(n)
-                .anchor(program.anchor)
-                .help(help);
+            report(out, program, format!("the healthcheck of service `{n}`"), n, "healthcheck.test[1]", help);
         }
     }
 }
 
-fn message(what: &str, item: &str) -> String {
-    format!("{what} has the command line `{}` in one item of its list: no shell splits it, so the engine looks for a program of that name", item.trim())
+/// Reports `program`, the item of `what` (at `services.{service}.{at}`) that holds a command line.
+fn report(out: &mut Findings<'_>, program: &Spanned<String>, what: String, service: &str, at: &str, help: String) {
+    out.report(
+        program.span,
+        format!("{what} has the command line `{}` in one item of its list: no shell splits it, so the engine looks for a program of that name", program.value.trim()),
+    )
+    .path(format!("services.{service}.{at}"))
+    .service(service)
+    .anchor(program.anchor)
+    .help(help);
 }
 
 /// Whether an exec-form program item is a command line rather than a program's name or path.
