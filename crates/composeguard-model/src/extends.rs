@@ -278,7 +278,8 @@ impl Assembler<'_> {
             if let Some((span, key, what)) = problem {
                 self.push_once(
                     Issue::error(IssueKind::InvalidType, span, format!("`services.{}.{key}` {what} (in `{file}`, read for `extends`)", k.name))
-                        .with_path(format!("services.{}.{key}", k.name)),
+                        .with_path(format!("services.{}.{key}", k.name))
+                        .read_for_extends(),
                 );
             }
         }
@@ -535,7 +536,7 @@ struct Found<'f> {
 
 impl Found<'_> {
     fn push(&mut self, kind: IssueKind, node: &Node, path: String, what: &str) {
-        self.issues.push(Issue::error(kind, node.span, format!("`{path}` {what} (in `{}`, read for `extends`)", self.file)).with_path(path));
+        self.issues.push(Issue::error(kind, node.span, format!("`{path}` {what} (in `{}`, read for `extends`)", self.file)).with_path(path).read_for_extends());
     }
 
     /// A value of the wrong kind (what most of the checks find).

@@ -134,6 +134,9 @@ pub enum Subject {
     SuggestedKey(String),
     /// An unset variable, or a required one that is missing.
     Variable(String),
+    /// A value compose refuses in a file it reads for `extends` (reported there, once, not
+    /// again for each service that inherits it).
+    ReadForExtends,
 }
 
 impl Issue {
@@ -185,6 +188,18 @@ impl Issue {
     pub fn with_variable(mut self, name: impl Into<String>) -> Self {
         self.subject = Some(Box::new(Subject::Variable(name.into())));
         self
+    }
+
+    /// Marks the issue as found in a file read for `extends`.
+    #[must_use]
+    pub fn read_for_extends(mut self) -> Self {
+        self.subject = Some(Box::new(Subject::ReadForExtends));
+        self
+    }
+
+    /// Whether the issue was found in a file read for `extends`.
+    pub fn is_read_for_extends(&self) -> bool {
+        matches!(self.subject.as_deref(), Some(Subject::ReadForExtends))
     }
 
     /// The key the issue says is missing.

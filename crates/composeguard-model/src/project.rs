@@ -1354,7 +1354,7 @@ pub fn without_cast_duplicates(earlier: &[Issue], issues: Vec<Issue>) -> Vec<Iss
     // a value of a file read for `extends` that compose refuses as it reads that file is reported
     // there, once, not again for each service that inherits it
     let read_for_extends: crate::HashSet<Span> =
-        earlier.iter().filter(|i| i.kind == IssueKind::InvalidType && i.message.ends_with("read for `extends`)")).map(|i| i.span).collect();
+        earlier.iter().filter(|i| i.kind == IssueKind::InvalidType && i.is_read_for_extends()).map(|i| i.span).collect();
     issues
         .into_iter()
         .filter(|i| !(i.kind == IssueKind::InvalidType && (about_null(i) && cast_failed.contains(&i.span) || read_for_extends.contains(&i.span))))
