@@ -44,7 +44,11 @@ fn project_name_and_profiles_come_from_the_environment_as_for_the_cli() {
     let text = "name: shop\nservices:\n  web:\n    image: \"nginx:1.27\"\n    container_name: \"${COMPOSE_PROJECT_NAME}-web\"\n  debug:\n    image: busybox:1.37.0\n    privileged: true\n    profiles: [debug]\n";
     let report = lint("compose.yaml", text, &LintOptions::default());
     assert!(!report.is_invalid(), "{:?}", report.diagnostics().map(|d| &d.message).collect::<Vec<_>>());
-    assert!(!report.diagnostics().any(|d| d.rule == "privileged"));
+    // no profile chosen: every service is checked, the one behind a profile as well
+    assert!(report.diagnostics().any(|d| d.rule == "privileged"), "every service is checked");
+    let env = [("COMPOSE_PROFILES".to_string(), "tools".to_string())].into_iter().collect();
+    let report = lint("compose.yaml", text, &LintOptions { env, ..LintOptions::default() });
+    assert!(!report.diagnostics().any(|d| d.rule == "privileged"), "only the tools profile is on");
     let env = [("COMPOSE_PROFILES".to_string(), "debug".to_string())].into_iter().collect();
     let report = lint("compose.yaml", text, &LintOptions { env, ..LintOptions::default() });
     assert!(report.diagnostics().any(|d| d.rule == "privileged"), "the debug profile is on");

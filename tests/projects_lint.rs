@@ -79,10 +79,16 @@ fn remote_includes_are_not_fetched() {
 }
 
 #[test]
-fn all_profiles_lints_every_service_and_notes_its_profiles() {
+fn every_service_is_linted_unless_profiles_are_chosen_and_findings_note_its_profiles() {
     let fs = files(&[("/p/compose.yaml", "services:\n  app:\n    image: app\n    healthcheck: {test: [CMD, 'true']}\n  debug:\n    image: debug\n    profiles: [debug, tools]\n")]);
     let default = lint_files(&options(&["compose.yaml"]), &LintOptions::default(), &fs);
-    assert!(default.diagnostics().all(|d| d.rule != "no-healthcheck"), "an inactive service is not linted");
+    let finding = default.diagnostics().find(|d| d.rule == "no-healthcheck").expect("no profile chosen: debug is linted");
+    assert_eq!(finding.profiles, ["debug", "tools"]);
+    assert!(default.diagnostics().filter(|d| d.rule == "no-healthcheck").count() == 1, "app has a healthcheck");
+    let mut chosen = options(&["compose.yaml"]);
+    chosen.profiles = vec!["other".into()];
+    let report = lint_files(&chosen, &LintOptions::default(), &fs);
+    assert!(report.diagnostics().all(|d| d.rule != "no-healthcheck"), "a service the chosen profiles leave out is not linted");
     let mut all = options(&["compose.yaml"]);
     all.profiles = vec!["*".into()];
     let report = lint_files(&all, &LintOptions::default(), &fs);

@@ -112,7 +112,7 @@ export interface LintOptions {
   select?: string[];
   /** Rules not to run (same forms as `select`; where both name a rule, the more precise entry wins, `ignore` on a tie). */
   ignore?: string[];
-  /** Active profiles (`*` for all). */
+  /** Active profiles (`*` for all). None: the rules check every service, as the CLI does. */
   profiles?: string[];
   /**
    * The files the compose file may read, by path relative to the folder of `path` (or absolute):

@@ -33,7 +33,7 @@ pub struct ProjectArgs {
     /// Activate a profile (repeatable; default: `COMPOSE_PROFILES`).
     #[arg(long = "profile")]
     pub profiles: Vec<String>,
-    /// Enable every profile; findings list the profiles of their service.
+    /// Enable every profile (`--profile '*'`), for compose's checks too.
     #[arg(long = "all-profiles")]
     pub all_profiles: bool,
     /// The project name (default: `COMPOSE_PROJECT_NAME`, `name:`, or the folder's name).

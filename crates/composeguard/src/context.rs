@@ -11,7 +11,8 @@ use composeguard_model::{SourceMap, Span, Spanned};
 pub struct Context<'a> {
     pub project: &'a Project,
     pub fs: &'a dyn FileSystem,
-    /// Active profiles (`*` enables every service).
+    /// Active profiles (`*` enables every service). None given: the rules check every service,
+    /// whatever its profiles (see [`Self::services`]).
     pub profiles: &'a [String],
     /// Built on first use: see [`Self::completion_waiter`].
     completion_waiters: OnceLock<HashMap<&'a str, (&'a Spanned<String>, Span)>>,
@@ -24,7 +25,7 @@ impl<'a> Context<'a> {
         Self { project, fs, profiles, completion_waiters: OnceLock::new(), unreadable: OnceLock::new() }
     }
 
-    /// The first active service (in source order) that waits for `name` with
+    /// The first checked service (in source order) that waits for `name` with
     /// `condition: service_completed_successfully`, and where it says so (the condition, or the
     /// dependency's name when the condition is not written). One map for the whole project, so a
     /// rule asking for each service costs no scan of every other service.
@@ -43,9 +44,41 @@ impl<'a> Context<'a> {
         waiters.get(name).copied()
     }
 
-    /// Whether a service runs with the active profiles (no `profiles:` means always).
+    /// Whether a service runs with the active profiles (no `profiles:` means always), as compose
+    /// decides: the spec checks use this.
     pub fn is_active(&self, service: &Service) -> bool {
         composeguard_model::project::profiles_match(service.profiles.iter().map(|p| p.value.as_str()), self.profiles)
+    }
+
+    /// Whether the rules check every service, whatever its profiles: no profile was chosen
+    /// (`--profile`, `COMPOSE_PROFILES`). A service behind a profile still runs whenever its
+    /// profile is asked for, so what it sets is checked as well.
+    pub fn checks_every_service(&self) -> bool {
+        self.profiles.is_empty()
+    }
+
+    /// Whether the rules check a service: every service when no profile was chosen, else the
+    /// services the chosen profiles enable.
+    pub fn is_checked(&self, service: &Service) -> bool {
+        self.checks_every_service() || self.is_active(service)
+    }
+
+    /// Whether a dependency of a checked service is checked with it: the dependency is checked,
+    /// and compose does not refuse it (an enabled service that depends on a disabled one is the
+    /// spec check's error).
+    pub fn checks_dependency(&self, service: &Service, dependency: &Service) -> bool {
+        self.is_checked(dependency) && (self.is_active(dependency) || !self.is_active(service))
+    }
+
+    /// Whether two checked services run at the same time whenever one of them runs: always,
+    /// with profiles chosen (both are enabled); otherwise when one of them has no profile or
+    /// they share one. Services of different profiles (`dev` and `prod` variants of one
+    /// service) are alternatives, and not compared with each other.
+    pub fn run_together(&self, a: &Service, b: &Service) -> bool {
+        !self.checks_every_service()
+            || a.profiles.is_empty()
+            || b.profiles.is_empty()
+            || a.profiles.iter().any(|p| b.profiles.iter().any(|q| q.value == p.value))
     }
 
     pub fn compose(&self) -> &'a Compose {
@@ -56,10 +89,10 @@ impl<'a> Context<'a> {
         &self.project.sources
     }
 
-    /// The active services (see [`Self::is_active`]) in source order, with their name and its
-    /// location. Rules check these.
+    /// The services the rules check (see [`Self::is_checked`]) in source order, with their name
+    /// and its location.
     pub fn services(&self) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service)> + '_ {
-        self.project.compose.services.iter().map(|(k, s)| (k, &**s)).filter(|(_, s)| self.is_active(s))
+        self.project.compose.services.iter().map(|(k, s)| (k, &**s)).filter(|(_, s)| self.is_checked(s))
     }
 
     /// Every service, whatever its profiles.

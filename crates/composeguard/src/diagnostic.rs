@@ -131,7 +131,8 @@ pub struct Diagnostic {
     // boxed, with `suppression`: most findings have neither, and a file can have 35 000 findings
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Box<Fix>>,
-    /// Profiles of the service the finding is about (with `--all-profiles`).
+    /// Profiles of the service the finding is about, when it has any and every service is checked
+    /// (no profile chosen, or `--all-profiles`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub profiles: Vec<String>,
     /// Set when an inline comment, the configuration or a baseline waives the finding.

@@ -29,7 +29,8 @@ pub struct LintOptions {
     pub ignore: Vec<String>,
     /// Limits against hostile input.
     pub limits: composeguard_model::yaml::Limits,
-    /// Active profiles (`*` for all).
+    /// Active profiles (`*` for all). None: compose's checks see the services without profiles,
+    /// and the rules check every service.
     pub profiles: Vec<String>,
     /// The configuration file's settings (see [`crate::config`]); `select` and `ignore` above
     /// are added to its own, and win where they name the same rule.
@@ -212,7 +213,9 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
     let chunks: Vec<Option<Chunk>> = (0..tasks).map(run).collect();
     located.chunks.extend(chunks.into_iter().flatten());
     let (mut diagnostics, services) = located.finish();
-    if options.profiles.iter().any(|p| p == "*") {
+    // every service is checked when no profile is chosen, or with `*`: a finding about a
+    // service behind profiles says which
+    if options.profiles.is_empty() || options.profiles.iter().any(|p| p == "*") {
         note_profiles(project, &mut diagnostics, &services);
     }
     if let Some(config) = &options.config {
@@ -237,8 +240,8 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
 
 /// Loads a project as docker compose does (`-f` files, override files, `.env`, `extends`,
 /// `include`, profiles; see [`ProjectOptions`]) and lints it. The active profiles are the
-/// project's (`--profile`, else `COMPOSE_PROFILES`, else `options.profiles`); with `*` every
-/// service is linted and each finding about a service lists its profiles.
+/// project's (`--profile`, else `COMPOSE_PROFILES`, else `options.profiles`). With none, or with
+/// `*`, every service is linted and each finding about a service behind profiles lists them.
 pub fn lint_files(project_options: &ProjectOptions, options: &LintOptions, fs: &dyn FileSystem) -> Report {
     let mut project_options = project_options.clone();
     if project_options.profiles.is_empty() {
@@ -257,7 +260,7 @@ pub fn lint_loaded(project: &Project, options: &LintOptions, fs: &dyn FileSystem
     lint_project(project, &options, fs)
 }
 
-/// With every profile enabled, each finding about a service lists the service's profiles.
+/// When every service is checked, each finding about a service lists the service's profiles.
 fn note_profiles(project: &Project, diagnostics: &mut [Diagnostic], services: &[Option<String>]) {
     for (d, service) in diagnostics.iter_mut().zip(services) {
         let from_path = d.path.strip_prefix("services.").map(|rest| rest.split(['.', '[']).next().unwrap_or(""));

@@ -113,6 +113,8 @@ def lint(
     configuration composeguard does not understand, or a ``select``/``ignore`` entry that names
     no rule. ``profiles`` are the active profiles, as ``--profile`` (``"*"`` for all, as
     ``--all-profiles``); without them, ``COMPOSE_PROFILES`` in ``env`` decides, as for the CLI.
+    With no profile chosen at all, the rules check every service (a finding about a service
+    behind profiles lists them), as the CLI does.
     """
     return _core.lint(
         text, path, _strings(env, "env"), *_config(config), _names(select, "select"), _names(ignore, "ignore"), _names(profiles, "profiles")

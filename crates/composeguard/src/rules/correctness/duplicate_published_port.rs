@@ -17,7 +17,9 @@ declare_rule! {
     /// IPv6). `127.0.0.1:8080` and `127.0.0.2:8080` do not conflict, nor do `8080/tcp` and
     /// `8080/udp`. Ports written with a variable (`${WEB_PORT:-8080}:80`), host port ranges
     /// (`8000-8010:80`, where the engine picks a free one), services on the host network, and
-    /// identical entries of one service (compose merges them) are left out.
+    /// identical entries of one service (compose merges them) are left out. When no profile is
+    /// chosen, every service is checked, but services of different profiles (a `dev` and a
+    /// `prod` variant of one service) are alternatives and are not compared with each other.
     ///
     /// ## Why is this bad?
     /// Only one container can bind a host port on an interface. compose accepts the file, but
@@ -98,6 +100,8 @@ impl Interface {
 /// One fixed host port binding.
 struct Binding<'a> {
     service: &'a str,
+    /// The service's settings (its profiles).
+    settings: &'a Service,
     port: &'a Spanned<Port>,
     index: usize,
     number: u32,
@@ -127,7 +131,7 @@ impl Rule for DuplicatePublishedPort {
             // earlier services' (a service with thousands of ports compared every pair)
             let mut own_by_port: HashMap<(u32, String), Vec<usize>> = HashMap::default();
             for (index, port) in item_indexes(&service.ports) {
-                let Some(binding) = binding(cx, &name.value, port, index) else { continue };
+                let Some(binding) = binding(cx, &name.value, service, port, index) else { continue };
                 let key = (binding.number, binding.protocol.clone());
                 let mine = || own_by_port.get(&key).into_iter().flatten().filter_map(|&i| own.get(i));
                 // identical entries of one service are merged by compose
@@ -137,7 +141,12 @@ impl Rule for DuplicatePublishedPort {
                 if copies > 1 {
                     report_replicas(cx, out, &binding, copies);
                 } else {
-                    let earlier = by_port.get(&key).into_iter().flatten().filter_map(|&i| seen.get(i));
+                    let earlier = by_port
+                        .get(&key)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|&i| seen.get(i))
+                        .filter(|b| cx.run_together(b.settings, service));
                     if let Some(first) = earlier.chain(mine()).find(|b| b.clashes(&binding)) {
                         report(cx, out, &binding, first);
                     }
@@ -182,7 +191,7 @@ fn item_indexes(ports: &Ports) -> Vec<(usize, &Spanned<Port>)> {
     out
 }
 
-fn binding<'a>(cx: &Context<'_>, service: &'a str, port: &'a Spanned<Port>, index: usize) -> Option<Binding<'a>> {
+fn binding<'a>(cx: &Context<'_>, service: &'a str, settings: &'a Service, port: &'a Spanned<Port>, index: usize) -> Option<Binding<'a>> {
     let published = port.value.published.as_deref()?;
     if published.contains('-') || is_interpolated(cx, port.span) {
         return None;
@@ -190,7 +199,7 @@ fn binding<'a>(cx: &Context<'_>, service: &'a str, port: &'a Spanned<Port>, inde
     let number: u32 = published.parse().ok().filter(|n| *n > 0)?;
     let protocol = port.value.protocol.as_deref().unwrap_or("tcp").to_ascii_lowercase();
     let interface = Interface::parse(port.value.host_ip.as_deref())?;
-    Some(Binding { service, port, index, number, protocol, interface })
+    Some(Binding { service, settings, port, index, number, protocol, interface })
 }
 
 /// Where the host port is written: the `published` value of the long syntax, the number in the

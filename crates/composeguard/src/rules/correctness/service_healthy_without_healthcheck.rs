@@ -76,7 +76,7 @@ impl Rule for ServiceHealthyWithoutHealthcheck {
                 }
                 let Some(target) = compose.services.get(dep.value.as_str()) else { continue };
                 // a healthcheck compose cannot read is reported as such
-                if !cx.is_active(target) || target.provider.is_some() || cx.is_unreadable(&dep.value, "healthcheck") {
+                if !cx.checks_dependency(service, target) || target.provider.is_some() || cx.is_unreadable(&dep.value, "healthcheck") {
                     continue;
                 }
                 let state = health(cx, target);

@@ -73,7 +73,7 @@ impl Rule for DependencyHealthNotAwaited {
                     continue;
                 }
                 let Some(target) = compose.services.get(dep.value.as_str()) else { continue };
-                if !cx.is_active(target) {
+                if !cx.checks_dependency(service, target) {
                     continue;
                 }
                 let state = health(cx, target);
