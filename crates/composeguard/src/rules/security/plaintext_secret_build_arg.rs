@@ -8,7 +8,8 @@ declare_rule! {
     ///
     /// Credentials are found by key name (`NPM_TOKEN`,
     /// `GITHUB_TOKEN`, `PIP_INDEX_PASSWORD`…) or by the shape of a known token, with the same
-    /// exceptions as `plaintext-secret-env` (references, `*_FILE` keys, empty values…).
+    /// exceptions as `plaintext-secret-env` (references, `*_FILE` keys, empty values…). A
+    /// reference whose default is a credential (`${NPM_TOKEN:-npm_…}`) is a warning.
     ///
     /// ## Why is this bad?
     /// Build arguments are not secret: their values are recorded in the image's history
@@ -70,12 +71,18 @@ impl Rule for PlaintextSecretBuildArg {
                 let message = match reason {
                     SecretReason::Key => format!("service `{svc}` passes `{key}` as a literal build argument"),
                     SecretReason::Shape(what) => format!("service `{svc}` passes `{key}` as a build argument that looks like {what}"),
+                    SecretReason::Default => format!("service `{svc}` passes a literal `{key}` written in the file as a build argument when the variable is unset"),
                 };
-                out.report(span, message)
+                let b = out
+                    .report(span, message)
                     .path(format!("services.{svc}.build.args.{key}"))
                     .service(svc)
                     .copied(value.span, value.anchor)
                     .help("use a build secret (`build.secrets`, `RUN --mount=type=secret`) instead of a build argument");
+                // a fallback is used only where the variable is unset
+                if reason == SecretReason::Default {
+                    b.severity(crate::diagnostic::Severity::Warning);
+                }
             }
         }
     }

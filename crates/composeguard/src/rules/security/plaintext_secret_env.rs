@@ -14,7 +14,11 @@ declare_rule! {
     /// of a known token (AWS access key, GitHub, GitLab, Slack, Stripe, Google, npm, Docker Hub
     /// tokens, JSON Web Tokens, PEM private keys), whatever its key.
     ///
-    /// Not reported: references (`${DB_PASSWORD}`, `$DB_PASSWORD`, also with a default), keys
+    /// A reference whose default is such a literal (`${DB_PASSWORD:-changeme}`) is reported as a
+    /// warning: the default is in the file, and is the password wherever the variable is unset.
+    ///
+    /// Not reported: references (`${DB_PASSWORD}`, `$DB_PASSWORD`, with an empty default or
+    /// `${DB_PASSWORD:?message}`, or a default that is a placeholder or another variable), keys
     /// that point to a file or describe a setting (`DB_PASSWORD_FILE`, `TOKEN_TTL`,
     /// `PASSWORD_MIN_LENGTH`, `APP_CREDENTIALS_AWS_REGION`, and Confluent's
     /// `KAFKA_SSL_KEYSTORE_CREDENTIALS`, which names the file that holds the password, and etcd's
@@ -101,13 +105,23 @@ impl Rule for PlaintextSecretEnv {
             let message = match f.reason {
                 SecretReason::Key => format!("service `{svc}` sets `{key}` to a literal value in `environment`"),
                 SecretReason::Shape(what) => format!("service `{svc}` sets `{key}` to a literal that looks like {what}"),
+                SecretReason::Default => format!("service `{svc}` falls back to a literal `{key}` written in the file when the variable is unset"),
+            };
+            let help = if f.reason == SecretReason::Default {
+                "drop the default (`${VAR:?}` makes compose refuse to start without the variable), or move the value to a compose `secret`"
+            } else {
+                "move the value to a compose `secret` (and a `*_FILE` variable), or reference a variable set outside the file (`${VAR}`)"
             };
             let mut b = out
                 .report(f.span, message)
                 .path(format!("services.{svc}.environment.{key}"))
                 .service(svc)
                 .copied(f.value.span, f.value.anchor)
-                .help("move the value to a compose `secret` (and a `*_FILE` variable), or reference a variable set outside the file (`${VAR}`)");
+                .help(help);
+            // a fallback is used only where the variable is unset
+            if f.reason == SecretReason::Default {
+                b = b.severity(Severity::Warning);
+            }
             for (span, other) in f.also {
                 b = b.related(span, format!("also in service `{other}`"));
             }

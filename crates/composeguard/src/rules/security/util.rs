@@ -907,6 +907,9 @@ pub enum SecretReason {
     Key,
     /// The value has the shape of a known token.
     Shape(&'static str),
+    /// The value is a variable whose default, used whenever the variable is unset, is a literal
+    /// credential written in the file (`${DB_PASSWORD:-changeme}`).
+    Default,
 }
 
 /// A literal credential in a `KEY=value` entry, by key name or value shape, and where its value
@@ -923,8 +926,11 @@ pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretR
     let shape = if by_key { None } else { Some(token_shape(v)?) };
     // a reference compose leaves for the container (`$${DB_PASSWORD}` gives `${DB_PASSWORD}`,
     // which the entrypoint or the program expands) is no more a literal than one compose expands
-    if written_with_variable(cx, value.span, value.anchor) || is_whole_reference(v) || url_credentials(v).is_some() {
+    if is_whole_reference(v) || url_credentials(v).is_some() {
         return None;
+    }
+    if written_with_variable(cx, value.span, value.anchor) {
+        return literal_default(cx, entry, by_key);
     }
     // where the key and the value are written (at their anchor, when an alias copied them)
     let key_at = entry.key.anchor.unwrap_or(entry.key.span);
@@ -934,6 +940,37 @@ pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretR
     let Some((what, start, end)) = shape else { return Some((span, SecretReason::Key)) };
     let token = v.get(start..end)?;
     Some((crate::rules::util::find_in(cx, span, token), SecretReason::Shape(what)))
+}
+
+/// A credential written as the default of the one variable a `KEY=value` entry's value is
+/// (`${DB_PASSWORD:-changeme}`, `${TOKEN-ghp_…}`), and where the default is written. An empty
+/// default, `${X:?error}`, a default that is a variable, a placeholder or not a credential are
+/// none; nor is a reference escaped for the container (`$${X:-y}`).
+fn literal_default(cx: &Context<'_>, entry: &KeyValue, by_key: bool) -> Option<(Span, SecretReason)> {
+    let value = entry.value.as_ref()?;
+    let key_at = entry.key.anchor.unwrap_or(entry.key.span);
+    let value_at = value.anchor.unwrap_or(value.span);
+    let mut written = cx.text(value_at);
+    // the list form writes `KEY=${…}` in one item
+    if key_at.start >= value_at.start && key_at.end <= value_at.end {
+        written = written.split_once('=')?.1;
+    }
+    let written = written.trim();
+    let written = ['"', '\''].iter().find_map(|q| written.strip_prefix(*q).and_then(|r| r.strip_suffix(*q))).unwrap_or(written);
+    let inner = written.strip_prefix("${")?.strip_suffix('}')?;
+    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let (name, rest) = inner.split_at(name_end);
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
+    if default.contains(['$', '{', '}']) || is_non_secret_value(default) || repeats_key(&entry.key.value, default) {
+        return None;
+    }
+    if !by_key && token_shape(default).is_none() {
+        return None;
+    }
+    Some((crate::rules::util::find_in(cx, value_at, default), SecretReason::Default))
 }
 
 /// Whether a value is one variable reference and nothing else (`$TOKEN`, `${TOKEN}`,
