@@ -77,7 +77,10 @@ def test_positions_index_a_text_that_starts_with_a_byte_order_mark() -> None:
 
 def test_profiles_turn_on_services_as_for_the_cli() -> None:
     text = "name: shop\nservices:\n  web:\n    image: nginx:1.27\n  debug:\n    image: busybox:1.37.0\n    privileged: true\n    profiles: [debug]\n"
-    assert not by_rule(composeguard.lint(text), "privileged")
+    # no profile chosen: every service is checked, and the finding names the service's profiles
+    assert [d.profiles for d in by_rule(composeguard.lint(text), "privileged")] == [("debug",)]
+    assert not by_rule(composeguard.lint(text, profiles=["tools"]), "privileged")
+    assert not by_rule(composeguard.lint(text, env={"COMPOSE_PROFILES": "tools"}), "privileged")
     assert by_rule(composeguard.lint(text, profiles=["debug"]), "privileged")
     assert by_rule(composeguard.lint(text, profiles=["*"]), "privileged")
     assert by_rule(composeguard.lint(text, env={"COMPOSE_PROFILES": "debug"}), "privileged")
@@ -350,7 +353,8 @@ def test_lint_files_invalid_content_never_raises(tmp_path: Path) -> None:
 def test_profiles(tmp_path: Path) -> None:
     compose = tmp_path / "compose.yaml"
     compose.write_text("services:\n  web:\n    image: nginx:1.27\n    profiles: [debug]\n", encoding="utf-8")
-    assert not by_rule(composeguard.lint_files(compose), "no-healthcheck")
+    assert by_rule(composeguard.lint_files(compose), "no-healthcheck"), "no profile chosen: every service"
+    assert not by_rule(composeguard.lint_files(compose, profiles=["tools"]), "no-healthcheck")
     assert by_rule(composeguard.lint_files(compose, profiles=["debug"]), "no-healthcheck")
     assert by_rule(composeguard.lint_files(compose, profiles=["*"]), "no-healthcheck")
 

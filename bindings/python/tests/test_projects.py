@@ -158,7 +158,10 @@ def test_profiles(tmp_path: Path) -> None:
     def services(report: Report) -> set[str | int]:
         return {d.path[1] for d in report.diagnostics if d.path[:1] == ("services",)}
 
-    assert services(composeguard.lint_files(compose, env={})) == {"app"}
+    # no profile chosen: compose runs app alone, and the rules check every service
+    assert services(composeguard.lint_files(compose, env={})) == {"app", "worker"}
+    assert services(composeguard.lint_files(compose, profiles=["other"], env={})) == {"app"}
+    assert services(composeguard.lint_files(compose, env={"COMPOSE_PROFILES": "other"})) == {"app"}
     assert services(composeguard.lint_files(compose, profiles=["jobs"], env={})) == {"app", "worker"}
     every = composeguard.lint_files(compose, profiles=["*"], env={})
     assert {d.profiles for d in every.diagnostics if d.path[:2] == ("services", "worker")} == {("jobs",)}
