@@ -76,7 +76,7 @@ test('lint: a valid file', () => {
 
 test('lint: options reach the core', () => {
   const text = 'services:\n  web:\n    image: "nginx:${TAG}"\n    profiles: [debug]\n';
-  const unset = (r) => r.files.flatMap((f) => f.diagnostics).some((d) => d.message.includes('TAG'));
+  const unset = (r) => r.files.flatMap((f) => f.diagnostics).some((d) => d.message.includes('variable `TAG` is not set'));
   assert.ok(unset(lint(text)));
   assert.ok(!unset(lint(text, { env: { TAG: '1.27' } })));
   assert.ok(!unset(lint(text, { path: 'app/compose.yaml', files: { 'app/.env': 'TAG=1.27\n' } })));
@@ -95,11 +95,15 @@ test('lint: options reach the core', () => {
   if (offByDefault) {
     assert.ok(lint(BROKEN, { select: ['all'] }).files[0].diagnostics.length >= all.length);
   }
-  // Profiles: a service is checked when one of its profiles is active; with `*`, findings say
-  // which profiles their service has.
+  // Profiles: with none chosen every service is checked; with some, a service is checked when
+  // one of its profiles is active. When every service is checked, findings say which profiles
+  // their service has.
   const aboutWeb = (r) => r.files[0].diagnostics.filter((d) => d.path.startsWith('services.web') && d.category !== 'spec');
-  assert.deepEqual(aboutWeb(lint(text)), []);
+  assert.deepEqual(aboutWeb(lint(text, { profiles: ['tools'] })), []);
   const debug = aboutWeb(lint(text, { profiles: ['debug'] }));
+  const unchosen = aboutWeb(lint(text));
+  assert.deepEqual(unchosen.map((d) => d.rule), debug.map((d) => d.rule));
+  for (const d of unchosen) assert.deepEqual(d.profiles, ['debug']);
   assert.ok(debug.length > 0);
   const star = aboutWeb(lint(text, { profiles: ['*'] }));
   assert.deepEqual(star.map((d) => d.rule), debug.map((d) => d.rule));
