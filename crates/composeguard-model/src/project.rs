@@ -159,6 +159,9 @@ pub struct Project {
     pub home: Option<String>,
     /// The path each source file was read from (not an env file's).
     pub read_from: crate::HashMap<FileId, String>,
+    /// The source files interpolated with the project's own variables: its compose files and
+    /// the files they extend, not the files of an included project (which has its own env files).
+    pub own_files: crate::HashSet<FileId>,
 }
 
 impl Project {
@@ -852,6 +855,8 @@ pub(crate) struct Assembler<'a> {
     /// What the model read finds in the files of a stack merged so far (compose validates after
     /// each file): reported unless the whole project has the same issue.
     stack_issues: Vec<Issue>,
+    /// See [`Project::own_files`].
+    own_files: crate::HashSet<FileId>,
     /// The issues found in files read for `extends`, so each is reported once.
     pub extends_reported: crate::HashSet<(Span, String)>,
     /// A file read so far has a `!reset` or `!override` tag (without one, no node has a tag to
@@ -913,6 +918,7 @@ impl<'a> Assembler<'a> {
             parsed: crate::HashMap::default(),
             display: crate::HashMap::default(),
             stack_issues: Vec::new(),
+            own_files: crate::HashSet::default(),
             extends_reported: crate::HashSet::default(),
             cwd: String::new(),
             merge_tags: false,
@@ -1135,6 +1141,9 @@ impl<'a> Assembler<'a> {
         let limits = self.limits;
         let parsed = self.parsed.get_mut(path)?.as_mut()?;
         let (id, unreadable) = (parsed.id, parsed.unreadable);
+        if scope.include_stack.is_empty() {
+            self.own_files.insert(id);
+        }
         // the first reader takes the documents; a file read again (another `extends` of it) is
         // parsed again, its problems already reported
         let roots = if parsed.taken {
@@ -1311,6 +1320,7 @@ impl<'a> Assembler<'a> {
         project.issues = self.issues;
         project.provenance = self.provenance;
         project.env_file_variables = self.env_file_variables;
+        project.own_files = self.own_files;
         project
     }
 }
