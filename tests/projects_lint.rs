@@ -195,6 +195,30 @@ fn image_rules_read_the_projects_env_file_in_extended_files() {
     assert_eq!(findings(&[("TAG", "1.0")]), found);
 }
 
+/// A value two services inherit along `extends` chains through another file, where each
+/// service extends the service of its own name there, is reported once, with each service's
+/// `extends` related; names with dots (`peer0.org1.example.com`) too.
+#[test]
+fn a_value_inherited_through_same_named_services_is_reported_once() {
+    let fs = files(&[
+        (
+            "/p/compose.yaml",
+            "services:\n  web1.example.com:\n    extends: {file: mid.yaml, service: web1.example.com}\n  web2.example.com:\n    extends: {file: mid.yaml, service: web2.example.com}\n",
+        ),
+        (
+            "/p/mid.yaml",
+            "services:\n  web1.example.com:\n    extends: {file: base.yaml, service: app}\n  web2.example.com:\n    extends: {file: base.yaml, service: app}\n",
+        ),
+        ("/p/base.yaml", "services:\n  app:\n    image: nginx:latest\n"),
+    ]);
+    let select = LintOptions { select: vec!["image-floating-tag".into()], ..LintOptions::default() };
+    let report = lint_files(&options(&["compose.yaml"]), &select, &fs);
+    let found: Vec<&Diagnostic> = report.diagnostics().filter(|d| d.rule == "image-floating-tag").collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((&*found[0].file, found[0].start.line), ("base.yaml", 3));
+    assert_eq!(found[0].related.len(), 2, "{:#?}", found[0].related);
+}
+
 /// The spec errors of a report as `file:line:column rule`, in report order.
 fn spec_lines(report: &Report) -> Vec<String> {
     spec(report).iter().map(|d| format!("{}:{}:{} {}", d.file, d.start.line, d.start.column, d.rule)).collect()

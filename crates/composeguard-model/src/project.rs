@@ -201,13 +201,22 @@ impl Project {
             let file = self.sources.get(prev.file).map_or("", |f| f.path.as_str());
             out.push(Related { span: *prev, message: format!("overrides the value set in `{file}`") });
         }
-        let service = path.strip_prefix("services.").map(|rest| rest.split(['.', '[']).next().unwrap_or(""));
-        if let Some(service) = service {
+        if let Some(service) = self.service_in_path(path) {
             if let Some((base, via)) = self.inherited_from(service, span) {
                 out.push(Related { span: via, message: format!("inherited by `{service}` from `{base}` through `extends`") });
             }
         }
         out
+    }
+
+    /// The service a model path is about (`services.web.ports[0]` is about `web`): the longest
+    /// part after `services.` that names a service, as names can hold dots
+    /// (`peer0.org1.example.com`), else the part up to the first `.` or `[`.
+    pub fn service_in_path<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let rest = path.strip_prefix("services.")?;
+        let ends = rest.match_indices(['.', '[']).map(|(i, _)| i).chain(std::iter::once(rest.len()));
+        let named = ends.filter_map(|i| rest.get(..i)).filter(|name| self.compose.services.contains_key(*name)).last();
+        named.or_else(|| rest.split(['.', '[']).next())
     }
 
     /// The service `service` inherited the value at `span` from (directly or along its `extends`
