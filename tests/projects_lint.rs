@@ -167,6 +167,64 @@ fn image_rules_read_the_tag_the_projects_env_file_sets() {
     assert_eq!(findings(&[("TAG", "1.0"), ("UNSET", "latest"), ("NAME", "redis:7")]), found);
 }
 
+/// A file read through `extends` is interpolated with the project's variables, so the tag its
+/// image gets from the project's `.env` is judged as in the project's own files.
+#[test]
+fn image_rules_read_the_projects_env_file_in_extended_files() {
+    let fs = files(&[
+        ("/p/.env", "TAG=latest\nPINNED=1.2.3\n"),
+        (
+            "/p/compose.yaml",
+            "services:\n  web:\n    extends: {file: common/base.yaml, service: base}\n  db:\n    extends: {file: common/base.yaml, service: pinned}\n",
+        ),
+        ("/p/common/base.yaml", "services:\n  base:\n    image: nginx:${TAG}\n  pinned:\n    image: redis:${PINNED}\n"),
+    ]);
+    let select = LintOptions { select: vec!["image-floating-tag".into(), "image-without-digest".into()], ..LintOptions::default() };
+    let findings = |env: &[(&str, &str)]| {
+        let mut opts = options(&["compose.yaml"]);
+        opts.env = env.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+        lint_files(&opts, &select, &fs)
+            .diagnostics()
+            .filter(|d| d.rule == "image-floating-tag" || d.rule == "image-without-digest")
+            .map(|d| (d.rule.to_string(), d.file.to_string(), d.start.line, d.path.clone()))
+            .collect::<Vec<_>>()
+    };
+    let found = findings(&[]);
+    assert_eq!(
+        found,
+        [
+            ("image-floating-tag".to_string(), "common/base.yaml".to_string(), 3, "services.web.image".to_string()),
+            ("image-without-digest".to_string(), "common/base.yaml".to_string(), 5, "services.db.image".to_string()),
+        ],
+        "{found:#?}"
+    );
+    assert_eq!(findings(&[("TAG", "1.0")]), found);
+}
+
+/// A value two services inherit along `extends` chains through another file, where each
+/// service extends the service of its own name there, is reported once, with each service's
+/// `extends` related; names with dots (`peer0.org1.example.com`) too.
+#[test]
+fn a_value_inherited_through_same_named_services_is_reported_once() {
+    let fs = files(&[
+        (
+            "/p/compose.yaml",
+            "services:\n  web1.example.com:\n    extends: {file: mid.yaml, service: web1.example.com}\n  web2.example.com:\n    extends: {file: mid.yaml, service: web2.example.com}\n",
+        ),
+        (
+            "/p/mid.yaml",
+            "services:\n  web1.example.com:\n    extends: {file: base.yaml, service: app}\n  web2.example.com:\n    extends: {file: base.yaml, service: app}\n",
+        ),
+        ("/p/base.yaml", "services:\n  app:\n    image: nginx:latest\n"),
+    ]);
+    let select = LintOptions { select: vec!["image-floating-tag".into()], ..LintOptions::default() };
+    let report = lint_files(&options(&["compose.yaml"]), &select, &fs);
+    let found: Vec<&Diagnostic> = report.diagnostics().filter(|d| d.rule == "image-floating-tag").collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((&*found[0].file, found[0].start.line), ("base.yaml", 3));
+    assert_eq!(found[0].related.len(), 2, "{:#?}", found[0].related);
+}
+
 /// The spec errors of a report as `file:line:column rule`, in report order.
 fn spec_lines(report: &Report) -> Vec<String> {
     spec(report).iter().map(|d| format!("{}:{}:{} {}", d.file, d.start.line, d.start.column, d.rule)).collect()

@@ -159,6 +159,9 @@ pub struct Project {
     pub home: Option<String>,
     /// The path each source file was read from (not an env file's).
     pub read_from: crate::HashMap<FileId, String>,
+    /// The source files interpolated with the project's own variables: its compose files and
+    /// the files they extend, not the files of an included project (which has its own env files).
+    pub own_files: crate::HashSet<FileId>,
 }
 
 impl Project {
@@ -198,13 +201,22 @@ impl Project {
             let file = self.sources.get(prev.file).map_or("", |f| f.path.as_str());
             out.push(Related { span: *prev, message: format!("overrides the value set in `{file}`") });
         }
-        let service = path.strip_prefix("services.").map(|rest| rest.split(['.', '[']).next().unwrap_or(""));
-        if let Some(service) = service {
+        if let Some(service) = self.service_in_path(path) {
             if let Some((base, via)) = self.inherited_from(service, span) {
                 out.push(Related { span: via, message: format!("inherited by `{service}` from `{base}` through `extends`") });
             }
         }
         out
+    }
+
+    /// The service a model path is about (`services.web.ports[0]` is about `web`): the longest
+    /// part after `services.` that names a service, as names can hold dots
+    /// (`peer0.org1.example.com`), else the part up to the first `.` or `[`.
+    pub fn service_in_path<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let rest = path.strip_prefix("services.")?;
+        let ends = rest.match_indices(['.', '[']).map(|(i, _)| i).chain(std::iter::once(rest.len()));
+        let named = ends.filter_map(|i| rest.get(..i)).filter(|name| self.compose.services.contains_key(*name)).last();
+        named.or_else(|| rest.split(['.', '[']).next())
     }
 
     /// The service `service` inherited the value at `span` from (directly or along its `extends`
@@ -852,6 +864,8 @@ pub(crate) struct Assembler<'a> {
     /// What the model read finds in the files of a stack merged so far (compose validates after
     /// each file): reported unless the whole project has the same issue.
     stack_issues: Vec<Issue>,
+    /// See [`Project::own_files`].
+    own_files: crate::HashSet<FileId>,
     /// The issues found in files read for `extends`, so each is reported once.
     pub extends_reported: crate::HashSet<(Span, String)>,
     /// A file read so far has a `!reset` or `!override` tag (without one, no node has a tag to
@@ -913,6 +927,7 @@ impl<'a> Assembler<'a> {
             parsed: crate::HashMap::default(),
             display: crate::HashMap::default(),
             stack_issues: Vec::new(),
+            own_files: crate::HashSet::default(),
             extends_reported: crate::HashSet::default(),
             cwd: String::new(),
             merge_tags: false,
@@ -1135,6 +1150,9 @@ impl<'a> Assembler<'a> {
         let limits = self.limits;
         let parsed = self.parsed.get_mut(path)?.as_mut()?;
         let (id, unreadable) = (parsed.id, parsed.unreadable);
+        if scope.include_stack.is_empty() {
+            self.own_files.insert(id);
+        }
         // the first reader takes the documents; a file read again (another `extends` of it) is
         // parsed again, its problems already reported
         let roots = if parsed.taken {
@@ -1311,6 +1329,7 @@ impl<'a> Assembler<'a> {
         project.issues = self.issues;
         project.provenance = self.provenance;
         project.env_file_variables = self.env_file_variables;
+        project.own_files = self.own_files;
         project
     }
 }

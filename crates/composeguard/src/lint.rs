@@ -263,7 +263,7 @@ pub fn lint_loaded(project: &Project, options: &LintOptions, fs: &dyn FileSystem
 /// When every service is checked, each finding about a service lists the service's profiles.
 fn note_profiles(project: &Project, diagnostics: &mut [Diagnostic], services: &[Option<String>]) {
     for (d, service) in diagnostics.iter_mut().zip(services) {
-        let from_path = d.path.strip_prefix("services.").map(|rest| rest.split(['.', '[']).next().unwrap_or(""));
+        let from_path = project.service_in_path(&d.path);
         let Some(name) = service.as_deref().or(from_path) else { continue };
         if let Some(s) = project.compose.services.get(name) {
             d.profiles = s.profiles.iter().map(|p| p.value.clone()).collect();

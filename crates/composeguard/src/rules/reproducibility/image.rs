@@ -72,9 +72,10 @@ impl<'a> ImageSpec<'a> {
             return Some(Self { image, written: value.clone(), resolved: value.clone(), overridable: value.clone(), env_file: value });
         }
         let written = scalar_content(raw)?;
-        // the project's env files are read for its own compose files (an included project has
-        // its own)
-        let project_file = cx.project.sources.get(written_at.file).is_some_and(|f| cx.project.files.iter().any(|p| *p == f.path));
+        // the project's env files are read for its own compose files and the files they extend
+        // (an included project has its own)
+        let project_file = cx.project.own_files.contains(&written_at.file)
+            || cx.project.sources.get(written_at.file).is_some_and(|f| cx.project.files.iter().any(|p| *p == f.path));
         let set = |name: &str| cx.project.env_file_variables.get(name).filter(|_| env_files && project_file).cloned();
         let unset = substitute(&written, &set).ok()?.unset;
         let unknown = |name: &str| unset.iter().any(|u| u == name).then(|| UNKNOWN.to_string());

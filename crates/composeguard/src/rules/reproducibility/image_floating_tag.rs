@@ -19,7 +19,8 @@ declare_rule! {
     ///
     /// A tag with a version in it (`1.27-alpine`, `nightly-2024-05-01`) is not reported, nor is a
     /// floating tag next to a digest (`nginx:latest@sha256:…`), which docker ignores in favour of
-    /// the digest.
+    /// the digest. Services that `build` their image are left to
+    /// `build-image-without-pull-policy`: their `image` names what the build makes.
     ///
     /// ## Example
     /// ```yaml

@@ -1,6 +1,7 @@
 use super::plaintext_secret_command::command_lists;
 use super::util::{all_url_credentials, literal_span};
 use crate::rules::prelude::*;
+use crate::rules::util::has_variable;
 
 declare_rule! {
     /// ## What it does
@@ -94,8 +95,9 @@ impl Rule for CredentialsInUrl {
                 if !value.value.contains("://") {
                     continue;
                 }
+                let written = cx.text(value.anchor.unwrap_or(value.span));
                 for creds in all_url_credentials(&value.value) {
-                    if creds.password.contains('$') {
+                    if creds.password.contains('$') || from_variable(written, &creds.password) {
                         continue;
                     }
                     let Some(span) = literal_span(cx, value.span, value.anchor, &creds.password) else { continue };
@@ -124,6 +126,14 @@ impl Rule for CredentialsInUrl {
             }
         }
     }
+}
+
+/// Whether a password found in the interpolated value comes from a variable: the text as written
+/// uses interpolation and none of its URLs has that password written in it. (The password's text
+/// may still appear elsewhere in what is written: `postgres://${USER:-postgres}:${PW:-postgres}@db`,
+/// or `${PW}` set to `app` in `postgres://app:${PW}@app-db`.)
+fn from_variable(written: &str, password: &str) -> bool {
+    has_variable(written) && !all_url_credentials(written).iter().any(|w| w.password == password)
 }
 
 /// Where a searched text is in the service.
