@@ -108,3 +108,17 @@ def test_columns_after_wide_characters_print_as_the_cli_prints_them(
         assert (typo["start"]["column"], typo["end"]["column"]) == (55, 65)
         assert composeguard.lint(WIDE).to_json() + "\n" == out.stdout.decode()
 
+
+def test_a_file_with_two_byte_order_marks_is_located_as_the_cli_locates_it(tmp_path: Path, rust_cli: str) -> None:
+    """The first mark goes with the decoding; a second one is a character of the first line, for
+    the CLI reading the file and for `lint()` of its bytes or of its text (bytes dropped both)."""
+    data = b"\xef\xbb\xbf\xef\xbb\xbfservicez: {}\n"
+    (tmp_path / "compose.yaml").write_bytes(data)
+    out = subprocess.run([rust_cli, "check", "--format", "json", "compose.yaml"], cwd=tmp_path, capture_output=True, check=False, env={})
+    cli = next(d for f in json.loads(out.stdout)["files"] for d in f["diagnostics"] if d["rule"] == "unknown-key")
+    assert (cli["start"]["column"], cli["start"]["offset"]) == (2, 3)
+    for given in (data, data.decode("utf-8")):
+        [d] = [d for d in composeguard.lint(given).diagnostics if d.rule == "unknown-key"]
+        # Python's positions index what it was handed: the first mark counts too
+        assert (d.start_line, d.start_column, d.start_offset) == (1, 3, 6)
+        assert data[d.start_offset : d.end_offset] == b"servicez"

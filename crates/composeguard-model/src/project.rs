@@ -354,7 +354,8 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &LoadOptions, fs: &dyn File
         project.issues.push(issue(file));
         return project;
     }
-    load_text(path, &text, options, fs)
+    // the byte order mark is gone with the decoding: a U+FEFF after it is text, as for the CLI
+    load_decoded(path, &text, options, fs)
 }
 
 /// Decodes bytes as UTF-8 (dropping a BOM); returns the lossy text and the offset of the first
@@ -424,7 +425,11 @@ fn decode_yaml_owned(bytes: Vec<u8>) -> (String, Option<usize>, &'static str) {
 /// Loads one compose file given as text, as `docker compose -f PATH` loads it: its folder is the
 /// project folder; `extends` and `include` read other files through `fs`.
 pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSystem) -> Project {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    load_decoded(path, text.strip_prefix('\u{feff}').unwrap_or(text), options, fs)
+}
+
+/// [`load_text`] for a text whose byte order mark, if it had one, is already dropped.
+fn load_decoded(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSystem) -> Project {
     let working_dir = parent_dir(path);
     let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
     let mut variables = Environment::new(dotenv_variables(&working_dir, options, fs, &mut asm.env_file_errors, &mut asm.env_file_variables));
