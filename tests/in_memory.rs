@@ -82,6 +82,29 @@ fn an_invalid_project_name_from_the_environment_is_reported_as_for_the_cli() {
     assert!(invalid(&lint("compose.yaml", text, &LintOptions { env, ..LintOptions::default() })).is_empty());
 }
 
+/// `.env` among the files handed in is read as the command line reads it from the disk:
+/// `COMPOSE_DISABLE_ENV_FILE` leaves it out, and `COMPOSE_ENV_FILES` reads those files instead
+/// (both were ignored, and `.env` was read anyway).
+#[test]
+fn compose_env_files_variables_choose_the_env_files_as_for_the_cli() {
+    let text = "services:\n  web:\n    image: \"nginx:${TAG}\"\n";
+    let files = MemoryFiles([(".env".to_string(), "TAG=1.27\n".to_string()), ("other.env".to_string(), "TAG=1.28\n".to_string())].into_iter().collect());
+    let unset = |env: &[(&str, &str)]| -> Vec<String> {
+        let env = env.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+        let report = lint_with("compose.yaml", text, &LintOptions { env, dotenv: true, ..LintOptions::default() }, &files);
+        report.diagnostics().filter(|d| d.rule == "unset-variable" || d.rule == "missing-file").map(|d| d.message.clone()).collect()
+    };
+    assert!(unset(&[]).is_empty(), "{:?}", unset(&[]));
+    assert_eq!(unset(&[("COMPOSE_DISABLE_ENV_FILE", "1")]).len(), 1, "{:?}", unset(&[("COMPOSE_DISABLE_ENV_FILE", "1")]));
+    assert!(unset(&[("COMPOSE_ENV_FILES", "other.env")]).is_empty());
+    let missing = unset(&[("COMPOSE_ENV_FILES", "none.env")]);
+    assert!(missing.iter().any(|m| m.contains("env file `none.env` not found")), "{missing:?}");
+    // with no file system, the listed files are not checked
+    let env = [("COMPOSE_ENV_FILES".to_string(), "none.env".to_string())].into_iter().collect();
+    let report = lint("compose.yaml", text, &LintOptions { env, dotenv: true, ..LintOptions::default() });
+    assert!(!report.is_invalid(), "{:?}", report.diagnostics().map(|d| &d.message).collect::<Vec<_>>());
+}
+
 /// A service whose image comes from an `extends` of another file: without a file system the base
 /// is not read (an info says so), and the service is not called imageless for it; with the base
 /// there it has the base's image, and with an empty base it has none, as compose says.

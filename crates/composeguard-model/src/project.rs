@@ -432,8 +432,20 @@ pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSys
 fn load_decoded(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSystem) -> Project {
     let working_dir = parent_dir(path);
     let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
-    let mut variables =
-        Environment::new(dotenv_variables(&working_dir, options, fs, &mut asm.env_file_errors, &mut asm.env_file_variables, &mut asm.name_from_env_file));
+    let mut variables = Environment::new(options.env.clone());
+    if options.dotenv {
+        // `.env` of the project folder, or the files `COMPOSE_ENV_FILES` lists, unless
+        // `COMPOSE_DISABLE_ENV_FILE` says no: read as for a project loaded from its command line
+        let process = ProcessEnvFiles {
+            disabled: variables.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v)),
+            listed: variables.get("COMPOSE_ENV_FILES").cloned(),
+        };
+        // (with no file system, listed files are not checked, as other files it cannot read)
+        if fs.sees_files() || process.listed.as_deref().is_none_or(str::is_empty) {
+            let dir = working_dir.clone();
+            read_env_files(&mut asm, &ProjectOptions::default(), &process, &working_dir, &|f: &str| crate::paths::join_clean(&dir, f), &mut variables);
+        }
+    }
     asm.preload(path, path, text);
     asm.report_env_file_errors();
     // as for a project loaded from its command line: `COMPOSE_PROJECT_NAME` names it (a name
@@ -729,46 +741,6 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environme
         }
     }
     (out, origins)
-}
-
-/// The variables for interpolation of a single file: `.env` of the project folder, overridden
-/// by the environment.
-/// What `.env` sets goes to `from_file` too.
-/// `name_at` is set to the entry that sets `COMPOSE_PROJECT_NAME`, when the environment does not.
-fn dotenv_variables(
-    dir: &str,
-    options: &LoadOptions,
-    fs: &dyn FileSystem,
-    errors: &mut Vec<EnvFileError>,
-    from_file: &mut IndexMap<String, String>,
-    name_at: &mut Option<EnvEntryAt>,
-) -> IndexMap<String, String> {
-    let mut vars = IndexMap::new();
-    if options.dotenv {
-        let path = join_path(dir, ".env");
-        if let Ok(text) = fs.read(&path) {
-            match crate::dotenv::parse(&text, &options.env) {
-                Ok(entries) => {
-                    let mut name_line = None;
-                    for e in entries {
-                        if e.key == "COMPOSE_PROJECT_NAME" {
-                            name_line = Some(e.line);
-                        }
-                        from_file.insert(e.key.clone(), e.value.clone());
-                        vars.insert(e.key, e.value);
-                    }
-                    if let Some(line) = name_line.filter(|_| !options.env.contains_key("COMPOSE_PROJECT_NAME")) {
-                        *name_at = Some((path, text, line));
-                    }
-                }
-                Err(error) => errors.push(EnvFileError { path, text, error }),
-            }
-        }
-    }
-    for (k, v) in &options.env {
-        vars.insert(k.clone(), v.clone());
-    }
-    vars
 }
 
 /// Reports a project name given by `-p` (`from_option`) or `COMPOSE_PROJECT_NAME` that compose
