@@ -202,6 +202,22 @@ fn invalid_utf16_is_located() {
 }
 
 #[test]
+fn a_second_byte_order_mark_is_text() {
+    // The first mark goes with the decoding, as when the CLI reads the file; a U+FEFF after it
+    // is a character of the first line (bytes handed in once dropped it as well, and every
+    // position on that line moved).
+    let utf8 = lint_bytes(b"\xEF\xBB\xBF\xEF\xBB\xBFservicez: {}\n", Limits::default());
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("\u{feff}servicez: {}\n".encode_utf16().flat_map(u16::to_le_bytes));
+    let utf16 = lint_bytes(&utf16, Limits::default());
+    for report in [utf8, utf16] {
+        let d = report.diagnostics().find(|d| d.rule == "unknown-key").expect("an unknown-key diagnostic");
+        assert_eq!((d.start.offset, d.end.offset), (3, 11));
+        assert_eq!(&report.sources.get(d.span.file).unwrap().text[3..11], "servicez");
+    }
+}
+
+#[test]
 fn nul_bytes_are_located() {
     let text = b"services:\n  web:\n    image: nginx\0:1.27\n";
     let report = lint_bytes(text, Limits::default());

@@ -59,6 +59,56 @@ fn project_name_and_profiles_come_from_the_environment_as_for_the_cli() {
     assert!(!report.is_invalid(), "{:?}", report.diagnostics().map(|d| &d.message).collect::<Vec<_>>());
 }
 
+/// A `COMPOSE_PROJECT_NAME` compose refuses is an error for text linted on its own too, as it is
+/// for the command line (it was taken as the name without a word): from the environment, where
+/// no file says it, and from `.env`, at its entry.
+#[test]
+fn an_invalid_project_name_from_the_environment_is_reported_as_for_the_cli() {
+    let text = "services:\n  web:\n    image: nginx:1.27\n";
+    let invalid = |report: &composeguard::Report| -> Vec<(String, String, u32)> {
+        report.diagnostics().filter(|d| d.message.contains("invalid project name")).map(|d| (d.message.clone(), d.file.to_string(), d.start.line)).collect()
+    };
+    let env = [("COMPOSE_PROJECT_NAME".to_string(), "My App".to_string())].into_iter().collect();
+    let report = lint("compose.yaml", text, &LintOptions { env, ..LintOptions::default() });
+    assert!(report.is_invalid());
+    let found = invalid(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].0.contains("`My App` (from `COMPOSE_PROJECT_NAME` in the environment)"), "{found:?}");
+
+    let files = MemoryFiles([(".env".to_string(), "A=1\nCOMPOSE_PROJECT_NAME=My.App\n".to_string())].into_iter().collect());
+    let report = lint_with("compose.yaml", text, &LintOptions { dotenv: true, ..LintOptions::default() }, &files);
+    let found = invalid(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].1.as_str(), found[0].2), (".env", 2));
+    assert!(found[0].0.contains("`My.App` (from `COMPOSE_PROJECT_NAME`)"), "{found:?}");
+    // a valid name is no finding
+    let env = [("COMPOSE_PROJECT_NAME".to_string(), "my-app".to_string())].into_iter().collect();
+    assert!(invalid(&lint("compose.yaml", text, &LintOptions { env, ..LintOptions::default() })).is_empty());
+}
+
+/// `.env` among the files handed in is read as the command line reads it from the disk:
+/// `COMPOSE_DISABLE_ENV_FILE` leaves it out, and `COMPOSE_ENV_FILES` reads those files instead
+/// (both were ignored, and `.env` was read anyway).
+#[test]
+fn compose_env_files_variables_choose_the_env_files_as_for_the_cli() {
+    let text = "services:\n  web:\n    image: \"nginx:${TAG}\"\n";
+    let files = MemoryFiles([(".env".to_string(), "TAG=1.27\n".to_string()), ("other.env".to_string(), "TAG=1.28\n".to_string())].into_iter().collect());
+    let unset = |env: &[(&str, &str)]| -> Vec<String> {
+        let env = env.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+        let report = lint_with("compose.yaml", text, &LintOptions { env, dotenv: true, ..LintOptions::default() }, &files);
+        report.diagnostics().filter(|d| d.rule == "unset-variable" || d.rule == "missing-file").map(|d| d.message.clone()).collect()
+    };
+    assert!(unset(&[]).is_empty(), "{:?}", unset(&[]));
+    assert_eq!(unset(&[("COMPOSE_DISABLE_ENV_FILE", "1")]).len(), 1, "{:?}", unset(&[("COMPOSE_DISABLE_ENV_FILE", "1")]));
+    assert!(unset(&[("COMPOSE_ENV_FILES", "other.env")]).is_empty());
+    let missing = unset(&[("COMPOSE_ENV_FILES", "none.env")]);
+    assert!(missing.iter().any(|m| m.contains("env file `none.env` not found")), "{missing:?}");
+    // with no file system, the listed files are not checked
+    let env = [("COMPOSE_ENV_FILES".to_string(), "none.env".to_string())].into_iter().collect();
+    let report = lint("compose.yaml", text, &LintOptions { env, dotenv: true, ..LintOptions::default() });
+    assert!(!report.is_invalid(), "{:?}", report.diagnostics().map(|d| &d.message).collect::<Vec<_>>());
+}
+
 /// A service whose image comes from an `extends` of another file: without a file system the base
 /// is not read (an info says so), and the service is not called imageless for it; with the base
 /// there it has the base's image, and with an empty base it has none, as compose says.

@@ -18,10 +18,15 @@ use composeguard::config;
 use composeguard::lint::{lint_loaded, lint_project, LintOptions};
 use composeguard::os_fs::OsFileSystem;
 use composeguard_model::project::{load_bytes, load_text, LoadOptions, NoFiles};
+use composeguard_model::PositionEncoding;
 
 use crate::errors::unknown_rule;
 use crate::loading::{ConfigArg, LoadError};
 use crate::types::{Diagnostic, Edit, Fix, Related, Report, Rule, Suppression};
+
+/// How columns are counted: in code points, as Python indexes strings and as the CLI counts them
+/// in every format (`Report.to_json()` and `render()` print what `composeguard check` prints).
+const COLUMNS: PositionEncoding = PositionEncoding::CodePoints;
 
 /// Compose text as handed in: text, or bytes that may not be UTF-8.
 enum Source {
@@ -84,7 +89,7 @@ fn lint(
     let linted = py.detach(|| -> Result<types::Linted, LoadError> {
         let config = config_arg.explicit()?;
         let level = config::fail_level(config.as_ref());
-        let options = LintOptions { config, env, select, ignore, profiles, ..LintOptions::default() };
+        let options = LintOptions { config, env, select, ignore, profiles, encoding: COLUMNS, ..LintOptions::default() };
         let load = LoadOptions { env: options.env.clone(), dotenv: false, limits: options.limits };
         let project = match &source {
             Source::Text(t) => load_text(path, t, &load, &NoFiles),
@@ -124,7 +129,7 @@ fn lint_files(
         let project = loading::load_project(&options)?;
         let config = config_arg.for_project(explicit, &project)?;
         let level = config::fail_level(config.as_ref());
-        let report = lint_loaded(&project, &LintOptions { config, select, ignore, ..LintOptions::default() }, &OsFileSystem);
+        let report = lint_loaded(&project, &LintOptions { config, select, ignore, encoding: COLUMNS, ..LintOptions::default() }, &OsFileSystem);
         Ok(types::Linted::of(&project, report, level, None))
     });
     Report::new(py, linted.map_err(|e| e.into_py_err(py))?)

@@ -1,8 +1,7 @@
 //! The frozen Python objects: `Report`, `Diagnostic` and its parts, `Rule`.
 //!
-//! Positions are converted to what Python counts: 1-based lines, columns in code points (the core
-//! locates the spans again with `PositionEncoding::CodePoints`); offsets stay UTF-8 byte offsets,
-//! as in the JSON report.
+//! Positions are what Python counts: 1-based lines, columns in code points (the core locates the
+//! spans so, as for the CLI); offsets stay UTF-8 byte offsets, as in the JSON report.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
@@ -14,7 +13,6 @@ use composeguard::rule::RuleMeta;
 use composeguard::Severity;
 use composeguard_model::project::Project;
 use composeguard_model::yaml::{Mapping, Node};
-use composeguard_model::PositionEncoding;
 
 use crate::errors::config_error;
 
@@ -120,7 +118,7 @@ impl Linted {
     /// `bom` is the path of the text handed in, when it began with a byte order mark.
     pub fn of(project: &Project, report: CoreReport, level: Severity, bom: Option<&str>) -> Self {
         let mut index = KeyIndex::default();
-        let diagnostics = report.diagnostics().map(|d| Diagnostic::new(d, &report, project.root.as_ref(), &mut index, bom)).collect();
+        let diagnostics = report.diagnostics().map(|d| Diagnostic::new(d, project.root.as_ref(), &mut index, bom)).collect();
         let passes = report.passes(level);
         Self { report, diagnostics, passes }
     }
@@ -203,7 +201,7 @@ impl Report {
         Ok(composeguard::output::render(&self.inner, format, false))
     }
 
-    /// What `composeguard check --format json` prints (columns in UTF-8 bytes, as the CLI counts).
+    /// What `composeguard check --format json` prints (columns in characters, as the CLI counts).
     fn to_json(&self) -> String {
         self.inner.to_json()
     }
@@ -354,10 +352,9 @@ fn at(p: Position, file: &str, bom: Option<&str>) -> (u32, u32, u32) {
 }
 
 impl Diagnostic {
-    /// Converts one of `report`'s diagnostics, locating it again in code points.
-    fn new<'a>(d: &CoreDiagnostic, report: &CoreReport, root: Option<&'a Node>, index: &mut KeyIndex<'a>, bom: Option<&str>) -> Self {
-        let mut d = d.clone();
-        d.locate(&report.sources, PositionEncoding::CodePoints);
+    /// Converts one of `report`'s diagnostics (located in code points).
+    fn new<'a>(d: &CoreDiagnostic, root: Option<&'a Node>, index: &mut KeyIndex<'a>, bom: Option<&str>) -> Self {
+        let d = d.clone();
         let (start_line, start_column, start_offset) = at(d.start, &d.file, bom);
         let (end_line, end_column, end_offset) = at(d.end, &d.file, bom);
         let related = d

@@ -88,6 +88,15 @@ def test_profiles_turn_on_services_as_for_the_cli() -> None:
         composeguard.lint(text, profiles="debug")
 
 
+def test_an_invalid_project_name_in_env_is_an_error_as_for_the_cli() -> None:
+    text = "services:\n  web:\n    image: nginx:1.27\n"
+    report = composeguard.lint(text, env={"COMPOSE_PROJECT_NAME": "My App"})
+    assert not report.valid
+    [d] = [d for d in report.diagnostics if "invalid project name" in d.message]
+    assert d.rule == "invalid-value" and "`My App` (from `COMPOSE_PROJECT_NAME` in the environment)" in d.message
+    assert composeguard.lint(text, env={"COMPOSE_PROJECT_NAME": "my-app"}).valid
+
+
 def test_path_tuple_keeps_dotted_keys_and_indexes() -> None:
     text = "services:\n  web.v2:\n    image: nginx:1.27\n    imgae: x\n    volumes:\n      - type: bind\n        sourc: ./x\n        target: /x\n"
     report = composeguard.lint(text)

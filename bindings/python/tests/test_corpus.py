@@ -1,7 +1,7 @@
 """The same diagnostics as the Rust CLI's JSON on every file of ../shared/corpus.
 
-The CLI counts columns in UTF-8 bytes, Python in code points: rule, message, lines and offsets
-must be equal, and columns equal after converting the CLI's through the file's text.
+Both count columns in characters (code points) and offsets in UTF-8 bytes: every field must be
+equal, and `Report.to_json()` and `render()` must print what the CLI prints.
 """
 
 from __future__ import annotations
@@ -23,16 +23,6 @@ if not FILES:
     print(f"skipped: {CORPUS} is absent")
 
 
-def code_point_column(text_by_file: dict[str, bytes], file: str, line: int, byte_column: int) -> int:
-    """The code-point column of a UTF-8 byte column (lines and columns 1-based)."""
-    if file not in text_by_file:
-        data = Path(file).read_bytes()
-        text_by_file[file] = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    lines = text_by_file[file].split(b"\n")
-    prefix = lines[line - 1][: byte_column - 1] if line - 1 < len(lines) else b""
-    return len(prefix.decode("utf-8", "replace")) + 1
-
-
 def dotted(path: tuple[str | int, ...]) -> str:
     """The CLI's form of a model path: `services.web.ports[0]`."""
     out = ""
@@ -41,7 +31,7 @@ def dotted(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def same(d: Diagnostic, cli: dict[str, Any], texts: dict[str, bytes]) -> list[str]:
+def same(d: Diagnostic, cli: dict[str, Any]) -> list[str]:
     """Where a Python diagnostic and the CLI's JSON one differ."""
     problems = []
     for field in ("rule", "code", "category", "severity", "message", "file", "help"):
@@ -51,14 +41,11 @@ def same(d: Diagnostic, cli: dict[str, Any], texts: dict[str, bytes]) -> list[st
         problems.append(f"path: {d.path!r} != {cli['path']!r}")
     for end in ("start", "end"):
         pos = cli[end]
-        want = (pos["line"], code_point_column(texts, cli["file"], pos["line"], pos["column"]), pos["offset"])
+        want = (pos["line"], pos["column"], pos["offset"])
         got = (getattr(d, f"{end}_line"), getattr(d, f"{end}_column"), getattr(d, f"{end}_offset"))
         if got != want:
-            problems.append(f"{end}: {got} != {want} (CLI column {pos['column']})")
-    related = [
-        (r["file"], r["message"], r["start"]["line"], code_point_column(texts, r["file"], r["start"]["line"], r["start"]["column"]), r["start"]["offset"])
-        for r in cli.get("related", [])
-    ]
+            problems.append(f"{end}: {got} != {want}")
+    related = [(r["file"], r["message"], r["start"]["line"], r["start"]["column"], r["start"]["offset"]) for r in cli.get("related", [])]
     if [(r.file, r.message, r.start_line, r.start_column, r.start_offset) for r in d.related] != related:
         problems.append(f"related: {d.related!r} != {related!r}")
     if (d.fix is None) != ("fix" not in cli):
@@ -77,10 +64,9 @@ def test_corpus_file_matches_cli(path: Path, rust_cli: str) -> None:
     assert report.ok() == (out.returncode == 0)
     cli_diagnostics = [d for f in cli["files"] for d in f["diagnostics"]]
     assert len(report.diagnostics) == len(cli_diagnostics)
-    texts: dict[str, bytes] = {}
     problems = []
     for i, (d, c) in enumerate(zip(report.diagnostics, cli_diagnostics)):
-        problems += [f"#{i} {d.rule}: {p}" for p in same(d, c, texts)]
+        problems += [f"#{i} {d.rule}: {p}" for p in same(d, c)]
     assert not problems, "\n".join(problems)
 
 
@@ -94,3 +80,45 @@ def test_whole_corpus_stacked_matches_cli(rust_cli: str) -> None:
     assert report.to_json() + "\n" == out.stdout.decode()
     assert report.ok() == (out.returncode == 0)
     assert report.files[: len(FILES)] == tuple(map(str, FILES))
+
+
+WIDE = (
+    "name: shop\n"
+    "services:\n"
+    '  web: {labels: {note: "é日😀"}, image: "nginx:latest", enviroment: {}}\n'
+    '  db: {image: "postgres:16", environment: {NOTE: "😀😀"}, privileged: true}\n'
+)
+
+
+@pytest.mark.parametrize("fmt", ["json", "junit", "gitlab", "sarif", "github", "human"])
+def test_columns_after_wide_characters_print_as_the_cli_prints_them(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rust_cli: str
+) -> None:
+    """Findings after non-ASCII characters on their line: the CLI counts columns in characters in
+    every format, and so must `Report.render()` (Python once printed UTF-8 byte columns)."""
+    (tmp_path / "compose.yaml").write_text(WIDE, encoding="utf-8")
+    out = subprocess.run([rust_cli, "check", "--format", fmt, "compose.yaml"], cwd=tmp_path, capture_output=True, check=False, env={})
+    assert out.returncode == 1, out.stderr.decode()
+    monkeypatch.chdir(tmp_path)
+    for report in (composeguard.lint(WIDE), composeguard.lint_files("compose.yaml", env={})):
+        assert report.render(fmt).rstrip("\n") == out.stdout.decode().rstrip("\n")
+    if fmt == "json":
+        cli = [d for f in json.loads(out.stdout)["files"] for d in f["diagnostics"]]
+        typo = next(d for d in cli if d["rule"] == "unknown-key")
+        assert (typo["start"]["column"], typo["end"]["column"]) == (55, 65)
+        assert composeguard.lint(WIDE).to_json() + "\n" == out.stdout.decode()
+
+
+def test_a_file_with_two_byte_order_marks_is_located_as_the_cli_locates_it(tmp_path: Path, rust_cli: str) -> None:
+    """The first mark goes with the decoding; a second one is a character of the first line, for
+    the CLI reading the file and for `lint()` of its bytes or of its text (bytes dropped both)."""
+    data = b"\xef\xbb\xbf\xef\xbb\xbfservicez: {}\n"
+    (tmp_path / "compose.yaml").write_bytes(data)
+    out = subprocess.run([rust_cli, "check", "--format", "json", "compose.yaml"], cwd=tmp_path, capture_output=True, check=False, env={})
+    cli = next(d for f in json.loads(out.stdout)["files"] for d in f["diagnostics"] if d["rule"] == "unknown-key")
+    assert (cli["start"]["column"], cli["start"]["offset"]) == (2, 3)
+    for given in (data, data.decode("utf-8")):
+        [d] = [d for d in composeguard.lint(given).diagnostics if d.rule == "unknown-key"]
+        # Python's positions index what it was handed: the first mark counts too
+        assert (d.start_line, d.start_column, d.start_offset) == (1, 3, 6)
+        assert data[d.start_offset : d.end_offset] == b"servicez"

@@ -110,6 +110,29 @@ test('lint: options reach the core', () => {
   for (const d of star) assert.deepEqual(d.profiles, ['debug']);
 });
 
+test('lint: an invalid COMPOSE_PROJECT_NAME is an error, as for the CLI', () => {
+  const text = 'services:\n  web:\n    image: "nginx:1.27"\n';
+  const named = (r) => r.files.flatMap((f) => f.diagnostics).filter((d) => d.message.includes('invalid project name'));
+  const fromEnv = lint(text, { env: { COMPOSE_PROJECT_NAME: 'My App' } });
+  assert.equal(fromEnv.valid, false);
+  assert.equal(named(fromEnv).length, 1);
+  // from `.env` among the files: at its entry
+  const fromDotenv = lint(text, { files: { '.env': 'A=1\nCOMPOSE_PROJECT_NAME=My.App\n' } });
+  const [d] = named(fromDotenv);
+  assert.equal(d.file, '.env');
+  assert.equal(d.start.line, 2);
+  assert.equal(named(lint(text, { env: { COMPOSE_PROJECT_NAME: 'my-app' } })).length, 0);
+});
+
+test('lint: COMPOSE_DISABLE_ENV_FILE and COMPOSE_ENV_FILES choose the env files among files, as for the CLI', () => {
+  const text = 'services:\n  web:\n    image: "nginx:${TAG}"\n';
+  const files = { '.env': 'TAG=1.27\n', 'other.env': 'TAG=1.28\n' };
+  const unset = (env) => lint(text, { env, files }).files.flatMap((f) => f.diagnostics).filter((d) => d.rule === 'unset-variable');
+  assert.equal(unset({}).length, 0);
+  assert.equal(unset({ COMPOSE_DISABLE_ENV_FILE: '1' }).length, 1, '.env is not read');
+  assert.equal(unset({ COMPOSE_DISABLE_ENV_FILE: 'true', COMPOSE_ENV_FILES: 'other.env' }).length, 0);
+});
+
 test('lint: referenced files are checked only against the files given', () => {
   const text = 'services:\n  web:\n    image: "nginx:1.27"\n    env_file: web.env\n';
   const errors = (r) => r.files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'error' && d.message.includes('web.env'));

@@ -366,7 +366,8 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &LoadOptions, fs: &dyn File
         project.issues.push(issue(file));
         return project;
     }
-    load_text(path, &text, options, fs)
+    // the byte order mark is gone with the decoding: a U+FEFF after it is text, as for the CLI
+    load_decoded(path, &text, options, fs)
 }
 
 /// Decodes bytes as UTF-8 (dropping a BOM); returns the lossy text and the offset of the first
@@ -436,17 +437,37 @@ fn decode_yaml_owned(bytes: Vec<u8>) -> (String, Option<usize>, &'static str) {
 /// Loads one compose file given as text, as `docker compose -f PATH` loads it: its folder is the
 /// project folder; `extends` and `include` read other files through `fs`.
 pub fn load_text(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSystem) -> Project {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    load_decoded(path, text.strip_prefix('\u{feff}').unwrap_or(text), options, fs)
+}
+
+/// [`load_text`] for a text whose byte order mark, if it had one, is already dropped.
+fn load_decoded(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSystem) -> Project {
     let working_dir = parent_dir(path);
     let mut asm = Assembler::new(fs, options.limits, options.env.get("HOME").cloned());
-    let mut variables = Environment::new(dotenv_variables(&working_dir, options, fs, &mut asm.env_file_errors, &mut asm.env_file_variables));
+    let mut variables = Environment::new(options.env.clone());
+    if options.dotenv {
+        // `.env` of the project folder, or the files `COMPOSE_ENV_FILES` lists, unless
+        // `COMPOSE_DISABLE_ENV_FILE` says no: read as for a project loaded from its command line
+        let process = ProcessEnvFiles {
+            disabled: variables.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v)),
+            listed: variables.get("COMPOSE_ENV_FILES").cloned(),
+        };
+        // (with no file system, listed files are not checked, as other files it cannot read)
+        if fs.sees_files() || process.listed.as_deref().is_none_or(str::is_empty) {
+            let dir = working_dir.clone();
+            read_env_files(&mut asm, &ProjectOptions::default(), &process, &working_dir, &|f: &str| crate::paths::join_clean(&dir, f), &mut variables);
+        }
+    }
     asm.preload(path, path, text);
     asm.report_env_file_errors();
-    // as for a project loaded from its command line: `COMPOSE_PROJECT_NAME` names it, else the
-    // file or its folder does, and the variable then holds the name for interpolation; the
-    // active profiles are `COMPOSE_PROFILES`'
+    // as for a project loaded from its command line: `COMPOSE_PROJECT_NAME` names it (a name
+    // compose refuses is reported), else the file or its folder does, and the variable then
+    // holds the name for interpolation; the active profiles are `COMPOSE_PROFILES`'
     let name = match variables.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned() {
-        Some(n) => n,
+        Some(n) => {
+            check_given_name(&mut asm, &n, false);
+            n
+        }
         None => project_name_from_files(&mut asm, &[path.to_string()], &variables, &working_dir),
     };
     variables.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
@@ -565,25 +586,7 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
     let from_option = options.project_name.clone().filter(|n| !n.is_empty());
     let name = match from_option.clone().or_else(|| env.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned()) {
         Some(n) => {
-            if normalize_project_name(&n) != n {
-                // where the name is written: the env file entry, else (`-p`, the environment)
-                // no file says it
-                let (at, source) = match asm.name_from_env_file.take() {
-                    Some((path, text, line)) if from_option.is_none() => {
-                        (asm.env_file_span(&path, text, EnvFileAt::Line(line)), "`COMPOSE_PROJECT_NAME`")
-                    }
-                    _ if from_option.is_some() => (Span::default(), "`-p`"),
-                    _ => (Span::default(), "`COMPOSE_PROJECT_NAME` in the environment"),
-                };
-                asm.issues.push(
-                    Issue::error(
-                        IssueKind::InvalidValue,
-                        at,
-                        format!("invalid project name `{n}` (from {source}): use only lowercase letters, digits, `-` and `_`, starting with a letter or digit"),
-                    )
-                    .with_help(format!("use a name such as `{}`", suggested_name(&n))),
-                );
-            }
+            check_given_name(&mut asm, &n, from_option.is_some());
             n
         }
         None => project_name_from_files(&mut asm, &files, &env, &project_dir),
@@ -752,29 +755,25 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environme
     (out, origins)
 }
 
-/// The variables for interpolation of a single file: `.env` of the project folder, overridden
-/// by the environment.
-/// What `.env` sets goes to `from_file` too.
-fn dotenv_variables(dir: &str, options: &LoadOptions, fs: &dyn FileSystem, errors: &mut Vec<EnvFileError>, from_file: &mut IndexMap<String, String>) -> IndexMap<String, String> {
-    let mut vars = IndexMap::new();
-    if options.dotenv {
-        let path = join_path(dir, ".env");
-        if let Ok(text) = fs.read(&path) {
-            match crate::dotenv::parse(&text, &options.env) {
-                Ok(entries) => {
-                    for e in entries {
-                        from_file.insert(e.key.clone(), e.value.clone());
-                        vars.insert(e.key, e.value);
-                    }
-                }
-                Err(error) => errors.push(EnvFileError { path, text, error }),
-            }
-        }
+/// Reports a project name given by `-p` (`from_option`) or `COMPOSE_PROJECT_NAME` that compose
+/// refuses, at the env file entry that set it, else (`-p`, the environment) where no file says it.
+fn check_given_name(asm: &mut Assembler<'_>, n: &str, from_option: bool) {
+    if normalize_project_name(n) == n {
+        return;
     }
-    for (k, v) in &options.env {
-        vars.insert(k.clone(), v.clone());
-    }
-    vars
+    let (at, source) = match asm.name_from_env_file.take() {
+        Some((path, text, line)) if !from_option => (asm.env_file_span(&path, text, EnvFileAt::Line(line)), "`COMPOSE_PROJECT_NAME`"),
+        _ if from_option => (Span::default(), "`-p`"),
+        _ => (Span::default(), "`COMPOSE_PROJECT_NAME` in the environment"),
+    };
+    asm.issues.push(
+        Issue::error(
+            IssueKind::InvalidValue,
+            at,
+            format!("invalid project name `{n}` (from {source}): use only lowercase letters, digits, `-` and `_`, starting with a letter or digit"),
+        )
+        .with_help(format!("use a name such as `{}`", suggested_name(n))),
+    );
 }
 
 /// A valid project name close to `name`: lowercase, other characters as `-` (`My.App` → `my-app`).

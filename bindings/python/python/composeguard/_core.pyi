@@ -162,7 +162,7 @@ class Report:
         """What ``composeguard check --format FORMAT`` prints (``human`` without colour, ``json``,
         ``sarif``, ``github``, ``junit``, ``gitlab``)."""
     def to_json(self) -> str:
-        """What ``composeguard check --format json`` prints (columns in UTF-8 bytes, as the CLI counts)."""
+        """What ``composeguard check --format json`` prints (columns in characters, as the CLI counts)."""
     def to_sarif(self) -> str:
         """What ``composeguard check --format sarif`` prints: a SARIF 2.1.0 log."""
 
