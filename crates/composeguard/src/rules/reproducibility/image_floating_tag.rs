@@ -49,7 +49,7 @@ declare_rule! {
 /// Tags that name a release channel rather than a release.
 const CHANNELS: &[&str] = &[
     "latest", "stable", "edge", "nightly", "dev", "devel", "develop", "development", "beta", "alpha", "canary", "lts", "sts",
-    "main", "master", "rolling", "current", "next", "unstable", "testing", "mainline", "preview", "insider", "snapshot", "trunk",
+    "main", "master", "rolling", "current", "next", "unstable", "testing", "test", "mainline", "preview", "insider", "snapshot", "trunk",
     "head", "release",
 ];
 
