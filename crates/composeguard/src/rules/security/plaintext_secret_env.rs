@@ -1,5 +1,5 @@
 use composeguard_model::HashSet;
-use super::util::{entry_secret, is_access_key_id, is_whole_reference, is_non_secret_value, is_secret_key, repeats_key, token_shape, url_credentials, SecretReason};
+use super::util::{entry_secret, is_access_key_id, is_whole_reference, is_non_secret_value, is_numeric_password, is_secret_key, repeats_key, token_shape, url_credentials, SecretReason};
 use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 use crate::rules::util::has_variable;
@@ -24,7 +24,8 @@ declare_rule! {
     /// `KAFKA_SSL_KEYSTORE_CREDENTIALS`, which names the file that holds the password, and etcd's
     /// `ETCD_INITIAL_CLUSTER_TOKEN`, a cluster's name while it bootstraps), keys meant to be public (`NEXT_PUBLIC_API_KEY`,
     /// `STRIPE_PUBLISHABLE_KEY`), empty and null values (`DB_PASSWORD:`, compose takes them from the
-    /// environment), booleans, numbers and paths (`/run/secrets/db`). URLs with a password are
+    /// environment), booleans, numbers (but a password key's value of six digits or more,
+    /// `DB_PASSWORD: 12345678`, is reported) and paths (`/run/secrets/db`). URLs with a password are
     /// left to `credentials-in-url`.
     ///
     /// ## Why is this bad?
@@ -189,7 +190,7 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, found: &mut E
             // written, though one that is a whole `${…}` is still only a placeholder
             let single_quoted = !raw_format && raw_value.trim_start().starts_with('\'');
             let reference = if single_quoted { is_whole_reference(&entry.value) } else { has_variable(raw_value) };
-            if reference || is_non_secret_value(&entry.value) || repeats_key(&entry.key, &entry.value) {
+            if reference || (is_non_secret_value(&entry.value) && !is_numeric_password(&entry.key, &entry.value)) || repeats_key(&entry.key, &entry.value) {
                 continue;
             }
             let key = &entry.key;

@@ -556,6 +556,17 @@ pub fn is_non_secret_value(value: &str) -> bool {
     !v.contains(' ') && (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/") || is_key_file_path(v))
 }
 
+/// A password made of digits only (`DB_PASSWORD: 12345678`): a number is no credential in
+/// general (`TOKEN_LIMIT: 100`), but a key that ends in a password word and a value of six
+/// digits or more is one, however weak.
+pub fn is_numeric_password(key: &str, value: &str) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']);
+    v.len() >= 6
+        && v.bytes().all(|b| b.is_ascii_digit())
+        && key_words(key).last().is_some_and(|w| matches!(w, "PASSWORD" | "PASSWD" | "PASS" | "PWD"))
+        && is_secret_key(key)
+}
+
 /// A value that marks where the user is to write one: `<your token>`, `[PASSWORD]`, or a mask
 /// of `x` or `*` (`xxxxxxxx`, `sk-xxxx`, `XXX-XXX`), in quotes or not.
 fn is_placeholder(v: &str) -> bool {
@@ -918,7 +929,7 @@ pub enum SecretReason {
 pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretReason)> {
     let value = entry.value.as_ref()?;
     let v = value.value.as_str();
-    if is_non_secret_value(v) || repeats_key(&entry.key.value, v) {
+    if (is_non_secret_value(v) && !is_numeric_password(&entry.key.value, v)) || repeats_key(&entry.key.value, v) {
         return None;
     }
     // the cheap tests first: most entries are neither named nor shaped like a secret
