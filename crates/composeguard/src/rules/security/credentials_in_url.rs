@@ -1,5 +1,6 @@
 use super::plaintext_secret_command::command_lists;
-use super::util::{all_url_credentials, literal_span};
+use super::util::{all_url_credentials, is_non_secret_value, is_whole_reference, literal_span, variable_regions};
+use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 use crate::rules::util::has_variable;
 
@@ -11,8 +12,10 @@ declare_rule! {
     /// `build.context` (a Git URL with a token) are searched.
     ///
     /// Not reported: a password that comes from a variable (`postgres://app:${DB_PASSWORD}@db`,
-    /// or `$$DB_PASSWORD` expanded by the shell), a URL with a user and no password, masked
-    /// passwords (`***`).
+    /// or `$$DB_PASSWORD` expanded by the shell in a command), a URL with a user and no password,
+    /// masked passwords (`***`). A variable's literal default is reported, as a warning
+    /// (`postgres://app:${DB_PASSWORD:-s3cr3t}@db` ships `s3cr3t` wherever the variable is unset),
+    /// and so is a password with an escaped `$` in a value no shell reads (`pa$$w0rd`).
     ///
     /// ## Why is this bad?
     /// A connection string is a credential like any other: in the compose file it is in version
@@ -59,8 +62,9 @@ impl Rule for CredentialsInUrl {
         // alias copies into several services is reported where it is written
         let mut seen: composeguard_model::HashMap<Span, usize> = composeguard_model::HashMap::default();
         // (the finding's span, message, path, service, where the value stands and its anchor, the
-        // other services that get it)
-        let mut found: Vec<(Span, String, String, &str, (Span, Option<Span>), Vec<(Span, &str)>)> = Vec::new();
+        // other services that get it, and whether the password is a variable's default)
+        #[allow(clippy::type_complexity)]
+        let mut found: Vec<(Span, String, String, &str, (Span, Option<Span>), Vec<(Span, &str)>, bool)> = Vec::new();
         for (name, service) in cx.services() {
             let svc = &name.value;
             // (path, what, value); the path and wording are only formatted for a finding
@@ -96,11 +100,25 @@ impl Rule for CredentialsInUrl {
                     continue;
                 }
                 let written = cx.text(value.anchor.unwrap_or(value.span));
+                let at = value.anchor.unwrap_or(value.span);
                 for creds in all_url_credentials(&value.value) {
-                    if creds.password.contains('$') || from_variable(written, &creds.password) {
-                        continue;
-                    }
-                    let Some(span) = literal_span(cx, value.span, value.anchor, &creds.password) else { continue };
+                    // a literal default ships in every checkout that leaves the variable unset
+                    let default = literal_default_password(written, &creds.password);
+                    let span = if let Some(offset) = default {
+                        at.sub(offset, creds.password.len())
+                    } else {
+                        // `$` left after interpolation: in a command, the shell expands it
+                        // (`$$DB_PASSWORD`); in a value no shell reads, only a whole reference is
+                        // one (`$${DB_PASSWORD}`), and `pa$$w0rd` is the password `pa$w0rd`
+                        let dollar = if matches!(place, Place::Command(_)) { creds.password.contains('$') } else { is_whole_reference(&creds.password) };
+                        if dollar || from_variable(written, &creds.password) {
+                            continue;
+                        }
+                        // a `$` in the password is written `$$`
+                        let needle = creds.password.replace('$', "$$");
+                        let Some(span) = literal_span(cx, value.span, value.anchor, &needle) else { continue };
+                        span
+                    };
                     if let Some(first) = seen.get(&span).and_then(|&i| found.get_mut(i)) {
                         if first.3 != svc.as_str() && !first.5.iter().any(|(_, s)| *s == svc.as_str()) {
                             first.5.push((value.span, svc));
@@ -110,17 +128,30 @@ impl Rule for CredentialsInUrl {
                     let user = if creds.user.is_empty() { String::new() } else { format!(" for user `{}`", creds.user) };
                     let (path, where_) = place.describe();
                     seen.insert(span, found.len());
-                    found.push((span, format!("service `{svc}` has a URL with a literal password{user} in {where_}"), format!("services.{svc}.{path}"), svc, (value.span, value.anchor), Vec::new()));
+                    let message = if default.is_some() {
+                        format!("service `{svc}` has a URL whose password{user} in {where_} falls back to a literal written in the file when the variable is unset")
+                    } else {
+                        format!("service `{svc}` has a URL with a literal password{user} in {where_}")
+                    };
+                    found.push((span, message, format!("services.{svc}.{path}"), svc, (value.span, value.anchor), Vec::new(), default.is_some()));
                 }
             }
         }
-        for (span, message, path, svc, value, also) in found {
+        for (span, message, path, svc, value, also, default) in found {
             let mut b = out
                 .report(span, message)
                 .path(path)
                 .service(svc)
                 .copied(value.0, value.1)
-                .help("take the password from a variable or a secret file at run time instead of writing it in the URL");
+                .help(if default {
+                    "drop the default (`${VAR:?}` makes compose refuse to start without the variable)"
+                } else {
+                    "take the password from a variable or a secret file at run time instead of writing it in the URL"
+                });
+            if default {
+                // as for `plaintext-secret-env`: the file ships it only where the variable is unset
+                b = b.severity(Severity::Warning);
+            }
             for (at, other) in also {
                 b = b.related(at, format!("also in service `{other}`"));
             }
@@ -134,6 +165,26 @@ impl Rule for CredentialsInUrl {
 /// or `${PW}` set to `app` in `postgres://app:${PW}@app-db`.)
 fn from_variable(written: &str, password: &str) -> bool {
     has_variable(written) && !all_url_credentials(written).iter().any(|w| w.password == password)
+}
+
+/// Where the password of a URL is written as the default of a variable in the URL's userinfo
+/// (`postgres://app:${DB_PASSWORD:-hunter2}@db`): its offset in the text as written. A default
+/// that is empty, a placeholder or another variable is none.
+fn literal_default_password(written: &str, password: &str) -> Option<usize> {
+    if password.is_empty() || is_non_secret_value(password) {
+        return None;
+    }
+    variable_regions(written).into_iter().find_map(|(start, end)| {
+        let inner = written.get(start..end)?.strip_prefix("${")?.strip_suffix('}')?;
+        let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+        let rest = inner.get(name_end..)?;
+        let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
+        // the default must be the password, and stand between `:` and `@` of a URL's userinfo
+        let after = written.get(end..)?;
+        let before = written.get(..start)?;
+        (name_end > 0 && default == password && !default.contains(['$', '{', '}']) && after.starts_with('@') && before.ends_with(':'))
+            .then(|| start + 2 + name_end + (rest.len() - default.len()))
+    })
 }
 
 /// Where a searched text is in the service.
