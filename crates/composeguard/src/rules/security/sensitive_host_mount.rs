@@ -18,9 +18,10 @@ declare_rule! {
     /// host, not just the service.
     ///
     /// Mount the narrowest path the service needs (a project folder, one file), read-only.
-    /// Harmless host files stay quiet: `/etc/localtime`, `/etc/timezone`, `/etc/passwd`,
-    /// `/usr/share/zoneinfo`, project folders under a home (`/home/me/app`, `/root/app`), one
-    /// volume's data under `/var/lib/docker/volumes/<name>`. Anonymous volumes
+    /// Harmless host files stay quiet: `/etc/localtime` and `/etc/timezone` (writable too, which
+    /// changes no more than the host's time zone), `/etc/passwd`, `/usr/share/zoneinfo`, project
+    /// folders under a home (`/home/me/app`, `/root/app`), one volume's data under
+    /// `/var/lib/docker/volumes/<name>`. Anonymous volumes
     /// (`- /var/lib/mysql`) are not host paths. Mounts this rule leaves to others:
     /// runtime sockets and `/run` (`runtime-socket-mount`), and writable mounts of paths that
     /// give host root (`writable-system-mount`).

@@ -14,7 +14,9 @@ declare_rule! {
     /// its configuration (a different `TMPDIR` for one tool) to opening every tmpfs.
     ///
     /// (The long volume syntax, `type: tmpfs`, has no way to set these options, so only the
-    /// `tmpfs` key is checked.)
+    /// `tmpfs` key is checked.) `dev` is not reported: a device node made on the tmpfs is still
+    /// refused by the container's device cgroup, so it opens nothing the service could not reach
+    /// already.
     ///
     /// ## Example
     /// ```yaml
