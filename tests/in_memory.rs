@@ -126,3 +126,14 @@ fn an_image_from_another_file_is_not_missing_when_that_file_cannot_be_read() {
     let empty_base = composeguard::lint::lint_files(&options, &LintOptions::default(), &fs("services:\n  b:\n"));
     assert_eq!(missing(&empty_base), 1);
 }
+
+/// An empty `COMPOSE_PROFILES=` chooses no profile: every service is checked, as with none.
+#[test]
+fn an_empty_compose_profiles_chooses_no_profile() {
+    let text = "name: shop\nservices:\n  web:\n    image: nginx:1.27\n  debug:\n    image: busybox:1.37.0\n    privileged: true\n    profiles: [debug]\n";
+    let env = [("COMPOSE_PROFILES".to_string(), String::new())].into_iter().collect();
+    let report = lint("compose.yaml", text, &LintOptions { env, ..LintOptions::default() });
+    let found: Vec<_> = report.diagnostics().filter(|d| d.rule == "privileged").collect();
+    assert_eq!(found.len(), 1, "the debug service is checked");
+    assert_eq!(found[0].profiles, ["debug"]);
+}

@@ -51,10 +51,11 @@ impl<'a> Context<'a> {
     }
 
     /// Whether the rules check every service, whatever its profiles: no profile was chosen
-    /// (`--profile`, `COMPOSE_PROFILES`). A service behind a profile still runs whenever its
-    /// profile is asked for, so what it sets is checked as well.
+    /// (`--profile`, `COMPOSE_PROFILES`; an empty `COMPOSE_PROFILES=` chooses none). A service
+    /// behind a profile still runs whenever its profile is asked for, so what it sets is checked
+    /// as well.
     pub fn checks_every_service(&self) -> bool {
-        self.profiles.is_empty()
+        self.profiles.iter().all(String::is_empty)
     }
 
     /// Whether the rules check a service: every service when no profile was chosen, else the

@@ -215,7 +215,7 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
     let (mut diagnostics, services) = located.finish();
     // every service is checked when no profile is chosen, or with `*`: a finding about a
     // service behind profiles says which
-    if options.profiles.is_empty() || options.profiles.iter().any(|p| p == "*") {
+    if options.profiles.iter().all(String::is_empty) || options.profiles.iter().any(|p| p == "*") {
         note_profiles(project, &mut diagnostics, &services);
     }
     if let Some(config) = &options.config {
