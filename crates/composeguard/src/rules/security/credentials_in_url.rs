@@ -1,5 +1,5 @@
 use super::plaintext_secret_command::command_lists;
-use super::util::{all_url_credentials, is_non_secret_value, is_whole_reference, literal_span, variable_regions};
+use super::util::{all_url_credentials, is_non_secret_value, is_whole_reference, literal_span, reference_default, variable_regions};
 use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 use crate::rules::util::has_variable;
@@ -175,15 +175,11 @@ fn literal_default_password(written: &str, password: &str) -> Option<usize> {
         return None;
     }
     variable_regions(written).into_iter().find_map(|(start, end)| {
-        let inner = written.get(start..end)?.strip_prefix("${")?.strip_suffix('}')?;
-        let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
-        let rest = inner.get(name_end..)?;
-        let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
+        let (default, offset) = reference_default(written.get(start..end)?)?;
         // the default must be the password, and stand between `:` and `@` of a URL's userinfo
         let after = written.get(end..)?;
         let before = written.get(..start)?;
-        (name_end > 0 && default == password && !default.contains(['$', '{', '}']) && after.starts_with('@') && before.ends_with(':'))
-            .then(|| start + 2 + name_end + (rest.len() - default.len()))
+        (default == password && after.starts_with('@') && before.ends_with(':')).then_some(start + offset)
     })
 }
 

@@ -968,20 +968,31 @@ fn literal_default(cx: &Context<'_>, entry: &KeyValue, by_key: bool) -> Option<(
     }
     let written = written.trim();
     let written = ['"', '\''].iter().find_map(|q| written.strip_prefix(*q).and_then(|r| r.strip_suffix(*q))).unwrap_or(written);
-    let inner = written.strip_prefix("${")?.strip_suffix('}')?;
-    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
-    let (name, rest) = inner.split_at(name_end);
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
-    }
-    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
-    if default.contains(['$', '{', '}']) || is_non_secret_value(default) || repeats_key(&entry.key.value, default) {
+    let (default, _) = reference_default(written)?;
+    if is_non_secret_value(default) || repeats_key(&entry.key.value, default) {
         return None;
     }
     if !by_key && token_shape(default).is_none() {
         return None;
     }
     Some((crate::rules::util::find_in(cx, value_at, default), SecretReason::Default))
+}
+
+/// The default of a variable reference that is the whole of `text` (`${NAME:-default}`,
+/// `${NAME-default}`), and its byte offset in `text`. None for any other text, for
+/// `${NAME:?message}`, and for a default that holds another reference.
+pub fn reference_default(text: &str) -> Option<(&str, usize)> {
+    let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let (name, rest) = inner.split_at(name_end);
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
+    if default.contains(['$', '{', '}']) {
+        return None;
+    }
+    Some((default, 2 + name_end + (rest.len() - default.len())))
 }
 
 /// Whether a value is one variable reference and nothing else (`$TOKEN`, `${TOKEN}`,
