@@ -48,6 +48,16 @@ pub fn parse_image(reference: &str) -> ImageRef<'_> {
     ImageRef { registry, repository, tag, digest }
 }
 
+/// Whether the project is written for `docker stack deploy`: a service sets `deploy.placement`,
+/// `update_config`, `rollback_config` or `endpoint_mode`, which only swarm reads (compose ignores
+/// them). There, a service without a restart policy restarts (swarm's default is `any`), and the
+/// routing mesh publishes a port once for all of a service's replicas.
+pub fn written_for_swarm(cx: &Context<'_>) -> bool {
+    cx.services().any(|(_, s)| {
+        s.deploy.as_deref().is_some_and(|d| d.placement.is_some() || d.update_config.is_some() || d.rollback_config.is_some() || d.endpoint_mode.is_some())
+    })
+}
+
 /// Whether the source text under `span` uses interpolation (`$VAR`, `${VAR…}`), so its final
 /// value is not known from the file.
 pub fn is_interpolated(cx: &Context<'_>, span: Span) -> bool {

@@ -3,7 +3,7 @@ use std::net::IpAddr;
 
 use crate::rules::correctness::util::{child_span, replicas, runs_containers};
 use crate::rules::prelude::*;
-use crate::rules::util::{find_in, is_interpolated};
+use crate::rules::util::{find_in, is_interpolated, written_for_swarm};
 
 declare_rule! {
     /// ## What it does
@@ -20,6 +20,11 @@ declare_rule! {
     /// identical entries of one service (compose merges them) are left out. When no profile is
     /// chosen, every service is checked, but services of different profiles (a `dev` and a
     /// `prod` variant of one service) are alternatives and are not compared with each other.
+    ///
+    /// Replicas are not reported in a file written for `docker stack deploy`, one where a service
+    /// sets `deploy.placement`, `update_config`, `rollback_config` or `endpoint_mode`, which only
+    /// swarm reads: there the routing mesh publishes the port once for all the replicas. Two
+    /// services publishing one port are still reported, as swarm refuses them too.
     ///
     /// ## Why is this bad?
     /// Only one container can bind a host port on an interface. compose accepts the file, but
@@ -119,6 +124,7 @@ impl Rule for DuplicatePublishedPort {
         // (a file with thousands of services would otherwise compare every pair)
         let mut seen: Vec<Binding<'_>> = Vec::new();
         let mut by_port: HashMap<(u32, String), Vec<usize>> = HashMap::default();
+        let for_swarm = written_for_swarm(cx);
         for (name, service) in cx.services() {
             if !runs_containers(service)
                 || service.network_mode.as_ref().is_some_and(|m| m.value == "host" || m.value.contains(':'))
@@ -139,7 +145,9 @@ impl Rule for DuplicatePublishedPort {
                     continue;
                 }
                 if copies > 1 {
-                    report_replicas(cx, out, &binding, copies);
+                    if !for_swarm {
+                        report_replicas(cx, out, &binding, copies);
+                    }
                 } else {
                     let earlier = by_port
                         .get(&key)

@@ -2,6 +2,7 @@ use std::net::IpAddr;
 
 use crate::rules::correctness::util::{used_networks, Cidr};
 use crate::rules::prelude::*;
+use crate::rules::util::is_written_with_variable;
 
 declare_rule! {
     /// ## What it does
@@ -70,21 +71,27 @@ impl Rule for InvalidIpamConfig {
             let ipv6 = network.enable_ipv6.as_ref().is_some_and(|e| e.value);
             for (i, cfg) in ipam.config.iter().enumerate() {
                 let path = format!("networks.{}.ipam.config[{i}]", name.value);
-                let mut check = Check { out, network: &name.value, path: &path };
+                let mut check = Check { cx, out, network: &name.value, path: &path };
                 check.entry(cfg, ipv6);
             }
         }
     }
 }
 
-struct Check<'a, 'b, 'c> {
+struct Check<'a, 'b, 'c, 'd> {
+    cx: &'c Context<'d>,
     out: &'a mut Findings<'b>,
     network: &'c str,
     path: &'c str,
 }
 
-impl Check<'_, '_, '_> {
+impl Check<'_, '_, '_, '_> {
     fn report(&mut self, at: &Spanned<String>, key: &str, message: String, help: String) {
+        // a variable that is unset (`subnet: ${DOCKER_SUBNET}`): `unset-variable` or
+        // `missing-required-variable` reports the cause, and the value is the environment's
+        if at.value.trim().is_empty() && is_written_with_variable(self.cx, at) {
+            return;
+        }
         self.out.report(at.span, message).path(format!("{}.{key}", self.path)).anchor(at.anchor).help(help);
     }
 

@@ -1,6 +1,7 @@
 use crate::rules::correctness::util::{runs_containers, service_key_span};
 use crate::rules::prelude::*;
 use crate::rules::reliability::util::is_one_off;
+use crate::rules::util::written_for_swarm;
 
 declare_rule! {
     /// ## What it does
@@ -13,7 +14,9 @@ declare_rule! {
     /// One-off jobs are not reported: services another one waits on with
     /// `condition: service_completed_successfully`, and swarm job modes. Mark other one-off jobs
     /// with `restart: "no"`, which also documents the intent. Services scaled to zero and
-    /// services run by a `provider` are not reported either.
+    /// services run by a `provider` are not reported either, nor any service of a file written for
+    /// `docker stack deploy` (one where a service sets `deploy.placement`, `update_config`,
+    /// `rollback_config` or `endpoint_mode`, which only swarm reads), where the default is `any`.
     ///
     /// ## Why is this bad?
     /// The default policy is `no`: a container that crashes, or every container after the host
@@ -50,6 +53,9 @@ impl Rule for NoRestartPolicy {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
+        if written_for_swarm(cx) {
+            return;
+        }
         for (name, service) in cx.services() {
             if service.restart.as_ref().is_some_and(|r| !r.value.is_empty())
                 || cx.is_unreadable(&name.value, "restart")

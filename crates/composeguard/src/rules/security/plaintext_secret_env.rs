@@ -22,11 +22,12 @@ declare_rule! {
     /// that point to a file or describe a setting (`DB_PASSWORD_FILE`, `TOKEN_TTL`,
     /// `PASSWORD_MIN_LENGTH`, `APP_CREDENTIALS_AWS_REGION`, and Confluent's
     /// `KAFKA_SSL_KEYSTORE_CREDENTIALS`, which names the file that holds the password, and etcd's
-    /// `ETCD_INITIAL_CLUSTER_TOKEN`, a cluster's name while it bootstraps), keys meant to be public (`NEXT_PUBLIC_API_KEY`,
-    /// `STRIPE_PUBLISHABLE_KEY`), empty and null values (`DB_PASSWORD:`, compose takes them from the
-    /// environment), booleans, numbers (but a password key's value of six digits or more,
-    /// `DB_PASSWORD: 12345678`, is reported) and paths (`/run/secrets/db`). URLs with a password are
-    /// left to `credentials-in-url`.
+    /// `ETCD_INITIAL_CLUSTER_TOKEN`, a cluster's name while it bootstraps), a hash of the secret
+    /// (`ADMIN_PASSWORD_HASH`, or named by its algorithm: `GRAYLOG_ROOT_PASSWORD_SHA2`), keys meant
+    /// to be public (`NEXT_PUBLIC_API_KEY`, `STRIPE_PUBLISHABLE_KEY`), empty and null values
+    /// (`DB_PASSWORD:`, compose takes them from the environment), booleans, numbers (but a password
+    /// key's value of six digits or more, `DB_PASSWORD: 12345678`, is reported) and paths
+    /// (`/run/secrets/db`). URLs with a password are left to `credentials-in-url`.
     ///
     /// ## Why is this bad?
     /// A password in the compose file is in version control, in every clone and CI log, and

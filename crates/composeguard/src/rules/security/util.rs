@@ -487,6 +487,8 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "ENABLED", "ENABLE", "DISABLED", "DISABLE", "REQUIRED", "HEADER", "FIELD", "PARAM", "PREFIX", "SUFFIX", "ALGORITHM", "ALG",
     "ROUNDS", "COST", "VERSION", "MODE", "FORMAT", "METHOD", "REF", "ARN", "HINT", "USER", "USERNAME", "PROVIDER", "STORE",
     "BACKEND", "ISSUER", "AUDIENCE", "SCOPE", "SCOPES", "STRATEGY", "REGEX", "PATTERN", "COMMAND", "CMD", "HASH", "HASHED",
+    // a hash of the secret named by its algorithm (Graylog's `GRAYLOG_ROOT_PASSWORD_SHA2`)
+    "SHA", "SHA1", "SHA2", "SHA256", "SHA512", "MD5", "BCRYPT", "ARGON2", "DIGEST",
     "STDIN", "PROMPT", "RESET", "CHANGE", "COMPLEXITY", "REFRESH", "ROTATION", "ENV", "VAR", "ENCRYPTION", "ENCODING",
     // what reads or carries the secret (`…_SECRET_CLASS`, `…_CREDENTIALS_SOURCE`, `…_SECRET_PARAM_BOOTSTRAP_SERVERS`)
     "CLASS", "CLASSNAME", "SOURCE", "SERVER", "SERVERS", "PROTOCOL", "MECHANISM", "HANDLER",
@@ -1187,6 +1189,9 @@ mod tests {
             "APP_AWS_CREDENTIALS_AWS_ENDPOINT_URL_S3",
             "AUTHENTICATION_APIKEY_USERS",
             "SECRET_FORCED_LANGUAGE",
+            // a hash of the password, named by its algorithm
+            "GRAYLOG_ROOT_PASSWORD_SHA2",
+            "ADMIN_PASSWORD_BCRYPT",
         ] {
             assert!(!is_secret_key(k), "{k}");
         }
