@@ -21,7 +21,9 @@ declare_rule! {
     /// Harmless host files stay quiet: `/etc/localtime` and `/etc/timezone` (writable too, which
     /// changes no more than the host's time zone), `/etc/passwd`, `/usr/share/zoneinfo`, project
     /// folders under a home (`/home/me/app`, `/root/app`), one volume's data under
-    /// `/var/lib/docker/volumes/<name>`. Anonymous volumes
+    /// `/var/lib/docker/volumes/<name>`, a folder of one's own under `/etc/docker` that the daemon
+    /// does not read (`/etc/docker/volumes/traefik`, not `daemon.json`, `certs.d` or the TLS
+    /// files). Anonymous volumes
     /// (`- /var/lib/mysql`) are not host paths. Mounts this rule leaves to others:
     /// runtime sockets and `/run` (`runtime-socket-mount`), and writable mounts of paths that
     /// give host root (`writable-system-mount`).

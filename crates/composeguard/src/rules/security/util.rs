@@ -241,10 +241,20 @@ const SENSITIVE_EXACT: &[(&str, &str)] = &[
 const CREDENTIAL_DIRS: &[&str] = &[".ssh", ".aws", ".kube", ".docker", ".gnupg", ".azure", ".gcloud", ".netrc", ".git-credentials", ".pgpass"];
 
 /// A folder under a sensitive tree that holds ordinary data: a project folder in root's home
-/// (`/root/app`, not `/root/.ssh`), or one named volume's data under `/var/lib/docker/volumes`.
+/// (`/root/app`, not `/root/.ssh`), one named volume's data under `/var/lib/docker/volumes`, or
+/// a folder of one's own under `/etc/docker` (`/etc/docker/volumes/traefik`, as some guides keep
+/// their services' files), which the daemon does not read.
 fn ordinary_folder(path: &str) -> bool {
     if let Some(rest) = path.strip_prefix("/root/") {
         return !rest.starts_with('.');
+    }
+    if let Some(rest) = path.strip_prefix("/etc/docker/") {
+        // the daemon reads `daemon.json`, `key.json`, registries' certificates in `certs.d`,
+        // plugin specs in `plugins`, and the TLS files kept beside them (`ca.pem`, `tls/`)
+        let first = rest.split('/').next().unwrap_or("");
+        return !first.is_empty()
+            && !first.contains('.')
+            && !matches!(first, "certs" | "cert" | "tls" | "ssl" | "plugins" | "seccomp" | "keys" | "private");
     }
     path.strip_prefix("/var/lib/docker/volumes/").is_some_and(|rest| !rest.is_empty())
 }
@@ -1122,6 +1132,13 @@ mod tests {
         assert!(sensitive("/root/app").is_none());
         assert!(sensitive("/root/app/.ssh").is_some());
         assert!(root_equivalent("/root/app/data").is_none());
+        // a folder of one's own under /etc/docker, not the daemon's files
+        assert!(sensitive("/etc/docker/volumes/traefik/traefik.yml").is_none());
+        assert!(root_equivalent("/etc/docker/volumes/adguard/work").is_none());
+        for daemon in ["/etc/docker", "/etc/docker/daemon.json", "/etc/docker/certs.d/registry:5000", "/etc/docker/ca.pem", "/etc/docker/tls/key.pem", "/etc/docker/plugins"] {
+            assert!(sensitive(daemon).is_some(), "{daemon}");
+            assert!(root_equivalent(daemon).is_some(), "{daemon}");
+        }
         assert!(root_equivalent("/root/.ssh").is_some());
         assert!(sensitive("/var/lib/docker/volumes").is_some());
         assert!(sensitive("/var/lib/docker/volumes/db/_data").is_none());
