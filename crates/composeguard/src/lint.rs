@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use composeguard_model::project::{load_project, load_text, FileSystem, LoadOptions, NoFiles, Project, ProjectOptions};
+use composeguard_model::issue::{Issue, IssueKind};
 use composeguard_model::{FileId, PositionEncoding, SourceMap, Span};
 
 use crate::config::Config;
@@ -164,6 +165,19 @@ pub fn lint_with(path: &str, text: &str, options: &LintOptions, fs: &dyn FileSys
     lint_project(&project, options, fs)
 }
 
+/// Where a required variable is missing (`${DATA:?set DATA}`): compose stops there, so the
+/// value that holds it is never read.
+fn missing_required_spans(project: &Project) -> Vec<Span> {
+    project.issues.iter().filter(|i| i.kind == IssueKind::MissingRequiredVariable).map(|i| i.span).collect()
+}
+
+/// A value refused only because a required variable in it is missing, and so left empty
+/// (`${DATA:?err}/app:/config` read as an empty volume): compose reports the variable alone.
+fn follows_missing_required(issue: &Issue, required: &[Span]) -> bool {
+    matches!(issue.kind, IssueKind::InvalidValue | IssueKind::InvalidType)
+        && required.iter().any(|r| r.file == issue.span.file && issue.span.start <= r.start && r.end <= issue.span.end)
+}
+
 /// Validates and lints a loaded project.
 pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSystem) -> Report {
     // the caller's profiles, else the project's own (`COMPOSE_PROFILES`)
@@ -176,7 +190,8 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
     };
     let selection = options.selection();
     let mut located = Located::new(project, options, &selection);
-    located.extend(project.issues.iter().map(finding_from_issue));
+    let required = missing_required_spans(project);
+    located.extend(project.issues.iter().filter(|i| !follows_missing_required(i, &required)).map(finding_from_issue));
     let cx = Context::new(project, fs, &options.profiles);
     // Checklist rules run on files compose can read.
     let readable = project.root.is_some();
@@ -192,7 +207,7 @@ pub fn lint_project(project: &Project, options: &LintOptions, fs: &dyn FileSyste
             if readable {
                 let mut spec_issues = Vec::new();
                 crate::spec::check(&cx, &mut spec_issues);
-                found.extend(spec_issues.iter().map(finding_from_issue));
+                found.extend(spec_issues.iter().filter(|i| !follows_missing_required(i, &required)).map(finding_from_issue));
             }
         } else if let Some(rule) = task.checked_sub(1).and_then(|i| rules.get(i)) {
             rule.check(&cx, &mut Findings::new(rule.meta(), &mut found));
