@@ -165,14 +165,20 @@ pub fn lint_with(path: &str, text: &str, options: &LintOptions, fs: &dyn FileSys
     lint_project(&project, options, fs)
 }
 
-/// Where a required variable is missing (`${DATA:?set DATA}`): compose stops there, so the
-/// value that holds it is never read.
+/// Where a required variable is missing (`${DATA:?set DATA}`) or interpolation cannot be read
+/// (`${RUN%/}`): compose stops there, so the value that holds it is never read.
 fn missing_required_spans(project: &Project) -> Vec<Span> {
-    project.issues.iter().filter(|i| i.kind == IssueKind::MissingRequiredVariable).map(|i| i.span).collect()
+    project
+        .issues
+        .iter()
+        .filter(|i| matches!(i.kind, IssueKind::MissingRequiredVariable | IssueKind::InvalidInterpolation))
+        .map(|i| i.span)
+        .collect()
 }
 
-/// A value refused only because a required variable in it is missing, and so left empty
-/// (`${DATA:?err}/app:/config` read as an empty volume): compose reports the variable alone.
+/// A value refused only because a required variable in it is missing, or its interpolation
+/// failed, and so left empty (`${DATA:?err}/app:/config` read as an empty volume): compose
+/// reports the variable alone.
 fn follows_missing_required(issue: &Issue, required: &[Span]) -> bool {
     matches!(issue.kind, IssueKind::InvalidValue | IssueKind::InvalidType)
         && required.iter().any(|r| r.file == issue.span.file && issue.span.start <= r.start && r.end <= issue.span.end)
