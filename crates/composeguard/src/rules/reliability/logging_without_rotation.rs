@@ -1,5 +1,6 @@
 use crate::rules::correctness::util::service_key_span;
 use crate::rules::prelude::*;
+use crate::rules::util::is_written_with_variable;
 
 declare_rule! {
     /// ## What it does
@@ -11,7 +12,9 @@ declare_rule! {
     /// Services without a `logging` section are not reported: they get whatever the daemon's
     /// `daemon.json` configures, which is the right place for a host-wide rotation policy. The
     /// `local` driver rotates by default, and remote drivers (`syslog`, `journald`, `fluentd`,
-    /// `awslogs`…) store nothing on the host, so they are fine too.
+    /// `awslogs`…) store nothing on the host, so they are fine too. A driver or `max-size` written
+    /// with a variable (`driver: ${LOG_DRIVER}`, `max-size: ${LOG_MAX_SIZE}`) is the environment's
+    /// choice: when the variable is unset, `unset-variable` says so.
     ///
     /// ## Why is this bad?
     /// `json-file` never rotates unless told to: a chatty container fills the disk under
@@ -61,9 +64,15 @@ impl Rule for LoggingWithoutRotation {
             if driver.is_some_and(|d| d != "json-file") {
                 continue;
             }
+            // a driver the environment picks (`${LOG_DRIVER}`, unset here)
+            if driver.is_none() && logging.driver.as_ref().is_some_and(|d| is_written_with_variable(cx, d)) {
+                continue;
+            }
             let max_size = logging.options.iter().find(|(k, _)| k.value == "max-size").map(|(_, v)| v);
             let n = &name.value;
             let unlimited = match max_size {
+                // a size the environment sets (`${LOG_MAX_SIZE}`)
+                Some(Some(v)) if is_written_with_variable(cx, v) && v.value.0.trim() != "-1" => continue,
                 Some(Some(v)) if v.value.0.trim() == "-1" => Some(v.span),
                 Some(Some(v)) if !v.value.0.trim().is_empty() => continue,
                 _ => None,
