@@ -1,5 +1,6 @@
 use crate::rules::correctness::util::service_key_span;
 use crate::rules::prelude::*;
+use crate::rules::util::is_written_with_variable;
 use crate::rules::reliability::util::{dockerfile_healthcheck, is_disabled};
 use crate::Severity;
 
@@ -9,7 +10,8 @@ declare_rule! {
     ///
     /// That is a healthcheck that sets timings without `test`, with `test: []`, or with a test
     /// that names no command (`["CMD"]`). A healthcheck that sets nothing (`{}` or
-    /// `disable: false`) leaves the image's check as it is, and is not reported.
+    /// `disable: false`) leaves the image's check as it is, and is not reported, nor is a test
+    /// written with a variable (`test: ${HEALTHCHECK}`), which the environment gives.
     ///
     /// ## Why is this bad?
     /// Without a test, the timings (`interval`, `timeout`, `retries`) only tune a check the image
@@ -72,6 +74,11 @@ impl Rule for HealthcheckWithoutTest {
                 let empty_command = test.value.0.get(1..).is_none_or(|rest| rest.iter().all(|a| a.value.trim().is_empty()));
                 let kind = test.value.kind().unwrap_or("");
                 if !empty_command || !matches!(kind, "CMD" | "CMD-SHELL" | "") {
+                    continue;
+                }
+                // a test the environment gives (`test: ${HEALTHCHECK}`, unset here, which
+                // `unset-variable` reports)
+                if is_written_with_variable(cx, test) {
                     continue;
                 }
                 let declared = if test.value.0.is_empty() { dockerfile_healthcheck(cx, service) } else { Some(false) };

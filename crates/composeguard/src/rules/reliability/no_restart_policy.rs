@@ -1,7 +1,7 @@
 use crate::rules::correctness::util::{runs_containers, service_key_span};
 use crate::rules::prelude::*;
 use crate::rules::reliability::util::is_one_off;
-use crate::rules::util::written_for_swarm;
+use crate::rules::util::{is_written_with_variable, written_for_swarm};
 
 declare_rule! {
     /// ## What it does
@@ -17,6 +17,8 @@ declare_rule! {
     /// services run by a `provider` are not reported either, nor any service of a file written for
     /// `docker stack deploy` (one where a service sets `deploy.placement`, `update_config`,
     /// `rollback_config` or `endpoint_mode`, which only swarm reads), where the default is `any`.
+    /// A policy written with a variable (`restart: ${RESTART_POLICY}`) is the environment's: when
+    /// the variable is unset, `unset-variable` reports it.
     ///
     /// ## Why is this bad?
     /// The default policy is `no`: a container that crashes, or every container after the host
@@ -57,7 +59,8 @@ impl Rule for NoRestartPolicy {
             return;
         }
         for (name, service) in cx.services() {
-            if service.restart.as_ref().is_some_and(|r| !r.value.is_empty())
+            // (a policy written with a variable is the environment's: `restart: ${RESTART}`)
+            if service.restart.as_ref().is_some_and(|r| !r.value.is_empty() || is_written_with_variable(cx, r))
                 || cx.is_unreadable(&name.value, "restart")
                 || cx.is_unreadable(&name.value, "deploy.restart_policy.condition")
                 || !runs_containers(service)
