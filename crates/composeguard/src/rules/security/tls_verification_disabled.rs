@@ -15,7 +15,9 @@ declare_rule! {
     /// Not reported: `DOCKER_TLS_VERIFY=0` (the Docker CLI verifies whenever the variable is
     /// non-empty), values from variables, switches that turn verification on, and switches
     /// that turn TLS itself off (`DISABLE_TLS=true`, `NO_SSL=1`, `SKIP_SSL=true`: no certificate
-    /// is checked because none is used).
+    /// is checked because none is used). Validation and strictness count only with TLS, SSL or a
+    /// certificate in the name (`DISABLE_CERT_VALIDATION`, not Friendica's
+    /// `FRIENDICA_NO_VALIDATION`, which skips its URL and e-mail checks).
     ///
     /// ## Why is this bad?
     /// Without certificate verification, TLS no longer proves who is on the other end: anyone on
@@ -107,7 +109,10 @@ pub fn disables_verification(key: &str, value: &str) -> bool {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w));
     let cert = has(&["CERT", "CERTS", "CERTIFICATE", "CERTIFICATES"]);
     let tls = cert || has(&["TLS", "SSL", "HTTPS"]);
-    let verify = has(&["VERIFY", "VERIFICATION", "VALIDATE", "VALIDATION", "STRICT"]);
+    // `VERIFY` is about certificates on its own (`VAULT_SKIP_VERIFY`); validation and strictness
+    // are only with TLS in the name (`FRIENDICA_NO_VALIDATION` turns off URL and e-mail checks,
+    // `SKIP_SCHEMA_VALIDATION` a schema's)
+    let verify = has(&["VERIFY", "VERIFICATION"]) || (tls && has(&["VALIDATE", "VALIDATION", "STRICT"]));
     // a verification mode set to `none` (Elastic's `ssl.verification_mode`, which Kibana's image
     // reads as `ELASTICSEARCH_SSL_VERIFICATIONMODE`)
     if tls && (has(&["VERIFICATIONMODE"]) || (verify && has(&["MODE"]))) {
@@ -182,6 +187,13 @@ mod tests {
         assert!(d("SKIP_SSL_VERIFY", "true"));
         assert!(d("IGNORE_SSL_ERRORS", "true"));
         assert!(d("SKIP_CERT_CHECK", "true"));
+        assert!(d("SSL_VALIDATE", "false"));
+        assert!(d("TLS_SKIP_VALIDATION", "true"));
+        // validation of something else than a certificate
+        assert!(!d("FRIENDICA_NO_VALIDATION", "true"));
+        assert!(!d("SKIP_SCHEMA_VALIDATION", "true"));
+        assert!(!d("DISABLE_VALIDATION", "1"));
+        assert!(!d("IGNORE_VALIDATION_ERRORS", "true"));
     }
 
     #[test]
