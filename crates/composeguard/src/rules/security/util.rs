@@ -511,6 +511,15 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
 pub fn is_secret_key(key: &str) -> bool {
     let words = key_words(key);
     let Some(last) = words.last() else { return false };
+    // Vault's dev server takes `VAULT_DEV_ROOT_TOKEN_ID` (`-dev-root-token-id`) as the root token
+    // itself (a token's ID is the token; its public handle is the accessor)
+    if last == "ID"
+        && words.len() >= 3
+        && words.get(words.len() - 2) == Some("TOKEN")
+        && (words.first() == Some("VAULT") || words.get(words.len() - 3) == Some("ROOT"))
+    {
+        return true;
+    }
     // a setting about the secret, or a value meant to be public (`NEXT_PUBLIC_API_KEY`)
     if NOT_SECRET_SUFFIXES.contains(&last) || words.iter().any(|w| w == "PUBLIC" || w == "PUBLISHABLE") {
         return false;
@@ -1172,6 +1181,8 @@ mod tests {
             "DB_CREDENTIALS",
             "CLUSTER_TOKEN",
             "K3S_CLUSTER_SECRET",
+            "VAULT_DEV_ROOT_TOKEN_ID",
+            "dev-root-token-id",
         ] {
             assert!(is_secret_key(k), "{k}");
         }
