@@ -49,13 +49,20 @@ pub fn parse_image(reference: &str) -> ImageRef<'_> {
 }
 
 /// Whether the project is written for `docker stack deploy`: a service sets `deploy.placement`,
-/// `update_config`, `rollback_config` or `endpoint_mode`, which only swarm reads (compose ignores
-/// them). There, a service without a restart policy restarts (swarm's default is `any`), and the
-/// routing mesh publishes a port once for all of a service's replicas.
+/// `update_config`, `rollback_config`, `endpoint_mode` or `labels`, which only swarm reads
+/// (compose ignores them), or the project creates an overlay network that standalone containers
+/// cannot join (not `attachable`). There, a service without a restart policy restarts (swarm's
+/// default is `any`), and the routing mesh publishes a port once for all of a service's replicas.
 pub fn written_for_swarm(cx: &Context<'_>) -> bool {
-    cx.services().any(|(_, s)| {
-        s.deploy.as_deref().is_some_and(|d| d.placement.is_some() || d.update_config.is_some() || d.rollback_config.is_some() || d.endpoint_mode.is_some())
-    })
+    let swarm_deploy = |d: &composeguard_model::model::Deploy| {
+        d.placement.is_some() || d.update_config.is_some() || d.rollback_config.is_some() || d.endpoint_mode.is_some() || !d.labels.is_empty()
+    };
+    let swarm_network = |n: &composeguard_model::model::Network| {
+        n.driver.as_ref().is_some_and(|d| d.value == "overlay")
+            && !n.attachable.as_ref().is_some_and(|a| a.value)
+            && !n.external.as_ref().is_some_and(|e| e.value.external)
+    };
+    cx.services().any(|(_, s)| s.deploy.as_deref().is_some_and(swarm_deploy)) || cx.compose().networks.values().flatten().any(swarm_network)
 }
 
 /// Whether the source text under `span` uses interpolation (`$VAR`, `${VAR…}`), so its final

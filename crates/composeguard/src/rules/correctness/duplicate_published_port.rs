@@ -22,9 +22,10 @@ declare_rule! {
     /// `prod` variant of one service) are alternatives and are not compared with each other.
     ///
     /// Replicas are not reported in a file written for `docker stack deploy`, one where a service
-    /// sets `deploy.placement`, `update_config`, `rollback_config` or `endpoint_mode`, which only
-    /// swarm reads: there the routing mesh publishes the port once for all the replicas. Two
-    /// services publishing one port are still reported, as swarm refuses them too.
+    /// sets `deploy.placement`, `update_config`, `rollback_config`, `endpoint_mode` or `labels`,
+    /// which only swarm reads, or that creates an overlay network that is not `attachable`: there
+    /// the routing mesh publishes the port once for all the replicas. Two services publishing one
+    /// port are still reported, as swarm refuses them too.
     ///
     /// ## Why is this bad?
     /// Only one container can bind a host port on an interface. compose accepts the file, but

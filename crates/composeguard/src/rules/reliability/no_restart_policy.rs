@@ -16,7 +16,8 @@ declare_rule! {
     /// with `restart: "no"`, which also documents the intent. Services scaled to zero and
     /// services run by a `provider` are not reported either, nor any service of a file written for
     /// `docker stack deploy` (one where a service sets `deploy.placement`, `update_config`,
-    /// `rollback_config` or `endpoint_mode`, which only swarm reads), where the default is `any`.
+    /// `rollback_config`, `endpoint_mode` or `labels`, which only swarm reads, or that creates an
+    /// overlay network that is not `attachable`), where the default is `any`.
     /// A policy written with a variable (`restart: ${RESTART_POLICY}`) is the environment's: when
     /// the variable is unset, `unset-variable` reports it.
     ///
