@@ -1,6 +1,8 @@
 use super::util::find_after;
 use crate::rules::prelude::*;
-use crate::rules::util::find_in;
+use crate::rules::util::{find_in, has_variable};
+use composeguard_model::interpolate::substitute;
+use composeguard_model::model::Port;
 
 declare_rule! {
     /// ## What it does
@@ -19,8 +21,10 @@ declare_rule! {
     /// `expose` only documents a port and publishes nothing, so it is not reported; nor are the
     /// ports of a service on `network_mode: host` (compose ignores them; `host-network-namespace`
     /// reports the service) or on another container's network (`service:…`, `container:…`: the
-    /// engine refuses them, and `ports-with-network-mode` reports them). A service that must be public (the edge reverse proxy) is a case
-    /// for a waiver.
+    /// engine refuses them, and `ports-with-network-mode` reports them), nor a host IP written as a
+    /// variable without a default (`"${BIND_IP}:8080:80"`), which the environment gives
+    /// (`unset-variable` reports it when unset; `${BIND_IP:-}` is the file's choice, and is
+    /// reported). A service that must be public (the edge reverse proxy) is a case for a waiver.
     ///
     /// ## Example
     /// ```yaml
@@ -74,7 +78,7 @@ impl Rule for PortAllInterfaces {
                 }
                 let p = &port.value;
                 let ip = p.host_ip.as_deref().map_or("", str::trim);
-                if !matches!(ip, "" | "0.0.0.0" | "::" | "[::]") {
+                if !matches!(ip, "" | "0.0.0.0" | "::" | "[::]") || (ip.is_empty() && host_ip_from_environment(cx, port)) {
                     continue;
                 }
                 let span = port_span(cx, port, ip);
@@ -94,6 +98,27 @@ impl Rule for PortAllInterfaces {
                     .help("bind the port to one interface (`127.0.0.1:HOST:CONTAINER`, or `host_ip` in the long syntax), or do not publish it");
             }
         }
+    }
+}
+
+/// Whether the host IP is a variable without a default that the environment leaves unset
+/// (`"${BIND_IP}:8080:80"`, `host_ip: ${BIND_IP}`): the environment picks the interface, and
+/// `unset-variable` reports the variable. An empty default (`${BIND_IP:-}`) is the file's choice.
+fn host_ip_from_environment(cx: &Context<'_>, port: &Spanned<Port>) -> bool {
+    const MARK: &str = "\u{1}";
+    let raw = cx.text(port.anchor.unwrap_or(port.span));
+    if !has_variable(raw) {
+        return false;
+    }
+    let Ok(unset) = substitute(raw, &|_: &str| None).map(|s| s.unset) else { return false };
+    let marked = |name: &str| unset.iter().any(|u| u == name).then(|| MARK.to_string());
+    let Ok(text) = substitute(raw, &marked).map(|s| s.value) else { return false };
+    if port.value.short {
+        // `HOST_IP:PUBLISHED:TARGET`: three parts, the first the host IP
+        let parts: Vec<&str> = text.trim().trim_matches(['"', '\'']).split(':').collect();
+        parts.len() >= 3 && parts.first().is_some_and(|p| p.contains(MARK))
+    } else {
+        text.lines().any(|l| l.trim_start().starts_with("host_ip:") && l.contains(MARK))
     }
 }
 
