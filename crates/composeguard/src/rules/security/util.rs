@@ -499,6 +499,9 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "BACKEND", "ISSUER", "AUDIENCE", "SCOPE", "SCOPES", "STRATEGY", "REGEX", "PATTERN", "COMMAND", "CMD", "HASH", "HASHED",
     // a hash of the secret named by its algorithm (Graylog's `GRAYLOG_ROOT_PASSWORD_SHA2`)
     "SHA", "SHA1", "SHA2", "SHA256", "SHA512", "MD5", "BCRYPT", "ARGON2", "DIGEST",
+    // how secrets are stored, checked or cached (Dovecot's `default_pass_scheme`, Django's
+    // `PASSWORD_HASHERS` and `AUTH_PASSWORD_VALIDATORS`, an LDAP `…_PASSWORD_ATTRIBUTE`)
+    "SCHEME", "SCHEMES", "HASHER", "HASHERS", "ENCODER", "VALIDATOR", "VALIDATORS", "ATTRIBUTE", "CACHE",
     "STDIN", "PROMPT", "RESET", "CHANGE", "COMPLEXITY", "REFRESH", "ROTATION", "ENV", "VAR", "ENCRYPTION", "ENCODING",
     // what reads or carries the secret (`…_SECRET_CLASS`, `…_CREDENTIALS_SOURCE`, `…_SECRET_PARAM_BOOTSTRAP_SERVERS`)
     "CLASS", "CLASSNAME", "SOURCE", "SERVER", "SERVERS", "PROTOCOL", "MECHANISM", "HANDLER",
@@ -1220,6 +1223,12 @@ mod tests {
             // a hash of the password, named by its algorithm
             "GRAYLOG_ROOT_PASSWORD_SHA2",
             "ADMIN_PASSWORD_BCRYPT",
+            // how secrets are stored, checked or cached
+            "DOVECOT_PASS_SCHEME",
+            "PASSWORD_HASHERS",
+            "AUTH_PASSWORD_VALIDATORS",
+            "LDAP_BIND_PASSWORD_ATTRIBUTE",
+            "TOKEN_CACHE",
         ] {
             assert!(!is_secret_key(k), "{k}");
         }
