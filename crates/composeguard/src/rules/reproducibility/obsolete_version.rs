@@ -10,6 +10,10 @@ declare_rule! {
     /// does not keep (`version: "2"` does not turn off features of format 3), and the warning
     /// trains people to ignore compose's output.
     ///
+    /// A stack file is no exception with a current engine: `docker stack deploy` reads a file
+    /// without `version` as its latest format since Docker 23.0 (older engines refuse it as
+    /// "unsupported Compose file version: 1.0", and need the key).
+    ///
     /// ## Example
     /// ```yaml
     /// version: "3.8"
