@@ -12,7 +12,8 @@ declare_rule! {
     /// A value is a credential when its key names one (`DB_PASSWORD`,
     /// `API_KEY`, `JWT_SECRET`, `AWS_SECRET_ACCESS_KEY`, `githubToken`…) or when it has the shape
     /// of a known token (AWS access key, GitHub, GitLab, Slack, Stripe, Google, npm, Docker Hub
-    /// tokens, JSON Web Tokens, PEM private keys), whatever its key.
+    /// tokens, JSON Web Tokens, PEM private keys, the credential of an HTTP `Authorization` value
+    /// such as `Bearer 0b7c…`), whatever its key.
     ///
     /// A reference whose default is such a literal (`${DB_PASSWORD:-changeme}`) is reported as a
     /// warning: the default is in the file, and is the password wherever the variable is unset.

@@ -655,6 +655,9 @@ pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
             }
         }
     }
+    if let Some(found) = authorization_credential(value) {
+        return Some(found);
+    }
     let bytes = value.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -670,6 +673,26 @@ pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
         let word = value.get(start..i).unwrap_or("");
         if let Some(what) = classify_token(word) {
             return Some((what, start, i));
+        }
+    }
+    None
+}
+
+/// The credential of an HTTP `Authorization` value (`Bearer 0b7c…`, `Basic dXNlcjpw…`): a word of
+/// 16 token or base64 characters after the scheme, so that `Basic realm` or `Bearer <token>` are
+/// not one.
+fn authorization_credential(value: &str) -> Option<(&'static str, usize, usize)> {
+    for scheme in ["Bearer ", "Basic "] {
+        let mut from = 0;
+        while let Some(at) = value.get(from..).and_then(|rest| rest.find(scheme)).map(|i| i + from) {
+            from = at + scheme.len();
+            let bounded = at == 0 || value.as_bytes().get(at - 1).is_some_and(|b| matches!(b, b' ' | b'"' | b'\'' | b':' | b'='));
+            let rest = value.get(from..).unwrap_or("");
+            let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=')).count();
+            let word = rest.get(..len).unwrap_or("");
+            if bounded && len >= 16 && !is_placeholder(word) {
+                return Some(("an HTTP `Authorization` credential", from, from + len));
+            }
         }
     }
     None
@@ -1291,6 +1314,14 @@ mod tests {
         assert!(token_shape("xoxb-012345678").is_none());
         assert!(token_shape("-----BEGIN PRIVATE KEY-----").is_some());
         assert!(token_shape("plain words").is_none());
+        // an HTTP Authorization value
+        assert_eq!(token_shape("Bearer 0b7c6f2e9a4d4b1f8e3c").map(|t| (t.0, t.1, t.2)), Some(("an HTTP `Authorization` credential", 7, 27)));
+        assert!(token_shape("Authorization: Basic dXNlcjpwYXNzd29yZA==").is_some());
+        assert!(token_shape("Basic realm").is_none());
+        assert!(token_shape("Bearer <token>").is_none());
+        assert!(token_shape("Bearer ${API_TOKEN}").is_none());
+        assert!(token_shape("Bearer xxxxxxxxxxxxxxxxxxxx").is_none());
+        assert!(token_shape("UseBearer 0b7c6f2e9a4d4b1f8e3c").is_none());
     }
 
     #[test]
