@@ -1600,7 +1600,7 @@ mod raw {
             // (a string that is no integer at all is the model reader's error)
             (Want::Integer, Value::String(s)) if composeguard_model::interpolate::parse_go_decimal(s).is_some() => Some(format!("must be an integer, not the string `{s}` (docker compose reads no string here)")),
             (Want::Integer, Value::Timestamp(s)) => Some(format!("must be an integer, not the date `{s}`")),
-            (Want::Number, Value::String(s)) => Some(format!("must be a number, not the string `{s}` (docker compose reads no string here)")),
+            (Want::Number, Value::String(s)) if composeguard_model::interpolate::parse_go_float(s).is_some() => Some(format!("must be a number, not the string `{s}` (docker compose reads no string here)")),
             (Want::Number, Value::Timestamp(s)) => Some(format!("must be a number, not the date `{s}`")),
             (Want::StringOrInt64, Value::Float(f)) => {
                 Some(format!("must be a string or an integer, found the float `{}`", composeguard_model::yaml::format_go_float(*f)))
