@@ -805,6 +805,9 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
         issue = issue.with_help(format!("did you mean `{s}`?")).with_suggested_key(s);
     } else if fields.contains(&EXTENSIONS) {
         issue = issue.with_help("custom keys must start with `x-`");
+    } else if key.name.starts_with("x-") {
+        let at = if where_.is_empty() { "here".to_string() } else { format!("in `{where_}`") };
+        issue = issue.with_help(format!("the specification takes no `x-` extension keys {at}: put it on the service, or at the top level"));
     }
     if let Some(a) = key.anchor {
         issue = issue.with_related(a, "key defined here");

@@ -296,6 +296,17 @@ fn default_help(issue: &Issue) -> Option<String> {
     match issue.kind {
         IssueKind::InvalidType => type_help(&issue.message),
         IssueKind::InvalidValue if issue.message.ends_with(" is not a number") => Some("write a number, without quotes or units".into()),
+        IssueKind::InvalidValue if is_item_of(&issue.path, "ports") && issue.message.contains(" port") => {
+            Some("a port is `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`, such as `127.0.0.1:8080:80` or `53:53/udp`".into())
+        }
+        IssueKind::InvalidValue if is_item_of(&issue.path, "volumes") && issue.message.contains("invalid volume") => {
+            Some("a volume is `SOURCE:TARGET[:MODE]` (`./data:/data:ro`, `db-data:/var/lib/db`) or a container path alone".into())
+        }
+        IssueKind::InvalidTopLevel => Some("a compose file is a mapping of top-level keys, such as `services:` with one entry per service".into()),
+        IssueKind::UndefinedReference if issue.message.contains(" undefined service `") => {
+            Some("define the service under `services:`, or fix or remove the reference".into())
+        }
+        IssueKind::ConflictingKeys if issue.message.contains(" sets both ") => Some("keep one of the two".into()),
         IssueKind::MissingKey => issue.missing_key().map(|key| match key {
             "condition" => "add `condition: service_started` (or `service_healthy`, `service_completed_successfully`)".to_string(),
             "type" if issue.path.contains(".volumes[") => "add `type: bind`, `volume` or `tmpfs` (or `image`, `npipe`, `cluster`)".to_string(),
@@ -304,6 +315,13 @@ fn default_help(issue: &Issue) -> Option<String> {
         }),
         _ => None,
     }
+}
+
+/// Whether `path` is an item of a service's `section` list (`services.web.ports[0]`).
+fn is_item_of(path: &str, section: &str) -> bool {
+    let Some(at) = path.rfind(&format!(".{section}[")) else { return false };
+    let index = path.get(at + section.len() + 2..).and_then(|t| t.strip_suffix(']'));
+    path.starts_with("services.") && index.is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// [`default_help`] for an `invalid-type` message.
@@ -405,5 +423,15 @@ mod tests {
         assert!(help("`x.interval` must be a string with a unit (such as `30s`), found an integer").contains("unit"));
         assert!(help("`x.cpu_shares`: `many` cannot be read as an integer: strconv.ParseInt").contains("number"));
         assert_eq!(type_help("something else entirely"), None);
+    }
+
+    #[test]
+    fn items_of_a_service_list_are_told_apart() {
+        use super::is_item_of;
+        assert!(is_item_of("services.web.ports[0]", "ports"));
+        assert!(is_item_of("services.web.1.ports[12]", "ports"));
+        assert!(!is_item_of("services.web.ports[0].published", "ports"));
+        assert!(!is_item_of("services.web.expose[0]", "ports"));
+        assert!(!is_item_of("services.web.build.ports[x]", "ports"));
     }
 }

@@ -617,12 +617,12 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     }
     if let Some(scale) = &s.scale {
         if scale.value.0 < 0 {
-            out.push(err(IssueKind::InvalidValue, scale.span, "`scale` must be 0 or more".into()).with_path(p("scale")));
+            out.push(err(IssueKind::InvalidValue, scale.span, format!("`services.{n}.scale` must be 0 or more")).with_path(p("scale")));
         }
     }
     if let Some(rep) = replicas {
         if rep.value.0 < 0 {
-            out.push(err(IssueKind::InvalidValue, rep.span, "`deploy.replicas` must be 0 or more".into()).with_path(p("deploy.replicas")));
+            out.push(err(IssueKind::InvalidValue, rep.span, format!("`services.{n}.deploy.replicas` must be 0 or more")).with_path(p("deploy.replicas")));
         }
     }
     let limits = s.deploy.as_ref().and_then(|d| d.resources.as_ref()).and_then(|r| r.limits.as_ref());
