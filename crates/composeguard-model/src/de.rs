@@ -910,6 +910,10 @@ const WELL_KNOWN_NAMES: &[(&str, &[&str], &str)] = &[
     ("service", &["log_opt"], "did you mean `logging`? its options are `services.{svc}.logging.options`"),
     ("service", &["port_bindings", "port_mapping"], "did you mean `ports`?"),
     ("healthcheck", &["retry"], "did you mean `retries`?"),
+    // the service-level names, written under `deploy.resources.limits` or `.reservations`
+    ("resources", &["mem_limit", "mem_reservation", "memory_limit", "mem"], "did you mean `memory`? (`mem_limit` is the service's own key; under `deploy.resources` it is `memory`)"),
+    ("resources", &["cpu_limit", "cpu_count", "cpu_quota"], "did you mean `cpus`? (a number of CPUs, such as `'0.5'`)"),
+    ("resources", &["pids_limit"], "did you mean `pids`? (`pids_limit` is the service's own key; under `deploy.resources` it is `pids`)"),
 ];
 
 /// The help for an unknown key at `where_` that [`WELL_KNOWN_NAMES`] knows.
@@ -918,6 +922,7 @@ fn well_known_name(key: &str, where_: &str) -> Option<String> {
     let (svc, level) = match parts.as_slice() {
         ["services", svc] => (*svc, "service"),
         ["services", svc, "healthcheck"] => (*svc, "healthcheck"),
+        ["services", svc, "deploy", "resources", "limits" | "reservations"] => (*svc, "resources"),
         _ => return None,
     };
     WELL_KNOWN_NAMES
