@@ -795,9 +795,10 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
     // typo of `ulimits`
     let looks_like_a_service =
         where_.is_empty() && value.as_map().is_some_and(|m| m.entries.iter().any(|(k, _)| matches!(k.name.as_str(), "image" | "build")));
-    if let Some(help) = misplaced(&key.name, &where_) {
+    let parts = path.segments();
+    if let Some(help) = misplaced(&key.name, &where_, &parts) {
         issue = issue.with_help(help);
-    } else if let Some(help) = well_known_name(&key.name, &where_) {
+    } else if let Some(help) = well_known_name(&key.name, &parts) {
         issue = issue.with_help(help);
     } else if looks_like_a_service {
         issue = issue.with_help(format!("`{}` looks like a service: put it under `services:`", key.name));
@@ -850,9 +851,8 @@ pub(crate) fn help_dedented_attributes(root: &Node, issues: &mut [Issue]) {
 /// Where a key that is unknown at `where_` belongs, when it is a common misplacement: a
 /// `deploy` key written on the service, a resource limit on `deploy`, a service key at the top
 /// level.
-fn misplaced(key: &str, where_: &str) -> Option<String> {
-    let parts: Vec<&str> = where_.split('.').collect();
-    let service = match parts.as_slice() {
+fn misplaced(key: &str, where_: &str, parts: &[&str]) -> Option<String> {
+    let service = match parts {
         ["services", name, ..] => Some(*name),
         _ => None,
     };
@@ -884,7 +884,7 @@ fn misplaced(key: &str, where_: &str) -> Option<String> {
         {
             Some(format!("`{key}` is a service key: put it under `services.<name>.{key}`"))
         }
-        _ => match parts.as_slice() {
+        _ => match parts {
             // a service's address or alias on a network, written on the network itself
             ["networks", net] if matches!(key, "ipv4_address" | "ipv6_address" | "aliases") => {
                 Some(format!("`{key}` is set by each service that joins the network: `services.<name>.networks.{net}.{key}`"))
@@ -917,9 +917,8 @@ const WELL_KNOWN_NAMES: &[(&str, &[&str], &str)] = &[
 ];
 
 /// The help for an unknown key at `where_` that [`WELL_KNOWN_NAMES`] knows.
-fn well_known_name(key: &str, where_: &str) -> Option<String> {
-    let parts: Vec<&str> = where_.split('.').collect();
-    let (svc, level) = match parts.as_slice() {
+fn well_known_name(key: &str, parts: &[&str]) -> Option<String> {
+    let (svc, level) = match parts {
         ["services", svc] => (*svc, "service"),
         ["services", svc, "healthcheck"] => (*svc, "healthcheck"),
         ["services", svc, "deploy", "resources", "limits" | "reservations"] => (*svc, "resources"),
