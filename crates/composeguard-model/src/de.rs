@@ -805,7 +805,12 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
     } else if let Some(s) = did_you_mean(&key.name, candidates) {
         issue = issue.with_help(format!("did you mean `{s}`?")).with_suggested_key(s);
     } else if fields.contains(&EXTENSIONS) {
-        issue = issue.with_help("custom keys must start with `x-`");
+        // `X-common` and `x_common` are extension keys written almost right
+        let meant = ["X-", "x_", "X_"].iter().find_map(|p| key.name.strip_prefix(p)).filter(|rest| !rest.is_empty());
+        issue = issue.with_help(match meant {
+            Some(rest) => format!("custom keys must start with a lowercase `x-`: `x-{rest}`"),
+            None => "custom keys must start with `x-`".to_string(),
+        });
     } else if key.name.starts_with("x-") {
         let at = if where_.is_empty() { "here".to_string() } else { format!("in `{where_}`") };
         issue = issue.with_help(format!("the specification takes no `x-` extension keys {at}: put it on the service, or at the top level"));
