@@ -500,6 +500,12 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         if let Some(test) = &hc.test {
             if let Some(first) = test.value.0.first() {
                 if !matches!(first.value.as_str(), "CMD" | "CMD-SHELL" | "NONE") {
+                    let upper = first.value.to_ascii_uppercase();
+                    let help = if matches!(upper.as_str(), "CMD" | "CMD-SHELL" | "NONE") {
+                        format!("write it in capitals: `{upper}`")
+                    } else {
+                        "write `[\"CMD\", \"curl\", \"-f\", \"http://localhost\"]` or a plain string for a shell command".to_string()
+                    };
                     out.push(
                         err(
                             IssueKind::InvalidValue,
@@ -507,7 +513,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                             format!("healthcheck test must start with `CMD`, `CMD-SHELL` or `NONE`, found `{}`", first.value),
                         )
                         .with_path(p("healthcheck.test"))
-                        .with_help("write `[\"CMD\", \"curl\", \"-f\", \"http://localhost\"]` or a plain string for a shell command"),
+                        .with_help(help),
                     );
                 }
             }
