@@ -869,7 +869,8 @@ fn syntax_help(info: &str, at: Option<u8>) -> Option<&'static str> {
     })
 }
 
-/// The character of the parser's "unexpected character: `c'" (written as Rust's `escape_debug`).
+/// The character of the parser's "unexpected character" error, which shows it between a
+/// backquote and a quote, written as Rust's `escape_debug` writes it.
 fn unescape_char(shown: &str) -> Option<char> {
     let mut chars = shown.chars();
     match (chars.next(), chars.next()) {

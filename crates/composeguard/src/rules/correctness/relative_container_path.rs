@@ -80,7 +80,7 @@ impl Rule for RelativeContainerPath {
                     .anchor(mount.anchor)
                     .help(help);
             }
-            for (i, entry) in service.tmpfs.iter().flat_map(|t| t.iter()).enumerate() {
+            for (i, entry) in service.tmpfs.iter().flat_map(composeguard_model::model::StringOrList::iter).enumerate() {
                 // `PATH[:OPTIONS]`; the engine wants PATH absolute (tmpfs is Linux only)
                 let path = entry.value.split_once(':').map_or(entry.value.as_str(), |(p, _)| p);
                 if path.is_empty() || path.starts_with('/') || is_written_with_variable(cx, entry) {
