@@ -18,6 +18,16 @@ use crate::context::Context;
 pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     if let Some(root) = &cx.project.root {
         raw::check(root, out);
+        // a value the model reader already refused is one error, not a type error here and a
+        // value error there at the same place (`cpu_count: .inf`)
+        let refused: HashSet<Span> = cx
+            .project
+            .issues
+            .iter()
+            .filter(|i| i.severity == composeguard_model::Severity::Error && matches!(i.kind, IssueKind::InvalidType | IssueKind::InvalidValue))
+            .map(|i| i.span)
+            .collect();
+        out.retain(|i| !(i.kind == IssueKind::InvalidType && refused.contains(&i.span)));
     }
     let compose = cx.compose();
     check_top_level(compose, out);
@@ -1591,6 +1601,9 @@ mod raw {
 
     fn mismatch(node: &Node, want: Want) -> Option<String> {
         match (want, &node.value) {
+            (Want::IntOrString, Value::Float(f)) if !f.is_finite() => {
+                Some(format!("must be an integer or a string, found `{}`", composeguard_model::yaml::format_go_float(*f)))
+            }
             (Want::IntOrString, Value::Float(f)) if f.fract() != 0.0 => Some("must be an integer or a string, found a fractional number".into()),
             (Want::String, Value::Int(_) | Value::UInt(_) | Value::Float(_)) => Some("must be a string (such as `512m`), found a number".into()),
             (Want::Bool, Value::String(s)) => Some(format!("must be a boolean (`true` or `false`), found the string `{s}`")),
