@@ -483,6 +483,9 @@ fn explain(rule: &str) -> ExitCode {
             print_out(&text);
             ExitCode::SUCCESS
         }
-        None => usage_error(&format!("unknown rule `{rule}` (see `composeguard rules`)")),
+        None => {
+            let hint = config::similar_rule_name(rule).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
+            usage_error(&format!("unknown rule `{rule}` ({hint}see `composeguard rules`)"))
+        }
     }
 }

@@ -167,6 +167,10 @@ fn rules_and_explain() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("## Why is this bad?"));
     let out = bin().args(["explain", "no-such-rule"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // a misspelt rule name gets a did-you-mean, as `--select` does
+    let out = bin().args(["explain", "privilegd"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `privileged`?"));
 }
 
 #[test]

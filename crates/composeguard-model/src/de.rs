@@ -795,16 +795,25 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
     // typo of `ulimits`
     let looks_like_a_service =
         where_.is_empty() && value.as_map().is_some_and(|m| m.entries.iter().any(|(k, _)| matches!(k.name.as_str(), "image" | "build")));
-    if let Some(help) = misplaced(&key.name, &where_) {
+    let parts = path.segments();
+    if let Some(help) = misplaced(&key.name, &where_, &parts) {
         issue = issue.with_help(help);
-    } else if let Some(help) = well_known_name(&key.name, &where_) {
+    } else if let Some(help) = well_known_name(&key.name, &parts) {
         issue = issue.with_help(help);
     } else if looks_like_a_service {
         issue = issue.with_help(format!("`{}` looks like a service: put it under `services:`", key.name));
     } else if let Some(s) = did_you_mean(&key.name, candidates) {
         issue = issue.with_help(format!("did you mean `{s}`?")).with_suggested_key(s);
     } else if fields.contains(&EXTENSIONS) {
-        issue = issue.with_help("custom keys must start with `x-`");
+        // `X-common` and `x_common` are extension keys written almost right
+        let meant = ["X-", "x_", "X_"].iter().find_map(|p| key.name.strip_prefix(p)).filter(|rest| !rest.is_empty());
+        issue = issue.with_help(match meant {
+            Some(rest) => format!("custom keys must start with a lowercase `x-`: `x-{rest}`"),
+            None => "custom keys must start with `x-`".to_string(),
+        });
+    } else if key.name.starts_with("x-") {
+        let at = if where_.is_empty() { "here".to_string() } else { format!("in `{where_}`") };
+        issue = issue.with_help(format!("the specification takes no `x-` extension keys {at}: put it on the service, or at the top level"));
     }
     if let Some(a) = key.anchor {
         issue = issue.with_related(a, "key defined here");
@@ -847,9 +856,8 @@ pub(crate) fn help_dedented_attributes(root: &Node, issues: &mut [Issue]) {
 /// Where a key that is unknown at `where_` belongs, when it is a common misplacement: a
 /// `deploy` key written on the service, a resource limit on `deploy`, a service key at the top
 /// level.
-fn misplaced(key: &str, where_: &str) -> Option<String> {
-    let parts: Vec<&str> = where_.split('.').collect();
-    let service = match parts.as_slice() {
+fn misplaced(key: &str, where_: &str, parts: &[&str]) -> Option<String> {
+    let service = match parts {
         ["services", name, ..] => Some(*name),
         _ => None,
     };
@@ -881,7 +889,7 @@ fn misplaced(key: &str, where_: &str) -> Option<String> {
         {
             Some(format!("`{key}` is a service key: put it under `services.<name>.{key}`"))
         }
-        _ => match parts.as_slice() {
+        _ => match parts {
             // a service's address or alias on a network, written on the network itself
             ["networks", net] if matches!(key, "ipv4_address" | "ipv6_address" | "aliases") => {
                 Some(format!("`{key}` is set by each service that joins the network: `services.<name>.networks.{net}.{key}`"))
@@ -907,14 +915,18 @@ const WELL_KNOWN_NAMES: &[(&str, &[&str], &str)] = &[
     ("service", &["log_opt"], "did you mean `logging`? its options are `services.{svc}.logging.options`"),
     ("service", &["port_bindings", "port_mapping"], "did you mean `ports`?"),
     ("healthcheck", &["retry"], "did you mean `retries`?"),
+    // the service-level names, written under `deploy.resources.limits` or `.reservations`
+    ("resources", &["mem_limit", "mem_reservation", "memory_limit", "mem"], "did you mean `memory`? (`mem_limit` is the service's own key; under `deploy.resources` it is `memory`)"),
+    ("resources", &["cpu_limit", "cpu_count", "cpu_quota"], "did you mean `cpus`? (a number of CPUs, such as `'0.5'`)"),
+    ("resources", &["pids_limit"], "did you mean `pids`? (`pids_limit` is the service's own key; under `deploy.resources` it is `pids`)"),
 ];
 
 /// The help for an unknown key at `where_` that [`WELL_KNOWN_NAMES`] knows.
-fn well_known_name(key: &str, where_: &str) -> Option<String> {
-    let parts: Vec<&str> = where_.split('.').collect();
-    let (svc, level) = match parts.as_slice() {
+fn well_known_name(key: &str, parts: &[&str]) -> Option<String> {
+    let (svc, level) = match parts {
         ["services", svc] => (*svc, "service"),
         ["services", svc, "healthcheck"] => (*svc, "healthcheck"),
+        ["services", svc, "deploy", "resources", "limits" | "reservations"] => (*svc, "resources"),
         _ => return None,
     };
     WELL_KNOWN_NAMES

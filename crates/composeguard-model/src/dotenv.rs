@@ -113,7 +113,7 @@ pub fn parse_after(src: &str, lookup: &dyn Variables, earlier: &dyn Variables) -
                     return Err(DotenvError {
                         line,
                         offset,
-                        message: format!("unexpected character {c:?} in variable name {first_line:?}"),
+                        message: format!("unexpected character `{}` in variable name `{first_line}`", if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }),
                     });
                 }
             }
@@ -325,5 +325,7 @@ mod tests {
         assert_eq!(err.line, 2);
         let err = parse("A=\"open\n", &env).unwrap_err();
         assert!(err.message.contains("unterminated"));
+        // the character is shown as written, not as a Rust literal (`'\''`)
+        assert_eq!(parse("D='it''s'\n", &env).unwrap_err().message, "unexpected character `'` in variable name `'s'`");
     }
 }

@@ -785,8 +785,12 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                         issues.push(
                             Issue::error(
                                 IssueKind::InvalidInterpolation,
-                                span,
-                                format!("invalid interpolation format in `{}`", redacted(path, &original)),
+                                locate_invalid(source, span, &original),
+                                // a value of several lines is named by its path, with the culprit
+                                match invalid_expression(&original).filter(|_| original.trim_end().contains('\n')) {
+                                    Some(bad) => format!("invalid interpolation format `{}` in `{}`", redacted(path, bad), path.display()),
+                                    None => format!("invalid interpolation format in `{}`", redacted(path, &original)),
+                                },
                             )
                                 .with_path(path.display())
                                 .with_help("write `$$` for a literal `$`; a variable is `$NAME` or `${NAME}`"),
@@ -906,6 +910,41 @@ fn cast_name(cast: Cast) -> &'static str {
         Cast::Int | Cast::Int64 => "an integer",
         Cast::Float | Cast::Float32 => "a number",
         Cast::Bool => "a boolean",
+    }
+}
+
+/// The first `${…}` compose cannot read in `template`: `${}` in `busybox:${}`, also inside a
+/// default's text (`${A:-${}}`), to the first `}` on its line (or its `${` alone).
+fn invalid_expression(template: &str) -> Option<&str> {
+    let s = template.as_bytes();
+    let mut i = 0;
+    while i < s.len() {
+        if s.get(i) != Some(&b'$') {
+            i += 1;
+            continue;
+        }
+        if s.get(i + 1) == Some(&b'$') {
+            i += 2;
+            continue;
+        }
+        // every `$`, not only where a match starts: an invalid nested `${` is the culprit
+        if let Some((Match::Invalid, _)) = match_at(s, i, &mut LineEnds::default()) {
+            let line_end = template.get(i..).and_then(|t| t.find('\n')).map_or(s.len(), |p| i + p);
+            let end = template.get(i..line_end).and_then(|t| t.find('}')).map_or(i + 2, |p| i + p + 1);
+            return template.get(i..end);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The span of [`invalid_expression`] inside the scalar at `span`, when the source shows it
+/// verbatim; else the whole scalar.
+fn locate_invalid(source: &str, span: Span, template: &str) -> Span {
+    let raw = source.get(span.start as usize..span.end as usize).unwrap_or("");
+    match invalid_expression(template).and_then(|bad| Some((raw.find(bad)?, bad.len()))) {
+        Some((pos, len)) => span.sub(pos, len),
+        None => span,
     }
 }
 

@@ -830,7 +830,11 @@ fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
     }
     let at = u32::try_from(offset).unwrap_or(u32::MAX);
     let mut issue = Issue::error(IssueKind::YamlSyntax, Span::new(file, at, at), format!("invalid YAML: {info}"));
-    if info.contains("mapping values are not allowed") || info.contains("simple key expected ':'") {
+    if let Some(c) = info.strip_prefix("unexpected character: `").and_then(|rest| rest.strip_suffix('\'')).and_then(unescape_char) {
+        issue = unexpected_character(issue, c, text, offset);
+    } else if info.contains("simple key expected ':'") && under_block_scalar(text, offset) {
+        issue = issue.with_help("indent the lines of a block scalar (`|` or `>`) deeper than its key");
+    } else if info.contains("mapping values are not allowed") || info.contains("simple key expected ':'") {
         if let Some((line, fixed)) = key_without_colon(text, offset, info.contains("simple key")) {
             let (start, end) = (u32::try_from(line.0).unwrap_or(u32::MAX), u32::try_from(line.1).unwrap_or(u32::MAX));
             issue = issue.with_related(Span::new(file, start, end), "this line has no `:` after its key").with_help(format!("did you mean `{fixed}`?"));
@@ -840,7 +844,91 @@ fn scan_error(err: &ScanError, file: FileId, text: &str) -> Issue {
         issue.kind = IssueKind::InputLimit;
         issue.message = format!("nesting is deeper than the supported limit ({info})");
     }
+    if issue.help.is_none() {
+        issue.help = syntax_help(&info, text.as_bytes().get(offset).copied()).map(str::to_string);
+    }
     issue
+}
+
+/// What to do about a parser error that says what is wrong in the parser's words only.
+fn syntax_help(info: &str, at: Option<u8>) -> Option<&'static str> {
+    Some(if info.contains("mapping values are not allowed") {
+        "a `: ` in a plain value starts a mapping: quote the value (`\"…\"`), or, if this line is a key, indent it as deep as the keys beside it, not deeper"
+    } else if info.contains("did not find expected key") {
+        "indent this line as deep as the keys of the mapping it belongs to (a line indented less ends the mapping; a key must line up with the keys above it)"
+    } else if info.contains("did not find expected '-' indicator") {
+        "a list holds only `- ` items: start this line with `- `, or indent it under the item it belongs to"
+    } else if info.contains("unclosed quote") {
+        if at == Some(b'\'') { "close the value with a matching `'`" } else { "close the value with a matching `\"`" }
+    } else if info.contains("unclosed bracket '{'") {
+        "close the `{` with `}` after the last entry"
+    } else if info.contains("unclosed bracket") {
+        "close the `[` with `]` after the last item"
+    } else {
+        return None;
+    })
+}
+
+/// The character of the parser's "unexpected character" error, which shows it between a
+/// backquote and a quote, written as Rust's `escape_debug` writes it.
+fn unescape_char(shown: &str) -> Option<char> {
+    let mut chars = shown.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        (Some('\\'), Some('u')) => {
+            let hex = shown.strip_prefix("\\u{")?.strip_suffix('}')?;
+            char::from_u32(u32::from_str_radix(hex, 16).ok()?)
+        }
+        (Some('\\'), Some(e)) if chars.next().is_none() => match e {
+            't' => Some('\t'),
+            'r' => Some('\r'),
+            'n' => Some('\n'),
+            '0' => Some('\0'),
+            '\\' | '\'' | '"' => Some(e),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The parser's "unexpected character" error, at the character (the parser marks where the
+/// value holding it starts) and with what to do: a control character is removed or escaped, a
+/// reserved indicator (`@`, a backquote) that starts a plain value is quoted.
+fn unexpected_character(mut issue: Issue, c: char, text: &str, offset: usize) -> Issue {
+    let line_end = text.get(offset..).and_then(|t| t.find('\n')).map_or(text.len(), |n| offset + n);
+    if let Some(at) = text.get(offset..line_end).and_then(|t| t.find(c)).map(|n| offset + n) {
+        let start = u32::try_from(at).unwrap_or(u32::MAX);
+        let len = u32::try_from(c.len_utf8()).unwrap_or(1);
+        issue.span = Span::new(issue.span.file, start, start.saturating_add(len));
+    }
+    let (message, help) = if c.is_control() {
+        (
+            format!("invalid YAML: control character U+{:04X} in the text", u32::from(c)),
+            "remove the control character (in a double-quoted value, an escape such as `\\t` or `\\x07` writes one)",
+        )
+    } else if c == '`' {
+        ("invalid YAML: a plain value cannot start with a backquote (`` ` ``), which YAML reserves".to_string(), "put the value in quotes")
+    } else if c == '@' {
+        ("invalid YAML: a plain value cannot start with `@`, which YAML reserves".to_string(), "put the value in quotes")
+    } else {
+        (format!("invalid YAML: unexpected character `{c}`"), "put the value in quotes")
+    };
+    issue.message = message;
+    issue.with_help(help)
+}
+
+/// Whether the line at `offset` follows a key whose value is a block scalar (`script: |`) and
+/// is indented no deeper than that key: a block scalar's text left under-indented.
+fn under_block_scalar(text: &str, offset: usize) -> bool {
+    let offset = offset.min(text.len());
+    let line_start = text.get(..offset).and_then(|b| b.rfind('\n')).map_or(0, |n| n + 1);
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let here = text.get(line_start..).map_or(0, indent);
+    let above = text.get(..line_start.saturating_sub(1)).unwrap_or("");
+    let Some(key_line) = above.lines().rev().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) else { return false };
+    let value = key_line.trim_end().rsplit_once(": ").map_or_else(|| key_line.trim_end().trim_start_matches("- "), |(_, v)| v);
+    let block = value.starts_with(['|', '>']) && value.len() <= 3 && value.bytes().skip(1).all(|b| matches!(b, b'-' | b'+' | b'1'..=b'9'));
+    block && here <= indent(key_line)
 }
 
 /// A parser error that comes where a `[…]` or `{…}` opened on an earlier line should have
@@ -2165,7 +2253,28 @@ mod tests {
         assert_eq!(help("services:\n  web\n    image: nginx:1.27\n"), "did you mean `web:`?");
         assert_eq!(help("services:\n  web:\n    image nginx:1.27\n    restart: always\n"), "did you mean `image: nginx:1.27`?");
         assert_eq!(help("services:\n  web:\n    image: nginx:1.27\n    environment\n      A: b\n"), "did you mean `environment:`?");
-        // a `:` too many is not a `:` missing
-        assert_eq!(help("services:\n  web:\n    image: a: b\n"), "");
+        // a `:` too many is not a `:` missing: quote the value
+        assert!(help("services:\n  web:\n    image: a: b\n").starts_with("a `: ` in a plain value starts a mapping: quote the value"));
+        // the text of a block scalar indented no deeper than its key is not a key without `:`
+        assert_eq!(help("services:\n  web:\n    command: |\n    echo hi\n"), "indent the lines of a block scalar (`|` or `>`) deeper than its key");
+    }
+
+    #[test]
+    fn an_unexpected_character_is_shown_where_it_stands() {
+        let issue = |text: &str| {
+            let doc = parse(text, FileId(0), &Limits::default());
+            doc.issues.into_iter().find(|i| i.kind == IssueKind::YamlSyntax).unwrap_or_else(|| panic!("{text:?}"))
+        };
+        let head = "services:\n  web:\n    hostname: ";
+        let at = u32::try_from(head.len()).unwrap();
+        let bell = issue(&format!("{head}web\u{7}host\n"));
+        assert_eq!((bell.span.start, bell.span.end), (at + 3, at + 4));
+        assert_eq!(bell.message, "invalid YAML: control character U+0007 in the text");
+        let reserved = issue(&format!("{head}@web\n"));
+        assert_eq!(reserved.span.start, at);
+        assert!(reserved.message.contains("cannot start with `@`") && reserved.help.as_deref() == Some("put the value in quotes"));
+        assert_eq!(unescape_char("\\u{1b}"), Some('\u{1b}'));
+        assert_eq!(unescape_char("`"), Some('`'));
+        assert_eq!(unescape_char("ab"), None);
     }
 }

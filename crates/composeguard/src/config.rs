@@ -252,6 +252,11 @@ pub fn parse_selector(entry: &str) -> Result<&str, String> {
     Err(format!("`{entry}` is not a rule name, code, code prefix or category{suggestion}"))
 }
 
+/// The rule name that `word` is likely a misspelling of (`privilegd`: `privileged`).
+pub fn similar_rule_name(word: &str) -> Option<&'static str> {
+    similar_name(word, crate::rules::all_metas().into_iter().map(|m| m.name))
+}
+
 /// The rule name (or category) among `names` that `word` is likely a misspelling of. Rule names
 /// are kebab-case, which the key matcher reads as snake case, so both sides are read so.
 pub(crate) fn similar_name(word: &str, names: impl Iterator<Item = &'static str>) -> Option<&'static str> {

@@ -280,13 +280,91 @@ pub fn finding_from_issue(issue: &Issue) -> Finding {
         span: issue.span,
         message: issue.message.clone(),
         path: issue.path.clone(),
-        help: issue.help.clone().map(Cow::Owned),
+        help: issue.help.clone().or_else(|| default_help(issue)).map(Cow::Owned),
         related: issue.related.iter().map(|r| (r.span, r.message.clone())).collect(),
         fix: None,
         service: None,
         severity: Some(issue.severity),
         anchor: None,
     }
+}
+
+/// What to do about a spec issue whose check gave no help of its own: for a value of the wrong
+/// type, how to write the type wanted (read from the message, "must be X, found Y"); for a
+/// missing key, the key to add.
+fn default_help(issue: &Issue) -> Option<String> {
+    match issue.kind {
+        IssueKind::InvalidType => type_help(&issue.message),
+        IssueKind::InvalidValue if issue.message.ends_with(" is not a number") => Some("write a number, without quotes or units".into()),
+        IssueKind::InvalidValue if is_item_of(&issue.path, "ports") && issue.message.contains(" port") => {
+            Some("a port is `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`, such as `127.0.0.1:8080:80` or `53:53/udp`".into())
+        }
+        IssueKind::InvalidValue if is_item_of(&issue.path, "volumes") && issue.message.contains("invalid volume") => {
+            Some("a volume is `SOURCE:TARGET[:MODE]` (`./data:/data:ro`, `db-data:/var/lib/db`) or a container path alone".into())
+        }
+        IssueKind::InvalidTopLevel => Some("a compose file is a mapping of top-level keys, such as `services:` with one entry per service".into()),
+        IssueKind::UndefinedReference if issue.message.contains(" undefined service `") => {
+            Some("define the service under `services:`, or fix or remove the reference".into())
+        }
+        IssueKind::ConflictingKeys if issue.message.contains(" sets both ") => Some("keep one of the two".into()),
+        IssueKind::MissingKey => issue.missing_key().map(|key| match key {
+            "condition" => "add `condition: service_started` (or `service_healthy`, `service_completed_successfully`)".to_string(),
+            "type" if issue.path.contains(".volumes[") => "add `type: bind`, `volume` or `tmpfs` (or `image`, `npipe`, `cluster`)".to_string(),
+            "capabilities" => "add `capabilities: [gpu]` (the capabilities the device must have)".to_string(),
+            key => format!("add `{key}: …` here"),
+        }),
+        _ => None,
+    }
+}
+
+/// Whether `path` is an item of a service's `section` list (`services.web.ports[0]`).
+fn is_item_of(path: &str, section: &str) -> bool {
+    let Some(at) = path.rfind(&format!(".{section}[")) else { return false };
+    let index = path.get(at + section.len() + 2..).and_then(|t| t.strip_suffix(']'));
+    path.starts_with("services.") && index.is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// [`default_help`] for an `invalid-type` message.
+fn type_help(message: &str) -> Option<String> {
+    // a value that interpolation left unreadable: "`x` cannot be read as an integer"
+    if let Some((_, wanted)) = message.split_once(" cannot be read as ") {
+        let help = if wanted.starts_with("a boolean") { "write `true` or `false`" } else { "write a number, without quotes or units" };
+        return Some(help.into());
+    }
+    let (_, rest) = message.split_once(" must be ").or_else(|| message.split_once(" must not be "))?;
+    let found = rest.split_once(", found ").map_or("", |(_, f)| f);
+    let null = found.starts_with("null") || message.ends_with("must not be null");
+    if null {
+        return Some("give the key a value, or remove it".into());
+    }
+    let help = if rest.starts_with("a mapping or a list of `KEY=value` strings") {
+        "write one `KEY: value` per line below the key (or a list of `- KEY=value`)"
+    } else if rest.starts_with("a sequence") || rest.starts_with("a list") {
+        if found.starts_with("a mapping") {
+            "write one `- item` per line (a list), not `key: value` pairs"
+        } else {
+            "write a list: one `- item` per line below the key, or `[item]` on one line"
+        }
+    } else if rest.starts_with("a mapping") {
+        "write one `key: value` per line, indented below the key"
+    } else if rest.starts_with("a string with a unit") {
+        "add a unit to the number: `30s`, `1m30s`, `500ms`"
+    } else if found.starts_with("a mapping") || found.starts_with("mapping") {
+        "write a single value here, not `key: value` pairs (quote a text that holds `: `)"
+    } else if found.starts_with("a sequence") {
+        "write a single value here, not a list"
+    } else if rest.starts_with("a string") {
+        "put the value in quotes to make it a string"
+    } else if rest.starts_with("a boolean") {
+        "write `true` or `false`"
+    } else if rest.starts_with("negative") || rest.contains("found -") {
+        "write 0 or a positive number"
+    } else if rest.starts_with("a number") || rest.starts_with("an integer") || rest.starts_with("a whole") {
+        "write a number, without quotes or units"
+    } else {
+        return None;
+    };
+    Some(help.into())
 }
 
 /// Keeps one finding of a rule per anchored value: a value an anchor writes once and `<<`
@@ -326,4 +404,34 @@ pub fn once_per_anchor(found: &mut Vec<Finding>) {
     }
     let mut keep = keep.into_iter();
     found.retain(|_| keep.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_help;
+
+    #[test]
+    fn type_errors_say_how_to_write_the_type_wanted() {
+        let help = |m: &str| type_help(m).unwrap_or_default();
+        assert!(help("`services.a.ports` must be a sequence, found a string").contains("`- item`"));
+        assert!(help("`services.a.cap_add` must be a sequence, found a mapping").contains("not `key: value`"));
+        assert!(help("`services.a.privileged` must be a boolean, found an integer").contains("`true` or `false`"));
+        assert!(help("`services.a.command[1]` must be a string, found a boolean").contains("quotes"));
+        assert!(help("`services.a.image` must be a string, found a sequence").contains("not a list"));
+        assert!(help("`services.a.environment[0]` must be a string, found a mapping").contains("single value"));
+        assert!(help("`services.a` must be a mapping, found null").contains("remove it"));
+        assert!(help("`x.interval` must be a string with a unit (such as `30s`), found an integer").contains("unit"));
+        assert!(help("`x.cpu_shares`: `many` cannot be read as an integer: strconv.ParseInt").contains("number"));
+        assert_eq!(type_help("something else entirely"), None);
+    }
+
+    #[test]
+    fn items_of_a_service_list_are_told_apart() {
+        use super::is_item_of;
+        assert!(is_item_of("services.web.ports[0]", "ports"));
+        assert!(is_item_of("services.web.1.ports[12]", "ports"));
+        assert!(!is_item_of("services.web.ports[0].published", "ports"));
+        assert!(!is_item_of("services.web.expose[0]", "ports"));
+        assert!(!is_item_of("services.web.build.ports[x]", "ports"));
+    }
 }

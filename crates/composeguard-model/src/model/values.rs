@@ -718,9 +718,44 @@ impl<'de> Deserialize<'de> for Duration {
 
 /// Parses a duration as compose does (Go's syntax plus `d` and `w`).
 pub fn parse_duration(s: &str) -> Result<i64, String> {
+    parse_duration_as_written(s).map_err(|e| match duration_meant(s) {
+        Some(meant) if e.ends_with(DURATION_EXAMPLES) => format!("`{s}` is not a valid duration (did you mean `{meant}`?)"),
+        _ => e,
+    })
+}
+
+const DURATION_EXAMPLES: &str = "(examples: `30s`, `1m30s`, `500ms`)";
+
+/// The duration a text compose cannot read was likely meant to be: a bare number in seconds
+/// (`10`: `10s`), units in capitals or words (`1H`, `5 seconds`), blanks between parts
+/// (`1m 30s`).
+fn duration_meant(s: &str) -> Option<String> {
+    let t = s.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && t.bytes().filter(|&b| b == b'.').count() <= 1 {
+        let meant = format!("{t}s");
+        return parse_duration_as_written(&meant).is_ok().then_some(meant);
+    }
+    let mut meant = t.to_ascii_lowercase();
+    for (words, unit) in [
+        (&["milliseconds", "millisecond", "msecs", "msec"][..], "ms"),
+        (&["seconds", "second", "secs", "sec"][..], "s"),
+        (&["minutes", "minute", "mins", "min"][..], "m"),
+        (&["hours", "hour", "hrs", "hr"][..], "h"),
+        (&["days", "day"][..], "d"),
+    ] {
+        for word in words {
+            meant = meant.replace(word, unit);
+        }
+    }
+    meant.retain(|c| !c.is_whitespace());
+    (meant != s && parse_duration_as_written(&meant).is_ok()).then_some(meant)
+}
+
+/// [`parse_duration`] without the suggestion in its error.
+fn parse_duration_as_written(s: &str) -> Result<i64, String> {
     const LIMIT: u64 = 1 << 63;
     let orig = s;
-    let err = || format!("`{orig}` is not a valid duration (examples: `30s`, `1m30s`, `500ms`)");
+    let err = || format!("`{orig}` is not a valid duration {DURATION_EXAMPLES}");
     let too_long = || format!("`{orig}` is too long a duration");
     let (neg, mut rest) = match (s.strip_prefix('-'), s.strip_prefix('+')) {
         (Some(r), _) => (true, r),
@@ -895,6 +930,22 @@ impl<'de> Deserialize<'de> for ByteSize {
 /// read as a Go float (`1e3`, `1_000`, `.5` and `5.` are numbers); the suffix is `b`, or one of
 /// `k m g t p` with an optional `b` or `ib`, in any case.
 pub fn parse_byte_size(s: &str) -> Result<i64, String> {
+    parse_byte_size_as_written(s).map_err(|e| {
+        // a size that is close to one compose reads: `1Gi` (`1gib`), ` 1g`, `1.5 gigabytes`
+        let lower = s.trim().to_ascii_lowercase();
+        let meant = [lower.clone(), format!("{lower}b"), lower.replace("bytes", "b").replace("byte", "b").replace("giga", "g").replace("mega", "m").replace("kilo", "k").replace("tera", "t")]
+            .into_iter()
+            .map(|m| m.split_whitespace().collect::<String>())
+            .find(|m| m != s && !m.starts_with('-') && parse_byte_size_as_written(m).is_ok());
+        match meant {
+            Some(m) => format!("`{s}` is not a valid size (did you mean `{m}`?)"),
+            None => e,
+        }
+    })
+}
+
+/// [`parse_byte_size`] without the suggestion in its error.
+fn parse_byte_size_as_written(s: &str) -> Result<i64, String> {
     let err = || format!("`{s}` is not a valid size (examples: `512m`, `1.5g`, `1073741824`)");
     let Some(sep) = s.rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ') else {
         return Err(err());
@@ -1173,6 +1224,14 @@ mod tests {
         assert_eq!(format_go_duration(500_000_000), "500ms");
         assert_eq!(format_go_duration(3_600_000_000_000), "1h0m0s");
         assert_eq!(format_go_duration(1_500_000_000), "1.5s");
+        // what a text compose cannot read was likely meant to be
+        let meant = |s: &str| parse_duration(s).unwrap_err();
+        assert_eq!(meant("10"), "`10` is not a valid duration (did you mean `10s`?)");
+        assert_eq!(meant("1H"), "`1H` is not a valid duration (did you mean `1h`?)");
+        assert_eq!(meant("1m 30s"), "`1m 30s` is not a valid duration (did you mean `1m30s`?)");
+        assert_eq!(meant("5 seconds"), "`5 seconds` is not a valid duration (did you mean `5s`?)");
+        assert_eq!(meant("2 minutes"), "`2 minutes` is not a valid duration (did you mean `2m`?)");
+        assert_eq!(meant("soon"), "`soon` is not a valid duration (examples: `30s`, `1m30s`, `500ms`)");
     }
 
     #[test]
@@ -1185,6 +1244,10 @@ mod tests {
         assert!(parse_byte_size("abc").is_err());
         assert!(parse_byte_size("1x").is_err());
         assert!(parse_byte_size("-1m").is_err());
+        assert_eq!(parse_byte_size("1Gi").unwrap_err(), "`1Gi` is not a valid size (did you mean `1gib`?)");
+        assert_eq!(parse_byte_size(" 1g").unwrap_err(), "` 1g` is not a valid size (did you mean `1g`?)");
+        assert_eq!(parse_byte_size("2 gigabytes").unwrap_err(), "`2 gigabytes` is not a valid size (did you mean `2gb`?)");
+        assert_eq!(parse_byte_size("-1").unwrap_err(), "`-1` is not a valid size (examples: `512m`, `1.5g`, `1073741824`)");
         // the number is a Go float, the suffix one unit with an optional `b` or `ib`
         // (each checked against docker compose v2.40.3)
         assert_eq!(parse_byte_size("1e3"), Ok(1000));

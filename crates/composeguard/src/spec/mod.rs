@@ -18,6 +18,16 @@ use crate::context::Context;
 pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     if let Some(root) = &cx.project.root {
         raw::check(root, out);
+        // a value the model reader already refused is one error, not a type error here and a
+        // value error there at the same place (`cpu_count: .inf`)
+        let refused: HashSet<Span> = cx
+            .project
+            .issues
+            .iter()
+            .filter(|i| i.severity == composeguard_model::Severity::Error && matches!(i.kind, IssueKind::InvalidType | IssueKind::InvalidValue))
+            .map(|i| i.span)
+            .collect();
+        out.retain(|i| !(i.kind == IssueKind::InvalidType && refused.contains(&i.span)));
     }
     let compose = cx.compose();
     check_top_level(compose, out);
@@ -500,6 +510,12 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
         if let Some(test) = &hc.test {
             if let Some(first) = test.value.0.first() {
                 if !matches!(first.value.as_str(), "CMD" | "CMD-SHELL" | "NONE") {
+                    let upper = first.value.to_ascii_uppercase();
+                    let help = if matches!(upper.as_str(), "CMD" | "CMD-SHELL" | "NONE") {
+                        format!("write it in capitals: `{upper}`")
+                    } else {
+                        "write `[\"CMD\", \"curl\", \"-f\", \"http://localhost\"]` or a plain string for a shell command".to_string()
+                    };
                     out.push(
                         err(
                             IssueKind::InvalidValue,
@@ -507,7 +523,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                             format!("healthcheck test must start with `CMD`, `CMD-SHELL` or `NONE`, found `{}`", first.value),
                         )
                         .with_path(p("healthcheck.test"))
-                        .with_help("write `[\"CMD\", \"curl\", \"-f\", \"http://localhost\"]` or a plain string for a shell command"),
+                        .with_help(help),
                     );
                 }
             }
@@ -617,12 +633,12 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
     }
     if let Some(scale) = &s.scale {
         if scale.value.0 < 0 {
-            out.push(err(IssueKind::InvalidValue, scale.span, "`scale` must be 0 or more".into()).with_path(p("scale")));
+            out.push(err(IssueKind::InvalidValue, scale.span, format!("`services.{n}.scale` must be 0 or more")).with_path(p("scale")));
         }
     }
     if let Some(rep) = replicas {
         if rep.value.0 < 0 {
-            out.push(err(IssueKind::InvalidValue, rep.span, "`deploy.replicas` must be 0 or more".into()).with_path(p("deploy.replicas")));
+            out.push(err(IssueKind::InvalidValue, rep.span, format!("`services.{n}.deploy.replicas` must be 0 or more")).with_path(p("deploy.replicas")));
         }
     }
     let limits = s.deploy.as_ref().and_then(|d| d.resources.as_ref()).and_then(|r| r.limits.as_ref());
@@ -1585,6 +1601,9 @@ mod raw {
 
     fn mismatch(node: &Node, want: Want) -> Option<String> {
         match (want, &node.value) {
+            (Want::IntOrString, Value::Float(f)) if !f.is_finite() => {
+                Some(format!("must be an integer or a string, found `{}`", composeguard_model::yaml::format_go_float(*f)))
+            }
             (Want::IntOrString, Value::Float(f)) if f.fract() != 0.0 => Some("must be an integer or a string, found a fractional number".into()),
             (Want::String, Value::Int(_) | Value::UInt(_) | Value::Float(_)) => Some("must be a string (such as `512m`), found a number".into()),
             (Want::Bool, Value::String(s)) => Some(format!("must be a boolean (`true` or `false`), found the string `{s}`")),
@@ -1600,7 +1619,7 @@ mod raw {
             // (a string that is no integer at all is the model reader's error)
             (Want::Integer, Value::String(s)) if composeguard_model::interpolate::parse_go_decimal(s).is_some() => Some(format!("must be an integer, not the string `{s}` (docker compose reads no string here)")),
             (Want::Integer, Value::Timestamp(s)) => Some(format!("must be an integer, not the date `{s}`")),
-            (Want::Number, Value::String(s)) => Some(format!("must be a number, not the string `{s}` (docker compose reads no string here)")),
+            (Want::Number, Value::String(s)) if composeguard_model::interpolate::parse_go_float(s).is_some() => Some(format!("must be a number, not the string `{s}` (docker compose reads no string here)")),
             (Want::Number, Value::Timestamp(s)) => Some(format!("must be a number, not the date `{s}`")),
             (Want::StringOrInt64, Value::Float(f)) => {
                 Some(format!("must be a string or an integer, found the float `{}`", composeguard_model::yaml::format_go_float(*f)))

@@ -224,8 +224,13 @@ fn digest_problem(d: &str) -> Option<Problem> {
         "sha512" => 128,
         _ => return problem(format!("`{algorithm}` is not a digest algorithm docker knows"), help),
     };
-    if hex.len() != len || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return problem(format!("the digest `{d}` is not {len} hex digits after `{algorithm}:`"), help);
+    // (the engine's digest parser takes lowercase hex only: `A-F` is refused)
+    if let Some(c) = hex.chars().find(|c| !matches!(c, '0'..='9' | 'a'..='f')) {
+        let what = if c.is_ascii_hexdigit() { format!("the uppercase `{c}`: digests are lowercase hex") } else { format!("`{c}`, which is not a hex digit") };
+        return problem(format!("the digest `{d}` has {what}"), help);
+    }
+    if hex.len() != len {
+        return problem(format!("the digest `{d}` has {} hex digits after `{algorithm}:`, not {len}", hex.len()), help);
     }
     None
 }
@@ -281,5 +286,10 @@ mod tests {
         }
         assert_eq!(reference_problem(&format!("app:{}", "a".repeat(129))).map(|p| p.message), Some(format!("`{}` is not a valid tag", "a".repeat(129))));
         assert_eq!(reference_problem("Nginx:1.2").map(|p| p.help), Some("write it in lowercase: `nginx`".to_string()));
+        // the engine's digest parser takes lowercase hex of the algorithm's length only
+        let upper = format!("nginx@sha256:{}", "A".repeat(64));
+        assert!(reference_problem(&upper).is_some_and(|p| p.message.contains("uppercase `A`")), "{upper}");
+        let short = format!("nginx@sha256:{}", "a".repeat(63));
+        assert!(reference_problem(&short).is_some_and(|p| p.message.contains("has 63 hex digits after `sha256:`, not 64")), "{short}");
     }
 }

@@ -58,7 +58,7 @@ impl Rule for InvalidRestartPolicy {
                         .path(format!("services.{n}.restart"))
                         .service(n)
                         .anchor(restart.anchor)
-                        .help("use `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:<retries>`");
+                        .help(restart_help(&restart.value));
                 }
             }
             let Some(policy) = service.deploy.as_ref().and_then(|d| d.restart_policy.as_ref()) else { continue };
@@ -96,6 +96,23 @@ impl Rule for InvalidRestartPolicy {
                     .help("use a positive number of retries, or remove `max_attempts` to retry forever");
             }
         }
+    }
+}
+
+/// What to write instead of a `restart` value the engine refuses: the policy a misspelt one was
+/// likely meant to be (`unless-stoped`, `on_failure`, `Always`), else the list.
+fn restart_help(value: &str) -> String {
+    const MODES: [&str; 4] = ["no", "always", "unless-stopped", "on-failure"];
+    let (mode, count) = value.split_once(':').map_or((value, None), |(m, c)| (m, Some(c)));
+    let snake = MODES.map(|m| m.replace('-', "_"));
+    let meant = composeguard_model::de::did_you_mean(mode, snake.iter().map(String::as_str))
+        .and_then(|s| snake.iter().position(|m| m == s))
+        .and_then(|i| MODES.get(i))
+        .filter(|m| **m != mode);
+    match (meant, count) {
+        (Some(m), Some(c)) => format!("did you mean `{m}:{c}`?"),
+        (Some(m), None) => format!("did you mean `{m}`?"),
+        _ => "use `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:<retries>`".to_string(),
     }
 }
 

@@ -4,7 +4,7 @@ use crate::rules::util::is_written_with_variable;
 declare_rule! {
     /// ## What it does
     /// Reports a path inside the container that is not absolute: the target of a mount in
-    /// `volumes` (short or long syntax), and `working_dir`.
+    /// `volumes` (short or long syntax), a `tmpfs` entry, and `working_dir`.
     ///
     /// A one-part short volume such as `- node_modules` is an anonymous volume mounted at
     /// `node_modules`, not a named volume: the path in the container must start with `/`. A
@@ -13,8 +13,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// compose accepts these paths; the engine refuses to create the container ("invalid mount
-    /// path: 'node_modules' mount path must be absolute", "the working directory 'app' is
-    /// invalid, it needs to be an absolute path"), so `docker compose up` fails.
+    /// path: 'node_modules' mount path must be absolute", for a volume or a tmpfs; "the working
+    /// directory 'app' is invalid, it needs to be an absolute path"), so `docker compose up`
+    /// fails.
     ///
     /// ## Example
     /// ```yaml
@@ -78,6 +79,18 @@ impl Rule for RelativeContainerPath {
                     .service(n)
                     .anchor(mount.anchor)
                     .help(help);
+            }
+            for (i, entry) in service.tmpfs.iter().flat_map(composeguard_model::model::StringOrList::iter).enumerate() {
+                // `PATH[:OPTIONS]`; the engine wants PATH absolute (tmpfs is Linux only)
+                let path = entry.value.split_once(':').map_or(entry.value.as_str(), |(p, _)| p);
+                if path.is_empty() || path.starts_with('/') || is_written_with_variable(cx, entry) {
+                    continue;
+                }
+                out.report(entry.span, format!("service `{n}` mounts a tmpfs at `{path}`, which is not an absolute path in the container"))
+                    .path(format!("services.{n}.tmpfs[{i}]"))
+                    .service(n)
+                    .anchor(entry.anchor)
+                    .help(format!("write the path in the container from `/`: `/{path}`"));
             }
             let Some(dir) = &service.working_dir else { continue };
             if dir.value.is_empty() || is_absolute(&dir.value) || is_written_with_variable(cx, dir) {
