@@ -96,14 +96,21 @@ impl Assembler<'_> {
             );
             return None;
         }
-        // the included project's folder, and the folder its paths are rebased from
-        let (project_dir, rebase_from) = if let Some((pd, _)) = &entry.project_directory {
+        // the included project's folder, the folder its paths are rebased from, and whether they
+        // are rebased to absolute paths: compose resolves an included project's paths from an
+        // absolute `project_directory` as it is written, and from any other folder relatively to
+        // the including project's, which matters when two includes define the same resource
+        let (project_dir, rebase_from, absolute) = if let Some((pd, _)) = &entry.project_directory {
             let dir = join_clean(&scope.dir, pd);
-            let from = if self.fs.is_dir(&dir) { dir.clone() } else { parent_dir(&dir) };
-            (dir, from)
+            if pd.starts_with('/') {
+                (dir.clone(), dir, true)
+            } else {
+                let from = if self.fs.is_dir(&dir) { dir.clone() } else { parent_dir(&dir) };
+                (dir, from, false)
+            }
         } else {
             let dir = parent_dir(&main.path);
-            (dir.clone(), dir)
+            (dir.clone(), dir, false)
         };
         let (env_files, mut dotenv): (Vec<(String, Option<Span>)>, _) = if entry.env_files.is_empty() {
             let path = join_clean(&project_dir, ".env");
@@ -152,7 +159,7 @@ impl Assembler<'_> {
         self.check_top_level(&root);
         resolve_environment(&mut root, &vars);
         default_build_context(&mut root);
-        let prefix = relative_to(&scope.dir, &rebase_from).unwrap_or(rebase_from);
+        let prefix = if absolute { rebase_from } else { relative_to(&scope.dir, &rebase_from).unwrap_or(rebase_from) };
         rebase(&mut root, &prefix);
         Some(root)
     }
