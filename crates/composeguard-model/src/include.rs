@@ -176,8 +176,15 @@ impl Assembler<'_> {
     /// compose gives a config of an included project whose `environment` names a variable set for
     /// that project its `content` too, before the including project is checked against the
     /// schema, which then refuses the config (`file`, `environment` and `content` are mutually
-    /// exclusive), whether a service uses it or not. Secrets are not affected.
+    /// exclusive), whether a service uses it or not. A secret keeps the value aside, which only
+    /// matters when it is compared with another definition (see [`Self::import`]).
     fn configs_from_set_variables(&mut self, root: &Node, vars: &crate::Environment) {
+        let secrets = root.as_map().and_then(|m| m.get("secrets")).and_then(Node::as_map);
+        for (_, secret) in secrets.into_iter().flat_map(|s| s.entries.iter()) {
+            if let Some(value) = secret.as_map().and_then(|c| c.get("environment")).and_then(Node::as_str).and_then(|var| vars.get(var)) {
+                self.included_secret_values.insert(secret.span, value.clone());
+            }
+        }
         let Some(configs) = root.as_map().and_then(|m| m.get("configs")).and_then(Node::as_map) else { return };
         for (name, config) in &configs.entries {
             let Some(env) = config.as_map().and_then(|c| c.get("environment")) else { continue };
@@ -221,9 +228,9 @@ impl Assembler<'_> {
     }
 
     /// Adds the resources of an included project to the including document; one the document
-    /// defines differently is an error at the document's definition.
-    /// compose compares them as it has them then: the document's own as written (interpolated,
-    /// its `extends` applied), an imported one in its canonical forms (see [`compared_form`]).
+    /// defines differently is an error at the document's definition. The two are compared as
+    /// compose has them at that point: the document's own as written (interpolated, its
+    /// `extends` applied), an imported one in its canonical forms (see [`compared_form`]).
     fn import(&mut self, doc: &mut Node, imported: Node, entry: &IncludeEntry, own: &[(String, String)]) {
         let Value::Map(imported) = imported.value else { return };
         let Some(target) = doc.as_map_mut() else { return };
@@ -249,7 +256,10 @@ impl Assembler<'_> {
                     Some((k, v)) => {
                         let is_own = own.iter().any(|(sec, n)| *sec == section.name && *n == name.name);
                         let existing_form = if is_own { v.clone() } else { compared_form(&section.name, v) };
-                        if !same_value(&existing_form, &compared_form(&section.name, &value)) {
+                        // a secret read from a set variable carries its value (see `included_secret_values`)
+                        let values = &self.included_secret_values;
+                        let secret_value_differs = section.name == "secrets" && values.get(&value.span) != if is_own { None } else { values.get(&v.span) };
+                        if secret_value_differs || !same_value(&existing_form, &compared_form(&section.name, &value)) {
                             self.issues.push(
                                 Issue::error(
                                     IssueKind::ConflictingKeys,
