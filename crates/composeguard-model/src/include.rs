@@ -421,7 +421,11 @@ fn compared_form(section: &str, node: &Node) -> Node {
             "ports" | "volumes" | "devices" | "secrets" | "configs" => {
                 let name = k.name.clone();
                 for item in seq_items(v) {
-                    if matches!(item.value, Value::String(_) | Value::Int(_) | Value::UInt(_)) {
+                    if let (true, Some(device)) = (name == "devices", item.as_str().and_then(device_mapping)) {
+                        item.value = Value::Map(Mapping { entries: device.into_iter().map(|(k, v)| (key(k), string(&v))).collect() });
+                    } else if let (true, Some(bind)) = (name == "volumes", item.as_str().and_then(|t| plain_bind(t, span))) {
+                        *item = bind;
+                    } else if matches!(item.value, Value::String(_) | Value::Int(_) | Value::UInt(_)) {
                         let written = item.clone();
                         let field = if matches!(name.as_str(), "secrets" | "configs") { "source" } else { "" };
                         item.value = Value::Map(Mapping { entries: vec![(key(field), written)] });
@@ -477,4 +481,41 @@ fn device_request_defaults(request: &mut Node) {
             r.entries.push((Key { name: "count".into(), span, anchor: None }, Node::new(Value::String("all".into()), span)));
         }
     }
+}
+
+/// A device in the short syntax (`/dev/a`, `/dev/a:/dev/b`, `/dev/a:/dev/b:r`) as compose expands
+/// it: `source`, `target` (the source when empty) and `permissions` (`rwm` by default). `None`
+/// for more than three parts, which compose refuses.
+fn device_mapping(text: &str) -> Option<[(&'static str, String); 3]> {
+    let parts: Vec<&str> = text.split(':').collect();
+    if parts.len() > 3 {
+        return None;
+    }
+    let source = parts.first().copied().unwrap_or_default().to_string();
+    let target = parts.get(1).copied().filter(|t| !t.is_empty()).map_or_else(|| source.clone(), str::to_string);
+    let permissions = parts.get(2).copied().unwrap_or("rwm").to_string();
+    Some([("source", source), ("target", target), ("permissions", permissions)])
+}
+
+/// A bind mount in the short syntax without options other than `ro` or `rw` (`./data:/data:ro`)
+/// as compose expands it: `type`, `source`, `target`, `read_only` when set, and
+/// `bind: {create_host_path: true}`. `None` for anything else (a named volume, `z`, `rshared`...),
+/// whose expansion has more fields.
+fn plain_bind(text: &str, span: Span) -> Option<Node> {
+    let v = crate::model::parse_volume_spec(text).ok()?;
+    if v.r#type != crate::model::MountType::Bind || v.consistency.is_some() || v.bind.as_ref().is_some_and(|b| b.propagation.is_some() || b.selinux.is_some()) {
+        return None;
+    }
+    let key = |name: &str| Key { name: name.into(), span, anchor: None };
+    let string = |s: &str| Node::new(Value::String(s.into()), span);
+    let mut source = string(&v.source?);
+    clean_relative(&mut source);
+    let target = if v.target.is_empty() { String::new() } else { crate::project::normalize_path(&v.target) };
+    let mut entries = vec![(key("type"), string("bind")), (key("source"), source), (key("target"), string(&target))];
+    if v.read_only {
+        entries.push((key("read_only"), Node::new(Value::Bool(true), span)));
+    }
+    let bind = Mapping { entries: vec![(key("create_host_path"), Node::new(Value::Bool(true), span))] };
+    entries.push((key("bind"), Node::new(Value::Map(bind), span)));
+    Some(Node::new(Value::Map(Mapping { entries }), span))
 }
