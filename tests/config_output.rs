@@ -253,7 +253,13 @@ fn project_cases_match_docker_compose() {
         let name = case.file_name().expect("name").to_string_lossy().to_string();
         let spec: Value = serde_json::from_str(&std::fs::read_to_string(case.join("case.json")).expect("case.json")).expect("case JSON");
         let args = spec.get("args").and_then(Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default();
-        let env = spec.get("env").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
+        // `@CASE@` in an environment value stands for the case's folder (for absolute paths)
+        let case_s = case.to_string_lossy().to_string();
+        let env = spec
+            .get("env")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").replace("@CASE@", &case_s))).collect())
+            .unwrap_or_default();
         let cwd = case.join(spec.get("cwd").and_then(Value::as_str).unwrap_or("."));
         let run = Run { cwd, args, env };
         if let Some(f) = check(&name, &run, &case.join("expected.json"), case, "@CASE@") {

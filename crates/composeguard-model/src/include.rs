@@ -61,6 +61,14 @@ impl Assembler<'_> {
         };
         let mut stack = scope.include_stack.clone();
         stack.push(file.to_string());
+        // the resources the document defines itself (the others come from earlier includes)
+        let own: Vec<(String, String)> = doc
+            .as_map()
+            .into_iter()
+            .flat_map(|m| m.entries.iter())
+            .filter(|(k, _)| SECTIONS.contains(&k.name.as_str()))
+            .flat_map(|(k, v)| v.as_map().into_iter().flat_map(|r| r.entries.iter()).map(|(name, _)| (k.name.clone(), name.name.clone())))
+            .collect();
         for (index, entry) in entries.into_iter().enumerate() {
             if let Some((remote, span)) = entry.paths.iter().find(|(p, _)| is_remote_resource(p)) {
                 self.issues.push(
@@ -79,7 +87,7 @@ impl Assembler<'_> {
                 continue;
             }
             let Some(imported) = self.load_include(&entry, index, scope, &stack) else { continue };
-            self.import(doc, imported, &entry);
+            self.import(doc, imported, &entry, &own);
         }
     }
 
@@ -96,14 +104,21 @@ impl Assembler<'_> {
             );
             return None;
         }
-        // the included project's folder, and the folder its paths are rebased from
-        let (project_dir, rebase_from) = if let Some((pd, _)) = &entry.project_directory {
+        // the included project's folder, the folder its paths are rebased from, and whether they
+        // are rebased to absolute paths: compose resolves an included project's paths from an
+        // absolute `project_directory` as it is written, and from any other folder relatively to
+        // the including project's, which matters when two includes define the same resource
+        let (project_dir, rebase_from, absolute) = if let Some((pd, _)) = &entry.project_directory {
             let dir = join_clean(&scope.dir, pd);
-            let from = if self.fs.is_dir(&dir) { dir.clone() } else { parent_dir(&dir) };
-            (dir, from)
+            if pd.starts_with('/') {
+                (dir.clone(), dir, true)
+            } else {
+                let from = if self.fs.is_dir(&dir) { dir.clone() } else { parent_dir(&dir) };
+                (dir, from, false)
+            }
         } else {
             let dir = parent_dir(&main.path);
-            (dir.clone(), dir)
+            (dir.clone(), dir, false)
         };
         let (env_files, mut dotenv): (Vec<(String, Option<Span>)>, _) = if entry.env_files.is_empty() {
             let path = join_clean(&project_dir, ".env");
@@ -151,10 +166,42 @@ impl Assembler<'_> {
         let mut root = loaded?;
         self.check_top_level(&root);
         resolve_environment(&mut root, &vars);
+        self.configs_from_set_variables(&root, &vars);
         default_build_context(&mut root);
-        let prefix = relative_to(&scope.dir, &rebase_from).unwrap_or(rebase_from);
+        let prefix = if absolute { rebase_from } else { relative_to(&scope.dir, &rebase_from).unwrap_or(rebase_from) };
         rebase(&mut root, &prefix);
         Some(root)
+    }
+
+    /// compose gives a config of an included project whose `environment` names a variable set for
+    /// that project its `content` too, before the including project is checked against the
+    /// schema, which then refuses the config (`file`, `environment` and `content` are mutually
+    /// exclusive), whether a service uses it or not. A secret keeps the value aside, which only
+    /// matters when it is compared with another definition (see [`Self::import`]).
+    fn configs_from_set_variables(&mut self, root: &Node, vars: &crate::Environment) {
+        let secrets = root.as_map().and_then(|m| m.get("secrets")).and_then(Node::as_map);
+        for (_, secret) in secrets.into_iter().flat_map(|s| s.entries.iter()) {
+            if let Some(value) = secret.as_map().and_then(|c| c.get("environment")).and_then(Node::as_str).and_then(|var| vars.get(var)) {
+                self.included_secret_values.insert(secret.span, value.clone());
+            }
+        }
+        let Some(configs) = root.as_map().and_then(|m| m.get("configs")).and_then(Node::as_map) else { return };
+        for (name, config) in &configs.entries {
+            let Some(env) = config.as_map().and_then(|c| c.get("environment")) else { continue };
+            let Some(var) = env.as_str() else { continue };
+            if vars.get(var).is_none() {
+                continue;
+            }
+            self.issues.push(
+                Issue::error(
+                    IssueKind::ConflictingKeys,
+                    env.span,
+                    format!("config `{}` of an included project reads `{var}`, which is set, so compose gives it both `environment` and `content`, which are mutually exclusive", name.name),
+                )
+                .with_path(format!("configs.{}", name.name))
+                .with_help(format!("define the config in the including file, or use a secret (`secrets.{}.environment`) or a file", name.name)),
+            );
+        }
     }
 
     /// compose loads an included project as a project of its own, so the top level of its files
@@ -181,8 +228,10 @@ impl Assembler<'_> {
     }
 
     /// Adds the resources of an included project to the including document; one the document
-    /// defines differently is an error at the document's definition.
-    fn import(&mut self, doc: &mut Node, imported: Node, entry: &IncludeEntry) {
+    /// defines differently is an error at the document's definition. The two are compared as
+    /// compose has them at that point: the document's own as written (interpolated, its
+    /// `extends` applied), an imported one in its canonical forms (see [`compared_form`]).
+    fn import(&mut self, doc: &mut Node, imported: Node, entry: &IncludeEntry, own: &[(String, String)]) {
         let Value::Map(imported) = imported.value else { return };
         let Some(target) = doc.as_map_mut() else { return };
         let included = entry.paths.first().map_or(String::new(), |(p, _)| p.clone());
@@ -205,7 +254,12 @@ impl Assembler<'_> {
             for (name, value) in resources.entries {
                 match existing.get_entry(&name.name) {
                     Some((k, v)) => {
-                        if !same_value(v, &value) {
+                        let is_own = own.iter().any(|(sec, n)| *sec == section.name && *n == name.name);
+                        let existing_form = if is_own { v.clone() } else { compared_form(&section.name, v) };
+                        // a secret read from a set variable carries its value (see `included_secret_values`)
+                        let values = &self.included_secret_values;
+                        let secret_value_differs = section.name == "secrets" && values.get(&value.span) != if is_own { None } else { values.get(&v.span) };
+                        if secret_value_differs || !same_value(&existing_form, &compared_form(&section.name, &value)) {
                             self.issues.push(
                                 Issue::error(
                                     IssueKind::ConflictingKeys,
@@ -263,4 +317,205 @@ fn default_build_context(root: &mut Node) {
             }
         }
     }
+}
+
+/// A resource of an included project as compose has it when it checks it against the including
+/// document's: short syntaxes in their long forms (`build: .`, a list of `depends_on` or
+/// `networks`, `env_file`, `dns`, `devices`, `gpus`, `secrets`, ports and volumes), the defaults
+/// compose fills in (a dependency's `condition` and `required`, a port's `protocol` and `mode`,
+/// a secret's `target`, the build `context`), relative paths cleaned (`./data` is `data`) and
+/// `external: {name}` read as `external: true` and `name`. A port or a volume in the short
+/// syntax is only marked as expanded: what matters is that it is no longer the text written.
+fn compared_form(section: &str, node: &Node) -> Node {
+    let mut node = node.clone();
+    if section != "services" {
+        node = crate::merge::external_to_flag(node);
+        if let Some(file) = node.as_map_mut().and_then(|m| m.get_mut("file")) {
+            clean_relative(file);
+        }
+        return node;
+    }
+    let Some(m) = node.as_map_mut() else { return node };
+    let span = m.entries.first().map_or(Span::default(), |(k, _)| k.span);
+    let key = |name: &str| Key { name: name.into(), span, anchor: None };
+    let string = |s: &str| Node::new(Value::String(s.into()), span);
+    let set_default = |map: &mut Mapping, name: &str, value: Node| {
+        if !map.contains_key(name) {
+            map.entries.push((key(name), value));
+        }
+    };
+    for (k, v) in &mut m.entries {
+        match k.name.as_str() {
+            "build" => {
+                *v = crate::merge::context_to_map(v.clone());
+                if let Some(b) = v.as_map_mut() {
+                    set_default(b, "context", string("."));
+                    if let Some(c) = b.get_mut("context").filter(|c| !c.as_str().is_some_and(crate::paths::is_remote_context)) {
+                        clean_relative(c);
+                    }
+                    for list in ["ssh", "additional_contexts"] {
+                        if let Some(l) = b.get_mut(list).filter(|l| matches!(l.value, Value::Seq(_))) {
+                            *l = crate::merge::ssh_to_map(l.clone());
+                        }
+                    }
+                    if let Some(contexts) = b.get_mut("additional_contexts").and_then(Node::as_map_mut) {
+                        for (_, c) in contexts.entries.iter_mut().filter(|(_, c)| !c.as_str().is_some_and(crate::paths::is_remote_context)) {
+                            clean_relative(c);
+                        }
+                    }
+                }
+            }
+            "depends_on" => {
+                if matches!(v.value, Value::Seq(_)) {
+                    *v = crate::merge::names_to_map(v.clone(), true);
+                } else if let Some(deps) = v.as_map_mut() {
+                    for (_, d) in &mut deps.entries {
+                        if let Some(d) = d.as_map_mut() {
+                            set_default(d, "condition", string("service_started"));
+                            set_default(d, "required", Node::new(Value::Bool(true), span));
+                        }
+                    }
+                }
+            }
+            "networks" | "models" if matches!(v.value, Value::Seq(_)) => *v = crate::merge::names_to_map(v.clone(), false),
+            "dns" | "label_file" if matches!(v.value, Value::String(_)) => *v = Node::new(Value::Seq(vec![v.clone()]), v.span),
+            "gpus" if matches!(v.value, Value::String(_)) => *v = crate::merge::gpus_as_list(v.clone()),
+            "gpus" => seq_items(v).iter_mut().for_each(device_request_defaults),
+            "deploy" => {
+                let devices = v
+                    .as_map_mut()
+                    .and_then(|d| d.get_mut("resources"))
+                    .and_then(Node::as_map_mut)
+                    .and_then(|r| r.get_mut("reservations"))
+                    .and_then(Node::as_map_mut)
+                    .and_then(|r| r.get_mut("devices"));
+                if let Some(devices) = devices {
+                    seq_items(devices).iter_mut().for_each(device_request_defaults);
+                }
+            }
+            "develop" => {
+                let watch = v.as_map_mut().and_then(|d| d.get_mut("watch"));
+                for rule in watch.map(seq_items).unwrap_or_default() {
+                    if let Some(path) = rule.as_map_mut().and_then(|r| r.get_mut("path")) {
+                        clean_relative(path);
+                    }
+                }
+            }
+            "env_file" => {
+                if matches!(v.value, Value::String(_)) {
+                    *v = Node::new(Value::Seq(vec![v.clone()]), v.span);
+                }
+                for item in seq_items(v) {
+                    if matches!(item.value, Value::String(_)) {
+                        let path = item.clone();
+                        item.value = Value::Map(Mapping { entries: vec![(key("path"), path)] });
+                    }
+                    if let Some(e) = item.as_map_mut() {
+                        set_default(e, "required", Node::new(Value::Bool(true), span));
+                        if let Some(p) = e.get_mut("path") {
+                            clean_relative(p);
+                        }
+                    }
+                }
+            }
+            "ports" | "volumes" | "devices" | "secrets" | "configs" => {
+                let name = k.name.clone();
+                for item in seq_items(v) {
+                    if let (true, Some(device)) = (name == "devices", item.as_str().and_then(device_mapping)) {
+                        item.value = Value::Map(Mapping { entries: device.into_iter().map(|(k, v)| (key(k), string(&v))).collect() });
+                    } else if let (true, Some(bind)) = (name == "volumes", item.as_str().and_then(|t| plain_bind(t, span))) {
+                        *item = bind;
+                    } else if matches!(item.value, Value::String(_) | Value::Int(_) | Value::UInt(_)) {
+                        let written = item.clone();
+                        let field = if matches!(name.as_str(), "secrets" | "configs") { "source" } else { "" };
+                        item.value = Value::Map(Mapping { entries: vec![(key(field), written)] });
+                    }
+                    let Some(i) = item.as_map_mut() else { continue };
+                    match name.as_str() {
+                        "ports" => {
+                            set_default(i, "protocol", string("tcp"));
+                            set_default(i, "mode", string("ingress"));
+                        }
+                        "secrets" => {
+                            let target = format!("/run/secrets/{}", i.get("source").and_then(Node::scalar_to_string).unwrap_or_default());
+                            set_default(i, "target", string(&target));
+                        }
+                        "volumes" if i.get("type").and_then(Node::as_str) == Some("bind") => {
+                            if let Some(source) = i.get_mut("source") {
+                                clean_relative(source);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    node
+}
+
+/// A relative path as compose writes it once resolved from a relative folder (`./a/../b` is `b`).
+fn clean_relative(node: &mut Node) {
+    if let Value::String(s) = &mut node.value {
+        if !s.is_empty() && !s.starts_with('/') && !s.starts_with('~') {
+            *s = crate::project::normalize_path(s);
+        }
+    }
+}
+
+/// The items of a list (none for anything else).
+fn seq_items(node: &mut Node) -> &mut [Node] {
+    match &mut node.value {
+        Value::Seq(items) => items,
+        _ => &mut [],
+    }
+}
+
+/// A device request as compose completes it: all devices when it names neither a `count` nor
+/// `device_ids`.
+fn device_request_defaults(request: &mut Node) {
+    let span = request.span;
+    if let Some(r) = request.as_map_mut() {
+        if !r.contains_key("count") && !r.contains_key("device_ids") {
+            r.entries.push((Key { name: "count".into(), span, anchor: None }, Node::new(Value::String("all".into()), span)));
+        }
+    }
+}
+
+/// A device in the short syntax (`/dev/a`, `/dev/a:/dev/b`, `/dev/a:/dev/b:r`) as compose expands
+/// it: `source`, `target` (the source when empty) and `permissions` (`rwm` by default). `None`
+/// for more than three parts, which compose refuses.
+fn device_mapping(text: &str) -> Option<[(&'static str, String); 3]> {
+    let parts: Vec<&str> = text.split(':').collect();
+    if parts.len() > 3 {
+        return None;
+    }
+    let source = parts.first().copied().unwrap_or_default().to_string();
+    let target = parts.get(1).copied().filter(|t| !t.is_empty()).map_or_else(|| source.clone(), str::to_string);
+    let permissions = parts.get(2).copied().unwrap_or("rwm").to_string();
+    Some([("source", source), ("target", target), ("permissions", permissions)])
+}
+
+/// A bind mount in the short syntax without options other than `ro` or `rw` (`./data:/data:ro`)
+/// as compose expands it: `type`, `source`, `target`, `read_only` when set, and
+/// `bind: {create_host_path: true}`. `None` for anything else (a named volume, `z`, `rshared`...),
+/// whose expansion has more fields.
+fn plain_bind(text: &str, span: Span) -> Option<Node> {
+    let v = crate::model::parse_volume_spec(text).ok()?;
+    if v.r#type != crate::model::MountType::Bind || v.consistency.is_some() || v.bind.as_ref().is_some_and(|b| b.propagation.is_some() || b.selinux.is_some()) {
+        return None;
+    }
+    let key = |name: &str| Key { name: name.into(), span, anchor: None };
+    let string = |s: &str| Node::new(Value::String(s.into()), span);
+    let mut source = string(&v.source?);
+    clean_relative(&mut source);
+    let target = if v.target.is_empty() { String::new() } else { crate::project::normalize_path(&v.target) };
+    let mut entries = vec![(key("type"), string("bind")), (key("source"), source), (key("target"), string(&target))];
+    if v.read_only {
+        entries.push((key("read_only"), Node::new(Value::Bool(true), span)));
+    }
+    let bind = Mapping { entries: vec![(key("create_host_path"), Node::new(Value::Bool(true), span))] };
+    entries.push((key("bind"), Node::new(Value::Map(bind), span)));
+    Some(Node::new(Value::Map(Mapping { entries }), span))
 }

@@ -918,7 +918,7 @@ pub(crate) fn canonical_extends_forms(service: &mut Node) {
 }
 
 /// `gpus` given as a string, as compose has it once read: all GPUs, `[{count: all}]`.
-fn gpus_as_list(gpus: Node) -> Node {
+pub(crate) fn gpus_as_list(gpus: Node) -> Node {
     let mut all = Mapping::default();
     all.insert(Key { name: "count".into(), span: gpus.span, anchor: None }, Node::new(Value::String("all".into()), gpus.span));
     let item = Node { value: Value::Map(all), ..gpus.clone() };
@@ -937,7 +937,7 @@ fn last_of_each_key(node: Node) -> Node {
 
 /// `build.ssh` as compose has it once read: a mapping of ids to paths (`default` alone, or an
 /// id without `=`, maps to null).
-fn ssh_to_map(node: Node) -> Node {
+pub(crate) fn ssh_to_map(node: Node) -> Node {
     // the same `id=path` split as `KEY=value` items
     let entries: Vec<(Key, Node)> = match &node.value {
         Value::Seq(items) => items.iter().filter_map(item_to_entry).collect(),
@@ -953,7 +953,7 @@ fn ssh_to_map(node: Node) -> Node {
 
 /// A resource as compose has it once read: `external: {name: x}` is `name: x` and
 /// `external: true`.
-fn external_to_flag(mut node: Node) -> Node {
+pub(crate) fn external_to_flag(mut node: Node) -> Node {
     let Some(m) = node.as_map_mut() else { return node };
     let Some(i) = m.entries.iter().position(|(k, v)| k.name == "external" && v.as_map().is_some()) else { return node };
     let Some(ext) = m.entries.get_mut(i).map(|(_, v)| v) else { return node };
@@ -968,7 +968,7 @@ fn external_to_flag(mut node: Node) -> Node {
 }
 
 /// `build: ./dir` as `build: {context: ./dir}`.
-fn context_to_map(node: Node) -> Node {
+pub(crate) fn context_to_map(node: Node) -> Node {
     match node.value {
         Value::String(_) => {
             let span = node.span;
@@ -987,7 +987,7 @@ fn empty_map(node: Node) -> Node {
 }
 
 /// A list of names as a mapping (`depends_on` entries get compose's defaults).
-fn names_to_map(node: Node, dependency_defaults: bool) -> Node {
+pub(crate) fn names_to_map(node: Node, dependency_defaults: bool) -> Node {
     let items = match node.value {
         Value::Seq(items) => items,
         Value::Map(_) => return node,

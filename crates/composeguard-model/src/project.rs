@@ -890,6 +890,10 @@ pub(crate) struct Assembler<'a> {
     /// The variables that env files compose refuses appear to set ([`crate::dotenv::keys_in`]):
     /// such a variable is not also reported unset (the file is the mistake).
     pub refused_env_keys: crate::HashSet<String>,
+    /// The secrets of included projects read from a variable set for that project, by the span
+    /// of their definition, with the value: compose keeps the value beside the definition, so
+    /// such a secret differs from one the including file defines the same way.
+    pub included_secret_values: crate::HashMap<Span, String>,
 }
 
 /// Where in an env file a finding is: a byte offset, or a (1-based) line.
@@ -928,6 +932,7 @@ impl<'a> Assembler<'a> {
             stack_issues: Vec::new(),
             own_files: crate::HashSet::default(),
             extends_reported: crate::HashSet::default(),
+            included_secret_values: crate::HashMap::default(),
             cwd: String::new(),
             merge_tags: false,
             absolute: false,
