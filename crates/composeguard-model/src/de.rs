@@ -793,14 +793,31 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
         .with_path(if where_.is_empty() { key.name.clone() } else { format!("{where_}.{}", key.name) });
     // a known misplacement first: `limits` on a service is `deploy.resources.limits`, not a
     // typo of `ulimits`
-    let looks_like_a_service =
-        where_.is_empty() && value.as_map().is_some_and(|m| m.entries.iter().any(|(k, _)| matches!(k.name.as_str(), "image" | "build")));
-    if let Some(help) = misplaced(&key.name, &where_) {
+    let has_image = value.as_map().is_some_and(|m| m.entries.iter().any(|(k, _)| matches!(k.name.as_str(), "image" | "build")));
+    let looks_like_a_service = where_.is_empty() && has_image;
+    // a service written inside the one above it (indented one level too far)
+    let nested_service = has_image && matches!(where_.split('.').collect::<Vec<_>>().as_slice(), ["services", _]);
+    // a service key written inside one of the service's sections (`ports` under `deploy`)
+    let service_key_too_deep = match where_.split('.').collect::<Vec<_>>().as_slice() {
+        ["services", svc, _, ..] if crate::go_order::is_service_key(&key.name) => Some(*svc),
+        _ => None,
+    };
+    if let Some(c) = key.name.chars().find(|c| c.is_whitespace() && *c != ' ') {
+        issue = issue.with_help(format!(
+            "the key holds an invisible {} (U+{:04X}), which YAML does not take for indentation: retype the line's leading spaces as plain spaces",
+            if c == '\u{a0}' { "non-breaking space" } else { "whitespace character" },
+            u32::from(c)
+        ));
+    } else if let Some(help) = misplaced(&key.name, &where_) {
         issue = issue.with_help(help);
     } else if let Some(help) = well_known_name(&key.name, &where_) {
         issue = issue.with_help(help);
     } else if looks_like_a_service {
         issue = issue.with_help(format!("`{}` looks like a service: put it under `services:`", key.name));
+    } else if nested_service {
+        issue = issue.with_help(format!("`{}` looks like a service written inside `{where_}`: indent it as far as the other services", key.name));
+    } else if let Some(svc) = service_key_too_deep {
+        issue = issue.with_help(format!("`{}` is a service key, indented too far: it belongs at `services.{svc}.{}`", key.name, key.name));
     } else if let Some(s) = did_you_mean(&key.name, candidates) {
         issue = issue.with_help(format!("did you mean `{s}`?")).with_suggested_key(s);
     } else if fields.contains(&EXTENSIONS) {
@@ -817,6 +834,10 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
 /// attribute, dedented to the level of the service names.
 pub fn dedented_attribute(name: &str, body: &Node) -> Option<String> {
     let looks_like_a_service = body.as_map().is_some_and(|m| m.iter().any(|(k, _)| crate::go_order::is_service_key(&k.name)));
+    if matches!(name, "volumes" | "networks" | "secrets" | "configs") && body.as_map().is_some() && !looks_like_a_service {
+        // a mapping of names: the top-level section, indented under `services:`
+        return Some(format!("a `{name}:` that declares {name} is a top-level key: move it out of `services:` (no indentation)"));
+    }
     (crate::go_order::is_service_key(name) && !looks_like_a_service).then(|| format!("`{name}` is a service attribute: is it indented under its service?"))
 }
 
@@ -873,6 +894,7 @@ fn misplaced(key: &str, where_: &str) -> Option<String> {
         }
         (Some(_), ["build"], "command") => Some(format!("`command` belongs on the service, not under `build`: `services.{svc}.command`")),
         (Some(_), ["deploy"], "memory" | "cpus" | "pids") => Some(format!("`{key}` belongs under `resources.limits` or `resources.reservations`: `services.{svc}.deploy.resources.limits.{key}`")),
+        (Some(_), ["deploy", "resources"], "mem_limit" | "mem_reservation") => Some(format!("under `deploy.resources` a memory limit is `limits.memory` (`services.{svc}.deploy.resources.limits.memory`); `{key}` goes on the service")),
         (Some(_), ["deploy"], "mem_limit") => Some(format!("under `deploy` a memory limit is `resources.limits.memory`: `services.{svc}.deploy.resources.limits.memory`")),
         (Some(_), ["deploy"], "restart") => Some(format!("under `deploy` it is `restart_policy` (`condition: on-failure`...); `restart` goes on the service: `services.{svc}.restart`")),
         (Some(_), ["deploy", "resources"], "memory" | "cpus" | "pids" | "devices") => Some(format!("`{key}` goes under `limits` or `reservations`: `services.{svc}.deploy.resources.limits.{key}`")),

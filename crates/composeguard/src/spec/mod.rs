@@ -527,7 +527,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                     .with_help("enable its profile, or mark the dependency `required: false`"),
                 );
             }
-        } else if !cx.is_unreadable_at(&format!("services.{}", dep.value)) {
+        } else if !cx.is_unreadable_at(&format!("services.{}", dep.value)) && !nested_in_a_service(cx, &dep.value) {
             out.push(undefined("service", n, dep, p(&format!("depends_on.{}", dep.value)), similar_service(compose, n, &dep.value)));
         }
     }
@@ -824,11 +824,25 @@ fn declared_unreadably(cx: &Context<'_>, section: &str, name: &str) -> bool {
         return true;
     }
     let Some(top) = cx.project.root.as_ref().and_then(Node::as_map) else { return false };
-    top.entries.iter().any(|(key, value)| {
+    let misspelled = top.entries.iter().any(|(key, value)| {
         !key.name.starts_with("x-")
             && !TOP_LEVEL_KEYS.contains(&key.name.as_str())
             && composeguard_model::de::did_you_mean(&key.name, std::iter::once(section)).is_some()
             && value.as_map().is_some_and(|m| m.contains_key(name))
+    });
+    // the section indented under `services:`, read (and refused) as a service named `volumes`
+    let under_services = || {
+        top.get("services").and_then(Node::as_map).and_then(|m| m.get(section)).and_then(Node::as_map).is_some_and(|m| m.contains_key(name))
+    };
+    misspelled || under_services()
+}
+
+/// A service written inside the body of another (indented one level too far), which compose
+/// refuses as an unknown key of that service (reported): a reference to it is not also undefined.
+fn nested_in_a_service(cx: &Context<'_>, name: &str) -> bool {
+    let Some(services) = cx.project.root.as_ref().and_then(Node::as_map).and_then(|m| m.get("services")).and_then(Node::as_map) else { return false };
+    services.iter().any(|(_, body)| {
+        body.as_map().and_then(|m| m.get(name)).and_then(Node::as_map).is_some_and(|m| m.contains_key("image") || m.contains_key("build"))
     })
 }
 
@@ -917,7 +931,7 @@ fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String, cl
 fn check_service_ref(cx: &Context<'_>, compose: &Compose, disabled: &HashSet<&str>, n: &str, target: &str, span: Span, path: String, out: &mut Vec<Issue>) {
     if !compose.services.contains_key(target) {
         // a service written but unreadable is reported as such, not as undefined
-        if cx.is_unreadable_at(&format!("services.{target}")) {
+        if cx.is_unreadable_at(&format!("services.{target}")) || nested_in_a_service(cx, target) {
             return;
         }
         let mut issue = err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on undefined service `{target}`")).with_path(path);
