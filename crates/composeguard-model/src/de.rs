@@ -248,7 +248,7 @@ impl Recorder {
         if let Some(a) = node.anchor {
             issue = issue.with_related(a, "value defined here");
         }
-        if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node)).flatten() {
+        if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node).or_else(|| pair_in_text_list(node, path))).flatten() {
             issue = issue.with_help(help);
         }
         if let Some(key) = missing {
@@ -274,6 +274,36 @@ fn missing_blank(node: &Node) -> Option<String> {
     let top_level = ["services", "networks", "volumes", "secrets", "configs", "models", "include", "name", "version"];
     let plain_key = key == "<<" || crate::go_order::is_service_key(key) || top_level.contains(&key);
     (plain_key && value.starts_with(|c: char| !c.is_whitespace() && c != '/' && c != ':')).then(|| format!("a key needs a blank after its `:`: `{key}: {value}`"))
+}
+
+/// The help for an item of a list of `KEY=value` texts (`environment`, `labels`, `sysctls`,
+/// build `args`) that YAML read as a one-entry mapping, because of a `: ` in it: `- KEY: value`
+/// (the mapping form written as a list) or `- MESSAGE=Hello: World` (a value holding `: `).
+fn pair_in_text_list(node: &Node, path: &Path<'_>) -> Option<String> {
+    let Path::Index(_, Path::Key(list, _)) = path else { return None };
+    if !matches!(*list, "environment" | "labels" | "sysctls" | "args" | "annotations" | "extra_hosts") {
+        return None;
+    }
+    let map = node.as_map()?;
+    let [(key, value)] = map.entries.as_slice() else { return None };
+    let value_text = match &value.value {
+        Value::String(v) => v.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        _ => return None,
+    };
+    let sep = if *list == "extra_hosts" { ":" } else { "=" };
+    // a credential's value is not echoed
+    let variable = key.name.split(sep).next().unwrap_or_default();
+    let value_text = if crate::interpolate::is_sensitive_key(variable) { crate::interpolate::mask(&value_text) } else { value_text };
+    Some(if key.name.contains(sep) {
+        format!("YAML reads the `: ` in this item as a mapping: quote the whole item, `- \"{}: {value_text}\"`", key.name)
+    } else {
+        format!("write the item as `- {}{sep}{value_text}`, or drop the `-` of every item to write a mapping", key.name)
+    })
 }
 
 /// Deserializes a node.
