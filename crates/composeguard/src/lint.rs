@@ -171,7 +171,9 @@ fn missing_required_spans(project: &Project) -> Vec<Span> {
     project
         .issues
         .iter()
-        .filter(|i| matches!(i.kind, IssueKind::MissingRequiredVariable | IssueKind::InvalidInterpolation))
+        // (and a mapping key that is no string: compose stops at it, so the mapping that held
+        // it, read without that entry, is not also invalid)
+        .filter(|i| matches!(i.kind, IssueKind::MissingRequiredVariable | IssueKind::InvalidInterpolation | IssueKind::NonStringKey))
         .map(|i| i.span)
         .collect()
 }
