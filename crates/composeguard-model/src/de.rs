@@ -938,6 +938,10 @@ fn misplaced(key: &str, where_: &str) -> Option<String> {
             ["networks", net] if matches!(key, "ipv4_address" | "ipv6_address" | "aliases") => {
                 Some(format!("`{key}` is set by each service that joins the network: `services.<name>.networks.{net}.{key}`"))
             }
+            // a secret's or config's file, named as other tools name it
+            [section @ ("secrets" | "configs"), name] if matches!(key, "path" | "filename" | "source" | "src") => {
+                Some(format!("did you mean `file`? the file that holds it is `{section}.{name}.file`"))
+            }
             _ => None,
         },
     }

@@ -20,7 +20,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
         raw::check(root, out);
     }
     let compose = cx.compose();
-    check_top_level(compose, out);
+    check_top_level(cx, compose, out);
     let active: Vec<(&Spanned<String>, &Service)> = compose.services.iter().map(|(k, s)| (k, &**s)).filter(|(_, s)| cx.is_active(s)).collect();
     let disabled: HashSet<&str> = compose.services.iter().filter(|(_, s)| !cx.is_active(s)).map(|(n, _)| n.value.as_str()).collect();
     for (name, service) in &active {
@@ -172,7 +172,7 @@ fn err(kind: IssueKind, span: Span, message: String) -> Issue {
     Issue::error(kind, span, message)
 }
 
-fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
+fn check_top_level(cx: &Context<'_>, compose: &Compose, out: &mut Vec<Issue>) {
     // the obsolete `external.name` must agree with `name`
     let externals = compose
         .networks
@@ -232,6 +232,10 @@ fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
             .filter_map(|(k, s)| Some((k, s?)))
             .collect();
         let external = secret.external.as_ref().is_some_and(|e| e.value.external);
+        if set.is_empty() && has_unknown_key(cx, &format!("secrets.{}", name.value)) {
+            // a key reported as unknown (`path:`, `fle:`) is most likely the missing one
+            continue;
+        }
         file_object_check("secret", "secrets", &name.value, name.span, &set, "file|environment", secret.driver.is_some(), secret.external.is_some(), out);
         // compose's own check after loading: a secret that is not external needs a file or a
         // variable name, whatever its driver (an empty `environment`, as `${UNSET}` gives, names
@@ -256,8 +260,16 @@ fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
         .into_iter()
         .filter_map(|(k, s)| Some((k, s?)))
         .collect();
+        if set.is_empty() && has_unknown_key(cx, &format!("configs.{}", name.value)) {
+            continue;
+        }
         file_object_check("config", "configs", &name.value, name.span, &set, "file|environment|content", false, config.external.is_some(), out);
     }
+}
+
+/// Whether a key of the mapping at `path` was reported as unknown.
+fn has_unknown_key(cx: &Context<'_>, path: &str) -> bool {
+    cx.project.issues.iter().any(|i| i.kind == IssueKind::UnknownKey && i.path.strip_prefix(path).is_some_and(|rest| rest.starts_with('.') && !rest[1..].contains('.')))
 }
 
 #[allow(clippy::too_many_arguments)]
