@@ -895,6 +895,21 @@ pub(crate) fn help_dedented_attributes(root: &Node, issues: &mut [Issue]) {
     }
 }
 
+/// A `services:` left empty with the services written below it at the top level, not indented
+/// (`services:` then `web:` then `image: nginx`, all at column 1): one mistake, reported once,
+/// on `services`; the keys below it are not also unknown top-level keys.
+pub(crate) fn help_unindented_services(root: &Node, issues: &mut Vec<Issue>) {
+    const TOP_LEVEL: [&str; 9] = ["services", "networks", "volumes", "secrets", "configs", "models", "include", "name", "version"];
+    let Some(top) = root.as_map() else { return };
+    let Some(at) = top.entries.iter().position(|(k, v)| k.name == "services" && matches!(v.value, Value::Null)) else { return };
+    let below: Vec<&str> =
+        top.entries.iter().skip(at + 1).map(|(k, _)| k.name.as_str()).take_while(|k| !TOP_LEVEL.contains(k) && !k.starts_with("x-")).collect();
+    let Some(first) = below.first() else { return };
+    let Some(null) = issues.iter_mut().find(|i| i.kind == IssueKind::InvalidType && i.path == "services") else { return };
+    null.help = Some(format!("the lines below `services:` are not indented: indent `{first}` and its keys under `services:`"));
+    issues.retain(|i| !(i.kind == IssueKind::UnknownKey && below.contains(&i.path.as_str())));
+}
+
 /// Where a key that is unknown at `where_` belongs, when it is a common misplacement: a
 /// `deploy` key written on the service, a resource limit on `deploy`, a service key at the top
 /// level.
