@@ -248,7 +248,8 @@ impl Recorder {
         if let Some(a) = node.anchor {
             issue = issue.with_related(a, "value defined here");
         }
-        if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node).or_else(|| pair_in_text_list(node, path))).flatten() {
+        let one_item = || one_item_for_a_list(node, text);
+        if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node).or_else(|| pair_in_text_list(node, path)).or_else(one_item)).flatten() {
             issue = issue.with_help(help);
         }
         if let Some(key) = missing {
@@ -274,6 +275,14 @@ fn missing_blank(node: &Node) -> Option<String> {
     let top_level = ["services", "networks", "volumes", "secrets", "configs", "models", "include", "name", "version"];
     let plain_key = key == "<<" || crate::go_order::is_service_key(key) || top_level.contains(&key);
     (plain_key && value.starts_with(|c: char| !c.is_whitespace() && c != '/' && c != ':')).then(|| format!("a key needs a blank after its `:`: `{key}: {value}`"))
+}
+
+/// The help for one text where only a list is taken (`ports: "80:80"`, `profiles: debug`):
+/// the list of that one item.
+fn one_item_for_a_list(node: &Node, text: &str) -> Option<String> {
+    let Value::String(item) = &node.value else { return None };
+    (text.starts_with("must be a sequence,") && !item.contains('\n') && !item.contains('$'))
+        .then(|| format!("write a list, even of one item: `[{}]`", serde_json::Value::String(item.clone())))
 }
 
 /// The help for an item of a list of `KEY=value` texts (`environment`, `labels`, `sysctls`,
