@@ -863,8 +863,11 @@ fn cast_message(path: &str, value: &str, expected: &str, why: &str) -> String {
     if value.is_empty() {
         // an unset variable, most of the time (reported too)
         format!("`{path}` is empty once interpolated, and compose cannot read it as {expected}")
+    } else if why.contains("out of range") {
+        format!("`{path}`: `{value}` is out of range for {expected}")
     } else {
-        format!("`{path}`: `{value}` cannot be read as {expected}: {why}")
+        // (Go's parser's own words, `strconv.ParseInt: parsing "abc": invalid syntax`, say no more)
+        format!("`{path}` must be {expected}, found `{value}`")
     }
 }
 
