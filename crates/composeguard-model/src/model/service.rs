@@ -838,7 +838,14 @@ impl<'de> ByKind<'de> for PortItem {
             }
             Kind::String => {
                 let s: String = next_as(seq)?;
-                parse_port_spec(&s).map(PortItem).map_err(serde::de::Error::custom)
+                parse_port_spec(&s).map(PortItem).map_err(|e| {
+                    // quotes pasted from a web page or a word processor are text to YAML
+                    if s.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
+                        serde::de::Error::custom(format!("{e}: `“ ”` and `‘ ’` are typographic quotes, not YAML's: retype them as `\"` or `'`"))
+                    } else {
+                        serde::de::Error::custom(e)
+                    }
+                })
             }
             Kind::Map => {
                 let l: PortLong = next_as(seq)?;
