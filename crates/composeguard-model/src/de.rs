@@ -248,7 +248,7 @@ impl Recorder {
         if let Some(a) = node.anchor {
             issue = issue.with_related(a, "value defined here");
         }
-        let one_item = || one_item_for_a_list(node, text);
+        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path));
         if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node).or_else(|| pair_in_text_list(node, path)).or_else(one_item)).flatten() {
             issue = issue.with_help(help);
         }
@@ -275,6 +275,13 @@ fn missing_blank(node: &Node) -> Option<String> {
     let top_level = ["services", "networks", "volumes", "secrets", "configs", "models", "include", "name", "version"];
     let plain_key = key == "<<" || crate::go_order::is_service_key(key) || top_level.contains(&key);
     (plain_key && value.starts_with(|c: char| !c.is_whitespace() && c != '/' && c != ':')).then(|| format!("a key needs a blank after its `:`: `{key}: {value}`"))
+}
+
+/// The help for a mapping where a value was wanted, when the mapping holds the same key again
+/// (`test:` then `test: [...]` under a healthcheck): the key written twice.
+fn key_written_twice(node: &Node, path: &Path<'_>) -> Option<String> {
+    let Path::Key(name, _) = path else { return None };
+    node.as_map()?.get(name).map(|_| format!("`{name}:` is written twice, one inside the other: remove the outer `{name}:` line"))
 }
 
 /// The help for one text where only a list is taken (`ports: "80:80"`, `profiles: debug`):
