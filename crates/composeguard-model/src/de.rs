@@ -248,7 +248,7 @@ impl Recorder {
         if let Some(a) = node.anchor {
             issue = issue.with_related(a, "value defined here");
         }
-        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path));
+        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path)).or_else(|| nothing_below(node, path, text));
         if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node).or_else(|| pair_in_text_list(node, path)).or_else(one_item)).flatten() {
             issue = issue.with_help(help);
         }
@@ -282,6 +282,22 @@ fn missing_blank(node: &Node) -> Option<String> {
 fn key_written_twice(node: &Node, path: &Path<'_>) -> Option<String> {
     let Path::Key(name, _) = path else { return None };
     node.as_map()?.get(name).map(|_| format!("`{name}:` is written twice, one inside the other: remove the outer `{name}:` line"))
+}
+
+/// The help for a key left without a value where a mapping or a list was wanted
+/// (`environment:` followed by `ports:` at its own indentation): its entries are missing, or
+/// not indented under it.
+fn nothing_below(node: &Node, path: &Path<'_>, text: &str) -> Option<String> {
+    let Path::Key(name, parent) = path else { return None };
+    let entries = text.starts_with("must be a mapping") || text.starts_with("must be a sequence") || text.contains("a list");
+    if !entries || !matches!(node.value, Value::Null) || matches!(parent, Path::Root) {
+        return None;
+    }
+    // (`depends_on: {db: }`: a dependency with no condition)
+    if let Path::Key("depends_on", _) = parent {
+        return Some(format!("list the service (`depends_on: [{name}]`), or give it a `condition:`"));
+    }
+    Some(format!("`{name}:` has no value: indent its entries under it, or remove the line"))
 }
 
 /// The help for one text where only a list is taken (`ports: "80:80"`, `profiles: debug`):
