@@ -946,9 +946,14 @@ fn check_service_ref(cx: &Context<'_>, compose: &Compose, disabled: &HashSet<&st
         if cx.is_unreadable_at(&format!("services.{target}")) || nested_in_a_service(cx, target) {
             return;
         }
+        let links = path.rsplit('.').next() == Some("links");
         let mut issue = err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on undefined service `{target}`")).with_path(path);
         if let Some(close) = similar_service(compose, n, target) {
             issue = issue.with_help(format!("did you mean `{close}`?"));
+        } else {
+            // a container of another project, named where only this project's services go
+            let outside = if links { "an `external_links` entry".to_string() } else { format!("`container:{target}`") };
+            issue = issue.with_help(format!("define `{target}` under `services:`; a container outside this project is {outside}"));
         }
         out.push(issue);
     } else if disabled.contains(target) {
