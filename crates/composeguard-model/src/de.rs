@@ -248,7 +248,7 @@ impl Recorder {
         if let Some(a) = node.anchor {
             issue = issue.with_related(a, "value defined here");
         }
-        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path)).or_else(|| nothing_below(node, path, text));
+        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path)).or_else(|| nothing_below(node, path, text)).or_else(|| nested_variable(node, path));
         if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node).or_else(|| pair_in_text_list(node, path)).or_else(one_item)).flatten() {
             issue = issue.with_help(help);
         }
@@ -298,6 +298,18 @@ fn nothing_below(node: &Node, path: &Path<'_>, text: &str) -> Option<String> {
         return Some(format!("list the service (`depends_on: [{name}]`), or give it a `condition:`"));
     }
     Some(format!("`{name}:` has no value: indent its entries under it, or remove the line"))
+}
+
+/// The help for a variable of `environment` (or a build argument, a label) given a mapping or
+/// a list: a variable holds one text.
+fn nested_variable(node: &Node, path: &Path<'_>) -> Option<String> {
+    let Path::Key(name, Path::Key(list @ ("environment" | "args" | "labels"), _)) = path else { return None };
+    let first = node.as_map().and_then(|m| m.entries.first()).map(|(k, _)| k.name.as_str());
+    match (&node.value, first) {
+        (Value::Map(_), Some(key)) => Some(format!("a value of `{list}` is one text: write one entry per value (`{name}_{key}: …`), or quote the whole value")),
+        (Value::Seq(_), _) => Some(format!("a value of `{list}` is one text: join the items into one (quoted) text")),
+        _ => None,
+    }
 }
 
 /// The help for one text where only a list is taken (`ports: "80:80"`, `profiles: debug`):
