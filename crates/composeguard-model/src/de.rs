@@ -248,7 +248,7 @@ impl Recorder {
         if let Some(a) = node.anchor {
             issue = issue.with_related(a, "value defined here");
         }
-        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path)).or_else(|| nothing_below(node, path, text)).or_else(|| nested_variable(node, path));
+        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path)).or_else(|| nothing_below(node, path, text)).or_else(|| nested_variable(node, path)).or_else(|| number_for_a_text(node, text));
         if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node).or_else(|| pair_in_text_list(node, path)).or_else(one_item)).flatten() {
             issue = issue.with_help(help);
         }
@@ -310,6 +310,17 @@ fn nested_variable(node: &Node, path: &Path<'_>) -> Option<String> {
         (Value::Seq(_), _) => Some(format!("a value of `{list}` is one text: join the items into one (quoted) text")),
         _ => None,
     }
+}
+
+/// The help for an integer where only a text is taken (`user: 1000`, a `command` item `6380`):
+/// quoted, YAML reads it as text.
+fn number_for_a_text(node: &Node, text: &str) -> Option<String> {
+    let n = match node.value {
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        _ => return None,
+    };
+    text.starts_with("must be a string,").then(|| format!("quote it to make it a text: `\"{n}\"`"))
 }
 
 /// The help for one text where only a list is taken (`ports: "80:80"`, `profiles: debug`):
