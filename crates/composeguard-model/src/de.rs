@@ -248,7 +248,7 @@ impl Recorder {
         if let Some(a) = node.anchor {
             issue = issue.with_related(a, "value defined here");
         }
-        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path)).or_else(|| nothing_below(node, path, text)).or_else(|| nested_variable(node, path)).or_else(|| number_for_a_text(node, text));
+        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path)).or_else(|| nothing_below(node, path, text)).or_else(|| nested_variable(node, path)).or_else(|| number_for_a_text(node, text)).or_else(|| section_as_a_list(node, path));
         if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node).or_else(|| pair_in_text_list(node, path)).or_else(one_item)).flatten() {
             issue = issue.with_help(help);
         }
@@ -321,6 +321,18 @@ fn number_for_a_text(node: &Node, text: &str) -> Option<String> {
         _ => return None,
     };
     text.starts_with("must be a string,").then(|| format!("quote it to make it a text: `\"{n}\"`"))
+}
+
+/// The help for a top-level section written as a list (`volumes: [data]`, `services: [- web:
+/// ...]`): a mapping keyed by name.
+fn section_as_a_list(node: &Node, path: &Path<'_>) -> Option<String> {
+    let Path::Key(section @ ("services" | "volumes" | "networks" | "secrets" | "configs"), Path::Root) = path else { return None };
+    let Value::Seq(items) = &node.value else { return None };
+    match &items.first()?.value {
+        Value::String(name) => Some(format!("declare them by name, as a mapping: `{section}: {{{name}: {{}}}}`")),
+        Value::Map(_) => Some(format!("remove the `-` before each entry: `{section}` is a mapping keyed by name")),
+        _ => None,
+    }
 }
 
 /// The help for one text where only a list is taken (`ports: "80:80"`, `profiles: debug`):
