@@ -248,7 +248,8 @@ impl Recorder {
         if let Some(a) = node.anchor {
             issue = issue.with_related(a, "value defined here");
         }
-        if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node)).flatten() {
+        let one_item = || one_item_for_a_list(node, text).or_else(|| key_written_twice(node, path)).or_else(|| nothing_below(node, path, text)).or_else(|| nested_variable(node, path)).or_else(|| number_for_a_text(node, text)).or_else(|| section_as_a_list(node, path));
+        if let Some(help) = (kind == IssueKind::InvalidType).then(|| missing_blank(node).or_else(|| pair_in_text_list(node, path)).or_else(one_item)).flatten() {
             issue = issue.with_help(help);
         }
         if let Some(key) = missing {
@@ -274,6 +275,102 @@ fn missing_blank(node: &Node) -> Option<String> {
     let top_level = ["services", "networks", "volumes", "secrets", "configs", "models", "include", "name", "version"];
     let plain_key = key == "<<" || crate::go_order::is_service_key(key) || top_level.contains(&key);
     (plain_key && value.starts_with(|c: char| !c.is_whitespace() && c != '/' && c != ':')).then(|| format!("a key needs a blank after its `:`: `{key}: {value}`"))
+}
+
+/// The help for a mapping where a value was wanted, when the mapping holds the same key again
+/// (`test:` then `test: [...]` under a healthcheck): the key written twice.
+fn key_written_twice(node: &Node, path: &Path<'_>) -> Option<String> {
+    let Path::Key(name, _) = path else { return None };
+    node.as_map()?.get(name).map(|_| format!("`{name}:` is written twice, one inside the other: remove the outer `{name}:` line"))
+}
+
+/// The help for a key left without a value where a mapping or a list was wanted
+/// (`environment:` followed by `ports:` at its own indentation): its entries are missing, or
+/// not indented under it.
+fn nothing_below(node: &Node, path: &Path<'_>, text: &str) -> Option<String> {
+    let Path::Key(name, parent) = path else { return None };
+    let entries = text.starts_with("must be a mapping") || text.starts_with("must be a sequence") || text.contains("a list");
+    if !entries || !matches!(node.value, Value::Null) || matches!(parent, Path::Root) {
+        return None;
+    }
+    // (`depends_on: {db: }`: a dependency with no condition)
+    if let Path::Key("depends_on", _) = parent {
+        return Some(format!("list the service (`depends_on: [{name}]`), or give it a `condition:`"));
+    }
+    Some(format!("`{name}:` has no value: indent its entries under it, or remove the line"))
+}
+
+/// The help for a variable of `environment` (or a build argument, a label) given a mapping or
+/// a list: a variable holds one text.
+fn nested_variable(node: &Node, path: &Path<'_>) -> Option<String> {
+    let Path::Key(name, Path::Key(list @ ("environment" | "args" | "labels"), _)) = path else { return None };
+    let first = node.as_map().and_then(|m| m.entries.first()).map(|(k, _)| k.name.as_str());
+    match (&node.value, first) {
+        (Value::Map(_), Some(key)) => Some(format!("a value of `{list}` is one text: write one entry per value (`{name}_{key}: …`), or quote the whole value")),
+        (Value::Seq(_), _) => Some(format!("a value of `{list}` is one text: join the items into one (quoted) text")),
+        _ => None,
+    }
+}
+
+/// The help for an integer where only a text is taken (`user: 1000`, a `command` item `6380`):
+/// quoted, YAML reads it as text.
+fn number_for_a_text(node: &Node, text: &str) -> Option<String> {
+    let n = match node.value {
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        _ => return None,
+    };
+    text.starts_with("must be a string,").then(|| format!("quote it to make it a text: `\"{n}\"`"))
+}
+
+/// The help for a top-level section written as a list (`volumes: [data]`, `services: [- web:
+/// ...]`): a mapping keyed by name.
+fn section_as_a_list(node: &Node, path: &Path<'_>) -> Option<String> {
+    let Path::Key(section @ ("services" | "volumes" | "networks" | "secrets" | "configs"), Path::Root) = path else { return None };
+    let Value::Seq(items) = &node.value else { return None };
+    match &items.first()?.value {
+        Value::String(name) => Some(format!("declare them by name, as a mapping: `{section}: {{{name}: {{}}}}`")),
+        Value::Map(_) => Some(format!("remove the `-` before each entry: `{section}` is a mapping keyed by name")),
+        _ => None,
+    }
+}
+
+/// The help for one text where only a list is taken (`ports: "80:80"`, `profiles: debug`):
+/// the list of that one item.
+fn one_item_for_a_list(node: &Node, text: &str) -> Option<String> {
+    let Value::String(item) = &node.value else { return None };
+    (text.starts_with("must be a sequence,") && !item.contains('\n') && !item.contains('$'))
+        .then(|| format!("write a list, even of one item: `[{}]`", serde_json::Value::String(item.clone())))
+}
+
+/// The help for an item of a list of `KEY=value` texts (`environment`, `labels`, `sysctls`,
+/// build `args`) that YAML read as a one-entry mapping, because of a `: ` in it: `- KEY: value`
+/// (the mapping form written as a list) or `- MESSAGE=Hello: World` (a value holding `: `).
+fn pair_in_text_list(node: &Node, path: &Path<'_>) -> Option<String> {
+    let Path::Index(_, Path::Key(list, _)) = path else { return None };
+    if !matches!(*list, "environment" | "labels" | "sysctls" | "args" | "annotations" | "extra_hosts") {
+        return None;
+    }
+    let map = node.as_map()?;
+    let [(key, value)] = map.entries.as_slice() else { return None };
+    let value_text = match &value.value {
+        Value::String(v) => v.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        _ => return None,
+    };
+    let sep = if *list == "extra_hosts" { ":" } else { "=" };
+    // a credential's value is not echoed
+    let variable = key.name.split(sep).next().unwrap_or_default();
+    let value_text = if crate::interpolate::is_sensitive_key(variable) { crate::interpolate::mask(&value_text) } else { value_text };
+    Some(if key.name.contains(sep) {
+        format!("YAML reads the `: ` in this item as a mapping: quote the whole item, `- \"{}: {value_text}\"`", key.name)
+    } else {
+        format!("write the item as `- {}{sep}{value_text}`, or drop the `-` of every item to write a mapping", key.name)
+    })
 }
 
 /// Deserializes a node.
@@ -793,15 +890,32 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
         .with_path(if where_.is_empty() { key.name.clone() } else { format!("{where_}.{}", key.name) });
     // a known misplacement first: `limits` on a service is `deploy.resources.limits`, not a
     // typo of `ulimits`
-    let looks_like_a_service =
-        where_.is_empty() && value.as_map().is_some_and(|m| m.entries.iter().any(|(k, _)| matches!(k.name.as_str(), "image" | "build")));
+    let has_image = value.as_map().is_some_and(|m| m.entries.iter().any(|(k, _)| matches!(k.name.as_str(), "image" | "build")));
+    let looks_like_a_service = where_.is_empty() && has_image;
     let parts = path.segments();
-    if let Some(help) = misplaced(&key.name, &where_, &parts) {
+    // a service written inside the one above it (indented one level too far)
+    let nested_service = has_image && matches!(parts.as_slice(), ["services", _]);
+    // a service key written inside one of the service's sections (`ports` under `deploy`)
+    let service_key_too_deep = match parts.as_slice() {
+        ["services", svc, _, ..] if crate::go_order::is_service_key(&key.name) => Some(*svc),
+        _ => None,
+    };
+    if let Some(c) = key.name.chars().find(|c| c.is_whitespace() && *c != ' ') {
+        issue = issue.with_help(format!(
+            "the key holds an invisible {} (U+{:04X}), which YAML does not take for indentation: retype the line's leading spaces as plain spaces",
+            if c == '\u{a0}' { "non-breaking space" } else { "whitespace character" },
+            u32::from(c)
+        ));
+    } else if let Some(help) = misplaced(&key.name, &where_, &parts) {
         issue = issue.with_help(help);
     } else if let Some(help) = well_known_name(&key.name, &parts) {
         issue = issue.with_help(help);
     } else if looks_like_a_service {
         issue = issue.with_help(format!("`{}` looks like a service: put it under `services:`", key.name));
+    } else if nested_service {
+        issue = issue.with_help(format!("`{}` looks like a service written inside `{where_}`: indent it as far as the other services", key.name));
+    } else if let Some(svc) = service_key_too_deep {
+        issue = issue.with_help(format!("`{}` is a service key, indented too far: it belongs at `services.{svc}.{}`", key.name, key.name));
     } else if let Some(s) = did_you_mean(&key.name, candidates) {
         issue = issue.with_help(format!("did you mean `{s}`?")).with_suggested_key(s);
     } else if fields.contains(&EXTENSIONS) {
@@ -826,6 +940,10 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
 /// attribute, dedented to the level of the service names.
 pub fn dedented_attribute(name: &str, body: &Node) -> Option<String> {
     let looks_like_a_service = body.as_map().is_some_and(|m| m.iter().any(|(k, _)| crate::go_order::is_service_key(&k.name)));
+    if matches!(name, "volumes" | "networks" | "secrets" | "configs") && body.as_map().is_some() && !looks_like_a_service {
+        // a mapping of names: the top-level section, indented under `services:`
+        return Some(format!("a `{name}:` that declares {name} is a top-level key: move it out of `services:` (no indentation)"));
+    }
     (crate::go_order::is_service_key(name) && !looks_like_a_service).then(|| format!("`{name}` is a service attribute: is it indented under its service?"))
 }
 
@@ -851,6 +969,21 @@ pub(crate) fn help_dedented_attributes(root: &Node, issues: &mut [Issue]) {
             }
         }
     }
+}
+
+/// A `services:` left empty with the services written below it at the top level, not indented
+/// (`services:` then `web:` then `image: nginx`, all at column 1): one mistake, reported once,
+/// on `services`; the keys below it are not also unknown top-level keys.
+pub(crate) fn help_unindented_services(root: &Node, issues: &mut Vec<Issue>) {
+    const TOP_LEVEL: [&str; 9] = ["services", "networks", "volumes", "secrets", "configs", "models", "include", "name", "version"];
+    let Some(top) = root.as_map() else { return };
+    let Some(at) = top.entries.iter().position(|(k, v)| k.name == "services" && matches!(v.value, Value::Null)) else { return };
+    let below: Vec<&str> =
+        top.entries.iter().skip(at + 1).map(|(k, _)| k.name.as_str()).take_while(|k| !TOP_LEVEL.contains(k) && !k.starts_with("x-")).collect();
+    let Some(first) = below.first() else { return };
+    let Some(null) = issues.iter_mut().find(|i| i.kind == IssueKind::InvalidType && i.path == "services") else { return };
+    null.help = Some(format!("the lines below `services:` are not indented: indent `{first}` and its keys under `services:`"));
+    issues.retain(|i| !(i.kind == IssueKind::UnknownKey && below.contains(&i.path.as_str())));
 }
 
 /// Where a key that is unknown at `where_` belongs, when it is a common misplacement: a
@@ -881,6 +1014,7 @@ fn misplaced(key: &str, where_: &str, parts: &[&str]) -> Option<String> {
         }
         (Some(_), ["build"], "command") => Some(format!("`command` belongs on the service, not under `build`: `services.{svc}.command`")),
         (Some(_), ["deploy"], "memory" | "cpus" | "pids") => Some(format!("`{key}` belongs under `resources.limits` or `resources.reservations`: `services.{svc}.deploy.resources.limits.{key}`")),
+        (Some(_), ["deploy", "resources"], "mem_limit" | "mem_reservation") => Some(format!("under `deploy.resources` a memory limit is `limits.memory` (`services.{svc}.deploy.resources.limits.memory`); `{key}` goes on the service")),
         (Some(_), ["deploy"], "mem_limit") => Some(format!("under `deploy` a memory limit is `resources.limits.memory`: `services.{svc}.deploy.resources.limits.memory`")),
         (Some(_), ["deploy"], "restart") => Some(format!("under `deploy` it is `restart_policy` (`condition: on-failure`...); `restart` goes on the service: `services.{svc}.restart`")),
         (Some(_), ["deploy", "resources"], "memory" | "cpus" | "pids" | "devices") => Some(format!("`{key}` goes under `limits` or `reservations`: `services.{svc}.deploy.resources.limits.{key}`")),
@@ -893,6 +1027,10 @@ fn misplaced(key: &str, where_: &str, parts: &[&str]) -> Option<String> {
             // a service's address or alias on a network, written on the network itself
             ["networks", net] if matches!(key, "ipv4_address" | "ipv6_address" | "aliases") => {
                 Some(format!("`{key}` is set by each service that joins the network: `services.<name>.networks.{net}.{key}`"))
+            }
+            // a secret's or config's file, named as other tools name it
+            [section @ ("secrets" | "configs"), name] if matches!(key, "path" | "filename" | "source" | "src") => {
+                Some(format!("did you mean `file`? the file that holds it is `{section}.{name}.file`"))
             }
             _ => None,
         },

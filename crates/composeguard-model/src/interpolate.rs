@@ -793,7 +793,7 @@ fn walk(node: &mut Node, path: &TreePath<'_>, depth: usize, vars: &dyn Variables
                                 },
                             )
                                 .with_path(path.display())
-                                .with_help("write `$$` for a literal `$`; a variable is `$NAME` or `${NAME}`"),
+                                .with_help(invalid_help(&original)),
                         );
                         String::new()
                     }
@@ -867,8 +867,11 @@ fn cast_message(path: &str, value: &str, expected: &str, why: &str) -> String {
     if value.is_empty() {
         // an unset variable, most of the time (reported too)
         format!("`{path}` is empty once interpolated, and compose cannot read it as {expected}")
+    } else if why.contains("out of range") {
+        format!("`{path}`: `{value}` is out of range for {expected}")
     } else {
-        format!("`{path}`: `{value}` cannot be read as {expected}: {why}")
+        // (Go's parser's own words, `strconv.ParseInt: parsing "abc": invalid syntax`, say no more)
+        format!("`{path}` must be {expected}, found `{value}`")
     }
 }
 
@@ -964,6 +967,45 @@ fn locate(source: &str, span: Span, value: &str, var: &str) -> Span {
         }
     }
     span
+}
+
+/// What is wrong with the first `${…}` of a text compose cannot interpolate, in the user's
+/// terms: a `${{ … }}` of another tool, a default written without its `-`, a name with a dot.
+fn invalid_help(text: &str) -> String {
+    const GENERIC: &str = "write `$$` for a literal `$`; a variable is `$NAME` or `${NAME}`";
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        let after = &rest[at + 1..];
+        if let Some(more) = after.strip_prefix('$') {
+            rest = more;
+            continue;
+        }
+        let Some(body) = after.strip_prefix('{') else {
+            rest = after;
+            continue;
+        };
+        if body.starts_with('{') {
+            return "`${{ … }}` is another tool's syntax (GitHub Actions, a template), not compose's: write `$${{` to keep it as text".to_string();
+        }
+        let Some(close) = body.find('}') else {
+            return "this `${` is never closed: end the variable with `}`, or write `$${` for a literal `${`".to_string();
+        };
+        let inner = &body[..close];
+        let name_len = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(inner.len());
+        let (name, tail) = inner.split_at(name_len);
+        if name.is_empty() {
+            return format!("`${{{inner}}}` names no variable: a name uses letters, digits and `_`");
+        }
+        // (the default itself is not repeated: it may be a secret)
+        if tail.strip_prefix(':').is_some_and(|d| !d.starts_with(['-', '?', '+'])) {
+            return format!("a default is written with `:-`: did you mean `${{{name}:-<default>}}`?");
+        }
+        if !tail.is_empty() && !tail.starts_with(['-', '?', '+', ':']) {
+            return format!("`{inner}` is not a variable name (letters, digits and `_` only): write `${{{}}}` or similar, or `$${{` for a literal", inner.replace(|c: char| !(c.is_ascii_alphanumeric() || c == '_'), "_").to_uppercase());
+        }
+        rest = &body[close..];
+    }
+    GENERIC.to_string()
 }
 
 #[cfg(test)]

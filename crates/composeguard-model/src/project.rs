@@ -1301,6 +1301,7 @@ impl<'a> Assembler<'a> {
                     }
                 }
                 crate::de::help_dedented_attributes(&root, &mut issues);
+                crate::de::help_unindented_services(&root, &mut issues);
                 self.issues.extend(issues);
                 project.root = Some(root);
             }

@@ -1309,6 +1309,12 @@ impl<'a> Builder<'a> {
                         if let Some(s) = self.skip_value.last_mut() {
                             *s = false;
                         }
+                        // a number keyed by a number (`- 8080: 80`): a port mapping written
+                        // with a blank after its `:`
+                        let last = self.issues.last_mut().filter(|i| i.kind == IssueKind::NonStringKey && i.span == k.span);
+                        if let Some(issue) = last.filter(|_| matches!(node.value, Value::Int(_) | Value::UInt(_))) {
+                            issue.help = Some("quote the key to make it a string; a port mapping is one text with no blank after `:`: `- \"8080:80\"`".into());
+                        }
                     } else {
                         self.entries.push((k, node));
                     }

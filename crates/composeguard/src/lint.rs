@@ -171,16 +171,18 @@ fn missing_required_spans(project: &Project) -> Vec<Span> {
     project
         .issues
         .iter()
-        .filter(|i| matches!(i.kind, IssueKind::MissingRequiredVariable | IssueKind::InvalidInterpolation))
+        // (and a mapping key that is no string: compose stops at it, so the mapping that held
+        // it, read without that entry, is not also invalid)
+        .filter(|i| matches!(i.kind, IssueKind::MissingRequiredVariable | IssueKind::InvalidInterpolation | IssueKind::NonStringKey))
         .map(|i| i.span)
         .collect()
 }
 
 /// A value refused only because a required variable in it is missing, or its interpolation
-/// failed, and so left empty (`${DATA:?err}/app:/config` read as an empty volume): compose
-/// reports the variable alone.
+/// failed, and so left empty (`${DATA:?err}/app:/config` read as an empty volume, a network
+/// `${NET?err}` read as one of no name): compose reports the variable alone.
 fn follows_missing_required(issue: &Issue, required: &[Span]) -> bool {
-    matches!(issue.kind, IssueKind::InvalidValue | IssueKind::InvalidType)
+    matches!(issue.kind, IssueKind::InvalidValue | IssueKind::InvalidType | IssueKind::UndefinedReference)
         && required.iter().any(|r| r.file == issue.span.file && issue.span.start <= r.start && r.end <= issue.span.end)
 }
 

@@ -838,7 +838,14 @@ impl<'de> ByKind<'de> for PortItem {
             }
             Kind::String => {
                 let s: String = next_as(seq)?;
-                parse_port_spec(&s).map(PortItem).map_err(serde::de::Error::custom)
+                parse_port_spec(&s).map(PortItem).map_err(|e| {
+                    // quotes pasted from a web page or a word processor are text to YAML
+                    if s.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
+                        serde::de::Error::custom(format!("{e}: `“ ”` and `‘ ’` are typographic quotes, not YAML's: retype them as `\"` or `'`"))
+                    } else {
+                        serde::de::Error::custom(e)
+                    }
+                })
             }
             Kind::Map => {
                 let l: PortLong = next_as(seq)?;
@@ -934,7 +941,18 @@ pub fn parse_port_spec(raw: &str) -> Result<Vec<Port>, String> {
     let mut host_range = None;
     if !host.is_empty() {
         let Some((hs, he)) = range(host) else {
-            return Err(format!("invalid host port `{host}` in `{raw}`"));
+            // what users wrote there: the protocol twice (`389/tcp:389/tcp`), an address glued
+            // to its port (`127.0.0.180:80`)
+            let hint = if let Some((port, _)) = host.split_once('/') {
+                format!(": the protocol is written once, after the container port (`{port}:{container}/{}`)", if proto.is_empty() { "tcp" } else { &proto })
+            } else if host.contains('.') {
+                ": a host address is written before both ports, `IP:HOST_PORT:CONTAINER_PORT` (is a `:` missing?)".to_string()
+            } else if host.bytes().all(|b| b.is_ascii_digit()) {
+                ": a port is at most 65535".to_string()
+            } else {
+                String::new()
+            };
+            return Err(format!("invalid host port `{host}` in `{raw}`{hint}"));
         };
         if end - start != he - hs && end != start {
             return Err(format!("invalid ranges for container and host ports: `{container}` and `{host}`"));

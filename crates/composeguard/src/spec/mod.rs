@@ -30,7 +30,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
         out.retain(|i| !(i.kind == IssueKind::InvalidType && refused.contains(&i.span)));
     }
     let compose = cx.compose();
-    check_top_level(compose, out);
+    check_top_level(cx, compose, out);
     let active: Vec<(&Spanned<String>, &Service)> = compose.services.iter().map(|(k, s)| (k, &**s)).filter(|(_, s)| cx.is_active(s)).collect();
     let disabled: HashSet<&str> = compose.services.iter().filter(|(_, s)| !cx.is_active(s)).map(|(n, _)| n.value.as_str()).collect();
     for (name, service) in &active {
@@ -182,7 +182,7 @@ fn err(kind: IssueKind, span: Span, message: String) -> Issue {
     Issue::error(kind, span, message)
 }
 
-fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
+fn check_top_level(cx: &Context<'_>, compose: &Compose, out: &mut Vec<Issue>) {
     // the obsolete `external.name` must agree with `name`
     let externals = compose
         .networks
@@ -242,6 +242,10 @@ fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
             .filter_map(|(k, s)| Some((k, s?)))
             .collect();
         let external = secret.external.as_ref().is_some_and(|e| e.value.external);
+        if set.is_empty() && has_unknown_key(cx, &format!("secrets.{}", name.value)) {
+            // a key reported as unknown (`path:`, `fle:`) is most likely the missing one
+            continue;
+        }
         file_object_check("secret", "secrets", &name.value, name.span, &set, "file|environment", secret.driver.is_some(), secret.external.is_some(), out);
         // compose's own check after loading: a secret that is not external needs a file or a
         // variable name, whatever its driver (an empty `environment`, as `${UNSET}` gives, names
@@ -266,8 +270,16 @@ fn check_top_level(compose: &Compose, out: &mut Vec<Issue>) {
         .into_iter()
         .filter_map(|(k, s)| Some((k, s?)))
         .collect();
+        if set.is_empty() && has_unknown_key(cx, &format!("configs.{}", name.value)) {
+            continue;
+        }
         file_object_check("config", "configs", &name.value, name.span, &set, "file|environment|content", false, config.external.is_some(), out);
     }
+}
+
+/// Whether a key of the mapping at `path` was reported as unknown.
+fn has_unknown_key(cx: &Context<'_>, path: &str) -> bool {
+    cx.project.issues.iter().any(|i| i.kind == IssueKind::UnknownKey && i.path.strip_prefix(path).is_some_and(|rest| rest.starts_with('.') && !rest[1..].contains('.')))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -543,7 +555,7 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                     .with_help("enable its profile, or mark the dependency `required: false`"),
                 );
             }
-        } else if !cx.is_unreadable_at(&format!("services.{}", dep.value)) {
+        } else if !cx.is_unreadable_at(&format!("services.{}", dep.value)) && !nested_in_a_service(cx, &dep.value) {
             out.push(undefined("service", n, dep, p(&format!("depends_on.{}", dep.value)), similar_service(compose, n, &dep.value)));
         }
     }
@@ -840,11 +852,25 @@ fn declared_unreadably(cx: &Context<'_>, section: &str, name: &str) -> bool {
         return true;
     }
     let Some(top) = cx.project.root.as_ref().and_then(Node::as_map) else { return false };
-    top.entries.iter().any(|(key, value)| {
+    let misspelled = top.entries.iter().any(|(key, value)| {
         !key.name.starts_with("x-")
             && !TOP_LEVEL_KEYS.contains(&key.name.as_str())
             && composeguard_model::de::did_you_mean(&key.name, std::iter::once(section)).is_some()
             && value.as_map().is_some_and(|m| m.contains_key(name))
+    });
+    // the section indented under `services:`, read (and refused) as a service named `volumes`
+    let under_services = || {
+        top.get("services").and_then(Node::as_map).and_then(|m| m.get(section)).and_then(Node::as_map).is_some_and(|m| m.contains_key(name))
+    };
+    misspelled || under_services()
+}
+
+/// A service written inside the body of another (indented one level too far), which compose
+/// refuses as an unknown key of that service (reported): a reference to it is not also undefined.
+fn nested_in_a_service(cx: &Context<'_>, name: &str) -> bool {
+    let Some(services) = cx.project.root.as_ref().and_then(Node::as_map).and_then(|m| m.get("services")).and_then(Node::as_map) else { return false };
+    services.iter().any(|(_, body)| {
+        body.as_map().and_then(|m| m.get(name)).and_then(Node::as_map).is_some_and(|m| m.contains_key("image") || m.contains_key("build"))
     })
 }
 
@@ -933,12 +959,17 @@ fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String, cl
 fn check_service_ref(cx: &Context<'_>, compose: &Compose, disabled: &HashSet<&str>, n: &str, target: &str, span: Span, path: String, out: &mut Vec<Issue>) {
     if !compose.services.contains_key(target) {
         // a service written but unreadable is reported as such, not as undefined
-        if cx.is_unreadable_at(&format!("services.{target}")) {
+        if cx.is_unreadable_at(&format!("services.{target}")) || nested_in_a_service(cx, target) {
             return;
         }
+        let links = path.rsplit('.').next() == Some("links");
         let mut issue = err(IssueKind::UndefinedReference, span, format!("service `{n}` depends on undefined service `{target}`")).with_path(path);
         if let Some(close) = similar_service(compose, n, target) {
             issue = issue.with_help(format!("did you mean `{close}`?"));
+        } else {
+            // a container of another project, named where only this project's services go
+            let outside = if links { "an `external_links` entry".to_string() } else { format!("`container:{target}`") };
+            issue = issue.with_help(format!("define `{target}` under `services:`; a container outside this project is {outside}"));
         }
         out.push(issue);
     } else if disabled.contains(target) {
