@@ -255,9 +255,11 @@ test('the web entry point works from bytes (initSync)', async () => {
 // files found beside an absolute path); 1 631 834 after stop 29's message fixes (a rule for
 // values YAML changes, "did you mean" for undefined references, well-known wrong key names),
 // 1 643 282 with one error for one mistake (missing keys, missing images, dedented keys),
-// 1 662 455 with the messages about where compose reads files and which layer set a value
-test('the wasm is under 1.70 MB', (t) => {
-  const limit = 1_700_000;
+// 1 662 455 with the messages about where compose reads files and which layer set a value;
+// 1 742 868 after stop 31's reviews (help for every type error and YAML syntax error, the
+// mistakes users report, include conflicts compared as compose compares them)
+test('the wasm is under 1.80 MB', (t) => {
+  const limit = 1_800_000;
   for (const dir of ['web', 'node']) {
     const size = statSync(path.join(packageDir, 'pkg', dir, 'composeguard_wasm_bg.wasm')).size;
     t.diagnostic(`pkg/${dir}/composeguard_wasm_bg.wasm: ${size} bytes`);
