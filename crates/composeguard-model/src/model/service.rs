@@ -1239,18 +1239,17 @@ pub fn is_host_path(source: &str) -> bool {
     it.next() == Some(':') && first.is_alphabetic()
 }
 
-/// Parses the short volume syntax (`[SOURCE:]TARGET[:MODE]`) as compose does.
-pub fn parse_volume_spec(spec: &str) -> Result<ServiceVolume, String> {
-    let mut v = ServiceVolume { short: true, ..ServiceVolume::default() };
-    match spec.chars().count() {
-        0 => return Err("invalid empty volume spec".into()),
-        1 | 2 => {
-            v.target = spec.to_string();
-            v.r#type = MountType::Volume;
-            return Ok(v);
-        }
-        _ => {}
+/// The options of a mount in the short syntax (`ro,z` in `./src:/app:ro,z`), as compose splits
+/// the text; `None` when there are none or the text is not a valid mount.
+pub fn volume_spec_options(spec: &str) -> Option<String> {
+    if spec.chars().count() < 3 {
+        return None;
     }
+    split_volume_spec(spec).ok()?.2
+}
+
+/// Splits the short volume syntax into source, target and options.
+fn split_volume_spec(spec: &str) -> Result<(Option<String>, Option<String>, Option<String>), String> {
     // Sections are split at colons outside `${...}`, as compose's loader reads them; each
     // section is the text from the last separator (a slice, not a copy, until it is kept).
     let mut section_start = 0usize;
@@ -1299,6 +1298,22 @@ pub fn parse_volume_spec(spec: &str) -> Result<ServiceVolume, String> {
             break;
         }
     }
+    Ok((source, target, options))
+}
+
+/// Parses the short volume syntax (`[SOURCE:]TARGET[:MODE]`) as compose does.
+pub fn parse_volume_spec(spec: &str) -> Result<ServiceVolume, String> {
+    let mut v = ServiceVolume { short: true, ..ServiceVolume::default() };
+    match spec.chars().count() {
+        0 => return Err("invalid empty volume spec".into()),
+        1 | 2 => {
+            v.target = spec.to_string();
+            v.r#type = MountType::Volume;
+            return Ok(v);
+        }
+        _ => {}
+    }
+    let (source, target, options) = split_volume_spec(spec)?;
     // "/a:/b" with one colon: the loop gives source then target (end), handled above
     v.source = source;
     v.target = target.unwrap_or_default();

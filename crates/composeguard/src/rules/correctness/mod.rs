@@ -1,5 +1,6 @@
 //! Correctness rules.
 
+mod ignored_mount_option;
 mod command_line_in_one_item;
 mod value_changed_by_yaml;
 mod relative_container_path;
@@ -36,6 +37,8 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use ignored_mount_option::IgnoredMountOption;
 
 pub use command_line_in_one_item::CommandLineInOneItem;
 
@@ -118,4 +121,5 @@ pub static RULES: &[&dyn Rule] = &[
     &RelativeContainerPath,
     &ValueChangedByYaml,
     &CommandLineInOneItem,
+    &IgnoredMountOption,
 ];
