@@ -1,5 +1,6 @@
 //! Correctness rules.
 
+mod invalid_namespace_mode;
 mod ignored_mount_option;
 mod command_line_in_one_item;
 mod value_changed_by_yaml;
@@ -37,6 +38,8 @@ pub(crate) mod util;
 mod volume_target_overridden;
 
 use crate::rule::Rule;
+
+pub use invalid_namespace_mode::InvalidNamespaceMode;
 
 pub use ignored_mount_option::IgnoredMountOption;
 
@@ -122,4 +125,5 @@ pub static RULES: &[&dyn Rule] = &[
     &ValueChangedByYaml,
     &CommandLineInOneItem,
     &IgnoredMountOption,
+    &InvalidNamespaceMode,
 ];
