@@ -1248,8 +1248,11 @@ pub fn volume_spec_options(spec: &str) -> Option<String> {
     split_volume_spec(spec).ok()?.2
 }
 
+/// The sections of a mount in the short syntax: source, target and options.
+type VolumeSections = (Option<String>, Option<String>, Option<String>);
+
 /// Splits the short volume syntax into source, target and options.
-fn split_volume_spec(spec: &str) -> Result<(Option<String>, Option<String>, Option<String>), String> {
+fn split_volume_spec(spec: &str) -> Result<VolumeSections, String> {
     // Sections are split at colons outside `${...}`, as compose's loader reads them; each
     // section is the text from the last separator (a slice, not a copy, until it is kept).
     let mut section_start = 0usize;
