@@ -60,6 +60,22 @@ fn meant(option: &str) -> Option<&'static str> {
     }
 }
 
+/// The options of a short-syntax mount, as compose reads them: from the source text when it
+/// shows the value as is (most mounts: no escapes, no variables), else from the loaded tree
+/// (a walk from its root, so only when needed).
+fn mount_options(cx: &Context<'_>, mount: &Spanned<ServiceVolume>) -> Option<String> {
+    let raw = cx.text(mount.anchor.unwrap_or(mount.span));
+    let unquoted = match raw.as_bytes() {
+        [q @ (b'"' | b'\''), .., last] if last == q && raw.len() >= 2 => raw.get(1..raw.len() - 1)?,
+        _ => raw,
+    };
+    if !unquoted.contains(['$', '\\', '\'', '"', '\n', '#']) {
+        return composeguard_model::model::volume_spec_options(unquoted);
+    }
+    let spec = node_at(cx, mount.span).and_then(Node::as_str)?;
+    composeguard_model::model::volume_spec_options(spec)
+}
+
 impl Rule for IgnoredMountOption {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -72,8 +88,7 @@ impl Rule for IgnoredMountOption {
                 if !mount.value.short || is_written_with_variable(cx, mount) {
                     continue;
                 }
-                let Some(spec) = node_at(cx, mount.span).and_then(Node::as_str) else { continue };
-                let Some(options) = composeguard_model::model::volume_spec_options(spec) else { continue };
+                let Some(options) = mount_options(cx, mount) else { continue };
                 // where the options are written, when the source shows them verbatim
                 let written = cx.text(mount.span).rfind(options.as_str());
                 let mut offset = 0;
