@@ -1510,16 +1510,11 @@ fn device(node: &Node) -> Json {
         put_str(&mut o, node, "target");
         put_str(&mut o, node, "permissions");
     } else {
-        {
-            let s = text(node).unwrap_or_default();
-            let parts: Vec<&str> = s.split(':').collect();
-            let src = parts.first().copied().unwrap_or("");
-            let dst = parts.get(1).copied().filter(|d| !d.is_empty()).unwrap_or(src);
-            let perms = parts.get(2).copied().unwrap_or("rwm");
-            put(&mut o, "source", non_empty(Some(src.to_string())));
-            put(&mut o, "target", non_empty(Some(dst.to_string())));
-            put(&mut o, "permissions", non_empty(Some(perms.to_string())));
-        }
+        let s = text(node).unwrap_or_default();
+        let (src, dst, perms) = crate::model::device_spec_parts(&s);
+        put(&mut o, "source", non_empty(Some(src.to_string())));
+        put(&mut o, "target", non_empty(Some(dst.to_string())));
+        put(&mut o, "permissions", non_empty(Some(perms.to_string())));
     }
     Json::Object(o)
 }

@@ -483,18 +483,14 @@ fn device_request_defaults(request: &mut Node) {
     }
 }
 
-/// A device in the short syntax (`/dev/a`, `/dev/a:/dev/b`, `/dev/a:/dev/b:r`) as compose expands
-/// it: `source`, `target` (the source when empty) and `permissions` (`rwm` by default). `None`
-/// for more than three parts, which compose refuses.
+/// A device in the short syntax as compose expands it (see [`crate::model::device_spec_parts`]);
+/// `None` for more than three parts, which compose refuses.
 fn device_mapping(text: &str) -> Option<[(&'static str, String); 3]> {
-    let parts: Vec<&str> = text.split(':').collect();
-    if parts.len() > 3 {
+    if text.split(':').count() > 3 {
         return None;
     }
-    let source = parts.first().copied().unwrap_or_default().to_string();
-    let target = parts.get(1).copied().filter(|t| !t.is_empty()).map_or_else(|| source.clone(), str::to_string);
-    let permissions = parts.get(2).copied().unwrap_or("rwm").to_string();
-    Some([("source", source), ("target", target), ("permissions", permissions)])
+    let (source, target, permissions) = crate::model::device_spec_parts(text);
+    Some([("source", source.to_string()), ("target", target.to_string()), ("permissions", permissions.to_string())])
 }
 
 /// A bind mount in the short syntax without options other than `ro` or `rw` (`./data:/data:ro`)

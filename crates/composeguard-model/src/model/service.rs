@@ -1304,6 +1304,17 @@ fn split_volume_spec(spec: &str) -> Result<VolumeSections, String> {
     Ok((source, target, options))
 }
 
+/// A device in the short syntax (`/dev/a`, `/dev/a:/dev/b`, `/dev/a:/dev/b:r`) as compose expands
+/// it: source, target (the source when empty) and permissions (`rwm` by default), from its first
+/// three parts (compose refuses more).
+pub fn device_spec_parts(text: &str) -> (&str, &str, &str) {
+    let mut parts = text.split(':');
+    let source = parts.next().unwrap_or_default();
+    let target = parts.next().filter(|t| !t.is_empty()).unwrap_or(source);
+    let permissions = parts.next().unwrap_or("rwm");
+    (source, target, permissions)
+}
+
 /// Parses the short volume syntax (`[SOURCE:]TARGET[:MODE]`) as compose does.
 pub fn parse_volume_spec(spec: &str) -> Result<ServiceVolume, String> {
     let mut v = ServiceVolume { short: true, ..ServiceVolume::default() };

@@ -65,6 +65,11 @@ pub fn written_for_swarm(cx: &Context<'_>) -> bool {
     cx.services().any(|(_, s)| s.deploy.as_deref().is_some_and(swarm_deploy)) || cx.compose().networks.values().flatten().any(swarm_network)
 }
 
+/// `text` without one pair of surrounding quotes (`"…"` or `'…'`), as a quoted scalar is written.
+pub fn unquoted(text: &str) -> &str {
+    ['"', '\''].iter().find_map(|q| text.strip_prefix(*q).and_then(|r| r.strip_suffix(*q))).unwrap_or(text)
+}
+
 /// Whether the source text under `span` uses interpolation (`$VAR`, `${VAR…}`), so its final
 /// value is not known from the file.
 pub fn is_interpolated(cx: &Context<'_>, span: Span) -> bool {

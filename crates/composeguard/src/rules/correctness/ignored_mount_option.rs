@@ -1,6 +1,6 @@
 use crate::rules::correctness::util::node_at;
 use crate::rules::prelude::*;
-use crate::rules::util::is_written_with_variable;
+use crate::rules::util::{is_written_with_variable, unquoted};
 
 declare_rule! {
     /// ## What it does
@@ -65,12 +65,9 @@ fn meant(option: &str) -> Option<&'static str> {
 /// (a walk from its root, so only when needed).
 fn mount_options(cx: &Context<'_>, mount: &Spanned<ServiceVolume>) -> Option<String> {
     let raw = cx.text(mount.anchor.unwrap_or(mount.span));
-    let unquoted = match raw.as_bytes() {
-        [q @ (b'"' | b'\''), .., last] if last == q && raw.len() >= 2 => raw.get(1..raw.len() - 1)?,
-        _ => raw,
-    };
-    if !unquoted.contains(['$', '\\', '\'', '"', '\n', '#']) {
-        return composeguard_model::model::volume_spec_options(unquoted);
+    let text = unquoted(raw);
+    if !text.contains(['$', '\\', '\'', '"', '\n', '#']) {
+        return composeguard_model::model::volume_spec_options(text);
     }
     let spec = node_at(cx, mount.span).and_then(Node::as_str)?;
     composeguard_model::model::volume_spec_options(spec)

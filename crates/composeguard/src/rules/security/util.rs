@@ -1014,7 +1014,7 @@ fn literal_default(cx: &Context<'_>, entry: &KeyValue, by_key: bool) -> Option<(
         written = written.split_once('=')?.1;
     }
     let written = written.trim();
-    let written = ['"', '\''].iter().find_map(|q| written.strip_prefix(*q).and_then(|r| r.strip_suffix(*q))).unwrap_or(written);
+    let written = crate::rules::util::unquoted(written);
     let (default, _) = reference_default(written)?;
     if is_non_secret_value(default) || repeats_key(&entry.key.value, default) {
         return None;
