@@ -882,6 +882,12 @@ impl<'de> SeqAccess<'de> for LocSeq {
     }
 }
 
+/// A mapping that sets `image` or `build`: a service's body, wherever it was written (under
+/// the top level, or indented into another service).
+pub fn looks_like_a_service(node: &Node) -> bool {
+    node.as_map().is_some_and(|m| m.contains_key("image") || m.contains_key("build"))
+}
+
 fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, fields: &[&str]) {
     let where_ = path.to_string();
     let place = if where_.is_empty() { "at the top level".to_string() } else { format!("in `{where_}`") };
@@ -890,7 +896,7 @@ fn report_unknown_key(rec: &Recorder, key: &Key, value: &Node, path: &Path<'_>, 
         .with_path(if where_.is_empty() { key.name.clone() } else { format!("{where_}.{}", key.name) });
     // a known misplacement first: `limits` on a service is `deploy.resources.limits`, not a
     // typo of `ulimits`
-    let has_image = value.as_map().is_some_and(|m| m.entries.iter().any(|(k, _)| matches!(k.name.as_str(), "image" | "build")));
+    let has_image = looks_like_a_service(value);
     let looks_like_a_service = where_.is_empty() && has_image;
     let parts = path.segments();
     // a service written inside the one above it (indented one level too far)

@@ -870,7 +870,7 @@ fn declared_unreadably(cx: &Context<'_>, section: &str, name: &str) -> bool {
 fn nested_in_a_service(cx: &Context<'_>, name: &str) -> bool {
     let Some(services) = cx.project.root.as_ref().and_then(Node::as_map).and_then(|m| m.get("services")).and_then(Node::as_map) else { return false };
     services.iter().any(|(_, body)| {
-        body.as_map().and_then(|m| m.get(name)).and_then(Node::as_map).is_some_and(|m| m.contains_key("image") || m.contains_key("build"))
+        body.as_map().and_then(|m| m.get(name)).is_some_and(composeguard_model::de::looks_like_a_service)
     })
 }
 
