@@ -14,22 +14,19 @@
 # --- build: Rust 1.95.0 on Debian 12 (bookworm) ------------------------------------------------
 FROM rust:1.95.0-slim-bookworm@sha256:d7482085ff5b415f84dba5647ae71606650bdef00db7aeb69f4b3d170c3e4082 AS build
 
-# musl gives a fully static binary: the final image has no C library. The crates composeguard
-# uses are pure Rust, and Rust's musl target brings its own C runtime, so the image's gcc only
-# drives the link and no musl-tools package is needed.
-RUN rustup target add "$(uname -m)-unknown-linux-musl"
-
 WORKDIR /build
 COPY . .
 
-# Only the command-line tool (the workspace's Python and WebAssembly bindings are not built),
-# exactly the versions of Cargo.lock, without debug information.
+# One static binary, as scripts/build-release.sh builds it everywhere: glibc linked in
+# (`crt-static`), so the final image needs no C library. (Rust's musl target does not do here:
+# the allocator, mimalloc, is C, and its build wants a musl C compiler the image lacks.) Only the
+# command-line tool is built (not the Python and WebAssembly bindings), exactly the versions of
+# Cargo.lock, without debug information. The script prints the binary's path.
 ENV CARGO_PROFILE_RELEASE_DEBUG=0 \
     CARGO_PROFILE_RELEASE_STRIP=symbols
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/build/target \
-    cargo build --release --locked -p composeguard-cli --target "$(uname -m)-unknown-linux-musl" \
-    && cp "target/$(uname -m)-unknown-linux-musl/release/composeguard" /usr/local/bin/composeguard
+    cp "$(scripts/build-release.sh)" /usr/local/bin/composeguard
 
 # --- run: distroless static (Debian 12), its nonroot variant -----------------------------------
 # The tag moves with every distroless rebuild; the digest is the exact image.

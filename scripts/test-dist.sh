@@ -62,10 +62,16 @@ printf 'FROM debian:12.8\nUSER 1000\nCMD ["true"]\n' >"$tmp/Dockerfile"
 if out=$("$venv/bin/hadolint" --no-color --config .hadolint.yaml "$tmp/Dockerfile" 2>&1); then
   fail "hadolint fails on an info finding"
 else
-  if echo "$out" | grep -q 'DL3049 info'; then pass "hadolint fails on an info finding"; else fail "hadolint fails on an info finding: $out"; fi
+  if grep -q 'DL3049 info' <<<"$out"; then pass "hadolint fails on an info finding"; else fail "hadolint fails on an info finding: $out"; fi
 fi
-for needed in 'USER 65532:65532' 'WORKDIR /src' 'ENTRYPOINT ["/usr/local/bin/composeguard"]' 'CMD ["check"]' 'cargo build --release --locked -p composeguard-cli'; do
+# shellcheck disable=SC2016 # not to be expanded: the text looked for
+for needed in 'USER 65532:65532' 'WORKDIR /src' 'ENTRYPOINT ["/usr/local/bin/composeguard"]' 'CMD ["check"]' 'cp "$(scripts/build-release.sh)" /usr/local/bin/composeguard'; do
   if grep -qF "$needed" Dockerfile; then pass "Dockerfile: $needed"; else fail "Dockerfile: $needed"; fi
+done
+# the image's binary is the release build of the script, static on Linux with glibc
+# shellcheck disable=SC2016 # not to be expanded: the text looked for
+for needed in 'cargo build --release --locked -q -p composeguard-cli --target "$host"' 'target-feature=+crt-static'; do
+  if grep -qF -- "$needed" scripts/build-release.sh; then pass "build-release.sh: $needed"; else fail "build-release.sh: $needed"; fi
 done
 # every FROM pinned by a version tag and a digest
 if awk '/^FROM /{print $2}' Dockerfile | grep -vqE '^[^:@]+:[^@]*[0-9][^@]*@sha256:[0-9a-f]{64}$|^[^:@]+:nonroot@sha256:[0-9a-f]{64}$'; then
@@ -82,10 +88,10 @@ else
 fi
 
 echo "== action.yml"
-if "$venv/bin/shellcheck" scripts/action/*.sh scripts/test-dist.sh; then
-  pass "shellcheck: the action's scripts and this one"
+if "$venv/bin/shellcheck" scripts/action/*.sh scripts/test-dist.sh scripts/build-release.sh; then
+  pass "shellcheck: the action's scripts, build-release.sh and this one"
 else
-  fail "shellcheck: the action's scripts and this one"
+  fail "shellcheck: the action's scripts, build-release.sh and this one"
 fi
 if "$venv/bin/python" scripts/check-dist.py action "$bin"; then pass "action.yml structure"; else fail "action.yml structure"; fi
 
