@@ -163,7 +163,8 @@ fn substitute_with(template: &str, vars: &dyn Variables, unset: &mut Vec<String>
     let mut separators = Separators { text: template, next: [None; 6] };
     while i < s.len() {
         if s.get(i) != Some(&b'$') {
-            i += 1;
+            // on to the next `$`
+            i = s.get(i..).and_then(|rest| memchr::memchr(b'$', rest)).map_or(s.len(), |p| i + p);
             continue;
         }
         let Some((m, end)) = match_at(s, i, &mut lines) else {
@@ -242,7 +243,7 @@ impl Separators<'_> {
                 Some(Some(p)) if p >= start => Some(p),
                 Some(None) => None,
                 _ => {
-                    let found = self.text.get(start..).and_then(|t| t.find(op.sep())).map(|p| start + p);
+                    let found = self.text.as_bytes().get(start..).and_then(|t| find_ascii(t, op.sep().as_bytes())).map(|p| start + p);
                     *slot = Some(found);
                     found
                 }
@@ -254,6 +255,23 @@ impl Separators<'_> {
         }
         best.map_or(OPS[0], |(_, op)| op)
     }
+}
+
+/// Where `needle` (ASCII, not empty) first occurs in `hay`: `memchr` for its first byte, then a
+/// comparison of the rest. (`str::find` set up a two-way searcher on every call, and the
+/// separators are searched for in every template with a braced expression: 280 instructions a
+/// search.)
+fn find_ascii(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(first, hay.get(from..)?) {
+        let at = from + p;
+        if hay.get(at + 1..at + 1 + rest.len()) == Some(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Index of the `}` closing the first `${`, counting nested braces as compose does.

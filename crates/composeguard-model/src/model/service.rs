@@ -1254,37 +1254,46 @@ type VolumeSections = (Option<String>, Option<String>, Option<String>);
 /// Splits the short volume syntax into source, target and options.
 fn split_volume_spec(spec: &str) -> Result<VolumeSections, String> {
     // Sections are split at colons outside `${...}`, as compose's loader reads them; each
-    // section is the text from the last separator (a slice, not a copy, until it is kept).
+    // section is the text from the last separator (a slice, not a copy, until it is kept). The
+    // bytes that matter are ASCII, so the scan is over bytes, and only a colon (or the end)
+    // looks at the section (a char-by-char scan that sliced the section at every character was
+    // 4 000 instructions a volume).
+    let b = spec.as_bytes();
     let mut section_start = 0usize;
     let mut in_var = 0usize;
     let mut source: Option<String> = None;
     let mut target: Option<String> = None;
     let mut options: Option<String> = None;
-    let mut chars = spec.char_indices().peekable();
+    let mut i = 0usize;
     loop {
-        let (i, c) = match chars.next() {
-            Some((i, c)) => (i, Some(c)),
-            None => (spec.len(), None),
-        };
-        if c == Some('$') && chars.peek().is_some_and(|&(_, next)| next == '{') {
-            in_var += 1;
-            continue;
-        }
-        if c == Some('}') && in_var > 0 {
-            in_var -= 1;
-            continue;
+        let c = b.get(i).copied();
+        match c {
+            Some(b'$') if b.get(i + 1) == Some(&b'{') => {
+                in_var += 1;
+                i += 1;
+                continue;
+            }
+            Some(b'}') if in_var > 0 => {
+                in_var -= 1;
+                i += 1;
+                continue;
+            }
+            Some(b':') | None if in_var == 0 => {}
+            Some(_) | None => {
+                if c.is_none() {
+                    break;
+                }
+                i += 1;
+                continue;
+            }
         }
         let section = spec.get(section_start..i).unwrap_or_default();
-        let separator = match c {
-            None => true,
-            Some(':') => !is_drive_letter(section),
-            Some(_) => false,
-        };
-        if separator && in_var == 0 {
-            let text = section.to_string();
+        if c.is_none() || !is_drive_letter(section) {
             if section.is_empty() {
                 return Err(format!("invalid volume `{spec}`: empty section between colons"));
-            } else if source.is_none() && c.is_none() {
+            }
+            let text = section.to_string();
+            if source.is_none() && c.is_none() {
                 target = Some(text);
             } else if source.is_none() {
                 source = Some(text);
@@ -1300,6 +1309,7 @@ fn split_volume_spec(spec: &str) -> Result<VolumeSections, String> {
         if c.is_none() {
             break;
         }
+        i += 1;
     }
     Ok((source, target, options))
 }

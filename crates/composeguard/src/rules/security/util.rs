@@ -682,10 +682,14 @@ pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
 /// 16 token or base64 characters after the scheme, so that `Basic realm` or `Bearer <token>` are
 /// not one.
 fn authorization_credential(value: &str) -> Option<(&'static str, usize, usize)> {
+    // Both schemes start with `B`: the places of a `B` (a `memchr` search), rather than a
+    // substring search of each scheme over every value the secret checks read.
     for scheme in ["Bearer ", "Basic "] {
-        let mut from = 0;
-        while let Some(at) = value.get(from..).and_then(|rest| rest.find(scheme)).map(|i| i + from) {
-            from = at + scheme.len();
+        for (at, _) in value.match_indices('B') {
+            if !value.get(at..).is_some_and(|rest| rest.starts_with(scheme)) {
+                continue;
+            }
+            let from = at + scheme.len();
             let bounded = at == 0 || value.as_bytes().get(at - 1).is_some_and(|b| matches!(b, b' ' | b'"' | b'\'' | b':' | b'='));
             let rest = value.get(from..).unwrap_or("");
             let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=')).count();
