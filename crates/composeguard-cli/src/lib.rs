@@ -243,15 +243,26 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
         Ok(Checked::Report(report, level))
     });
+    // a project that cannot be read (a missing file, a folder given as a file, an invalid
+    // configuration) is an error on stderr, and the others are still checked and reported, as
+    // ruff does with a missing path: the output stays one valid document, and the exit code
+    // says 2
     let mut checked = Vec::with_capacity(results.len());
+    let mut errors: Vec<String> = Vec::new();
     for result in results {
         match result {
             Ok(c) => checked.push(c),
-            Err(e) => return usage_error(&e),
+            Err(e) if !errors.contains(&e) => {
+                eprintln!("composeguard: {e}");
+                errors.push(e);
+            }
+            Err(_) => {}
         }
     }
+    let unreadable = !errors.is_empty();
+    let code = |failed: bool| if unreadable { ExitCode::from(2) } else { ExitCode::after_check(failed) };
     if render_early {
-        return write_rendered(checked);
+        return code(write_rendered(checked, errors.len()));
     }
     let mut reports: Vec<(Report, Severity)> = checked
         .into_iter()
@@ -272,13 +283,13 @@ fn check(args: &CheckArgs) -> ExitCode {
     }
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let _ = if format == Format::Human {
-        parallel::write_human(&report, color, &mut stdout)
+        parallel::write_findings(&report, color, &mut stdout).and_then(|()| stdout.write_all(summary_line(report.summary, report.files.len(), errors.len()).as_bytes()))
     } else {
         composeguard::output::write(&report, format, color, &mut stdout)
     };
     drop(report);
     let _ = stdout.flush();
-    ExitCode::after_check(failed)
+    code(failed)
 }
 
 /// What checking a project needs: where its files are, and the options of the command line.
@@ -324,7 +335,8 @@ fn fix_files(checker: &Checker<'_>, baseline: Option<&Path>) -> Result<(usize, u
     let mut files = std::collections::BTreeSet::new();
     for i in 0..checker.plan.len() {
         for _ in 0..FIX_ROUNDS {
-            let (project, mut report, _) = checker.check(i)?;
+            // a project that cannot be read is reported by the check that follows
+            let Ok((project, mut report, _)) = checker.check(i) else { break };
             if let Some((Some(baseline), key)) = &baseline {
                 baseline.apply_with(&mut report, key);
             }
@@ -369,9 +381,23 @@ enum Checked {
     Rendered { text: Vec<u8>, summary: Summary, files: usize, failed: bool },
 }
 
-/// Writes the findings rendered project by project, in order, then one summary line for all;
-/// the exit code as [`check`] gives it.
-fn write_rendered(checked: Vec<Checked>) -> ExitCode {
+/// The human output's last line: the counts over `files` files, and how many projects could not
+/// be read (their errors are on stderr), with its newline.
+fn summary_line(total: Summary, files: usize, unreadable: usize) -> String {
+    if unreadable == 0 {
+        return format!("{}\n", composeguard::output::human::summary_text(total, files));
+    }
+    let read = if total.error + total.warning + total.info == 0 {
+        format!("No findings in {files} file{}", plural(files))
+    } else {
+        composeguard::output::human::summary_text(total, files).trim_end_matches('.').to_string()
+    };
+    format!("{read}; {unreadable} project{} could not be read.\n", plural(unreadable))
+}
+
+/// Writes the findings rendered project by project, in order, then one summary line for all
+/// (with the number of projects that could not be read); whether a finding fails the run.
+fn write_rendered(checked: Vec<Checked>, unreadable: usize) -> bool {
     let mut total = Summary::default();
     let (mut files, mut failed) = (0, false);
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -383,10 +409,9 @@ fn write_rendered(checked: Vec<Checked>) -> ExitCode {
             failed |= f;
         }
     }
-    let _ = stdout.write_all(composeguard::output::human::summary_text(total, files).as_bytes());
-    let _ = stdout.write_all(b"\n");
+    let _ = stdout.write_all(summary_line(total, files, unreadable).as_bytes());
     let _ = stdout.flush();
-    ExitCode::after_check(failed)
+    failed
 }
 
 /// Reads the baseline and suppresses what it lists, or writes it when it does not exist.

@@ -542,3 +542,34 @@ fn max_depth_is_bounded_by_the_stack() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give 1 to 5000"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A path that cannot be read does not hide the others' findings: every readable file is still
+/// checked and reported (each format stays one valid document), the unreadable one is named on
+/// stderr, and the exit code is 2 (before, stdout was empty and a.yaml's findings were lost).
+#[test]
+fn an_unreadable_path_does_not_hide_the_others() {
+    let dir = temp_dir("unreadable-path");
+    write(&dir, "a.yaml", "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n");
+    std::fs::create_dir_all(dir.join("folder.yaml")).unwrap();
+    for missing in ["missing.yaml", "-f"] {
+        let mut cmd = bin();
+        cmd.args(["check", "--no-color", "a.yaml"]).current_dir(&dir);
+        // a missing file, or a stacked "file" that is a folder (a project of its own)
+        if missing == "-f" { cmd.args(["-f", "folder.yaml"]) } else { cmd.arg(missing) };
+        let out = cmd.output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+        assert!(stdout.contains("a.yaml:4:17") && stdout.contains("1 project could not be read"), "{stdout}");
+        assert!(stderr.contains("missing.yaml: no such file") || stderr.contains("folder.yaml: is a directory"), "{stderr}");
+    }
+    for format in ["json", "sarif", "gitlab"] {
+        let out = bin().args(["check", "a.yaml", "missing.yaml", "--format", format]).current_dir(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert!(doc.to_string().contains("privileged"), "{format}: {doc}");
+    }
+    // the missing path first, in a format that is not JSON
+    let out = bin().args(["check", "missing.yaml", "a.yaml", "--format", "junit"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("privileged"));
+}
