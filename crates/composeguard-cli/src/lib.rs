@@ -67,7 +67,9 @@ struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_parser = selector)]
     select: Vec<String>,
     /// Disable rules by name, code or category.
-    #[arg(long, value_delimiter = ',', value_parser = selector)]
+    /// Spec errors (what docker compose rejects) cannot be ignored: an entry that names only such
+    /// rules is refused, and a wider one (`spec`, `all`) leaves them on.
+    #[arg(long, value_delimiter = ',', value_parser = ignore_selector)]
     ignore: Vec<String>,
     /// Exit 1 when a finding is at or above this severity: error (default), warning, info.
     #[arg(long = "fail-on")]
@@ -163,6 +165,11 @@ fn print_out(text: &str) {
 /// configuration file (a misspelt rule would otherwise select nothing, silently).
 fn selector(entry: &str) -> Result<String, String> {
     config::parse_selector(entry).map(str::to_string)
+}
+
+/// An `--ignore` entry: as [`selector`], and not one that names only spec error rules.
+fn ignore_selector(entry: &str) -> Result<String, String> {
+    config::parse_ignore(entry).map(str::to_string)
 }
 
 fn usage_error(msg: &str) -> ExitCode {

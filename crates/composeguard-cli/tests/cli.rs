@@ -573,3 +573,27 @@ fn an_unreadable_path_does_not_hide_the_others() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("privileged"));
 }
+
+/// A file docker compose rejects never passes: `--ignore` cannot name a rule that only reports
+/// spec errors (usage error, exit 2), a wider entry (`all`, `spec`) leaves them on, and the
+/// configuration file refuses such an entry too (before, `--ignore unknown-key` exited 0).
+#[test]
+fn spec_errors_cannot_be_ignored() {
+    let dir = temp_dir("spec-not-ignored");
+    write(&dir, "compose.yaml", "name: x\nservices:\n  web:\n    image: nginx:1.27\n    imgae: x\n");
+    let run = |args: &[&str]| bin().args(["check", "compose.yaml", "--no-color"]).args(args).current_dir(&dir).output().unwrap();
+    for ignore in ["unknown-key", "CG006"] {
+        let out = run(&["--ignore", ignore]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("names spec errors only"), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for ignore in ["all", "spec", "CG0"] {
+        let out = run(&["--ignore", ignore, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "--ignore {ignore}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("\"unknown-key\""));
+    }
+    write(&dir, "composeguard.toml", "ignore = [\"unknown-key\"]\n");
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("composeguard.toml: ignore: `unknown-key` names spec errors only"), "{}", String::from_utf8_lossy(&out.stderr));
+}
