@@ -55,39 +55,80 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Compose files; each is its own project. A folder is every project under it. Without paths
-    /// (and without -f), the compose file of the current folder is found as docker compose finds it.
+    /// Compose files; each is its own project. A folder is every project under it; `-` is standard
+    /// input. Without paths (and without -f), the compose file of the current folder is found as
+    /// docker compose finds it.
+    #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     project: project_args::ProjectArgs,
     /// Output format: human, json, sarif, github, junit, gitlab.
-    #[arg(long, default_value = "human")]
+    #[arg(long, default_value = "human", value_name = "FORMAT")]
     format: String,
-    /// Enable rules by name, code or category (repeatable, or comma-separated).
-    #[arg(long, value_delimiter = ',', value_parser = selector)]
+    /// Enable rules by name, code, code prefix (`CG2`), category or `all` (repeatable, or
+    /// comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = selector, value_name = "RULE")]
     select: Vec<String>,
-    /// Disable rules by name, code or category.
-    /// Spec errors (what docker compose rejects) cannot be ignored: an entry that names only such
+    /// Disable rules (same forms as --select). Spec errors (what docker compose rejects) cannot be ignored: an entry that names only such
     /// rules is refused, and a wider one (`spec`, `all`) leaves them on.
-    #[arg(long, value_delimiter = ',', value_parser = ignore_selector)]
+    #[arg(long, value_delimiter = ',', value_parser = ignore_selector, value_name = "RULE")]
     ignore: Vec<String>,
     /// Exit 1 when a finding is at or above this severity: error (default), warning, info.
-    #[arg(long = "fail-on")]
+    #[arg(long = "fail-on", value_name = "LEVEL")]
     fail_on: Option<String>,
+    /// Exit 0 even when findings fail the run (a report-only run); a usage or I/O error still
+    /// exits 2.
+    #[arg(long = "exit-zero")]
+    exit_zero: bool,
+    /// Print the findings only: no summary line, and no notes on stderr (fixes applied, baseline
+    /// written). Errors are still printed.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+    /// Print how many findings each rule has instead of the findings (with --format human or
+    /// json).
+    #[arg(long)]
+    statistics: bool,
     /// Configuration file (instead of finding composeguard.toml or pyproject.toml from the
     /// compose file's folder upwards).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Baseline file: written with the current findings when missing; when present, the
     /// findings it lists are suppressed, so only new ones fail.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Never use colour.
+    /// Colour in the human output: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR
+    /// turns it on elsewhere), always, never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
+    /// Never use colour (same as --color never).
     #[arg(long = "no-color")]
     no_color: bool,
     /// Apply the fixes of fixable findings to the compose files, then report what is left.
     #[arg(long)]
     fix: bool,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl CheckArgs {
+    /// Whether the human output is coloured: `--color always` or `never` (and `--no-color`)
+    /// decide; with `auto`, `NO_COLOR` (set and not empty) turns it off, `FORCE_COLOR` (or
+    /// `CLICOLOR_FORCE`, set, not empty and not `0`) on, and otherwise it is on a terminal only.
+    fn color(&self, env: impl Fn(&str) -> Option<OsString>, terminal: bool) -> bool {
+        let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+        let forced = |name: &str| env(name).is_some_and(|v| !v.is_empty() && v != "0");
+        match (self.no_color, self.color) {
+            (true, _) | (_, ColorChoice::Never) => false,
+            (false, ColorChoice::Always) => true,
+            (false, ColorChoice::Auto) => !set("NO_COLOR") && (forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") || terminal),
+        }
+    }
 }
 
 /// An exit code: 0 success, 1 findings, 2 usage or I/O error (the API of
@@ -183,6 +224,9 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(f) => f,
         Err(e) => return usage_error(&e),
     };
+    if args.statistics && !matches!(format, Format::Human | Format::Json) {
+        return usage_error(&format!("--statistics prints a table (--format human) or JSON (--format json), not {}", args.format));
+    }
     let fail_on: Option<Severity> = match args.fail_on.as_deref().map(str::parse).transpose() {
         Ok(s) => s,
         Err(e) => return usage_error(&e),
@@ -225,16 +269,17 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
         match fix_files(&checker, args.baseline.as_deref()) {
             Ok((0, _)) => {}
+            Ok(_) if args.quiet => {}
             Ok((fixes, files)) => eprintln!("composeguard: fixed {fixes} finding{} in {files} file{}", plural(fixes), plural(files)),
             Err(e) => return usage_error(&e),
         }
     }
     let single = plan.len() == 1;
-    let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = format == Format::Human && !args.statistics && args.color(|name| std::env::var_os(name), std::io::stdout().is_terminal());
     // Over many projects, each one's findings are rendered on the thread that checked it, as
     // soon as it is checked (not all at the end, after every project); a baseline needs every
     // report first.
-    let render_early = format == Format::Human && args.baseline.is_none() && !single;
+    let render_early = format == Format::Human && args.baseline.is_none() && !single && !args.statistics;
     let projects: Vec<usize> = (0..plan.len()).collect();
     let results = parallel::map_in_order(&projects, |&i| -> Result<Checked, String> {
         let (project, report, level) = checker.check(i)?;
@@ -267,9 +312,11 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
     }
     let unreadable = !errors.is_empty();
-    let code = |failed: bool| if unreadable { ExitCode::from(2) } else { ExitCode::after_check(failed) };
+    let code = |failed: bool| if unreadable { ExitCode::from(2) } else { ExitCode::after_check(failed && !args.exit_zero) };
+    // (with --quiet, no summary line)
+    let unreadable_in_summary = (!args.quiet).then_some(errors.len());
     if render_early {
-        return code(write_rendered(checked, errors.len()));
+        return code(write_rendered(checked, unreadable_in_summary));
     }
     let mut reports: Vec<(Report, Severity)> = checked
         .into_iter()
@@ -279,7 +326,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         })
         .collect();
     if let Some(path) = &args.baseline {
-        if let Err(e) = apply_baseline(path, &mut reports) {
+        if let Err(e) = apply_baseline(path, &mut reports, args.quiet) {
             return usage_error(&e);
         }
     }
@@ -289,8 +336,11 @@ fn check(args: &CheckArgs) -> ExitCode {
         report.extend(r);
     }
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let _ = if format == Format::Human {
-        parallel::write_findings(&report, color, &mut stdout).and_then(|()| stdout.write_all(summary_line(report.summary, report.files.len(), errors.len()).as_bytes()))
+    let summary = unreadable_in_summary.map(|n| summary_line(report.summary, report.files.len(), n)).unwrap_or_default();
+    let _ = if args.statistics {
+        write_statistics(&report, format, &summary, &mut stdout)
+    } else if format == Format::Human {
+        parallel::write_findings(&report, color, &mut stdout).and_then(|()| stdout.write_all(summary.as_bytes()))
     } else {
         composeguard::output::write(&report, format, color, &mut stdout)
     };
@@ -403,8 +453,9 @@ fn summary_line(total: Summary, files: usize, unreadable: usize) -> String {
 }
 
 /// Writes the findings rendered project by project, in order, then one summary line for all
-/// (with the number of projects that could not be read); whether a finding fails the run.
-fn write_rendered(checked: Vec<Checked>, unreadable: usize) -> bool {
+/// (with the number of projects that could not be read; none without that number, for
+/// `--quiet`); whether a finding fails the run.
+fn write_rendered(checked: Vec<Checked>, unreadable: Option<usize>) -> bool {
     let mut total = Summary::default();
     let (mut files, mut failed) = (0, false);
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -416,13 +467,56 @@ fn write_rendered(checked: Vec<Checked>, unreadable: usize) -> bool {
             failed |= f;
         }
     }
-    let _ = stdout.write_all(summary_line(total, files, unreadable).as_bytes());
+    if let Some(unreadable) = unreadable {
+        let _ = stdout.write_all(summary_line(total, files, unreadable).as_bytes());
+    }
     let _ = stdout.flush();
     failed
 }
 
+/// `--statistics`: how many unsuppressed findings each rule has, most first (then by code), as a
+/// table followed by `summary` (human) or as a JSON list of `{code, name, severity, count,
+/// fixable}` (`fixable`: how many of them have a fix).
+fn write_statistics(report: &Report, format: Format, summary: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    struct Row<'a> {
+        code: &'a str,
+        name: &'a str,
+        severity: Severity,
+        count: usize,
+        fixable: usize,
+    }
+    let mut rows: Vec<Row<'_>> = Vec::new();
+    for d in report.diagnostics().filter(|d| !d.is_suppressed()) {
+        let fixable = usize::from(d.fix.is_some());
+        match rows.iter_mut().find(|r| r.code == &*d.code && r.severity == d.severity) {
+            Some(r) => {
+                r.count += 1;
+                r.fixable += fixable;
+            }
+            None => rows.push(Row { code: &d.code, name: &d.rule, severity: d.severity, count: 1, fixable }),
+        }
+    }
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(b.code)).then_with(|| b.severity.cmp(&a.severity)));
+    if format == Format::Json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| serde_json::json!({"code": r.code, "name": r.name, "severity": r.severity.as_str(), "count": r.count, "fixable": r.fixable}))
+            .collect();
+        return writeln!(out, "{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+    }
+    let width = rows.first().map_or(1, |r| r.count.to_string().len());
+    let name_width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for r in &rows {
+        let fixable = if r.fixable > 0 { format!("  ({} fixable)", r.fixable) } else { String::new() };
+        let _ = writeln!(text, "{:>width$}  {:<6} {:<name_width$}  {}{fixable}", r.count, r.code, r.name, r.severity.as_str());
+    }
+    out.write_all(text.trim_end_matches(' ').as_bytes())?;
+    out.write_all(summary.as_bytes())
+}
+
 /// Reads the baseline and suppresses what it lists, or writes it when it does not exist.
-fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)]) -> Result<(), String> {
+fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)], quiet: bool) -> Result<(), String> {
     let (existing, key) = read_baseline(path)?;
     let baseline = match existing {
         Some(baseline) => baseline,
@@ -432,7 +526,9 @@ fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)]) -> Result<(),
                 all.findings.extend(Baseline::from_report_with(report, &key).findings);
             }
             std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
+            if !quiet {
+                eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
+            }
             all
         }
     };
@@ -519,5 +615,33 @@ fn explain(rule: &str) -> ExitCode {
             let hint = config::similar_rule_name(rule).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
             usage_error(&format!("unknown rule `{rule}` ({hint}see `composeguard rules`)"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn color(args: &[&str], env: &[(&str, &str)], terminal: bool) -> bool {
+        let Ok(Cli { command: Command::Check(check) }) = Cli::try_parse_from(["composeguard", "check"].iter().chain(args)) else { panic!("{args:?}") };
+        check.color(|name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| OsString::from(v)), terminal)
+    }
+
+    /// `--color`, `--no-color`, `NO_COLOR`, `FORCE_COLOR` and `CLICOLOR_FORCE` (before, only a
+    /// terminal turned colour on, and nothing could force it in a CI log that shows it).
+    #[test]
+    fn colour_choice() {
+        assert!(color(&[], &[], true) && !color(&[], &[], false));
+        assert!(!color(&[], &[("NO_COLOR", "1")], true));
+        // an empty NO_COLOR does not count (no-color.org)
+        assert!(color(&[], &[("NO_COLOR", "")], true));
+        assert!(color(&[], &[("FORCE_COLOR", "1")], false) && color(&[], &[("CLICOLOR_FORCE", "1")], false));
+        assert!(!color(&[], &[("FORCE_COLOR", "0")], false));
+        assert!(!color(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], false));
+        // the command line wins over the environment
+        assert!(color(&["--color", "always"], &[("NO_COLOR", "1")], false));
+        assert!(!color(&["--color=never"], &[("FORCE_COLOR", "1")], true));
+        assert!(!color(&["--no-color", "--color", "always"], &[], true));
+        assert!(Cli::try_parse_from(["composeguard", "check", "--color", "sometimes"]).is_err());
     }
 }

@@ -21,23 +21,23 @@ static STDIN_PATH: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| Pa
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct ProjectArgs {
     /// Stack files into one project, as `docker compose -f A -f B`.
-    #[arg(short = 'f', long = "file")]
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// The project folder: relative paths are resolved from it, and `.env` is read there
     /// (default: the first file's folder).
-    #[arg(long = "project-directory")]
+    #[arg(long = "project-directory", value_name = "DIR")]
     pub project_directory: Option<PathBuf>,
     /// Env file for interpolation, read instead of `.env` (repeatable).
-    #[arg(long = "env-file")]
+    #[arg(long = "env-file", value_name = "FILE")]
     pub env_files: Vec<PathBuf>,
     /// Activate a profile (repeatable; default: `COMPOSE_PROFILES`).
-    #[arg(long = "profile")]
+    #[arg(long = "profile", value_name = "PROFILE")]
     pub profiles: Vec<String>,
     /// Enable every profile (`--profile '*'`), for compose's checks too.
     #[arg(long = "all-profiles")]
     pub all_profiles: bool,
     /// The project name (default: `COMPOSE_PROJECT_NAME`, `name:`, or the folder's name).
-    #[arg(short = 'p', long = "project-name")]
+    #[arg(short = 'p', long = "project-name", value_name = "NAME")]
     pub project_name: Option<String>,
     /// Largest compose file read, in bytes or with a unit: `16m`, `512k`, `1g` (default 64m).
     #[arg(long = "max-file-size", value_parser = parse_size, value_name = "SIZE")]

@@ -597,3 +597,41 @@ fn spec_errors_cannot_be_ignored() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("composeguard.toml: ignore: `unknown-key` names spec errors only"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// `-q`/`--quiet` prints the findings only (no summary line, no note on stderr), `--exit-zero`
+/// keeps the exit code 0 with findings but not with an unreadable path, and `--statistics`
+/// prints a count per rule instead of the findings (before, none of these existed).
+#[test]
+fn quiet_exit_zero_and_statistics() {
+    let dir = temp_dir("quiet");
+    write(&dir, "a.yaml", "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n  db:\n    image: postgres:17\n    privileged: true\n");
+    let run = |args: &[&str]| bin().args(["check", "--no-color", "a.yaml"]).args(args).current_dir(&dir).output().unwrap();
+    let text = |out: &std::process::Output| String::from_utf8_lossy(&out.stdout).to_string();
+    let loud = run(&[]);
+    assert!(text(&loud).contains("\nFound 2 errors"));
+    for quiet in ["-q", "--quiet"] {
+        let out = run(&[quiet]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out).contains("a.yaml:4:17") && !text(&out).contains("Found"), "{}", text(&out));
+        // only the summary line is left out
+        assert!(text(&loud).starts_with(&text(&out)) && text(&loud).lines().count() == text(&out).lines().count() + 1);
+    }
+    // the baseline note goes with --quiet too
+    let out = run(&["-q", "--baseline", "base.json"]);
+    assert!(out.stderr.is_empty() && dir.join("base.json").is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["--exit-zero"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("Found 2 errors"));
+    assert_eq!(run(&["--exit-zero", "missing.yaml"]).status.code(), Some(2));
+
+    let out = run(&["--statistics"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stats = text(&out);
+    assert!(stats.starts_with("2  CG201  privileged "), "{stats}");
+    assert!(!stats.contains("a.yaml:") && stats.trim_end().ends_with("in 1 file."), "{stats}");
+    let out = run(&["--statistics", "--format", "json", "--select", "all"]);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let privileged = rows.as_array().unwrap().iter().find(|r| r["name"] == "privileged").unwrap();
+    assert_eq!((privileged["code"].as_str(), privileged["count"].as_u64(), privileged["severity"].as_str()), (Some("CG201"), Some(2), Some("error")));
+    assert_eq!(run(&["--statistics", "--format", "sarif"]).status.code(), Some(2));
+}
