@@ -449,7 +449,7 @@ fn summary_line(total: Summary, files: usize, unreadable: usize) -> String {
     } else {
         composeguard::output::human::summary_text(total, files).trim_end_matches('.').to_string()
     };
-    format!("{read}; {unreadable} project{} could not be read.\n", plural(unreadable))
+    format!("{read}; {unreadable} project{} could not be checked.\n", plural(unreadable))
 }
 
 /// Writes the findings rendered project by project, in order, then one summary line for all

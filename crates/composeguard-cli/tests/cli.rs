@@ -559,7 +559,7 @@ fn an_unreadable_path_does_not_hide_the_others() {
         let out = cmd.output().unwrap();
         let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
-        assert!(stdout.contains("a.yaml:4:17") && stdout.contains("1 project could not be read"), "{stdout}");
+        assert!(stdout.contains("a.yaml:4:17") && stdout.contains("1 project could not be checked"), "{stdout}");
         assert!(stderr.contains("missing.yaml: no such file") || stderr.contains("folder.yaml: is a directory"), "{stderr}");
     }
     for format in ["json", "sarif", "gitlab"] {

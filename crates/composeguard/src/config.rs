@@ -114,7 +114,8 @@ struct PyProject {
 
 #[derive(Deserialize)]
 struct PyTool {
-    composeguard: Option<toml::Value>,
+    /// Read in place (not as a `toml::Value` first), so that an error says where in the file.
+    composeguard: Option<Config>,
 }
 
 impl Config {
@@ -141,8 +142,7 @@ impl Config {
     /// Reads the `[tool.composeguard]` table of a `pyproject.toml`; `None` when it has none.
     pub fn from_pyproject(path: &str, text: &str) -> Result<Option<Self>, ConfigError> {
         let project: PyProject = toml::from_str(text).map_err(|e| invalid(path, &e.to_string()))?;
-        let Some(table) = project.tool.and_then(|t| t.composeguard) else { return Ok(None) };
-        let config: Config = table.try_into().map_err(|e: toml::de::Error| invalid(path, &format!("[tool.composeguard]: {}", e.message())))?;
+        let Some(config) = project.tool.and_then(|t| t.composeguard) else { return Ok(None) };
         config.validate(path)?;
         Ok(Some(config))
     }
@@ -375,7 +375,11 @@ pub fn fail_level(config: Option<&Config>) -> Severity {
 
 /// Reads the configuration file the user named (`--config`).
 pub fn load(path: &str, fs: &dyn FileSystem) -> Result<LoadedConfig, ConfigError> {
-    let text = fs.read(path).map_err(|reason| ConfigError::Read { path: path.to_string(), reason })?;
+    // (the file system's reason names the path too: `cannot read x.toml: no such file`)
+    let text = fs.read(path).map_err(|reason| {
+        let reason = reason.strip_prefix(path).and_then(|r| r.strip_prefix(": ")).map_or_else(|| reason.clone(), str::to_string);
+        ConfigError::Read { path: path.to_string(), reason }
+    })?;
     match Config::from_file(path, &text)? {
         Some(config) => Ok(LoadedConfig { path: path.to_string(), config }),
         None => Err(invalid(path, "has no [tool.composeguard] table")),
@@ -435,6 +439,22 @@ mod tests {
             assert!(Config::from_toml("composeguard.toml", &format!("ignore = [\"{ignore}\"]\n")).is_ok(), "{ignore}");
         }
         assert!(err("fail-on = \"fatal\"").contains("fail-on") || err("fail-on = \"fatal\"").contains("unknown variant"));
+    }
+
+    /// An error in `[tool.composeguard]` says where in `pyproject.toml` (before, only the
+    /// message: `[tool.composeguard]: invalid type: string "privileged", expected a sequence`),
+    /// and a configuration file that cannot be read is named once, in plain words.
+    #[test]
+    fn errors_say_where() {
+        let text = "[project]\nname = \"x\"\n[tool.other]\nselect = 1\n[tool.composeguard]\nselect = \"privileged\"\n";
+        let err = Config::from_pyproject("pyproject.toml", text).unwrap_err().to_string();
+        assert!(err.contains("line 6, column 10") && err.contains("expected a sequence"), "{err}");
+        let err = Config::from_pyproject("pyproject.toml", "[tool.composeguard]\nslect = []\n").unwrap_err().to_string();
+        assert!(err.contains("line 2, column 1") && err.contains("unknown field `slect`"), "{err}");
+        let err = load("/nonexistent-composeguard/x.toml", &crate::os_fs::OsFileSystem).unwrap_err().to_string();
+        assert_eq!(err, "cannot read /nonexistent-composeguard/x.toml: no such file");
+        let err = load("/", &crate::os_fs::OsFileSystem).unwrap_err().to_string();
+        assert_eq!(err, "cannot read /: is a directory");
     }
 
     #[test]
