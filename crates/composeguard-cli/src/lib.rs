@@ -365,6 +365,9 @@ struct Checker<'a> {
 impl Checker<'_> {
     /// The `i`th project of the plan, its report and the severity that fails it.
     fn check(&self, i: usize) -> Result<(composeguard_model::project::Project, Report, Severity), String> {
+        if let Some(e) = self.plan.unusable(i) {
+            return Err(e);
+        }
         let project = composeguard::disk::load_project_owned_with(self.plan.options(i), self.fs, Some(&self.stdin)).map_err(|e| e.to_string())?;
         // the configuration file is found from the project's first compose file
         let config = match &self.explicit_config {

@@ -208,6 +208,16 @@ impl Plan<'_> {
         Ok(Box::new(WithStdin::read(&self.args.stdin_name(), &self.cwd, max)?))
     }
 
+    /// Why the `i`th project cannot be loaded before reading anything: a path of it that is not
+    /// UTF-8 text (the loader reads paths as text, and one made readable by replacing its bytes
+    /// would name another file, or none).
+    pub fn unusable(&self, i: usize) -> Option<String> {
+        let args = self.args;
+        let files = self.sets.get(i).map(AsRef::as_ref).unwrap_or_default();
+        let mut paths = files.iter().chain(&args.env_files).chain(&args.project_directory).chain(&args.stdin_filename);
+        paths.find(|p| p.to_str().is_none()).map(|p| format!("cannot read {}: the path is not UTF-8 text, which composeguard needs (rename it)", p.display()))
+    }
+
     /// The loader's options of the `i`th project (each sharing the environment, under which
     /// loading keeps the variables the project sets itself).
     pub fn options(&self, i: usize) -> ProjectOptions {
@@ -341,6 +351,10 @@ pub fn config(args: &ConfigArgs) -> u8 {
         }
     };
     let fs = fs.as_ref();
+    if let Some(e) = (0..plan.len()).find_map(|i| plan.unusable(i)) {
+        eprintln!("composeguard: {e}");
+        return 2;
+    }
     let projects = match args.project.projects(&plan, fs) {
         Ok(p) => p,
         Err(e) => {

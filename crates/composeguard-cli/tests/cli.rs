@@ -635,3 +635,29 @@ fn quiet_exit_zero_and_statistics() {
     assert_eq!((privileged["code"].as_str(), privileged["count"].as_u64(), privileged["severity"].as_str()), (Some("CG201"), Some(2), Some("error")));
     assert_eq!(run(&["--statistics", "--format", "sarif"]).status.code(), Some(2));
 }
+
+/// A path that is not UTF-8 text is named as one composeguard cannot read, given on the command
+/// line or found in a folder, and the other paths are still checked (before, a given one was
+/// "no such file" although it exists, and a folder of such a name was skipped in silence).
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = temp_dir("not-utf8");
+    let project = "name: x\nservices:\n  web:\n    image: nginx:1.27\n    privileged: true\n";
+    let file = std::ffi::OsStr::from_bytes(b"caf\xe9.yaml");
+    std::fs::write(dir.join(file), project).unwrap();
+    std::fs::create_dir_all(dir.join(std::ffi::OsStr::from_bytes(b"sub\xe9"))).unwrap();
+    std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"sub\xe9")).join("compose.yaml"), project).unwrap();
+    write(&dir, "a.yaml", project);
+    let out = bin().args(["check", "--no-color", "a.yaml"]).arg(file).current_dir(&dir).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout.contains("a.yaml:5:17") && stderr.contains("caf\u{fffd}.yaml: the path is not UTF-8 text"), "{stdout}{stderr}");
+    let out = bin().args(["check", "--no-color", "."]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sub\u{fffd}/compose.yaml: the path is not UTF-8 text"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin().args(["config", "-f"]).arg(file).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8 text"));
+}
