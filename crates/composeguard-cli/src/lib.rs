@@ -35,6 +35,7 @@ struct Cli {
 #[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Check compose files: spec errors and checklist findings, at <file:line:column>.
+    #[command(after_help = "Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 for a usage error, an invalid configuration or a path that cannot be read (2 wins over 1).")]
     Check(CheckArgs),
     /// List the rules.
     Rules {
@@ -597,7 +598,7 @@ fn rules(format: &str) -> ExitCode {
             }
             print_out(&text);
         }
-        other => return usage_error(&format!("unknown format `{other}`")),
+        other => return usage_error(&format!("unknown format `{other}` (expected human or json)")),
     }
     ExitCode::SUCCESS
 }

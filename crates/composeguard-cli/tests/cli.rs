@@ -661,3 +661,15 @@ fn a_path_that_is_not_utf8_is_named() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8 text"));
 }
+
+/// `check --help` says what the exit codes mean, and `rules --format xml` which formats there are.
+#[test]
+fn help_names_exit_codes_and_formats() {
+    let out = bin().args(["check", "--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("Exit status: 0 when nothing is at or above --fail-on") && help.contains("-q, --quiet"), "{help}");
+    let out = bin().args(["rules", "--format", "xml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format `xml` (expected human or json)"));
+}
