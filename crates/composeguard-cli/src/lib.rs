@@ -70,8 +70,9 @@ struct CheckArgs {
     /// comma-separated).
     #[arg(long, value_delimiter = ',', value_parser = selector, value_name = "RULE")]
     select: Vec<String>,
-    /// Disable rules (same forms as --select). Spec errors (what docker compose rejects) cannot be ignored: an entry that names only such
-    /// rules is refused, and a wider one (`spec`, `all`) leaves them on.
+    /// Disable rules (same forms as --select). Spec errors (what docker compose rejects) cannot
+    /// be ignored: an entry that names only such rules is refused, and a wider one (`spec`,
+    /// `all`) leaves them on.
     #[arg(long, value_delimiter = ',', value_parser = ignore_selector, value_name = "RULE")]
     ignore: Vec<String>,
     /// Exit 1 when a finding is at or above this severity: error (default), warning, info.
