@@ -419,7 +419,7 @@ fn fix_files(checker: &Checker<'_>, baseline: Option<&Path>) -> Result<(usize, u
                         continue;
                     }
                 };
-                std::fs::write(&path, [prefix, f.text.as_bytes()].concat()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                std::fs::write(&path, [prefix, f.text.as_bytes()].concat()).map_err(|e| format!("cannot write {}: {}", path.display(), io_problem(&e)))?;
                 fixes += f.fixes;
                 files.insert(path);
                 wrote = true;
@@ -430,6 +430,17 @@ fn fix_files(checker: &Checker<'_>, baseline: Option<&Path>) -> Result<(usize, u
         }
     }
     Ok((fixes, files.len()))
+}
+
+/// An I/O error in the words of the other messages (`no such file`, `is a directory`), not the
+/// OS's with its number (`Is a directory (os error 21)`).
+fn io_problem(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -530,7 +541,7 @@ fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)], quiet: bool) 
             for (report, _) in reports.iter() {
                 all.findings.extend(Baseline::from_report_with(report, &key).findings);
             }
-            std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {}", path.display(), io_problem(&e)))?;
             if !quiet {
                 eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
             }
@@ -555,7 +566,7 @@ fn read_baseline(path: &Path) -> Result<(Option<Baseline>, impl Fn(&str) -> Stri
     if !path.exists() {
         return Ok((None, key));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {}", path.display(), io_problem(&e)))?;
     let baseline = Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((Some(baseline), key))
 }
