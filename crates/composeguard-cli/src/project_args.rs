@@ -164,12 +164,25 @@ impl ProjectArgs {
         if !self.files.is_empty() || paths.is_empty() {
             sets.push(Cow::Borrowed(if self.files.is_empty() && self.stdin_filename.is_some() { std::slice::from_ref(&STDIN_PATH) } else { &self.files }));
         }
+        // a project named twice (`check . compose.yaml`, `check a.yaml ./a.yaml`) is checked
+        // once, where it first comes, as ruff checks a file given twice once
+        let mut seen = std::collections::HashSet::new();
+        sets.retain(|set| seen.insert(set.iter().map(|f| same_file_key(f)).collect::<Vec<_>>()));
         // read once and shared by the projects: with many files, reading it was a twentieth of
         // the run, and copying it for each project an eighth (150 variables, as on a CI runner)
         let cwd = std::env::current_dir().map(|d| path_text(&d)).unwrap_or_default();
         let env: std::sync::Arc<indexmap::IndexMap<String, String>> = std::sync::Arc::new(std::env::vars().collect());
         Plan { args: self, sets, empty_folders, cwd, env }
     }
+}
+
+/// What tells two paths of the same file apart from others: the real path where the file
+/// exists, else the path made absolute (standard input is `-`).
+fn same_file_key(path: &Path) -> PathBuf {
+    if path.as_os_str() == STDIN {
+        return path.to_path_buf();
+    }
+    std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The projects of a run: the files of each, and what their options share (the current folder

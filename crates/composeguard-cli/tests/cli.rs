@@ -673,3 +673,18 @@ fn help_names_exit_codes_and_formats() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format `xml` (expected human or json)"));
 }
+
+/// A project named twice is checked once, where it first comes (before, `check . compose.yaml`
+/// reported every finding twice and counted it twice).
+#[test]
+fn a_project_named_twice_is_checked_once() {
+    let dir = temp_dir("twice");
+    write(&dir, "compose.yaml", "name: x\nservices:\n  web:\n    image: nginx:1.27\n    privileged: true\n");
+    write(&dir, "b.yaml", "name: y\nservices:\n  web:\n    image: nginx:1.27\n");
+    let abs = dir.join("compose.yaml");
+    let out = bin().args(["check", "--format", "json", ".", "b.yaml", "compose.yaml", "./compose.yaml"]).arg(&abs).current_dir(&dir).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = report["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["compose.yaml", "b.yaml"]);
+    assert_eq!(report["summary"]["error"], 1);
+}
