@@ -205,14 +205,15 @@ fn print_out(text: &str) {
 }
 
 /// A `--select` or `--ignore` entry: one that names nothing is a usage error, as in the
-/// configuration file (a misspelt rule would otherwise select nothing, silently).
+/// configuration file (a misspelt rule would otherwise select nothing, silently). Spaces around
+/// an entry are dropped (`--select "privileged, no-healthcheck"`).
 fn selector(entry: &str) -> Result<String, String> {
-    config::parse_selector(entry).map(str::to_string)
+    config::parse_selector(entry.trim()).map(str::to_string)
 }
 
 /// An `--ignore` entry: as [`selector`], and not one that names only spec error rules.
 fn ignore_selector(entry: &str) -> Result<String, String> {
-    config::parse_ignore(entry).map(str::to_string)
+    config::parse_ignore(entry.trim()).map(str::to_string)
 }
 
 fn usage_error(msg: &str) -> ExitCode {

@@ -509,6 +509,8 @@ fn the_more_precise_of_select_and_ignore_wins() {
     assert!(!security.is_empty() && !security.iter().any(|r| r == "privileged"));
     // a tie goes to `--ignore`
     assert!(rules(&["--select", "privileged", "--ignore", "CG201"]).iter().all(|r| r != "privileged"));
+    // spaces after the commas of a list are dropped (before, ` no-healthcheck` was no rule name)
+    assert_eq!(rules(&["--ignore", "all", "--select", "privileged, no-healthcheck ,CG501"]), ["image-without-tag", "no-healthcheck", "privileged"]);
 }
 
 /// `--max-depth` goes up to what the threads of a run have stack for: nesting 5 000 deep is
