@@ -284,8 +284,9 @@ fn check(args: &CheckArgs) -> ExitCode {
     // report first.
     let render_early = format == Format::Human && args.baseline.is_none() && !single && !args.statistics;
     let projects: Vec<usize> = (0..plan.len()).collect();
-    let results = parallel::map_in_order(&projects, |&i| -> Result<Checked, String> {
+    let results = parallel::map_in_order(&projects, |&i| -> Result<(Checked, Option<String>), String> {
         let (project, report, level) = checker.check(i)?;
+        let warning = if checker.plan.found_by_name(i) { other_compose_files(&project.files, checker.fs) } else { None };
         if single {
             // the process ends after the output: freeing a big project node by node, on the one
             // thread, was a twentieth of a run on 500 services (the report keeps what it needs)
@@ -294,9 +295,9 @@ fn check(args: &CheckArgs) -> ExitCode {
         if render_early {
             let text = parallel::render_findings(&report, color);
             let failed = !report.passes(level);
-            return Ok(Checked::Rendered { text, summary: report.summary, files: report.files.len(), failed });
+            return Ok((Checked::Rendered { text, summary: report.summary, files: report.files.len(), failed }, warning));
         }
-        Ok(Checked::Report(report, level))
+        Ok((Checked::Report(report, level), warning))
     });
     // a project that cannot be read (a missing file, a folder given as a file, an invalid
     // configuration) is an error on stderr, and the others are still checked and reported, as
@@ -306,7 +307,12 @@ fn check(args: &CheckArgs) -> ExitCode {
     let mut errors: Vec<String> = Vec::new();
     for result in results {
         match result {
-            Ok(c) => checked.push(c),
+            Ok((c, warning)) => {
+                if let (Some(w), false) = (warning, args.quiet) {
+                    eprintln!("composeguard: {w}");
+                }
+                checked.push(c);
+            }
             Err(e) if !errors.contains(&e) => {
                 eprintln!("composeguard: {e}");
                 errors.push(e);
@@ -382,6 +388,25 @@ impl Checker<'_> {
         let report = lint_loaded(&project, &lint_options, self.fs);
         Ok((project, report, level))
     }
+}
+
+/// The warning docker compose gives when the folder of a project found by name holds several
+/// compose files (`compose.yaml` and `docker-compose.yml`): only the first is used, and the other
+/// is neither read nor checked.
+fn other_compose_files(files: &[String], fs: &dyn FileSystem) -> Option<String> {
+    use composeguard_model::project::COMPOSE_FILE_NAMES;
+    let first = Path::new(files.first()?);
+    let name = first.file_name()?.to_str()?;
+    if !COMPOSE_FILE_NAMES.contains(&name) {
+        return None;
+    }
+    let folder = first.parent().unwrap_or(Path::new(""));
+    let others: Vec<String> =
+        COMPOSE_FILE_NAMES.iter().filter(|n| **n != name).map(|n| folder.join(n)).filter(|p| p.to_str().is_some_and(|p| fs.exists(p))).map(|p| p.display().to_string()).collect();
+    if others.is_empty() {
+        return None;
+    }
+    Some(format!("{} is used, as docker compose uses it; {} beside it {} neither read nor checked", first.display(), others.join(", "), if others.len() == 1 { "is" } else { "are" }))
 }
 
 /// Most times `--fix` checks a project again after fixing it: a fix that overlapped another

@@ -221,6 +221,17 @@ impl Plan<'_> {
         Ok(Box::new(WithStdin::read(&self.args.stdin_name(), &self.cwd, max)?))
     }
 
+    /// Whether the `i`th project's compose file was found by its name (in a folder given, or
+    /// where docker compose looks without `-f`), not named on the command line or by
+    /// `COMPOSE_FILE`.
+    pub fn found_by_name(&self, i: usize) -> bool {
+        match self.sets.get(i) {
+            Some(Cow::Owned(_)) => true,
+            Some(Cow::Borrowed(set)) => set.is_empty() && !self.env.contains_key("COMPOSE_FILE"),
+            None => false,
+        }
+    }
+
     /// Why the `i`th project cannot be loaded before reading anything: a path of it that is not
     /// UTF-8 text (the loader reads paths as text, and one made readable by replacing its bytes
     /// would name another file, or none).

@@ -690,3 +690,24 @@ fn a_project_named_twice_is_checked_once() {
     assert_eq!(paths, ["compose.yaml", "b.yaml"]);
     assert_eq!(report["summary"]["error"], 1);
 }
+
+/// A folder with both `compose.yaml` and `docker-compose.yml`: docker compose warns that it uses
+/// the first only, and so does `check` when it finds the file by its name (before, the other
+/// file went unchecked without a word). A file named on the command line gets no warning.
+#[test]
+fn several_compose_files_in_a_folder_are_named() {
+    let dir = temp_dir("several-compose-files");
+    std::fs::create_dir_all(dir.join("app")).unwrap();
+    write(&dir.join("app"), "compose.yaml", VALID);
+    write(&dir.join("app"), "docker-compose.yml", "services:\n  web:\n    imgae: x\n");
+    let stderr = |args: &[&str], folder: &Path| {
+        let out = bin().args(["check", "--no-color"]).args(args).current_dir(folder).env_remove("COMPOSE_FILE").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let warning = "app/compose.yaml is used, as docker compose uses it; app/docker-compose.yml beside it is neither read nor checked";
+    assert!(stderr(&["."], &dir).contains(warning), "{}", stderr(&["."], &dir));
+    assert!(stderr(&[], &dir.join("app")).contains("compose.yaml is used"));
+    assert_eq!(stderr(&["app/compose.yaml"], &dir), "");
+    assert_eq!(stderr(&["-q", "."], &dir), "");
+}
