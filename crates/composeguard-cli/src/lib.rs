@@ -82,8 +82,8 @@ struct CheckArgs {
     /// exits 2.
     #[arg(long = "exit-zero")]
     exit_zero: bool,
-    /// Print the findings only: no summary line, and no notes on stderr (fixes applied, baseline
-    /// written). Errors are still printed.
+    /// Print the findings only: no summary line, and no notes or warnings on stderr (fixes
+    /// applied, baseline written, a folder without compose file). Errors are still printed.
     #[arg(short = 'q', long)]
     quiet: bool,
     /// Print how many findings each rule has instead of the findings (with --format human or
@@ -240,7 +240,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     // each project is loaded and linted on its own thread; results in command-line order
     let plan = args.project.plan(&args.paths);
-    for folder in &plan.empty_folders {
+    for folder in plan.empty_folders.iter().filter(|_| !args.quiet) {
         eprintln!("composeguard: no compose file under {} (compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml)", folder.display());
     }
     if plan.len() == 0 {

@@ -710,4 +710,8 @@ fn several_compose_files_in_a_folder_are_named() {
     assert!(stderr(&[], &dir.join("app")).contains("compose.yaml is used"));
     assert_eq!(stderr(&["app/compose.yaml"], &dir), "");
     assert_eq!(stderr(&["-q", "."], &dir), "");
+    // nor, with -q, the warning for a folder given that holds no compose file
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    assert!(stderr(&["empty", "app/compose.yaml"], &dir).contains("no compose file under empty"));
+    assert_eq!(stderr(&["-q", "empty", "app/compose.yaml"], &dir), "");
 }
