@@ -98,7 +98,7 @@ struct CheckArgs {
     /// findings it lists are suppressed, so only new ones fail.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Colour in the human output: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR
+    /// Colour in the human output: auto (on a terminal, unless `NO_COLOR` is set; `FORCE_COLOR`
     /// turns it on elsewhere), always, never.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     color: ColorChoice,
