@@ -377,7 +377,8 @@ impl Checker<'_> {
         if let Some(e) = self.plan.unusable(i) {
             return Err(e);
         }
-        let project = composeguard::disk::load_project_owned_with(self.plan.options(i), self.fs, Some(&self.stdin)).map_err(|e| e.to_string())?;
+        let project = composeguard::disk::load_project_owned_with(self.plan.options(i), self.fs, Some(&self.stdin))
+            .map_err(|e| format!("{e}{}", self.plan.pattern_hint(i).unwrap_or_default()))?;
         // the configuration file is found from the project's first compose file
         let config = match &self.explicit_config {
             Some(c) => Some(c.clone()),

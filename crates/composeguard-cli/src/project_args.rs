@@ -242,6 +242,14 @@ impl Plan<'_> {
         paths.find(|p| p.to_str().is_none()).map(|p| format!("cannot read {}: the path is not UTF-8 text, which composeguard needs (rename it)", p.display()))
     }
 
+    /// A hint for a path of the `i`th project that is missing and looks like a pattern
+    /// (`'*.yaml'` quoted, or where no shell expands it): composeguard does not expand patterns.
+    pub fn pattern_hint(&self, i: usize) -> Option<&'static str> {
+        let files = self.sets.get(i).map(AsRef::as_ref).unwrap_or_default();
+        let pattern = |p: &&PathBuf| p.to_str().is_some_and(|t| t.contains(['*', '?', '['])) && !p.exists();
+        files.iter().any(|p| pattern(&p)).then_some(" (composeguard does not expand patterns such as `*.yaml`: let the shell expand them, or give a folder)")
+    }
+
     /// The loader's options of the `i`th project (each sharing the environment, under which
     /// loading keeps the variables the project sets itself).
     pub fn options(&self, i: usize) -> ProjectOptions {

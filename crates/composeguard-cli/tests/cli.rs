@@ -570,6 +570,10 @@ fn an_unreadable_path_does_not_hide_the_others() {
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{format}: {e}"));
         assert!(doc.to_string().contains("privileged"), "{format}: {doc}");
     }
+    // a pattern no shell expanded gets a hint (composeguard does not expand patterns)
+    let out = bin().args(["check", "a.yaml", "*.yml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read *.yml: no such file (composeguard does not expand patterns"), "{}", String::from_utf8_lossy(&out.stderr));
     // the missing path first, in a format that is not JSON
     let out = bin().args(["check", "missing.yaml", "a.yaml", "--format", "junit"]).current_dir(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
