@@ -48,7 +48,29 @@ fn spec_errors_cannot_be_suppressed() {
     let report = run("services:\n  a:\n    # composeguard: ignore[unknown-key]\n    imgae: nginx:1.27\n");
     assert!(report.is_invalid());
     assert!(!of(&report, "unknown-key")[0].is_suppressed());
-    assert_eq!(of(&report, "unused-suppression").len(), 1);
+    let unused = of(&report, "unused-suppression");
+    assert_eq!(unused.len(), 1);
+    // it says why, not that there is no such finding
+    assert!(unused[0].message.contains("cannot be suppressed"), "{}", unused[0].message);
+}
+
+/// A file docker compose rejects never passes: `ignore` of any breadth leaves the spec errors
+/// on, through the options and the configuration alike (before, `--ignore unknown-key` or
+/// `ignore = ["all"]` let such a file exit 0).
+#[test]
+fn spec_errors_cannot_be_ignored() {
+    let text = "services:\n  a:\n    imgae: nginx:1.27\n";
+    for ignore in ["unknown-key", "CG006", "spec", "all"] {
+        let options = LintOptions { ignore: vec![ignore.into()], ..LintOptions::default() };
+        let report = lint("compose.yaml", text, &options);
+        assert!(report.is_invalid() && report.has_errors(), "{ignore}");
+        let config = composeguard::Config { ignore: vec![ignore.into()], ..composeguard::Config::default() };
+        let report = lint("compose.yaml", text, &LintOptions { config: Some(config), ..LintOptions::default() });
+        assert!(report.is_invalid() && report.has_errors(), "{ignore} in the configuration");
+    }
+    // the spec warnings can be ignored
+    let options = LintOptions { ignore: vec!["unset-variable".into()], ..LintOptions::default() };
+    assert!(of(&lint("compose.yaml", "services:\n  a:\n    image: nginx:${TAG}\n", &options), "unset-variable").is_empty());
 }
 
 #[test]

@@ -57,12 +57,14 @@ fn source_of(text: &Bound<'_, PyAny>) -> PyResult<Source> {
 }
 
 /// `select` and `ignore` name rules, codes, code prefixes or categories; one that names nothing
-/// is a `ConfigError`, with a "did you mean", as in a configuration.
+/// is a `ConfigError`, with a "did you mean", as in a configuration; so is an `ignore` entry that
+/// names only spec error rules, which cannot be ignored.
 fn check_selectors(select: &[String], ignore: &[String]) -> PyResult<()> {
-    for (what, entries) in [("select", select), ("ignore", ignore)] {
-        for entry in entries {
-            config::parse_selector(entry).map_err(|message| errors::config_error(format!("{what}: {message}")))?;
-        }
+    for entry in select {
+        config::parse_selector(entry).map_err(|message| errors::config_error(format!("select: {message}")))?;
+    }
+    for entry in ignore {
+        config::parse_ignore(entry).map_err(|message| errors::config_error(format!("ignore: {message}")))?;
     }
     Ok(())
 }

@@ -241,6 +241,18 @@ def test_bad_config_raises_config_error(config: object) -> None:
         composeguard.lint(VALID, config=config)  # type: ignore[arg-type]
 
 
+def test_spec_errors_cannot_be_ignored() -> None:
+    broken = "services:\n  web:\n    image: nginx:1.27\n    imgae: x\n"
+    # what compose rejects is never ignored: a rule that only reports it cannot be named ...
+    for kwargs in ({"ignore": ["unknown-key"]}, {"config": {"ignore": ["CG006"]}}):
+        with pytest.raises(ConfigError, match="names spec errors only"):
+            composeguard.lint(broken, **kwargs)  # type: ignore[arg-type]
+    # ... and `all` leaves it on, so the file still fails
+    report = composeguard.lint(broken, ignore=["all"])
+    assert [d.rule for d in report.diagnostics] == ["unknown-key"]
+    assert not report.ok()
+
+
 def test_ok_levels() -> None:
     report = composeguard.lint("name: x\nservices:\n  web:\n    image: nginx:1.27\n", config={"ignore": ["all"], "select": ["no-healthcheck"]})
     assert [d.severity for d in report.diagnostics] == ["warning"]

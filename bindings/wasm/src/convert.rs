@@ -169,8 +169,12 @@ fn with_folder_keys(files: IndexMap<String, String>, path: &str) -> IndexMap<Str
 pub fn lint_json(text: &str, options: JsLintOptions) -> Result<String, String> {
     let path = options.path.unwrap_or_else(|| DEFAULT_PATH.to_string());
     let config = config_from(options.config)?;
-    for entry in options.select.iter().chain(&options.ignore).flatten() {
+    for entry in options.select.iter().flatten() {
         composeguard::config::parse_selector(entry)?;
+    }
+    // (spec errors cannot be ignored: an entry that names only such rules is refused)
+    for entry in options.ignore.iter().flatten() {
+        composeguard::config::parse_ignore(entry)?;
     }
     let core_options = LintOptions {
         env: options.env.unwrap_or_default(),

@@ -42,14 +42,9 @@ function fromCli(position, bytes) {
   };
 }
 
-/** The CLI's file system words a missing file as the OS does; the wasm's in-memory one does not. */
-function fromCliMessage(message) {
-  return message.replace(/: No such file or directory \(os error 2\)$/, ': no such file');
-}
-
 function expectedDiagnostic(d, bytesOf) {
   const bytes = bytesOf(d.file);
-  const out = { ...d, message: fromCliMessage(d.message), start: fromCli(d.start, bytes), end: fromCli(d.end, bytes) };
+  const out = { ...d, start: fromCli(d.start, bytes), end: fromCli(d.end, bytes) };
   if (d.related) {
     out.related = d.related.map((r) => ({ ...r, start: fromCli(r.start, bytesOf(r.file)), end: fromCli(r.end, bytesOf(r.file)) }));
   }

@@ -18,23 +18,26 @@ pub fn projects_under(dir: &Path) -> Vec<Vec<PathBuf>> {
 
 fn walk(dir: &Path, depth: usize, projects: &mut Vec<Vec<PathBuf>>) {
     // `check .` shows `web/compose.yaml`, not `./web/compose.yaml`
-    let join = |name: &str| if dir == Path::new(".") { PathBuf::from(name) } else { dir.join(name) };
-    if let Some(main) = COMPOSE_FILE_NAMES.iter().map(|n| join(n)).find(|p| p.is_file()) {
+    let join = |name: &std::ffi::OsStr| if dir == Path::new(".") { PathBuf::from(name) } else { dir.join(name) };
+    if let Some(main) = COMPOSE_FILE_NAMES.iter().map(|n| join(n.as_ref())).find(|p| p.is_file()) {
         let mut files = vec![main];
-        files.extend(OVERRIDE_FILE_NAMES.iter().map(|n| join(n)).find(|p| p.is_file()));
+        files.extend(OVERRIDE_FILE_NAMES.iter().map(|n| join(n.as_ref())).find(|p| p.is_file()));
         projects.push(files);
     }
     if depth >= MAX_DEPTH {
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut folders: Vec<(String, PathBuf)> = entries
+    // (a name that is not UTF-8 is kept as it is, so that its folder is found and then reported
+    // as a path composeguard cannot read, not skipped in silence)
+    let mut folders: Vec<(std::ffi::OsString, PathBuf)> = entries
         .filter_map(Result::ok)
         // (a symbolic link's own type: a link to a folder is not followed)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().to_string();
-            (!name.starts_with('.') && name != "node_modules").then(|| (name.clone(), join(&name)))
+            let name = e.file_name();
+            let skipped = name.as_encoded_bytes().starts_with(b".") || name == "node_modules";
+            (!skipped).then(|| (name.clone(), join(&name)))
         })
         .collect();
     folders.sort();

@@ -35,6 +35,7 @@ struct Cli {
 #[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Check compose files: spec errors and checklist findings, at <file:line:column>.
+    #[command(after_help = "Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 for a usage error, an invalid configuration or a path that cannot be read (2 wins over 1).")]
     Check(CheckArgs),
     /// List the rules.
     Rules {
@@ -55,37 +56,81 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Compose files; each is its own project. A folder is every project under it. Without paths
-    /// (and without -f), the compose file of the current folder is found as docker compose finds it.
+    /// Compose files; each is its own project. A folder is every project under it; `-` is standard
+    /// input. Without paths (and without -f), the compose file of the current folder is found as
+    /// docker compose finds it.
+    #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     project: project_args::ProjectArgs,
     /// Output format: human, json, sarif, github, junit, gitlab.
-    #[arg(long, default_value = "human")]
+    #[arg(long, default_value = "human", value_name = "FORMAT")]
     format: String,
-    /// Enable rules by name, code or category (repeatable, or comma-separated).
-    #[arg(long, value_delimiter = ',', value_parser = selector)]
+    /// Enable rules by name, code, code prefix (`CG2`), category or `all` (repeatable, or
+    /// comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = selector, value_name = "RULE")]
     select: Vec<String>,
-    /// Disable rules by name, code or category.
-    #[arg(long, value_delimiter = ',', value_parser = selector)]
+    /// Disable rules (same forms as --select). Spec errors (what docker compose rejects) cannot
+    /// be ignored: an entry that names only such rules is refused, and a wider one (`spec`,
+    /// `all`) leaves them on.
+    #[arg(long, value_delimiter = ',', value_parser = ignore_selector, value_name = "RULE")]
     ignore: Vec<String>,
     /// Exit 1 when a finding is at or above this severity: error (default), warning, info.
-    #[arg(long = "fail-on")]
+    #[arg(long = "fail-on", value_name = "LEVEL")]
     fail_on: Option<String>,
+    /// Exit 0 even when findings fail the run (a report-only run); a usage or I/O error still
+    /// exits 2.
+    #[arg(long = "exit-zero")]
+    exit_zero: bool,
+    /// Print the findings only: no summary line, and no notes or warnings on stderr (fixes
+    /// applied, baseline written, a folder without compose file). Errors are still printed.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+    /// Print how many findings each rule has instead of the findings (with --format human or
+    /// json).
+    #[arg(long)]
+    statistics: bool,
     /// Configuration file (instead of finding composeguard.toml or pyproject.toml from the
     /// compose file's folder upwards).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Baseline file: written with the current findings when missing; when present, the
     /// findings it lists are suppressed, so only new ones fail.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Never use colour.
+    /// Colour in the human output: auto (on a terminal, unless `NO_COLOR` is set; `FORCE_COLOR`
+    /// turns it on elsewhere), always, never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
+    /// Never use colour (same as --color never).
     #[arg(long = "no-color")]
     no_color: bool,
     /// Apply the fixes of fixable findings to the compose files, then report what is left.
     #[arg(long)]
     fix: bool,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl CheckArgs {
+    /// Whether the human output is coloured: `--color always` or `never` (and `--no-color`)
+    /// decide; with `auto`, `NO_COLOR` (set and not empty) turns it off, `FORCE_COLOR` (or
+    /// `CLICOLOR_FORCE`, set, not empty and not `0`) on, and otherwise it is on a terminal only.
+    fn color(&self, env: impl Fn(&str) -> Option<OsString>, terminal: bool) -> bool {
+        let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+        let forced = |name: &str| env(name).is_some_and(|v| !v.is_empty() && v != "0");
+        match (self.no_color, self.color) {
+            (true, _) | (_, ColorChoice::Never) => false,
+            (false, ColorChoice::Always) => true,
+            (false, ColorChoice::Auto) => !set("NO_COLOR") && (forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") || terminal),
+        }
+    }
 }
 
 /// An exit code: 0 success, 1 findings, 2 usage or I/O error (the API of
@@ -160,9 +205,15 @@ fn print_out(text: &str) {
 }
 
 /// A `--select` or `--ignore` entry: one that names nothing is a usage error, as in the
-/// configuration file (a misspelt rule would otherwise select nothing, silently).
+/// configuration file (a misspelt rule would otherwise select nothing, silently). Spaces around
+/// an entry are dropped (`--select "privileged, no-healthcheck"`).
 fn selector(entry: &str) -> Result<String, String> {
-    config::parse_selector(entry).map(str::to_string)
+    config::parse_selector(entry.trim()).map(str::to_string)
+}
+
+/// An `--ignore` entry: as [`selector`], and not one that names only spec error rules.
+fn ignore_selector(entry: &str) -> Result<String, String> {
+    config::parse_ignore(entry.trim()).map(str::to_string)
 }
 
 fn usage_error(msg: &str) -> ExitCode {
@@ -176,6 +227,9 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(f) => f,
         Err(e) => return usage_error(&e),
     };
+    if args.statistics && !matches!(format, Format::Human | Format::Json) {
+        return usage_error(&format!("--statistics prints a table (--format human) or JSON (--format json), not {}", args.format));
+    }
     let fail_on: Option<Severity> = match args.fail_on.as_deref().map(str::parse).transpose() {
         Ok(s) => s,
         Err(e) => return usage_error(&e),
@@ -186,7 +240,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     // each project is loaded and linted on its own thread; results in command-line order
     let plan = args.project.plan(&args.paths);
-    for folder in &plan.empty_folders {
+    for folder in plan.empty_folders.iter().filter(|_| !args.quiet) {
         eprintln!("composeguard: no compose file under {} (compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml)", folder.display());
     }
     if plan.len() == 0 {
@@ -218,19 +272,21 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
         match fix_files(&checker, args.baseline.as_deref()) {
             Ok((0, _)) => {}
+            Ok(_) if args.quiet => {}
             Ok((fixes, files)) => eprintln!("composeguard: fixed {fixes} finding{} in {files} file{}", plural(fixes), plural(files)),
             Err(e) => return usage_error(&e),
         }
     }
     let single = plan.len() == 1;
-    let color = format == Format::Human && !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = format == Format::Human && !args.statistics && args.color(|name| std::env::var_os(name), std::io::stdout().is_terminal());
     // Over many projects, each one's findings are rendered on the thread that checked it, as
     // soon as it is checked (not all at the end, after every project); a baseline needs every
     // report first.
-    let render_early = format == Format::Human && args.baseline.is_none() && !single;
+    let render_early = format == Format::Human && args.baseline.is_none() && !single && !args.statistics;
     let projects: Vec<usize> = (0..plan.len()).collect();
-    let results = parallel::map_in_order(&projects, |&i| -> Result<Checked, String> {
+    let results = parallel::map_in_order(&projects, |&i| -> Result<(Checked, Option<String>), String> {
         let (project, report, level) = checker.check(i)?;
+        let warning = if checker.plan.found_by_name(i) { other_compose_files(&project.files, checker.fs) } else { None };
         if single {
             // the process ends after the output: freeing a big project node by node, on the one
             // thread, was a twentieth of a run on 500 services (the report keeps what it needs)
@@ -239,19 +295,37 @@ fn check(args: &CheckArgs) -> ExitCode {
         if render_early {
             let text = parallel::render_findings(&report, color);
             let failed = !report.passes(level);
-            return Ok(Checked::Rendered { text, summary: report.summary, files: report.files.len(), failed });
+            return Ok((Checked::Rendered { text, summary: report.summary, files: report.files.len(), failed }, warning));
         }
-        Ok(Checked::Report(report, level))
+        Ok((Checked::Report(report, level), warning))
     });
+    // a project that cannot be read (a missing file, a folder given as a file, an invalid
+    // configuration) is an error on stderr, and the others are still checked and reported, as
+    // ruff does with a missing path: the output stays one valid document, and the exit code
+    // says 2
     let mut checked = Vec::with_capacity(results.len());
+    let mut errors: Vec<String> = Vec::new();
     for result in results {
         match result {
-            Ok(c) => checked.push(c),
-            Err(e) => return usage_error(&e),
+            Ok((c, warning)) => {
+                if let (Some(w), false) = (warning, args.quiet) {
+                    eprintln!("composeguard: {w}");
+                }
+                checked.push(c);
+            }
+            Err(e) if !errors.contains(&e) => {
+                eprintln!("composeguard: {e}");
+                errors.push(e);
+            }
+            Err(_) => {}
         }
     }
+    let unreadable = !errors.is_empty();
+    let code = |failed: bool| if unreadable { ExitCode::from(2) } else { ExitCode::after_check(failed && !args.exit_zero) };
+    // (with --quiet, no summary line)
+    let unreadable_in_summary = (!args.quiet).then_some(errors.len());
     if render_early {
-        return write_rendered(checked);
+        return code(write_rendered(checked, unreadable_in_summary));
     }
     let mut reports: Vec<(Report, Severity)> = checked
         .into_iter()
@@ -261,7 +335,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         })
         .collect();
     if let Some(path) = &args.baseline {
-        if let Err(e) = apply_baseline(path, &mut reports) {
+        if let Err(e) = apply_baseline(path, &mut reports, args.quiet) {
             return usage_error(&e);
         }
     }
@@ -271,14 +345,17 @@ fn check(args: &CheckArgs) -> ExitCode {
         report.extend(r);
     }
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let _ = if format == Format::Human {
-        parallel::write_human(&report, color, &mut stdout)
+    let summary = unreadable_in_summary.map(|n| summary_line(report.summary, report.files.len(), n)).unwrap_or_default();
+    let _ = if args.statistics {
+        write_statistics(&report, format, &summary, &mut stdout)
+    } else if format == Format::Human {
+        parallel::write_findings(&report, color, &mut stdout).and_then(|()| stdout.write_all(summary.as_bytes()))
     } else {
         composeguard::output::write(&report, format, color, &mut stdout)
     };
     drop(report);
     let _ = stdout.flush();
-    ExitCode::after_check(failed)
+    code(failed)
 }
 
 /// What checking a project needs: where its files are, and the options of the command line.
@@ -297,7 +374,11 @@ struct Checker<'a> {
 impl Checker<'_> {
     /// The `i`th project of the plan, its report and the severity that fails it.
     fn check(&self, i: usize) -> Result<(composeguard_model::project::Project, Report, Severity), String> {
-        let project = composeguard::disk::load_project_owned_with(self.plan.options(i), self.fs, Some(&self.stdin)).map_err(|e| e.to_string())?;
+        if let Some(e) = self.plan.unusable(i) {
+            return Err(e);
+        }
+        let project = composeguard::disk::load_project_owned_with(self.plan.options(i), self.fs, Some(&self.stdin))
+            .map_err(|e| format!("{e}{}", self.plan.pattern_hint(i).unwrap_or_default()))?;
         // the configuration file is found from the project's first compose file
         let config = match &self.explicit_config {
             Some(c) => Some(c.clone()),
@@ -308,6 +389,25 @@ impl Checker<'_> {
         let report = lint_loaded(&project, &lint_options, self.fs);
         Ok((project, report, level))
     }
+}
+
+/// The warning docker compose gives when the folder of a project found by name holds several
+/// compose files (`compose.yaml` and `docker-compose.yml`): only the first is used, and the other
+/// is neither read nor checked.
+fn other_compose_files(files: &[String], fs: &dyn FileSystem) -> Option<String> {
+    use composeguard_model::project::COMPOSE_FILE_NAMES;
+    let first = Path::new(files.first()?);
+    let name = first.file_name()?.to_str()?;
+    if !COMPOSE_FILE_NAMES.contains(&name) {
+        return None;
+    }
+    let folder = first.parent().unwrap_or(Path::new(""));
+    let others: Vec<String> =
+        COMPOSE_FILE_NAMES.iter().filter(|n| **n != name).map(|n| folder.join(n)).filter(|p| p.to_str().is_some_and(|p| fs.exists(p))).map(|p| p.display().to_string()).collect();
+    if others.is_empty() {
+        return None;
+    }
+    Some(format!("{} is used, as docker compose uses it; {} beside it {} neither read nor checked", first.display(), others.join(", "), if others.len() == 1 { "is" } else { "are" }))
 }
 
 /// Most times `--fix` checks a project again after fixing it: a fix that overlapped another
@@ -324,7 +424,8 @@ fn fix_files(checker: &Checker<'_>, baseline: Option<&Path>) -> Result<(usize, u
     let mut files = std::collections::BTreeSet::new();
     for i in 0..checker.plan.len() {
         for _ in 0..FIX_ROUNDS {
-            let (project, mut report, _) = checker.check(i)?;
+            // a project that cannot be read is reported by the check that follows
+            let Ok((project, mut report, _)) = checker.check(i) else { break };
             if let Some((Some(baseline), key)) = &baseline {
                 baseline.apply_with(&mut report, key);
             }
@@ -345,7 +446,7 @@ fn fix_files(checker: &Checker<'_>, baseline: Option<&Path>) -> Result<(usize, u
                         continue;
                     }
                 };
-                std::fs::write(&path, [prefix, f.text.as_bytes()].concat()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                std::fs::write(&path, [prefix, f.text.as_bytes()].concat()).map_err(|e| format!("cannot write {}: {}", path.display(), io_problem(&e)))?;
                 fixes += f.fixes;
                 files.insert(path);
                 wrote = true;
@@ -356,6 +457,17 @@ fn fix_files(checker: &Checker<'_>, baseline: Option<&Path>) -> Result<(usize, u
         }
     }
     Ok((fixes, files.len()))
+}
+
+/// An I/O error in the words of the other messages (`no such file`, `is a directory`), not the
+/// OS's with its number (`Is a directory (os error 21)`).
+fn io_problem(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -369,9 +481,24 @@ enum Checked {
     Rendered { text: Vec<u8>, summary: Summary, files: usize, failed: bool },
 }
 
-/// Writes the findings rendered project by project, in order, then one summary line for all;
-/// the exit code as [`check`] gives it.
-fn write_rendered(checked: Vec<Checked>) -> ExitCode {
+/// The human output's last line: the counts over `files` files, and how many projects could not
+/// be read (their errors are on stderr), with its newline.
+fn summary_line(total: Summary, files: usize, unreadable: usize) -> String {
+    if unreadable == 0 {
+        return format!("{}\n", composeguard::output::human::summary_text(total, files));
+    }
+    let read = if total.error + total.warning + total.info == 0 {
+        format!("No findings in {files} file{}", plural(files))
+    } else {
+        composeguard::output::human::summary_text(total, files).trim_end_matches('.').to_string()
+    };
+    format!("{read}; {unreadable} project{} could not be checked.\n", plural(unreadable))
+}
+
+/// Writes the findings rendered project by project, in order, then one summary line for all
+/// (with the number of projects that could not be read; none without that number, for
+/// `--quiet`); whether a finding fails the run.
+fn write_rendered(checked: Vec<Checked>, unreadable: Option<usize>) -> bool {
     let mut total = Summary::default();
     let (mut files, mut failed) = (0, false);
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -383,14 +510,56 @@ fn write_rendered(checked: Vec<Checked>) -> ExitCode {
             failed |= f;
         }
     }
-    let _ = stdout.write_all(composeguard::output::human::summary_text(total, files).as_bytes());
-    let _ = stdout.write_all(b"\n");
+    if let Some(unreadable) = unreadable {
+        let _ = stdout.write_all(summary_line(total, files, unreadable).as_bytes());
+    }
     let _ = stdout.flush();
-    ExitCode::after_check(failed)
+    failed
+}
+
+/// `--statistics`: how many unsuppressed findings each rule has, most first (then by code), as a
+/// table followed by `summary` (human) or as a JSON list of `{code, name, severity, count,
+/// fixable}` (`fixable`: how many of them have a fix).
+fn write_statistics(report: &Report, format: Format, summary: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    struct Row<'a> {
+        code: &'a str,
+        name: &'a str,
+        severity: Severity,
+        count: usize,
+        fixable: usize,
+    }
+    let mut rows: Vec<Row<'_>> = Vec::new();
+    for d in report.diagnostics().filter(|d| !d.is_suppressed()) {
+        let fixable = usize::from(d.fix.is_some());
+        match rows.iter_mut().find(|r| r.code == &*d.code && r.severity == d.severity) {
+            Some(r) => {
+                r.count += 1;
+                r.fixable += fixable;
+            }
+            None => rows.push(Row { code: &d.code, name: &d.rule, severity: d.severity, count: 1, fixable }),
+        }
+    }
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(b.code)).then_with(|| b.severity.cmp(&a.severity)));
+    if format == Format::Json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| serde_json::json!({"code": r.code, "name": r.name, "severity": r.severity.as_str(), "count": r.count, "fixable": r.fixable}))
+            .collect();
+        return writeln!(out, "{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+    }
+    let width = rows.first().map_or(1, |r| r.count.to_string().len());
+    let name_width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for r in &rows {
+        let fixable = if r.fixable > 0 { format!("  ({} fixable)", r.fixable) } else { String::new() };
+        let _ = writeln!(text, "{:>width$}  {:<6} {:<name_width$}  {}{fixable}", r.count, r.code, r.name, r.severity.as_str());
+    }
+    out.write_all(text.trim_end_matches(' ').as_bytes())?;
+    out.write_all(summary.as_bytes())
 }
 
 /// Reads the baseline and suppresses what it lists, or writes it when it does not exist.
-fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)]) -> Result<(), String> {
+fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)], quiet: bool) -> Result<(), String> {
     let (existing, key) = read_baseline(path)?;
     let baseline = match existing {
         Some(baseline) => baseline,
@@ -399,8 +568,10 @@ fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)]) -> Result<(),
             for (report, _) in reports.iter() {
                 all.findings.extend(Baseline::from_report_with(report, &key).findings);
             }
-            std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
+            std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {}", path.display(), io_problem(&e)))?;
+            if !quiet {
+                eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
+            }
             all
         }
     };
@@ -422,7 +593,7 @@ fn read_baseline(path: &Path) -> Result<(Option<Baseline>, impl Fn(&str) -> Stri
     if !path.exists() {
         return Ok((None, key));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {}", path.display(), io_problem(&e)))?;
     let baseline = Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((Some(baseline), key))
 }
@@ -466,7 +637,7 @@ fn rules(format: &str) -> ExitCode {
             }
             print_out(&text);
         }
-        other => return usage_error(&format!("unknown format `{other}`")),
+        other => return usage_error(&format!("unknown format `{other}` (expected human or json)")),
     }
     ExitCode::SUCCESS
 }
@@ -487,5 +658,33 @@ fn explain(rule: &str) -> ExitCode {
             let hint = config::similar_rule_name(rule).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
             usage_error(&format!("unknown rule `{rule}` ({hint}see `composeguard rules`)"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn color(args: &[&str], env: &[(&str, &str)], terminal: bool) -> bool {
+        let Ok(Cli { command: Command::Check(check) }) = Cli::try_parse_from(["composeguard", "check"].iter().chain(args)) else { panic!("{args:?}") };
+        check.color(|name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| OsString::from(v)), terminal)
+    }
+
+    /// `--color`, `--no-color`, `NO_COLOR`, `FORCE_COLOR` and `CLICOLOR_FORCE` (before, only a
+    /// terminal turned colour on, and nothing could force it in a CI log that shows it).
+    #[test]
+    fn colour_choice() {
+        assert!(color(&[], &[], true) && !color(&[], &[], false));
+        assert!(!color(&[], &[("NO_COLOR", "1")], true));
+        // an empty NO_COLOR does not count (no-color.org)
+        assert!(color(&[], &[("NO_COLOR", "")], true));
+        assert!(color(&[], &[("FORCE_COLOR", "1")], false) && color(&[], &[("CLICOLOR_FORCE", "1")], false));
+        assert!(!color(&[], &[("FORCE_COLOR", "0")], false));
+        assert!(!color(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], false));
+        // the command line wins over the environment
+        assert!(color(&["--color", "always"], &[("NO_COLOR", "1")], false));
+        assert!(!color(&["--color=never"], &[("FORCE_COLOR", "1")], true));
+        assert!(!color(&["--no-color", "--color", "always"], &[], true));
+        assert!(Cli::try_parse_from(["composeguard", "check", "--color", "sometimes"]).is_err());
     }
 }

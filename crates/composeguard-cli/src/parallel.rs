@@ -51,6 +51,7 @@ const CHUNK: usize = 2048;
 
 /// Human output, its findings rendered on every core: the same text as
 /// `composeguard::output::human::render`, written to `out` a chunk at a time.
+#[cfg(test)]
 pub fn write_human(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     write_findings(report, color, out)?;
     out.write_all(human::summary_line(report).as_bytes())?;

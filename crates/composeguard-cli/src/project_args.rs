@@ -21,23 +21,23 @@ static STDIN_PATH: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| Pa
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct ProjectArgs {
     /// Stack files into one project, as `docker compose -f A -f B`.
-    #[arg(short = 'f', long = "file")]
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// The project folder: relative paths are resolved from it, and `.env` is read there
     /// (default: the first file's folder).
-    #[arg(long = "project-directory")]
+    #[arg(long = "project-directory", value_name = "DIR")]
     pub project_directory: Option<PathBuf>,
     /// Env file for interpolation, read instead of `.env` (repeatable).
-    #[arg(long = "env-file")]
+    #[arg(long = "env-file", value_name = "FILE")]
     pub env_files: Vec<PathBuf>,
     /// Activate a profile (repeatable; default: `COMPOSE_PROFILES`).
-    #[arg(long = "profile")]
+    #[arg(long = "profile", value_name = "PROFILE")]
     pub profiles: Vec<String>,
     /// Enable every profile (`--profile '*'`), for compose's checks too.
     #[arg(long = "all-profiles")]
     pub all_profiles: bool,
     /// The project name (default: `COMPOSE_PROJECT_NAME`, `name:`, or the folder's name).
-    #[arg(short = 'p', long = "project-name")]
+    #[arg(short = 'p', long = "project-name", value_name = "NAME")]
     pub project_name: Option<String>,
     /// Largest compose file read, in bytes or with a unit: `16m`, `512k`, `1g` (default 64m).
     #[arg(long = "max-file-size", value_parser = parse_size, value_name = "SIZE")]
@@ -164,12 +164,25 @@ impl ProjectArgs {
         if !self.files.is_empty() || paths.is_empty() {
             sets.push(Cow::Borrowed(if self.files.is_empty() && self.stdin_filename.is_some() { std::slice::from_ref(&STDIN_PATH) } else { &self.files }));
         }
+        // a project named twice (`check . compose.yaml`, `check a.yaml ./a.yaml`) is checked
+        // once, where it first comes, as ruff checks a file given twice once
+        let mut seen = std::collections::HashSet::new();
+        sets.retain(|set| seen.insert(set.iter().map(|f| same_file_key(f)).collect::<Vec<_>>()));
         // read once and shared by the projects: with many files, reading it was a twentieth of
         // the run, and copying it for each project an eighth (150 variables, as on a CI runner)
         let cwd = std::env::current_dir().map(|d| path_text(&d)).unwrap_or_default();
         let env: std::sync::Arc<indexmap::IndexMap<String, String>> = std::sync::Arc::new(std::env::vars().collect());
         Plan { args: self, sets, empty_folders, cwd, env }
     }
+}
+
+/// What tells two paths of the same file apart from others: the real path where the file
+/// exists, else the path made absolute (standard input is `-`).
+fn same_file_key(path: &Path) -> PathBuf {
+    if path.as_os_str() == STDIN {
+        return path.to_path_buf();
+    }
+    std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The projects of a run: the files of each, and what their options share (the current folder
@@ -206,6 +219,35 @@ impl Plan<'_> {
         }
         let max = self.args.limits().max_file_bytes;
         Ok(Box::new(WithStdin::read(&self.args.stdin_name(), &self.cwd, max)?))
+    }
+
+    /// Whether the `i`th project's compose file was found by its name (in a folder given, or
+    /// where docker compose looks without `-f`), not named on the command line or by
+    /// `COMPOSE_FILE`.
+    pub fn found_by_name(&self, i: usize) -> bool {
+        match self.sets.get(i) {
+            Some(Cow::Owned(_)) => true,
+            Some(Cow::Borrowed(set)) => set.is_empty() && !self.env.contains_key("COMPOSE_FILE"),
+            None => false,
+        }
+    }
+
+    /// Why the `i`th project cannot be loaded before reading anything: a path of it that is not
+    /// UTF-8 text (the loader reads paths as text, and one made readable by replacing its bytes
+    /// would name another file, or none).
+    pub fn unusable(&self, i: usize) -> Option<String> {
+        let args = self.args;
+        let files = self.sets.get(i).map(AsRef::as_ref).unwrap_or_default();
+        let mut paths = files.iter().chain(&args.env_files).chain(&args.project_directory).chain(&args.stdin_filename);
+        paths.find(|p| p.to_str().is_none()).map(|p| format!("cannot read {}: the path is not UTF-8 text, which composeguard needs (rename it)", p.display()))
+    }
+
+    /// A hint for a path of the `i`th project that is missing and looks like a pattern
+    /// (`'*.yaml'` quoted, or where no shell expands it): composeguard does not expand patterns.
+    pub fn pattern_hint(&self, i: usize) -> Option<&'static str> {
+        let files = self.sets.get(i).map(AsRef::as_ref).unwrap_or_default();
+        let pattern = |p: &&PathBuf| p.to_str().is_some_and(|t| t.contains(['*', '?', '['])) && !p.exists();
+        files.iter().any(|p| pattern(&p)).then_some(" (composeguard does not expand patterns such as `*.yaml`: let the shell expand them, or give a folder)")
     }
 
     /// The loader's options of the `i`th project (each sharing the environment, under which
@@ -341,6 +383,10 @@ pub fn config(args: &ConfigArgs) -> u8 {
         }
     };
     let fs = fs.as_ref();
+    if let Some(e) = (0..plan.len()).find_map(|i| plan.unusable(i)) {
+        eprintln!("composeguard: {e}");
+        return 2;
+    }
     let projects = match args.project.projects(&plan, fs) {
         Ok(p) => p,
         Err(e) => {

@@ -509,6 +509,8 @@ fn the_more_precise_of_select_and_ignore_wins() {
     assert!(!security.is_empty() && !security.iter().any(|r| r == "privileged"));
     // a tie goes to `--ignore`
     assert!(rules(&["--select", "privileged", "--ignore", "CG201"]).iter().all(|r| r != "privileged"));
+    // spaces after the commas of a list are dropped (before, ` no-healthcheck` was no rule name)
+    assert_eq!(rules(&["--ignore", "all", "--select", "privileged, no-healthcheck ,CG501"]), ["image-without-tag", "no-healthcheck", "privileged"]);
 }
 
 /// `--max-depth` goes up to what the threads of a run have stack for: nesting 5 000 deep is
@@ -541,4 +543,179 @@ fn max_depth_is_bounded_by_the_stack() {
     let out = bin().args(["check", "--max-depth", "20000", "a.yaml"]).current_dir(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give 1 to 5000"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A path that cannot be read does not hide the others' findings: every readable file is still
+/// checked and reported (each format stays one valid document), the unreadable one is named on
+/// stderr, and the exit code is 2 (before, stdout was empty and a.yaml's findings were lost).
+#[test]
+fn an_unreadable_path_does_not_hide_the_others() {
+    let dir = temp_dir("unreadable-path");
+    write(&dir, "a.yaml", "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n");
+    std::fs::create_dir_all(dir.join("folder.yaml")).unwrap();
+    for missing in ["missing.yaml", "-f"] {
+        let mut cmd = bin();
+        cmd.args(["check", "--no-color", "a.yaml"]).current_dir(&dir);
+        // a missing file, or a stacked "file" that is a folder (a project of its own)
+        if missing == "-f" { cmd.args(["-f", "folder.yaml"]) } else { cmd.arg(missing) };
+        let out = cmd.output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+        assert!(stdout.contains("a.yaml:4:17") && stdout.contains("1 project could not be checked"), "{stdout}");
+        assert!(stderr.contains("missing.yaml: no such file") || stderr.contains("folder.yaml: is a directory"), "{stderr}");
+    }
+    for format in ["json", "sarif", "gitlab"] {
+        let out = bin().args(["check", "a.yaml", "missing.yaml", "--format", format]).current_dir(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert!(doc.to_string().contains("privileged"), "{format}: {doc}");
+    }
+    // a pattern no shell expanded gets a hint (composeguard does not expand patterns)
+    let out = bin().args(["check", "a.yaml", "*.yml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read *.yml: no such file (composeguard does not expand patterns"), "{}", String::from_utf8_lossy(&out.stderr));
+    // the missing path first, in a format that is not JSON
+    let out = bin().args(["check", "missing.yaml", "a.yaml", "--format", "junit"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("privileged"));
+}
+
+/// A file docker compose rejects never passes: `--ignore` cannot name a rule that only reports
+/// spec errors (usage error, exit 2), a wider entry (`all`, `spec`) leaves them on, and the
+/// configuration file refuses such an entry too (before, `--ignore unknown-key` exited 0).
+#[test]
+fn spec_errors_cannot_be_ignored() {
+    let dir = temp_dir("spec-not-ignored");
+    write(&dir, "compose.yaml", "name: x\nservices:\n  web:\n    image: nginx:1.27\n    imgae: x\n");
+    let run = |args: &[&str]| bin().args(["check", "compose.yaml", "--no-color"]).args(args).current_dir(&dir).output().unwrap();
+    for ignore in ["unknown-key", "CG006"] {
+        let out = run(&["--ignore", ignore]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("names spec errors only"), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for ignore in ["all", "spec", "CG0"] {
+        let out = run(&["--ignore", ignore, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "--ignore {ignore}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("\"unknown-key\""));
+    }
+    write(&dir, "composeguard.toml", "ignore = [\"unknown-key\"]\n");
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("composeguard.toml: ignore: `unknown-key` names spec errors only"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `-q`/`--quiet` prints the findings only (no summary line, no note on stderr), `--exit-zero`
+/// keeps the exit code 0 with findings but not with an unreadable path, and `--statistics`
+/// prints a count per rule instead of the findings (before, none of these existed).
+#[test]
+fn quiet_exit_zero_and_statistics() {
+    let dir = temp_dir("quiet");
+    write(&dir, "a.yaml", "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n  db:\n    image: postgres:17\n    privileged: true\n");
+    let run = |args: &[&str]| bin().args(["check", "--no-color", "a.yaml"]).args(args).current_dir(&dir).output().unwrap();
+    let text = |out: &std::process::Output| String::from_utf8_lossy(&out.stdout).to_string();
+    let loud = run(&[]);
+    assert!(text(&loud).contains("\nFound 2 errors"));
+    for quiet in ["-q", "--quiet"] {
+        let out = run(&[quiet]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out).contains("a.yaml:4:17") && !text(&out).contains("Found"), "{}", text(&out));
+        // only the summary line is left out
+        assert!(text(&loud).starts_with(&text(&out)) && text(&loud).lines().count() == text(&out).lines().count() + 1);
+    }
+    // the baseline note goes with --quiet too
+    let out = run(&["-q", "--baseline", "base.json"]);
+    assert!(out.stderr.is_empty() && dir.join("base.json").is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["--exit-zero"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("Found 2 errors"));
+    assert_eq!(run(&["--exit-zero", "missing.yaml"]).status.code(), Some(2));
+
+    let out = run(&["--statistics"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stats = text(&out);
+    assert!(stats.starts_with("2  CG201  privileged "), "{stats}");
+    assert!(!stats.contains("a.yaml:") && stats.trim_end().ends_with("in 1 file."), "{stats}");
+    let out = run(&["--statistics", "--format", "json", "--select", "all"]);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let privileged = rows.as_array().unwrap().iter().find(|r| r["name"] == "privileged").unwrap();
+    assert_eq!((privileged["code"].as_str(), privileged["count"].as_u64(), privileged["severity"].as_str()), (Some("CG201"), Some(2), Some("error")));
+    assert_eq!(run(&["--statistics", "--format", "sarif"]).status.code(), Some(2));
+}
+
+/// A path that is not UTF-8 text is named as one composeguard cannot read, given on the command
+/// line or found in a folder, and the other paths are still checked (before, a given one was
+/// "no such file" although it exists, and a folder of such a name was skipped in silence).
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = temp_dir("not-utf8");
+    let project = "name: x\nservices:\n  web:\n    image: nginx:1.27\n    privileged: true\n";
+    let file = std::ffi::OsStr::from_bytes(b"caf\xe9.yaml");
+    std::fs::write(dir.join(file), project).unwrap();
+    std::fs::create_dir_all(dir.join(std::ffi::OsStr::from_bytes(b"sub\xe9"))).unwrap();
+    std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"sub\xe9")).join("compose.yaml"), project).unwrap();
+    write(&dir, "a.yaml", project);
+    let out = bin().args(["check", "--no-color", "a.yaml"]).arg(file).current_dir(&dir).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout.contains("a.yaml:5:17") && stderr.contains("caf\u{fffd}.yaml: the path is not UTF-8 text"), "{stdout}{stderr}");
+    let out = bin().args(["check", "--no-color", "."]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sub\u{fffd}/compose.yaml: the path is not UTF-8 text"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin().args(["config", "-f"]).arg(file).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8 text"));
+}
+
+/// `check --help` says what the exit codes mean, and `rules --format xml` which formats there are.
+#[test]
+fn help_names_exit_codes_and_formats() {
+    let out = bin().args(["check", "--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("Exit status: 0 when nothing is at or above --fail-on") && help.contains("-q, --quiet"), "{help}");
+    let out = bin().args(["rules", "--format", "xml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format `xml` (expected human or json)"));
+}
+
+/// A project named twice is checked once, where it first comes (before, `check . compose.yaml`
+/// reported every finding twice and counted it twice).
+#[test]
+fn a_project_named_twice_is_checked_once() {
+    let dir = temp_dir("twice");
+    write(&dir, "compose.yaml", "name: x\nservices:\n  web:\n    image: nginx:1.27\n    privileged: true\n");
+    write(&dir, "b.yaml", "name: y\nservices:\n  web:\n    image: nginx:1.27\n");
+    let abs = dir.join("compose.yaml");
+    let out = bin().args(["check", "--format", "json", ".", "b.yaml", "compose.yaml", "./compose.yaml"]).arg(&abs).current_dir(&dir).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = report["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["compose.yaml", "b.yaml"]);
+    assert_eq!(report["summary"]["error"], 1);
+}
+
+/// A folder with both `compose.yaml` and `docker-compose.yml`: docker compose warns that it uses
+/// the first only, and so does `check` when it finds the file by its name (before, the other
+/// file went unchecked without a word). A file named on the command line gets no warning.
+#[test]
+fn several_compose_files_in_a_folder_are_named() {
+    let dir = temp_dir("several-compose-files");
+    std::fs::create_dir_all(dir.join("app")).unwrap();
+    write(&dir.join("app"), "compose.yaml", VALID);
+    write(&dir.join("app"), "docker-compose.yml", "services:\n  web:\n    imgae: x\n");
+    let stderr = |args: &[&str], folder: &Path| {
+        let out = bin().args(["check", "--no-color"]).args(args).current_dir(folder).env_remove("COMPOSE_FILE").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let warning = "app/compose.yaml is used, as docker compose uses it; app/docker-compose.yml beside it is neither read nor checked";
+    assert!(stderr(&["."], &dir).contains(warning), "{}", stderr(&["."], &dir));
+    assert!(stderr(&[], &dir.join("app")).contains("compose.yaml is used"));
+    assert_eq!(stderr(&["app/compose.yaml"], &dir), "");
+    assert_eq!(stderr(&["-q", "."], &dir), "");
+    // nor, with -q, the warning for a folder given that holds no compose file
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    assert!(stderr(&["empty", "app/compose.yaml"], &dir).contains("no compose file under empty"));
+    assert_eq!(stderr(&["-q", "empty", "app/compose.yaml"], &dir), "");
 }

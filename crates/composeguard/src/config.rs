@@ -114,7 +114,8 @@ struct PyProject {
 
 #[derive(Deserialize)]
 struct PyTool {
-    composeguard: Option<toml::Value>,
+    /// Read in place (not as a `toml::Value` first), so that an error says where in the file.
+    composeguard: Option<Config>,
 }
 
 impl Config {
@@ -141,8 +142,7 @@ impl Config {
     /// Reads the `[tool.composeguard]` table of a `pyproject.toml`; `None` when it has none.
     pub fn from_pyproject(path: &str, text: &str) -> Result<Option<Self>, ConfigError> {
         let project: PyProject = toml::from_str(text).map_err(|e| invalid(path, &e.to_string()))?;
-        let Some(table) = project.tool.and_then(|t| t.composeguard) else { return Ok(None) };
-        let config: Config = table.try_into().map_err(|e: toml::de::Error| invalid(path, &format!("[tool.composeguard]: {}", e.message())))?;
+        let Some(config) = project.tool.and_then(|t| t.composeguard) else { return Ok(None) };
         config.validate(path)?;
         Ok(Some(config))
     }
@@ -166,6 +166,9 @@ impl Config {
                 }
             }
         }
+        for entry in &self.ignore {
+            parse_ignore(entry).map_err(|message| invalid(path, &format!("ignore: {message}")))?;
+        }
         for name in self.severity.keys() {
             let is_spec = name == Category::Spec.as_str() || crate::rules::find(name).is_some_and(|m| m.category == Category::Spec);
             if is_spec {
@@ -176,8 +179,12 @@ impl Config {
             }
         }
         for waiver in &self.waivers {
-            if crate::rules::find(&waiver.rule).is_none() {
-                return Err(unknown_rule(path, "waiver", &waiver.rule));
+            match crate::rules::find(&waiver.rule) {
+                None => return Err(unknown_rule(path, "waiver", &waiver.rule)),
+                Some(meta) if meta.is_spec_error() => {
+                    return Err(invalid(path, &format!("[[waiver]]: {}", spec_error_message(&waiver.rule).replace("cannot be ignored", "cannot be waived"))));
+                }
+                Some(_) => {}
             }
             if waiver.reason.trim().is_empty() {
                 let on = waiver.service.as_ref().map(|s| format!(" on service `{s}`")).unwrap_or_default();
@@ -250,6 +257,25 @@ pub fn parse_selector(entry: &str) -> Result<&str, String> {
     let names = crate::rules::all_metas().into_iter().map(|m| m.name).chain(Category::ALL.iter().map(|c| c.as_str()));
     let suggestion = similar_name(entry, names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
     Err(format!("`{entry}` is not a rule name, code, code prefix or category{suggestion}"))
+}
+
+/// An `ignore` entry, checked as [`parse_selector`] checks it; an entry that names only spec
+/// error rules (`unknown-key`, `CG006`, `CG00`) is refused too: those say what docker compose
+/// rejects, so they always run. A wider entry (`spec`, `all`, `CG0`) ignores the others it names.
+pub fn parse_ignore(entry: &str) -> Result<&str, String> {
+    let entry = parse_selector(entry)?;
+    let selection = crate::rules::Selection::new(&[], &[entry.to_string()]);
+    let metas = crate::rules::all_metas();
+    let mut named = metas.iter().filter(|m| selection.names(m)).peekable();
+    if named.peek().is_some() && named.all(|m| m.is_spec_error()) {
+        return Err(spec_error_message(entry));
+    }
+    Ok(entry)
+}
+
+/// Why a spec error rule cannot be ignored, waived or suppressed.
+pub fn spec_error_message(entry: &str) -> String {
+    format!("`{entry}` names spec errors only, and what docker compose rejects cannot be ignored (if compose accepts the file, please report it as a composeguard bug)")
 }
 
 /// The rule name that `word` is likely a misspelling of (`privilegd`: `privileged`).
@@ -349,7 +375,11 @@ pub fn fail_level(config: Option<&Config>) -> Severity {
 
 /// Reads the configuration file the user named (`--config`).
 pub fn load(path: &str, fs: &dyn FileSystem) -> Result<LoadedConfig, ConfigError> {
-    let text = fs.read(path).map_err(|reason| ConfigError::Read { path: path.to_string(), reason })?;
+    // (the file system's reason names the path too: `cannot read x.toml: no such file`)
+    let text = fs.read(path).map_err(|reason| {
+        let reason = reason.strip_prefix(path).and_then(|r| r.strip_prefix(": ")).map_or_else(|| reason.clone(), str::to_string);
+        ConfigError::Read { path: path.to_string(), reason }
+    })?;
     match Config::from_file(path, &text)? {
         Some(config) => Ok(LoadedConfig { path: path.to_string(), config }),
         None => Err(invalid(path, "has no [tool.composeguard] table")),
@@ -399,7 +429,32 @@ mod tests {
         assert!(err("[[waiver]]\nrule = \"image-without-tag\"\nservice = \"x\"\n").contains("reason"));
         assert!(err("[[waiver]]\nrule = \"image-without-tag\"\nreason = \"  \"\n").contains("needs a `reason`"));
         assert!(err("[severity]\nunknown-key = \"info\"\n").contains("spec rule"));
+        // what compose rejects cannot be ignored or waived ...
+        for ignore in ["unknown-key", "CG006", "CG00"] {
+            assert!(err(&format!("ignore = [\"{ignore}\"]\n")).contains("names spec errors only"), "{ignore}");
+        }
+        assert!(err("[[waiver]]\nrule = \"invalid-value\"\nreason = \"x\"\n").contains("cannot be waived"));
+        // ... but an entry that also names other rules, or a spec warning, can be
+        for ignore in ["spec", "all", "CG0", "CG01", "unset-variable"] {
+            assert!(Config::from_toml("composeguard.toml", &format!("ignore = [\"{ignore}\"]\n")).is_ok(), "{ignore}");
+        }
         assert!(err("fail-on = \"fatal\"").contains("fail-on") || err("fail-on = \"fatal\"").contains("unknown variant"));
+    }
+
+    /// An error in `[tool.composeguard]` says where in `pyproject.toml` (before, only the
+    /// message: `[tool.composeguard]: invalid type: string "privileged", expected a sequence`),
+    /// and a configuration file that cannot be read is named once, in plain words.
+    #[test]
+    fn errors_say_where() {
+        let text = "[project]\nname = \"x\"\n[tool.other]\nselect = 1\n[tool.composeguard]\nselect = \"privileged\"\n";
+        let err = Config::from_pyproject("pyproject.toml", text).unwrap_err().to_string();
+        assert!(err.contains("line 6, column 10") && err.contains("expected a sequence"), "{err}");
+        let err = Config::from_pyproject("pyproject.toml", "[tool.composeguard]\nslect = []\n").unwrap_err().to_string();
+        assert!(err.contains("line 2, column 1") && err.contains("unknown field `slect`"), "{err}");
+        let err = load("/nonexistent-composeguard/x.toml", &crate::os_fs::OsFileSystem).unwrap_err().to_string();
+        assert_eq!(err, "cannot read /nonexistent-composeguard/x.toml: no such file");
+        let err = load("/", &crate::os_fs::OsFileSystem).unwrap_err().to_string();
+        assert_eq!(err, "cannot read /: is a directory");
     }
 
     #[test]

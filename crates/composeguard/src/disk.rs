@@ -24,7 +24,7 @@ pub enum ProjectError {
         error: io::Error,
     },
     /// An env file (`--env-file`) that is not a file that can be read.
-    #[error("cannot read env file {path}")]
+    #[error("cannot read env file {path}: {}", file_problem(.error))]
     EnvFile {
         path: String,
         #[source]
@@ -160,7 +160,10 @@ mod tests {
         let err = load_project(&options(&dir, &["sub"], &[])).unwrap_err();
         assert!(matches!(err, ProjectError::File { error, .. } if error.kind() == io::ErrorKind::IsADirectory));
         let err = load_project(&options(&dir, &["compose.yaml"], &["x.env"])).unwrap_err();
-        assert_eq!(err.to_string(), "cannot read env file x.env");
+        // the reason is said, as for a compose file (before, only `cannot read env file x.env`)
+        assert_eq!(err.to_string(), "cannot read env file x.env: no such file");
+        let err = load_project(&options(&dir, &["compose.yaml"], &["sub"])).unwrap_err();
+        assert_eq!(err.to_string(), "cannot read env file sub: is a directory");
         let _ = std::fs::remove_dir_all(&dir);
         let empty = temp_dir("empty");
         let err = load_project(&options(&empty, &[], &[])).unwrap_err();

@@ -27,6 +27,13 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// Whether the rule reports what docker compose rejects (a `spec` rule whose findings are
+    /// errors): such a rule always runs, and its findings cannot be ignored, waived, suppressed
+    /// or baselined, so a file compose rejects never passes.
+    pub fn is_spec_error(&self) -> bool {
+        self.category == Category::Spec && self.severity == Severity::Error
+    }
+
     /// The documentation as markdown (doc comments keep a leading space on each line; this
     /// removes it).
     pub fn docs_text(&self) -> String {

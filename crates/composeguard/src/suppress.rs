@@ -230,6 +230,11 @@ pub fn unused(directives: &[Directive], ran: &dyn Fn(&RuleMeta) -> bool) -> Vec<
                     };
                     findings.report(entry.span, unknown_message(&entry.name)).help(help);
                 }
+                Some(meta) if meta.is_spec_error() => {
+                    findings
+                        .report(entry.span, format!("`{}` cannot be suppressed: it reports what docker compose rejects (a spec error)", entry.name))
+                        .help("fix the file; if compose accepts it, please report it as a composeguard bug");
+                }
                 Some(meta) if ran(meta) => {
                     findings.report(entry.span, unused_message(&entry.name)).help("remove the rule from the comment, or the comment");
                 }

@@ -110,8 +110,9 @@ def lint(
     categories or ``"all"``, as ``composeguard check --select/--ignore``: rules to run besides
     the defaults, rules not to run (where both name a rule, the more precise entry wins,
     ``ignore`` on a tie); they add to the configuration's. Raises ``ConfigError`` for a
-    configuration composeguard does not understand, or a ``select``/``ignore`` entry that names
-    no rule. ``profiles`` are the active profiles, as ``--profile`` (``"*"`` for all, as
+    configuration composeguard does not understand, a ``select``/``ignore`` entry that names
+    no rule, or an ``ignore`` entry that names only spec errors (what compose rejects always
+    counts; ``"all"`` leaves those on). ``profiles`` are the active profiles, as ``--profile`` (``"*"`` for all, as
     ``--all-profiles``); without them, ``COMPOSE_PROFILES`` in ``env`` decides, as for the CLI.
     With no profile chosen at all, the rules check every service (a finding about a service
     behind profiles lists them), as the CLI does.

@@ -65,6 +65,11 @@ fn specificity(entry: &str, meta: &RuleMeta) -> Option<usize> {
 }
 
 impl Selection {
+    /// Whether an entry of this selection (either list) names the rule at all.
+    pub fn names(&self, meta: &RuleMeta) -> bool {
+        self.select.iter().chain(&self.ignore).any(|e| specificity(e, meta).is_some())
+    }
+
     pub fn new(select: &[String], ignore: &[String]) -> Self {
         Self { select: select.to_vec(), ignore: ignore.to_vec() }
     }
@@ -72,7 +77,12 @@ impl Selection {
     /// Whether the rule runs. Where `select` and `ignore` both name it, the more precise entry
     /// wins, `ignore` on a tie: `--ignore all --select security` runs the security rules only,
     /// `--select security --ignore privileged` all of them but `privileged`.
+    /// A spec error rule always runs ([`RuleMeta::is_spec_error`]): `ignore = ["all"]` or
+    /// `--ignore spec` leave it on.
     pub fn enabled(&self, meta: &RuleMeta) -> bool {
+        if meta.is_spec_error() {
+            return true;
+        }
         let most = |entries: &[String]| entries.iter().filter_map(|e| specificity(e, meta)).max();
         match (most(&self.select), most(&self.ignore)) {
             (selected, None) => meta.default_enabled || selected.is_some(),
