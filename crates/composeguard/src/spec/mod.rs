@@ -1567,10 +1567,30 @@ mod raw {
         // the earlier items by fingerprint: only items with the same one can be equal (a
         // comparison with every earlier item made 20 000 `extra_hosts` take 0.6 s)
         let mut earlier: composeguard_model::HashMap<u64, Vec<usize>> = composeguard_model::HashMap::default();
+        // compose's check also finds a number equal to an earlier string that reads as the same
+        // number (`group_add: ["100", 100]`, `["0100", 100]`), though not the other way round
+        let mut numeric_strings: composeguard_model::HashMap<u64, usize> = composeguard_model::HashMap::default();
         for (j, b) in items.iter().enumerate() {
             let same = earlier.entry(fingerprint(b)).or_default();
             let first = same.iter().copied().find(|&i| items.get(i).is_some_and(|a| same_value(a, b)));
             same.push(j);
+            #[allow(clippy::cast_precision_loss)]
+            let number = match b.value {
+                Value::Int(i) => Some(i as f64),
+                Value::UInt(u) => Some(u as f64),
+                Value::Float(f) => Some(f),
+                _ => None,
+            };
+            let as_string = number.and_then(|n| numeric_strings.get(&(n + 0.0).to_bits()).copied());
+            let first = match (first, as_string) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if let Value::String(text) = &b.value {
+                if let Ok(n) = text.parse::<f64>() {
+                    numeric_strings.entry((n + 0.0).to_bits()).or_insert(j);
+                }
+            }
             if let Some((i, a)) = first.and_then(|i| Some((i, items.get(i)?))) {
                 let path = path();
                 out.push(
