@@ -1655,8 +1655,8 @@ enum SshPath {
 
 /// `ssh` entries: `id=path` items or a mapping.
 fn ssh_pairs(node: &Node) -> Vec<(String, Option<SshPath>)> {
-    match &node.value {
-        Value::Map(m) => m
+    if let Value::Map(m) = &node.value {
+        return m
             .entries
             .iter()
             .map(|(k, v)| {
@@ -1667,20 +1667,18 @@ fn ssh_pairs(node: &Node) -> Vec<(String, Option<SshPath>)> {
                 };
                 (k.name.clone(), path)
             })
-            .collect(),
-        // compose reads the list into a mapping: an id listed again keeps its last path
-        _ => {
-            let mut out: Vec<(String, Option<SshPath>)> = Vec::new();
-            for (k, v) in pairs(node) {
-                let v = v.map(SshPath::Text);
-                match out.iter_mut().find(|(id, _)| *id == k) {
-                    Some(slot) => slot.1 = v,
-                    None => out.push((k, v)),
-                }
-            }
-            out
+            .collect();
+    }
+    // compose reads the list into a mapping: an id listed again keeps its last path
+    let mut out: Vec<(String, Option<SshPath>)> = Vec::new();
+    for (k, v) in pairs(node) {
+        let v = v.map(SshPath::Text);
+        match out.iter_mut().find(|(id, _)| *id == k) {
+            Some(slot) => slot.1 = v,
+            None => out.push((k, v)),
         }
     }
+    out
 }
 
 /// A service's networks (the implicit `default` when none is given).
