@@ -1583,8 +1583,8 @@ mod raw {
             };
             let as_string = number.and_then(|n| numeric_strings.get(&(n + 0.0).to_bits()).copied());
             let first = match (first, as_string) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
+                (Some(same), Some(read_as_number)) => Some(same.min(read_as_number)),
+                (same, read_as_number) => same.or(read_as_number),
             };
             if let Value::String(text) = &b.value {
                 if let Ok(n) = text.parse::<f64>() {
