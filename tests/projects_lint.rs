@@ -403,3 +403,68 @@ fn a_variable_of_a_file_in_another_folder_names_the_projects_dotenv() {
         Some("set `OTHER` in the environment or in the project's `.env` (`common/.env` beside `common/base.yaml` is not read), or give a default: `${OTHER:-value}`")
     );
 }
+
+/// compose checks the files of a stack against its schema as it merges them, one at a time: a
+/// key the schema requires, a pattern or a schema type broken by the first file is an error
+/// there, even though the override completes or replaces the value. What only compose's decoder
+/// refuses (it reads the project once, merged) is mended by the override.
+#[test]
+fn schema_errors_of_the_files_merged_so_far_are_not_mended_by_a_later_file() {
+    let base = "services:
+  app:
+    image: app
+    depends_on: {db: {restart: true}}
+    volumes: [{source: /a, target: /a}]
+    ulimits: {nofile: {soft: 1}}
+    container_name: \"-\"
+    mem_swappiness: 1.5
+    labels: {\"\": x}
+  db:
+    image: db
+models:
+  m: {context_size: 1}
+";
+    let over = "services:
+  app:
+    depends_on: [db]
+    volumes: [{type: bind, source: /a, target: /a}]
+    ulimits: {nofile: {soft: 1, hard: 2}}
+    container_name: app
+    mem_swappiness: 10
+    labels: !reset {}
+models:
+  m: {model: ai/x}
+";
+    let fs = files(&[("/p/compose.yaml", base), ("/p/override.yaml", over)]);
+    let report = lint_files(&options(&["compose.yaml", "override.yaml"]), &LintOptions::default(), &fs);
+    let mut found: Vec<(String, u32, &str)> = spec(&report).iter().map(|d| (d.file.to_string(), d.start.line, d.rule.as_ref())).collect();
+    found.sort();
+    let expected = [(4, "missing-key"), (5, "missing-key"), (6, "missing-key"), (7, "invalid-value"), (8, "invalid-type"), (9, "invalid-value"), (13, "missing-key")];
+    assert_eq!(found, expected.iter().map(|(l, r)| ("compose.yaml".to_string(), *l, *r)).collect::<Vec<_>>());
+    let depends = spec(&report).into_iter().find(|d| d.start.line == 4).expect("depends_on");
+    assert!(depends.help.as_deref().is_some_and(|h| h.contains("one at a time")), "{depends:#?}");
+}
+
+#[test]
+fn values_only_compose_decoder_refuses_are_mended_by_a_later_file() {
+    let base = "services:
+  app:
+    image: app
+    healthcheck: {retries: -1}
+    scale: -1
+    blkio_config: {weight: 5}
+    volumes: [{type: bind, target: /a}]
+    storage_opt: {size: [1]}
+";
+    let over = "services:
+  app:
+    healthcheck: {retries: 1}
+    scale: 1
+    blkio_config: {weight: 100}
+    volumes: [{type: bind, source: /a, target: /a}]
+    storage_opt: !reset {}
+";
+    let fs = files(&[("/p/compose.yaml", base), ("/p/override.yaml", over)]);
+    let report = lint_files(&options(&["compose.yaml", "override.yaml"]), &LintOptions::default(), &fs);
+    assert!(spec(&report).is_empty(), "{:#?}", spec(&report));
+}

@@ -1655,8 +1655,8 @@ enum SshPath {
 
 /// `ssh` entries: `id=path` items or a mapping.
 fn ssh_pairs(node: &Node) -> Vec<(String, Option<SshPath>)> {
-    match &node.value {
-        Value::Map(m) => m
+    if let Value::Map(m) = &node.value {
+        return m
             .entries
             .iter()
             .map(|(k, v)| {
@@ -1667,9 +1667,18 @@ fn ssh_pairs(node: &Node) -> Vec<(String, Option<SshPath>)> {
                 };
                 (k.name.clone(), path)
             })
-            .collect(),
-        _ => pairs(node).into_iter().map(|(k, v)| (k, v.map(SshPath::Text))).collect(),
+            .collect();
     }
+    // compose reads the list into a mapping: an id listed again keeps its last path
+    let mut out: Vec<(String, Option<SshPath>)> = Vec::new();
+    for (k, v) in pairs(node) {
+        let v = v.map(SshPath::Text);
+        match out.iter_mut().find(|(id, _)| *id == k) {
+            Some(slot) => slot.1 = v,
+            None => out.push((k, v)),
+        }
+    }
+    out
 }
 
 /// A service's networks (the implicit `default` when none is given).
@@ -1940,5 +1949,24 @@ mod tests {
         drop(expected["networks"]["default"].as_object_mut().and_then(|n| n.remove("ipam")));
         assert_eq!(node_json(&doc.roots[0]), expected, "{yaml}");
         assert!(!yaml.contains("entrypoint") && !yaml.contains("ipam"), "{yaml}");
+    }
+
+    /// compose reads `build.ssh` into a mapping: an id listed twice (in one list, or in the list
+    /// of a service and the one it `extends` in the same file, which are appended) keeps its
+    /// last path. (compose's JSON fails on ssh keys with a path, so the YAML is compared, with
+    /// one key per service, as compose prints several in no fixed order.)
+    #[test]
+    fn an_ssh_id_listed_again_keeps_its_last_path() {
+        let text = "services:\n  base:\n    image: a\n    build: {context: ., ssh: [\"k=/one\"]}\n  web:\n    extends: base\n    build: {ssh: [\"k=/two\"]}\n  one:\n    image: a\n    build: {context: ., ssh: [\"k=/x\", \"k=/y\"]}\n";
+        let files = MemoryFiles([("/w/app/compose.yaml".to_string(), text.to_string())].into_iter().collect());
+        let options = ProjectOptions { files: vec!["compose.yaml".into()], cwd: "/w/app".into(), ..ProjectOptions::default() };
+        let project = load_project(&options, &files);
+        assert!(project.issues.is_empty(), "{:?}", project.issues);
+        let json = to_json(&project, &files);
+        assert_eq!(json["services"]["base"]["build"]["ssh"], serde_json::json!(["k=/one"]));
+        assert_eq!(json["services"]["web"]["build"]["ssh"], serde_json::json!(["k=/two"]));
+        assert_eq!(json["services"]["one"]["build"]["ssh"], serde_json::json!(["k=/y"]));
+        // as docker compose v2.40.3 prints it
+        assert!(to_yaml_string(&project, &files).contains("  web:\n    build:\n      context: /w/app\n      dockerfile: Dockerfile\n      ssh:\n        - 'k: /two'\n"));
     }
 }

@@ -227,6 +227,35 @@ impl Assembler<'_> {
         self.issues.extend(issues);
     }
 
+    /// compose compares the two definitions as the values it has read: a number it cast from a
+    /// string (a quoted value, or a variable's) where it reads a 64-bit integer or a 32-bit float
+    /// is of another type than the same number written plain, so the two differ (`cpus: 0.5`
+    /// and `cpus: "0.5"`). Such a number is marked with its type for the comparison.
+    fn typed_casts(&self, section: &str, mut node: Node) -> Node {
+        if section != "services" {
+            return node;
+        }
+        let Some(m) = node.as_map_mut() else { return node };
+        for (k, v) in &mut m.entries {
+            let read_as = match k.name.as_str() {
+                "cpu_count" | "cpu_period" | "cpu_quota" | "cpu_rt_period" | "cpu_rt_runtime" | "cpu_shares" | "oom_score_adj" | "pids_limit" => "int64",
+                "cpus" => "float32",
+                _ => continue,
+            };
+            let number = match &v.value {
+                Value::Int(i) => i.to_string(),
+                Value::UInt(u) => u.to_string(),
+                Value::Float(f) => f.to_string(),
+                _ => continue,
+            };
+            let text = self.sources.get(v.span.file).and_then(|f| f.text.get(v.span.start as usize..v.span.end as usize)).unwrap_or("");
+            if v.style.is_quoted() || text.contains('$') {
+                v.value = Value::String(format!("{read_as}({number})"));
+            }
+        }
+        node
+    }
+
     /// Adds the resources of an included project to the including document; one the document
     /// defines differently is an error at the document's definition. The two are compared as
     /// compose has them at that point: the document's own as written (interpolated, its
@@ -256,10 +285,12 @@ impl Assembler<'_> {
                     Some((k, v)) => {
                         let is_own = own.iter().any(|(sec, n)| *sec == section.name && *n == name.name);
                         let existing_form = if is_own { v.clone() } else { compared_form(&section.name, v) };
+                        let existing_form = self.typed_casts(&section.name, existing_form);
                         // a secret read from a set variable carries its value (see `included_secret_values`)
                         let values = &self.included_secret_values;
                         let secret_value_differs = section.name == "secrets" && values.get(&value.span) != if is_own { None } else { values.get(&v.span) };
-                        if secret_value_differs || !same_value(&existing_form, &compared_form(&section.name, &value)) {
+                        let imported_form = self.typed_casts(&section.name, compared_form(&section.name, &value));
+                        if secret_value_differs || !same_value(&existing_form, &imported_form) {
                             self.issues.push(
                                 Issue::error(
                                     IssueKind::ConflictingKeys,

@@ -908,6 +908,20 @@ pub(crate) fn canonical_extends_forms(service: &mut Node) {
             *slot = last_of_each_key(names_to_map(slot.clone(), dependency_defaults));
         }
     }
+    // each dependency of the mapping form gets its defaults, `condition: service_started` and
+    // `required: true` (the schema, which would refuse an entry without `condition`, is not
+    // applied to such a file)
+    if let Some(deps) = m.get_mut("depends_on").and_then(Node::as_map_mut) {
+        for (_, dep) in &mut deps.entries {
+            let span = dep.span;
+            let Some(d) = dep.as_map_mut() else { continue };
+            for (key, value) in [("condition", Value::String("service_started".into())), ("required", Value::Bool(true))] {
+                if !d.contains_key(key) {
+                    d.insert(Key { name: key.into(), span, anchor: None }, Node::new(value, span));
+                }
+            }
+        }
+    }
     if let Some(ssh) = m.get_mut("build").and_then(Node::as_map_mut).and_then(|b| b.get_mut("ssh")).filter(|n| all_strings(n)) {
         *ssh = ssh_to_map(ssh.clone());
     }

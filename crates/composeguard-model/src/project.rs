@@ -162,6 +162,10 @@ pub struct Project {
     /// The source files interpolated with the project's own variables: its compose files and
     /// the files they extend, not the files of an included project (which has its own env files).
     pub own_files: crate::HashSet<FileId>,
+    /// The trees of a stack merged so far, before each later file (the first few): compose
+    /// checks each against its schema, so what they get wrong is an error even where a later
+    /// file mends it. The spec checks of the raw tree run on them too.
+    pub stack_prefixes: Vec<Node>,
 }
 
 impl Project {
@@ -863,6 +867,8 @@ pub(crate) struct Assembler<'a> {
     /// What the model read finds in the files of a stack merged so far (compose validates after
     /// each file): reported unless the whole project has the same issue.
     stack_issues: Vec<Issue>,
+    /// See [`Project::stack_prefixes`].
+    stack_prefixes: Vec<Node>,
     /// See [`Project::own_files`].
     own_files: crate::HashSet<FileId>,
     /// The issues found in files read for `extends`, so each is reported once.
@@ -930,6 +936,7 @@ impl<'a> Assembler<'a> {
             parsed: crate::HashMap::default(),
             display: crate::HashMap::default(),
             stack_issues: Vec::new(),
+            stack_prefixes: Vec::new(),
             own_files: crate::HashSet::default(),
             extends_reported: crate::HashSet::default(),
             included_secret_values: crate::HashMap::default(),
@@ -1217,8 +1224,10 @@ impl<'a> Assembler<'a> {
                 // far get wrong is an error even where a later file mends it (checked for the
                 // first few, as stacks are: thousands of documents must not cost a read each)
                 if let Some(so_far) = acc.as_ref().filter(|_| merged < STACK_PREFIXES_CHECKED) {
-                    let (_, issues) = read_model(&mut so_far.clone());
+                    let mut so_far = so_far.clone();
+                    let (_, issues) = read_model(&mut so_far);
                     self.stack_issues.extend(issues);
+                    self.stack_prefixes.push(so_far);
                 }
                 merged += 1;
                 acc = Some(match acc {
@@ -1335,6 +1344,7 @@ impl<'a> Assembler<'a> {
         project.provenance = self.provenance;
         project.env_file_variables = self.env_file_variables;
         project.own_files = self.own_files;
+        project.stack_prefixes = self.stack_prefixes;
         project
     }
 }

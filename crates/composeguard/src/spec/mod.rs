@@ -17,7 +17,7 @@ use crate::context::Context;
 /// Runs every spec check on a loaded project.
 pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     if let Some(root) = &cx.project.root {
-        raw::check(root, out);
+        raw::check(root, raw::Tree::Merged, out);
         // a value the model reader already refused is one error, not a type error here and a
         // value error there at the same place (`cpu_count: .inf`)
         let refused: HashSet<Span> = cx
@@ -28,6 +28,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
             .map(|i| i.span)
             .collect();
         out.retain(|i| !(i.kind == IssueKind::InvalidType && refused.contains(&i.span)));
+        check_stack_prefixes(cx, &refused, out);
     }
     let compose = cx.compose();
     check_top_level(cx, compose, out);
@@ -41,6 +42,31 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     check_env_files(cx, &active, out);
     check_label_files(cx, &active, out);
     composeguard_model::issue::drop_explained_missing_keys(out, &cx.project.issues);
+}
+
+/// compose checks the files of a stack against its schema as it merges them, one at a time: what
+/// the files merged so far break is an error even where a later file mends it (a `depends_on`
+/// entry without `condition` that the override completes).
+fn check_stack_prefixes(cx: &Context<'_>, refused: &HashSet<Span>, out: &mut Vec<Issue>) {
+    if cx.project.stack_prefixes.is_empty() {
+        return;
+    }
+    let mut seen: HashSet<(Span, String)> = out.iter().map(|i| (i.span, i.message.clone())).collect();
+    for prefix in &cx.project.stack_prefixes {
+        let mut found = Vec::new();
+        raw::check(prefix, raw::Tree::MergedSoFar, &mut found);
+        for mut issue in found {
+            if issue.kind == IssueKind::InvalidType && refused.contains(&issue.span) {
+                continue;
+            }
+            if seen.insert((issue.span, issue.message.clone())) {
+                if issue.help.is_none() {
+                    issue.help = Some("compose checks the files as it merges them, one at a time: a later file does not mend this one".into());
+                }
+                out.push(issue);
+            }
+        }
+    }
 }
 
 /// `docker compose config` (and `up`) refuse two active services with the same
@@ -1113,7 +1139,18 @@ mod raw {
 
     use super::{err, Issue, IssueKind, Node, Value};
 
-    pub fn check(root: &Node, out: &mut Vec<Issue>) {
+    /// The tree checked.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub enum Tree {
+        /// The project's merged tree: every check.
+        Merged,
+        /// The files of a stack merged so far: only what compose's schema refuses (it checks
+        /// the rest on the project once every file is merged).
+        MergedSoFar,
+    }
+
+    pub fn check(root: &Node, tree: Tree, out: &mut Vec<Issue>) {
+        let schema_only = tree == Tree::MergedSoFar;
         let Some(top) = root.as_map() else { return };
         for section in ["volumes", "secrets", "configs"] {
             if let Some(m) = top.get(section).and_then(Node::as_map) {
@@ -1149,7 +1186,8 @@ mod raw {
             // a secret's options are strings to compose's decoder, which converts a 64-bit
             // signed integer and nothing else that is a number (the other sections' options
             // take any)
-            for (opt, value) in driver_opts.and_then(Node::as_map).into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
+            let decoded = if schema_only { None } else { driver_opts.and_then(Node::as_map) };
+            for (opt, value) in decoded.into_iter().flat_map(composeguard_model::yaml::Mapping::iter) {
                 if let Some(problem) = mismatch(value, Want::StringOrInt64) {
                     let path = format!("secrets.{}.driver_opts.{}", k.name, opt.name);
                     out.push(err(IssueKind::InvalidType, value.span, format!("`{path}` {problem}")).with_path(path));
@@ -1206,12 +1244,14 @@ mod raw {
                     }
                 }
             }
-            strict_types(s, &name.name, out);
-            for key in ["storage_opt", "extra_hosts"] {
-                extension_keys(s.get(key), || p(key), out);
-            }
-            if let Some(build) = s.get("build").and_then(Node::as_map) {
-                extension_keys(build.get("extra_hosts"), || p("build.extra_hosts"), out);
+            strict_types(s, &name.name, schema_only, out);
+            if !schema_only {
+                for key in ["storage_opt", "extra_hosts"] {
+                    extension_keys(s.get(key), || p(key), out);
+                }
+                if let Some(build) = s.get("build").and_then(Node::as_map) {
+                    extension_keys(build.get("extra_hosts"), || p("build.extra_hosts"), out);
+                }
             }
             for key in ["depends_on", "external_links", "group_add", "security_opt", "volumes_from", "device_cgroup_rules", "networks", "models", "extra_hosts"] {
                 unique_items(s.get(key), || p(key), out);
@@ -1241,6 +1281,7 @@ mod raw {
                     unique_items(environment, || p(&format!("develop.watch[{i}].exec.environment")), out);
                 });
             }
+            // (compose refuses it as it reads each file, before the merge)
             if let Some(items) = s.get("expose").and_then(Node::as_seq) {
                 for (i, item) in items.iter().enumerate() {
                     if matches!(item.value, Value::Float(_)) {
@@ -1251,12 +1292,14 @@ mod raw {
                     }
                 }
             }
-            scalar_values(s.get("storage_opt"), || p("storage_opt"), Values::StringsOrIntegers, out);
-            if let Some(build) = s.get("build").and_then(Node::as_map) {
-                scalar_values(build.get("additional_contexts"), || p("build.additional_contexts"), Values::Strings, out);
-            }
-            if let Some(provider) = s.get("provider").and_then(Node::as_map) {
-                scalar_values(provider.get("options"), || p("provider.options"), Values::ScalarsOrLists, out);
+            if !schema_only {
+                scalar_values(s.get("storage_opt"), || p("storage_opt"), Values::StringsOrIntegers, out);
+                if let Some(build) = s.get("build").and_then(Node::as_map) {
+                    scalar_values(build.get("additional_contexts"), || p("build.additional_contexts"), Values::Strings, out);
+                }
+                if let Some(provider) = s.get("provider").and_then(Node::as_map) {
+                    scalar_values(provider.get("options"), || p("provider.options"), Values::ScalarsOrLists, out);
+                }
             }
             range(s.get("cpu_count"), 0, i64::MAX, || p("cpu_count"), out);
             range(s.get("cpu_percent"), 0, 100, || p("cpu_percent"), out);
@@ -1308,7 +1351,7 @@ mod raw {
                 required(v, &["type"], || p(&format!("volumes[{i}]")), out);
                 // compose refuses a bind mount without a source; an empty one is the project
                 // folder (relative paths are resolved before the check)
-                if v.as_map().and_then(|m| m.get("type")).and_then(Node::as_str) == Some("bind") {
+                if !schema_only && v.as_map().and_then(|m| m.get("type")).and_then(Node::as_str) == Some("bind") {
                     required(v, &["source"], || p(&format!("volumes[{i}]")), out);
                 }
                 if let Some(size) = v.as_map().and_then(|m| m.get("tmpfs")).and_then(Node::as_map).and_then(|t| t.get("size")) {
@@ -1436,9 +1479,11 @@ mod raw {
         Index(usize),
     }
 
-    fn strict_types(service: &composeguard_model::yaml::Mapping, name: &str, out: &mut Vec<Issue>) {
+    fn strict_types(service: &composeguard_model::yaml::Mapping, name: &str, schema_only: bool, out: &mut Vec<Issue>) {
         let mut stack: Vec<Seg<'_>> = Vec::new();
-        for (pattern, want) in STRICT {
+        // the schema's types; the others are the decoder's, which reads the project once merged
+        let in_schema = |want: Want| matches!(want, Want::IntOrString | Want::String | Want::Bool);
+        for (pattern, want) in STRICT.iter().filter(|(_, want)| !schema_only || in_schema(*want)) {
             collect(service, pattern, &mut stack, &mut |segs, node| {
                 if let Some(problem) = mismatch(node, *want) {
                     // (as `services.{name}.` with its trailing dots trimmed, as before)
@@ -1522,10 +1567,30 @@ mod raw {
         // the earlier items by fingerprint: only items with the same one can be equal (a
         // comparison with every earlier item made 20 000 `extra_hosts` take 0.6 s)
         let mut earlier: composeguard_model::HashMap<u64, Vec<usize>> = composeguard_model::HashMap::default();
+        // compose's check also finds a number equal to an earlier string that reads as the same
+        // number (`group_add: ["100", 100]`, `["0100", 100]`), though not the other way round
+        let mut numeric_strings: composeguard_model::HashMap<u64, usize> = composeguard_model::HashMap::default();
         for (j, b) in items.iter().enumerate() {
             let same = earlier.entry(fingerprint(b)).or_default();
             let first = same.iter().copied().find(|&i| items.get(i).is_some_and(|a| same_value(a, b)));
             same.push(j);
+            #[allow(clippy::cast_precision_loss)]
+            let number = match b.value {
+                Value::Int(i) => Some(i as f64),
+                Value::UInt(u) => Some(u as f64),
+                Value::Float(f) => Some(f),
+                _ => None,
+            };
+            let as_string = number.and_then(|n| numeric_strings.get(&(n + 0.0).to_bits()).copied());
+            let first = match (first, as_string) {
+                (Some(same), Some(read_as_number)) => Some(same.min(read_as_number)),
+                (same, read_as_number) => same.or(read_as_number),
+            };
+            if let Value::String(text) = &b.value {
+                if let Ok(n) = text.parse::<f64>() {
+                    numeric_strings.entry((n + 0.0).to_bits()).or_insert(j);
+                }
+            }
             if let Some((i, a)) = first.and_then(|i| Some((i, items.get(i)?))) {
                 let path = path();
                 out.push(
