@@ -166,23 +166,32 @@ impl ProjectArgs {
         }
         // a project named twice (`check . compose.yaml`, `check a.yaml ./a.yaml`) is checked
         // once, where it first comes, as ruff checks a file given twice once
+        let current = std::env::current_dir().ok();
         let mut seen = std::collections::HashSet::new();
-        sets.retain(|set| seen.insert(set.iter().map(|f| same_file_key(f)).collect::<Vec<_>>()));
+        sets.retain(|set| seen.insert(set.iter().map(|f| same_file_key(f, current.as_deref())).collect::<Vec<_>>()));
         // read once and shared by the projects: with many files, reading it was a twentieth of
         // the run, and copying it for each project an eighth (150 variables, as on a CI runner)
-        let cwd = std::env::current_dir().map(|d| path_text(&d)).unwrap_or_default();
+        let cwd = current.as_deref().map(path_text).unwrap_or_default();
         let env: std::sync::Arc<indexmap::IndexMap<String, String>> = std::sync::Arc::new(std::env::vars().collect());
         Plan { args: self, sets, empty_folders, cwd, env }
     }
 }
 
-/// What tells two paths of the same file apart from others: the real path where the file
-/// exists, else the path made absolute (standard input is `-`).
-fn same_file_key(path: &Path) -> PathBuf {
+/// What tells two paths of the same file apart from others: the path made absolute from
+/// `cwd`, without its `.` components (standard input is `-`). Without asking the file system:
+/// resolving links (`canonicalize`) read every component of every path, about seven system
+/// calls a path before the first project was read; a file reached through two different links
+/// is checked twice.
+fn same_file_key(path: &Path, cwd: Option<&Path>) -> PathBuf {
     if path.as_os_str() == STDIN {
         return path.to_path_buf();
     }
-    std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_path_buf())
+    let absolute = match cwd {
+        Some(cwd) if path.is_relative() => cwd.join(path),
+        _ => path.to_path_buf(),
+    };
+    // (`..` stays: after a link, it is not the folder the text names)
+    absolute.components().filter(|part| *part != std::path::Component::CurDir).collect()
 }
 
 /// The projects of a run: the files of each, and what their options share (the current folder
