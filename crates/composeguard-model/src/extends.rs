@@ -249,12 +249,14 @@ impl Assembler<'_> {
         // checked as compose reads a file: without its `!reset` values; the tags stay for the
         // `extends` chain within that file, where compose applies them to what a service
         // inherits (they are dropped from the service handed back)
-        let mut plain = root.clone();
-        crate::merge::strip_tags(&mut plain);
-        for issue in canonical_form_errors(&plain, file) {
-            self.push_once(issue);
+        // (once per file and scope: the same documents give the same issues, reported once)
+        if scope.rereads.borrow_mut().checked.insert((path.clone(), file.to_string())) {
+            let mut plain = root.clone();
+            crate::merge::strip_tags(&mut plain);
+            for issue in canonical_form_errors(&plain, file) {
+                self.push_once(issue);
+            }
         }
-        drop(plain);
         let folder = parent_dir(&path);
         let prefix = relative_to(&scope.dir, &folder).unwrap_or(folder);
         rebase(&mut root, &prefix);

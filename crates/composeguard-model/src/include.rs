@@ -157,7 +157,7 @@ impl Assembler<'_> {
             vars.insert_if_absent(k, v);
         }
         let dotenv = entry.env_files.is_empty().then(|| join_clean(&project_dir, ".env"));
-        let sub = Scope { vars: &vars, dir: project_dir.clone(), dotenv, include_stack: stack.to_vec() };
+        let sub = Scope { vars: &vars, dir: project_dir.clone(), dotenv, include_stack: stack.to_vec(), rereads: Default::default() };
         let from = self.issues.len();
         let loaded = self.load_files(&files, &sub);
         for (path, span) in &entry.paths {
