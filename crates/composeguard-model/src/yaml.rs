@@ -315,13 +315,19 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
     if let Some(doc) = rejected_input(text, file, limits) {
         return doc;
     }
-    fast_document(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits))
+    let mut doc = fast_document(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits));
+    refuse_unknown_directives(&mut doc, text, file);
+    doc
 }
 
 /// [`parse`] without the fast event source (for tests comparing the two).
 #[doc(hidden)]
 pub fn parse_with_granit(text: &str, file: FileId, limits: &Limits) -> Document {
-    rejected_input(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits))
+    rejected_input(text, file, limits).unwrap_or_else(|| {
+        let mut doc = granit_document(text, file, limits);
+        refuse_unknown_directives(&mut doc, text, file);
+        doc
+    })
 }
 
 #[doc(hidden)]
@@ -334,6 +340,48 @@ pub fn parse_fast_only(text: &str, file: FileId, limits: &Limits) -> Option<Docu
         return None;
     }
     fast_document(text, file, limits)
+}
+
+/// go-yaml knows two directives, `%YAML` and `%TAG`, and refuses any other (`%FOO bar` before
+/// `---`: "found unknown directive name"), where YAML itself says to ignore it. A line that starts
+/// with `%` is a directive unless it continues a quoted scalar.
+fn refuse_unknown_directives(doc: &mut Document, text: &str, file: FileId) {
+    if !(text.starts_with('%') || text.contains("\n%") || text.contains("\r%")) || doc.issues.iter().any(|i| i.kind == IssueKind::YamlSyntax) {
+        return;
+    }
+    let b = text.as_bytes();
+    let line_starts = memchr::memchr_iter(b'%', b).filter(|&i| i == 0 || matches!(b.get(i - 1), Some(b'\n' | b'\r')));
+    for at in line_starts {
+        let line = text.get(at..).unwrap_or_default();
+        let line = line.get(..line.find(['\n', '\r']).unwrap_or(line.len())).unwrap_or_default();
+        let name_len = line.bytes().skip(1).take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-')).count();
+        let name = line.get(1..=name_len).unwrap_or_default();
+        let known = matches!(name, "YAML" | "TAG") && matches!(line.as_bytes().get(1 + name_len), None | Some(b' ' | b'\t'));
+        let pos = u32::try_from(at).unwrap_or(u32::MAX);
+        if known || name.is_empty() || doc.roots.iter().any(|r| in_scalar(r, pos)) {
+            continue;
+        }
+        let end = u32::try_from(at + line.len()).unwrap_or(u32::MAX);
+        doc.issues.push(
+            Issue::error(
+                IssueKind::YamlSyntax,
+                Span::new(file, pos, end),
+                format!("invalid YAML: unknown directive `{}` (compose's YAML reader knows only `%YAML` and `%TAG`)", line.trim_end()),
+            )
+            .with_help("remove the line, or start it with `#` to make it a comment"),
+        );
+        return;
+    }
+}
+
+/// Whether `at` is inside a scalar (or a key) of `node`, past its first byte.
+fn in_scalar(node: &Node, at: u32) -> bool {
+    let inside = |span: Span| span.start < at && at < span.end;
+    match &node.value {
+        Value::Seq(items) => items.iter().any(|n| in_scalar(n, at)),
+        Value::Map(m) => m.entries.iter().any(|(k, v)| inside(k.span) || in_scalar(v, at)),
+        _ => inside(node.span),
+    }
 }
 
 /// The file-level checks done before parsing: the size limit and NUL bytes.
