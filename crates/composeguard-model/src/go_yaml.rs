@@ -220,8 +220,11 @@ fn literal(s: &str, indent: usize, out: &mut String) {
 
 fn double_quoted(s: &str, out: &mut String) {
     out.push('"');
+    // the encoder's check for a byte order mark looks at the start of the string, not at the
+    // character it writes: after a leading U+FEFF, every character is escaped (`\uFEFF\x61`)
+    let escape_all = s.starts_with('\u{feff}');
     for c in s.chars() {
-        if is_printable(c) && c != '\u{feff}' && !is_break(c) && c != '"' && c != '\\' {
+        if !escape_all && is_printable(c) && c != '\u{feff}' && !is_break(c) && c != '"' && c != '\\' {
             out.push(c);
             continue;
         }

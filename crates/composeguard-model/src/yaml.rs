@@ -482,6 +482,10 @@ struct Rewrites {
     /// The character each `\'` of a double-quoted scalar was written as (two bytes, and found
     /// nowhere in the original text).
     quote: Option<char>,
+    /// The character each U+FEFF inside a document was written as (three bytes, found nowhere in
+    /// the original text): go-yaml reads a byte order mark past the start as any other
+    /// character (`user: \u{feff}root` is that text), the parser refuses it.
+    bom: Option<char>,
 }
 
 impl Rewrites {
@@ -512,6 +516,13 @@ impl Rewrites {
             }
             return true;
         }
+        if message.contains("BOM must not appear") && next.get(at..).is_some_and(|rest| rest.starts_with('\u{feff}')) {
+            let Some(bom) = self.bom.or_else(|| ('\u{a000}'..='\u{a48c}').find(|c| !original.contains(*c))) else { return false };
+            self.bom = Some(bom);
+            let mut buf = [0u8; 4];
+            next.replace_range(at..at + 3, bom.encode_utf8(&mut buf));
+            return true;
+        }
         if message.contains("cannot start with '-'") && byte == Some(b'-') {
             // go-yaml starts a plain scalar with any `-` that has no blank after it
             next.replace_range(at..=at, "x");
@@ -536,6 +547,14 @@ impl Rewrites {
     /// The event the original text has where the parser read `event` at `start..end` of `text`
     /// (`anchors`: the names of the anchors so far).
     fn restore<'e>(&self, event: Event<'e>, text: &str, original: &str, start: usize, end: usize, anchors: &HashMap<String, usize>) -> Result<Event<'e>, &'static str> {
+        let event = self.restore_rewritten(event, text, original, start, end, anchors)?;
+        Ok(match (event, self.bom) {
+            (Event::Scalar(value, style, anchor, tag), Some(bom)) if value.contains(bom) => Event::Scalar(Cow::Owned(value.replace(bom, "\u{feff}")), style, anchor, tag),
+            (event, _) => event,
+        })
+    }
+
+    fn restore_rewritten<'e>(&self, event: Event<'e>, text: &str, original: &str, start: usize, end: usize, anchors: &HashMap<String, usize>) -> Result<Event<'e>, &'static str> {
         match event {
             Event::Scalar(_, ScalarStyle::Plain, ..) if !self.alias_keys.is_empty() && self.alias_keys.contains(&start) => {
                 let name = original.get(start + 1..end).unwrap_or_default();
@@ -728,7 +747,7 @@ impl GoReading {
             Event::MappingStart(style, ..) if !self.flow.is_empty() || *style == StructureStyle::Flow => self.flow.push(Some(true)),
             Event::SequenceEnd | Event::MappingEnd => node_done = self.flow.pop().is_some(),
             Event::Anchor(id, name) => {
-                if let Some(issue) = anchor_name_issue(text, start, end, span.file) {
+                if let Some(issue) = anchor_name_issue(original, start, end, span.file) {
                     return Err(issue);
                 }
                 if !rewrites.alias_keys.is_empty() {
@@ -736,7 +755,7 @@ impl GoReading {
                 }
             }
             Event::Alias(_) | Event::UnresolvedAlias(_) => {
-                if let Some(issue) = anchor_name_issue(text, start, end, span.file) {
+                if let Some(issue) = anchor_name_issue(original, start, end, span.file) {
                     return Err(issue);
                 }
                 node_done = true;
