@@ -202,8 +202,9 @@ fn literal(s: &str, indent: usize, out: &mut String) {
     out.push('\n');
     let mut at_line_start = true;
     for c in s.chars() {
-        if c == '\n' {
-            out.push('\n');
+        // (a line or paragraph separator ends a line too: the next one is indented)
+        if is_break(c) {
+            out.push(c);
             at_line_start = true;
         } else {
             if at_line_start {

@@ -315,7 +315,8 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
     if let Some(doc) = rejected_input(text, file, limits) {
         return doc;
     }
-    let mut doc = fast_document(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits));
+    let fast = if has_unicode_breaks(text) { None } else { fast_document(text, file, limits) };
+    let mut doc = fast.unwrap_or_else(|| granit_document(text, file, limits));
     refuse_unknown_directives(&mut doc, text, file);
     doc
 }
@@ -336,7 +337,7 @@ pub use crate::fast_yaml::compare_with_granit as compare_fast_events_with_granit
 /// The fast event source alone: `None` when it gives up on the text (for tests).
 #[doc(hidden)]
 pub fn parse_fast_only(text: &str, file: FileId, limits: &Limits) -> Option<Document> {
-    if rejected_input(text, file, limits).is_some() {
+    if rejected_input(text, file, limits).is_some() || has_unicode_breaks(text) {
         return None;
     }
     fast_document(text, file, limits)
@@ -430,8 +431,8 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
     // (each reading fixes at least one place; a small file may take more of them)
     let max_rereads = (READ_AGAIN_BYTES / text.len().max(1)).clamp(16, 256);
     let mut rewrites = Rewrites::default();
-    let (mut doc, mut pending) = granit_with_flow_tabs(text, text, file, limits, &rewrites);
-    let mut changed: Option<String> = None;
+    let mut changed: Option<String> = rewrites.unicode_breaks(text);
+    let (mut doc, mut pending) = granit_with_flow_tabs(changed.as_deref().unwrap_or(text), text, file, limits, &rewrites);
     for _ in 0..max_rereads {
         let current = changed.as_deref().unwrap_or(text);
         let mut next = current.to_string();
@@ -454,6 +455,21 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
         }
         (doc, pending) = granit_with_flow_tabs(&next, text, file, limits, &rewrites);
         changed = Some(next);
+    }
+    // a syntax error on a line a separator or a NEL starts: say what ended the line
+    if changed.is_some() && has_unicode_breaks(text) {
+        if let Some(issue) = doc.issues.iter_mut().find(|i| i.kind == IssueKind::YamlSyntax) {
+            let before = text.get(..issue.span.start as usize).unwrap_or_default().trim_end_matches([' ', '\t']);
+            let name = match before.chars().next_back() {
+                Some('\u{2028}') => Some("a line separator (U+2028)"),
+                Some('\u{2029}') => Some("a paragraph separator (U+2029)"),
+                Some('\u{85}') => Some("a NEL (U+0085)"),
+                _ => None,
+            };
+            if let Some(name) = name {
+                issue.help = Some(format!("{name} before this ends a line for compose's YAML reader, as a line feed does: remove it, or write the value in quotes"));
+            }
+        }
     }
     // an alias the parser found no anchor for, as go-yaml refuses its name (`*a.b`)
     let unknown = doc.issues.iter_mut().find(|i| i.kind == IssueKind::YamlSyntax).filter(|i| i.message.contains("unknown anchor"));
@@ -486,9 +502,100 @@ struct Rewrites {
     /// the original text): go-yaml reads a byte order mark past the start as any other
     /// character (`user: \u{feff}root` is that text), the parser refuses it.
     bom: Option<char>,
+    /// The characters that stand for the end of a line at a line separator (U+2028) and at a
+    /// paragraph separator (U+2029), each written as one of them and `\n` (two bytes each, found
+    /// nowhere in the original text); see [`Rewrites::unicode_breaks`].
+    separators: Option<(char, char)>,
+}
+
+/// Whether `text` has a NEL (U+0085), a line separator (U+2028) or a paragraph separator
+/// (U+2029): line breaks to go-yaml, content to the parser and to the fast event source.
+fn has_unicode_breaks(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(0xc2, 0xe2, b).any(|i| match b.get(i) {
+        Some(0xc2) => b.get(i + 1) == Some(&0x85),
+        _ => b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xa8 | 0xa9)),
+    })
 }
 
 impl Rewrites {
+    /// go-yaml ends a line at a NEL, a line separator or a paragraph separator, as at `\n`. A NEL
+    /// becomes `\n` in a scalar, as a line feed does, so it is written `\r\n`. A separator is
+    /// kept in the scalar where a line feed would be (no folding into a space): it is written as
+    /// a marker character and `\n`, and the marker read back as the separator; where no scalar
+    /// ends before it (an empty line, after `,` or `: `), it is written ` \r\n`. `None`: none in
+    /// `text`.
+    fn unicode_breaks(&mut self, text: &str) -> Option<String> {
+        if !has_unicode_breaks(text) {
+            return None;
+        }
+        let mut unused = ('\u{680}'..='\u{6ff}').filter(|c| !text.contains(*c));
+        let separators = (unused.next()?, unused.next()?);
+        self.separators = Some(separators);
+        let mut out = String::with_capacity(text.len());
+        for (i, c) in text.char_indices() {
+            match c {
+                '\u{85}' => out.push_str("\r\n"),
+                '\u{2028}' | '\u{2029}' => {
+                    let before = text.get(..i).unwrap_or_default();
+                    let line = before.rfind(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']).map_or(before, |at| before.get(at..).map_or("", |rest| rest.get(rest.chars().next().map_or(1, char::len_utf8)..).unwrap_or_default()));
+                    // (the marker must continue the scalar that ends there: not after an indicator)
+                    let content = line.trim_end_matches([' ', '\t']);
+                    let mut last = content.chars().rev();
+                    let scalar_before = match (last.next(), last.next()) {
+                        // an opening quote (one after a blank or an indicator): the quoted scalar goes on
+                        (Some('"' | '\''), before) => before.is_none_or(|b| matches!(b, ' ' | '\t' | ',' | '[' | '{' | ':' | '-' | '?')),
+                        (Some(p), _) => !matches!(p, ',' | '[' | ']' | '{' | '}' | ':' | '-' | '?' | '|' | '>'),
+                        (None, _) => false,
+                    };
+                    if scalar_before {
+                        out.push(if c == '\u{2028}' { separators.0 } else { separators.1 });
+                        out.push('\n');
+                    } else {
+                        out.push_str(" \r\n");
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+
+    /// `value` (a scalar of `style`) with the markers of [`Self::unicode_breaks`] read back as
+    /// go-yaml reads the separators.
+    fn restore_separators(&self, value: &str, style: ScalarStyle) -> Option<String> {
+        let (ls, ps) = self.separators?;
+        if !value.contains([ls, ps]) {
+            return None;
+        }
+        let mut out = String::with_capacity(value.len());
+        let mut chars = value.chars();
+        while let Some(c) = chars.next() {
+            let separator = if c == ls { '\u{2028}' } else if c == ps { '\u{2029}' } else { '\0' };
+            if separator == '\0' {
+                out.push(c);
+                continue;
+            }
+            // the parser ended the line after the marker: it folded that break into a space, or
+            // kept it as `\n` in a literal block (and at the end of a folded one), or chomped it
+            let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+            if !block {
+                // (go-yaml drops the blanks before a line break in a flow scalar, as before `\n`)
+                out.truncate(out.trim_end_matches([' ', '\t']).len());
+            }
+            let rest = chars.as_str();
+            if rest.is_empty() && (block || style == ScalarStyle::Plain) {
+                // (go-yaml's `|-` and `>-` chomp the separator, as they chomp `\n`)
+                continue;
+            }
+            if rest.starts_with(' ') || rest.starts_with('\n') && (style == ScalarStyle::Literal || rest == "\n") {
+                chars.next();
+            }
+            out.push(separator);
+        }
+        Some(out)
+    }
+
     /// Changes `next` where the parser stopped with `message` at `at` (in `original`, `next`
     /// being the text it read); `false` when there is nothing to change.
     fn rewrite(&mut self, message: &str, at: usize, original: &str, next: &mut String) -> bool {
@@ -547,7 +654,13 @@ impl Rewrites {
     /// The event the original text has where the parser read `event` at `start..end` of `text`
     /// (`anchors`: the names of the anchors so far).
     fn restore<'e>(&self, event: Event<'e>, text: &str, original: &str, start: usize, end: usize, anchors: &HashMap<String, usize>) -> Result<Event<'e>, &'static str> {
-        let event = self.restore_rewritten(event, text, original, start, end, anchors)?;
+        let mut event = self.restore_rewritten(event, text, original, start, end, anchors)?;
+        if let Event::Scalar(value, style, anchor, tag) = event {
+            event = match self.restore_separators(&value, style) {
+                Some(restored) => Event::Scalar(Cow::Owned(restored), style, anchor, tag),
+                None => Event::Scalar(value, style, anchor, tag),
+            };
+        }
         Ok(match (event, self.bom) {
             (Event::Scalar(value, style, anchor, tag), Some(bom)) if value.contains(bom) => Event::Scalar(Cow::Owned(value.replace(bom, "\u{feff}")), style, anchor, tag),
             (event, _) => event,
