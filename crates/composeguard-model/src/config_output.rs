@@ -23,9 +23,29 @@ struct Out<'a> {
     fs: &'a dyn FileSystem,
 }
 
+/// Starts a string the YAML writer prints plain as it is (the rest of it): a value of an
+/// extension that Go's YAML encoder writes untagged and JSON cannot hold (a date, which is a
+/// string to JSON; an infinity or NaN, which is `null` here and makes compose's JSON encoder fail).
+pub(crate) const AS_IS: char = '\u{fdd0}';
+
+/// `value` without the marks of [`AS_IS`], as JSON holds it.
+fn without_as_is(value: &mut Json) {
+    match value {
+        Json::String(s) => {
+            if let Some(rest) = s.strip_prefix(AS_IS) {
+                *value = if matches!(rest, ".inf" | "-.inf" | ".nan") { Json::Null } else { Json::String(rest.to_string()) };
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(without_as_is),
+        Json::Object(m) => m.values_mut().for_each(without_as_is),
+        _ => {}
+    }
+}
+
 /// The resolved project as JSON (`docker compose config --format json`).
 pub fn to_json(project: &Project, fs: &dyn FileSystem) -> Json {
     let mut doc = go_order::order(escape_dollars(Out { project, fs }.document()), go_order::Format::Json);
+    without_as_is(&mut doc);
     if let Json::Object(top) = &mut doc {
         for (_, v) in top.iter_mut().filter(|(k, _)| k.starts_with("x-")) {
             empty_lists_as_null(v);
@@ -472,9 +492,9 @@ fn plain(node: &Node) -> Json {
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => Json::from(*i),
         Value::UInt(u) => Json::from(*u),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(|| Json::String(format!("{AS_IS}{}", crate::go_yaml::go_yaml_float(*f))), Json::Number),
         Value::String(s) => Json::String(s.clone()),
-        Value::Timestamp(s) => Json::String(go_time(s)),
+        Value::Timestamp(s) => Json::String(format!("{AS_IS}{}", go_time(s))),
         Value::Seq(items) => Json::Array(items.iter().map(plain).collect()),
         Value::Map(m) => Json::Object(m.entries.iter().map(|(k, v)| (k.name.clone(), plain(v))).collect()),
     }
@@ -1940,7 +1960,9 @@ mod tests {
     use crate::project::{load_project, MemoryFiles, ProjectOptions};
 
     fn node_json(n: &Node) -> Json {
-        plain(n)
+        let mut json = plain(n);
+        without_as_is(&mut json);
+        json
     }
 
     #[test]
@@ -1956,6 +1978,22 @@ mod tests {
         assert_eq!(json["x-c"], Json::Null);
         assert_eq!(json["x-d"], serde_json::json!({}));
         assert!(to_yaml_string(&project, &files).contains("x-c: []"));
+    }
+
+    #[test]
+    fn dates_and_infinities_of_an_extension_are_plain_in_the_yaml() {
+        // (docker compose v2.40.3's `config`: Go's YAML encoder writes a date and an infinity
+        // untagged; its JSON encoder fails on an infinity, and composeguard writes `null`)
+        let text = "x-a: [.inf, -.Inf, .NaN, 2001-12-14, '2001-12-14', 2001-12-14t21:59:43.10-05:00]\nservices:\n  web:\n    image: nginx\n    x-b: .inf\n";
+        let files = MemoryFiles([("/w/app/compose.yaml".to_string(), text.to_string())].into_iter().collect());
+        let options = ProjectOptions { files: vec!["compose.yaml".into()], cwd: "/w/app".into(), ..ProjectOptions::default() };
+        let project = load_project(&options, &files);
+        let yaml = to_yaml_string(&project, &files);
+        assert!(yaml.contains("x-a:\n  - .inf\n  - -.inf\n  - .nan\n  - 2001-12-14T00:00:00Z\n  - \"2001-12-14\"\n  - 2001-12-14T21:59:43.1-05:00\n"), "{yaml}");
+        assert!(yaml.contains("    x-b: .inf\n"), "{yaml}");
+        let json = to_json(&project, &files);
+        assert_eq!(json["x-a"], serde_json::json!([null, null, null, "2001-12-14T00:00:00Z", "2001-12-14", "2001-12-14T21:59:43.1-05:00"]));
+        assert_eq!(json["services"]["web"]["x-b"], Json::Null);
     }
 
     #[test]

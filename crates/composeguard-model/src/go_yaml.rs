@@ -90,12 +90,15 @@ fn value_inline(v: &Json, indent: usize, out: &mut String) {
             Some(f) if n.is_f64() => out.push_str(&go_yaml_float(f)),
             _ => out.push_str(&n.to_string()),
         },
-        Json::String(s) => match style(s, false) {
-            Style::Literal => {
-                literal(s, indent, out);
-                return;
-            }
-            st => scalar(s, st, indent, out),
+        Json::String(s) => match s.strip_prefix(crate::config_output::AS_IS) {
+            Some(as_is) => out.push_str(as_is),
+            None => match style(s, false) {
+                Style::Literal => {
+                    literal(s, indent, out);
+                    return;
+                }
+                st => scalar(s, st, indent, out),
+            },
         },
         Json::Array(_) => out.push_str("[]"),
         Json::Object(_) => out.push_str("{}"),
