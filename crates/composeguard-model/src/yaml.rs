@@ -1573,6 +1573,11 @@ impl<'a> Builder<'a> {
         let mut out = Mapping { entries: Vec::with_capacity(entries.len()) };
         for (k, v) in entries {
             if k.name == "<<" && !k_is_quoted(&k, self.text) {
+                // compose drops a `!reset` node, an alias of one too, before the merge is applied:
+                // a `<<` of one (or of a list of them) merges nothing
+                if v.tag == Some(MergeTag::Reset) {
+                    continue;
+                }
                 let sources: Vec<Node> = match v.value {
                     Value::Map(_) => vec![v],
                     Value::Seq(items) if items.iter().all(|n| matches!(n.value, Value::Map(_))) => items,
@@ -1585,7 +1590,7 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                 };
-                for source in sources {
+                for source in sources.into_iter().filter(|source| source.tag != Some(MergeTag::Reset)) {
                     if let Value::Map(m) = source.value {
                         for (mk, mv) in m.entries {
                             if reset.contains(&mk.name) {
