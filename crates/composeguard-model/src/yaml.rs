@@ -1272,6 +1272,16 @@ impl<'a> Builder<'a> {
     }
 
     /// The compose tag of a node, noting that the document has one.
+    /// What an alias of the anchored collection `node` copies: compose drops the nodes tagged
+    /// `!reset` inside it where it is defined (they reset their own place, not the alias's).
+    fn anchored(&self, node: &Node) -> Node {
+        let mut copy = node.clone();
+        if self.merge_tags {
+            drop_resets(&mut copy);
+        }
+        copy
+    }
+
     fn merge_tag(&mut self, tag: Option<&granit_parser::Tag>) -> Option<MergeTag> {
         let found = merge_tag(tag);
         self.merge_tags |= found.is_some();
@@ -1441,7 +1451,7 @@ impl<'a> Builder<'a> {
                     node.style = style;
                     node.tag = tag;
                     if anchor != 0 {
-                        self.anchors.insert(anchor, node.clone());
+                        self.anchors.insert(anchor, self.anchored(&node));
                     }
                     self.push(node)?;
                 }
@@ -1456,7 +1466,7 @@ impl<'a> Builder<'a> {
                     node.style = style;
                     node.tag = tag;
                     if anchor != 0 {
-                        self.anchors.insert(anchor, node.clone());
+                        self.anchors.insert(anchor, self.anchored(&node));
                     }
                     self.push(node)?;
                 }
@@ -1578,6 +1588,9 @@ impl<'a> Builder<'a> {
                 if v.tag == Some(MergeTag::Reset) {
                     continue;
                 }
+                // a `!reset` key of a mapping written as the `<<` value resets the key, as one
+                // beside the merge does; in a list, or through an alias, it is dropped
+                let inline = matches!(v.value, Value::Map(_)) && v.anchor.is_none();
                 let sources: Vec<Node> = match v.value {
                     Value::Map(_) => vec![v],
                     Value::Seq(items) if items.iter().all(|n| matches!(n.value, Value::Map(_))) => items,
@@ -1593,6 +1606,9 @@ impl<'a> Builder<'a> {
                 for source in sources.into_iter().filter(|source| source.tag != Some(MergeTag::Reset)) {
                     if let Value::Map(m) = source.value {
                         for (mk, mv) in m.entries {
+                            if !inline && mv.tag == Some(MergeTag::Reset) {
+                                continue;
+                            }
                             if reset.contains(&mk.name) {
                                 if !refilled.iter().any(|(r, _)| r.name == mk.name) {
                                     refilled.push((mk, mv));
@@ -1739,6 +1755,21 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
         out.extend_from_slice(bytes.get(1..4 - pad)?);
     }
     Some(out)
+}
+
+/// `node` without the entries and items tagged `!reset`, at any depth.
+fn drop_resets(node: &mut Node) {
+    match &mut node.value {
+        Value::Map(m) => {
+            m.entries.retain(|(_, v)| v.tag != Some(MergeTag::Reset));
+            m.entries.iter_mut().for_each(|(_, v)| drop_resets(v));
+        }
+        Value::Seq(items) => {
+            items.retain(|v| v.tag != Some(MergeTag::Reset));
+            items.iter_mut().for_each(drop_resets);
+        }
+        _ => {}
+    }
 }
 
 fn merge_tag(tag: Option<&granit_parser::Tag>) -> Option<MergeTag> {
