@@ -1604,10 +1604,16 @@ impl<'a> Builder<'a> {
                     }
                 };
                 for source in sources.into_iter().filter(|source| source.tag != Some(MergeTag::Reset)) {
+                    // (an `!override` in a mapping written in a `<<` list is not applied either:
+                    // its value is merged as any other)
+                    let listed = !inline && source.anchor.is_none();
                     if let Value::Map(m) = source.value {
-                        for (mk, mv) in m.entries {
+                        for (mk, mut mv) in m.entries {
                             if !inline && mv.tag == Some(MergeTag::Reset) {
                                 continue;
+                            }
+                            if listed && mv.tag == Some(MergeTag::Override) {
+                                mv.tag = None;
                             }
                             if reset.contains(&mk.name) {
                                 if !refilled.iter().any(|(r, _)| r.name == mk.name) {
