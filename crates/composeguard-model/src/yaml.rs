@@ -318,6 +318,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
     let fast = if has_unicode_breaks(text) { None } else { fast_document(text, file, limits) };
     let mut doc = fast.unwrap_or_else(|| granit_document(text, file, limits));
     refuse_unknown_directives(&mut doc, text, file);
+    refuse_bom_before_document(&mut doc, text, file);
     doc
 }
 
@@ -327,6 +328,7 @@ pub fn parse_with_granit(text: &str, file: FileId, limits: &Limits) -> Document 
     rejected_input(text, file, limits).unwrap_or_else(|| {
         let mut doc = granit_document(text, file, limits);
         refuse_unknown_directives(&mut doc, text, file);
+        refuse_bom_before_document(&mut doc, text, file);
         doc
     })
 }
@@ -370,6 +372,32 @@ fn refuse_unknown_directives(doc: &mut Document, text: &str, file: FileId) {
                 format!("invalid YAML: unknown directive `{}` (compose's YAML reader knows only `%YAML` and `%TAG`)", line.trim_end()),
             )
             .with_help("remove the line, or start it with `#` to make it a comment"),
+        );
+        return;
+    }
+}
+
+/// go-yaml reads a byte order mark past the start of the file as text, also where the parser
+/// takes it as the start of a document (a line of its own before `---`, after `...`): there,
+/// compose finds a value where it wants a document.
+fn refuse_bom_before_document(doc: &mut Document, text: &str, file: FileId) {
+    if doc.issues.iter().any(|i| i.kind == IssueKind::YamlSyntax) {
+        return;
+    }
+    let b = text.as_bytes();
+    let boms = memchr::memmem::find_iter(b, "\u{feff}".as_bytes()).filter(|&i| i > 0 && matches!(b.get(i - 1), Some(b'\n' | b'\r')));
+    for at in boms {
+        let pos = u32::try_from(at).unwrap_or(u32::MAX);
+        if doc.roots.iter().any(|r| in_scalar(r, pos)) {
+            continue;
+        }
+        doc.issues.push(
+            Issue::error(
+                IssueKind::YamlSyntax,
+                Span::new(file, pos, pos.saturating_add(3)),
+                "invalid YAML: a byte order mark (U+FEFF) starts this line: compose's YAML reader reads it as text, not as the start of a document".into(),
+            )
+            .with_help("remove the byte order mark (an editor shows it as nothing, or as `<feff>`)"),
         );
         return;
     }
