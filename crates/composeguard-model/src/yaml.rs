@@ -1299,7 +1299,6 @@ impl<'a> Builder<'a> {
         Document { roots: self.roots, issues: self.issues, merge_tags: self.merge_tags }
     }
 
-    /// The compose tag of a node, noting that the document has one.
     /// What an alias of the anchored collection `node` copies: compose drops the nodes tagged
     /// `!reset` inside it where it is defined (they reset their own place, not the alias's).
     fn anchored(&self, node: &Node) -> Node {
@@ -1310,6 +1309,7 @@ impl<'a> Builder<'a> {
         copy
     }
 
+    /// The compose tag of a node, noting that the document has one.
     fn merge_tag(&mut self, tag: Option<&granit_parser::Tag>) -> Option<MergeTag> {
         let found = merge_tag(tag);
         self.merge_tags |= found.is_some();
