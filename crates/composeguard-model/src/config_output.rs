@@ -23,9 +23,29 @@ struct Out<'a> {
     fs: &'a dyn FileSystem,
 }
 
+/// Starts a string the YAML writer prints plain as it is (the rest of it): a value of an
+/// extension that Go's YAML encoder writes untagged and JSON cannot hold (a date, which is a
+/// string to JSON; an infinity or NaN, which is `null` here and makes compose's JSON encoder fail).
+pub(crate) const AS_IS: char = '\u{fdd0}';
+
+/// `value` without the marks of [`AS_IS`], as JSON holds it.
+fn without_as_is(value: &mut Json) {
+    match value {
+        Json::String(s) => {
+            if let Some(rest) = s.strip_prefix(AS_IS) {
+                *value = if matches!(rest, ".inf" | "-.inf" | ".nan") { Json::Null } else { Json::String(rest.to_string()) };
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(without_as_is),
+        Json::Object(m) => m.values_mut().for_each(without_as_is),
+        _ => {}
+    }
+}
+
 /// The resolved project as JSON (`docker compose config --format json`).
 pub fn to_json(project: &Project, fs: &dyn FileSystem) -> Json {
     let mut doc = go_order::order(escape_dollars(Out { project, fs }.document()), go_order::Format::Json);
+    without_as_is(&mut doc);
     if let Json::Object(top) = &mut doc {
         for (_, v) in top.iter_mut().filter(|(k, _)| k.starts_with("x-")) {
             empty_lists_as_null(v);
@@ -167,9 +187,10 @@ fn int(node: &Node) -> Option<i64> {
         // compose's decoder truncates a number into an integer field (`cpu_shares: 1.5` is 1);
         // the schema refuses fractions where it wants integers
         #[allow(clippy::cast_possible_truncation)]
-        // (and, as Go's conversion does on amd64, one past the 64-bit range is `i64::MIN`)
+        // (and, as Go's conversion does on amd64, one past the 64-bit range, an infinity or NaN
+        // is `i64::MIN`: `cpu_shares: .inf` is -9223372036854775808)
         #[allow(clippy::cast_precision_loss)]
-        Value::Float(f) if f.is_finite() => Some(if *f >= i64::MAX as f64 || *f < i64::MIN as f64 { i64::MIN } else { f.trunc() as i64 }),
+        Value::Float(f) => Some(if !f.is_finite() || *f >= i64::MAX as f64 || *f < i64::MIN as f64 { i64::MIN } else { f.trunc() as i64 }),
         Value::String(s) => crate::interpolate::parse_go_decimal(s),
         _ => None,
     }
@@ -471,9 +492,9 @@ fn plain(node: &Node) -> Json {
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => Json::from(*i),
         Value::UInt(u) => Json::from(*u),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(|| Json::String(format!("{AS_IS}{}", crate::go_yaml::go_yaml_float(*f))), Json::Number),
         Value::String(s) => Json::String(s.clone()),
-        Value::Timestamp(s) => Json::String(go_time(s)),
+        Value::Timestamp(s) => Json::String(format!("{AS_IS}{}", go_time(s))),
         Value::Seq(items) => Json::Array(items.iter().map(plain).collect()),
         Value::Map(m) => Json::Object(m.entries.iter().map(|(k, v)| (k.name.clone(), plain(v))).collect()),
     }
@@ -1535,7 +1556,14 @@ fn healthcheck(h: &Node) -> Json {
     if let Some(r) = get(h, "retries").and_then(int) {
         // an unsigned field: compose keeps a number past `i64::MAX` as it is
         #[allow(clippy::cast_sign_loss)]
-        let r = if r < 0 && matches!(get(h, "retries").map(|n| &n.value), Some(Value::UInt(_))) { Json::from(r as u64) } else { Json::from(r) };
+        // (a number from 2^63 is converted as Go does on amd64: exactly below 2^64, else 2^63, as
+        // an infinity or NaN is)
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        let r = match get(h, "retries").map(|n| &n.value) {
+            Some(Value::UInt(_)) if r < 0 => Json::from(r as u64),
+            Some(Value::Float(f)) if !f.is_finite() || *f >= i64::MAX as f64 => Json::from(if *f < u64::MAX as f64 { *f as u64 } else { 1 << 63 }),
+            _ => Json::from(r),
+        };
         o.insert("retries".into(), r);
     }
     put_bool(&mut o, h, "disable");
@@ -1862,15 +1890,32 @@ fn env_files(svc: &Node) -> Vec<(String, Option<String>)> {
 }
 
 /// A YAML date as compose prints it: a `time.Time` in RFC 3339 (`2001-12-14` is midnight UTC,
-/// `2001-12-14T00:00:00Z`). Dates with a time of day are kept as written.
-fn go_time(s: &str) -> String {
-    let mut parts = s.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else { return s.to_string() };
-    let num = |t: &str, max: usize| (!t.is_empty() && t.len() <= max && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u32>().ok()).flatten();
-    match (y.len() == 4).then(|| num(y, 4)).flatten().zip(num(m, 2)).zip(num(d, 2)) {
-        Some(((y, m), d)) => format!("{y:04}-{m:02}-{d:02}T00:00:00Z"),
-        None => s.to_string(),
-    }
+/// `2001-12-14T00:00:00Z`; `2001-1-4 1:5:3.50` is `2001-01-04T01:05:03.5Z`; a zone of zero is
+/// `Z`, another is kept).
+fn go_time(text: &str) -> String {
+    let digits = |t: &str, max: usize| (!t.is_empty() && t.len() <= max && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u32>().ok()).flatten();
+    let (date, time) = match text.find(['T', 't', ' ']) {
+        Some(at) => (&text[..at], Some(text[at + 1..].trim_start_matches(' '))),
+        None => (text, None),
+    };
+    let mut parts = date.split('-');
+    let (Some(year), Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else { return text.to_string() };
+    let Some(((year, month), day)) = (year.len() == 4).then(|| digits(year, 4)).flatten().zip(digits(month, 2)).zip(digits(day, 2)) else { return text.to_string() };
+    let Some(time) = time else { return format!("{year:04}-{month:02}-{day:02}T00:00:00Z") };
+    // hh:mm:ss, a fraction after `.` or `,`, and a zone (`Z`, `±hh:mm`, none: UTC)
+    let zone_at = time.find(['Z', '+', '-']).unwrap_or(time.len());
+    let (clock, zone) = time.split_at(zone_at);
+    let (hms, fraction) = clock.split_once(['.', ',']).unwrap_or((clock, ""));
+    let mut hms = hms.split(':').map(|t| digits(t, 2));
+    let (Some(Some(hour)), Some(Some(minute)), Some(Some(second)), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else { return text.to_string() };
+    // Go keeps nanoseconds and writes them without trailing zeros
+    let fraction = fraction.get(..9).unwrap_or(fraction).trim_end_matches('0');
+    let fraction = if fraction.is_empty() { String::new() } else { format!(".{fraction}") };
+    let zone = match zone {
+        "" | "Z" | "+00:00" | "-00:00" => "Z",
+        other => other,
+    };
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{zone}")
 }
 
 #[cfg(test)]
@@ -1900,11 +1945,33 @@ mod tests {
         }
     }
 
+    #[test]
+    fn dates_as_go_writes_them() {
+        // each checked against `docker compose config --format json` v2.40.3 (an extension's dates)
+        for (written, printed) in [
+            ("2001-12-14", "2001-12-14T00:00:00Z"),
+            ("2001-1-4", "2001-01-04T00:00:00Z"),
+            ("2001-12-14t21:59:43.10-05:00", "2001-12-14T21:59:43.1-05:00"),
+            ("2001-12-14T21:59:43.000Z", "2001-12-14T21:59:43Z"),
+            ("2001-12-14T21:59:43+00:00", "2001-12-14T21:59:43Z"),
+            ("2001-12-14t21:59:43-00:00", "2001-12-14T21:59:43Z"),
+            ("2001-1-4T1:5:3+01:30", "2001-01-04T01:05:03+01:30"),
+            ("2001-12-14 21:59:43.10", "2001-12-14T21:59:43.1Z"),
+            ("2001-12-14   1:59:43,5", "2001-12-14T01:59:43.5Z"),
+            ("2001-12-14T21:59:43.1234567891Z", "2001-12-14T21:59:43.123456789Z"),
+            ("2001-12-14T21:59:43.5+14:00", "2001-12-14T21:59:43.5+14:00"),
+        ] {
+            assert_eq!(super::go_time(written), printed, "{written}");
+        }
+    }
+
     use super::*;
     use crate::project::{load_project, MemoryFiles, ProjectOptions};
 
     fn node_json(n: &Node) -> Json {
-        plain(n)
+        let mut json = plain(n);
+        without_as_is(&mut json);
+        json
     }
 
     #[test]
@@ -1920,6 +1987,22 @@ mod tests {
         assert_eq!(json["x-c"], Json::Null);
         assert_eq!(json["x-d"], serde_json::json!({}));
         assert!(to_yaml_string(&project, &files).contains("x-c: []"));
+    }
+
+    #[test]
+    fn dates_and_infinities_of_an_extension_are_plain_in_the_yaml() {
+        // (docker compose v2.40.3's `config`: Go's YAML encoder writes a date and an infinity
+        // untagged; its JSON encoder fails on an infinity, and composeguard writes `null`)
+        let text = "x-a: [.inf, -.Inf, .NaN, 2001-12-14, '2001-12-14', 2001-12-14t21:59:43.10-05:00]\nservices:\n  web:\n    image: nginx\n    x-b: .inf\n";
+        let files = MemoryFiles([("/w/app/compose.yaml".to_string(), text.to_string())].into_iter().collect());
+        let options = ProjectOptions { files: vec!["compose.yaml".into()], cwd: "/w/app".into(), ..ProjectOptions::default() };
+        let project = load_project(&options, &files);
+        let yaml = to_yaml_string(&project, &files);
+        assert!(yaml.contains("x-a:\n  - .inf\n  - -.inf\n  - .nan\n  - 2001-12-14T00:00:00Z\n  - \"2001-12-14\"\n  - 2001-12-14T21:59:43.1-05:00\n"), "{yaml}");
+        assert!(yaml.contains("    x-b: .inf\n"), "{yaml}");
+        let json = to_json(&project, &files);
+        assert_eq!(json["x-a"], serde_json::json!([null, null, null, "2001-12-14T00:00:00Z", "2001-12-14", "2001-12-14T21:59:43.1-05:00"]));
+        assert_eq!(json["services"]["web"]["x-b"], Json::Null);
     }
 
     #[test]

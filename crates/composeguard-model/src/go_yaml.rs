@@ -90,12 +90,15 @@ fn value_inline(v: &Json, indent: usize, out: &mut String) {
             Some(f) if n.is_f64() => out.push_str(&go_yaml_float(f)),
             _ => out.push_str(&n.to_string()),
         },
-        Json::String(s) => match style(s, false) {
-            Style::Literal => {
-                literal(s, indent, out);
-                return;
-            }
-            st => scalar(s, st, indent, out),
+        Json::String(s) => match s.strip_prefix(crate::config_output::AS_IS) {
+            Some(as_is) => out.push_str(as_is),
+            None => match style(s, false) {
+                Style::Literal => {
+                    literal(s, indent, out);
+                    return;
+                }
+                st => scalar(s, st, indent, out),
+            },
         },
         Json::Array(_) => out.push_str("[]"),
         Json::Object(_) => out.push_str("{}"),
@@ -202,8 +205,9 @@ fn literal(s: &str, indent: usize, out: &mut String) {
     out.push('\n');
     let mut at_line_start = true;
     for c in s.chars() {
-        if c == '\n' {
-            out.push('\n');
+        // (a line or paragraph separator ends a line too: the next one is indented)
+        if is_break(c) {
+            out.push(c);
             at_line_start = true;
         } else {
             if at_line_start {
@@ -220,8 +224,11 @@ fn literal(s: &str, indent: usize, out: &mut String) {
 
 fn double_quoted(s: &str, out: &mut String) {
     out.push('"');
+    // the encoder's check for a byte order mark looks at the start of the string, not at the
+    // character it writes: after a leading U+FEFF, every character is escaped (`\uFEFF\x61`)
+    let escape_all = s.starts_with('\u{feff}');
     for c in s.chars() {
-        if is_printable(c) && c != '\u{feff}' && !is_break(c) && c != '"' && c != '\\' {
+        if !escape_all && is_printable(c) && c != '\u{feff}' && !is_break(c) && c != '"' && c != '\\' {
             out.push(c);
             continue;
         }

@@ -315,13 +315,22 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
     if let Some(doc) = rejected_input(text, file, limits) {
         return doc;
     }
-    fast_document(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits))
+    let fast = if has_unicode_breaks(text) { None } else { fast_document(text, file, limits) };
+    let mut doc = fast.unwrap_or_else(|| granit_document(text, file, limits));
+    refuse_unknown_directives(&mut doc, text, file);
+    refuse_bom_before_document(&mut doc, text, file);
+    doc
 }
 
 /// [`parse`] without the fast event source (for tests comparing the two).
 #[doc(hidden)]
 pub fn parse_with_granit(text: &str, file: FileId, limits: &Limits) -> Document {
-    rejected_input(text, file, limits).unwrap_or_else(|| granit_document(text, file, limits))
+    rejected_input(text, file, limits).unwrap_or_else(|| {
+        let mut doc = granit_document(text, file, limits);
+        refuse_unknown_directives(&mut doc, text, file);
+        refuse_bom_before_document(&mut doc, text, file);
+        doc
+    })
 }
 
 #[doc(hidden)]
@@ -330,10 +339,78 @@ pub use crate::fast_yaml::compare_with_granit as compare_fast_events_with_granit
 /// The fast event source alone: `None` when it gives up on the text (for tests).
 #[doc(hidden)]
 pub fn parse_fast_only(text: &str, file: FileId, limits: &Limits) -> Option<Document> {
-    if rejected_input(text, file, limits).is_some() {
+    if rejected_input(text, file, limits).is_some() || has_unicode_breaks(text) {
         return None;
     }
     fast_document(text, file, limits)
+}
+
+/// go-yaml knows two directives, `%YAML` and `%TAG`, and refuses any other (`%FOO bar` before
+/// `---`: "found unknown directive name"), where YAML itself says to ignore it. A line that starts
+/// with `%` is a directive unless it continues a quoted scalar.
+fn refuse_unknown_directives(doc: &mut Document, text: &str, file: FileId) {
+    if !(text.starts_with('%') || text.contains("\n%") || text.contains("\r%")) || doc.issues.iter().any(|i| i.kind == IssueKind::YamlSyntax) {
+        return;
+    }
+    let b = text.as_bytes();
+    let line_starts = memchr::memchr_iter(b'%', b).filter(|&i| i == 0 || matches!(b.get(i - 1), Some(b'\n' | b'\r')));
+    for at in line_starts {
+        let line = text.get(at..).unwrap_or_default();
+        let line = line.get(..line.find(['\n', '\r']).unwrap_or(line.len())).unwrap_or_default();
+        let name_len = line.bytes().skip(1).take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-')).count();
+        let name = line.get(1..=name_len).unwrap_or_default();
+        let known = matches!(name, "YAML" | "TAG") && matches!(line.as_bytes().get(1 + name_len), None | Some(b' ' | b'\t'));
+        let pos = u32::try_from(at).unwrap_or(u32::MAX);
+        if known || name.is_empty() || doc.roots.iter().any(|r| in_scalar(r, pos)) {
+            continue;
+        }
+        let end = u32::try_from(at + line.len()).unwrap_or(u32::MAX);
+        doc.issues.push(
+            Issue::error(
+                IssueKind::YamlSyntax,
+                Span::new(file, pos, end),
+                format!("invalid YAML: unknown directive `{}` (compose's YAML reader knows only `%YAML` and `%TAG`)", line.trim_end()),
+            )
+            .with_help("remove the line, or start it with `#` to make it a comment"),
+        );
+        return;
+    }
+}
+
+/// go-yaml reads a byte order mark past the start of the file as text, also where the parser
+/// takes it as the start of a document (a line of its own before `---`, after `...`): there,
+/// compose finds a value where it wants a document.
+fn refuse_bom_before_document(doc: &mut Document, text: &str, file: FileId) {
+    if doc.issues.iter().any(|i| i.kind == IssueKind::YamlSyntax) {
+        return;
+    }
+    let b = text.as_bytes();
+    let boms = memchr::memmem::find_iter(b, "\u{feff}".as_bytes()).filter(|&i| i > 0 && matches!(b.get(i - 1), Some(b'\n' | b'\r')));
+    for at in boms {
+        let pos = u32::try_from(at).unwrap_or(u32::MAX);
+        if doc.roots.iter().any(|r| in_scalar(r, pos)) {
+            continue;
+        }
+        doc.issues.push(
+            Issue::error(
+                IssueKind::YamlSyntax,
+                Span::new(file, pos, pos.saturating_add(3)),
+                "invalid YAML: a byte order mark (U+FEFF) starts this line: compose's YAML reader reads it as text, not as the start of a document".into(),
+            )
+            .with_help("remove the byte order mark (an editor shows it as nothing, or as `<feff>`)"),
+        );
+        return;
+    }
+}
+
+/// Whether `at` is inside a scalar (or a key) of `node`, past its first byte.
+fn in_scalar(node: &Node, at: u32) -> bool {
+    let inside = |span: Span| span.start < at && at < span.end;
+    match &node.value {
+        Value::Seq(items) => items.iter().any(|n| in_scalar(n, at)),
+        Value::Map(m) => m.entries.iter().any(|(k, v)| inside(k.span) || in_scalar(v, at)),
+        _ => inside(node.span),
+    }
 }
 
 /// The file-level checks done before parsing: the size limit and NUL bytes.
@@ -382,8 +459,8 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
     // (each reading fixes at least one place; a small file may take more of them)
     let max_rereads = (READ_AGAIN_BYTES / text.len().max(1)).clamp(16, 256);
     let mut rewrites = Rewrites::default();
-    let (mut doc, mut pending) = granit_with_flow_tabs(text, text, file, limits, &rewrites);
-    let mut changed: Option<String> = None;
+    let mut changed: Option<String> = rewrites.unicode_breaks(text);
+    let (mut doc, mut pending) = granit_with_flow_tabs(changed.as_deref().unwrap_or(text), text, file, limits, &rewrites);
     for _ in 0..max_rereads {
         let current = changed.as_deref().unwrap_or(text);
         let mut next = current.to_string();
@@ -406,6 +483,21 @@ fn granit_document(text: &str, file: FileId, limits: &Limits) -> Document {
         }
         (doc, pending) = granit_with_flow_tabs(&next, text, file, limits, &rewrites);
         changed = Some(next);
+    }
+    // a syntax error on a line a separator or a NEL starts: say what ended the line
+    if changed.is_some() && has_unicode_breaks(text) {
+        if let Some(issue) = doc.issues.iter_mut().find(|i| i.kind == IssueKind::YamlSyntax) {
+            let before = text.get(..issue.span.start as usize).unwrap_or_default().trim_end_matches([' ', '\t']);
+            let name = match before.chars().next_back() {
+                Some('\u{2028}') => Some("a line separator (U+2028)"),
+                Some('\u{2029}') => Some("a paragraph separator (U+2029)"),
+                Some('\u{85}') => Some("a NEL (U+0085)"),
+                _ => None,
+            };
+            if let Some(name) = name {
+                issue.help = Some(format!("{name} before this ends a line for compose's YAML reader, as a line feed does: remove it, or write the value in quotes"));
+            }
+        }
     }
     // an alias the parser found no anchor for, as go-yaml refuses its name (`*a.b`)
     let unknown = doc.issues.iter_mut().find(|i| i.kind == IssueKind::YamlSyntax).filter(|i| i.message.contains("unknown anchor"));
@@ -434,9 +526,104 @@ struct Rewrites {
     /// The character each `\'` of a double-quoted scalar was written as (two bytes, and found
     /// nowhere in the original text).
     quote: Option<char>,
+    /// The character each U+FEFF inside a document was written as (three bytes, found nowhere in
+    /// the original text): go-yaml reads a byte order mark past the start as any other
+    /// character (`user: \u{feff}root` is that text), the parser refuses it.
+    bom: Option<char>,
+    /// The characters that stand for the end of a line at a line separator (U+2028) and at a
+    /// paragraph separator (U+2029), each written as one of them and `\n` (two bytes each, found
+    /// nowhere in the original text); see [`Rewrites::unicode_breaks`].
+    separators: Option<(char, char)>,
+}
+
+/// Whether `text` has a NEL (U+0085), a line separator (U+2028) or a paragraph separator
+/// (U+2029): line breaks to go-yaml, content to the parser and to the fast event source.
+fn has_unicode_breaks(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(0xc2, 0xe2, b).any(|i| match b.get(i) {
+        Some(0xc2) => b.get(i + 1) == Some(&0x85),
+        _ => b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xa8 | 0xa9)),
+    })
 }
 
 impl Rewrites {
+    /// go-yaml ends a line at a NEL, a line separator or a paragraph separator, as at `\n`. A NEL
+    /// becomes `\n` in a scalar, as a line feed does, so it is written `\r\n`. A separator is
+    /// kept in the scalar where a line feed would be (no folding into a space): it is written as
+    /// a marker character and `\n`, and the marker read back as the separator; where no scalar
+    /// ends before it (an empty line, after `,` or `: `), it is written ` \r\n`. `None`: none in
+    /// `text`.
+    fn unicode_breaks(&mut self, text: &str) -> Option<String> {
+        if !has_unicode_breaks(text) {
+            return None;
+        }
+        let mut unused = ('\u{680}'..='\u{6ff}').filter(|c| !text.contains(*c));
+        let separators = (unused.next()?, unused.next()?);
+        self.separators = Some(separators);
+        let mut out = String::with_capacity(text.len());
+        for (i, c) in text.char_indices() {
+            match c {
+                '\u{85}' => out.push_str("\r\n"),
+                '\u{2028}' | '\u{2029}' => {
+                    let before = text.get(..i).unwrap_or_default();
+                    let line = before.rfind(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']).map_or(before, |at| before.get(at..).map_or("", |rest| rest.get(rest.chars().next().map_or(1, char::len_utf8)..).unwrap_or_default()));
+                    // (the marker must continue the scalar that ends there: not after an indicator)
+                    let content = line.trim_end_matches([' ', '\t']);
+                    let mut last = content.chars().rev();
+                    let scalar_before = match (last.next(), last.next()) {
+                        // an opening quote (one after a blank or an indicator): the quoted scalar goes on
+                        (Some('"' | '\''), before) => before.is_none_or(|b| matches!(b, ' ' | '\t' | ',' | '[' | '{' | ':' | '-' | '?')),
+                        (Some(p), _) => !matches!(p, ',' | '[' | ']' | '{' | '}' | ':' | '-' | '?' | '|' | '>'),
+                        (None, _) => false,
+                    };
+                    if scalar_before {
+                        out.push(if c == '\u{2028}' { separators.0 } else { separators.1 });
+                        out.push('\n');
+                    } else {
+                        out.push_str(" \r\n");
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+
+    /// `value` (a scalar of `style`) with the markers of [`Self::unicode_breaks`] read back as
+    /// go-yaml reads the separators.
+    fn restore_separators(&self, value: &str, style: ScalarStyle) -> Option<String> {
+        let (ls, ps) = self.separators?;
+        if !value.contains([ls, ps]) {
+            return None;
+        }
+        let mut out = String::with_capacity(value.len());
+        let mut chars = value.chars();
+        while let Some(c) = chars.next() {
+            let separator = if c == ls { '\u{2028}' } else if c == ps { '\u{2029}' } else { '\0' };
+            if separator == '\0' {
+                out.push(c);
+                continue;
+            }
+            // the parser ended the line after the marker: it folded that break into a space, or
+            // kept it as `\n` in a literal block (and at the end of a folded one), or chomped it
+            let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+            if !block {
+                // (go-yaml drops the blanks before a line break in a flow scalar, as before `\n`)
+                out.truncate(out.trim_end_matches([' ', '\t']).len());
+            }
+            let rest = chars.as_str();
+            if rest.is_empty() && (block || style == ScalarStyle::Plain) {
+                // (go-yaml's `|-` and `>-` chomp the separator, as they chomp `\n`)
+                continue;
+            }
+            if rest.starts_with(' ') || rest.starts_with('\n') && (style == ScalarStyle::Literal || rest == "\n") {
+                chars.next();
+            }
+            out.push(separator);
+        }
+        Some(out)
+    }
+
     /// Changes `next` where the parser stopped with `message` at `at` (in `original`, `next`
     /// being the text it read); `false` when there is nothing to change.
     fn rewrite(&mut self, message: &str, at: usize, original: &str, next: &mut String) -> bool {
@@ -464,6 +651,13 @@ impl Rewrites {
             }
             return true;
         }
+        if message.contains("BOM must not appear") && next.get(at..).is_some_and(|rest| rest.starts_with('\u{feff}')) {
+            let Some(bom) = self.bom.or_else(|| ('\u{a000}'..='\u{a48c}').find(|c| !original.contains(*c))) else { return false };
+            self.bom = Some(bom);
+            let mut buf = [0u8; 4];
+            next.replace_range(at..at + 3, bom.encode_utf8(&mut buf));
+            return true;
+        }
         if message.contains("cannot start with '-'") && byte == Some(b'-') {
             // go-yaml starts a plain scalar with any `-` that has no blank after it
             next.replace_range(at..=at, "x");
@@ -488,6 +682,20 @@ impl Rewrites {
     /// The event the original text has where the parser read `event` at `start..end` of `text`
     /// (`anchors`: the names of the anchors so far).
     fn restore<'e>(&self, event: Event<'e>, text: &str, original: &str, start: usize, end: usize, anchors: &HashMap<String, usize>) -> Result<Event<'e>, &'static str> {
+        let mut event = self.restore_rewritten(event, text, original, start, end, anchors)?;
+        if let Event::Scalar(value, style, anchor, tag) = event {
+            event = match self.restore_separators(&value, style) {
+                Some(restored) => Event::Scalar(Cow::Owned(restored), style, anchor, tag),
+                None => Event::Scalar(value, style, anchor, tag),
+            };
+        }
+        Ok(match (event, self.bom) {
+            (Event::Scalar(value, style, anchor, tag), Some(bom)) if value.contains(bom) => Event::Scalar(Cow::Owned(value.replace(bom, "\u{feff}")), style, anchor, tag),
+            (event, _) => event,
+        })
+    }
+
+    fn restore_rewritten<'e>(&self, event: Event<'e>, text: &str, original: &str, start: usize, end: usize, anchors: &HashMap<String, usize>) -> Result<Event<'e>, &'static str> {
         match event {
             Event::Scalar(_, ScalarStyle::Plain, ..) if !self.alias_keys.is_empty() && self.alias_keys.contains(&start) => {
                 let name = original.get(start + 1..end).unwrap_or_default();
@@ -680,7 +888,7 @@ impl GoReading {
             Event::MappingStart(style, ..) if !self.flow.is_empty() || *style == StructureStyle::Flow => self.flow.push(Some(true)),
             Event::SequenceEnd | Event::MappingEnd => node_done = self.flow.pop().is_some(),
             Event::Anchor(id, name) => {
-                if let Some(issue) = anchor_name_issue(text, start, end, span.file) {
+                if let Some(issue) = anchor_name_issue(original, start, end, span.file) {
                     return Err(issue);
                 }
                 if !rewrites.alias_keys.is_empty() {
@@ -688,7 +896,7 @@ impl GoReading {
                 }
             }
             Event::Alias(_) | Event::UnresolvedAlias(_) => {
-                if let Some(issue) = anchor_name_issue(text, start, end, span.file) {
+                if let Some(issue) = anchor_name_issue(original, start, end, span.file) {
                     return Err(issue);
                 }
                 node_done = true;
@@ -1091,6 +1299,16 @@ impl<'a> Builder<'a> {
         Document { roots: self.roots, issues: self.issues, merge_tags: self.merge_tags }
     }
 
+    /// What an alias of the anchored collection `node` copies: compose drops the nodes tagged
+    /// `!reset` inside it where it is defined (they reset their own place, not the alias's).
+    fn anchored(&self, node: &Node) -> Node {
+        let mut copy = node.clone();
+        if self.merge_tags {
+            drop_resets(&mut copy);
+        }
+        copy
+    }
+
     /// The compose tag of a node, noting that the document has one.
     fn merge_tag(&mut self, tag: Option<&granit_parser::Tag>) -> Option<MergeTag> {
         let found = merge_tag(tag);
@@ -1261,7 +1479,7 @@ impl<'a> Builder<'a> {
                     node.style = style;
                     node.tag = tag;
                     if anchor != 0 {
-                        self.anchors.insert(anchor, node.clone());
+                        self.anchors.insert(anchor, self.anchored(&node));
                     }
                     self.push(node)?;
                 }
@@ -1276,7 +1494,7 @@ impl<'a> Builder<'a> {
                     node.style = style;
                     node.tag = tag;
                     if anchor != 0 {
-                        self.anchors.insert(anchor, node.clone());
+                        self.anchors.insert(anchor, self.anchored(&node));
                     }
                     self.push(node)?;
                 }
@@ -1393,6 +1611,14 @@ impl<'a> Builder<'a> {
         let mut out = Mapping { entries: Vec::with_capacity(entries.len()) };
         for (k, v) in entries {
             if k.name == "<<" && !k_is_quoted(&k, self.text) {
+                // compose drops a `!reset` node, an alias of one too, before the merge is applied:
+                // a `<<` of one (or of a list of them) merges nothing
+                if v.tag == Some(MergeTag::Reset) {
+                    continue;
+                }
+                // a `!reset` key of a mapping written as the `<<` value resets the key, as one
+                // beside the merge does; in a list, or through an alias, it is dropped
+                let inline = matches!(v.value, Value::Map(_)) && v.anchor.is_none();
                 let sources: Vec<Node> = match v.value {
                     Value::Map(_) => vec![v],
                     Value::Seq(items) if items.iter().all(|n| matches!(n.value, Value::Map(_))) => items,
@@ -1405,9 +1631,18 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                 };
-                for source in sources {
+                for source in sources.into_iter().filter(|source| source.tag != Some(MergeTag::Reset)) {
+                    // (an `!override` in a mapping written in a `<<` list is not applied either:
+                    // its value is merged as any other)
+                    let listed = !inline && source.anchor.is_none();
                     if let Value::Map(m) = source.value {
-                        for (mk, mv) in m.entries {
+                        for (mk, mut mv) in m.entries {
+                            if !inline && mv.tag == Some(MergeTag::Reset) {
+                                continue;
+                            }
+                            if listed && mv.tag == Some(MergeTag::Override) {
+                                mv.tag = None;
+                            }
                             if reset.contains(&mk.name) {
                                 if !refilled.iter().any(|(r, _)| r.name == mk.name) {
                                     refilled.push((mk, mv));
@@ -1554,6 +1789,21 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
         out.extend_from_slice(bytes.get(1..4 - pad)?);
     }
     Some(out)
+}
+
+/// `node` without the entries and items tagged `!reset`, at any depth.
+fn drop_resets(node: &mut Node) {
+    match &mut node.value {
+        Value::Map(m) => {
+            m.entries.retain(|(_, v)| v.tag != Some(MergeTag::Reset));
+            m.entries.iter_mut().for_each(|(_, v)| drop_resets(v));
+        }
+        Value::Seq(items) => {
+            items.retain(|v| v.tag != Some(MergeTag::Reset));
+            items.iter_mut().for_each(drop_resets);
+        }
+        _ => {}
+    }
 }
 
 fn merge_tag(tag: Option<&granit_parser::Tag>) -> Option<MergeTag> {

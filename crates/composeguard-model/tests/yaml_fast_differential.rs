@@ -281,7 +281,10 @@ const SNIPPETS: &[&str] = &[
     "ключ: значение\n\"ключ2\": 'знач'\nemoji: 🚀 ✓\n",
     "a: \u{feff}x\n",
     "\u{feff}a: 1\n",
+    // (a NEL ends a line for go-yaml: left to the full parser, which reads it so)
     "a: x\u{85}y\n",
+    // (`%` is a directive only at the start of a line)
+    "a: 100%\nb: x%y\nc: '%'\n",
     "a: x\u{80}y\n",
     "a: \u{7f}\n",
     "a:\tb\n",
