@@ -97,23 +97,24 @@ export interface Report {
   summary: Summary;
 }
 
+/** Every option may be left out, `undefined` or `null` (the three are the same). */
 export interface LintOptions {
   /**
    * The compose file's path, as shown in diagnostics; its folder is the project folder that
    * relative paths in the file (and `.env`) are resolved from. Default `compose.yaml`.
    */
-  path?: string;
+  path?: string | null;
   /** Variables for interpolation, as the process environment is for the CLI. Default: none. */
-  env?: Record<string, string>;
+  env?: Record<string, string> | null;
   /**
    * Rules to run besides the defaults: names, codes, code prefixes (`CG2`), categories or `all`.
    * An entry that names none of these is a TypeError.
    */
-  select?: string[];
+  select?: string[] | null;
   /** Rules not to run (same forms as `select`; where both name a rule, the more precise entry wins, `ignore` on a tie). */
-  ignore?: string[];
+  ignore?: string[] | null;
   /** Active profiles (`*` for all). None: the rules check every service, as the CLI does. */
-  profiles?: string[];
+  profiles?: string[] | null;
   /**
    * The files the compose file may read, by path relative to the folder of `path` (or absolute):
    * `.env`, `env_file` targets, `extends` and `include` files, secrets… They are the whole file
@@ -121,7 +122,7 @@ export interface LintOptions {
    * Without `files`, the text is linted on its own and the files it refers to are not checked
    * (an `info` finding says so).
    */
-  files?: Record<string, string>;
+  files?: Record<string, string> | null;
   /**
    * The configuration: the keys of a `composeguard.toml`, as an object (parse a TOML file with
    * any TOML library first; TOML text is refused). A configuration the CLI would refuse (an
@@ -129,7 +130,7 @@ export interface LintOptions {
    * add to the configuration's and win where they name the same rule. Configuration files among
    * `files` are not looked for.
    */
-  config?: Config;
+  config?: Config | null;
 }
 
 /** composeguard's configuration (`composeguard.toml`); every key is optional. */
@@ -195,7 +196,7 @@ export function initSync(module: BufferSource | WebAssembly.Module): void;
  * alias bombs and huge files are diagnostics. Throws a TypeError for bad arguments (unknown or
  * mistyped options), and an Error if the engine crashes (a bug; the module restarts itself).
  */
-export function lint(text: string, options?: LintOptions): Report;
+export function lint(text: string, options?: LintOptions | null): Report;
 
 /** Every rule: the spec checks, then the checklist rules. */
 export function rules(): Rule[];

@@ -18,7 +18,11 @@ pub fn unknown_rule(name: &str) -> PyErr {
 /// `ComposeguardError` for a file the caller named that cannot be read; the `OSError` is its
 /// cause.
 pub fn unreadable(py: Python<'_>, path: &str, error: std::io::Error) -> PyErr {
-    let err = ComposeguardError::new_err(format!("cannot read {path}: {error}"));
+    with_os_cause(py, ComposeguardError::new_err(format!("cannot read {path}: {error}")), path, error)
+}
+
+/// `err` with the `OSError` for `error` on `path` as its cause.
+pub fn with_os_cause(py: Python<'_>, err: PyErr, path: &str, error: std::io::Error) -> PyErr {
     // OSError(errno, strerror, filename) is FileNotFoundError, PermissionError… by errno.
     let cause = if let Some(code) = error.raw_os_error() {
         let strerror = py

@@ -11,7 +11,7 @@ use composeguard::os_fs::OsFileSystem;
 use composeguard_model::config_output;
 use composeguard_model::project::{FileSystem, Project, ProjectOptions};
 
-use crate::errors::{config_error, failure, unreadable};
+use crate::errors::{config_error, failure, unreadable, with_os_cause};
 
 /// Why what the caller named could not be used (misuse or I/O, never invalid compose input).
 pub enum LoadError {
@@ -20,7 +20,8 @@ pub enum LoadError {
     /// No compose file at all.
     NoComposeFile(String),
     Config(String),
-    ConfigRead(String),
+    /// A configuration file that cannot be read: the core's message, and the file.
+    ConfigRead { message: String, path: String },
     Json(String),
 }
 
@@ -28,7 +29,13 @@ impl LoadError {
     pub fn into_py_err(self, py: Python<'_>) -> PyErr {
         match self {
             Self::Io { path, error } => unreadable(py, &path, error),
-            Self::NoComposeFile(message) | Self::ConfigRead(message) => failure(message),
+            Self::NoComposeFile(message) => failure(message),
+            // The core keeps only the reason's text; the file is opened again (and a byte read)
+            // for the `OSError` that is the cause, as for a compose file.
+            Self::ConfigRead { message, path } => match std::fs::File::open(&path).and_then(|mut f| std::io::Read::read(&mut f, &mut [0u8; 1])) {
+                Err(error) => with_os_cause(py, failure(message), &path, error),
+                Ok(_) => failure(message),
+            },
             Self::Config(message) => config_error(message),
             Self::Json(message) => failure(format!("cannot serialize the model: {message}")),
         }
@@ -38,7 +45,7 @@ impl LoadError {
 impl From<CoreConfigError> for LoadError {
     fn from(e: CoreConfigError) -> Self {
         match e {
-            CoreConfigError::Read { .. } => Self::ConfigRead(e.to_string()),
+            CoreConfigError::Read { ref path, .. } => Self::ConfigRead { path: path.clone(), message: e.to_string() },
             CoreConfigError::Invalid { .. } => Self::Config(e.to_string()),
         }
     }

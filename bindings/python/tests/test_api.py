@@ -364,6 +364,38 @@ def test_lint_files_misuse(tmp_path: Path) -> None:
         composeguard.lint_files(tmp_path / "c.yaml", env_files=str(missing))
 
 
+def test_unreadable_config_file_has_the_os_error_as_cause(tmp_path: Path) -> None:
+    missing = tmp_path / "composeguard.toml"
+    for call in (lambda: composeguard.lint(VALID, config=missing), lambda: composeguard.lint_files(tmp_path / "c.yaml", config=missing)):
+        (tmp_path / "c.yaml").write_text(VALID, encoding="utf-8")
+        with pytest.raises(ComposeguardError, match="cannot read") as e:
+            call()
+        assert not isinstance(e.value, ConfigError)
+        assert isinstance(e.value.__cause__, FileNotFoundError) and e.value.__cause__.filename == str(missing)
+    with pytest.raises(ComposeguardError) as e:
+        composeguard.lint(VALID, config=tmp_path)
+    assert isinstance(e.value.__cause__, IsADirectoryError)
+
+
+def test_paths_that_are_not_utf8_are_composeguard_errors(tmp_path: Path) -> None:
+    # what os.fsdecode and pathlib make of a file name that is not UTF-8
+    odd = tmp_path / os.fsdecode(b"compose-\xff.yaml")
+    (tmp_path / "c.yaml").write_text(VALID, encoding="utf-8")
+    calls = [
+        lambda: composeguard.lint_files(odd),
+        lambda: composeguard.lint_files(os.fsencode(odd)),
+        lambda: composeguard.lint_files(tmp_path / "c.yaml", env_files=[odd]),
+        lambda: composeguard.lint_files(tmp_path / "c.yaml", project_directory=odd),
+        lambda: composeguard.load(odd),
+        lambda: composeguard.lint(VALID, config=odd),
+        lambda: composeguard.lint(VALID, path=str(odd)),
+        lambda: composeguard.loads(VALID, path=str(odd)),
+    ]
+    for call in calls:
+        with pytest.raises(ComposeguardError, match="not UTF-8"):
+            call()
+
+
 def test_lint_files_invalid_content_never_raises(tmp_path: Path) -> None:
     bad = tmp_path / "compose.yaml"
     bad.write_bytes(b"services:\n  web:\n    image: \xff\n")

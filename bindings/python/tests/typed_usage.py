@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import composeguard
-from composeguard import ComposeguardError, ConfigError, Diagnostic, Fix, Related, Report, Rule, Severity
+from composeguard import Category, ComposeguardError, Config, ConfigError, Diagnostic, Edit, Fix, Related, Report, Rule, Severity, Suppression
 
 
 def locations(report: Report) -> list[tuple[str, int, int]]:
@@ -30,6 +30,29 @@ def describe(d: Diagnostic) -> str:
     return f"{d.code} {d.category} {d.severity} {steps} {len(related)} {edits} {help_text or ''} {d.end_offset - d.start_offset}"
 
 
+def every_attribute(report: Report) -> list[object]:
+    """Each public attribute of the report's classes, with its declared type."""
+    out: list[object] = [report.files, report.render(), report.render(format="junit"), report.ok(fail_on=None), repr(report)]
+    for d in report.diagnostics:
+        category: Category = d.category
+        ints: list[int] = [d.start_line, d.start_column, d.end_line, d.end_column, d.start_offset, d.end_offset, hash(d)]
+        strs: list[str] = [d.rule, d.code, d.message, d.file, str(d), *d.profiles]
+        out += [category, ints, strs, d == d]
+        for r in d.related:
+            out += [r.file, r.start_line, r.start_column, r.end_line, r.end_column, r.start_offset, r.end_offset, r.message]
+        if d.fix is not None:
+            for e in d.fix.edits:
+                edit: Edit = e
+                out += [edit.file, edit.start_line, edit.start_column, edit.end_line, edit.end_column, edit.start_offset, edit.end_offset, edit.replacement]
+        suppression: Suppression | None = d.suppression
+        if suppression is not None:
+            reason: str | None = suppression.reason
+            out += [suppression.kind, reason]
+    for rule in composeguard.rules():
+        out += [rule.code, rule.category, rule.severity, rule.fixable, rule.default_enabled, rule.summary, hash(rule)]
+    return out
+
+
 def main() -> int:
     text = "services:\n  web:\n    image: nginx:latest\n"
     report: Report = composeguard.lint(text, path="compose.yaml", env={"A": "1"}, config={"ignore": ["style"]})
@@ -43,7 +66,10 @@ def main() -> int:
     rules: list[Rule] = composeguard.rules()
     docs: str = composeguard.explain(rules[0].name)
     sources: tuple[str, ...] = rules[0].sources
-    model: dict[str, Any] = composeguard.loads(text)
+    config: Config = {"select": ["all"], "ignore": ["CG5"]}
+    everything = every_attribute(composeguard.lint(text, path="a/compose.yaml", env={}, config=config, select=["security"], ignore=("style",), profiles=["*"]))
+    version: str = composeguard.__version__
+    model: dict[str, Any] = composeguard.loads(text, path="/srv/compose.yaml", env={"TAG": "1"})
     path = Path("compose.yaml")
     try:
         composeguard.lint_files(path, "other.yaml", env_files=[Path(".env")], profiles=["debug"], env={})
@@ -55,7 +81,7 @@ def main() -> int:
         pass
     except ComposeguardError as e:
         out += str(e.__cause__)
-    print(ok, counts, len(out), len(docs), sources, sorted(model), locations(report), worst(report), kinds, waived.ok())
+    print(version, len(everything), ok, counts, len(out), len(docs), sources, sorted(model), locations(report), worst(report), kinds, waived.ok())
     return 0
 
 

@@ -75,13 +75,14 @@ StrPath: TypeAlias = Union[str, "os.PathLike[str]"]
 
 
 class ComposeguardError(Exception):
-    """Misuse of the API: an unknown rule, a file the caller named that cannot be read (the
-    ``OSError`` is the ``__cause__``), a bad env file."""
+    """Misuse of the API: an unknown rule, a file the caller named that cannot be read (a compose
+    file, an env file or a configuration file; the ``OSError`` is the ``__cause__``), a path that
+    is not UTF-8 text."""
 
 
 class ConfigError(ComposeguardError, ValueError):
-    """A ``config`` mapping, a ``fail_on`` level or a ``select``/``ignore`` entry that composeguard
-    does not understand."""
+    """A ``config`` mapping or file, a ``fail_on`` level, a ``render`` format or a
+    ``select``/``ignore`` entry that composeguard does not understand."""
 
 
 Config = Union[Mapping[str, Any], str, "os.PathLike[str]"]
@@ -112,13 +113,14 @@ def lint(
     ``ignore`` on a tie); they add to the configuration's. Raises ``ConfigError`` for a
     configuration composeguard does not understand, a ``select``/``ignore`` entry that names
     no rule, or an ``ignore`` entry that names only spec errors (what compose rejects always
-    counts; ``"all"`` leaves those on). ``profiles`` are the active profiles, as ``--profile`` (``"*"`` for all, as
+    counts; ``"all"`` leaves those on), ``ComposeguardError`` when ``config`` names a file that
+    cannot be read (the ``OSError`` is the ``__cause__``). ``profiles`` are the active profiles, as ``--profile`` (``"*"`` for all, as
     ``--all-profiles``); without them, ``COMPOSE_PROFILES`` in ``env`` decides, as for the CLI.
     With no profile chosen at all, the rules check every service (a finding about a service
     behind profiles lists them), as the CLI does.
     """
     return _core.lint(
-        text, path, _strings(env, "env"), *_config(config), _names(select, "select"), _names(ignore, "ignore"), _names(profiles, "profiles")
+        text, _utf8(path, "path"), _strings(env, "env"), *_config(config), _names(select, "select"), _names(ignore, "ignore"), _names(profiles, "profiles")
     )
 
 
@@ -149,8 +151,8 @@ def lint_files(
     ``fail-on``. ``select`` and ``ignore`` are as for :func:`lint`. For several independent
     projects, call this once for each.
 
-    Raises ``ComposeguardError`` when a path or env file is not a file that can be read (the
-    ``OSError`` is the ``__cause__``), ``ConfigError`` for a configuration composeguard does not
+    Raises ``ComposeguardError`` when a path, env file or configuration file is not a file that
+    can be read (the ``OSError`` is the ``__cause__``) or a path is not UTF-8 text, ``ConfigError`` for a configuration composeguard does not
     understand or a ``select``/``ignore`` entry that names no rule.
     """
     return _core.lint_files(
@@ -173,7 +175,7 @@ def load(
     ``profiles``). Loading does not validate: where ``composeguard config`` refuses a project,
     this gives what could be read and leaves out what could not; ``lint_files`` with the same
     arguments says what is wrong. Raises ``ComposeguardError`` when a path or env file is not a
-    file that can be read.
+    file that can be read (the ``OSError`` is the ``__cause__``) or a path is not UTF-8 text.
     """
     result: dict[str, Any] = json.loads(_core.load_json(*_files(paths, project_directory, env_files, profiles, env)))
     return result
@@ -194,7 +196,7 @@ def loads(text: str | bytes, *, path: str = "compose.yaml", env: Mapping[str, st
 
     Loading does not validate: parts that cannot be read are left out. ``lint`` says what is wrong.
     """
-    result: dict[str, Any] = json.loads(_core.loads_json(text, path, _strings(env, "env")))
+    result: dict[str, Any] = json.loads(_core.loads_json(text, _utf8(path, "path"), _strings(env, "env")))
     return result
 
 
@@ -219,6 +221,17 @@ def _strings(mapping: Mapping[str, str] | None, what: str) -> dict[str, str]:
     return dict(mapping)
 
 
+def _utf8(path: str, what: str) -> str:
+    """``path``, when it is UTF-8 text; a name that is not (decoded with ``surrogateescape``, as
+    ``os.fsdecode`` and ``pathlib`` decode it) is a ``ComposeguardError``, as the CLI refuses it."""
+    if isinstance(path, str):
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ComposeguardError(f"cannot use {path!r} ({what}): the path is not UTF-8 text, which composeguard needs") from None
+    return path
+
+
 def _names(items: Iterable[str], what: str) -> list[str]:
     if isinstance(items, str):
         raise TypeError(f"{what} must be an iterable of str, not a single str (write [{items!r}])")
@@ -230,7 +243,7 @@ def _config(config: Config | None) -> tuple[str | None, str | None]:
     if config is None:
         return None, None
     if isinstance(config, (str, os.PathLike)):
-        return None, os.fsdecode(config)
+        return None, _utf8(os.fsdecode(config), "config")
     if not isinstance(config, Mapping):
         raise ConfigError(f"config must be a mapping or the path of a configuration file, not {type(config).__name__}")
     try:
@@ -251,9 +264,9 @@ def _files(
     if isinstance(env_files, (str, os.PathLike)):
         raise TypeError("env_files must be an iterable of paths, not a single path")
     return (
-        [os.fsdecode(p) for p in paths],
-        None if project_directory is None else os.fsdecode(project_directory),
-        [os.fsdecode(p) for p in env_files],
+        [_utf8(os.fsdecode(p), "path") for p in paths],
+        None if project_directory is None else _utf8(os.fsdecode(project_directory), "project_directory"),
+        [_utf8(os.fsdecode(p), "env_files") for p in env_files],
         _names(profiles, "profiles"),
         dict(os.environ) if env is None else _strings(env, "env"),
     )

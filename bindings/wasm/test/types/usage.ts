@@ -11,6 +11,9 @@ export async function usage(): Promise<string[]> {
   const columns: number[] = report.files.flatMap((f) => f.diagnostics.map((d) => d.start.column + d.end.offset + d.start.byteOffset));
   const names: string[] = rules().map((r: Rule) => `${r.name} ${r.code} ${r.category} ${r.defaultEnabled}`);
   const docs: string = explain('unknown-key')?.docs ?? '';
+  // null is the same as leaving an option out, as at runtime
+  lint('', null);
+  lint('', { path: null, env: null, select: null, ignore: null, profiles: null, files: null, config: null });
   // @ts-expect-error TOML text is parsed by the caller
   lint('', { config: 'ignore = ["style"]' });
   lint('', { config: { select: ['security'], severity: { 'image-floating-tag': 'error' }, 'fail-on': 'warning', waiver: [{ rule: 'privileged', service: 'dind', reason: 'CI' }] } });
