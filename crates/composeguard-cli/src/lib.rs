@@ -459,14 +459,12 @@ fn fix_files(checker: &Checker<'_>, baseline: Option<&Path>) -> Result<(usize, u
     Ok((fixes, files.len()))
 }
 
-/// An I/O error in the words of the other messages (`no such file`, `is a directory`), not the
-/// OS's with its number (`Is a directory (os error 21)`).
+/// An I/O error of a file the CLI reads or writes itself (a baseline, a fixed file), in the
+/// words of the other messages; a missing one may be its folder.
 fn io_problem(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
-        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => error.to_string(),
+        _ => composeguard::os_fs::io_problem(error),
     }
 }
 

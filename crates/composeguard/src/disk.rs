@@ -17,14 +17,14 @@ use crate::os_fs::OsFileSystem;
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {
     /// A compose file (`-f`) that is not a file that can be read.
-    #[error("cannot read {path}: {}", file_problem(.error))]
+    #[error("cannot read {path}: {}", crate::os_fs::io_problem(.error))]
     File {
         path: String,
         #[source]
         error: io::Error,
     },
     /// An env file (`--env-file`) that is not a file that can be read.
-    #[error("cannot read env file {path}: {}", file_problem(.error))]
+    #[error("cannot read env file {path}: {}", crate::os_fs::io_problem(.error))]
     EnvFile {
         path: String,
         #[source]
@@ -91,15 +91,6 @@ fn not_a_file(cwd: &str, path: &str) -> Option<io::Error> {
         Ok(meta) if meta.is_dir() => Some(io::Error::from(io::ErrorKind::IsADirectory)),
         Ok(_) => Some(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file")),
         Err(error) => Some(error),
-    }
-}
-
-/// What is wrong with a compose file path, in docker compose's words where it has them.
-fn file_problem(error: &io::Error) -> String {
-    match error.kind() {
-        io::ErrorKind::NotFound => "no such file".to_string(),
-        io::ErrorKind::IsADirectory => "is a directory".to_string(),
-        _ => error.to_string(),
     }
 }
 

@@ -46,7 +46,7 @@ impl FileSystem for OsFileSystem {
             Ok(opened) => opened,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
             Err(_) if !self.exists(path) => return None,
-            Err(e) => return Some(Err(format!("{path}: {}", describe(&e)))),
+            Err(e) => return Some(Err(format!("{path}: {}", io_problem(&e)))),
         };
         if meta.is_dir() {
             return None;
@@ -78,13 +78,13 @@ fn open(path: &str) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
 /// [`read_bounded`] for a regular file only: a device or a pipe (`env_file: /dev/zero`) is
 /// never read.
 fn read_regular(path: &str, max: u64) -> Result<Vec<u8>, String> {
-    let (file, meta) = open(path).map_err(|e| format!("{path}: {}", describe(&e)))?;
+    let (file, meta) = open(path).map_err(|e| format!("{path}: {}", io_problem(&e)))?;
     regular(path, file, &meta, max)
 }
 
-/// An error of opening a file, in the words the CLI uses for a missing path (`no such file`),
-/// not the OS's with its number (`No such file or directory (os error 2)`).
-fn describe(error: &std::io::Error) -> String {
+/// An I/O error in the words the messages use for a path (`no such file`, `is a directory`), not
+/// the OS's with its number (`No such file or directory (os error 2)`).
+pub fn io_problem(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),

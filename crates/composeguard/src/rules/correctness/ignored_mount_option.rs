@@ -73,6 +73,9 @@ fn mount_options(cx: &Context<'_>, mount: &Spanned<ServiceVolume>) -> Option<Str
     composeguard_model::model::volume_spec_options(spec)
 }
 
+/// The options compose knows, for the help.
+const OPTIONS: &str = "options are `ro` or `rw`, `z` or `Z`, `nocopy` and a propagation (`shared`, `slave`, `private`, or the same with an `r` in front), joined by commas";
+
 impl Rule for IgnoredMountOption {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -104,8 +107,8 @@ impl Rule for IgnoredMountOption {
                     let result = if guess == Some("ro") && !mount.value.read_only { ": the mount is read-write" } else { "" };
                     let message = format!("service `{n}` mounts `{}` with `{option}`, an option compose ignores{result}", mount.value.target);
                     let help = match guess {
-                        Some(g) => format!("did you mean `{g}`? The options are `ro` or `rw`, `z` or `Z`, `nocopy` and a propagation (`shared`, `slave`, `private`, or the same with an `r` in front), joined by commas"),
-                        None => "the options are `ro` or `rw`, `z` or `Z`, `nocopy` and a propagation (`shared`, `slave`, `private`, or the same with an `r` in front), joined by commas: remove this one".to_string(),
+                        Some(g) => format!("did you mean `{g}`? The {OPTIONS}"),
+                        None => format!("the {OPTIONS}: remove this one"),
                     };
                     out.report(at, message)
                         .path(format!("services.{n}.volumes[{i}]"))
