@@ -227,6 +227,9 @@ impl Assembler<'_> {
     /// paths rebased onto the project folder.
     fn base_from_file(&mut self, name: &str, ext: &ExtendsRef, file: &str, file_span: Span, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Node> {
         let path = join_clean(&scope.dir, file);
+        if let Some(resolved) = self.base_from_prepared(&path, ext, file, scope, chain) {
+            return resolved;
+        }
         let from = self.issues.len();
         let read = self.documents(&path, Some(file_span), scope);
         if read.is_none() {
@@ -238,6 +241,7 @@ impl Assembler<'_> {
         if docs.is_empty() && self.issues.iter().any(|i| i.span.file == id && i.severity == Severity::Error) {
             return None;
         }
+        let docs_len = docs.len();
         let mut root: Option<Node> = None;
         for doc in docs {
             root = Some(match root {
@@ -300,10 +304,55 @@ impl Assembler<'_> {
             self.issues.push(issue);
             return None;
         }
+        if docs_len == 1 && scope.rereads.borrow().documents.contains_key(&path) {
+            scope.rereads.borrow_mut().prepared.insert((path.clone(), file.to_string()), services.clone());
+        }
         let mut resolved = self.resolve_service(&mut Services::new(services), &ext.service, &path, scope, chain)?;
         crate::merge::strip_tags(&mut resolved);
         Some(resolved)
     }
+
+    /// [`Self::base_from_file`] for a file whose services are prepared in this scope (see
+    /// [`crate::project::Rereads::prepared`]): what reading it again would report is reported,
+    /// and the chain is resolved on copies of the services it goes through. `None` when the
+    /// file is not prepared, or when the chain leaves its services (an undefined base, whose
+    /// message names the services there are): then the file is read as the first time.
+    fn base_from_prepared(&mut self, path: &str, ext: &ExtendsRef, file: &str, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Option<Node>> {
+        let mut subset = {
+            let rereads = scope.rereads.borrow();
+            let services = rereads.prepared.get(&(path.to_string(), file.to_string()))?;
+            let (_, _, issues) = rereads.documents.get(path)?;
+            let needed = chain_in_file(services, &ext.service)?;
+            // as `documents` does for a file read a third time and on
+            self.issues.extend(issues.iter().cloned());
+            Mapping { entries: services.entries.iter().filter(|(k, _)| needed.contains(k.name.as_str())).cloned().collect() }
+        };
+        let resolved = self.resolve_service(&mut Services::new(&mut subset), &ext.service, path, scope, chain);
+        Some(resolved.map(|mut r| {
+            crate::merge::strip_tags(&mut r);
+            r
+        }))
+    }
+}
+
+/// The services of `services` that resolving `start` reads: it and, following `extends`
+/// without `file`, its bases in the same mapping. `None` when one of them is not there.
+fn chain_in_file<'m>(services: &'m Mapping, start: &'m str) -> Option<crate::HashSet<&'m str>> {
+    let mut needed = crate::HashSet::default();
+    let mut next = Some(start);
+    while let Some(name) = next.filter(|n| needed.insert(*n)) {
+        let service = services.get(name)?;
+        next = service
+            .as_map()
+            .and_then(|m| m.get("extends"))
+            .filter(|e| e.tag != Some(crate::yaml::MergeTag::Reset))
+            .and_then(|e| match &e.value {
+                Value::String(s) => Some(s.as_str()),
+                Value::Map(m) if m.get("file").is_none_or(|f| matches!(f.value, Value::Null)) => m.get("service").and_then(Node::as_str),
+                _ => None,
+            });
+    }
+    Some(needed)
 }
 
 /// The items of a list or the values of a mapping (compose transforms `key.*`, either one).
