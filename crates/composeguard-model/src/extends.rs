@@ -232,6 +232,7 @@ impl Assembler<'_> {
         }
         let from = self.issues.len();
         let read = self.documents(&path, Some(file_span), scope);
+        let read_issues = self.issues.len();
         if read.is_none() {
             self.explain_unresolved(from, file_span, file, &scope.dir);
         }
@@ -304,8 +305,9 @@ impl Assembler<'_> {
             self.issues.push(issue);
             return None;
         }
-        if docs_len == 1 && scope.rereads.borrow().documents.contains_key(&path) {
-            scope.rereads.borrow_mut().prepared.insert((path.clone(), file.to_string()), services.clone());
+        if docs_len == 1 {
+            let issues = self.issues.get(from..read_issues).unwrap_or_default().to_vec();
+            scope.rereads.borrow_mut().prepared.insert((path.clone(), file.to_string()), (services.clone(), issues));
         }
         let mut resolved = self.resolve_service(&mut Services::new(services), &ext.service, &path, scope, chain)?;
         crate::merge::strip_tags(&mut resolved);
@@ -320,10 +322,9 @@ impl Assembler<'_> {
     fn base_from_prepared(&mut self, path: &str, ext: &ExtendsRef, file: &str, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Option<Node>> {
         let mut subset = {
             let rereads = scope.rereads.borrow();
-            let services = rereads.prepared.get(&(path.to_string(), file.to_string()))?;
-            let (_, _, issues) = rereads.documents.get(path)?;
+            let (services, issues) = rereads.prepared.get(&(path.to_string(), file.to_string()))?;
             let needed = chain_in_file(services, &ext.service)?;
-            // as `documents` does for a file read a third time and on
+            // what reading the file again reports (its interpolation), as `documents` does
             self.issues.extend(issues.iter().cloned());
             Mapping { entries: services.entries.iter().filter(|(k, _)| needed.contains(k.name.as_str())).cloned().collect() }
         };

@@ -853,12 +853,13 @@ pub(crate) struct Rereads {
     /// The files whose canonical form (what compose checks of a file read for `extends`) was
     /// checked, with the name they were given by: checking again would find the same issues.
     pub checked: crate::HashSet<(String, String)>,
-    /// A one-document file read for `extends` once its services are ready to extend from
-    /// (rebased and in canonical form, its problems reported), by path and the name it was
-    /// given by. A later `extends` of it copies the services its chain goes through, not the
-    /// whole file: 195 `extends` of a few common files were a sixth of a run over 300 real
-    /// compose files, each one copying, rebasing and checking all of its file.
-    pub prepared: crate::HashMap<(String, String), yaml::Mapping>,
+    /// A one-document file read for `extends`, by path and the name it was given by: its
+    /// services once ready to extend from (rebased and in canonical form, its problems
+    /// reported), and the issues reading it gives. A later `extends` of it copies the services
+    /// its chain goes through, not the whole file: 195 `extends` of a few common files were a
+    /// sixth of a run over 300 real compose files, each one reading (the second one parsing
+    /// again), copying, rebasing and checking all of its file.
+    pub prepared: crate::HashMap<(String, String), (yaml::Mapping, Vec<Issue>)>,
 }
 
 /// A parsed file: its source id and raw documents.
