@@ -161,12 +161,29 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let code = main_with(args);
+    run_tuned(args, |_| {})
+}
+
+/// The shape of a run's work, known once the command line is read: what the binary tunes its
+/// allocator to (see `main.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Workload {
+    /// Projects `check` checks (each compose file given, or found in a folder given).
+    pub projects: usize,
+}
+
+/// [`run`], calling `tune` with the run's [`Workload`] before any project is read.
+pub fn run_tuned<I, T>(args: I, tune: fn(Workload)) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let code = main_with(args, tune);
     let _ = std::io::stdout().flush();
     code.0
 }
 
-fn main_with<I, T>(args: I) -> ExitCode
+fn main_with<I, T>(args: I, tune: fn(Workload)) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -180,7 +197,7 @@ where
         }
     };
     match cli.command {
-        Command::Check(args) => deep(args.project.limits().max_depth, || check(&args)),
+        Command::Check(args) => deep(args.project.limits().max_depth, || check(&args, tune)),
         Command::Rules { format } => rules(&format),
         Command::Explain { rule } => explain(&rule),
         Command::Config(args) => deep(args.project.limits().max_depth, || ExitCode::from(project_args::config(&args))),
@@ -222,7 +239,7 @@ fn usage_error(msg: &str) -> ExitCode {
 }
 
 
-fn check(args: &CheckArgs) -> ExitCode {
+fn check(args: &CheckArgs, tune: fn(Workload)) -> ExitCode {
     let format: Format = match args.format.parse() {
         Ok(f) => f,
         Err(e) => return usage_error(&e),
@@ -246,6 +263,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     if plan.len() == 0 {
         return usage_error("nothing to check: the folders given hold no compose file");
     }
+    tune(Workload { projects: plan.len() });
     let fs = match plan.file_system() {
         Ok(fs) => fs,
         Err(e) => return usage_error(&e),
