@@ -91,7 +91,7 @@ impl Rule for CredentialsInUrl {
             }
             let commands = command_lists(service);
             for (key, args) in &commands {
-                for arg in args {
+                for arg in args.iter() {
                     texts.push((Place::Command(key), arg));
                 }
             }

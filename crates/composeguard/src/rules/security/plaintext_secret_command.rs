@@ -1,3 +1,6 @@
+use std::borrow::Cow;
+
+use composeguard_model::model::Command;
 use composeguard_model::HashSet;
 use super::util::{is_non_secret_value, is_secret_key, literal_span, token_shape, url_credentials};
 use crate::rules::prelude::*;
@@ -113,24 +116,31 @@ fn follows_variable(cx: &Context<'_>, arg: &Spanned<String>, span: Span) -> bool
 }
 
 /// The command lines of a service, by key: `command`, `entrypoint`, `healthcheck.test`, hooks.
-pub fn command_lists(service: &Service) -> Vec<(String, Vec<Spanned<String>>)> {
+/// A list written as a list is borrowed, not copied (only a shell string is split into new
+/// words): this runs for every service in two rules.
+pub fn command_lists(service: &Service) -> Vec<(Cow<'static, str>, Cow<'_, [Spanned<String>]>)> {
+    fn args(c: &Command) -> Cow<'_, [Spanned<String>]> {
+        match c {
+            Command::Exec(list) => Cow::Borrowed(list.as_slice()),
+            Command::Shell(_) => Cow::Owned(c.args()),
+        }
+    }
     let mut out = Vec::new();
     if let Some(c) = service.command.as_ref() {
-        out.push(("command".to_string(), c.args()));
+        out.push((Cow::Borrowed("command"), args(c)));
     }
     if let Some(c) = service.entrypoint.as_ref() {
-        out.push(("entrypoint".to_string(), c.args()));
+        out.push((Cow::Borrowed("entrypoint"), args(c)));
     }
     if let Some(test) = service.healthcheck.as_ref().and_then(|h| h.test.as_ref()) {
-        let args: Vec<Spanned<String>> = test.value.0.iter().skip(1).cloned().collect();
         if test.value.kind() != Some("NONE") {
-            out.push(("healthcheck.test".to_string(), args));
+            out.push((Cow::Borrowed("healthcheck.test"), Cow::Borrowed(test.value.0.get(1..).unwrap_or_default())));
         }
     }
     for (key, hooks) in [("post_start", &service.post_start), ("pre_stop", &service.pre_stop)] {
         for (i, hook) in hooks.iter().enumerate() {
             if let Some(c) = hook.command.as_ref() {
-                out.push((format!("{key}[{i}].command"), c.args()));
+                out.push((Cow::Owned(format!("{key}[{i}].command")), args(c)));
             }
         }
     }
@@ -170,16 +180,16 @@ fn tool_of(word: &str) -> Option<Tool> {
 }
 
 /// Splits the arguments into shell words (an argument with spaces is a shell string, as in
-/// `sh -c "…"`), each with the index of its argument.
-fn words(args: &[Spanned<String>]) -> Vec<(usize, String)> {
+/// `sh -c "…"`), each with the index of its argument. An argument that is one word is borrowed.
+fn words(args: &[Spanned<String>]) -> Vec<(usize, Cow<'_, str>)> {
     let mut out = Vec::new();
     for (i, arg) in args.iter().enumerate() {
         let text = &arg.value;
         if text.contains(char::is_whitespace) {
             let split = split_shell_words(text).unwrap_or_else(|_| text.split_whitespace().map(str::to_string).collect());
-            out.extend(split.into_iter().map(|w| (i, w)));
+            out.extend(split.into_iter().map(|w| (i, Cow::Owned(w))));
         } else {
-            out.push((i, text.clone()));
+            out.push((i, Cow::Borrowed(text.as_str())));
         }
     }
     out
@@ -236,7 +246,7 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
             if !prompts {
                 if let Some((next_arg, next)) = words.get(i) {
                     if plausible(next) {
-                        hits.push(Hit { arg: *next_arg, value: next.clone(), needle: next.clone(), offset: 0, what: format!("a value for `{word}`") });
+                        hits.push(Hit { arg: *next_arg, value: next.to_string(), needle: next.to_string(), offset: 0, what: format!("a value for `{word}`") });
                         i += 1;
                     }
                 }
@@ -246,7 +256,7 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
         } else if (tool == Tool::RedisCli && word == "-a") || (tool == Tool::Mongo && word == "-p") {
             if let Some((next_arg, next)) = words.get(i) {
                 if plausible(next) {
-                    hits.push(Hit { arg: *next_arg, value: next.clone(), needle: next.clone(), offset: 0, what: format!("a password for `{word}`") });
+                    hits.push(Hit { arg: *next_arg, value: next.to_string(), needle: next.to_string(), offset: 0, what: format!("a password for `{word}`") });
                     i += 1;
                 }
             }
@@ -256,7 +266,7 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
                 (*arg, word.get(2..).unwrap_or("").to_string())
             } else if let Some((next_arg, next)) = words.get(i) {
                 i += 1;
-                (*next_arg, next.clone())
+                (*next_arg, next.to_string())
             } else {
                 continue;
             };

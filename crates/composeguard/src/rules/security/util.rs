@@ -1,8 +1,11 @@
 //! Helpers shared by the security rules: capability names, `security_opt` entries, host mounts
 //! and the classes of host paths they expose, and the shapes of credentials.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use composeguard_model::model::{Compose, KeyValue, MountType, Service, ServiceVolume};
-use composeguard_model::{Span, Spanned};
+use composeguard_model::{HashSet, Span, Spanned};
 
 use crate::context::Context;
 use crate::rules::util::has_variable;
@@ -406,41 +409,46 @@ pub fn describe_mount(mount: &HostMount<'_>) -> String {
 // Credentials
 
 /// Words of an identifier: split at `_`, `-`, `.` and lower-to-upper case changes; upper case.
-pub fn key_words(key: &str) -> KeyWords {
-    // one buffer and the words' ends, not a `String` a word: this runs on every environment key
-    let mut text = String::with_capacity(key.len());
+pub fn key_words(key: &str) -> KeyWords<'_> {
+    // A byte scan, and the key itself when it has no lower case (most environment keys): this
+    // runs on every key that may name a secret or a TLS setting, and the `char` loop that pushed
+    // each upper-cased character into a new `String` cost 790 instructions a key. Separators
+    // and case changes are ASCII, so every bound is a char boundary (a byte of a multi-byte
+    // character is neither lower case nor a digit, as the character is not).
+    let bytes = key.as_bytes();
     let mut bounds = Vec::with_capacity(6);
     let mut start = 0;
     let mut prev_lower = false;
-    for c in key.chars() {
-        if matches!(c, '_' | '-' | '.' | ' ') {
-            if text.len() > start {
-                bounds.push((start, text.len()));
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b'_' | b'-' | b'.' | b' ') {
+            if i > start {
+                bounds.push((start, i));
             }
-            start = text.len();
+            start = i + 1;
             prev_lower = false;
             continue;
         }
-        if c.is_ascii_uppercase() && prev_lower && text.len() > start {
-            bounds.push((start, text.len()));
-            start = text.len();
+        if b.is_ascii_uppercase() && prev_lower && i > start {
+            bounds.push((start, i));
+            start = i;
         }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        text.push(c.to_ascii_uppercase());
+        prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
     }
-    if text.len() > start {
-        bounds.push((start, text.len()));
+    if bytes.len() > start {
+        bounds.push((start, bytes.len()));
     }
+    let text = if bytes.iter().any(u8::is_ascii_lowercase) { Cow::Owned(key.to_ascii_uppercase()) } else { Cow::Borrowed(key) };
     KeyWords { text, bounds }
 }
 
 /// The words [`key_words`] finds, in order.
-pub struct KeyWords {
-    text: String,
+pub struct KeyWords<'a> {
+    /// The key in upper case; the bounds are byte ranges in it (and in the key).
+    text: Cow<'a, str>,
     bounds: Vec<(usize, usize)>,
 }
 
-impl KeyWords {
+impl KeyWords<'_> {
     pub fn len(&self) -> usize {
         self.bounds.len()
     }
@@ -464,6 +472,29 @@ impl KeyWords {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator + '_ {
         self.bounds.iter().map(|&(a, b)| self.text.get(a..b).unwrap_or(""))
     }
+}
+
+/// Whether `text` has `word` (upper-case ASCII) at byte `at`, in any case.
+pub fn has_word_at(text: &[u8], at: usize, word: &[u8]) -> bool {
+    text.get(at..at + word.len()).is_some_and(|t| t.eq_ignore_ascii_case(word))
+}
+
+/// Whether a key holds, in any case, a part of every word [`is_secret_key`] takes for a secret:
+/// `PASS` (`PASSWORD`, `PASSWD`, `PASSPHRASE`, `REQUIREPASS`), `PWD`, `SECRET`, `TOKEN`, `KEY`
+/// (`APIKEY`, `ACCESSKEY`), `CREDENTIAL` or `AUTH` (`REDISCLI_AUTH`). One byte scan, which most
+/// keys (`TZ`, `NODE_ENV`, `PUID`) fail before their words are split: 2 100 instructions a key
+/// were a third of `plaintext-secret-env`.
+fn may_name_secret(key: &str) -> bool {
+    let b = key.as_bytes();
+    (0..b.len()).any(|i| match b.get(i).map(u8::to_ascii_uppercase) {
+        Some(b'P') => has_word_at(b, i, b"PASS") || has_word_at(b, i, b"PWD"),
+        Some(b'S') => has_word_at(b, i, b"SECRET"),
+        Some(b'T') => has_word_at(b, i, b"TOKEN"),
+        Some(b'K') => has_word_at(b, i, b"KEY"),
+        Some(b'C') => has_word_at(b, i, b"CREDENTIAL"),
+        Some(b'A') => has_word_at(b, i, b"AUTH"),
+        _ => false,
+    })
 }
 
 /// Words that name a secret on their own.
@@ -509,9 +540,27 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "REGION", "ZONE", "BUCKET", "USERS", "LANGUAGE", "LOCALE",
 ];
 
+/// Whether a word is one of [`NOT_SECRET_SUFFIXES`]: a set built once, where a scan of the 130
+/// words compared most of them, for every word after the last secret word of every key that
+/// names one.
+fn is_not_secret_suffix(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| NOT_SECRET_SUFFIXES.iter().copied().collect()).contains(word)
+}
+
+/// Whether `word` holds `part` (ASCII): a byte comparison at each place, where `str::contains`
+/// set up a two-way searcher on every call (300 instructions, twice for every word of a key
+/// that may name a secret).
+fn has_part(word: &str, part: &str) -> bool {
+    word.as_bytes().windows(part.len()).any(|w| w == part.as_bytes())
+}
+
 /// Whether a variable name says its value is a credential (`DB_PASSWORD`, `apiKey`,
 /// `AWS_SECRET_ACCESS_KEY`), and not a reference to one (`DB_PASSWORD_FILE`, `TOKEN_TTL`).
 pub fn is_secret_key(key: &str) -> bool {
+    if !may_name_secret(key) {
+        return false;
+    }
     let words = key_words(key);
     let Some(last) = words.last() else { return false };
     // Vault's dev server takes `VAULT_DEV_ROOT_TOKEN_ID` (`-dev-root-token-id`) as the root token
@@ -524,7 +573,7 @@ pub fn is_secret_key(key: &str) -> bool {
         return true;
     }
     // a setting about the secret, or a value meant to be public (`NEXT_PUBLIC_API_KEY`)
-    if NOT_SECRET_SUFFIXES.contains(&last) || words.iter().any(|w| w == "PUBLIC" || w == "PUBLISHABLE") {
+    if is_not_secret_suffix(last) || words.iter().any(|w| w == "PUBLIC" || w == "PUBLISHABLE") {
         return false;
     }
     // `PWD` alone is the working folder, `OLDPWD` the previous one
@@ -547,13 +596,13 @@ pub fn is_secret_key(key: &str) -> bool {
     let names_secret = |&(i, w): &(usize, &str)| {
         // also glued words: `PGPASSWORD`, `DBPASSWD`
         SECRET_WORDS.contains(&w)
-            || w.contains("PASSWORD")
-            || w.contains("PASSWD")
+            || has_part(w, "PASSWORD")
+            || has_part(w, "PASSWD")
             || (w == "KEY" && i > 0 && words.get(i - 1).is_some_and(|q| KEY_QUALIFIERS.contains(&q)))
     };
     let Some((at, _)) = words.iter().enumerate().rev().find(|e| names_secret(e)) else { return false };
     // a secret word as a prefix of something else: `…_CREDENTIALS_AWS_ENDPOINT_URL_S3`
-    let prefix_only = words.iter().skip(at + 1).any(|w| NOT_SECRET_SUFFIXES.contains(&w));
+    let prefix_only = words.iter().skip(at + 1).any(is_not_secret_suffix);
     !prefix_only
 }
 
@@ -563,8 +612,8 @@ pub fn is_non_secret_value(value: &str) -> bool {
     if v.is_empty() {
         return true;
     }
-    let lower = v.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "nil" | "~") {
+    // (compared in place: a lower-case copy of every value was an allocation a call)
+    if ["true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~"].iter().any(|w| v.eq_ignore_ascii_case(w)) {
         return true;
     }
     if v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') && v.bytes().any(|b| b.is_ascii_digit()) {
@@ -604,12 +653,15 @@ fn is_placeholder(v: &str) -> bool {
     if v.len() > 4 && v.starts_with("{{") && v.ends_with("}}") && !v[2..v.len() - 2].contains(['{', '}']) {
         return true;
     }
-    // a mask, after at most a short prefix (`sk-`)
-    let mask = match v.split_once(['-', '_']) {
+    // a mask, after at most a short prefix (`sk-`); the separators are ASCII, so a byte search
+    // finds them
+    let split = v.bytes().position(|b| b == b'-' || b == b'_').map(|i| (v.get(..i).unwrap_or(""), v.get(i + 1..).unwrap_or("")));
+    let mask = match split {
         Some((prefix, rest)) if prefix.len() <= 4 && !prefix.bytes().all(|b| matches!(b, b'x' | b'X' | b'*')) => rest,
         _ => v,
     };
-    mask.bytes().filter(|b| matches!(b, b'x' | b'X' | b'*')).count() >= 3 && mask.bytes().all(|b| matches!(b, b'x' | b'X' | b'*' | b'-' | b'_'))
+    // (the test that stops at the first other byte first: most values are no mask)
+    mask.bytes().all(|b| matches!(b, b'x' | b'X' | b'*' | b'-' | b'_')) && mask.bytes().filter(|b| matches!(b, b'x' | b'X' | b'*')).count() >= 3
 }
 
 /// A value that only repeats its key's name (`SECRET_KEY_BASE=SECRET_KEY_BASE`): a template's
@@ -625,10 +677,7 @@ fn is_key_file_path(v: &str) -> bool {
     let Some((_, name)) = v.rsplit_once('/') else { return false };
     let Some((stem, ext)) = name.rsplit_once('.') else { return false };
     !stem.is_empty()
-        && matches!(
-            ext.to_ascii_lowercase().as_str(),
-            "pem" | "key" | "crt" | "cer" | "cert" | "der" | "p12" | "pfx" | "jks" | "keystore" | "pub" | "asc" | "gpg"
-        )
+        && ["pem", "key", "crt", "cer", "cert", "der", "p12", "pfx", "jks", "keystore", "pub", "asc", "gpg"].iter().any(|e| ext.eq_ignore_ascii_case(e))
 }
 
 fn all_bytes(s: &str, f: impl Fn(u8) -> bool) -> bool {
@@ -645,8 +694,13 @@ fn b64url(b: u8) -> bool {
 
 /// A known token format in `value`: its description and byte range.
 pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
+    // every shape is longer (a PEM header 27 bytes, an `Authorization` credential 22, a token
+    // 15): most values are shorter, and are not scanned
+    if value.len() < SHORTEST_TOKEN {
+        return None;
+    }
     // (the shortest PEM header that can match is 27 bytes: `-----BEGIN PRIVATE KEY-----`)
-    if let Some(start) = value.len().checked_sub(26).and_then(|_| value.find("-----BEGIN ")) {
+    if let Some(start) = value.len().checked_sub(26).and_then(|_| find_ascii(value, "-----BEGIN ")) {
         let rest = value.get(start..).unwrap_or("");
         let header_end = rest.get(11..).and_then(|r| r.find("-----")).map(|i| i + 11);
         if let Some(end) = header_end {
@@ -674,6 +728,23 @@ pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
         if let Some(what) = classify_token(word) {
             return Some((what, start, i));
         }
+    }
+    None
+}
+
+/// Where `needle` (ASCII, not empty) first is in `text`: a search for its first byte, then a
+/// comparison of the rest (`str::find` set up a two-way searcher on every value of 26 bytes or
+/// more).
+fn find_ascii(text: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (text.as_bytes(), needle.as_bytes());
+    let first = *needle.first()?;
+    let mut from = 0;
+    while let Some(p) = hay.get(from..)?.iter().position(|&b| b == first) {
+        let at = from + p;
+        if hay.get(at..at + needle.len()) == Some(needle) {
+            return Some(at);
+        }
+        from = at + 1;
     }
     None
 }
@@ -980,12 +1051,13 @@ pub enum SecretReason {
 pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretReason)> {
     let value = entry.value.as_ref()?;
     let v = value.value.as_str();
+    // the cheap tests first: most entries are neither named nor shaped like a secret (a byte
+    // scan of the key, and a length test of the value, say so)
+    let by_key = is_secret_key(&entry.key.value);
+    let shape = if by_key { None } else { Some(token_shape(v)?) };
     if (is_non_secret_value(v) && !is_numeric_password(&entry.key.value, v)) || repeats_key(&entry.key.value, v) {
         return None;
     }
-    // the cheap tests first: most entries are neither named nor shaped like a secret
-    let by_key = is_secret_key(&entry.key.value);
-    let shape = if by_key { None } else { Some(token_shape(v)?) };
     // a reference compose leaves for the container (`$${DB_PASSWORD}` gives `${DB_PASSWORD}`,
     // which the entrypoint or the program expands) is no more a literal than one compose expands
     if is_whole_reference(v) || url_credentials(v).is_some() {
