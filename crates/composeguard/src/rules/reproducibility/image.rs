@@ -76,8 +76,9 @@ impl<'a> ServiceImage<'a> {
             return Self { file: None, with_env_file: None, pulled: false, env_file_applies: false };
         };
         let pulled = service.build.is_none() && !service.pull_policy.as_ref().is_some_and(|p| p.value == "never");
-        // without a variable the env file sets, both readings are the same
-        let env_file_applies = pulled && !cx.project.env_file_variables.is_empty() && ImageSpec::in_project_file(cx, image);
+        // without a variable the env file sets, both readings are the same (and most projects
+        // with an env file do not use it for their images)
+        let env_file_applies = pulled && names_env_file_variable(cx, image) && ImageSpec::in_project_file(cx, image);
         let with_env_file = if env_file_applies { ImageSpec::read(cx, image, true) } else { None };
         Self { file: ImageSpec::read(cx, image, false), with_env_file, pulled, env_file_applies }
     }
@@ -95,6 +96,22 @@ impl<'a> ServiceImage<'a> {
             (true, false) => self.file.as_ref(),
         }
     }
+}
+
+/// Whether the image, where it is written, names (after `$` or `${`) a variable the project's
+/// env file sets: the only names a substitution looks up.
+fn names_env_file_variable(cx: &Context<'_>, image: &Spanned<String>) -> bool {
+    let variables = &cx.project.env_file_variables;
+    if variables.is_empty() {
+        return false;
+    }
+    let raw = cx.text(image.anchor.unwrap_or(image.span));
+    let b = raw.as_bytes();
+    (0..b.len()).filter(|&i| b.get(i) == Some(&b'$')).any(|i| {
+        let start = if b.get(i + 1) == Some(&b'{') { i + 2 } else { i + 1 };
+        let len = b.get(start..).map_or(0, |rest| rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count());
+        raw.get(start..start + len).is_some_and(|name| !name.is_empty() && variables.contains_key(name))
+    })
 }
 
 /// The checked services (as [`Context::services`] gives them, in order) with their images, read

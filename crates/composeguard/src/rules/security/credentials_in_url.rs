@@ -1,5 +1,4 @@
-use super::plaintext_secret_command::command_lists;
-use super::util::{all_url_credentials, is_non_secret_value, is_whole_reference, literal_span, reference_default, variable_regions};
+use super::util::{all_url_credentials, checked_command_lists, has_scheme_separator, is_non_secret_value, is_whole_reference, literal_span, reference_default, variable_regions};
 use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 use crate::rules::util::has_variable;
@@ -65,7 +64,7 @@ impl Rule for CredentialsInUrl {
         // other services that get it, and whether the password is a variable's default)
         #[allow(clippy::type_complexity)]
         let mut found: Vec<(Span, String, String, &str, (Span, Option<Span>), Vec<(Span, &str)>, bool)> = Vec::new();
-        for (name, service) in cx.services() {
+        for (name, service, commands) in checked_command_lists(cx) {
             let svc = &name.value;
             // (path, what, value); the path and wording are only formatted for a finding
             let mut texts: Vec<(Place<'_>, &Spanned<String>)> = Vec::new();
@@ -89,14 +88,14 @@ impl Rule for CredentialsInUrl {
                     texts.push((Place::BuildContext, c));
                 }
             }
-            let commands = command_lists(service);
-            for (key, args) in &commands {
+            for (key, args) in commands {
                 for arg in args.iter() {
                     texts.push((Place::Command(key), arg));
                 }
             }
             for (place, value) in texts {
-                if !value.value.contains("://") {
+                // (a byte search: `str::contains` set up a two-way searcher for every value)
+                if !has_scheme_separator(&value.value) {
                     continue;
                 }
                 let written = cx.text(value.anchor.unwrap_or(value.span));

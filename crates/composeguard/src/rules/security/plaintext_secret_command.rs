@@ -1,8 +1,7 @@
 use std::borrow::Cow;
 
-use composeguard_model::model::Command;
 use composeguard_model::HashSet;
-use super::util::{is_non_secret_value, is_secret_key, literal_span, token_shape, url_credentials};
+use super::util::{checked_command_lists, is_non_secret_value, is_secret_key, literal_span, token_shape, url_credentials};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -67,9 +66,9 @@ impl Rule for PlaintextSecretCommand {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         // a literal an alias copies into several services is reported once, where it is written
         let mut reported: HashSet<Span> = HashSet::default();
-        for (name, service) in cx.services() {
+        for (name, _, lists) in checked_command_lists(cx) {
             let svc = &name.value;
-            for (key, args) in command_lists(service) {
+            for (key, args) in lists {
                 for hit in find_secrets(&args) {
                     let Some(arg) = args.get(hit.arg) else { continue };
                     let Some(span) = locate(cx, arg, &hit) else { continue };
@@ -113,38 +112,6 @@ fn follows_variable(cx: &Context<'_>, arg: &Spanned<String>, span: Span) -> bool
     let name = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     word.strip_prefix("${").and_then(|w| w.strip_suffix('}')).is_some_and(|inner| !inner.contains(['{', '}', '$']))
         || word.strip_prefix('$').is_some_and(name)
-}
-
-/// The command lines of a service, by key: `command`, `entrypoint`, `healthcheck.test`, hooks.
-/// A list written as a list is borrowed, not copied (only a shell string is split into new
-/// words): this runs for every service in two rules.
-pub fn command_lists(service: &Service) -> Vec<(Cow<'static, str>, Cow<'_, [Spanned<String>]>)> {
-    fn args(c: &Command) -> Cow<'_, [Spanned<String>]> {
-        match c {
-            Command::Exec(list) => Cow::Borrowed(list.as_slice()),
-            Command::Shell(_) => Cow::Owned(c.args()),
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(c) = service.command.as_ref() {
-        out.push((Cow::Borrowed("command"), args(c)));
-    }
-    if let Some(c) = service.entrypoint.as_ref() {
-        out.push((Cow::Borrowed("entrypoint"), args(c)));
-    }
-    if let Some(test) = service.healthcheck.as_ref().and_then(|h| h.test.as_ref()) {
-        if test.value.kind() != Some("NONE") {
-            out.push((Cow::Borrowed("healthcheck.test"), Cow::Borrowed(test.value.0.get(1..).unwrap_or_default())));
-        }
-    }
-    for (key, hooks) in [("post_start", &service.post_start), ("pre_stop", &service.pre_stop)] {
-        for (i, hook) in hooks.iter().enumerate() {
-            if let Some(c) = hook.command.as_ref() {
-                out.push((Cow::Owned(format!("{key}[{i}].command")), args(c)));
-            }
-        }
-    }
-    out
 }
 
 /// A credential found in a command: which argument holds it, its value, and what it is.
