@@ -147,9 +147,12 @@ impl<'a> ImageSpec<'a> {
         let written = scalar_content(raw)?;
         let project_file = env_files && Self::in_project_file(cx, image);
         let set = |name: &str| cx.project.env_file_variables.get(name).filter(|_| project_file).cloned();
-        let unset = substitute(&written, &set).ok()?.unset;
+        let first = substitute(&written, &set).ok()?;
+        let unset = first.unset;
         let unknown = |name: &str| unset.iter().any(|u| u == name).then(|| UNKNOWN.to_string());
-        let resolved = substitute(&written, &|name: &str| set(name).or_else(|| unknown(name))).ok()?.value;
+        // (with every variable set or given a default, `unknown` gives nothing, and this reading
+        // is the first one: most images with variables, one substitution less)
+        let resolved = if unset.is_empty() { first.value } else { substitute(&written, &|name: &str| set(name).or_else(|| unknown(name))).ok()?.value };
         // (without the env file, this reading is the resolved one: `set` gives nothing)
         let env_file = if project_file {
             Some(substitute(&written, &|name: &str| set(name).map(|_| UNKNOWN.to_string()).or_else(|| unknown(name))).ok()?.value)

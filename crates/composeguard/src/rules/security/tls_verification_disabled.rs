@@ -105,12 +105,13 @@ fn falsy(v: &str) -> bool {
 /// instructions on 300 files, for a handful of findings).
 fn mentions_tls(key: &str) -> bool {
     let b = key.as_bytes();
-    (0..b.len()).any(|i| match b.get(i).map(u8::to_ascii_uppercase) {
-        Some(b'T') => has_word_at(b, i, b"TLS"),
-        Some(b'S') => has_word_at(b, i, b"SSL"),
-        Some(b'H') => has_word_at(b, i, b"HTTPS"),
-        Some(b'C') => has_word_at(b, i, b"CERT"),
-        Some(b'V') => has_word_at(b, i, b"VERIF"),
+    // (`c | 0x20`: a letter's lower case, as in `may_name_secret`)
+    b.iter().enumerate().any(|(i, &c)| match c | 0x20 {
+        b't' => has_word_at(b, i, b"TLS"),
+        b's' => has_word_at(b, i, b"SSL"),
+        b'h' => has_word_at(b, i, b"HTTPS"),
+        b'c' => has_word_at(b, i, b"CERT"),
+        b'v' => has_word_at(b, i, b"VERIF"),
         _ => false,
     })
 }

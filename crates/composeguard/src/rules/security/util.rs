@@ -356,6 +356,15 @@ pub fn host_mounts<'a>(compose: &'a Compose, service: &'a Service) -> Vec<HostMo
     out
 }
 
+/// The checked services (as [`Context::services`] gives them, in order) with their host mounts
+/// ([`host_mounts`]), found once a lint, on first use: three rules read them, and each host path
+/// is normalised (600 instructions a path).
+pub fn checked_host_mounts<'c, 'a>(cx: &'c Context<'a>) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service, &'c [HostMount<'a>])> + 'c {
+    let compose = cx.compose();
+    let mounts = cx.host_mounts.get_or_init(|| cx.services().map(|(_, service)| host_mounts(compose, service)).collect());
+    cx.services().zip(mounts.iter()).map(|((name, service), mounts)| (name, service, mounts.as_slice()))
+}
+
 /// The host folder a named volume binds (`driver_opts: {type: none, o: bind, device: /path}`),
 /// and whether its options make it read-only.
 fn bound_device<'a>(compose: &'a Compose, name: &str) -> Option<(&'a str, bool)> {
@@ -486,13 +495,14 @@ pub fn has_word_at(text: &[u8], at: usize, word: &[u8]) -> bool {
 /// were a third of `plaintext-secret-env`.
 fn may_name_secret(key: &str) -> bool {
     let b = key.as_bytes();
-    (0..b.len()).any(|i| match b.get(i).map(u8::to_ascii_uppercase) {
-        Some(b'P') => has_word_at(b, i, b"PASS") || has_word_at(b, i, b"PWD"),
-        Some(b'S') => has_word_at(b, i, b"SECRET"),
-        Some(b'T') => has_word_at(b, i, b"TOKEN"),
-        Some(b'K') => has_word_at(b, i, b"KEY"),
-        Some(b'C') => has_word_at(b, i, b"CREDENTIAL"),
-        Some(b'A') => has_word_at(b, i, b"AUTH"),
+    // `c | 0x20` is the lower case of a letter, and equals a lower-case letter for no other byte
+    b.iter().enumerate().any(|(i, &c)| match c | 0x20 {
+        b'p' => has_word_at(b, i, b"PASS") || has_word_at(b, i, b"PWD"),
+        b's' => has_word_at(b, i, b"SECRET"),
+        b't' => has_word_at(b, i, b"TOKEN"),
+        b'k' => has_word_at(b, i, b"KEY"),
+        b'c' => has_word_at(b, i, b"CREDENTIAL"),
+        b'a' => has_word_at(b, i, b"AUTH"),
         _ => false,
     })
 }
