@@ -152,7 +152,7 @@ fn words(args: &[Spanned<String>]) -> Vec<(usize, Cow<'_, str>)> {
     let mut out = Vec::new();
     for (i, arg) in args.iter().enumerate() {
         let text = &arg.value;
-        if text.contains(char::is_whitespace) {
+        if has_whitespace(text) {
             let split = split_shell_words(text).unwrap_or_else(|_| text.split_whitespace().map(str::to_string).collect());
             out.extend(split.into_iter().map(|w| (i, Cow::Owned(w))));
         } else {
@@ -160,6 +160,17 @@ fn words(args: &[Spanned<String>]) -> Vec<(usize, Cow<'_, str>)> {
         }
     }
     out
+}
+
+/// `text.contains(char::is_whitespace)`, with a byte test for ASCII text (every argument of every
+/// command is asked, and the `char` test decoded each character).
+fn has_whitespace(text: &str) -> bool {
+    if text.is_ascii() {
+        // the ASCII characters `char::is_whitespace` takes: `\t`, `\n`, `\x0B`, `\x0C`, `\r`, space
+        text.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    } else {
+        text.contains(char::is_whitespace)
+    }
 }
 
 /// A flag whose name says its value is a credential (`--password`, `--api-key`,
@@ -285,6 +296,14 @@ mod tests {
         assert_eq!(values(&["curl", "-fsS", "-u", "admin:adminpw", "http://localhost/health"]), ["adminpw"]);
         assert_eq!(values(&["sh", "-c", "curl -uadmin:pw2 http://x"]), ["pw2"]);
         assert_eq!(values(&["app", "ghp_0123456789abcdefghijABCDEFGHIJ012345"]), ["ghp_0123456789abcdefghijABCDEFGHIJ012345"]);
+    }
+
+    #[test]
+    fn whitespace_as_char_says() {
+        for c in (0u8..128).map(char::from).chain(['\u{85}', '\u{a0}', '\u{2003}', 'é']) {
+            let text = format!("a{c}b");
+            assert_eq!(has_whitespace(&text), text.contains(char::is_whitespace), "{c:?}");
+        }
     }
 
     #[test]
