@@ -34,7 +34,16 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(project: &'a Project, fs: &'a dyn FileSystem, profiles: &'a [String]) -> Self {
-        Self { project, fs, profiles, completion_waiters: OnceLock::new(), unreadable: OnceLock::new(), images: OnceLock::new(), command_lists: OnceLock::new(), host_mounts: OnceLock::new() }
+        Self {
+            project,
+            fs,
+            profiles,
+            completion_waiters: OnceLock::new(),
+            unreadable: OnceLock::new(),
+            images: OnceLock::new(),
+            command_lists: OnceLock::new(),
+            host_mounts: OnceLock::new(),
+        }
     }
 
     /// The first checked service (in source order) that waits for `name` with

@@ -75,7 +75,7 @@ impl<'a> ServiceImage<'a> {
         let Some(image) = service.image.as_ref() else {
             return Self { file: None, with_env_file: None, pulled: false, env_file_applies: false };
         };
-        let pulled = service.build.is_none() && !service.pull_policy.as_ref().is_some_and(|p| p.value == "never");
+        let pulled = service.build.is_none() && service.pull_policy.as_ref().is_none_or(|p| p.value != "never");
         // without a variable the env file sets, both readings are the same (and most projects
         // with an env file do not use it for their images)
         let env_file_applies = pulled && names_env_file_variable(cx, image) && ImageSpec::in_project_file(cx, image);
@@ -152,7 +152,11 @@ impl<'a> ImageSpec<'a> {
         let unknown = |name: &str| unset.iter().any(|u| u == name).then(|| UNKNOWN.to_string());
         // (with every variable set or given a default, `unknown` gives nothing, and this reading
         // is the first one: most images with variables, one substitution less)
-        let resolved = if unset.is_empty() { first.value } else { substitute(&written, &|name: &str| set(name).or_else(|| unknown(name))).ok()?.value };
+        let resolved = if unset.is_empty() {
+            first.value
+        } else {
+            substitute(&written, &|name: &str| set(name).or_else(|| unknown(name))).ok()?.value
+        };
         // (without the env file, this reading is the resolved one: `set` gives nothing)
         let env_file = if project_file {
             Some(substitute(&written, &|name: &str| set(name).map(|_| UNKNOWN.to_string()).or_else(|| unknown(name))).ok()?.value)

@@ -49,7 +49,7 @@ impl Rule for ImageWithoutTag {
             if image.tag() != Tag::Missing || image.is_pinned() {
                 continue;
             }
-            out.report(image.span(), message(&name.value, &image))
+            out.report(image.span(), message(&name.value, image))
                 .path(format!("services.{}.image", name.value))
                 .service(&name.value)
                 .anchor(image.anchor())

@@ -1,4 +1,7 @@
-use super::util::{all_url_credentials, checked_command_lists, has_scheme_separator, is_non_secret_value, is_whole_reference, literal_span, reference_default, variable_regions};
+use super::util::{
+    all_url_credentials, checked_command_lists, has_scheme_separator, is_non_secret_value, is_whole_reference, literal_span, reference_default,
+    variable_regions,
+};
 use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 use crate::rules::util::has_variable;

@@ -69,7 +69,7 @@ impl Rule for PlaintextSecretCommand {
         for (name, _, lists) in checked_command_lists(cx) {
             let svc = &name.value;
             for (key, args) in lists {
-                for hit in find_secrets(&args) {
+                for hit in find_secrets(args) {
                     let Some(arg) = args.get(hit.arg) else { continue };
                     let Some(span) = locate(cx, arg, &hit) else { continue };
                     if follows_variable(cx, arg, span) {

@@ -66,7 +66,7 @@ impl Rule for RuntimeSocketMount {
             let svc = &name.value;
             for mount in mounts {
                 let Some(runtime) = runtime_socket(&mount.host_path) else { continue };
-                out.report(mount_source_span(cx, &mount), socket_message(svc, &mount, runtime))
+                out.report(mount_source_span(cx, mount), socket_message(svc, mount, runtime))
                     .path(format!("services.{svc}.volumes[{}]", mount.index))
                     .service(svc)
                     .anchor(mount.volume.anchor)

@@ -71,7 +71,7 @@ impl Rule for SensitiveHostMount {
                     continue;
                 }
                 let Some(what) = sensitive(path) else { continue };
-                out.report(mount_source_span(cx, &mount), format!("service `{svc}` mounts the host path {}, exposing {what}", describe_mount(&mount)))
+                out.report(mount_source_span(cx, mount), format!("service `{svc}` mounts the host path {}, exposing {what}", describe_mount(mount)))
                     .path(format!("services.{svc}.volumes[{}]", mount.index))
                     .service(svc)
                     .anchor(mount.volume.anchor)

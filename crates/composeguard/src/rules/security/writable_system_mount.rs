@@ -63,8 +63,8 @@ impl Rule for WritableSystemMount {
                 }
                 let Some(what) = root_equivalent(&mount.host_path) else { continue };
                 out.report(
-                    mount_source_span(cx, &mount),
-                    format!("service `{svc}` mounts the host path {} writable, giving write access to {what}", describe_mount(&mount)),
+                    mount_source_span(cx, mount),
+                    format!("service `{svc}` mounts the host path {} writable, giving write access to {what}", describe_mount(mount)),
                 )
                 .path(format!("services.{svc}.volumes[{}]", mount.index))
                 .service(svc)
