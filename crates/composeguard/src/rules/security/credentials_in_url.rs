@@ -69,38 +69,35 @@ impl Rule for CredentialsInUrl {
         let mut found: Vec<(Span, String, String, &str, (Span, Option<Span>), Vec<(Span, &str)>, bool)> = Vec::new();
         for (name, service, commands) in checked_command_lists(cx) {
             let svc = &name.value;
-            // (path, what, value); the path and wording are only formatted for a finding
+            // (path, what, value) of the values with a `://`; the path and wording are only
+            // formatted for a finding
             let mut texts: Vec<(Place<'_>, &Spanned<String>)> = Vec::new();
             for e in service.environment.iter() {
                 if let Some(v) = e.value.as_ref() {
-                    texts.push((Place::Environment(&e.key.value), v));
+                    push_with_url(&mut texts, Place::Environment(&e.key.value), v);
                 }
             }
             for e in service.labels.iter() {
                 if let Some(v) = e.value.as_ref() {
-                    texts.push((Place::Label(&e.key.value), v));
+                    push_with_url(&mut texts, Place::Label(&e.key.value), v);
                 }
             }
             if let Some(build) = service.build.as_ref() {
                 for e in build.value.config.args.iter() {
                     if let Some(v) = e.value.as_ref() {
-                        texts.push((Place::BuildArg(&e.key.value), v));
+                        push_with_url(&mut texts, Place::BuildArg(&e.key.value), v);
                     }
                 }
                 if let Some(c) = build.value.config.context.as_ref() {
-                    texts.push((Place::BuildContext, c));
+                    push_with_url(&mut texts, Place::BuildContext, c);
                 }
             }
             for (key, args) in commands {
                 for arg in args.iter() {
-                    texts.push((Place::Command(key), arg));
+                    push_with_url(&mut texts, Place::Command(key), arg);
                 }
             }
             for (place, value) in texts {
-                // (a byte search: `str::contains` set up a two-way searcher for every value)
-                if !has_scheme_separator(&value.value) {
-                    continue;
-                }
                 let written = cx.text(value.anchor.unwrap_or(value.span));
                 let at = value.anchor.unwrap_or(value.span);
                 for creds in all_url_credentials(&value.value) {
@@ -158,6 +155,14 @@ impl Rule for CredentialsInUrl {
                 b = b.related(at, format!("also in service `{other}`"));
             }
         }
+    }
+}
+
+/// Keeps a value to search when it has a `://` (a byte search: `str::contains` set up a two-way
+/// searcher for every value, and most values have none).
+fn push_with_url<'v>(texts: &mut Vec<(Place<'v>, &'v Spanned<String>)>, place: Place<'v>, value: &'v Spanned<String>) {
+    if has_scheme_separator(&value.value) {
+        texts.push((place, value));
     }
 }
 

@@ -135,7 +135,8 @@ enum Tool {
 }
 
 fn tool_of(word: &str) -> Option<Tool> {
-    let base = word.rsplit('/').next().unwrap_or(word);
+    // (a byte search for the last `/`: this runs on every word of every command)
+    let base = word.as_bytes().iter().rposition(|&b| b == b'/').map_or(word, |i| word.get(i + 1..).unwrap_or(""));
     Some(match base {
         "mysql" | "mysqladmin" | "mysqldump" | "mysqlcheck" | "mysqlimport" | "mysqlshow" | "mysqlpump" | "mariadb" | "mariadb-admin"
         | "mariadb-dump" | "mariadb-check" | "mariadb-import" | "mariadb-show" => Tool::Mysql,
@@ -208,13 +209,15 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
                 hits.push(Hit { arg: *arg, value: value.to_string(), needle: word.to_string(), offset, what });
             }
         };
+        // `-flag=value` or `KEY=value`: split once for both tests below
+        let assignment = word.split_once('=');
         if matches!(word, "" | "&&" | "||" | "|" | ";") {
             tool = Tool::Other;
             continue;
         }
         if let Some(t) = tool_of(word) {
             tool = t;
-        } else if let Some((flag, value)) = word.split_once('=').filter(|(f, _)| f.starts_with('-')) {
+        } else if let Some((flag, value)) = assignment.filter(|(f, _)| f.starts_with('-')) {
             if secret_flag(flag) {
                 push(value, format!("a value for `{flag}`"));
             }
@@ -254,7 +257,7 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
                     hits.push(Hit { arg: cred_arg, value: password.to_string(), needle: cred.clone(), offset, what: "a password for `curl -u`".to_string() });
                 }
             }
-        } else if let Some((key, value)) = word.split_once('=').filter(|(k, _)| is_identifier(k)) {
+        } else if let Some((key, value)) = assignment.filter(|(k, _)| is_identifier(k)) {
             if is_secret_key(key) {
                 push(value, format!("`{key}`"));
             }
