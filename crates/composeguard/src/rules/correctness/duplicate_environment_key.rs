@@ -56,13 +56,15 @@ impl Rule for DuplicateEnvironmentKey {
             }
             // the first entry of each variable, and each variable and value set so far, by hash
             // (a scan of all earlier entries per entry made 20 000 of them take a quarter of a
-            // second); both maps borrow the entries' text: a copy of each key and a `format!` of
-            // each key and value were most of the rule's 2.3 M instructions on 300 files, for
-            // a handful of findings. (`- KEY` alone, with no value, differs from `- KEY=`.)
-            let mut first_of: composeguard_model::HashMap<&str, usize> = composeguard_model::HashMap::default();
+            // second). Both maps borrow the entries' text, as (variable, value) pairs (`- KEY`
+            // alone, with no value, differs from `- KEY=`): a copy of each key and a `format!` of
+            // each key and value were most of the rule's 2.3 M instructions on 300 files, for a
+            // handful of findings. `first_of` is keyed by `(variable, None)`, so that both are
+            // one map type and the browser build has one map's code for both.
+            let mut first_of: composeguard_model::HashMap<(&str, Option<&str>), usize> = composeguard_model::HashMap::default();
             let mut set: composeguard_model::HashMap<(&str, Option<&str>), usize> = composeguard_model::HashMap::default();
             for (i, entry) in env.entries.iter().enumerate() {
-                let first = *first_of.entry(entry.key.value.as_str()).or_insert(i);
+                let first = *first_of.entry((entry.key.value.as_str(), None)).or_insert(i);
                 // report each differing repeat once, against the first entry
                 let repeated = set.insert((entry.key.value.as_str(), entry.value.as_ref().map(|v| v.value.as_str())), i).is_some();
                 let Some(first) = env.entries.get(first).filter(|_| first != i) else { continue };

@@ -62,7 +62,8 @@ pub(crate) enum Tag<'a> {
 pub(crate) struct ServiceImage<'a> {
     /// [`ImageSpec::of`]: the image as the file alone decides it.
     file: Option<ImageSpec<'a>>,
-    /// [`ImageSpec::of_pulled`] where the project's env file can change it (else it is `file`).
+    /// The image with what the project's env file sets, where that can change it (else it is
+    /// `file`).
     with_env_file: Option<ImageSpec<'a>>,
     /// Whether compose pulls the image (no `build`, no `pull_policy: never`).
     pulled: bool,
@@ -88,7 +89,9 @@ impl<'a> ServiceImage<'a> {
         self.file.as_ref()
     }
 
-    /// The image of a pulled service ([`ImageSpec::of_pulled`]).
+    /// The image of a pulled service: `None` for services that build their image (the image then
+    /// names the build's output), that compose never pulls an image for (`pull_policy: never`),
+    /// or that have no image. What the project's env file sets counts.
     pub fn pulled(&self) -> Option<&ImageSpec<'a>> {
         match (self.pulled, self.env_file_applies) {
             (false, _) => None,

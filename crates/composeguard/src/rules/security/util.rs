@@ -419,11 +419,10 @@ pub fn describe_mount(mount: &HostMount<'_>) -> String {
 
 /// Words of an identifier: split at `_`, `-`, `.` and lower-to-upper case changes; upper case.
 pub fn key_words(key: &str) -> KeyWords<'_> {
-    // A byte scan, and the key itself when it has no lower case (most environment keys): this
-    // runs on every key that may name a secret or a TLS setting, and the `char` loop that pushed
-    // each upper-cased character into a new `String` cost 790 instructions a key. Separators
-    // and case changes are ASCII, so every bound is a char boundary (a byte of a multi-byte
-    // character is neither lower case nor a digit, as the character is not).
+    // A byte scan, and the key itself when it has no lower case (most environment keys), where a
+    // `char` loop pushed each upper-cased character into a new `String`. Separators and case
+    // changes are ASCII, so every bound is a char boundary (a byte of a multi-byte character is
+    // neither lower case nor a digit, as the character is not).
     let bytes = key.as_bytes();
     let mut bounds = Vec::with_capacity(6);
     let mut start = 0;
@@ -550,7 +549,7 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "REGION", "ZONE", "BUCKET", "USERS", "LANGUAGE", "LOCALE",
 ];
 
-/// Whether a word is one of [`NOT_SECRET_SUFFIXES`]: a set built once, where a scan of the 130
+/// Whether a word is one of [`NOT_SECRET_SUFFIXES`]: a set built once, where a scan of the 109
 /// words compared most of them, for every word after the last secret word of every key that
 /// names one.
 fn is_not_secret_suffix(word: &str) -> bool {
@@ -559,8 +558,8 @@ fn is_not_secret_suffix(word: &str) -> bool {
 }
 
 /// Whether `word` holds `part` (ASCII): a byte comparison at each place, where `str::contains`
-/// set up a two-way searcher on every call (300 instructions, twice for every word of a key
-/// that may name a secret).
+/// set up a two-way searcher on every call (a few hundred instructions, twice for every word of
+/// a key that may name a secret).
 fn has_part(word: &str, part: &str) -> bool {
     word.as_bytes().windows(part.len()).any(|w| w == part.as_bytes())
 }
