@@ -427,6 +427,7 @@ pub fn key_words(key: &str) -> KeyWords<'_> {
     let mut bounds = Vec::with_capacity(6);
     let mut start = 0;
     let mut prev_lower = false;
+    let mut any_lower = false;
     for (i, &b) in bytes.iter().enumerate() {
         if matches!(b, b'_' | b'-' | b'.' | b' ') {
             if i > start {
@@ -440,12 +441,14 @@ pub fn key_words(key: &str) -> KeyWords<'_> {
             bounds.push((start, i));
             start = i;
         }
-        prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+        let lower = b.is_ascii_lowercase();
+        any_lower |= lower;
+        prev_lower = lower || b.is_ascii_digit();
     }
     if bytes.len() > start {
         bounds.push((start, bytes.len()));
     }
-    let text = if bytes.iter().any(u8::is_ascii_lowercase) { Cow::Owned(key.to_ascii_uppercase()) } else { Cow::Borrowed(key) };
+    let text = if any_lower { Cow::Owned(key.to_ascii_uppercase()) } else { Cow::Borrowed(key) };
     KeyWords { text, bounds }
 }
 
