@@ -7,6 +7,9 @@ use composeguard_model::model::{Compose, Condition, Service};
 use composeguard_model::project::{FileSystem, Project};
 use composeguard_model::{SourceMap, Span, Spanned};
 
+use crate::rules::reproducibility::image::ServiceImage;
+use crate::rules::security::util::{CommandLists, HostMount};
+
 /// The input to every rule.
 pub struct Context<'a> {
     pub project: &'a Project,
@@ -18,11 +21,29 @@ pub struct Context<'a> {
     completion_waiters: OnceLock<HashMap<&'a str, (&'a Spanned<String>, Span)>>,
     /// Built on first use: see [`Self::is_unreadable`].
     unreadable: OnceLock<HashSet<&'a str>>,
+    /// The checked services' images, read on first use for every image rule: see
+    /// [`crate::rules::reproducibility::image::checked_images`].
+    pub(crate) images: OnceLock<Vec<ServiceImage<'a>>>,
+    /// The checked services' command lines, split on first use for the rules that read them:
+    /// see [`crate::rules::security::util::checked_command_lists`].
+    pub(crate) command_lists: OnceLock<Vec<CommandLists<'a>>>,
+    /// The checked services' host mounts, found on first use for the rules that read them: see
+    /// [`crate::rules::security::util::checked_host_mounts`].
+    pub(crate) host_mounts: OnceLock<Vec<Vec<HostMount<'a>>>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(project: &'a Project, fs: &'a dyn FileSystem, profiles: &'a [String]) -> Self {
-        Self { project, fs, profiles, completion_waiters: OnceLock::new(), unreadable: OnceLock::new() }
+        Self {
+            project,
+            fs,
+            profiles,
+            completion_waiters: OnceLock::new(),
+            unreadable: OnceLock::new(),
+            images: OnceLock::new(),
+            command_lists: OnceLock::new(),
+            host_mounts: OnceLock::new(),
+        }
     }
 
     /// The first checked service (in source order) that waits for `name` with

@@ -66,11 +66,23 @@ fn meant(option: &str) -> Option<&'static str> {
 fn mount_options(cx: &Context<'_>, mount: &Spanned<ServiceVolume>) -> Option<String> {
     let raw = cx.text(mount.anchor.unwrap_or(mount.span));
     let text = unquoted(raw);
-    if !text.contains(['$', '\\', '\'', '"', '\n', '#']) {
-        return composeguard_model::model::volume_spec_options(text);
+    // (byte tests: the characters are ASCII, and most mounts have neither them nor options)
+    let spec = if text.bytes().any(|b| matches!(b, b'$' | b'\\' | b'\'' | b'"' | b'\n' | b'#')) {
+        node_at(cx, mount.span).and_then(Node::as_str)?
+    } else {
+        text
+    };
+    if !has_options_section(spec) {
+        return None;
     }
-    let spec = node_at(cx, mount.span).and_then(Node::as_str)?;
     composeguard_model::model::volume_spec_options(spec)
+}
+
+/// Whether a mount's text can have options: they are the third section, after a second `:`
+/// (most mounts, `./data:/data`, have one), so the spec is not split into new strings for
+/// nothing.
+fn has_options_section(spec: &str) -> bool {
+    spec.bytes().filter(|&b| b == b':').nth(1).is_some()
 }
 
 /// The options compose knows, for the help.

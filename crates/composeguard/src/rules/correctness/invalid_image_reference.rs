@@ -1,5 +1,5 @@
 use crate::rules::prelude::*;
-use crate::rules::reproducibility::image::ImageSpec;
+use crate::rules::reproducibility::image::checked_images;
 use crate::rules::util::{parse_image, ImageRef};
 
 declare_rule! {
@@ -49,9 +49,8 @@ impl Rule for InvalidImageReference {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        for (name, service) in cx.services() {
-            let Some(image) = service.image.as_ref() else { continue };
-            let Some(spec) = ImageSpec::of(cx, image) else { continue };
+        for (name, _, images) in checked_images(cx) {
+            let Some(spec) = images.file() else { continue };
             // a variable without a default decides part of it: only the environment can tell
             if spec.needs_environment() || spec.resolved().is_empty() {
                 continue;

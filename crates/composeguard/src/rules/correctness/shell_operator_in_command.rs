@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -46,13 +48,18 @@ impl Rule for ShellOperatorInCommand {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for (name, service) in cx.services() {
-            let mut commands: Vec<(String, Option<&Command>)> =
-                vec![("command".to_string(), service.command.as_ref()), ("entrypoint".to_string(), service.entrypoint.as_ref())];
+            let mut commands: Vec<(Cow<'static, str>, Option<&Command>)> =
+                vec![(Cow::Borrowed("command"), service.command.as_ref()), (Cow::Borrowed("entrypoint"), service.entrypoint.as_ref())];
             for (key, list) in [("post_start", &service.post_start), ("pre_stop", &service.pre_stop)] {
-                commands.extend(list.iter().enumerate().map(|(i, h)| (format!("{key}[{i}].command"), h.command.as_ref())));
+                commands.extend(list.iter().enumerate().map(|(i, h)| (Cow::Owned(format!("{key}[{i}].command")), h.command.as_ref())));
             }
             for (key, command) in commands {
                 let Some(Command::Shell(text)) = command else { continue };
+                // the words stop only at an operator: a command without one is not split again
+                // (a byte test; the split was 5 100 instructions a command on real files)
+                if !text.value.bytes().any(|b| matches!(b, b';' | b'&' | b'|' | b'<' | b'>')) {
+                    continue;
+                }
                 let Ok((words, Some(at))) = split_shell_words_cut(&text.value) else { continue };
                 let dropped = text.value.get(at..).unwrap_or_default().trim();
                 let kept = words.join(" ");

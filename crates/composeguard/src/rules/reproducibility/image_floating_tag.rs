@@ -1,4 +1,4 @@
-use super::image::{ImageSpec, Tag};
+use super::image::{checked_images, Tag};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -98,8 +98,8 @@ impl Rule for ImageFloatingTag {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        for (name, service) in cx.services() {
-            let Some(image) = ImageSpec::of_pulled(cx, service) else { continue };
+        for (name, _, images) in checked_images(cx) {
+            let Some(image) = images.pulled() else { continue };
             if image.is_pinned() {
                 continue;
             }

@@ -1,4 +1,4 @@
-use super::image::{ImageSpec, Tag};
+use super::image::{checked_images, ImageSpec, Tag};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -44,12 +44,12 @@ impl Rule for ImageWithoutTag {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        for (name, service) in cx.services() {
-            let Some(image) = ImageSpec::of_pulled(cx, service) else { continue };
+        for (name, _, images) in checked_images(cx) {
+            let Some(image) = images.pulled() else { continue };
             if image.tag() != Tag::Missing || image.is_pinned() {
                 continue;
             }
-            out.report(image.span(), message(&name.value, &image))
+            out.report(image.span(), message(&name.value, image))
                 .path(format!("services.{}.image", name.value))
                 .service(&name.value)
                 .anchor(image.anchor())

@@ -1,5 +1,7 @@
-use super::plaintext_secret_command::command_lists;
-use super::util::{all_url_credentials, is_non_secret_value, is_whole_reference, literal_span, reference_default, variable_regions};
+use super::util::{
+    all_url_credentials, checked_command_lists, has_scheme_separator, is_non_secret_value, is_whole_reference, literal_span, reference_default,
+    variable_regions,
+};
 use crate::diagnostic::Severity;
 use crate::rules::prelude::*;
 use crate::rules::util::has_variable;
@@ -65,40 +67,37 @@ impl Rule for CredentialsInUrl {
         // other services that get it, and whether the password is a variable's default)
         #[allow(clippy::type_complexity)]
         let mut found: Vec<(Span, String, String, &str, (Span, Option<Span>), Vec<(Span, &str)>, bool)> = Vec::new();
-        for (name, service) in cx.services() {
+        for (name, service, commands) in checked_command_lists(cx) {
             let svc = &name.value;
-            // (path, what, value); the path and wording are only formatted for a finding
+            // (path, what, value) of the values with a `://`; the path and wording are only
+            // formatted for a finding
             let mut texts: Vec<(Place<'_>, &Spanned<String>)> = Vec::new();
             for e in service.environment.iter() {
                 if let Some(v) = e.value.as_ref() {
-                    texts.push((Place::Environment(&e.key.value), v));
+                    push_with_url(&mut texts, Place::Environment(&e.key.value), v);
                 }
             }
             for e in service.labels.iter() {
                 if let Some(v) = e.value.as_ref() {
-                    texts.push((Place::Label(&e.key.value), v));
+                    push_with_url(&mut texts, Place::Label(&e.key.value), v);
                 }
             }
             if let Some(build) = service.build.as_ref() {
                 for e in build.value.config.args.iter() {
                     if let Some(v) = e.value.as_ref() {
-                        texts.push((Place::BuildArg(&e.key.value), v));
+                        push_with_url(&mut texts, Place::BuildArg(&e.key.value), v);
                     }
                 }
                 if let Some(c) = build.value.config.context.as_ref() {
-                    texts.push((Place::BuildContext, c));
+                    push_with_url(&mut texts, Place::BuildContext, c);
                 }
             }
-            let commands = command_lists(service);
-            for (key, args) in &commands {
-                for arg in args {
-                    texts.push((Place::Command(key), arg));
+            for (key, args) in commands {
+                for arg in args.iter() {
+                    push_with_url(&mut texts, Place::Command(key), arg);
                 }
             }
             for (place, value) in texts {
-                if !value.value.contains("://") {
-                    continue;
-                }
                 let written = cx.text(value.anchor.unwrap_or(value.span));
                 let at = value.anchor.unwrap_or(value.span);
                 for creds in all_url_credentials(&value.value) {
@@ -156,6 +155,14 @@ impl Rule for CredentialsInUrl {
                 b = b.related(at, format!("also in service `{other}`"));
             }
         }
+    }
+}
+
+/// Keeps a value to search when it has a `://` (a byte search: `str::contains` set up a two-way
+/// searcher for every value, and most values have none).
+fn push_with_url<'v>(texts: &mut Vec<(Place<'v>, &'v Spanned<String>)>, place: Place<'v>, value: &'v Spanned<String>) {
+    if has_scheme_separator(&value.value) {
+        texts.push((place, value));
     }
 }
 

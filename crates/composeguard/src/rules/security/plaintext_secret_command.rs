@@ -1,5 +1,7 @@
+use std::borrow::Cow;
+
 use composeguard_model::HashSet;
-use super::util::{is_non_secret_value, is_secret_key, literal_span, token_shape, url_credentials};
+use super::util::{checked_command_lists, is_non_secret_value, is_secret_key, literal_span, token_shape, url_credentials};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -64,10 +66,10 @@ impl Rule for PlaintextSecretCommand {
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         // a literal an alias copies into several services is reported once, where it is written
         let mut reported: HashSet<Span> = HashSet::default();
-        for (name, service) in cx.services() {
+        for (name, _, lists) in checked_command_lists(cx) {
             let svc = &name.value;
-            for (key, args) in command_lists(service) {
-                for hit in find_secrets(&args) {
+            for (key, args) in lists {
+                for hit in find_secrets(args) {
                     let Some(arg) = args.get(hit.arg) else { continue };
                     let Some(span) = locate(cx, arg, &hit) else { continue };
                     if follows_variable(cx, arg, span) {
@@ -112,31 +114,6 @@ fn follows_variable(cx: &Context<'_>, arg: &Spanned<String>, span: Span) -> bool
         || word.strip_prefix('$').is_some_and(name)
 }
 
-/// The command lines of a service, by key: `command`, `entrypoint`, `healthcheck.test`, hooks.
-pub fn command_lists(service: &Service) -> Vec<(String, Vec<Spanned<String>>)> {
-    let mut out = Vec::new();
-    if let Some(c) = service.command.as_ref() {
-        out.push(("command".to_string(), c.args()));
-    }
-    if let Some(c) = service.entrypoint.as_ref() {
-        out.push(("entrypoint".to_string(), c.args()));
-    }
-    if let Some(test) = service.healthcheck.as_ref().and_then(|h| h.test.as_ref()) {
-        let args: Vec<Spanned<String>> = test.value.0.iter().skip(1).cloned().collect();
-        if test.value.kind() != Some("NONE") {
-            out.push(("healthcheck.test".to_string(), args));
-        }
-    }
-    for (key, hooks) in [("post_start", &service.post_start), ("pre_stop", &service.pre_stop)] {
-        for (i, hook) in hooks.iter().enumerate() {
-            if let Some(c) = hook.command.as_ref() {
-                out.push((format!("{key}[{i}].command"), c.args()));
-            }
-        }
-    }
-    out
-}
-
 /// A credential found in a command: which argument holds it, its value, and what it is.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Hit {
@@ -158,7 +135,8 @@ enum Tool {
 }
 
 fn tool_of(word: &str) -> Option<Tool> {
-    let base = word.rsplit('/').next().unwrap_or(word);
+    // (a byte search for the last `/`: this runs on every word of every command)
+    let base = word.as_bytes().iter().rposition(|&b| b == b'/').map_or(word, |i| word.get(i + 1..).unwrap_or(""));
     Some(match base {
         "mysql" | "mysqladmin" | "mysqldump" | "mysqlcheck" | "mysqlimport" | "mysqlshow" | "mysqlpump" | "mariadb" | "mariadb-admin"
         | "mariadb-dump" | "mariadb-check" | "mariadb-import" | "mariadb-show" => Tool::Mysql,
@@ -170,19 +148,30 @@ fn tool_of(word: &str) -> Option<Tool> {
 }
 
 /// Splits the arguments into shell words (an argument with spaces is a shell string, as in
-/// `sh -c "…"`), each with the index of its argument.
-fn words(args: &[Spanned<String>]) -> Vec<(usize, String)> {
+/// `sh -c "…"`), each with the index of its argument. An argument that is one word is borrowed.
+fn words(args: &[Spanned<String>]) -> Vec<(usize, Cow<'_, str>)> {
     let mut out = Vec::new();
     for (i, arg) in args.iter().enumerate() {
         let text = &arg.value;
-        if text.contains(char::is_whitespace) {
+        if has_whitespace(text) {
             let split = split_shell_words(text).unwrap_or_else(|_| text.split_whitespace().map(str::to_string).collect());
-            out.extend(split.into_iter().map(|w| (i, w)));
+            out.extend(split.into_iter().map(|w| (i, Cow::Owned(w))));
         } else {
-            out.push((i, text.clone()));
+            out.push((i, Cow::Borrowed(text.as_str())));
         }
     }
     out
+}
+
+/// `text.contains(char::is_whitespace)`, with a byte test for ASCII text (every argument of every
+/// command is asked, and the `char` test decoded each character).
+fn has_whitespace(text: &str) -> bool {
+    if text.is_ascii() {
+        // the ASCII characters `char::is_whitespace` takes: `\t`, `\n`, `\x0B`, `\x0C`, `\r`, space
+        text.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    } else {
+        text.contains(char::is_whitespace)
+    }
 }
 
 /// A flag whose name says its value is a credential (`--password`, `--api-key`,
@@ -220,13 +209,15 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
                 hits.push(Hit { arg: *arg, value: value.to_string(), needle: word.to_string(), offset, what });
             }
         };
+        // `-flag=value` or `KEY=value`: split once for both tests below
+        let assignment = word.split_once('=');
         if matches!(word, "" | "&&" | "||" | "|" | ";") {
             tool = Tool::Other;
             continue;
         }
         if let Some(t) = tool_of(word) {
             tool = t;
-        } else if let Some((flag, value)) = word.split_once('=').filter(|(f, _)| f.starts_with('-')) {
+        } else if let Some((flag, value)) = assignment.filter(|(f, _)| f.starts_with('-')) {
             if secret_flag(flag) {
                 push(value, format!("a value for `{flag}`"));
             }
@@ -236,7 +227,7 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
             if !prompts {
                 if let Some((next_arg, next)) = words.get(i) {
                     if plausible(next) {
-                        hits.push(Hit { arg: *next_arg, value: next.clone(), needle: next.clone(), offset: 0, what: format!("a value for `{word}`") });
+                        hits.push(Hit { arg: *next_arg, value: next.to_string(), needle: next.to_string(), offset: 0, what: format!("a value for `{word}`") });
                         i += 1;
                     }
                 }
@@ -246,7 +237,7 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
         } else if (tool == Tool::RedisCli && word == "-a") || (tool == Tool::Mongo && word == "-p") {
             if let Some((next_arg, next)) = words.get(i) {
                 if plausible(next) {
-                    hits.push(Hit { arg: *next_arg, value: next.clone(), needle: next.clone(), offset: 0, what: format!("a password for `{word}`") });
+                    hits.push(Hit { arg: *next_arg, value: next.to_string(), needle: next.to_string(), offset: 0, what: format!("a password for `{word}`") });
                     i += 1;
                 }
             }
@@ -256,7 +247,7 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
                 (*arg, word.get(2..).unwrap_or("").to_string())
             } else if let Some((next_arg, next)) = words.get(i) {
                 i += 1;
-                (*next_arg, next.clone())
+                (*next_arg, next.to_string())
             } else {
                 continue;
             };
@@ -266,7 +257,7 @@ pub fn find_secrets(args: &[Spanned<String>]) -> Vec<Hit> {
                     hits.push(Hit { arg: cred_arg, value: password.to_string(), needle: cred.clone(), offset, what: "a password for `curl -u`".to_string() });
                 }
             }
-        } else if let Some((key, value)) = word.split_once('=').filter(|(k, _)| is_identifier(k)) {
+        } else if let Some((key, value)) = assignment.filter(|(k, _)| is_identifier(k)) {
             if is_secret_key(key) {
                 push(value, format!("`{key}`"));
             }
@@ -308,6 +299,14 @@ mod tests {
         assert_eq!(values(&["curl", "-fsS", "-u", "admin:adminpw", "http://localhost/health"]), ["adminpw"]);
         assert_eq!(values(&["sh", "-c", "curl -uadmin:pw2 http://x"]), ["pw2"]);
         assert_eq!(values(&["app", "ghp_0123456789abcdefghijABCDEFGHIJ012345"]), ["ghp_0123456789abcdefghijABCDEFGHIJ012345"]);
+    }
+
+    #[test]
+    fn whitespace_as_char_says() {
+        for c in (0u8..128).map(char::from).chain(['\u{85}', '\u{a0}', '\u{2003}', 'é']) {
+            let text = format!("a{c}b");
+            assert_eq!(has_whitespace(&text), text.contains(char::is_whitespace), "{c:?}");
+        }
     }
 
     #[test]

@@ -171,6 +171,16 @@ struct EnvFinding {
 struct EnvFindings {
     found: Vec<EnvFinding>,
     by_key: composeguard_model::HashMap<(String, String), usize>,
+    /// Each env file's credentials, by path and `format: raw`: read and parsed once however
+    /// many services load it (`None`: the file cannot be read or parsed).
+    files: composeguard_model::HashMap<(String, bool), Option<Vec<EnvCredential>>>,
+}
+
+/// A credential in an env file: its key, line, and why it is one.
+struct EnvCredential {
+    key: String,
+    line: usize,
+    why: String,
 }
 
 /// Reports credentials in the files a service's `env_file` reads.
@@ -180,35 +190,11 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, found: &mut E
         let written = ef.value.path.anchor.unwrap_or(ef.value.path.span);
         let rel = &ef.value.path.value;
         let path = composeguard_model::project::join_path(cx.working_dir(), rel);
-        let Ok(text) = cx.fs.read(&path) else { continue };
         let raw_format = ef.value.format.as_deref() == Some("raw");
-        let Some(entries) = read_env_file(&text, raw_format) else { continue };
-        let lines: Vec<&str> = text.lines().collect();
-        let keys: HashSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
-        for entry in &entries {
-            let raw_line = lines.get(entry.line.saturating_sub(1)).copied().unwrap_or("");
-            let raw_value = raw_line.split_once(['=', ':']).map_or("", |(_, v)| v);
-            // compose expands no variable in a single-quoted value: `'s3cr$t'` is the password as
-            // written, though one that is a whole `${…}` is still only a placeholder
-            let single_quoted = !raw_format && raw_value.trim_start().starts_with('\'');
-            let reference = if single_quoted { is_whole_reference(&entry.value) } else { has_variable(raw_value) };
-            if reference || (is_non_secret_value(&entry.value) && !is_numeric_password(&entry.key, &entry.value)) || repeats_key(&entry.key, &entry.value) {
-                continue;
-            }
-            let key = &entry.key;
-            let why = if url_credentials(&entry.value).is_some() {
-                "a URL with a password".to_string()
-            } else if is_secret_key(key) {
-                if is_access_key_id(key, |k| keys.contains(k)) {
-                    continue;
-                }
-                "a literal value".to_string()
-            } else if let Some((what, _, _)) = token_shape(&entry.value) {
-                format!("a literal that looks like {what}")
-            } else {
-                continue;
-            };
-            let id = (path.clone(), entry.key.clone());
+        let credentials = found.files.entry((path.clone(), raw_format)).or_insert_with(|| env_file_credentials(cx, &path, raw_format));
+        let Some(credentials) = credentials.as_ref() else { continue };
+        for EnvCredential { key, line, why } in credentials {
+            let id = (path.clone(), key.clone());
             match found.by_key.get(&id).and_then(|&n| found.found.get_mut(n)) {
                 // an alias copies the entry that was reported: nothing more to say
                 Some(first) if first.written == written => {}
@@ -222,7 +208,7 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, found: &mut E
                     found.found.push(EnvFinding {
                         written,
                         copied: (ef.value.path.span, ef.value.path.anchor),
-                        message: format!("service `{svc}`: env file `{rel}` sets `{key}` to {why} (line {})", entry.line),
+                        message: format!("service `{svc}`: env file `{rel}` sets `{key}` to {why} (line {line})"),
                         path: format!("services.{svc}.env_file[{i}]"),
                         service: svc.to_string(),
                         also: Vec::new(),
@@ -231,6 +217,41 @@ fn check_env_files(cx: &Context<'_>, svc: &str, service: &Service, found: &mut E
             }
         }
     }
+}
+
+/// The credentials in the env file at `path`, in order; `None` when it cannot be read or parsed.
+fn env_file_credentials(cx: &Context<'_>, path: &str, raw_format: bool) -> Option<Vec<EnvCredential>> {
+    let text = cx.fs.read(path).ok()?;
+    let entries = read_env_file(&text, raw_format)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let keys: HashSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+    let mut out = Vec::new();
+    for entry in &entries {
+        let raw_line = lines.get(entry.line.saturating_sub(1)).copied().unwrap_or("");
+        let raw_value = raw_line.split_once(['=', ':']).map_or("", |(_, v)| v);
+        // compose expands no variable in a single-quoted value: `'s3cr$t'` is the password as
+        // written, though one that is a whole `${…}` is still only a placeholder
+        let single_quoted = !raw_format && raw_value.trim_start().starts_with('\'');
+        let reference = if single_quoted { is_whole_reference(&entry.value) } else { has_variable(raw_value) };
+        if reference || (is_non_secret_value(&entry.value) && !is_numeric_password(&entry.key, &entry.value)) || repeats_key(&entry.key, &entry.value) {
+            continue;
+        }
+        let key = &entry.key;
+        let why = if url_credentials(&entry.value).is_some() {
+            "a URL with a password".to_string()
+        } else if is_secret_key(key) {
+            if is_access_key_id(key, |k| keys.contains(k)) {
+                continue;
+            }
+            "a literal value".to_string()
+        } else if let Some((what, _, _)) = token_shape(&entry.value) {
+            format!("a literal that looks like {what}")
+        } else {
+            continue;
+        };
+        out.push(EnvCredential { key: key.clone(), line: entry.line, why });
+    }
+    Some(out)
 }
 
 /// The entries of an env file: dotenv syntax, or `KEY=VALUE` lines taken as written for

@@ -1,7 +1,7 @@
 // Product names (AppArmor, BuildKit…) in the rule docs are prose, not code.
 #![allow(clippy::doc_markdown)]
 
-use super::util::{describe_mount, host_mounts, is_docker_pipe, mount_source_span, runtime_socket, HostMount};
+use super::util::{checked_host_mounts, describe_mount, host_mounts, is_docker_pipe, mount_source_span, runtime_socket, HostMount};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -62,11 +62,11 @@ impl Rule for RuntimeSocketMount {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         let compose = cx.compose();
-        for (name, service) in cx.services() {
+        for (name, service, mounts) in checked_host_mounts(cx) {
             let svc = &name.value;
-            for mount in host_mounts(compose, service) {
+            for mount in mounts {
                 let Some(runtime) = runtime_socket(&mount.host_path) else { continue };
-                out.report(mount_source_span(cx, &mount), socket_message(svc, &mount, runtime))
+                out.report(mount_source_span(cx, mount), socket_message(svc, mount, runtime))
                     .path(format!("services.{svc}.volumes[{}]", mount.index))
                     .service(svc)
                     .anchor(mount.volume.anchor)

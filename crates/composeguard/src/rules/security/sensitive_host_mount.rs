@@ -1,4 +1,4 @@
-use super::util::{describe_mount, host_mounts, mount_source_span, root_equivalent, runtime_socket, sensitive};
+use super::util::{checked_host_mounts, describe_mount, mount_source_span, root_equivalent, runtime_socket, sensitive};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -63,16 +63,15 @@ impl Rule for SensitiveHostMount {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        let compose = cx.compose();
-        for (name, service) in cx.services() {
+        for (name, _, mounts) in checked_host_mounts(cx) {
             let svc = &name.value;
-            for mount in host_mounts(compose, service) {
+            for mount in mounts {
                 let path = mount.host_path.as_str();
                 if runtime_socket(path).is_some() || (!mount.read_only && root_equivalent(path).is_some()) {
                     continue;
                 }
                 let Some(what) = sensitive(path) else { continue };
-                out.report(mount_source_span(cx, &mount), format!("service `{svc}` mounts the host path {}, exposing {what}", describe_mount(&mount)))
+                out.report(mount_source_span(cx, mount), format!("service `{svc}` mounts the host path {}, exposing {what}", describe_mount(mount)))
                     .path(format!("services.{svc}.volumes[{}]", mount.index))
                     .service(svc)
                     .anchor(mount.volume.anchor)

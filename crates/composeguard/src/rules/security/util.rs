@@ -1,8 +1,11 @@
 //! Helpers shared by the security rules: capability names, `security_opt` entries, host mounts
 //! and the classes of host paths they expose, and the shapes of credentials.
 
-use composeguard_model::model::{Compose, KeyValue, MountType, Service, ServiceVolume};
-use composeguard_model::{Span, Spanned};
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use composeguard_model::model::{Command, Compose, KeyValue, MountType, Service, ServiceVolume};
+use composeguard_model::{HashSet, Span, Spanned};
 
 use crate::context::Context;
 use crate::rules::util::has_variable;
@@ -353,6 +356,15 @@ pub fn host_mounts<'a>(compose: &'a Compose, service: &'a Service) -> Vec<HostMo
     out
 }
 
+/// The checked services (as [`Context::services`] gives them, in order) with their host mounts
+/// ([`host_mounts`]), found once a lint, on first use: three rules read them, and each host path
+/// is normalised (600 instructions a path).
+pub fn checked_host_mounts<'c, 'a>(cx: &'c Context<'a>) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service, &'c [HostMount<'a>])> + 'c {
+    let compose = cx.compose();
+    let mounts = cx.host_mounts.get_or_init(|| cx.services().map(|(_, service)| host_mounts(compose, service)).collect());
+    cx.services().zip(mounts.iter()).map(|((name, service), mounts)| (name, service, mounts.as_slice()))
+}
+
 /// The host folder a named volume binds (`driver_opts: {type: none, o: bind, device: /path}`),
 /// and whether its options make it read-only.
 fn bound_device<'a>(compose: &'a Compose, name: &str) -> Option<(&'a str, bool)> {
@@ -406,41 +418,48 @@ pub fn describe_mount(mount: &HostMount<'_>) -> String {
 // Credentials
 
 /// Words of an identifier: split at `_`, `-`, `.` and lower-to-upper case changes; upper case.
-pub fn key_words(key: &str) -> KeyWords {
-    // one buffer and the words' ends, not a `String` a word: this runs on every environment key
-    let mut text = String::with_capacity(key.len());
+pub fn key_words(key: &str) -> KeyWords<'_> {
+    // A byte scan, and the key itself when it has no lower case (most environment keys), where a
+    // `char` loop pushed each upper-cased character into a new `String`. Separators and case
+    // changes are ASCII, so every bound is a char boundary (a byte of a multi-byte character is
+    // neither lower case nor a digit, as the character is not).
+    let bytes = key.as_bytes();
     let mut bounds = Vec::with_capacity(6);
     let mut start = 0;
     let mut prev_lower = false;
-    for c in key.chars() {
-        if matches!(c, '_' | '-' | '.' | ' ') {
-            if text.len() > start {
-                bounds.push((start, text.len()));
+    let mut any_lower = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b'_' | b'-' | b'.' | b' ') {
+            if i > start {
+                bounds.push((start, i));
             }
-            start = text.len();
+            start = i + 1;
             prev_lower = false;
             continue;
         }
-        if c.is_ascii_uppercase() && prev_lower && text.len() > start {
-            bounds.push((start, text.len()));
-            start = text.len();
+        if b.is_ascii_uppercase() && prev_lower && i > start {
+            bounds.push((start, i));
+            start = i;
         }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        text.push(c.to_ascii_uppercase());
+        let lower = b.is_ascii_lowercase();
+        any_lower |= lower;
+        prev_lower = lower || b.is_ascii_digit();
     }
-    if text.len() > start {
-        bounds.push((start, text.len()));
+    if bytes.len() > start {
+        bounds.push((start, bytes.len()));
     }
+    let text = if any_lower { Cow::Owned(key.to_ascii_uppercase()) } else { Cow::Borrowed(key) };
     KeyWords { text, bounds }
 }
 
 /// The words [`key_words`] finds, in order.
-pub struct KeyWords {
-    text: String,
+pub struct KeyWords<'a> {
+    /// The key in upper case; the bounds are byte ranges in it (and in the key).
+    text: Cow<'a, str>,
     bounds: Vec<(usize, usize)>,
 }
 
-impl KeyWords {
+impl KeyWords<'_> {
     pub fn len(&self) -> usize {
         self.bounds.len()
     }
@@ -464,6 +483,30 @@ impl KeyWords {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator + '_ {
         self.bounds.iter().map(|&(a, b)| self.text.get(a..b).unwrap_or(""))
     }
+}
+
+/// Whether `text` has `word` (upper-case ASCII) at byte `at`, in any case.
+pub fn has_word_at(text: &[u8], at: usize, word: &[u8]) -> bool {
+    text.get(at..at + word.len()).is_some_and(|t| t.eq_ignore_ascii_case(word))
+}
+
+/// Whether a key holds, in any case, a part of every word [`is_secret_key`] takes for a secret:
+/// `PASS` (`PASSWORD`, `PASSWD`, `PASSPHRASE`, `REQUIREPASS`), `PWD`, `SECRET`, `TOKEN`, `KEY`
+/// (`APIKEY`, `ACCESSKEY`), `CREDENTIAL` or `AUTH` (`REDISCLI_AUTH`). One byte scan, which most
+/// keys (`TZ`, `NODE_ENV`, `PUID`) fail before their words are split: 2 100 instructions a key
+/// were a third of `plaintext-secret-env`.
+fn may_name_secret(key: &str) -> bool {
+    let b = key.as_bytes();
+    // `c | 0x20` is the lower case of a letter, and equals a lower-case letter for no other byte
+    b.iter().enumerate().any(|(i, &c)| match c | 0x20 {
+        b'p' => has_word_at(b, i, b"PASS") || has_word_at(b, i, b"PWD"),
+        b's' => has_word_at(b, i, b"SECRET"),
+        b't' => has_word_at(b, i, b"TOKEN"),
+        b'k' => has_word_at(b, i, b"KEY"),
+        b'c' => has_word_at(b, i, b"CREDENTIAL"),
+        b'a' => has_word_at(b, i, b"AUTH"),
+        _ => false,
+    })
 }
 
 /// Words that name a secret on their own.
@@ -509,9 +552,27 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "REGION", "ZONE", "BUCKET", "USERS", "LANGUAGE", "LOCALE",
 ];
 
+/// Whether a word is one of [`NOT_SECRET_SUFFIXES`]: a set built once, where a scan of the 109
+/// words compared most of them, for every word after the last secret word of every key that
+/// names one.
+fn is_not_secret_suffix(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| NOT_SECRET_SUFFIXES.iter().copied().collect()).contains(word)
+}
+
+/// Whether `word` holds `part` (ASCII): a byte comparison at each place, where `str::contains`
+/// set up a two-way searcher on every call (a few hundred instructions, twice for every word of
+/// a key that may name a secret).
+fn has_part(word: &str, part: &str) -> bool {
+    word.as_bytes().windows(part.len()).any(|w| w == part.as_bytes())
+}
+
 /// Whether a variable name says its value is a credential (`DB_PASSWORD`, `apiKey`,
 /// `AWS_SECRET_ACCESS_KEY`), and not a reference to one (`DB_PASSWORD_FILE`, `TOKEN_TTL`).
 pub fn is_secret_key(key: &str) -> bool {
+    if !may_name_secret(key) {
+        return false;
+    }
     let words = key_words(key);
     let Some(last) = words.last() else { return false };
     // Vault's dev server takes `VAULT_DEV_ROOT_TOKEN_ID` (`-dev-root-token-id`) as the root token
@@ -524,7 +585,7 @@ pub fn is_secret_key(key: &str) -> bool {
         return true;
     }
     // a setting about the secret, or a value meant to be public (`NEXT_PUBLIC_API_KEY`)
-    if NOT_SECRET_SUFFIXES.contains(&last) || words.iter().any(|w| w == "PUBLIC" || w == "PUBLISHABLE") {
+    if is_not_secret_suffix(last) || words.iter().any(|w| w == "PUBLIC" || w == "PUBLISHABLE") {
         return false;
     }
     // `PWD` alone is the working folder, `OLDPWD` the previous one
@@ -547,13 +608,13 @@ pub fn is_secret_key(key: &str) -> bool {
     let names_secret = |&(i, w): &(usize, &str)| {
         // also glued words: `PGPASSWORD`, `DBPASSWD`
         SECRET_WORDS.contains(&w)
-            || w.contains("PASSWORD")
-            || w.contains("PASSWD")
+            || has_part(w, "PASSWORD")
+            || has_part(w, "PASSWD")
             || (w == "KEY" && i > 0 && words.get(i - 1).is_some_and(|q| KEY_QUALIFIERS.contains(&q)))
     };
     let Some((at, _)) = words.iter().enumerate().rev().find(|e| names_secret(e)) else { return false };
     // a secret word as a prefix of something else: `…_CREDENTIALS_AWS_ENDPOINT_URL_S3`
-    let prefix_only = words.iter().skip(at + 1).any(|w| NOT_SECRET_SUFFIXES.contains(&w));
+    let prefix_only = words.iter().skip(at + 1).any(is_not_secret_suffix);
     !prefix_only
 }
 
@@ -563,8 +624,8 @@ pub fn is_non_secret_value(value: &str) -> bool {
     if v.is_empty() {
         return true;
     }
-    let lower = v.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "nil" | "~") {
+    // (compared in place: a lower-case copy of every value was an allocation a call)
+    if ["true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~"].iter().any(|w| v.eq_ignore_ascii_case(w)) {
         return true;
     }
     if v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') && v.bytes().any(|b| b.is_ascii_digit()) {
@@ -604,12 +665,15 @@ fn is_placeholder(v: &str) -> bool {
     if v.len() > 4 && v.starts_with("{{") && v.ends_with("}}") && !v[2..v.len() - 2].contains(['{', '}']) {
         return true;
     }
-    // a mask, after at most a short prefix (`sk-`)
-    let mask = match v.split_once(['-', '_']) {
+    // a mask, after at most a short prefix (`sk-`); the separators are ASCII, so a byte search
+    // finds them
+    let split = v.bytes().position(|b| b == b'-' || b == b'_').map(|i| (v.get(..i).unwrap_or(""), v.get(i + 1..).unwrap_or("")));
+    let mask = match split {
         Some((prefix, rest)) if prefix.len() <= 4 && !prefix.bytes().all(|b| matches!(b, b'x' | b'X' | b'*')) => rest,
         _ => v,
     };
-    mask.bytes().filter(|b| matches!(b, b'x' | b'X' | b'*')).count() >= 3 && mask.bytes().all(|b| matches!(b, b'x' | b'X' | b'*' | b'-' | b'_'))
+    // (the test that stops at the first other byte first: most values are no mask)
+    mask.bytes().all(|b| matches!(b, b'x' | b'X' | b'*' | b'-' | b'_')) && mask.bytes().filter(|b| matches!(b, b'x' | b'X' | b'*')).count() >= 3
 }
 
 /// A value that only repeats its key's name (`SECRET_KEY_BASE=SECRET_KEY_BASE`): a template's
@@ -625,10 +689,7 @@ fn is_key_file_path(v: &str) -> bool {
     let Some((_, name)) = v.rsplit_once('/') else { return false };
     let Some((stem, ext)) = name.rsplit_once('.') else { return false };
     !stem.is_empty()
-        && matches!(
-            ext.to_ascii_lowercase().as_str(),
-            "pem" | "key" | "crt" | "cer" | "cert" | "der" | "p12" | "pfx" | "jks" | "keystore" | "pub" | "asc" | "gpg"
-        )
+        && ["pem", "key", "crt", "cer", "cert", "der", "p12", "pfx", "jks", "keystore", "pub", "asc", "gpg"].iter().any(|e| ext.eq_ignore_ascii_case(e))
 }
 
 fn all_bytes(s: &str, f: impl Fn(u8) -> bool) -> bool {
@@ -643,10 +704,38 @@ fn b64url(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
+/// The bytes of a token word: ASCII letters and digits, `_`, `-` and `.`. A table (as the YAML
+/// scanner's byte classes are), since the scan of [`token_shape`] reads every byte of every value
+/// of 15 bytes or more: on 300 files, 0.5 M instructions fewer than the tests of each byte.
+static TOKEN_BYTES: [bool; 256] = token_table();
+
+#[allow(clippy::indexing_slicing)] // indexes below 256
+const fn token_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
+        c += 1;
+    }
+    t
+}
+
+#[inline]
+#[allow(clippy::indexing_slicing)] // a byte always indexes a 256-entry table
+fn is_token_byte(b: u8) -> bool {
+    TOKEN_BYTES[usize::from(b)]
+}
+
 /// A known token format in `value`: its description and byte range.
 pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
+    // every shape is longer (a PEM header 27 bytes, an `Authorization` credential 22, a token
+    // 15): most values are shorter, and are not scanned
+    if value.len() < SHORTEST_TOKEN {
+        return None;
+    }
     // (the shortest PEM header that can match is 27 bytes: `-----BEGIN PRIVATE KEY-----`)
-    if let Some(start) = value.len().checked_sub(26).and_then(|_| value.find("-----BEGIN ")) {
+    if let Some(start) = value.len().checked_sub(26).and_then(|_| find_ascii(value, "-----BEGIN ")) {
         let rest = value.get(start..).unwrap_or("");
         let header_end = rest.get(11..).and_then(|r| r.find("-----")).map(|i| i + 11);
         if let Some(end) = header_end {
@@ -661,19 +750,35 @@ pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
     let bytes = value.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let is_tok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
-        if !bytes.get(i).copied().is_some_and(is_tok) {
+        if !bytes.get(i).copied().is_some_and(is_token_byte) {
             i += 1;
             continue;
         }
         let start = i;
-        while bytes.get(i).copied().is_some_and(is_tok) {
+        while bytes.get(i).copied().is_some_and(is_token_byte) {
             i += 1;
         }
         let word = value.get(start..i).unwrap_or("");
         if let Some(what) = classify_token(word) {
             return Some((what, start, i));
         }
+    }
+    None
+}
+
+/// Where `needle` (ASCII, not empty) first is in `text`: a search for its first byte, then a
+/// comparison of the rest (`str::find` set up a two-way searcher on every value of 26 bytes or
+/// more).
+fn find_ascii(text: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (text.as_bytes(), needle.as_bytes());
+    let first = *needle.first()?;
+    let mut from = 0;
+    while let Some(p) = hay.get(from..)?.iter().position(|&b| b == first) {
+        let at = from + p;
+        if hay.get(at..at + needle.len()) == Some(needle) {
+            return Some(at);
+        }
+        from = at + 1;
     }
     None
 }
@@ -792,6 +897,11 @@ fn classify_token(w: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// Whether `text` has a `://` (as `str::contains` says, with a byte search).
+pub fn has_scheme_separator(text: &str) -> bool {
+    scheme_separator(text, 0).is_some()
 }
 
 /// Where `://` is in `text`, from `from` on (a byte search: most values have no colon at all).
@@ -980,12 +1090,13 @@ pub enum SecretReason {
 pub fn entry_secret(cx: &Context<'_>, entry: &KeyValue) -> Option<(Span, SecretReason)> {
     let value = entry.value.as_ref()?;
     let v = value.value.as_str();
+    // the cheap tests first: most entries are neither named nor shaped like a secret (a byte
+    // scan of the key, and a length test of the value, say so)
+    let by_key = is_secret_key(&entry.key.value);
+    let shape = if by_key { None } else { Some(token_shape(v)?) };
     if (is_non_secret_value(v) && !is_numeric_password(&entry.key.value, v)) || repeats_key(&entry.key.value, v) {
         return None;
     }
-    // the cheap tests first: most entries are neither named nor shaped like a secret
-    let by_key = is_secret_key(&entry.key.value);
-    let shape = if by_key { None } else { Some(token_shape(v)?) };
     // a reference compose leaves for the container (`$${DB_PASSWORD}` gives `${DB_PASSWORD}`,
     // which the entrypoint or the program expands) is no more a literal than one compose expands
     if is_whole_reference(v) || url_credentials(v).is_some() {
@@ -1056,6 +1167,49 @@ pub fn is_whole_reference(value: &str) -> bool {
     v.strip_prefix('$').is_some_and(|name| {
         name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     })
+}
+
+/// A service's command lines, by key (see [`command_lists`]).
+pub type CommandLists<'a> = Vec<(Cow<'static, str>, Cow<'a, [Spanned<String>]>)>;
+
+/// The checked services (as [`Context::services`] gives them, in order) with their command
+/// lines, split once a lint, on first use: a shell string's split was 5 300 instructions, and
+/// two rules read every command.
+pub fn checked_command_lists<'c, 'a>(cx: &'c Context<'a>) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service, &'c CommandLists<'a>)> + 'c {
+    let lists = cx.command_lists.get_or_init(|| cx.services().map(|(_, service)| command_lists(service)).collect());
+    cx.services().zip(lists.iter()).map(|((name, service), lists)| (name, service, lists))
+}
+
+/// The command lines of a service, by key: `command`, `entrypoint`, `healthcheck.test`, hooks.
+/// A list written as a list is borrowed, not copied (only a shell string is split into new
+/// words).
+fn command_lists(service: &Service) -> CommandLists<'_> {
+    fn args(c: &Command) -> Cow<'_, [Spanned<String>]> {
+        match c {
+            Command::Exec(list) => Cow::Borrowed(list.as_slice()),
+            Command::Shell(_) => Cow::Owned(c.args()),
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(c) = service.command.as_ref() {
+        out.push((Cow::Borrowed("command"), args(c)));
+    }
+    if let Some(c) = service.entrypoint.as_ref() {
+        out.push((Cow::Borrowed("entrypoint"), args(c)));
+    }
+    if let Some(test) = service.healthcheck.as_ref().and_then(|h| h.test.as_ref()) {
+        if test.value.kind() != Some("NONE") {
+            out.push((Cow::Borrowed("healthcheck.test"), Cow::Borrowed(test.value.0.get(1..).unwrap_or_default())));
+        }
+    }
+    for (key, hooks) in [("post_start", &service.post_start), ("pre_stop", &service.pre_stop)] {
+        for (i, hook) in hooks.iter().enumerate() {
+            if let Some(c) = hook.command.as_ref() {
+                out.push((Cow::Owned(format!("{key}[{i}].command")), args(c)));
+            }
+        }
+    }
+    out
 }
 
 /// Every URL with a password in `text`.
@@ -1307,6 +1461,9 @@ mod tests {
 
     #[test]
     fn tokens() {
+        for b in 0..=u8::MAX {
+            assert_eq!(is_token_byte(b), b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'), "{b}");
+        }
         assert_eq!(token_shape("AKIAIOSFODNN7EXAMPLE").map(|t| t.0), Some("an AWS access key ID"));
         assert_eq!(token_shape("token ghp_0123456789abcdefghijABCDEFGHIJ012345 x").map(|t| (t.1, t.2)), Some((6, 46)));
         assert!(token_shape("-----BEGIN RSA PRIVATE KEY-----\nMII").is_some());

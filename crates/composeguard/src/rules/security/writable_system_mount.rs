@@ -1,4 +1,4 @@
-use super::util::{describe_mount, host_mounts, mount_source_span, root_equivalent, runtime_socket};
+use super::util::{checked_host_mounts, describe_mount, mount_source_span, root_equivalent, runtime_socket};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -55,17 +55,16 @@ impl Rule for WritableSystemMount {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        let compose = cx.compose();
-        for (name, service) in cx.services() {
+        for (name, _, mounts) in checked_host_mounts(cx) {
             let svc = &name.value;
-            for mount in host_mounts(compose, service) {
+            for mount in mounts {
                 if mount.read_only || runtime_socket(&mount.host_path).is_some() {
                     continue;
                 }
                 let Some(what) = root_equivalent(&mount.host_path) else { continue };
                 out.report(
-                    mount_source_span(cx, &mount),
-                    format!("service `{svc}` mounts the host path {} writable, giving write access to {what}", describe_mount(&mount)),
+                    mount_source_span(cx, mount),
+                    format!("service `{svc}` mounts the host path {} writable, giving write access to {what}", describe_mount(mount)),
                 )
                 .path(format!("services.{svc}.volumes[{}]", mount.index))
                 .service(svc)
