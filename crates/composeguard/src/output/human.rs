@@ -32,7 +32,8 @@ pub fn renderer(color: bool) -> Renderer {
 /// findings on several threads and join them: `render` is each of these followed by `"\n\n"`,
 /// then [`summary_line`] and `"\n"`.
 pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
-    let mut out = String::new();
+    // about its size: the texts, the decorations and a source line or two
+    let mut out = String::with_capacity(d.message.len() + d.help.as_ref().map_or(0, |h| h.len()) + d.file.len() + 192);
     render_one(d, sources, renderer, &mut out);
     out
 }

@@ -137,8 +137,6 @@ impl Renderer {
     /// `out`: a caller rendering many findings writes them into one buffer rather than a string
     /// each. The id is given in pieces, written one after the other.
     pub fn render_into(&self, out: &mut String, level: Level, id: &[&str], title: &str, excerpts: &[Excerpt<'_>], help: Option<&str>) {
-        let guess = excerpts.iter().map(|e| e.path.len() + 2 * e.text.len() + 96).sum::<usize>();
-        out.reserve(64 + title.len() + help.map_or(0, str::len) + guess);
         // (one excerpt, as most findings have, needs no vector)
         let one: [Prepared<'_, '_>; 1];
         let several: Vec<Prepared<'_, '_>>;
@@ -675,20 +673,23 @@ impl<'o> Styled<'o> {
     /// `n` right-aligned in `width` columns.
     fn push_number(&mut self, n: usize, width: usize, paint: Paint) {
         self.paint(paint);
-        let digits = decimal_digits(n);
-        if width > digits {
-            self.out.push_str(&spaces(width - digits));
-        }
-        // the digits into a buffer from its end, then pushed (a `push` a digit after a
-        // division loop that ran to the front of an array of 20 was 100 instructions a number,
-        // and a finding shows 3)
-        let mut buf = [0u8; 20];
+        // the digits from the last, into the end of a buffer (20 hold any `usize`)
+        let mut digits = [b'0'; 20];
+        let mut first = digits.len();
         let mut v = n;
-        for d in buf.iter_mut().take(digits).rev() {
+        while let Some(d) = first.checked_sub(1).and_then(|i| digits.get_mut(i)) {
             *d = b'0' + (v % 10) as u8;
+            first -= 1;
             v /= 10;
+            if v == 0 {
+                break;
+            }
         }
-        for &d in buf.iter().take(digits) {
+        let digits = digits.get(first..).unwrap_or_default();
+        if width > digits.len() {
+            self.out.push_str(&spaces(width - digits.len()));
+        }
+        for &d in digits {
             self.out.push(char::from(d));
         }
     }
