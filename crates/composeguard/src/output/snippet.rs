@@ -643,11 +643,15 @@ struct Styled<'o> {
     current: Paint,
 }
 
+// (`#[inline]`: these are a few instructions each, and a finding makes some 60 calls of them,
+// each as costly again when not inlined)
 impl<'o> Styled<'o> {
+    #[inline]
     fn new(out: &'o mut String, color: bool) -> Self {
         Self { out, color, current: Paint::Plain }
     }
 
+    #[inline]
     fn push(&mut self, text: &str, paint: Paint) {
         if text.is_empty() {
             return;
@@ -656,18 +660,26 @@ impl<'o> Styled<'o> {
         self.out.push_str(text);
     }
 
+    #[inline]
     fn push_char(&mut self, c: char, paint: Paint) {
         self.paint(paint);
         self.out.push(c);
     }
 
+    #[inline]
     fn push_spaces(&mut self, n: usize, paint: Paint) {
         if n == 0 {
             return;
         }
         self.paint(paint);
-        // one copy of a slice of spaces (a `push` a space cost 10 instructions each)
-        self.out.push_str(&spaces(n));
+        // a few (the gutter's) as characters, more as one copy of a slice of spaces
+        if n <= 4 {
+            for _ in 0..n {
+                self.out.push(' ');
+            }
+        } else {
+            self.out.push_str(&spaces(n));
+        }
     }
 
     /// `n` right-aligned in `width` columns.
@@ -694,6 +706,7 @@ impl<'o> Styled<'o> {
         }
     }
 
+    #[inline]
     fn paint(&mut self, paint: Paint) {
         if self.color && paint != self.current {
             self.out.push_str(self.current.close());
@@ -702,6 +715,7 @@ impl<'o> Styled<'o> {
         }
     }
 
+    #[inline]
     fn end(self) {
         if self.color {
             self.out.push_str(self.current.close());
@@ -1033,7 +1047,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
         let newlines = breaks - usize::from(end > 0 && text.as_bytes().get(end - 1) == Some(&b'\n'));
         let mut p = Self { excerpt, lines, shown: Vec::new(), anns: Vec::with_capacity(excerpt.marks.len()), depth: 0, last_line: excerpt.first_line + newlines };
         p.place_marks();
-        p.shown.reserve_exact(p.anns.len());
+        p.shown = Vec::with_capacity(p.anns.len());
         // group the marks by line (a stable sort keeps each line's in their order)
         p.anns.sort_by_key(|a| a.line);
         for (i, a) in p.anns.iter().enumerate() {
@@ -1290,16 +1304,25 @@ fn printable_ascii(s: &str) -> bool {
 fn printable_prefix(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut at = 0;
-    for c in bytes.chunks_exact(8) {
-        let x = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+    let printable = |word: &[u8]| {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
         // a byte below 0x20 (borrows into its high bit), or from 0x7f up (carries into it)
         let below = x.wrapping_sub(0x20 * ONES) & !x;
         let above = x.wrapping_add(ONES) | x;
-        if (below | above) & HIGH != 0 {
+        (below | above) & HIGH == 0
+    };
+    let mut at = 0;
+    for word in bytes.chunks_exact(8) {
+        if !printable(word) {
             break;
         }
         at += 8;
+    }
+    // the bytes after the last whole word: as the word that ends the text (its first bytes
+    // checked again), which settles the usual text, printable to its end, without a byte loop
+    let tail = bytes.len().checked_sub(8).and_then(|i| bytes.get(i..));
+    if at < bytes.len() && at + 8 > bytes.len() && tail.is_some_and(printable) {
+        return bytes.len();
     }
     at + bytes.get(at..).unwrap_or_default().iter().take_while(|b| (0x20..0x7f).contains(*b)).count()
 }
