@@ -100,8 +100,9 @@ fn chunk_text(report: &Report, chunk: &[&composeguard::Diagnostic], renderer: &h
         }
         text
     };
-    // a few findings are quicker on this thread than handed out
-    if chunk.len() < 2 * GROUP {
+    // a few findings are quicker on this thread than handed out, and with one thread all are
+    // (into one buffer: the groups' texts were copied again into the chunk's)
+    if chunk.len() < 2 * GROUP || rayon::current_num_threads() < 2 {
         return render(chunk);
     }
     let groups: Vec<&[&composeguard::Diagnostic]> = chunk.chunks(GROUP).collect();

@@ -220,7 +220,7 @@ impl Renderer {
         let num_len = ctx.num_len;
         for (i, p) in prepared.iter().enumerate() {
             let is_primary = i == 0;
-            let lines = &p.shown;
+            let lines: &[AnnLine<'_>] = &p.shown;
             let at = if is_primary {
                 lines.iter().find_map(|l| p.anns(l).iter().find(|a| a.primary).map(|a| (l, a))).or_else(|| lines.first().and_then(|l| p.anns(l).first().map(|a| (l, a))))
             } else {
@@ -320,7 +320,7 @@ impl Renderer {
     /// One excerpt: its location line, then its lines and marks.
     fn excerpt(g: &mut Grid, ctx: &Ctx, p: &Prepared<'_, '_>, is_primary: bool, is_cont: bool) {
         let num_len = ctx.num_len;
-        let lines = &p.shown;
+        let lines: &[AnnLine<'_>] = &p.shown;
         if !is_primary {
             let row = g.rows();
             g.putc(row, num_len + 1, '|', Paint::Blue);
@@ -980,6 +980,47 @@ struct LineInfo {
     plain: bool,
 }
 
+/// Items of which an excerpt mostly has one (its lines, its shown lines), the one kept inline:
+/// two vectors of one were two of the three allocations of a finding's excerpt.
+#[derive(Clone, Debug)]
+enum Few<T> {
+    One([T; 1]),
+    Many(Vec<T>),
+}
+
+impl<T: Copy> Few<T> {
+    const fn new() -> Self {
+        Self::Many(Vec::new())
+    }
+
+    fn push(&mut self, item: T) {
+        match self {
+            Self::Many(v) if v.capacity() == 0 => *self = Self::One([item]),
+            Self::Many(v) => v.push(item),
+            Self::One([first]) => *self = Self::Many(vec![*first, item]),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Few<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            Self::One(one) => one,
+            Self::Many(v) => v,
+        }
+    }
+}
+
+impl<T> std::ops::DerefMut for Few<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        match self {
+            Self::One(one) => one,
+            Self::Many(v) => v,
+        }
+    }
+}
+
 /// A shown line; its marks are `Prepared::anns[first..first + count]`.
 #[derive(Clone, Copy, Debug)]
 struct AnnLine<'a> {
@@ -1007,9 +1048,9 @@ impl AnnLine<'_> {
 /// An excerpt split into lines, with its marks placed on them.
 struct Prepared<'e, 'a> {
     excerpt: &'e Excerpt<'a>,
-    lines: Vec<LineInfo>,
+    lines: Few<LineInfo>,
     /// The shown lines, in order.
-    shown: Vec<AnnLine<'a>>,
+    shown: Few<AnnLine<'a>>,
     /// The marks of the shown lines, line by line, each line's in the order they were placed.
     anns: Vec<Ann<'a>>,
     /// The most multi-line spans that overlap.
@@ -1021,7 +1062,7 @@ struct Prepared<'e, 'a> {
 impl<'e, 'a> Prepared<'e, 'a> {
     fn new(excerpt: &'e Excerpt<'a>) -> Self {
         let text = excerpt.text;
-        let mut lines = Vec::with_capacity(4);
+        let mut lines = Few::new();
         let mut pos = 0;
         if text.is_empty() {
             lines.push(LineInfo { start: 0, text_end: 0, end: 0, plain: true });
@@ -1045,9 +1086,8 @@ impl<'e, 'a> Prepared<'e, 'a> {
         let end = excerpt.marks.iter().map(|m| m.end).max().unwrap_or(text.len()).min(text.len());
         let breaks = lines.iter().take_while(|l| l.end > l.text_end && l.end <= end).count();
         let newlines = breaks - usize::from(end > 0 && text.as_bytes().get(end - 1) == Some(&b'\n'));
-        let mut p = Self { excerpt, lines, shown: Vec::new(), anns: Vec::with_capacity(excerpt.marks.len()), depth: 0, last_line: excerpt.first_line + newlines };
+        let mut p = Self { excerpt, lines, shown: Few::new(), anns: Vec::with_capacity(excerpt.marks.len()), depth: 0, last_line: excerpt.first_line + newlines };
         p.place_marks();
-        p.shown = Vec::with_capacity(p.anns.len());
         // group the marks by line (a stable sort keeps each line's in their order)
         p.anns.sort_by_key(|a| a.line);
         for (i, a) in p.anns.iter().enumerate() {
