@@ -168,11 +168,14 @@ impl Renderer {
         w.push(": ", Paint::Bold);
         w.push(first, Paint::Bold);
         w.end();
-        for text in more.into_iter().flat_map(|m| m.split('\n')) {
-            // continuation lines line up after `level[id]: `
-            let label_width = str_width(level.name()) + 1 + id.iter().map(|p| str_width(p)).sum::<usize>() + 1 + 2;
-            out.push('\n');
-            push_spaces_segment(self, out, label_width, text, Paint::Bold);
+        // (a title of one line starts no iterator over the others)
+        if let Some(more) = more {
+            for text in more.split('\n') {
+                // continuation lines line up after `level[id]: `
+                let label_width = str_width(level.name()) + 1 + id.iter().map(|p| str_width(p)).sum::<usize>() + 1 + 2;
+                out.push('\n');
+                push_spaces_segment(self, out, label_width, text, Paint::Bold);
+            }
         }
 
         let group_len = if help.is_some() { 2 } else { 1 };
@@ -186,9 +189,11 @@ impl Renderer {
             out.push('\n');
             let (first, more) = if printable_ascii(help) { (help, None) } else { help.split_once('\n').map_or((help, None), |(a, b)| (a, Some(b))) };
             self.segments(out, &[(Level::Help.name(), Level::Help.paint()), (": ", Paint::Plain), (first, Paint::Plain)]);
-            for text in more.into_iter().flat_map(|m| m.split('\n')) {
-                out.push('\n');
-                push_spaces_segment(self, out, Level::Help.name().len() + 2, text, Paint::Plain);
+            if let Some(more) = more {
+                for text in more.split('\n') {
+                    out.push('\n');
+                    push_spaces_segment(self, out, Level::Help.name().len() + 2, text, Paint::Plain);
+                }
             }
         }
     }
@@ -672,14 +677,9 @@ impl<'o> Styled<'o> {
             return;
         }
         self.paint(paint);
-        // a few (the gutter's) as characters, more as one copy of a slice of spaces
-        if n <= 4 {
-            for _ in 0..n {
-                self.out.push(' ');
-            }
-        } else {
-            self.out.push_str(&spaces(n));
-        }
+        // one copy of a slice of spaces (a `push` a space was 10 instructions a space, more
+        // than the copy of 2 or more)
+        self.out.push_str(&spaces(n));
     }
 
     /// `n` right-aligned in `width` columns.
