@@ -70,8 +70,9 @@ pub fn summary_text(s: crate::lint::Summary, files: usize) -> String {
 
 /// The lines around `spans` (all in one file): where they start and end (byte offsets), and the
 /// first one's number (from the file's line index, so a file with many findings costs no more per
-/// finding than a small one).
-fn excerpt<'m>(src: &SourceFile, spans: impl Iterator<Item = Marked<'m>> + Clone) -> (usize, usize, usize) {
+/// finding than a small one). `near` is the 1-based line the first span is thought to start on
+/// (a diagnostic's `start.line`): when the index agrees, it is not searched for it.
+fn excerpt<'m>(src: &SourceFile, spans: impl Iterator<Item = Marked<'m>> + Clone, near: Option<u32>) -> (usize, usize, usize) {
     let text = src.text.as_str();
     let mut start = spans.clone().map(|(s, _, _)| s.start as usize).min().unwrap_or(0).min(text.len());
     let mut end = spans.map(|(s, _, _)| s.end as usize).max().unwrap_or(0).min(text.len());
@@ -82,7 +83,11 @@ fn excerpt<'m>(src: &SourceFile, spans: impl Iterator<Item = Marked<'m>> + Clone
         end += 1;
     }
     let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let first = src.lines.line_of(offset(start));
+    let holds_start = |line: usize| line < src.lines.line_count() && src.lines.line_start(line) <= offset(start) && (line + 1 >= src.lines.line_count() || offset(start) < src.lines.line_start(line + 1));
+    let first = match near.and_then(|n| (n as usize).checked_sub(1)) {
+        Some(line) if holds_start(line) => line,
+        _ => src.lines.line_of(offset(start)),
+    };
     let line_start = src.lines.line_start(first) as usize;
     // most marks end on the line they start on: no second search of the index then
     let on_first = first + 1 >= src.lines.line_count() || offset(end) < src.lines.line_start(first + 1);
@@ -219,7 +224,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer, out: &mu
             return;
         };
         let spans = std::iter::once(only);
-        let (mut shown, from) = unmarked_excerpt(src, &spans, excerpt(src, spans.clone()));
+        let (mut shown, from) = unmarked_excerpt(src, &spans, excerpt(src, spans.clone(), Some(d.start.line)));
         let marks = [mark_in(shown.text, from, only)];
         shown.marks = Cow::Borrowed(&marks);
         renderer.render_into(out, level, &id, &d.message, std::slice::from_ref(&shown), help.as_deref());
@@ -235,7 +240,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer, out: &mu
         }
         let Some(src) = sources.get(first.file) else { continue };
         let spans = all().filter(|(s, _, _)| s.file == first.file);
-        let lines = excerpt(src, spans.clone());
+        let lines = excerpt(src, spans.clone(), None);
         if lines.1 - lines.0 > MAX_SPREAD && spans.clone().nth(1).is_some() {
             // marks far apart in a long file (a value inherited from a service thousands of lines
             // up): an excerpt each for the marks close together, the primary's first, rather than
@@ -243,7 +248,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer, out: &mu
             // copied those lines for each)
             for group in far_apart(spans.collect()) {
                 let group = group.into_iter();
-                excerpts.push(one_excerpt(src, group.clone(), excerpt(src, group)));
+                excerpts.push(one_excerpt(src, group.clone(), excerpt(src, group, None)));
             }
         } else {
             excerpts.push(one_excerpt(src, spans, lines));
