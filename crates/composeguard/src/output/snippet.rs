@@ -980,8 +980,8 @@ struct LineInfo {
     plain: bool,
 }
 
-/// Items of which an excerpt mostly has one (its lines, its shown lines), the one kept inline:
-/// two vectors of one were two of the three allocations of a finding's excerpt.
+/// Items of which an excerpt mostly has one (its lines, its marks, its shown lines), the one
+/// kept inline: vectors of one were the three allocations of a finding's excerpt.
 #[derive(Clone, Debug)]
 enum Few<T> {
     One([T; 1]),
@@ -1052,7 +1052,7 @@ struct Prepared<'e, 'a> {
     /// The shown lines, in order.
     shown: Few<AnnLine<'a>>,
     /// The marks of the shown lines, line by line, each line's in the order they were placed.
-    anns: Vec<Ann<'a>>,
+    anns: Few<Ann<'a>>,
     /// The most multi-line spans that overlap.
     depth: usize,
     /// The line number the gutter is sized for.
@@ -1086,7 +1086,7 @@ impl<'e, 'a> Prepared<'e, 'a> {
         let end = excerpt.marks.iter().map(|m| m.end).max().unwrap_or(text.len()).min(text.len());
         let breaks = lines.iter().take_while(|l| l.end > l.text_end && l.end <= end).count();
         let newlines = breaks - usize::from(end > 0 && text.as_bytes().get(end - 1) == Some(&b'\n'));
-        let mut p = Self { excerpt, lines, shown: Few::new(), anns: Vec::with_capacity(excerpt.marks.len()), depth: 0, last_line: excerpt.first_line + newlines };
+        let mut p = Self { excerpt, lines, shown: Few::new(), anns: Few::new(), depth: 0, last_line: excerpt.first_line + newlines };
         p.place_marks();
         // group the marks by line (a stable sort keeps each line's in their order)
         p.anns.sort_by_key(|a| a.line);
