@@ -148,7 +148,12 @@ impl Report {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+        // (serde_json's pretty text, each line break and its indent written at once)
+        let mut out = Vec::new();
+        if crate::output::write_json(self, &mut out).is_err() {
+            return "{}".into();
+        }
+        String::from_utf8(out).unwrap_or_else(|_| "{}".into())
     }
 }
 

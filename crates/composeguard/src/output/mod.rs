@@ -74,13 +74,18 @@ pub fn write(report: &Report, format: Format, color: bool, out: &mut dyn std::io
             // quote, an indent) each went through `dyn Write` to the caller's writer, a call
             // and a copy apiece (a third of a `--format json` run over 300 files)
             let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
-            let mut json = serde_json::Serializer::with_formatter(&mut buffered, Pretty::default());
-            serde::Serialize::serialize(report, &mut json).map_err(std::io::Error::other)?;
+            write_json(report, &mut buffered)?;
             std::io::Write::write_all(&mut buffered, b"\n")?;
             std::io::Write::flush(&mut buffered)
         }
         _ => out.write_all(render(report, format, color).as_bytes()),
     }
+}
+
+/// The report as pretty JSON (what `serde_json::to_writer_pretty` writes), written to `out`.
+pub(crate) fn write_json<W: std::io::Write>(report: &Report, out: W) -> std::io::Result<()> {
+    let mut json = serde_json::Serializer::with_formatter(out, Pretty::default());
+    serde::Serialize::serialize(report, &mut json).map_err(std::io::Error::other)
 }
 
 /// `serde_json`'s `PrettyFormatter` (an indent of two spaces), the same text, with each line
