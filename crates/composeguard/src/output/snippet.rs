@@ -648,8 +648,7 @@ struct Styled<'o> {
     current: Paint,
 }
 
-// (`#[inline]`: these are a few instructions each, and a finding makes some 60 calls of them,
-// each as costly again when not inlined)
+// (`#[inline]`: these are a few instructions each, and a finding makes some 60 calls of them)
 impl<'o> Styled<'o> {
     #[inline]
     fn new(out: &'o mut String, color: bool) -> Self {
