@@ -86,21 +86,36 @@ pub fn render_findings(report: &Report, color: bool) -> Vec<u8> {
     all.into_bytes()
 }
 
-/// Findings rendered, each followed by a blank line, in one buffer of the right size.
+/// Findings rendered, each followed by a blank line.
 fn chunk_text(report: &Report, chunk: &[&composeguard::Diagnostic], renderer: &human::Renderer) -> String {
-    // a few findings are quicker on this thread than handed out
-    let parts: Vec<String> = if chunk.len() < 64 {
-        chunk.iter().map(|d| human::render_diagnostic(d, &report.sources, renderer)).collect()
-    } else {
-        map_in_order(chunk, |d| human::render_diagnostic(d, &report.sources, renderer))
+    // Each finding is written straight into the buffer of its group: a string for each, copied
+    // into the chunk's afterwards, was an allocation, a free and a copy a finding.
+    let render = |group: &[&composeguard::Diagnostic]| {
+        // about the size it takes (the decorations and a source line or two besides these), so
+        // that it seldom grows and copies itself
+        let mut text = String::with_capacity(group.iter().map(|d| d.message.len() + d.help.as_ref().map_or(0, |h| h.len()) + d.file.len() + 192).sum());
+        for d in group {
+            human::render_diagnostic_into(d, &report.sources, renderer, &mut text);
+            text.push_str("\n\n");
+        }
+        text
     };
-    let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>());
+    // a few findings are quicker on this thread than handed out, and with one thread all are
+    // (into one buffer: the groups' texts were copied again into the chunk's)
+    if chunk.len() < 2 * GROUP || rayon::current_num_threads() < 2 {
+        return render(chunk);
+    }
+    let groups: Vec<&[&composeguard::Diagnostic]> = chunk.chunks(GROUP).collect();
+    let parts = map_in_order(&groups, |g| render(g));
+    let mut text = String::with_capacity(parts.iter().map(String::len).sum());
     for p in parts {
         text.push_str(&p);
-        text.push_str("\n\n");
     }
     text
 }
+
+/// Findings rendered together on one thread when a chunk is shared out.
+const GROUP: usize = 32;
 
 /// [`write_human`] into a string.
 #[cfg(test)]

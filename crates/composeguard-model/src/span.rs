@@ -217,33 +217,69 @@ impl LineIndex {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
         let start = self.line_start(line) as usize;
-        let end = offset as usize;
-        let prefix = text.get(start..end).unwrap_or_else(|| {
-            // `offset` inside a multi-byte character: count up to the character start.
-            let mut e = end;
-            while e > start && !text.is_char_boundary(e) {
-                e -= 1;
-            }
-            text.get(start..e).unwrap_or("")
-        });
-        let column = match encoding {
-            PositionEncoding::Utf8 => prefix.len(),
-            // a long line: counted from the table, not from the line's start
-            _ if prefix.len() > 2 * STRIDE => {
-                let (a, b) = (self.units_before(text, start), self.units_before(text, start + prefix.len()));
-                match encoding {
-                    PositionEncoding::CodePoints => b.0.saturating_sub(a.0) as usize,
-                    _ => b.1.saturating_sub(a.1) as usize,
-                }
-            }
-            PositionEncoding::CodePoints => prefix.chars().count(),
-            PositionEncoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
-        };
+        let end = floor_char_boundary(text, start, offset as usize);
+        let column = self.units(text, start, end, encoding);
         LineColumn {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
         }
     }
+
+    /// [`Self::line_column`] of `start` and of `end`. When both are on one line, as the ends of
+    /// most findings' spans are, the index is searched once and the end's column counted on
+    /// from the start's (two searches and two counts from the line's start took a third of
+    /// locating the findings of a run).
+    pub fn range_line_columns(&self, text: &str, start: u32, end: u32, encoding: PositionEncoding) -> (LineColumn, LineColumn) {
+        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let (start, end) = (start.min(len), end.min(len));
+        let line = self.line_of(start);
+        let line_start = self.line_start(line) as usize;
+        let next_line = self.line_starts.get(line + 1).copied().unwrap_or(u32::MAX);
+        let from = floor_char_boundary(text, line_start, start as usize);
+        let column = self.units(text, line_start, from, encoding);
+        let at = |column: usize| LineColumn {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+        };
+        if start <= end && end < next_line && ((end - start) as usize) <= 2 * STRIDE {
+            // (counts add up over a character boundary, in every encoding)
+            let to = floor_char_boundary(text, from, end as usize);
+            let more = self.units(text, from, to, encoding);
+            (at(column), at(column + more))
+        } else {
+            (at(column), self.line_column(text, end, encoding))
+        }
+    }
+
+    /// Columns from `start` to `end` of `text` (both character boundaries on one line), counted
+    /// in `encoding`.
+    fn units(&self, text: &str, start: usize, end: usize, encoding: PositionEncoding) -> usize {
+        let prefix = text.get(start..end).unwrap_or("");
+        match encoding {
+            PositionEncoding::Utf8 => prefix.len(),
+            // a long line: counted from the table, not from the line's start
+            _ if prefix.len() > 2 * STRIDE => {
+                let (a, b) = (self.units_before(text, start), self.units_before(text, end));
+                match encoding {
+                    PositionEncoding::CodePoints => b.0.saturating_sub(a.0) as usize,
+                    _ => b.1.saturating_sub(a.1) as usize,
+                }
+            }
+            // (most prefixes are ASCII, a character a byte)
+            _ if prefix.is_ascii() => prefix.len(),
+            PositionEncoding::CodePoints => prefix.chars().count(),
+            PositionEncoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+        }
+    }
+}
+
+/// `at`, moved back to the start of the character it is in (not before `floor`).
+fn floor_char_boundary(text: &str, floor: usize, at: usize) -> usize {
+    let mut at = at;
+    while at > floor && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// One loaded source file.
@@ -264,6 +300,11 @@ impl SourceFile {
 
     pub fn line_column(&self, offset: u32, encoding: PositionEncoding) -> LineColumn {
         self.lines.line_column(&self.text, offset, encoding)
+    }
+
+    /// [`Self::line_column`] of both ends of a span of this file.
+    pub fn span_line_columns(&self, span: Span, encoding: PositionEncoding) -> (LineColumn, LineColumn) {
+        self.lines.range_line_columns(&self.text, span.start, span.end, encoding)
     }
 
     /// The source text of a span (empty when out of range).
@@ -344,6 +385,28 @@ mod tests {
             let u16 = idx.line_column(&text, offset, PositionEncoding::Utf16).column as usize;
             assert_eq!(cp, prefix.chars().count() + 1, "at {at}");
             assert_eq!(u16, prefix.encode_utf16().count() + 1, "at {at}");
+        }
+    }
+
+    /// Both ends at once are the two ends one at a time: on one line or not, inside characters,
+    /// past the end, reversed, and on a line long enough for the table.
+    #[test]
+    fn a_range_is_located_as_its_two_ends() {
+        let mut text = String::from("a: é😀x\r\nb: \"中\"\rc\n\n");
+        for piece in ["x", "é", "😀", "中"].iter().cycle().take(2500) {
+            text.push_str(piece);
+        }
+        text.push_str("\nd: 1");
+        let idx = LineIndex::new(&text);
+        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let offsets: Vec<u32> = (0..=len + 2).step_by(41).chain([0, 1, 2, 5, 6, len - 1, len, len + 1]).collect();
+        for encoding in [PositionEncoding::Utf8, PositionEncoding::CodePoints, PositionEncoding::Utf16] {
+            for &start in &offsets {
+                for &end in offsets.iter().filter(|&&e| e.abs_diff(start) < 3000) {
+                    let one_by_one = (idx.line_column(&text, start, encoding), idx.line_column(&text, end, encoding));
+                    assert_eq!(idx.range_line_columns(&text, start, end, encoding), one_by_one, "{start}..{end} {encoding:?}");
+                }
+            }
         }
     }
 

@@ -182,8 +182,7 @@ impl Diagnostic {
 
 fn locate(sources: &SourceMap, span: Span, encoding: PositionEncoding) -> Option<(&str, Position, Position)> {
     let f = sources.get(span.file)?;
-    let s = f.line_column(span.start, encoding);
-    let e = f.line_column(span.end, encoding);
+    let (s, e) = f.span_line_columns(span, encoding);
     Some((
         f.path.as_str(),
         Position { line: s.line, column: s.column, offset: span.start },

@@ -148,7 +148,12 @@ impl Report {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+        // (serde_json's pretty text, each line break and its indent written at once)
+        let mut out = Vec::new();
+        if crate::output::write_json(self, &mut out).is_err() {
+            return "{}".into();
+        }
+        String::from_utf8(out).unwrap_or_else(|_| "{}".into())
     }
 }
 
@@ -357,6 +362,11 @@ impl<'p> Located<'p> {
     /// The findings located; `None` when there are none (or none selected).
     fn chunk(&self, findings: impl IntoIterator<Item = Finding>) -> Option<Chunk> {
         let findings = findings.into_iter();
+        // most rules find nothing in a project: no chunk to start and give up (25 000 calls
+        // over 300 files, nearly all of them empty)
+        if findings.size_hint().1 == Some(0) {
+            return None;
+        }
         let n = findings.size_hint().0;
         let mut chunk: Chunk = (Vec::with_capacity(n), Vec::with_capacity(n));
         for f in findings {

@@ -13,15 +13,12 @@ use crate::lint::Report;
 /// Renders every unsuppressed diagnostic and a summary line.
 pub fn render(report: &Report, color: bool) -> String {
     let renderer = renderer(color);
-    let parts: Vec<String> = report.diagnostics().filter(|d| !d.is_suppressed()).map(|d| render_one(d, &report.sources, &renderer)).collect();
-    let summary = summary_line(report);
-    // one allocation of the right size, rather than doubling through the findings
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>() + summary.len() + 1);
-    for p in &parts {
-        out.push_str(p);
+    let mut out = String::new();
+    for d in report.diagnostics().filter(|d| !d.is_suppressed()) {
+        render_one(d, &report.sources, &renderer, &mut out);
         out.push_str("\n\n");
     }
-    out.push_str(&summary);
+    out.push_str(&summary_line(report));
     out.push('\n');
     out
 }
@@ -35,7 +32,16 @@ pub fn renderer(color: bool) -> Renderer {
 /// findings on several threads and join them: `render` is each of these followed by `"\n\n"`,
 /// then [`summary_line`] and `"\n"`.
 pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
-    render_one(d, sources, renderer)
+    // about its size: the texts, the decorations and a source line or two
+    let mut out = String::with_capacity(d.message.len() + d.help.as_ref().map_or(0, |h| h.len()) + d.file.len() + 192);
+    render_one(d, sources, renderer, &mut out);
+    out
+}
+
+/// [`render_diagnostic`], appended to `out` (many findings in one buffer, without a string and
+/// a copy for each).
+pub fn render_diagnostic_into(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer, out: &mut String) {
+    render_one(d, sources, renderer, out);
 }
 
 /// `Found 2 errors, 1 warning in 1 file.` or `All checks passed (3 files).`
@@ -64,8 +70,9 @@ pub fn summary_text(s: crate::lint::Summary, files: usize) -> String {
 
 /// The lines around `spans` (all in one file): where they start and end (byte offsets), and the
 /// first one's number (from the file's line index, so a file with many findings costs no more per
-/// finding than a small one).
-fn excerpt<'m>(src: &SourceFile, spans: impl Iterator<Item = Marked<'m>> + Clone) -> (usize, usize, usize) {
+/// finding than a small one). `near` is the 1-based line the first span is thought to start on
+/// (a diagnostic's `start.line`): when the index agrees, it is not searched for it.
+fn excerpt<'m>(src: &SourceFile, spans: impl Iterator<Item = Marked<'m>> + Clone, near: Option<u32>) -> (usize, usize, usize) {
     let text = src.text.as_str();
     let mut start = spans.clone().map(|(s, _, _)| s.start as usize).min().unwrap_or(0).min(text.len());
     let mut end = spans.map(|(s, _, _)| s.end as usize).max().unwrap_or(0).min(text.len());
@@ -76,9 +83,15 @@ fn excerpt<'m>(src: &SourceFile, spans: impl Iterator<Item = Marked<'m>> + Clone
         end += 1;
     }
     let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let first = src.lines.line_of(offset(start));
+    let holds_start = |line: usize| line < src.lines.line_count() && src.lines.line_start(line) <= offset(start) && (line + 1 >= src.lines.line_count() || offset(start) < src.lines.line_start(line + 1));
+    let first = match near.and_then(|n| (n as usize).checked_sub(1)) {
+        Some(line) if holds_start(line) => line,
+        _ => src.lines.line_of(offset(start)),
+    };
     let line_start = src.lines.line_start(first) as usize;
-    let last = src.lines.line_of(offset(end));
+    // most marks end on the line they start on: no second search of the index then
+    let on_first = first + 1 >= src.lines.line_count() || offset(end) < src.lines.line_start(first + 1);
+    let last = if on_first { first } else { src.lines.line_of(offset(end)) };
     // the end of the last line (its `\n` or `\r\n`, or the end of the text)
     let mut line_end = if last + 1 < src.lines.line_count() { (src.lines.line_start(last + 1) as usize).saturating_sub(1) } else { text.len() };
     if line_end > 0 && text.as_bytes().get(line_end - 1) == Some(&b'\r') && text.as_bytes().get(line_end) == Some(&b'\n') {
@@ -146,6 +159,13 @@ fn far_apart(spans: Vec<Marked<'_>>) -> Vec<Vec<Marked<'_>>> {
 /// The excerpt of one file showing `spans`, whose lines are `lines` ([`excerpt`]'s); a window of
 /// a very long line around them.
 fn one_excerpt<'a>(src: &'a SourceFile, spans: impl Iterator<Item = Marked<'a>> + Clone, lines: (usize, usize, usize)) -> Excerpt<'a> {
+    let (mut shown, from) = unmarked_excerpt(src, &spans, lines);
+    shown.marks = Cow::Owned(spans.map(|m| mark_in(shown.text, from, m)).collect());
+    shown
+}
+
+/// [`one_excerpt`] without its marks, and the offset in the file its text starts at.
+fn unmarked_excerpt<'a>(src: &'a SourceFile, spans: &(impl Iterator<Item = Marked<'a>> + Clone), lines: (usize, usize, usize)) -> (Excerpt<'a>, usize) {
     let (mut from, mut to, mut first_line) = lines;
     let mut origin = None;
     if to - from > MAX_EXCERPT {
@@ -164,30 +184,53 @@ fn one_excerpt<'a>(src: &'a SourceFile, spans: impl Iterator<Item = Marked<'a>> 
         }
     }
     let text = src.text.get(from..to).unwrap_or("");
-    let marks = spans
-        .map(|(span, label, primary)| {
-            let mut s = (span.start as usize).saturating_sub(from).min(text.len());
-            let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
-            while s > 0 && !text.is_char_boundary(s) {
-                s -= 1;
-            }
-            while e < text.len() && !text.is_char_boundary(e) {
-                e += 1;
-            }
-            Mark { start: s, end: e, primary, label }
-        })
-        .collect();
-    Excerpt { path: src.path.as_str(), origin, text, first_line, marks }
+    (Excerpt { path: src.path.as_str(), origin, text, first_line, marks: Cow::Borrowed(&[]) }, from)
 }
 
-fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
+/// A marked span as a mark in the `text` of an excerpt, which starts at byte `from` of the file.
+fn mark_in<'a>(text: &str, from: usize, (span, label, primary): Marked<'a>) -> Mark<'a> {
+    let mut s = (span.start as usize).saturating_sub(from).min(text.len());
+    let mut e = (span.end as usize).saturating_sub(from).min(text.len()).max(s);
+    while s > 0 && !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    while e < text.len() && !text.is_char_boundary(e) {
+        e += 1;
+    }
+    Mark { start: s, end: e, primary, label }
+}
+
+fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer, out: &mut String) {
     let level = match d.severity {
         Severity::Error => Level::Error,
         Severity::Warning => Level::Warning,
         Severity::Info => Level::Note,
     };
-    // every marked span: the finding's, then the related ones (as many as a reader follows)
     let shown = d.related.len().min(MAX_RELATED);
+    let help = match d.related.len() - shown {
+        0 => d.help.as_deref().map(Cow::Borrowed),
+        left => {
+            let more = format!("{left} more related locations are not shown (`--format json` lists every one)");
+            Some(Cow::Owned(d.help.as_deref().map_or(more.clone(), |h| format!("{h}\n{more}"))))
+        }
+    };
+    let id = [&*d.code, " ", &*d.rule];
+    if shown == 0 {
+        // the finding's mark alone (most findings): its excerpt and mark on the stack, not in
+        // two vectors of one
+        let only = (d.span, None, true);
+        let Some(src) = sources.get(d.span.file) else {
+            renderer.render_into(out, level, &id, &d.message, &[], help.as_deref());
+            return;
+        };
+        let spans = std::iter::once(only);
+        let (mut shown, from) = unmarked_excerpt(src, &spans, excerpt(src, spans.clone(), Some(d.start.line)));
+        let marks = [mark_in(shown.text, from, only)];
+        shown.marks = Cow::Borrowed(&marks);
+        renderer.render_into(out, level, &id, &d.message, std::slice::from_ref(&shown), help.as_deref());
+        return;
+    }
+    // every marked span: the finding's, then the related ones (as many as a reader follows)
     let all = || std::iter::once((d.span, None, true)).chain(d.related.iter().take(shown).map(|r| (r.span, Some(r.message.as_str()), false)));
     let mut excerpts: Vec<Excerpt<'_>> = Vec::with_capacity(1);
     // one excerpt a file, in the order the files are first marked
@@ -197,7 +240,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
         }
         let Some(src) = sources.get(first.file) else { continue };
         let spans = all().filter(|(s, _, _)| s.file == first.file);
-        let lines = excerpt(src, spans.clone());
+        let lines = excerpt(src, spans.clone(), None);
         if lines.1 - lines.0 > MAX_SPREAD && spans.clone().nth(1).is_some() {
             // marks far apart in a long file (a value inherited from a service thousands of lines
             // up): an excerpt each for the marks close together, the primary's first, rather than
@@ -205,20 +248,13 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
             // copied those lines for each)
             for group in far_apart(spans.collect()) {
                 let group = group.into_iter();
-                excerpts.push(one_excerpt(src, group.clone(), excerpt(src, group)));
+                excerpts.push(one_excerpt(src, group.clone(), excerpt(src, group, None)));
             }
         } else {
             excerpts.push(one_excerpt(src, spans, lines));
         }
     }
-    let help = match d.related.len() - shown {
-        0 => d.help.as_deref().map(Cow::Borrowed),
-        left => {
-            let more = format!("{left} more related locations are not shown (`--format json` lists every one)");
-            Some(Cow::Owned(d.help.as_deref().map_or(more.clone(), |h| format!("{h}\n{more}"))))
-        }
-    };
-    renderer.render(level, &[&d.code, " ", &d.rule], &d.message, &excerpts, help.as_deref())
+    renderer.render_into(out, level, &id, &d.message, &excerpts, help.as_deref());
 }
 
 /// Related locations a finding shows at most in human output. A value that `extends` or an

@@ -1021,3 +1021,22 @@ fn related_locations_past_twenty_are_counted_not_drawn() {
     let got = case.help(None).render(false);
     assert!(got.ends_with("help: 5 more related locations are not shown (`--format json` lists every one)"), "{got}");
 }
+
+/// A diagnostic's `start.line` only spares a search of the line index: a wrong one (a report
+/// from other sources, a diagnostic built by hand) renders the same text as the right one.
+#[test]
+fn a_wrong_start_line_renders_the_same() {
+    let report = crate::lint::lint("compose.yaml", COMPOSE, &crate::lint::LintOptions::default());
+    let renderer = super::renderer(false);
+    let mut checked = 0;
+    for d in report.diagnostics() {
+        let right = render_diagnostic(d, &report.sources, &renderer);
+        for line in [0, 1, 2, d.start.line.saturating_sub(1), d.start.line + 1, 999] {
+            let mut wrong = d.clone();
+            wrong.start.line = line;
+            assert_eq!(render_diagnostic(&wrong, &report.sources, &renderer), right, "start line {line} for {right}");
+        }
+        checked += 1;
+    }
+    assert!(checked > 3, "{checked} findings");
+}
