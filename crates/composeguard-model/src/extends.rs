@@ -231,6 +231,10 @@ impl Assembler<'_> {
             return resolved;
         }
         let from = self.issues.len();
+        // what parsing the file finds is reported once, by its first read: only what reading
+        // it (interpolating it) reports is reported again by a later `extends` of it
+        let _ = self.parse_file(&path, Some(file_span));
+        let read_from = self.issues.len();
         let read = self.documents(&path, Some(file_span), scope);
         let read_issues = self.issues.len();
         if read.is_none() {
@@ -306,7 +310,7 @@ impl Assembler<'_> {
             return None;
         }
         if docs_len == 1 {
-            let issues = self.issues.get(from..read_issues).unwrap_or_default().to_vec();
+            let issues = self.issues.get(read_from..read_issues).unwrap_or_default().to_vec();
             scope.rereads.borrow_mut().prepared.insert((path.clone(), file.to_string()), (services.clone(), issues));
         }
         let mut resolved = self.resolve_service(&mut Services::new(services), &ext.service, &path, scope, chain)?;

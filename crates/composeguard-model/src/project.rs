@@ -855,7 +855,8 @@ pub(crate) struct Rereads {
     pub checked: crate::HashSet<(String, String)>,
     /// A one-document file read for `extends`, by path and the name it was given by: its
     /// services once ready to extend from (rebased and in canonical form, its problems
-    /// reported), and the issues reading it gives. A later `extends` of it copies the services
+    /// reported), and the issues reading it gives (its interpolation's: parsing it is reported
+    /// once, by its first read). A later `extends` of it copies the services
     /// its chain goes through, not the whole file: 195 `extends` of a few common files were a
     /// sixth of a run over 300 real compose files, each one reading (the second one parsing
     /// again), copying, rebasing and checking all of its file.
@@ -1493,5 +1494,24 @@ mod tests {
         assert_eq!(normalize_path("/../a//b/./c/.."), "/a/b");
         assert_eq!(normalize_path("../a"), "../a");
         assert_eq!(normalize_path(""), ".");
+    }
+
+    /// A file that many services extend is reported as it was read once: a problem of its text
+    /// (a duplicate key) once, however many `extends` copy its services, and what reading it
+    /// finds (an unset variable) with every read, as before the copies.
+    #[test]
+    fn a_file_extended_many_times_reports_its_text_once() {
+        use super::{load_project, MemoryFiles, ProjectOptions};
+        use crate::issue::IssueKind;
+        let base = "services:\n  base:\n    image: nginx:1.27\n    image: nginx:1.28\n    command: echo $UNSET_X\n";
+        let main = (1..=4).map(|i| format!("  s{i}:\n    extends: {{ file: base.yaml, service: base }}\n")).collect::<String>();
+        let files = MemoryFiles(
+            [("/w/compose.yaml".to_string(), format!("services:\n{main}")), ("/w/base.yaml".to_string(), base.to_string())].into_iter().collect(),
+        );
+        let options = ProjectOptions { files: vec!["compose.yaml".into()], cwd: "/w".into(), ..ProjectOptions::default() };
+        let project = load_project(&options, &files);
+        let count = |kind: IssueKind| project.issues.iter().filter(|i| i.kind == kind).count();
+        assert_eq!(count(IssueKind::DuplicateKey), 1, "{:#?}", project.issues);
+        assert_eq!(count(IssueKind::UnsetVariable), 4, "{:#?}", project.issues);
     }
 }
