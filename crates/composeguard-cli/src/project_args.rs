@@ -230,6 +230,11 @@ impl Plan<'_> {
         Ok(Box::new(WithStdin::read(&self.args.stdin_name(), &self.cwd, max)?))
     }
 
+    /// The compose files of the `i`th project (none: found as docker compose finds them).
+    fn files(&self, i: usize) -> &[PathBuf] {
+        self.sets.get(i).map(AsRef::as_ref).unwrap_or_default()
+    }
+
     /// Whether the `i`th project's compose file was found by its name (in a folder given, or
     /// where docker compose looks without `-f`), not named on the command line or by
     /// `COMPOSE_FILE`.
@@ -246,7 +251,7 @@ impl Plan<'_> {
     /// would name another file, or none).
     pub fn unusable(&self, i: usize) -> Option<String> {
         let args = self.args;
-        let files = self.sets.get(i).map(AsRef::as_ref).unwrap_or_default();
+        let files = self.files(i);
         let mut paths = files.iter().chain(&args.env_files).chain(&args.project_directory).chain(&args.stdin_filename);
         paths.find(|p| p.to_str().is_none()).map(|p| format!("cannot read {}: the path is not UTF-8 text, which composeguard needs (rename it)", p.display()))
     }
@@ -254,7 +259,7 @@ impl Plan<'_> {
     /// A hint for a path of the `i`th project that is missing and looks like a pattern
     /// (`'*.yaml'` quoted, or where no shell expands it): composeguard does not expand patterns.
     pub fn pattern_hint(&self, i: usize) -> Option<&'static str> {
-        let files = self.sets.get(i).map(AsRef::as_ref).unwrap_or_default();
+        let files = self.files(i);
         let pattern = |p: &&PathBuf| p.to_str().is_some_and(|t| t.contains(['*', '?', '['])) && !p.exists();
         files.iter().any(|p| pattern(&p)).then_some(" (composeguard does not expand patterns such as `*.yaml`: let the shell expand them, or give a folder)")
     }
@@ -262,7 +267,7 @@ impl Plan<'_> {
     /// The loader's options of the `i`th project (each sharing the environment, under which
     /// loading keeps the variables the project sets itself).
     pub fn options(&self, i: usize) -> ProjectOptions {
-        self.args.options_in(self.sets.get(i).map(AsRef::as_ref).unwrap_or_default(), self.cwd.clone(), composeguard_model::Environment::shared(std::sync::Arc::clone(&self.env)))
+        self.args.options_in(self.files(i), self.cwd.clone(), composeguard_model::Environment::shared(std::sync::Arc::clone(&self.env)))
     }
 }
 

@@ -260,8 +260,8 @@ impl Separators<'_> {
 /// Where `needle` (ASCII, not empty) first occurs in `hay`: `memchr` for its first byte, then a
 /// comparison of the rest. (`str::find` set up a two-way searcher on every call, and the
 /// separators are searched for in every template with a braced expression: 280 instructions a
-/// search.)
-fn find_ascii(hay: &[u8], needle: &[u8]) -> Option<usize> {
+/// search; the checks search short values for short words the same way.)
+pub fn find_ascii(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let (&first, rest) = needle.split_first()?;
     let mut from = 0;
     while let Some(p) = memchr::memchr(first, hay.get(from..)?) {

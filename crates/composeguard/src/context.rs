@@ -117,6 +117,18 @@ impl<'a> Context<'a> {
         self.project.compose.services.iter().map(|(k, s)| (k, &**s)).filter(|(_, s)| self.is_checked(s))
     }
 
+    /// The checked services ([`Self::services`], in order), each with what `read` makes of it:
+    /// made once a lint, on first use, into `cell` (one of the caches above), for the rules that
+    /// share it.
+    pub(crate) fn per_service<'c, T>(
+        &'c self,
+        cell: &'c OnceLock<Vec<T>>,
+        read: impl Fn(&'a Service) -> T,
+    ) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service, &'c T)> + 'c {
+        let made = cell.get_or_init(|| self.services().map(|(_, service)| read(service)).collect());
+        self.services().zip(made).map(|((name, service), t)| (name, service, t))
+    }
+
     /// Every service, whatever its profiles.
     pub fn all_services(&self) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service)> {
         self.project.compose.services.iter().map(|(k, s)| (k, &**s))

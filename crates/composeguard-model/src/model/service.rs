@@ -1242,7 +1242,9 @@ pub fn is_host_path(source: &str) -> bool {
 /// The options of a mount in the short syntax (`ro,z` in `./src:/app:ro,z`), as compose splits
 /// the text; `None` when there are none or the text is not a valid mount.
 pub fn volume_spec_options(spec: &str) -> Option<String> {
-    if spec.chars().count() < 3 {
+    // options are the third section, after a second `:` (most mounts, `./data:/data`, have one
+    // `:`): such a spec is not split into new strings for nothing
+    if spec.chars().count() < 3 || spec.bytes().filter(|&b| b == b':').nth(1).is_none() {
         return None;
     }
     split_volume_spec(spec).ok()?.2

@@ -15,7 +15,7 @@ pub fn render(report: &Report, color: bool) -> String {
     let renderer = renderer(color);
     let mut out = String::new();
     for d in report.diagnostics().filter(|d| !d.is_suppressed()) {
-        render_one(d, &report.sources, &renderer, &mut out);
+        render_diagnostic_into(d, &report.sources, &renderer, &mut out);
         out.push_str("\n\n");
     }
     out.push_str(&summary_line(report));
@@ -34,15 +34,10 @@ pub fn renderer(color: bool) -> Renderer {
 pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
     // about its size: the texts, the decorations and a source line or two
     let mut out = String::with_capacity(d.message.len() + d.help.as_ref().map_or(0, |h| h.len()) + d.file.len() + 192);
-    render_one(d, sources, renderer, &mut out);
+    render_diagnostic_into(d, sources, renderer, &mut out);
     out
 }
 
-/// [`render_diagnostic`], appended to `out` (many findings in one buffer, without a string and
-/// a copy for each).
-pub fn render_diagnostic_into(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer, out: &mut String) {
-    render_one(d, sources, renderer, out);
-}
 
 /// `Found 2 errors, 1 warning in 1 file.` or `All checks passed (3 files).`
 pub fn summary_line(report: &Report) -> String {
@@ -200,7 +195,9 @@ fn mark_in<'a>(text: &str, from: usize, (span, label, primary): Marked<'a>) -> M
     Mark { start: s, end: e, primary, label }
 }
 
-fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer, out: &mut String) {
+/// [`render_diagnostic`], appended to `out` (many findings in one buffer, without a string and
+/// a copy for each).
+pub fn render_diagnostic_into(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer, out: &mut String) {
     let level = match d.severity {
         Severity::Error => Level::Error,
         Severity::Warning => Level::Warning,

@@ -72,17 +72,7 @@ fn mount_options(cx: &Context<'_>, mount: &Spanned<ServiceVolume>) -> Option<Str
     } else {
         text
     };
-    if !has_options_section(spec) {
-        return None;
-    }
     composeguard_model::model::volume_spec_options(spec)
-}
-
-/// Whether a mount's text can have options: they are the third section, after a second `:`
-/// (most mounts, `./data:/data`, have one), so the spec is not split into new strings for
-/// nothing.
-fn has_options_section(spec: &str) -> bool {
-    spec.bytes().filter(|&b| b == b':').nth(1).is_some()
 }
 
 /// The options compose knows, for the help.

@@ -1,5 +1,5 @@
 use crate::rules::prelude::*;
-use super::image::ImageSpec;
+use super::image::checked_images;
 
 declare_rule! {
     /// ## What it does
@@ -47,15 +47,14 @@ impl Rule for BuildImageWithoutPullPolicy {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
-        for (name, service) in cx.services() {
+        for (name, service, read) in checked_images(cx) {
             let (Some(build), Some(image)) = (&service.build, &service.image) else { continue };
             if service.pull_policy.is_some() || cx.is_unreadable(&name.value, "pull_policy") {
                 continue;
             }
             // the reference as written when a variable without a default is in it (the value
             // interpolated here is not the one the environment that runs compose gives)
-            let spec = ImageSpec::of(cx, image);
-            let shown = match &spec {
+            let shown = match read.file() {
                 Some(spec) if spec.needs_environment() => &*spec.written,
                 _ => image.value.as_str(),
             };

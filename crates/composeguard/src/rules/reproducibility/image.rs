@@ -60,7 +60,8 @@ pub(crate) enum Tag<'a> {
 /// with four substitutions of its variables, and parsed it up to five times (on 300 real files,
 /// 19 M instructions for four rules that report little).
 pub(crate) struct ServiceImage<'a> {
-    /// [`ImageSpec::of`]: the image as the file alone decides it.
+    /// The image as the file alone decides it (an env file's variables are unknown, as the
+    /// environment's are).
     file: Option<ImageSpec<'a>>,
     /// The image with what the project's env file sets, where that can change it (else it is
     /// `file`).
@@ -84,7 +85,7 @@ impl<'a> ServiceImage<'a> {
         Self { file: ImageSpec::read(cx, image, false), with_env_file, pulled, env_file_applies }
     }
 
-    /// The image as the file alone decides it ([`ImageSpec::of`]).
+    /// The image as the file alone decides it (an env file's variables are unknown).
     pub fn file(&self) -> Option<&ImageSpec<'a>> {
         self.file.as_ref()
     }
@@ -120,17 +121,10 @@ fn names_env_file_variable(cx: &Context<'_>, image: &Spanned<String>) -> bool {
 /// The checked services (as [`Context::services`] gives them, in order) with their images, read
 /// once a lint, on first use, for every rule that asks.
 pub(crate) fn checked_images<'c, 'a>(cx: &'c Context<'a>) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service, &'c ServiceImage<'a>)> + 'c {
-    let images = cx.images.get_or_init(|| cx.services().map(|(_, service)| ServiceImage::read(cx, service)).collect());
-    cx.services().zip(images.iter()).map(|((name, service), image)| (name, service, image))
+    cx.per_service(&cx.images, |service| ServiceImage::read(cx, service))
 }
 
 impl<'a> ImageSpec<'a> {
-    /// The image as the file alone decides it (an env file's variables are unknown, as the
-    /// environment's are).
-    pub fn of(cx: &Context<'_>, image: &'a Spanned<String>) -> Option<Self> {
-        Self::read(cx, image, false)
-    }
-
     /// Whether the image is written in one of the project's own compose files or a file they
     /// extend, which the project's env files are read for (an included project has its own).
     fn in_project_file(cx: &Context<'_>, image: &Spanned<String>) -> bool {

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use composeguard_model::interpolate::find_ascii;
 use composeguard_model::model::{Command, Compose, KeyValue, MountType, Service, ServiceVolume};
 use composeguard_model::{HashSet, Span, Spanned};
 
@@ -361,8 +362,7 @@ pub fn host_mounts<'a>(compose: &'a Compose, service: &'a Service) -> Vec<HostMo
 /// is normalised (600 instructions a path).
 pub fn checked_host_mounts<'c, 'a>(cx: &'c Context<'a>) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service, &'c [HostMount<'a>])> + 'c {
     let compose = cx.compose();
-    let mounts = cx.host_mounts.get_or_init(|| cx.services().map(|(_, service)| host_mounts(compose, service)).collect());
-    cx.services().zip(mounts.iter()).map(|((name, service), mounts)| (name, service, mounts.as_slice()))
+    cx.per_service(&cx.host_mounts, |service| host_mounts(compose, service)).map(|(name, service, mounts)| (name, service, mounts.as_slice()))
 }
 
 /// The host folder a named volume binds (`driver_opts: {type: none, o: bind, device: /path}`),
@@ -560,11 +560,11 @@ fn is_not_secret_suffix(word: &str) -> bool {
     SET.get_or_init(|| NOT_SECRET_SUFFIXES.iter().copied().collect()).contains(word)
 }
 
-/// Whether `word` holds `part` (ASCII): a byte comparison at each place, where `str::contains`
-/// set up a two-way searcher on every call (a few hundred instructions, twice for every word of
-/// a key that may name a secret).
+/// Whether `word` holds `part` (ASCII), found with [`find_ascii`] (`str::contains` set up a
+/// two-way searcher on every call: a few hundred instructions, twice for every word of a key
+/// that may name a secret).
 fn has_part(word: &str, part: &str) -> bool {
-    word.as_bytes().windows(part.len()).any(|w| w == part.as_bytes())
+    find_ascii(word.as_bytes(), part.as_bytes()).is_some()
 }
 
 /// Whether a variable name says its value is a credential (`DB_PASSWORD`, `apiKey`,
@@ -704,27 +704,9 @@ fn b64url(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
-/// The bytes of a token word: ASCII letters and digits, `_`, `-` and `.`. A table (as the YAML
-/// scanner's byte classes are), since the scan of [`token_shape`] reads every byte of every value
-/// of 15 bytes or more: on 300 files, 0.5 M instructions fewer than the tests of each byte.
-static TOKEN_BYTES: [bool; 256] = token_table();
-
-#[allow(clippy::indexing_slicing)] // indexes below 256
-const fn token_table() -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
-        c += 1;
-    }
-    t
-}
-
-#[inline]
-#[allow(clippy::indexing_slicing)] // a byte always indexes a 256-entry table
+/// The bytes of a token word: ASCII letters and digits, `_`, `-` and `.`.
 fn is_token_byte(b: u8) -> bool {
-    TOKEN_BYTES[usize::from(b)]
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
 /// A known token format in `value`: its description and byte range.
@@ -735,7 +717,7 @@ pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
         return None;
     }
     // (the shortest PEM header that can match is 27 bytes: `-----BEGIN PRIVATE KEY-----`)
-    if let Some(start) = value.len().checked_sub(26).and_then(|_| find_ascii(value, "-----BEGIN ")) {
+    if let Some(start) = value.len().checked_sub(26).and_then(|_| find_ascii(value.as_bytes(), b"-----BEGIN ")) {
         let rest = value.get(start..).unwrap_or("");
         let header_end = rest.get(11..).and_then(|r| r.find("-----")).map(|i| i + 11);
         if let Some(end) = header_end {
@@ -762,23 +744,6 @@ pub fn token_shape(value: &str) -> Option<(&'static str, usize, usize)> {
         if let Some(what) = classify_token(word) {
             return Some((what, start, i));
         }
-    }
-    None
-}
-
-/// Where `needle` (ASCII, not empty) first is in `text`: a search for its first byte, then a
-/// comparison of the rest (`str::find` set up a two-way searcher on every value of 26 bytes or
-/// more).
-fn find_ascii(text: &str, needle: &str) -> Option<usize> {
-    let (hay, needle) = (text.as_bytes(), needle.as_bytes());
-    let first = *needle.first()?;
-    let mut from = 0;
-    while let Some(p) = hay.get(from..)?.iter().position(|&b| b == first) {
-        let at = from + p;
-        if hay.get(at..at + needle.len()) == Some(needle) {
-            return Some(at);
-        }
-        from = at + 1;
     }
     None
 }
@@ -1176,8 +1141,7 @@ pub type CommandLists<'a> = Vec<(Cow<'static, str>, Cow<'a, [Spanned<String>]>)>
 /// lines, split once a lint, on first use: a shell string's split was 5 300 instructions, and
 /// two rules read every command.
 pub fn checked_command_lists<'c, 'a>(cx: &'c Context<'a>) -> impl Iterator<Item = (&'a Spanned<String>, &'a Service, &'c CommandLists<'a>)> + 'c {
-    let lists = cx.command_lists.get_or_init(|| cx.services().map(|(_, service)| command_lists(service)).collect());
-    cx.services().zip(lists.iter()).map(|((name, service), lists)| (name, service, lists))
+    cx.per_service(&cx.command_lists, command_lists)
 }
 
 /// The command lines of a service, by key: `command`, `entrypoint`, `healthcheck.test`, hooks.
@@ -1461,9 +1425,6 @@ mod tests {
 
     #[test]
     fn tokens() {
-        for b in 0..=u8::MAX {
-            assert_eq!(is_token_byte(b), b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'), "{b}");
-        }
         assert_eq!(token_shape("AKIAIOSFODNN7EXAMPLE").map(|t| t.0), Some("an AWS access key ID"));
         assert_eq!(token_shape("token ghp_0123456789abcdefghijABCDEFGHIJ012345 x").map(|t| (t.1, t.2)), Some((6, 46)));
         assert!(token_shape("-----BEGIN RSA PRIVATE KEY-----\nMII").is_some());
