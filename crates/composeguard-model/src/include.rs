@@ -237,9 +237,10 @@ impl Assembler<'_> {
         }
         let Some(m) = node.as_map_mut() else { return node };
         for (k, v) in &mut m.entries {
-            let read_as = match k.name.as_str() {
-                "cpu_count" | "cpu_period" | "cpu_quota" | "cpu_rt_period" | "cpu_rt_runtime" | "cpu_shares" | "oom_score_adj" | "pids_limit" => "int64",
-                "cpus" => "float32",
+            // (the service keys of compose's cast table read as these types)
+            let read_as = match crate::interpolate::cast_for(&["services", "_", &k.name]) {
+                Some(crate::interpolate::Cast::Int64) => "int64",
+                Some(crate::interpolate::Cast::Float32) => "float32",
                 _ => continue,
             };
             let number = match &v.value {
@@ -402,8 +403,7 @@ fn compared_form(section: &str, node: &Node) -> Node {
                 } else if let Some(deps) = v.as_map_mut() {
                     for (_, d) in &mut deps.entries {
                         if let Some(d) = d.as_map_mut() {
-                            set_default(d, "condition", string("service_started"));
-                            set_default(d, "required", Node::new(Value::Bool(true), span));
+                            crate::merge::dependency_defaults(d, span);
                         }
                     }
                 }

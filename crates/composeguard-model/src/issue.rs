@@ -243,6 +243,21 @@ impl Issue {
     }
 }
 
+/// Adds the issues found in the files of a stack merged so far (compose checks each against its
+/// schema as it merges them) to `out`: each once (not again where `out` has it), with help that
+/// says why a later file does not mend it.
+pub fn push_stack_issues(out: &mut Vec<Issue>, found: impl IntoIterator<Item = Issue>) {
+    let mut seen: crate::HashSet<(Span, String)> = out.iter().map(|i| (i.span, i.message.clone())).collect();
+    for mut issue in found {
+        if seen.insert((issue.span, issue.message.clone())) {
+            if issue.help.is_none() {
+                issue.help = Some("compose checks the files as it merges them, one at a time: a later file does not mend this one".into());
+            }
+            out.push(issue);
+        }
+    }
+}
+
 /// Drops from `issues` each missing key that another error explains, as compose reports one
 /// error for one mistake: an unknown key in the same mapping whose did-you-mean names the
 /// missing key (`conditon` for `condition`), or an error in the key's own value (written, but

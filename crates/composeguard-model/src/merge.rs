@@ -914,11 +914,8 @@ pub(crate) fn canonical_extends_forms(service: &mut Node) {
     if let Some(deps) = m.get_mut("depends_on").and_then(Node::as_map_mut) {
         for (_, dep) in &mut deps.entries {
             let span = dep.span;
-            let Some(d) = dep.as_map_mut() else { continue };
-            for (key, value) in [("condition", Value::String("service_started".into())), ("required", Value::Bool(true))] {
-                if !d.contains_key(key) {
-                    d.insert(Key { name: key.into(), span, anchor: None }, Node::new(value, span));
-                }
+            if let Some(d) = dep.as_map_mut() {
+                dependency_defaults(d, span);
             }
         }
     }
@@ -1000,8 +997,18 @@ fn empty_map(node: Node) -> Node {
     Node { value: Value::Map(Mapping::default()), span: node.span, anchor: node.anchor, style: Style::Block, tag: node.tag }
 }
 
+/// compose's defaults of a `depends_on` entry, where it has none: `condition: service_started`
+/// and `required: true` (keys and values at `span`).
+pub(crate) fn dependency_defaults(entry: &mut Mapping, span: Span) {
+    for (key, value) in [("condition", Value::String("service_started".into())), ("required", Value::Bool(true))] {
+        if !entry.contains_key(key) {
+            entry.entries.push((Key { name: key.into(), span, anchor: None }, Node::new(value, span)));
+        }
+    }
+}
+
 /// A list of names as a mapping (`depends_on` entries get compose's defaults).
-pub(crate) fn names_to_map(node: Node, dependency_defaults: bool) -> Node {
+pub(crate) fn names_to_map(node: Node, with_defaults: bool) -> Node {
     let items = match node.value {
         Value::Seq(items) => items,
         Value::Map(_) => return node,
@@ -1012,17 +1019,10 @@ pub(crate) fn names_to_map(node: Node, dependency_defaults: bool) -> Node {
     for item in items {
         let Some(name) = item.scalar_to_string() else { continue };
         let key = Key { name, span: item.span, anchor: item.anchor };
-        let value = if dependency_defaults {
-            let k = |n: &str| Key { name: n.into(), span: item.span, anchor: None };
-            Node::new(
-                Value::Map(Mapping {
-                    entries: vec![
-                        (k("condition"), Node::new(Value::String("service_started".into()), item.span)),
-                        (k("required"), Node::new(Value::Bool(true), item.span)),
-                    ],
-                }),
-                item.span,
-            )
+        let value = if with_defaults {
+            let mut defaults = Mapping::default();
+            dependency_defaults(&mut defaults, item.span);
+            Node::new(Value::Map(defaults), item.span)
         } else {
             Node::new(Value::Null, item.span)
         };

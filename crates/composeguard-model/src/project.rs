@@ -1334,15 +1334,7 @@ impl<'a> Assembler<'a> {
                 let mut issues = without_cast_duplicates(&self.issues, issues);
                 let stack_issues = std::mem::take(&mut self.stack_issues);
                 if !stack_issues.is_empty() {
-                    let mut seen: crate::HashSet<(Span, String)> = issues.iter().map(|i| (i.span, i.message.clone())).collect();
-                    for mut issue in without_cast_duplicates(&self.issues, stack_issues) {
-                        if seen.insert((issue.span, issue.message.clone())) {
-                            if issue.help.is_none() {
-                                issue.help = Some("compose checks the files as it merges them, one at a time: a later file does not mend this one".into());
-                            }
-                            issues.push(issue);
-                        }
-                    }
+                    crate::issue::push_stack_issues(&mut issues, without_cast_duplicates(&self.issues, stack_issues));
                 }
                 crate::de::help_dedented_attributes(&root, &mut issues);
                 crate::de::help_unindented_services(&root, &mut issues);

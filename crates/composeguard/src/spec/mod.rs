@@ -51,21 +51,11 @@ fn check_stack_prefixes(cx: &Context<'_>, refused: &HashSet<Span>, out: &mut Vec
     if cx.project.stack_prefixes.is_empty() {
         return;
     }
-    let mut seen: HashSet<(Span, String)> = out.iter().map(|i| (i.span, i.message.clone())).collect();
     for prefix in &cx.project.stack_prefixes {
         let mut found = Vec::new();
         raw::check(prefix, raw::Tree::MergedSoFar, &mut found);
-        for mut issue in found {
-            if issue.kind == IssueKind::InvalidType && refused.contains(&issue.span) {
-                continue;
-            }
-            if seen.insert((issue.span, issue.message.clone())) {
-                if issue.help.is_none() {
-                    issue.help = Some("compose checks the files as it merges them, one at a time: a later file does not mend this one".into());
-                }
-                out.push(issue);
-            }
-        }
+        let found = found.into_iter().filter(|issue| !(issue.kind == IssueKind::InvalidType && refused.contains(&issue.span)));
+        composeguard_model::issue::push_stack_issues(out, found);
     }
 }
 
