@@ -225,9 +225,9 @@ impl LineIndex {
         }
     }
 
-    /// [`Self::line_column`] of `start` and of `end`. When both are on one line, as the ends of
-    /// most findings' spans are, the index is searched once and the end's column counted on
-    /// from the start's (two searches and two counts from the line's start took a third of
+    /// [`Self::line_column`] of `start` and of `end`. When both are on one line and close
+    /// together (as the ends of most findings' spans are), the index is searched once and the
+    /// end's column counted on from the start's (two searches and two counts from the line's start took a third of
     /// locating the findings of a run).
     pub fn range_line_columns(&self, text: &str, start: u32, end: u32, encoding: PositionEncoding) -> (LineColumn, LineColumn) {
         let len = u32::try_from(text.len()).unwrap_or(u32::MAX);

@@ -1,4 +1,4 @@
-use super::util::{has_word_at, key_words, written_with_variable};
+use super::util::{has_any_part, key_words, written_with_variable};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -104,16 +104,7 @@ fn falsy(v: &str) -> bool {
 /// One byte scan, which nearly every key fails before its words are split (the rule was 6.2 M
 /// instructions on 300 files, for a handful of findings).
 fn mentions_tls(key: &str) -> bool {
-    let b = key.as_bytes();
-    // (`c | 0x20`: a letter's lower case, as in `may_name_secret`)
-    b.iter().enumerate().any(|(i, &c)| match c | 0x20 {
-        b't' => has_word_at(b, i, b"TLS"),
-        b's' => has_word_at(b, i, b"SSL"),
-        b'h' => has_word_at(b, i, b"HTTPS"),
-        b'c' => has_word_at(b, i, b"CERT"),
-        b'v' => has_word_at(b, i, b"VERIF"),
-        _ => false,
-    })
+    has_any_part(key, &[b"TLS", b"SSL", b"HTTPS", b"CERT", b"VERIF"])
 }
 
 /// Whether `key=value` turns off certificate verification.

@@ -485,9 +485,17 @@ impl KeyWords<'_> {
     }
 }
 
-/// Whether `text` has `word` (upper-case ASCII) at byte `at`, in any case.
-pub fn has_word_at(text: &[u8], at: usize, word: &[u8]) -> bool {
-    text.get(at..at + word.len()).is_some_and(|t| t.eq_ignore_ascii_case(word))
+/// Whether `text` has `part` (ASCII) at byte `at`, in any case.
+pub fn has_part_at(text: &[u8], at: usize, part: &[u8]) -> bool {
+    text.get(at..at + part.len()).is_some_and(|t| t.eq_ignore_ascii_case(part))
+}
+
+/// Whether `key` holds one of `parts` (ASCII letters), in any case: one scan of its bytes, which
+/// most keys fail before their words are split for a closer look.
+pub fn has_any_part(key: &str, parts: &[&[u8]]) -> bool {
+    let b = key.as_bytes();
+    // `c | 0x20` is the lower case of a letter, and equals a lower-case letter for no other byte
+    b.iter().enumerate().any(|(i, &c)| parts.iter().any(|p| p.first().is_some_and(|f| f | 0x20 == c | 0x20) && has_part_at(b, i, p)))
 }
 
 /// Whether a key holds, in any case, a part of every word [`is_secret_key`] takes for a secret:
@@ -496,17 +504,7 @@ pub fn has_word_at(text: &[u8], at: usize, word: &[u8]) -> bool {
 /// keys (`TZ`, `NODE_ENV`, `PUID`) fail before their words are split: 2 100 instructions a key
 /// were a third of `plaintext-secret-env`.
 fn may_name_secret(key: &str) -> bool {
-    let b = key.as_bytes();
-    // `c | 0x20` is the lower case of a letter, and equals a lower-case letter for no other byte
-    b.iter().enumerate().any(|(i, &c)| match c | 0x20 {
-        b'p' => has_word_at(b, i, b"PASS") || has_word_at(b, i, b"PWD"),
-        b's' => has_word_at(b, i, b"SECRET"),
-        b't' => has_word_at(b, i, b"TOKEN"),
-        b'k' => has_word_at(b, i, b"KEY"),
-        b'c' => has_word_at(b, i, b"CREDENTIAL"),
-        b'a' => has_word_at(b, i, b"AUTH"),
-        _ => false,
-    })
+    has_any_part(key, &[b"PASS", b"PWD", b"SECRET", b"TOKEN", b"KEY", b"CREDENTIAL", b"AUTH"])
 }
 
 /// Words that name a secret on their own.
