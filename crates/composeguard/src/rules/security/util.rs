@@ -1421,6 +1421,16 @@ mod tests {
         }
     }
 
+    /// The byte pre-check lets through every word that names a secret, in any case (a word
+    /// added to the list without its part in the pre-check would never be found).
+    #[test]
+    fn the_secret_pre_check_lets_every_secret_word_through() {
+        for w in SECRET_WORDS {
+            assert!(may_name_secret(w) && may_name_secret(&format!("db_{}", w.to_lowercase())), "{w}");
+        }
+        assert!(!may_name_secret("NODE_ENV") && !may_name_secret("TZ"));
+    }
+
     #[test]
     fn tokens() {
         assert_eq!(token_shape("AKIAIOSFODNN7EXAMPLE").map(|t| t.0), Some("an AWS access key ID"));
