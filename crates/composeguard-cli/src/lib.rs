@@ -240,6 +240,11 @@ fn usage_error(msg: &str) -> ExitCode {
 
 
 fn check(args: &CheckArgs, tune: fn(Workload)) -> ExitCode {
+    // over many files, the threads start while the command line is read (without a folder to
+    // search first, each path is a project)
+    if args.paths.len() > 1 {
+        rayon::spawn(|| ());
+    }
     let format: Format = match args.format.parse() {
         Ok(f) => f,
         Err(e) => return usage_error(&e),

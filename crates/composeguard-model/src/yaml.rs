@@ -319,6 +319,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
     let mut doc = fast.unwrap_or_else(|| granit_document(text, file, limits));
     refuse_unknown_directives(&mut doc, text, file);
     refuse_bom_before_document(&mut doc, text, file);
+    refuse_leading_document_end(&mut doc, text, file);
     doc
 }
 
@@ -329,6 +330,7 @@ pub fn parse_with_granit(text: &str, file: FileId, limits: &Limits) -> Document 
         let mut doc = granit_document(text, file, limits);
         refuse_unknown_directives(&mut doc, text, file);
         refuse_bom_before_document(&mut doc, text, file);
+        refuse_leading_document_end(&mut doc, text, file);
         doc
     })
 }
@@ -401,6 +403,38 @@ fn refuse_bom_before_document(doc: &mut Document, text: &str, file: FileId) {
         );
         return;
     }
+}
+
+/// go-yaml skips a `...` line after a document, but not before the first: there it starts a
+/// document and finds no node in it ("did not find expected node content"), where YAML itself
+/// lets a stream begin with document end markers.
+fn refuse_leading_document_end(doc: &mut Document, text: &str, file: FileId) {
+    if doc.issues.iter().any(|i| i.kind == IssueKind::YamlSyntax) {
+        return;
+    }
+    let mut at = usize::from(text.starts_with('\u{feff}')) * 3;
+    // the first line that is neither blank nor a comment
+    while let Some(rest) = text.get(at..) {
+        let line = rest.get(..rest.find('\n').map_or(rest.len(), |n| n + 1)).unwrap_or_default();
+        let content = line.trim_start_matches([' ', '\t']);
+        if line.is_empty() || !(content.starts_with('#') || content.trim_end_matches(['\n', '\r']).is_empty()) {
+            break;
+        }
+        at += line.len();
+    }
+    let rest = text.get(at..).unwrap_or_default();
+    if !(rest.starts_with("...") && matches!(rest.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\n' | b'\r'))) {
+        return;
+    }
+    let pos = u32::try_from(at).unwrap_or(u32::MAX);
+    doc.issues.push(
+        Issue::error(
+            IssueKind::YamlSyntax,
+            Span::new(file, pos, pos.saturating_add(3)),
+            "invalid YAML: `...` ends a document before any has started (compose's YAML reader finds no node content)".into(),
+        )
+        .with_help("remove the `...` line (a `...` belongs after a document, to end it)"),
+    );
 }
 
 /// Whether `at` is inside a scalar (or a key) of `node`, past its first byte.
@@ -2283,6 +2317,33 @@ mod tests {
         for text in ["a: 1\n...\n---\nb: 1\n", "---\na: 1\n...\n# c\n\n---\nb: 1\n", "a: 1\n...\n", "a: 1\n...\n...\n", "a: 1\n---\nb: 1\n"] {
             let doc = parse(text, FileId(0), &Limits::default());
             assert!(doc.issues.is_empty(), "{text:?}: {:?}", doc.issues);
+        }
+    }
+
+    #[test]
+    fn an_end_marker_before_the_first_document_is_refused() {
+        // docker compose v2.40.3: "did not find expected node content", after blank lines,
+        // comments or a byte order mark too, and whatever follows the marker
+        for (text, at) in [
+            ("...\nservices: {}\n", 0),
+            ("\n\n...\n# c\nservices: {}\n", 2),
+            ("# c\n...\n", 4),
+            ("  # c\n... # d\n---\nservices: {}\n", 6),
+            ("\u{feff}...\r\nservices: {}\r\n", 3),
+            ("...", 0),
+        ] {
+            for doc in [parse(text, FileId(0), &Limits::default()), parse_with_granit(text, FileId(0), &Limits::default())] {
+                assert!(
+                    doc.issues.iter().any(|i| i.kind == IssueKind::YamlSyntax && i.message.contains("before any has started") && i.span.start == at),
+                    "{text:?}: {:?}",
+                    doc.issues
+                );
+            }
+        }
+        // ... and accepts these: markers after a document, a scalar that starts with dots
+        for text in ["services: {}\n...\n...\n", "---\n...\n---\na: 1\n", "...a: 1\n", "  ...\n", "a: |\n  x\n...\n"] {
+            let doc = parse(text, FileId(0), &Limits::default());
+            assert!(!doc.issues.iter().any(|i| i.message.contains("before any has started")), "{text:?}: {:?}", doc.issues);
         }
     }
 
