@@ -317,10 +317,15 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
     }
     let fast = if has_unicode_breaks(text) { None } else { fast_document(text, file, limits) };
     let mut doc = fast.unwrap_or_else(|| granit_document(text, file, limits));
-    refuse_unknown_directives(&mut doc, text, file);
-    refuse_bom_before_document(&mut doc, text, file);
-    refuse_leading_document_end(&mut doc, text, file);
+    refuse_what_go_yaml_refuses(&mut doc, text, file);
     doc
+}
+
+/// What go-yaml refuses in a stream that both readers accept.
+fn refuse_what_go_yaml_refuses(doc: &mut Document, text: &str, file: FileId) {
+    refuse_unknown_directives(doc, text, file);
+    refuse_bom_before_document(doc, text, file);
+    refuse_leading_document_end(doc, text, file);
 }
 
 /// [`parse`] without the fast event source (for tests comparing the two).
@@ -328,9 +333,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Document {
 pub fn parse_with_granit(text: &str, file: FileId, limits: &Limits) -> Document {
     rejected_input(text, file, limits).unwrap_or_else(|| {
         let mut doc = granit_document(text, file, limits);
-        refuse_unknown_directives(&mut doc, text, file);
-        refuse_bom_before_document(&mut doc, text, file);
-        refuse_leading_document_end(&mut doc, text, file);
+        refuse_what_go_yaml_refuses(&mut doc, text, file);
         doc
     })
 }
@@ -338,13 +341,16 @@ pub fn parse_with_granit(text: &str, file: FileId, limits: &Limits) -> Document 
 #[doc(hidden)]
 pub use crate::fast_yaml::compare_with_granit as compare_fast_events_with_granit;
 
-/// The fast event source alone: `None` when it gives up on the text (for tests).
+/// The fast event source alone: `None` when it gives up on the text (for tests). What it reads
+/// gets the same checks as [`parse`] gives it.
 #[doc(hidden)]
 pub fn parse_fast_only(text: &str, file: FileId, limits: &Limits) -> Option<Document> {
     if rejected_input(text, file, limits).is_some() || has_unicode_breaks(text) {
         return None;
     }
-    fast_document(text, file, limits)
+    let mut doc = fast_document(text, file, limits)?;
+    refuse_what_go_yaml_refuses(&mut doc, text, file);
+    Some(doc)
 }
 
 /// go-yaml knows two directives, `%YAML` and `%TAG`, and refuses any other (`%FOO bar` before
