@@ -1261,7 +1261,7 @@ impl<'a> Assembler<'a> {
                 if let Some(so_far) = acc.as_ref().filter(|_| merged < STACK_PREFIXES_CHECKED) {
                     let mut so_far = so_far.clone();
                     let (_, issues) = read_model(&mut so_far);
-                    self.stack_issues.extend(issues);
+                    self.stack_issues.extend(issues.into_iter().filter(|i| !i.is_refused_when_decoded()));
                     self.stack_prefixes.push(so_far);
                 }
                 merged += 1;
