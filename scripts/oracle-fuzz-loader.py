@@ -5,11 +5,12 @@ environment, service `env_file`, `-f` stacking with every merge kind, `!reset`/`
 anchors and `<<` merges, `extends`, `include`, profiles, project names), runs both through
 scripts/oracle-compare.py and keeps every disagreement (verdict or `config --format json`).
 
-    scripts/oracle-fuzz-loader.py [--seed N] [--count N] [--composeguard BIN] [--out DIR]
-    scripts/oracle-fuzz-loader.py --minimize DIR [--composeguard BIN]
+    scripts/oracle-fuzz-loader.py [--seed N] [--count N] [--composeguard BIN] [--out DIR] [--yaml]
+    scripts/oracle-fuzz-loader.py --minimize DIR [--composeguard BIN] [--yaml]
 
 Each case is a folder `DIR/cases/<seed>-<i>/` with its files and `case.json` (the arguments and
-environment); a disagreement is copied to `DIR/found/` with both outputs in `result.json`.
+environment); with --yaml, where the JSON agrees, `config`'s YAML text is compared too. A
+disagreement is copied to `DIR/found/` with both outputs in `result.json`.
 `--minimize` removes lines of a found case's files while the same disagreement stays, and
 prints what is left. One process (the reference and composeguard run one after the other).
 Stdlib only; needs the reference installed (../shared/tools/compose-verdict installs it).
@@ -201,6 +202,24 @@ class Gen:
             return self.pick(odd)()
         return r.choices(forms, weights)[0]()
 
+    def deep(self, depth=0):
+        """A text built of nested `${...}` forms, literal runs and `$$`."""
+        parts = []
+        for _ in range(self.rng.randint(1, 3)):
+            r = self.rng.random()
+            n = self.name()
+            if r < 0.25 or depth > 2:
+                parts.append(self.pick(["a", "-", ":", "/", "x y", "{", "}", "$$", "$${A}", "'", '"', "\\", "#", "=", "é"]))
+            elif r < 0.35:
+                parts.append(f"${n}")
+            else:
+                op = self.pick([":-", "-", ":+", "+", ":?", "?", ""])
+                inner = self.deep(depth + 1) if op and self.chance(0.6) else ""
+                if op in (":?", "?") and self.chance(0.85):
+                    op = self.pick([":-", "-"])
+                parts.append(f"${{{n}{op}{inner}}}" if op else f"${{{n}}}")
+        return "".join(parts)
+
     def text(self):
         """A string value, often with interpolation."""
         if self.chance(0.3):
@@ -240,7 +259,7 @@ class Gen:
 
     def env_file_text(self):
         lines, defined = [], []
-        for _ in range(self.rng.randint(0, 6)):
+        for _ in range(self.rng.randint(0, 8)):
             line, n = self.env_line(defined)
             lines.append(line)
             defined.append(n)
@@ -258,7 +277,7 @@ class Gen:
             "int": [1, 2, 0, "3", "${NUM:-1}", "${NUM:-2}", "${UNSET:-1}", "${N2-3}"],
             "bool": [True, False, "true", "${BOOL:-true}", "${BOOL:-false}", "${UNSET:-true}", "False"],
             "port": ["80", "8080:80", "${PORT}:80", "${PORT:-81}:80", "127.0.0.1:${PORT:-82}:80", 80, "${UNSET}:80", "${PORT}"],
-            "image": ["nginx", "alpine:${TAG}", "alpine:${TAG:-3}", "${A:-busybox}", "busybox", "${UNSET}", "redis:${TAG:-7}", "redis:${TAG:+x}"],
+            "image": ["nginx", "alpine:${TAG:-3}", "alpine:${TAG:-3}", "${A:-busybox}", "busybox", "redis:${TAG:-7}", "redis${TAG:+:x}", "img$${X}", "${UNSET:-a}${TAG:-b}"],
         }[kind]
         return self.pick(lit)
 
@@ -280,10 +299,11 @@ class Gen:
     def service(self, names, with_image=True):
         s = M()
         if with_image or self.chance(0.1):
-            s.add("image", self.interp_scalar("image") if self.chance(0.6) else self.text())
+            s.add("image", self.interp_scalar("image") if self.chance(0.85) else self.text())
         opts = ["environment", "labels", "ports", "command", "dns", "volumes", "restart", "scale",
                 "tty", "depends_on", "container_name", "entrypoint", "x-ext", "healthcheck", "expose",
-                "working_dir", "env_file", "profiles", "networks", "read_only", "stop_grace_period"]
+                "working_dir", "env_file", "profiles", "networks", "read_only", "stop_grace_period", "typed",
+                "long_ports", "anchored_list", "extra_hosts", "ulimits", "secrets", "tmpfs", "cap_add", "devices", "paths"]
         for o in self.rng.sample(opts, self.rng.randint(0, 4)):
             if o == "environment":
                 s.add(o, self.environment())
@@ -331,6 +351,46 @@ class Gen:
                 s.add(o, [self.pick(["p1", "p2", "${A:-p3}"])])
             elif o == "networks":
                 s.add(o, self.pick([["default"], ["front"], M(("front", None)), M(("front", M(("aliases", ["al"]))))]))
+            elif o == "typed":
+                for _ in range(self.rng.randint(1, 3)):
+                    key, vals = self.pick([
+                        ("cpus", ["${NUM:-1}", "${UNSET:-0.5}", 1, "1.5", "${NUM:-x}"]),
+                        ("mem_limit", ["${UNSET:-512m}", "1g", 1024, "${NUM:-1}"]),
+                        ("pids_limit", ["${NUM:-10}", "${UNSET:-1}", -1]),
+                        ("privileged", ["${BOOL:-false}", "${UNSET:-True}", "TRUE", "${UNSET:-yes}", "${UNSET:-0}"]),
+                        ("stdin_open", ["${UNSET:-true}", "${BOOL:-FALSE}", False]),
+                        ("init", ["${UNSET:-true}", "${UNSET:-on}"]),
+                        ("oom_score_adj", ["${UNSET:--5}", "${UNSET:-+5}", "${UNSET:-0x10}"]),
+                        ("shm_size", ["${UNSET:-64m}", 65536]),
+                        ("cpu_shares", ["${UNSET:-512}", "${UNSET:-1e3}", "${UNSET:-010}"]),
+                        ("mem_swappiness", ["${UNSET:-60}", "${UNSET:-1.0}"]),
+                    ])
+                    s.add(key, self.pick(vals))
+            elif o == "paths":
+                s.add("build", self.pick([".", "./ctx", "../up", M(("context", "ctx"), ("dockerfile", self.pick(["../Dockerfile", "sub/D", "/abs/D"]))),
+                                          M(("context", "${UNSET:-.}"), ("additional_contexts", M(("x", "./other"))))]))
+                s.add("volumes", [self.pick(["./a:/a", "../b:/b", "~/c:/c", "d:/d", "./e/../f:/f", "${UNSET:-./g}:/g"]),
+                                  M(("type", "bind"), ("source", self.pick(["./h", "../i", "~"])), ("target", "/h"))])
+            elif o == "long_ports":
+                s.add("ports", [M(("target", self.pick([80, "${PORT:-80}", "${UNSET:-81}"])),
+                                  ("published", self.pick(["8080", "${PORT:-8081}", 8082, "${UNSET:-8000-8001}"])),
+                                  *([("protocol", self.pick(["tcp", "${UNSET:-udp}"]))] if self.chance(0.3) else []),
+                                  *([("host_ip", "${UNSET:-127.0.0.1}")] if self.chance(0.3) else []))])
+            elif o == "anchored_list":
+                s.add("ports", Anchor("plist", ["${PORT:-80}:80", "81"]))
+                s.add("expose", Alias("plist") if self.chance(0.5) else ["81"])
+            elif o == "extra_hosts":
+                s.add(o, self.pick([["a:1.2.3.4", "b=${UNSET:-1.1.1.1}"], M(("a", "1.2.3.4"), ("b", ["1.1.1.1", "::1"]))]))
+            elif o == "ulimits":
+                s.add(o, M(("nofile", self.pick(["${NUM:-1024}", M(("soft", "${UNSET:-1}"), ("hard", 2))]))))
+            elif o == "secrets":
+                s.add(o, self.pick([["s1"], [M(("source", "s1"), ("target", "${UNSET:-t}"))]]))
+            elif o == "tmpfs":
+                s.add(o, self.pick(["/t", ["/t:size=1m", "/u"]]))
+            elif o == "cap_add":
+                s.add(o, ["NET_ADMIN", "${UNSET:-SYS_TIME}", "NET_ADMIN"])
+            elif o == "devices":
+                s.add(o, self.pick([["/dev/a:/dev/b", "/dev/c:/dev/b"], [M(("source", "/dev/x"), ("target", "${UNSET:-/dev/y}"))]]))
             elif o == "stop_grace_period":
                 s.add(o, self.pick(["10s", "${UNSET:-1s}", "1m"]))
         return s
@@ -355,8 +415,12 @@ class Gen:
             d.add("networks", M(("front", self.pick([None, M(("driver", "bridge")), M(("name", "${A:-netname}"))]))))
         if self.chance(0.2) or ("vol:" in text and self.chance(0.9)):
             d.add("volumes", M(("vol", self.pick([None, M(("name", "${B:-vname}")), M(("external", True))]))))
+        if "s1" in dump(d, None) or self.chance(0.05):
+            d.add("secrets", M(("s1", self.pick([M(("file", "./s1.txt")), M(("environment", "${UNSET:-A}")), M(("external", True))]))))
         if self.chance(0.1):
             d.add("x-top", M(("k", self.text())))
+        if self.chance(0.08):
+            d.add("configs", M(("c1", M(("content", self.text())))))
         return d, names
 
     # overrides ------------------------------------------------------------------------------------
@@ -364,7 +428,8 @@ class Gen:
     def override_service(self, name):
         s = M()
         kinds = ["image", "environment", "labels", "ports", "command", "dns", "volumes", "reset", "override",
-                 "null", "depends_on", "entrypoint", "expose", "healthcheck", "profiles", "ulimits", "build", "networks"]
+                 "null", "depends_on", "entrypoint", "expose", "healthcheck", "profiles", "ulimits", "build", "networks",
+                 "extends", "typed", "reset_whole", "extra_hosts", "devices", "secrets", "cap_add"]
         for k in self.rng.sample(kinds, self.rng.randint(1, 3)):
             if k == "image":
                 s.add("image", self.text())
@@ -405,6 +470,22 @@ class Gen:
                 s.add("build", self.pick([".", M(("context", "sub"), ("args", M(("A", "${A:-1}")))), M(("dockerfile", "D"))]))
             elif k == "networks":
                 s.add("networks", self.pick([["front"], M(("default", M(("aliases", ["x"]))))]))
+            elif k == "extends":
+                s.add("extends", self.pick(["web", "db", M(("service", "api"))]))
+            elif k == "typed":
+                s.add(self.pick(["cpus", "mem_limit", "privileged", "scale"]), self.pick(["${NUM:-2}", "${UNSET:-true}", "2g", 3]))
+            elif k == "reset_whole":
+                s.add(self.pick(["healthcheck", "deploy", "build", "ulimits", "extra_hosts", "logging"]), Tag("reset", None))
+            elif k == "extra_hosts":
+                s.add("extra_hosts", self.pick([["a:5.6.7.8"], M(("c", "9.9.9.9")), ["a=1.2.3.4"]]))
+            elif k == "devices":
+                s.add("devices", ["/dev/z:/dev/b"])
+            elif k == "secrets":
+                s.add("secrets", [M(("source", "s1"), ("target", "t"))])
+            elif k == "cap_add":
+                s.add("cap_add", ["NET_ADMIN", "CHOWN"])
+        if self.chance(0.05):
+            return Tag("reset", None)
         return s
 
     # anchors ----------------------------------------------------------------------------------------
@@ -427,6 +508,25 @@ class Gen:
                 s.pairs.insert(self.pick([0, len(s.pairs)]), ("<<", merged))
                 if self.chance(0.3):
                     s.add("environment", self.pick([M(("K", "over")), ["K=list"], Alias("base") if False else M(("Z", None))]))
+        if self.chance(0.2):
+            # a merge inside an attribute's mapping, later keys and merges over earlier ones
+            first = svcs.pairs[0][1]
+            if isinstance(first, M):
+                first.pairs = [(k, v) for k, v in first.pairs if k != "labels"]
+                first.add("labels", Anchor("lab", M(("a", "1"), ("b", "${B:-2}"))))
+                for _, s in svcs.pairs[1:]:
+                    if isinstance(s, M):
+                        s.pairs = [(k, v) for k, v in s.pairs if k != "labels"]
+                        s.add("labels", self.pick([M(("<<", Alias("lab")), ("a", "over")), M(("a", "first"), ("<<", Alias("lab"))),
+                                                   M(("<<", [Alias("lab"), M(("c", "3"))])), Tag("reset", Alias("lab")), Alias("lab")]))
+        if self.chance(0.15):
+            # a scalar anchor reused as a key's value and in a list
+            first = svcs.pairs[0][1]
+            if isinstance(first, M):
+                first.add("working_dir", Anchor("wd", self.pick(["/app", "${A:-/w}"])))
+                for _, s in svcs.pairs[1:]:
+                    if isinstance(s, M):
+                        s.add("command", ["echo", Alias("wd")])
         if self.chance(0.3):
             env = Anchor("env", M(("E", "${A:-e}")))
             first = svcs.pairs[0][1]
@@ -499,17 +599,40 @@ def make_case(rng, folder):
     files = {}
     args, env = [], {}
     features = rng.sample(["override", "anchors", "extends", "include", "dotenv", "envfileflag",
-                           "procenv", "svcenv", "profiles", "pname", "dotenv"], rng.randint(1, 4))
+                           "procenv", "svcenv", "profiles", "pname", "dotenv", "probe", "probe", "multidoc", "envprobe"], rng.randint(1, 4))
+    if a_only := os.environ.get("FUZZ_ONLY"):
+        features = a_only.split(",")
     if "extends" in features:
         doc = g.extends_case(files)
         names = [n for n, _ in dict(doc.pairs)["services"].pairs]
     else:
         doc, names = g.top()
+    if "probe" in features:
+        labels = M(*[(f"p{i}", g.deep()) for i in range(rng.randint(3, 8))])
+        env_keys = rng.sample(NAMES, 3)
+        probe = M(("image", "probe"), ("labels", labels), ("environment", [k for k in env_keys] + [f"Q{i}={g.deep()}" for i in range(2)]))
+        if rng.random() < 0.3:
+            probe.add("env_file", ["svc.env"])
+        dict(doc.pairs)["services"].add("probe", probe)
+        if "procenv" not in features and rng.random() < 0.7:
+            features.append("procenv")
+        if ".env" not in files and rng.random() < 0.7:
+            files[".env"] = g.env_file_text()
+    if "envprobe" in features:
+        # every variable shown: `.env` through labels, an env file through `environment`
+        probe = M(("image", "probe"), ("labels", M(*[(f"l{n}", f"[${{{n}}}]") for n in NAMES])),
+                  ("env_file", [g.pick(["svc.env", M(("path", "svc.env"), ("format", "raw"))])]))
+        dict(doc.pairs)["services"].add("envprobe", probe)
+        files[".env"] = "".join(g.env_file_text() + "\n" for _ in range(2))
+        files["svc.env"] = g.env_file_text()
     if "anchors" in features:
         doc = g.with_anchors(doc)
     if "include" in features:
         doc = g.include_case(files, doc)
     files["compose.yaml"] = dump(doc, rng)
+    if "multidoc" in features:
+        second = M(("services", M(*[(n, g.override_service(n)) for n in rng.sample(names, 1)])))
+        files["compose.yaml"] += "---\n" + dump(second, rng)
     args += ["-f", "compose.yaml"]
     if "override" in features:
         for i in range(rng.randint(1, 2)):
@@ -520,6 +643,8 @@ def make_case(rng, folder):
                 o.add("name", g.pick(["over", "${A:-o}"]))
             if rng.random() < 0.15:
                 o.add("networks", M(("front", M(("driver", "overlay")))))
+            if "s1" in dump(o, None) and rng.random() < 0.8:
+                o.add("secrets", M(("s1", M(("file", "./s1.txt")))))
             fname = rng.choice(["override.yaml", "sub/o.yaml"]) if i == 0 else "o2.yaml"
             files[fname] = dump(o, rng)
             args += ["-f", fname]
@@ -533,11 +658,10 @@ def make_case(rng, folder):
             args += ["--env-file", "flag2.env"]
     if "procenv" in features:
         for n in rng.sample(NAMES, rng.randint(1, 4)):
-            env[n] = g.pick(VALUES)
-    if "svcenv" in features or any("env_file" in t for t in files.values()):
+            env[n] = g.pick(VALUES) if rng.random() < 0.7 else g.deep()
+    if ("svcenv" in features or any("env_file" in t for t in files.values())) and "svc.env" not in files:
         files["svc.env"] = g.env_file_text()
-        if rng.random() < 0.4:
-            files["sub/svc.env"] = g.env_file_text()
+        files["sub/svc.env"] = g.env_file_text()
     if "profiles" in features:
         if rng.random() < 0.5:
             args += ["--profile", g.pick(["p1", "p2", "p3", "*"])]
@@ -553,16 +677,32 @@ def make_case(rng, folder):
             env["COMPOSE_PROJECT_NAME"] = g.pick(["envproj", "ok_1"] + (["Bad Name", ""] if rng.random() < 0.3 else []))
         else:
             files[".env"] = files.get(".env", "") + f"COMPOSE_PROJECT_NAME={g.pick(['dotproj', 'Bad', '${A:-x}'])}\n"
-    if any(f.startswith("sub/") for f in files) or "sub" in files["compose.yaml"]:
+    nopd = False
+    if rng.random() < 0.25:
+        # the project in a folder below the one compose runs in
+        files = {f"app/{k}": v for k, v in files.items()}
+        args = [f"app/{a}" if prev == "-f" or prev == "--env-file" else a for prev, a in zip([None] + args, args)]
+        nopd = True
+        r = rng.random()
+        if r < 0.3:
+            args += ["--project-directory", rng.choice(["app", ".", "app/sub", "./app/"])]
+        elif r < 0.5:
+            listed = [a for prev, a in zip([None] + args, args) if prev == "-f"]
+            args = [a for i, a in enumerate(args) if not (a == "-f" or (i and args[i - 1] == "-f"))]
+            env["COMPOSE_FILE"] = ":".join(listed)
+        if rng.random() < 0.3:
+            files[".env"] = g.env_file_text()
+        folder.joinpath("app/sub").mkdir(parents=True, exist_ok=True)
+    if any(f.startswith("sub/") for f in files) or "sub" in files.get("compose.yaml", ""):
         (folder / "sub").mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         p = folder / name
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(text.encode())
-    case = {"dir": str(folder), "args": args}
+    case = {"dir": str(folder), "args": args, "nopd": nopd}
     if env:
         case["env"] = env
-    (folder / "case.json").write_text(json.dumps({"args": args, "env": env}) + "\n")
+    (folder / "case.json").write_text(json.dumps({"args": args, "env": env, "nopd": nopd}) + "\n")
     return case
 
 
@@ -571,7 +711,24 @@ def disagreement(r):
         return "verdict"
     if r.get("config_agree") not in (None, True):
         return "config"
+    if r.get("yaml_agree") is False:
+        return "yaml"
     return None
+
+
+def compare_yaml(case, r, oracle, cg):
+    """Where both print the project, compares `config`'s YAML text too (into `r`)."""
+    if r.get("config_agree") is not True:
+        return
+    home = "/nonexistent"
+    env = case.get("env")
+    _, a, _, _ = oracle_compare.run([oracle] + case["args"] + ["config"], case["dir"], home, env=env)
+    _, b, _, _ = oracle_compare.run([cg, "config"] + case["args"], case["dir"], home, env=env)
+    r["yaml_agree"] = a == b
+    if a != b:
+        al, bl = a.splitlines(), b.splitlines()
+        first = next((i for i, (x, y) in enumerate(zip(al, bl)) if x != y), min(len(al), len(bl)))
+        r["yaml_diff"] = {"line": first + 1, "compose": al[first:first + 3], "composeguard": bl[first:first + 3]}
 
 
 def run_cases(cases, out_jsonl, cg):
@@ -595,6 +752,10 @@ def fuzz(a):
         folder.mkdir(parents=True)
         cases.append(make_case(rng, folder))
     results = run_cases(cases, out / f"run-{a.seed}.jsonl", a.composeguard)
+    if a.yaml:
+        oracle = oracle_compare.oracle_binary()
+        for c, r in zip(cases, results):
+            compare_yaml(c, r, oracle, a.composeguard)
     found = 0
     for c, r in zip(cases, results):
         kind = disagreement(r)
@@ -604,8 +765,9 @@ def fuzz(a):
             shutil.rmtree(dest, ignore_errors=True)
             shutil.copytree(c["dir"], dest)
             (dest / "result.json").write_text(json.dumps(r, indent=1) + "\n")
-            print(kind.upper(), dest, r.get("config_diff", [r.get("compose_error", "")[-150:], r.get("composeguard_errors")])[:3])
-    print(f"{len(results)} cases, {found} disagreements")
+            print(kind.upper(), dest, r.get("config_diff", r.get("yaml_diff", [r.get("compose_error", "")[-150:], r.get("composeguard_errors")]))[:3])
+    print(f"{len(results)} cases ({sum(not r['compose_invalid'] for r in results)} valid, "
+          f"{sum('yaml_agree' in r for r in results)} YAML texts compared), {found} disagreements")
 
 
 def minimize(a):
@@ -614,11 +776,16 @@ def minimize(a):
     meta = json.loads((folder / "case.json").read_text())
     oracle = oracle_compare.oracle_binary()
 
+    want_yaml = a.yaml
+
     def check():
-        case = {"dir": str(folder), "args": meta["args"]}
+        case = {"dir": str(folder), "args": meta["args"], "nopd": meta.get("nopd", False)}
         if meta.get("env"):
             case["env"] = meta["env"]
-        return disagreement(oracle_compare.compare(json.dumps(case), oracle, a.composeguard))
+        r = oracle_compare.compare(json.dumps(case), oracle, a.composeguard)
+        if want_yaml:
+            compare_yaml(case, r, oracle, a.composeguard)
+        return disagreement(r)
 
     want = check()
     if not want:
@@ -650,6 +817,7 @@ def main():
     ap.add_argument("--composeguard", default=str(ROOT / "target/release/composeguard"))
     ap.add_argument("--out", default="/tmp/fuzz-loader")
     ap.add_argument("--minimize")
+    ap.add_argument("--yaml", action="store_true", help="compare `config`'s YAML text too where the JSON agrees")
     a = ap.parse_args()
     minimize(a) if a.minimize else fuzz(a)
 
