@@ -257,6 +257,15 @@ class Gen:
                      f"{n}=${{{ref}", f"={v}", f'{n}="a"b', f"{n}=${{}}", f"{n}=\\", f'{n}="a\\', f"{n}=${{1}}"]
         return self.pick(forms), n
 
+    def env_chars(self):
+        """An env file of random characters among those its syntax gives a meaning."""
+        alphabet = ["A", "B", "C", "=", "=", '"', "'", "\\", "$", "{", "}", "#", " ", "\t", "\n", "\n", ":", "x", "-", "?", "+", "`", "\r"]
+        lines = []
+        for _ in range(self.rng.randint(1, 4)):
+            head = self.pick(["A=", "B=", "C=", "export A=", "A: ", "B =", "C= "])
+            lines.append(head + "".join(self.pick(alphabet) for _ in range(self.rng.randint(0, 8))))
+        return "\n".join(lines) + self.pick(["", "\n"])
+
     def env_file_text(self):
         lines, defined = [], []
         for _ in range(self.rng.randint(0, 8)):
@@ -618,6 +627,12 @@ def make_case(rng, folder):
             features.append("procenv")
         if ".env" not in files and rng.random() < 0.7:
             files[".env"] = g.env_file_text()
+    if "charenv" in features:
+        probe = M(("image", "probe"), ("labels", M(*[(f"l{n}", f"[${{{n}}}]") for n in "ABC"])),
+                  ("env_file", [g.pick(["svc.env", M(("path", "svc.env"), ("format", "raw"))])]))
+        dict(doc.pairs)["services"].add("charenv", probe)
+        files[".env"] = g.env_chars()
+        files["svc.env"] = g.env_chars()
     if "envprobe" in features:
         # every variable shown: `.env` through labels, an env file through `environment`
         probe = M(("image", "probe"), ("labels", M(*[(f"l{n}", f"[${{{n}}}]") for n in NAMES])),
