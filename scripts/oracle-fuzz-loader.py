@@ -259,12 +259,18 @@ class Gen:
 
     def env_chars(self):
         """An env file of random characters among those its syntax gives a meaning."""
-        alphabet = ["A", "B", "C", "=", "=", '"', "'", "\\", "$", "{", "}", "#", " ", "\t", "\n", "\n", ":", "x", "-", "?", "+", "`", "\r"]
+        alphabet = ["A", "B", "C", "=", "=", '"', "'", "\\", "$", "{", "}", "#", " ", "\t", "\n", "\n", ":", "x", "-", "?", "+", "`", "\r",
+                    "n", "t", "\u00a0", "é", "_", "1", "export ", "\v"]
         lines = []
         for _ in range(self.rng.randint(1, 4)):
             head = self.pick(["A=", "B=", "C=", "export A=", "A: ", "B =", "C= "])
             lines.append(head + "".join(self.pick(alphabet) for _ in range(self.rng.randint(0, 8))))
         return "\n".join(lines) + self.pick(["", "\n"])
+
+    def interp_chars(self):
+        """A value of random characters among those interpolation gives a meaning."""
+        alphabet = ["$", "$", "$", "{", "{", "}", "}", ":", "-", "+", "?", "A", "B", "_", "1", ".", "a", "\\", " ", "=", "/", "#", "%", "é"]
+        return "".join(self.pick(alphabet) for _ in range(self.rng.randint(1, 10)))
 
     def env_file_text(self):
         lines, defined = [], []
@@ -627,6 +633,10 @@ def make_case(rng, folder):
             features.append("procenv")
         if ".env" not in files and rng.random() < 0.7:
             files[".env"] = g.env_file_text()
+    if "charinterp" in features:
+        labels = M(*[(f"c{i}", g.interp_chars()) for i in range(rng.randint(1, 3))])
+        dict(doc.pairs)["services"].add("charinterp", M(("image", "probe"), ("labels", labels)))
+        env.update({"A": g.pick(["", "x", "a b"]), "B": g.pick(["", "1"])} if rng.random() < 0.7 else {})
     if "charenv" in features:
         probe = M(("image", "probe"), ("labels", M(*[(f"l{n}", f"[${{{n}}}]") for n in "ABC"])),
                   ("env_file", [g.pick(["svc.env", M(("path", "svc.env"), ("format", "raw"))])]))
