@@ -669,7 +669,27 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
         (listed.iter().map(|f| abs(f)).collect(), None)
     };
     let is_dotenv = dotenv.is_some();
-    let (read, origins) = env_from_files(asm, &files, env, dotenv, again);
+    // before anything else, compose reads the same files once for the `COMPOSE_*` variables,
+    // which it sets in its own environment where that has none (ignoring what it cannot
+    // read): so the read that counts sees them at their final values, and they keep the
+    // values of that first read (the second read finds them set)
+    let preset: Vec<(String, String)> = if again {
+        Vec::new()
+    } else {
+        let (issues, errors) = (asm.issues.len(), asm.env_file_errors.len());
+        let (read, _) = env_from_files(asm, &files, env, dotenv.clone(), false);
+        asm.issues.truncate(issues);
+        asm.env_file_errors.truncate(errors);
+        read.into_iter().filter(|(k, _)| k.starts_with("COMPOSE_") && !env.contains_key(k)).collect()
+    };
+    let with_preset = (!preset.is_empty()).then(|| {
+        let mut current = env.clone();
+        for (k, v) in &preset {
+            current.insert_if_absent(k.clone(), v.clone());
+        }
+        current
+    });
+    let (read, origins) = env_from_files(asm, &files, with_preset.as_ref().unwrap_or(env), dotenv, again);
     // compose sets the `COMPOSE_*` variables of `.env` in its environment first: one of them
     // can disable `.env`, which then gives nothing else
     let disables = is_dotenv && !env.contains_key("COMPOSE_DISABLE_ENV_FILE") && read.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
@@ -684,7 +704,7 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
             asm.files_from_env_file = Some(origin);
         }
     }
-    for (k, v) in read {
+    for (k, v) in preset.into_iter().chain(read) {
         if !disables || k.starts_with("COMPOSE_") {
             asm.env_file_variables.entry(k.clone()).or_insert_with(|| v.clone());
             env.insert_if_absent(k, v);
