@@ -155,7 +155,7 @@ def dump(node, rng):
 
 # --- The grammar -------------------------------------------------------------------------------
 
-NAMES = ["A", "B", "TAG", "PORT", "V_1", "_U", "x", "EMPTY", "UNSET", "NUM", "BOOL", "N2"]
+NAMES = ["A", "B", "TAG", "PORT", "V_1", "_U", "x", "EMPTY", "UNSET", "NUM", "BOOL", "N2", "COMPOSE_X"]
 ODD_NAMES = ["A.B", "A-B", "1A", "Ä", "A B"]
 VALUES = ["x", "", "8080", "true", "false", "a b", "1.5", "0", "10", "nginx", "alpine:3",
           "$$x", "a#b", " lead", "trail ", "80:80", "yes", "null", "-1", "a=b", "{x}", "'q'", '"d"']
