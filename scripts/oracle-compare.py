@@ -8,8 +8,8 @@ a spec error) and, where both accept, `config --format json`.
 A case is a line of CASES: a compose file's path (loaded as `docker compose -f FILE` from its
 folder, as ../shared/tools/compose-verdict does), or a JSON object {"dir": FOLDER, "args":
 [ARGS...]} (the same arguments given to both, run from FOLDER; `--project-directory .` is added
-for compose's verdict unless the arguments have one or "nopd" is true). Both run with only PATH
-and an empty HOME. Each case's outcome is a JSON line of OUT; --summary prints the counts and
+for compose's verdict unless the arguments have one or "nopd" is true; "env" is an object of
+variables given to both processes). Both run with only PATH, an empty HOME and that "env". Each case's outcome is a JSON line of OUT; --summary prints the counts and
 every disagreement. Needs the reference installed (../shared/tools/compose-verdict installs it).
 """
 import argparse
@@ -35,10 +35,10 @@ def oracle_binary():
     return str(found[0])
 
 
-def run(cmd, cwd, home, timeout=20):
+def run(cmd, cwd, home, timeout=20, env=None):
     start = time.time()
     try:
-        p = subprocess.run(cmd, cwd=cwd, env={"PATH": PATH, "HOME": home}, capture_output=True, timeout=timeout)
+        p = subprocess.run(cmd, cwd=cwd, env={**(env or {}), "PATH": PATH, "HOME": home}, capture_output=True, timeout=timeout)
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), time.time() - start
     except subprocess.TimeoutExpired:
         return "timeout", "", "", time.time() - start
@@ -68,16 +68,16 @@ def diff(a, b, path=""):
 def compare(line, oracle, cg):
     if line.startswith("{"):
         case = json.loads(line)
-        folder, args, nopd = case["dir"], case["args"], case.get("nopd", False)
+        folder, args, nopd, env = case["dir"], case["args"], case.get("nopd", False), case.get("env")
     else:
-        folder, args, nopd = os.path.dirname(line), ["-f", os.path.basename(line)], False
+        folder, args, nopd, env = os.path.dirname(line), ["-f", os.path.basename(line)], False, None
     home = tempfile.mkdtemp(prefix="oracle-home")
     r = {"case": line}
     pd = [] if nopd or "--project-directory" in args else ["--project-directory", "."]
-    rc, _, err, _ = run([oracle] + args + pd + ["config", "-q"], folder, home)
+    rc, _, err, _ = run([oracle] + args + pd + ["config", "-q"], folder, home, env=env)
     r["compose_invalid"] = rc != 0
     r["compose_error"] = "\n".join(l for l in err.splitlines() if "level=warning" not in l)[-400:]
-    _, out, err, took = run([cg, "check", "--format", "json"] + args, folder, home)
+    _, out, err, took = run([cg, "check", "--format", "json"] + args, folder, home, env=env)
     r["composeguard_seconds"] = round(took, 2)
     try:
         report = json.loads(out)
@@ -89,8 +89,8 @@ def compare(line, oracle, cg):
         r["composeguard_errors"] = [err[-500:]]
     r["verdict_agree"] = r["composeguard_invalid"] == r["compose_invalid"]
     if rc == 0 and r["composeguard_invalid"] is False:
-        _, a, _, _ = run([oracle] + args + ["config", "--format", "json"], folder, home)
-        _, b, _, _ = run([cg, "config", "--format", "json"] + args, folder, home)
+        _, a, _, _ = run([oracle] + args + ["config", "--format", "json"], folder, home, env=env)
+        _, b, _, _ = run([cg, "config", "--format", "json"] + args, folder, home, env=env)
         try:
             differences = diff(json.loads(a), json.loads(b))
             r["config_agree"] = not differences

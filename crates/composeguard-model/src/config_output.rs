@@ -1843,8 +1843,9 @@ pub fn parse_env_file_after(
             .map_err(|e| e.to_string()),
         "raw" => {
             let mut out = Vec::new();
-            for line in content.lines() {
-                let line = line.trim_start();
+            // (lines end at `\n`, each without one `\r` before it, the last one's too)
+            for line in content.split('\n') {
+                let line = line.strip_suffix('\r').unwrap_or(line).trim_start();
                 if line.is_empty() || line.starts_with('#') {
                     continue;
                 }
@@ -1855,7 +1856,8 @@ pub fn parse_env_file_after(
                 if key.is_empty() {
                     return Err(format!("no variable name on line '{line}'"));
                 }
-                if key.chars().any(char::is_whitespace) {
+                // (only a blank or a tab: compose takes `\r` or a no-break space as part of the name)
+                if key.contains([' ', '\t']) {
                     return Err(format!("variable '{key}' contains whitespaces"));
                 }
                 match value {
@@ -1921,6 +1923,20 @@ fn go_time(text: &str) -> String {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
+    #[test]
+    fn raw_env_files_as_compose_reads_them() {
+        let raw = |text: &str| super::parse_env_file(text, Some("raw"), &|_: &str| None);
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        // each checked against `docker compose config` v2.40.3: only a blank or a tab is refused
+        // in a name, and one `\r` is dropped at the end of every line, the last one's too
+        assert_eq!(raw("A\rB=1\n"), Ok(vec![pair("A\rB", "1")]));
+        assert_eq!(raw("A\u{b}B=1\nC\u{a0}D=2\n"), Ok(vec![pair("A\u{b}B", "1"), pair("C\u{a0}D", "2")]));
+        assert_eq!(raw("A=x\r"), Ok(vec![pair("A", "x")]));
+        assert_eq!(raw("A=x\r\r\nB=y\r\n"), Ok(vec![pair("A", "x\r"), pair("B", "y")]));
+        assert_eq!(raw("A B=1\n"), Err("variable 'A B' contains whitespaces".to_string()));
+        assert_eq!(raw("A\tB=1\n"), Err("variable 'A\tB' contains whitespaces".to_string()));
+    }
+
     #[test]
     fn floats_as_go_writes_them() {
         use super::go_json_float as json;

@@ -30,6 +30,9 @@ pub(crate) const REPORTED: &str = "$composeguard::Reported";
 /// The start of the message of a missing key, for code generic over the deserializer (see
 /// [`missing_key`]).
 const MISSING: &str = "$composeguard::Missing ";
+/// The start of the message of a value only compose's final decoding refuses (see
+/// [`refused_when_decoded`]).
+const DECODED: &str = "$composeguard::Decoded ";
 /// Asks for the node's kind before reading it (see `model::ByKind`).
 pub(crate) const KIND: &str = "$composeguard::Kind";
 /// The field name that receives a struct's `x-` keys.
@@ -210,6 +213,13 @@ pub(crate) fn missing_key<E: de::Error>(key: &str, text: &str) -> E {
     E::custom(format!("{MISSING}{key} {text}"))
 }
 
+/// An error about a value compose's schema lets through and only its final decoding of the
+/// merged project refuses (a duration, a byte size): a later file of a stack mends it, so it is
+/// not an error of the files merged so far ([`crate::issue::Issue::is_refused_when_decoded`]).
+pub(crate) fn refused_when_decoded<E: de::Error>(text: String) -> E {
+    E::custom(format!("{DECODED}{text}"))
+}
+
 /// Collects issues during deserialization.
 #[derive(Default)]
 pub struct Recorder {
@@ -242,6 +252,10 @@ impl Recorder {
             Some((key, text)) => (Some(key), text),
             None => (None, text),
         };
+        let (decoded, text) = match text.strip_prefix(DECODED) {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
         let path_s = path.to_string();
         let subject = if path_s.is_empty() { "the file".to_string() } else { format!("`{path_s}`") };
         let mut issue = Issue::error(kind, node.span, format!("{subject} {text}")).with_path(path_s);
@@ -254,6 +268,9 @@ impl Recorder {
         }
         if let Some(key) = missing {
             issue = issue.with_missing_key(key);
+        }
+        if decoded {
+            issue = issue.refused_when_decoded();
         }
         self.push(issue);
     }

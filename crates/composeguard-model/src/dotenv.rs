@@ -89,9 +89,14 @@ pub fn parse_after(src: &str, lookup: &dyn Variables, earlier: &dyn Variables) -
         let offset = src.len() - rest.len();
         // key
         let mut src_key = rest;
+        // (`export` then a blank, tab, line break, form feed or `\r`: not a vertical tab)
         if let Some(after) = src_key.strip_prefix("export") {
-            if after.starts_with(|c: char| c.is_whitespace()) {
+            if after.starts_with(['\t', '\n', '\u{c}', '\r', ' ']) {
                 src_key = after.trim_start_matches(is_space);
+                if src_key.is_empty() {
+                    // (`export` and blanks end the file: compose finds no name at all)
+                    return Err(DotenvError { line, offset, message: "`export` without a variable name at the end of the file".into() });
+                }
             }
         }
         let mut key_end = None;
@@ -316,6 +321,20 @@ mod tests {
         assert_eq!(kv("A=1\nHOME\n"), [("A".to_string(), "1".to_string()), ("HOME".to_string(), "/root".to_string())]);
         assert_eq!(kv("A=1\nHOME"), [("A".to_string(), "1".to_string()), (String::new(), "HOME".to_string())]);
         assert_eq!(kv("export two words"), [(String::new(), "two words".to_string())]);
+    }
+
+    #[test]
+    fn export_as_compose_reads_it() {
+        // each checked against docker compose v2.40.3: `export` and blanks at the very end are
+        // an error, `export` alone is a value; a vertical tab does not end `export`, which is
+        // then the start of the name
+        let env: HashMap<String, String> = HashMap::new();
+        assert!(parse("A=1\nexport ", &env).unwrap_err().message.contains("`export` without a variable name"));
+        assert!(parse("export \t", &env).is_err());
+        assert_eq!(kv("export"), [(String::new(), "export".to_string())]);
+        assert_eq!(kv("export \nA=1\n"), [("A".to_string(), "1".to_string())]);
+        assert_eq!(kv("export\u{b}A=1\n"), [("export\u{b}A".to_string(), "1".to_string())]);
+        assert_eq!(kv("export\u{c}A=1\n"), [("A".to_string(), "1".to_string())]);
     }
 
     #[test]

@@ -137,6 +137,9 @@ pub enum Subject {
     /// A value compose refuses in a file it reads for `extends` (reported there, once, not
     /// again for each service that inherits it).
     ReadForExtends,
+    /// A value compose's schema lets through and only its decoding of the merged project
+    /// refuses (a duration, a byte size): not an error of a stack's files merged so far.
+    RefusedWhenDecoded,
 }
 
 impl Issue {
@@ -195,6 +198,19 @@ impl Issue {
     pub fn read_for_extends(mut self) -> Self {
         self.subject = Some(Box::new(Subject::ReadForExtends));
         self
+    }
+
+    /// Marks the issue as one compose finds only when it decodes the merged project.
+    #[must_use]
+    pub fn refused_when_decoded(mut self) -> Self {
+        self.subject = Some(Box::new(Subject::RefusedWhenDecoded));
+        self
+    }
+
+    /// Whether only compose's decoding of the merged project finds the issue (a later file of
+    /// a stack mends it).
+    pub fn is_refused_when_decoded(&self) -> bool {
+        matches!(self.subject.as_deref(), Some(Subject::RefusedWhenDecoded))
     }
 
     /// Whether the issue was found in a file read for `extends`.

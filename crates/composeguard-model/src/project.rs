@@ -459,7 +459,10 @@ fn load_decoded(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSyst
         // (with no file system, listed files are not checked, as other files it cannot read)
         if fs.sees_files() || process.listed.as_deref().is_none_or(str::is_empty) {
             let dir = working_dir.clone();
-            read_env_files(&mut asm, &ProjectOptions::default(), &process, &working_dir, &|f: &str| crate::paths::join_clean(&dir, f), &mut variables);
+            let abs = |f: &str| crate::paths::join_clean(&dir, f);
+            // (twice, as compose reads them: see `load_project_in`)
+            read_env_files(&mut asm, &ProjectOptions::default(), &process, &working_dir, &abs, &mut variables, false);
+            read_env_files(&mut asm, &ProjectOptions::default(), &process, &working_dir, &abs, &mut variables, true);
         }
     }
     asm.preload(path, path, text);
@@ -525,7 +528,7 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
     let working_dir = |files: &[String]| -> String {
         project_dir_opt.clone().or_else(|| files.first().map(|f| parent_dir(f))).unwrap_or_else(|| if cwd.is_empty() { ".".into() } else { cwd.clone() })
     };
-    read_env_files(&mut asm, options, &process_env_files, &working_dir(&files), &abs, &mut env);
+    read_env_files(&mut asm, options, &process_env_files, &working_dir(&files), &abs, &mut env, false);
     // `COMPOSE_FILE` (its value, the separator) and its entries compose cannot read, reported
     // once the compose files have their places in the source map
     let mut compose_file_problems: Option<(String, String, Vec<ComposeFileEntry>)> = None;
@@ -564,9 +567,11 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
                 );
             }
         }
-        // now that the files are known, the project folder may differ
-        read_env_files(&mut asm, options, &process_env_files, &working_dir(&files), &abs, &mut env);
     }
+    // compose reads the env files a second time once the compose files are known: the project
+    // folder may differ now, and even where it does not, this read sees the first one's values
+    // (a `${A:?}` entry refuses an `A` that a later entry of the file empties)
+    read_env_files(&mut asm, options, &process_env_files, &working_dir(&files), &abs, &mut env, true);
     let project_dir = working_dir(&files);
     let profiles: Vec<String> = if options.profiles.is_empty() {
         compose_profiles(&env)
@@ -642,8 +647,8 @@ fn discover(fs: &dyn FileSystem, dir: &str) -> Vec<String> {
 }
 
 /// `--env-file` files, or `<dir>/.env`: their variables join the environment without replacing
-/// what is already set.
-fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &ProcessEnvFiles, dir: &str, abs: &dyn Fn(&str) -> String, env: &mut Environment) {
+/// what is already set. `again`: compose's second read, once the compose files are known.
+fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &ProcessEnvFiles, dir: &str, abs: &dyn Fn(&str) -> String, env: &mut Environment, again: bool) {
     // `.env` disabled by the environment, or by the `.env` read before the files were known
     let disabled = process.disabled || env.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
     // `--env-file`, else the comma-separated `COMPOSE_ENV_FILES` of the environment (read even
@@ -664,7 +669,27 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
         (listed.iter().map(|f| abs(f)).collect(), None)
     };
     let is_dotenv = dotenv.is_some();
-    let (read, origins) = env_from_files(asm, &files, env, dotenv);
+    // before anything else, compose reads the same files once for the `COMPOSE_*` variables,
+    // which it sets in its own environment where that has none (ignoring what it cannot
+    // read): so the read that counts sees them at their final values, and they keep the
+    // values of that first read (the second read finds them set)
+    let preset: Vec<(String, String)> = if again {
+        Vec::new()
+    } else {
+        let (issues, errors) = (asm.issues.len(), asm.env_file_errors.len());
+        let (read, _) = env_from_files(asm, &files, env, dotenv.clone(), false);
+        asm.issues.truncate(issues);
+        asm.env_file_errors.truncate(errors);
+        read.into_iter().filter(|(k, _)| k.starts_with("COMPOSE_") && !env.contains_key(k)).collect()
+    };
+    let with_preset = (!preset.is_empty()).then(|| {
+        let mut current = env.clone();
+        for (k, v) in &preset {
+            current.insert_if_absent(k.clone(), v.clone());
+        }
+        current
+    });
+    let (read, origins) = env_from_files(asm, &files, with_preset.as_ref().unwrap_or(env), dotenv, again);
     // compose sets the `COMPOSE_*` variables of `.env` in its environment first: one of them
     // can disable `.env`, which then gives nothing else
     let disables = is_dotenv && !env.contains_key("COMPOSE_DISABLE_ENV_FILE") && read.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| is_true(v));
@@ -679,7 +704,7 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
             asm.files_from_env_file = Some(origin);
         }
     }
-    for (k, v) in read {
+    for (k, v) in preset.into_iter().chain(read) {
         if !disables || k.starts_with("COMPOSE_") {
             asm.env_file_variables.entry(k.clone()).or_insert_with(|| v.clone());
             env.insert_if_absent(k, v);
@@ -715,8 +740,9 @@ struct EnvOrigins {
 
 /// Reads dotenv files in order (later files see earlier ones); a file that cannot be read is
 /// reported in itself once the compose files are known, a missing one in the first compose file.
-/// `first` is the first file's read, when the caller has already read it.
-fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environment, mut first: Option<Result<String, String>>) -> (IndexMap<String, String>, EnvOrigins) {
+/// `first` is the first file's read, when the caller has already read it; `again`: the files are
+/// read the second time.
+fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environment, mut first: Option<Result<String, String>>, again: bool) -> (IndexMap<String, String>, EnvOrigins) {
     let mut out: IndexMap<String, String> = IndexMap::new();
     let mut origins = EnvOrigins::default();
     for path in files {
@@ -742,9 +768,11 @@ fn env_from_files(asm: &mut Assembler<'_>, files: &[String], current: &Environme
                             origins.name = Some((path.clone(), text, line));
                         }
                     }
-                    Err(error) => asm.env_file_errors.push(EnvFileError { path: path.clone(), text, error }),
+                    Err(error) => asm.env_file_errors.push(EnvFileError { path: path.clone(), text, error, again }),
                 }
             }
+            // (the first read reported it)
+            Err(_) if again => {}
             // (a file that is there but not read: too large, not a regular file)
             Err(reason) if asm.fs.exists(path) => {
                 let (kind, reason) = unread_file(path, &reason);
@@ -944,6 +972,8 @@ struct EnvFileError {
     path: String,
     text: String,
     error: crate::dotenv::DotenvError,
+    /// Found by the second read (the first read of the file went well).
+    again: bool,
 }
 
 impl<'a> Assembler<'a> {
@@ -1046,16 +1076,19 @@ impl<'a> Assembler<'a> {
     /// read twice (before and after the compose files are found) is reported once.
     pub(crate) fn report_env_file_errors(&mut self) {
         let mut seen: Vec<String> = Vec::new();
-        for EnvFileError { path, text, error } in std::mem::take(&mut self.env_file_errors) {
+        for EnvFileError { path, text, error, again } in std::mem::take(&mut self.env_file_errors) {
             if seen.contains(&path) {
                 continue;
             }
             self.refused_env_keys.extend(crate::dotenv::keys_in(&text));
             let at = self.env_file_span(&path, text, EnvFileAt::Offset(error.offset));
-            self.issues.push(
-                Issue::error(IssueKind::InvalidValue, at, format!("cannot read env file `{path}`: {error}"))
-                    .with_help("compose refuses the whole file: fix this entry"),
-            );
+            let help = if again {
+                // (the first read went well: only the values it gave make this entry fail)
+                "compose reads its env files twice, the second time with each variable at its final value: a later entry sets one that this entry requires to an empty value"
+            } else {
+                "compose refuses the whole file: fix this entry"
+            };
+            self.issues.push(Issue::error(IssueKind::InvalidValue, at, format!("cannot read env file `{path}`: {error}")).with_help(help));
             seen.push(path);
         }
     }
@@ -1261,7 +1294,7 @@ impl<'a> Assembler<'a> {
                 if let Some(so_far) = acc.as_ref().filter(|_| merged < STACK_PREFIXES_CHECKED) {
                     let mut so_far = so_far.clone();
                     let (_, issues) = read_model(&mut so_far);
-                    self.stack_issues.extend(issues);
+                    self.stack_issues.extend(issues.into_iter().filter(|i| !i.is_refused_when_decoded()));
                     self.stack_prefixes.push(so_far);
                 }
                 merged += 1;

@@ -709,7 +709,7 @@ impl<'de> Deserialize<'de> for Duration {
                 f.write_str("a string with a unit (such as `30s`)")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
-                parse_duration(v).map(|nanos| Duration { nanos }).map_err(de::Error::custom)
+                parse_duration(v).map(|nanos| Duration { nanos }).map_err(crate::de::refused_when_decoded)
             }
         }
         d.deserialize_str(V)
@@ -918,7 +918,7 @@ impl<'de> Deserialize<'de> for ByteSize {
                 Ok(ByteSize(0))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<ByteSize, E> {
-                parse_byte_size(v).map(ByteSize).map_err(de::Error::custom)
+                parse_byte_size(v).map(ByteSize).map_err(crate::de::refused_when_decoded)
             }
         }
         d.deserialize_any(V)

@@ -1101,6 +1101,10 @@ fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], ou
     for (name, s) in active {
         for (i, ef) in s.env_file.iter().enumerate() {
             let rel = &ef.value.path.value;
+            // compose keeps one entry per path as written, the last (its `required` wins)
+            if s.env_file[i + 1..].iter().any(|later| later.value.path.value == *rel) {
+                continue;
+            }
             let at = format!("services.{}.env_file[{i}]", name.value);
             let path = (!rel.is_empty()).then(|| {
                 composeguard_model::project::join_path(cx.working_dir(), &composeguard_model::paths::expand_home(rel, cx.project.home.as_deref()))
