@@ -761,26 +761,6 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
             }
         }
     }
-    // (has `count`, has `device_ids`, where, path)
-    let mut device_requests: Vec<(bool, bool, Span, String)> = Vec::new();
-    if let Some(g) = &s.gpus {
-        if let composeguard_model::model::Gpus::Devices(list) = &g.value {
-            device_requests.extend(list.iter().enumerate().map(|(i, d)| (d.count.is_some(), !d.device_ids.is_empty(), d.loc.span, p(&format!("gpus[{i}]")))));
-        }
-    }
-    if let Some(r) = reservations {
-        device_requests.extend(
-            r.devices
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.count.is_some(), !d.device_ids.is_empty(), d.loc.span, p(&format!("deploy.resources.reservations.devices[{i}]")))),
-        );
-    }
-    for (count, ids, span, path) in device_requests {
-        if count && ids {
-            out.push(err(IssueKind::ConflictingKeys, span, "`count` and `device_ids` exclude each other".into()).with_path(path));
-        }
-    }
     for (key, list) in [("environment", &s.environment), ("build.args", s.build.as_ref().map_or(&EMPTY, |b| &b.value.config.args))] {
         if !list.list_form {
             continue;
@@ -1382,7 +1362,13 @@ mod raw {
                 for key in ["capabilities", "device_ids", "options"] {
                     unique_items(v.as_map().and_then(|m| m.get(key)), || format!("{}.{key}", path()), out);
                 }
+                if !schema_only {
+                    count_and_device_ids(v, path, out);
+                }
             });
+            if !schema_only {
+                each_item_map(s.get("gpus"), |i, v| count_and_device_ids(v, || p(&format!("gpus[{i}]")), out));
+            }
         }
     }
 
@@ -1815,6 +1801,20 @@ mod raw {
         refused_keys(node, KeyPattern::SomeCharacter, path, out);
     }
 
+    /// compose refuses a device request with both keys, whatever their values (an empty
+    /// `device_ids` too), in every service, those of a disabled profile too.
+    fn count_and_device_ids(request: &Node, path: impl Fn() -> String, out: &mut Vec<Issue>) {
+        let Some(m) = request.as_map() else { return };
+        if m.get("count").is_some() && m.get("device_ids").is_some() {
+            let path = path();
+            out.push(
+                err(IssueKind::ConflictingKeys, request.span, format!("`{path}` sets both `count` and `device_ids`, which exclude each other"))
+                    .with_path(path)
+                    .with_help("keep `count` (how many devices) or `device_ids` (which ones), not both"),
+            );
+        }
+    }
+
     fn each_item_map(node: Option<&Node>, mut f: impl FnMut(usize, &Node)) {
         if let Some(items) = node.and_then(Node::as_seq) {
             for (i, item) in items.iter().enumerate() {
@@ -1822,6 +1822,46 @@ mod raw {
                     f(i, item);
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{lint, Category, LintOptions, Severity};
+
+    /// The spec errors of a file: (path, message).
+    fn spec_errors(text: &str) -> Vec<(String, String)> {
+        lint("compose.yaml", text, &LintOptions::default())
+            .diagnostics()
+            .filter(|d| d.category == Category::Spec && d.severity == Severity::Error)
+            .map(|d| (d.path.clone(), d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn count_and_device_ids_exclude_each_other_when_both_are_written() {
+        // docker compose v2.40.3: services.a.gpus.[]: "count" and "device_ids" attributes are
+        // exclusive (an empty list and a service of a disabled profile too)
+        for (request, path) in [
+            ("gpus: [{count: 1, device_ids: [a]}]", "services.a.gpus[0]"),
+            ("gpus: [{count: -1, device_ids: []}]", "services.a.gpus[0]"),
+            ("gpus: [{count: all, device_ids: []}]\n    profiles: [p]", "services.a.gpus[0]"),
+            ("deploy: {resources: {reservations: {devices: [{capabilities: [gpu], count: 0, device_ids: []}]}}}", "services.a.deploy.resources.reservations.devices[0]"),
+        ] {
+            let text = format!("services:\n  a:\n    image: x\n    {request}\n  b:\n    image: x\n");
+            let errors = spec_errors(&text);
+            assert!(errors.iter().any(|(p, m)| p == path && m.contains("both `count` and `device_ids`")), "{request}: {errors:?}");
+        }
+        // ... and accepts one of them, or each in its own request
+        for request in [
+            "gpus: [{device_ids: []}]",
+            "gpus: [{count: -1}]",
+            "gpus: [{count: 1}, {device_ids: [a]}]",
+            "deploy: {resources: {reservations: {devices: [{capabilities: [gpu], device_ids: []}]}}}",
+        ] {
+            let text = format!("services:\n  a:\n    image: x\n    {request}\n");
+            assert_eq!(spec_errors(&text), Vec::new(), "{request}");
         }
     }
 }
