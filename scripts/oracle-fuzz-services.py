@@ -224,6 +224,10 @@ def pick(src, rng):
     v = rng.choice(src)
     if MUTATE and isinstance(v, str) and not isinstance(v, Raw) and rng.random() < MUTATE:
         v = mutate(v, rng)
+    if INTERPOLATE and rng.random() < INTERPOLATE and isinstance(v, (str, int, float, bool)) and "$" not in str(v):
+        # the value as a variable's default: compose casts the text where the field is typed
+        text = {True: "true", False: "false"}.get(v, str(v)) if isinstance(v, bool) else str(v)
+        v = "${UNSET_VAR:-" + text.replace("}", "") + "}"
     return v
 
 
@@ -484,6 +488,7 @@ ODD = [Raw(x) for x in ["!!str 1", '!!int "10"', "!!float 1", '!!bool "true"', '
                         "!!int abc", "'' ", "- 1", "? a", "1e", "0x", "1_", "1.5e+3", "1e-3", "12e03"]]
 MUTATE = 0.0
 DISABLED = 0.0
+INTERPOLATE = 0.0
 WRONG = [1, 0, -1, 1.5, "", "x", True, False, None, [], ["x"], [1], {}, {"a": 1}, [{"a": 1}], Raw("yes"), "10m"] + ODD
 
 
@@ -572,11 +577,12 @@ def main():
     ap.add_argument("--only")
     ap.add_argument("--mutate", type=float, default=0.3, help="the chance a string from a pool is mutated")
     ap.add_argument("--disabled", type=float, default=0.2, help="the chance service `a` is in a disabled profile")
+    ap.add_argument("--interpolate", type=float, default=0.05, help="the chance a scalar is written as a variable's default")
     ap.add_argument("--print", action="store_true", help="print the generated files and run nothing")
     a = ap.parse_args()
     only = a.only.split(",") if a.only else None
-    global MUTATE, DISABLED
-    MUTATE, DISABLED = a.mutate, a.disabled
+    global MUTATE, DISABLED, INTERPOLATE
+    MUTATE, DISABLED, INTERPOLATE = a.mutate, a.disabled, a.interpolate
     rng = random.Random(a.seed)
     if a.print:
         for i in range(a.count):
