@@ -1673,7 +1673,9 @@ mod raw {
     fn scalar_values(node: Option<&Node>, path: impl Fn() -> String, want: Values, out: &mut Vec<Issue>) {
         let Some(m) = node.and_then(Node::as_map) else { return };
         let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_));
-        for (k, v) in m.iter() {
+        // (the spec's pattern for the keys of `provider.options`, `^.+$`, leaves an empty key's
+        // value unchecked, and compose takes it)
+        for (k, v) in m.iter().filter(|(k, _)| !(want == Values::ScalarsOrLists && k.name.is_empty())) {
             let ok = match (&v.value, want) {
                 (Value::String(_), _) | (Value::Int(_) | Value::Null, Values::StringsOrIntegers) => true,
                 (Value::Seq(items), Values::ScalarsOrLists) => items.iter().all(|i| scalar(&i.value)),
@@ -1940,5 +1942,17 @@ mod tests {
             let text = format!("services:\n  a:\n    image: x\n    profiles: [p]\n    {value}\n  b:\n    image: x\n");
             assert_eq!(spec_errors(&text), Vec::new(), "{value}");
         }
+    }
+
+    #[test]
+    fn an_empty_provider_option_takes_any_value() {
+        // docker compose v2.40.3 accepts it (the spec's key pattern `^.+$` leaves it unchecked)
+        for value in ["{a: 1}", "null", "[[1]]"] {
+            let text = format!("services:\n  a:\n    provider: {{type: x, options: {{\"\": {value}}}}}\n");
+            assert_eq!(spec_errors(&text), Vec::new(), "{value}");
+        }
+        // ... and refuses a named one: services.a.provider.options.b must be ...
+        let text = "services:\n  a:\n    provider: {type: x, options: {b: {a: 1}}}\n";
+        assert!(spec_errors(text).iter().any(|(p, _)| p == "services.a.provider.options.b"), "{:?}", spec_errors(text));
     }
 }
