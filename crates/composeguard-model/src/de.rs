@@ -1438,6 +1438,17 @@ mod tests {
     }
 
     #[test]
+    fn a_date_where_a_string_or_a_mapping_is_wanted_is_called_a_timestamp() {
+        // docker compose v2.40.3: services.a.devices.0 invalid jsonType time.Time (it was
+        // called "a string", which the value looks like)
+        for value in ["devices: [2001-12-14]", "volumes: [2001-12-14T21:59:43.10-05:00]", "ports: [2001-12-14]"] {
+            let text = format!("services:\n  a:\n    image: x\n    {value}\n");
+            let found = issues(&text);
+            assert!(found.iter().any(|m| m.ends_with("found a timestamp")), "{value}: {found:?}");
+        }
+    }
+
+    #[test]
     fn an_empty_option_key_takes_any_value_where_compose_reads_options_as_text() {
         // docker compose v2.40.3 accepts these (`config` prints the value as Go's `%v` does)
         for text in [
