@@ -782,16 +782,23 @@ fn check_service_as_read(name: &Spanned<String>, s: &Service, out: &mut Vec<Issu
             }
         }
     }
-    for (key, list) in [("environment", &s.environment), ("build.args", s.build.as_ref().map_or(&EMPTY, |b| &b.value.config.args))] {
+    let mut lists = vec![("environment".to_string(), &s.environment), ("build.args".to_string(), s.build.as_ref().map_or(&EMPTY, |b| &b.value.config.args))];
+    for (hook, hooks) in [("post_start", &s.post_start), ("pre_stop", &s.pre_stop)] {
+        lists.extend(hooks.iter().enumerate().map(|(i, h)| (format!("{hook}[{i}].environment"), &h.environment)));
+    }
+    if let Some(dev) = &s.develop {
+        lists.extend(dev.watch.iter().enumerate().filter_map(|(i, w)| w.exec.as_ref().map(|e| (format!("develop.watch[{i}].exec.environment"), &e.environment))));
+    }
+    for (key, list) in lists {
         if !list.list_form {
             continue;
         }
         for e in list.iter() {
-            // (compose passes over a bare `- "A "` among build args, not among the environment)
-            if e.key.value.ends_with(char::is_whitespace) && (key == "environment" || e.value.is_some()) {
+            // (compose passes over a bare `- "A "` among build args, not among the environments)
+            if e.key.value.ends_with(char::is_whitespace) && (key != "build.args" || e.value.is_some()) {
                 out.push(
                     err(IssueKind::InvalidValue, e.span, format!("variable `{}` is declared with a trailing space before `=`", e.key.value.trim_end()))
-                        .with_path(p(key))
+                        .with_path(p(&key))
                         .with_help("remove the space: `KEY=value`"),
                 );
             }
@@ -1923,6 +1930,11 @@ mod tests {
             ("build: {context: ., ssh: [foo]}", "services.a.build.ssh"),
             ("build: {context: ., additional_contexts: [foo]}", "services.a.build.additional_contexts"),
             ("develop: {watch: [{path: '', action: rebuild}]}", "services.a.develop.watch[0].path"),
+            // 'services[a].post_start[0].environment' environment variable A  is declared with a
+            // trailing space (the hooks' and a watch rule's `exec` too)
+            ("post_start: [{command: x, environment: [\"A =1\"]}]", "services.a.post_start[0].environment"),
+            ("pre_stop: [{command: x, environment: [\"A \"]}]", "services.a.pre_stop[0].environment"),
+            ("develop: {watch: [{path: ., action: sync+exec, target: /a, exec: {command: x, environment: [\"A =1\"]}}]}", "services.a.develop.watch[0].exec.environment"),
         ] {
             for profiles in ["", "\n    profiles: [p]"] {
                 let text = format!("services:\n  a:\n    image: x{profiles}\n    {value}\n  b:\n    image: x\n");
