@@ -206,6 +206,17 @@ fn loose_ulimit(path: &Path<'_>) -> bool {
     }
 }
 
+/// An empty key of an options mapping whose keys the spec's pattern (`^.+$`) checks: the schema
+/// leaves its value unchecked, and compose turns whatever it holds into text (secrets'
+/// `driver_opts` are read as strings, and refuse it).
+fn unchecked_option(path: &Path<'_>, key: &str) -> bool {
+    key.is_empty()
+        && matches!(
+            path.segments().as_slice(),
+            ["services", _, "logging", "options"] | ["services", _, "networks", _, "driver_opts"] | ["networks" | "volumes", _, "driver_opts"]
+        )
+}
+
 /// An error saying the key `key` is missing (`text` says so in words): the issue records the
 /// key, so that an unknown key naming it, or an error in its unreadable value, explains it
 /// ([`crate::issue::drop_explained_missing_keys`]).
@@ -787,6 +798,9 @@ impl<'de> MapAccess<'de> for MapDe<'de, '_> {
             {
                 // compose moves an `x-` key out of `ulimits` into its extensions once it has
                 // checked that its value is a number, a string or a mapping: not a ulimit
+                continue;
+            }
+            if self.fields.is_none() && unchecked_option(self.path, &key.name) {
                 continue;
             }
             if let Some(fields) = self.fields {
@@ -1438,6 +1452,39 @@ mod tests {
         let project = crate::project::load_text("compose.yaml", text, &options, &crate::project::NoFiles);
         let issue = project.issues.iter().find(|i| i.kind == IssueKind::UnknownKey && i.message.starts_with(&format!("unknown key `{key}` ")));
         issue.unwrap_or_else(|| panic!("no unknown key `{key}` in {:?}", project.issues)).help.clone()
+    }
+
+    #[test]
+    fn a_date_where_a_string_or_a_mapping_is_wanted_is_called_a_timestamp() {
+        // docker compose v2.40.3: services.a.devices.0 invalid jsonType time.Time (it was
+        // called "a string", which the value looks like)
+        for value in ["devices: [2001-12-14]", "volumes: [2001-12-14T21:59:43.10-05:00]", "ports: [2001-12-14]"] {
+            let text = format!("services:\n  a:\n    image: x\n    {value}\n");
+            let found = issues(&text);
+            assert!(found.iter().any(|m| m.ends_with("found a timestamp")), "{value}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_option_key_takes_any_value_where_compose_reads_options_as_text() {
+        // docker compose v2.40.3 accepts these (`config` prints the value as Go's `%v` does)
+        for text in [
+            "services:\n  a:\n    image: x\n    logging: {options: {\"\": [1], b: 1}}\n",
+            "services:\n  a:\n    image: x\n    logging: {options: {\"\": true}}\n",
+            "services:\n  a:\n    image: x\n    networks: {n: {driver_opts: {\"\": {a: 1}}}}\nnetworks:\n  n: {}\n",
+            "services:\n  a:\n    image: x\nnetworks:\n  n: {driver_opts: {\"\": [1]}}\nvolumes:\n  v: {driver_opts: {\"\": null}}\n",
+        ] {
+            assert_eq!(issues(text), Vec::<String>::new(), "{text}");
+        }
+        // ... and refuses a named option of another type, and any in secrets' driver_opts:
+        // 'secrets[s].driver_opts[]' expected type 'string', got unconvertible type '[]interface {}'
+        for text in [
+            "services:\n  a:\n    image: x\n    logging: {options: {b: [1]}}\n",
+            "services:\n  a:\n    image: x\nnetworks:\n  n: {driver_opts: {b: [1]}}\n",
+            "services:\n  a:\n    image: x\nsecrets:\n  s: {file: ./s, driver_opts: {\"\": [1]}}\n",
+        ] {
+            assert!(issues(text).iter().any(|m| m.contains("found a sequence")), "{text}: {:?}", issues(text));
+        }
     }
 
     // each refused by docker compose v2.40.3 as an unknown key; the help names what was meant,

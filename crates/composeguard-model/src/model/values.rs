@@ -1307,7 +1307,8 @@ impl Kind {
             Self::Bool => de::Unexpected::Bool(false),
             Self::Int => de::Unexpected::Signed(0),
             Self::Float => de::Unexpected::Float(0.0),
-            Self::String | Self::Timestamp => de::Unexpected::Str(""),
+            Self::String => de::Unexpected::Str(""),
+            Self::Timestamp => de::Unexpected::Other("a timestamp"),
             Self::Seq => de::Unexpected::Seq,
             Self::Map => de::Unexpected::Map,
         };

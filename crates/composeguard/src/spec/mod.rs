@@ -16,8 +16,10 @@ use crate::context::Context;
 
 /// Runs every spec check on a loaded project.
 pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
+    let compose = cx.compose();
+    let disabled: HashSet<&str> = compose.services.iter().filter(|(_, s)| !cx.is_active(s)).map(|(n, _)| n.value.as_str()).collect();
     if let Some(root) = &cx.project.root {
-        raw::check(root, raw::Tree::Merged, out);
+        raw::check(root, raw::Tree::Merged, &disabled, out);
         // a value the model reader already refused is one error, not a type error here and a
         // value error there at the same place (`cpu_count: .inf`)
         let refused: HashSet<Span> = cx
@@ -30,12 +32,13 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
         out.retain(|i| !(i.kind == IssueKind::InvalidType && refused.contains(&i.span)));
         check_stack_prefixes(cx, &refused, out);
     }
-    let compose = cx.compose();
     check_top_level(cx, compose, out);
     let active: Vec<(&Spanned<String>, &Service)> = compose.services.iter().map(|(k, s)| (k, &**s)).filter(|(_, s)| cx.is_active(s)).collect();
-    let disabled: HashSet<&str> = compose.services.iter().filter(|(_, s)| !cx.is_active(s)).map(|(n, _)| n.value.as_str()).collect();
     for (name, service) in &active {
         check_service(cx, compose, name, service, &disabled, out);
+    }
+    for (name, service) in &compose.services {
+        check_service_as_read(name, service, out);
     }
     check_cycles(&active, out);
     check_container_names(&active, out);
@@ -53,7 +56,7 @@ fn check_stack_prefixes(cx: &Context<'_>, refused: &HashSet<Span>, out: &mut Vec
     }
     for prefix in &cx.project.stack_prefixes {
         let mut found = Vec::new();
-        raw::check(prefix, raw::Tree::MergedSoFar, &mut found);
+        raw::check(prefix, raw::Tree::MergedSoFar, &HashSet::default(), &mut found);
         let found = found.into_iter().filter(|issue| !(issue.kind == IssueKind::InvalidType && refused.contains(&issue.span)));
         composeguard_model::issue::push_stack_issues(out, found);
     }
@@ -444,22 +447,6 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                     .with_path(p("build.dockerfile_inline")),
             );
         }
-        if b.ssh.list_form {
-            for e in b.ssh.iter().filter(|e| e.value.is_none() && e.key.value != "default") {
-                out.push(
-                    err(IssueKind::InvalidValue, e.span, format!("ssh entry `{}` must be `default` or `id=path`", e.key.value))
-                        .with_path(p("build.ssh")),
-                );
-            }
-        }
-        if b.additional_contexts.list_form {
-            for e in b.additional_contexts.iter().filter(|e| e.value.is_none()) {
-                out.push(
-                    err(IssueKind::InvalidValue, e.span, format!("additional context `{}` must be written `name=path`", e.key.value))
-                        .with_path(p("build.additional_contexts")),
-                );
-            }
-        }
         for entry in b.additional_contexts.iter() {
             let Some(v) = &entry.value else { continue };
             if let Some(target) = v.value.strip_prefix("service:") {
@@ -742,6 +729,40 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
                         .with_path(p(&format!("develop.watch[{i}]"))),
                 );
             }
+        }
+    }
+    check_mount_targets(n, s, out);
+}
+
+static EMPTY: composeguard_model::model::ListOrDict =
+    composeguard_model::model::ListOrDict { entries: Vec::new(), list_form: false, present: false };
+
+/// What compose checks as it reads a service, whether its profiles enable it or not (the
+/// project's checks above look at the enabled services only).
+fn check_service_as_read(name: &Spanned<String>, s: &Service, out: &mut Vec<Issue>) {
+    let n = &name.value;
+    let p = |rest: &str| format!("services.{n}.{rest}");
+    if let Some(build) = &s.build {
+        let b = &build.value.config;
+        if b.ssh.list_form {
+            for e in b.ssh.iter().filter(|e| e.value.is_none() && e.key.value != "default") {
+                out.push(
+                    err(IssueKind::InvalidValue, e.span, format!("ssh entry `{}` must be `default` or `id=path`", e.key.value))
+                        .with_path(p("build.ssh")),
+                );
+            }
+        }
+        if b.additional_contexts.list_form {
+            for e in b.additional_contexts.iter().filter(|e| e.value.is_none()) {
+                out.push(
+                    err(IssueKind::InvalidValue, e.span, format!("additional context `{}` must be written `name=path`", e.key.value))
+                        .with_path(p("build.additional_contexts")),
+                );
+            }
+        }
+    }
+    if let Some(dev) = &s.develop {
+        for (i, w) in dev.watch.iter().enumerate() {
             if let Some(path) = &w.path {
                 if path.value.is_empty() {
                     out.push(err(IssueKind::InvalidValue, path.span, "watch `path` cannot be blank".into()).with_path(p(&format!("develop.watch[{i}].path"))));
@@ -761,46 +782,29 @@ fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s:
             }
         }
     }
-    // (has `count`, has `device_ids`, where, path)
-    let mut device_requests: Vec<(bool, bool, Span, String)> = Vec::new();
-    if let Some(g) = &s.gpus {
-        if let composeguard_model::model::Gpus::Devices(list) = &g.value {
-            device_requests.extend(list.iter().enumerate().map(|(i, d)| (d.count.is_some(), !d.device_ids.is_empty(), d.loc.span, p(&format!("gpus[{i}]")))));
-        }
+    let mut lists = vec![("environment".to_string(), &s.environment), ("build.args".to_string(), s.build.as_ref().map_or(&EMPTY, |b| &b.value.config.args))];
+    for (hook, hooks) in [("post_start", &s.post_start), ("pre_stop", &s.pre_stop)] {
+        lists.extend(hooks.iter().enumerate().map(|(i, h)| (format!("{hook}[{i}].environment"), &h.environment)));
     }
-    if let Some(r) = reservations {
-        device_requests.extend(
-            r.devices
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.count.is_some(), !d.device_ids.is_empty(), d.loc.span, p(&format!("deploy.resources.reservations.devices[{i}]")))),
-        );
+    if let Some(dev) = &s.develop {
+        lists.extend(dev.watch.iter().enumerate().filter_map(|(i, w)| w.exec.as_ref().map(|e| (format!("develop.watch[{i}].exec.environment"), &e.environment))));
     }
-    for (count, ids, span, path) in device_requests {
-        if count && ids {
-            out.push(err(IssueKind::ConflictingKeys, span, "`count` and `device_ids` exclude each other".into()).with_path(path));
-        }
-    }
-    for (key, list) in [("environment", &s.environment), ("build.args", s.build.as_ref().map_or(&EMPTY, |b| &b.value.config.args))] {
+    for (key, list) in lists {
         if !list.list_form {
             continue;
         }
         for e in list.iter() {
-            // (compose passes over a bare `- "A "` among build args, not among the environment)
-            if e.key.value.ends_with(char::is_whitespace) && (key == "environment" || e.value.is_some()) {
+            // (compose passes over a bare `- "A "` among build args, not among the environments)
+            if e.key.value.ends_with(char::is_whitespace) && (key != "build.args" || e.value.is_some()) {
                 out.push(
                     err(IssueKind::InvalidValue, e.span, format!("variable `{}` is declared with a trailing space before `=`", e.key.value.trim_end()))
-                        .with_path(p(key))
+                        .with_path(p(&key))
                         .with_help("remove the space: `KEY=value`"),
                 );
             }
         }
     }
-    check_mount_targets(n, s, out);
 }
-
-static EMPTY: composeguard_model::model::ListOrDict =
-    composeguard_model::model::ListOrDict { entries: Vec::new(), list_form: false, present: false };
 
 fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
     let mut mounts: HashMap<String, (String, Span)> = HashMap::default();
@@ -1143,7 +1147,9 @@ mod raw {
         MergedSoFar,
     }
 
-    pub fn check(root: &Node, tree: Tree, out: &mut Vec<Issue>) {
+    /// `disabled`: the services of no chosen profile, which compose reads but does not check
+    /// as it checks the project's services.
+    pub fn check(root: &Node, tree: Tree, disabled: &super::HashSet<&str>, out: &mut Vec<Issue>) {
         let schema_only = tree == Tree::MergedSoFar;
         let Some(top) = root.as_map() else { return };
         for section in ["volumes", "secrets", "configs"] {
@@ -1238,7 +1244,7 @@ mod raw {
                     }
                 }
             }
-            strict_types(s, &name.name, schema_only, out);
+            strict_types(s, &name.name, schema_only, disabled.contains(name.name.as_str()), out);
             if !schema_only {
                 for key in ["storage_opt", "extra_hosts"] {
                     extension_keys(s.get(key), || p(key), out);
@@ -1386,7 +1392,13 @@ mod raw {
                 for key in ["capabilities", "device_ids", "options"] {
                     unique_items(v.as_map().and_then(|m| m.get(key)), || format!("{}.{key}", path()), out);
                 }
+                if !schema_only {
+                    count_and_device_ids(v, path, out);
+                }
             });
+            if !schema_only {
+                each_item_map(s.get("gpus"), |i, v| count_and_device_ids(v, || p(&format!("gpus[{i}]")), out));
+            }
         }
     }
 
@@ -1414,7 +1426,7 @@ mod raw {
         /// A number, never a string (compose casts none here, not even a variable's value).
         Number,
         /// A count: compose turns a number past `i64::MAX` (an integer or a float) into a
-        /// negative one, and refuses it.
+        /// negative one, and refuses it in an enabled service.
         Count,
     }
 
@@ -1473,11 +1485,13 @@ mod raw {
         Index(usize),
     }
 
-    fn strict_types(service: &composeguard_model::yaml::Mapping, name: &str, schema_only: bool, out: &mut Vec<Issue>) {
+    fn strict_types(service: &composeguard_model::yaml::Mapping, name: &str, schema_only: bool, disabled: bool, out: &mut Vec<Issue>) {
         let mut stack: Vec<Seg<'_>> = Vec::new();
         // the schema's types; the others are the decoder's, which reads the project once merged
         let in_schema = |want: Want| matches!(want, Want::IntOrString | Want::String | Want::Bool);
-        for (pattern, want) in STRICT.iter().filter(|(_, want)| !schema_only || in_schema(*want)) {
+        // a count compose turns negative is refused by its check of the enabled services only
+        let checked = |want: Want| (!schema_only || in_schema(want)) && !(disabled && want == Want::Count);
+        for (pattern, want) in STRICT.iter().filter(|(_, want)| checked(*want)) {
             collect(service, pattern, &mut stack, &mut |segs, node| {
                 if let Some(problem) = mismatch(node, *want) {
                     // (as `services.{name}.` with its trailing dots trimmed, as before)
@@ -1670,7 +1684,9 @@ mod raw {
     fn scalar_values(node: Option<&Node>, path: impl Fn() -> String, want: Values, out: &mut Vec<Issue>) {
         let Some(m) = node.and_then(Node::as_map) else { return };
         let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_));
-        for (k, v) in m.iter() {
+        // (the spec's pattern for the keys of `provider.options`, `^.+$`, leaves an empty key's
+        // value unchecked, and compose takes it)
+        for (k, v) in m.iter().filter(|(k, _)| !(want == Values::ScalarsOrLists && k.name.is_empty())) {
             let ok = match (&v.value, want) {
                 (Value::String(_), _) | (Value::Int(_) | Value::Null, Values::StringsOrIntegers) => true,
                 (Value::Seq(items), Values::ScalarsOrLists) => items.iter().all(|i| scalar(&i.value)),
@@ -1819,6 +1835,20 @@ mod raw {
         refused_keys(node, KeyPattern::SomeCharacter, path, out);
     }
 
+    /// compose refuses a device request with both keys, whatever their values (an empty
+    /// `device_ids` too), in every service, those of a disabled profile too.
+    fn count_and_device_ids(request: &Node, path: impl Fn() -> String, out: &mut Vec<Issue>) {
+        let Some(m) = request.as_map() else { return };
+        if m.get("count").is_some() && m.get("device_ids").is_some() {
+            let path = path();
+            out.push(
+                err(IssueKind::ConflictingKeys, request.span, format!("`{path}` sets both `count` and `device_ids`, which exclude each other"))
+                    .with_path(path)
+                    .with_help("keep `count` (how many devices) or `device_ids` (which ones), not both"),
+            );
+        }
+    }
+
     fn each_item_map(node: Option<&Node>, mut f: impl FnMut(usize, &Node)) {
         if let Some(items) = node.and_then(Node::as_seq) {
             for (i, item) in items.iter().enumerate() {
@@ -1827,5 +1857,118 @@ mod raw {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{lint, Category, LintOptions, Severity};
+
+    /// The spec errors of a file: (path, message).
+    fn spec_errors(text: &str) -> Vec<(String, String)> {
+        lint("compose.yaml", text, &LintOptions::default())
+            .diagnostics()
+            .filter(|d| d.category == Category::Spec && d.severity == Severity::Error)
+            .map(|d| (d.path.clone(), d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn count_and_device_ids_exclude_each_other_when_both_are_written() {
+        // docker compose v2.40.3: services.a.gpus.[]: "count" and "device_ids" attributes are
+        // exclusive (an empty list and a service of a disabled profile too)
+        for (request, path) in [
+            ("gpus: [{count: 1, device_ids: [a]}]", "services.a.gpus[0]"),
+            ("gpus: [{count: -1, device_ids: []}]", "services.a.gpus[0]"),
+            ("gpus: [{count: all, device_ids: []}]\n    profiles: [p]", "services.a.gpus[0]"),
+            ("deploy: {resources: {reservations: {devices: [{capabilities: [gpu], count: 0, device_ids: []}]}}}", "services.a.deploy.resources.reservations.devices[0]"),
+        ] {
+            let text = format!("services:\n  a:\n    image: x\n    {request}\n  b:\n    image: x\n");
+            let errors = spec_errors(&text);
+            assert!(errors.iter().any(|(p, m)| p == path && m.contains("both `count` and `device_ids`")), "{request}: {errors:?}");
+        }
+        // ... and accepts one of them, or each in its own request
+        for request in [
+            "gpus: [{device_ids: []}]",
+            "gpus: [{count: -1}]",
+            "gpus: [{count: 1}, {device_ids: [a]}]",
+            "deploy: {resources: {reservations: {devices: [{capabilities: [gpu], device_ids: []}]}}}",
+        ] {
+            let text = format!("services:\n  a:\n    image: x\n    {request}\n");
+            assert_eq!(spec_errors(&text), Vec::new(), "{request}");
+        }
+    }
+
+    #[test]
+    fn a_count_past_i64_max_is_refused_in_enabled_services_only() {
+        // docker compose v2.40.3: services.a.scale: must be greater than or equal to 0 (the
+        // number turned negative), for an enabled service only
+        for (value, path) in [
+            ("scale: 9223372036854775808", "services.a.scale"),
+            ("scale: 1e30", "services.a.scale"),
+            ("deploy: {replicas: 9223372036854775808}", "services.a.deploy.replicas"),
+        ] {
+            let text = format!("services:\n  a:\n    image: x\n    {value}\n");
+            let errors = spec_errors(&text);
+            assert!(errors.iter().any(|(p, m)| p == path && m.contains("must be at most")), "{value}: {errors:?}");
+            // ... and accepts it in a service of a disabled profile
+            let text = format!("services:\n  a:\n    image: x\n    profiles: [p]\n    {value}\n  b:\n    image: x\n");
+            assert_eq!(spec_errors(&text), Vec::new(), "{value}");
+        }
+        // what its decoder refuses is refused in a disabled service too
+        let text = "services:\n  a:\n    image: x\n    profiles: [p]\n    ulimits: {nofile: 9223372036854775808}\n  b:\n    image: x\n";
+        assert!(spec_errors(text).iter().any(|(p, _)| p == "services.a.ulimits.nofile"), "{:?}", spec_errors(text));
+    }
+
+    #[test]
+    fn what_compose_checks_as_it_reads_a_service_is_checked_in_disabled_services_too() {
+        // docker compose v2.40.3 refuses these in a service no profile enables:
+        // services.a.ports.[]: invalid ip address: x; 'services[a].environment' environment
+        // variable A  is declared with a trailing space; invalid ssh key "foo";
+        // services.a.build.additional_contexts: invalid value foo, expected key=value;
+        // services.a.develop.watch.[].path: value can't be blank
+        for (value, path) in [
+            ("ports: [{target: 80, host_ip: x}]", "services.a.ports[0].host_ip"),
+            ("environment: [\"A =1\"]", "services.a.environment"),
+            ("build: {context: ., args: [\"A =1\"]}", "services.a.build.args"),
+            ("build: {context: ., ssh: [foo]}", "services.a.build.ssh"),
+            ("build: {context: ., additional_contexts: [foo]}", "services.a.build.additional_contexts"),
+            ("develop: {watch: [{path: '', action: rebuild}]}", "services.a.develop.watch[0].path"),
+            // 'services[a].post_start[0].environment' environment variable A  is declared with a
+            // trailing space (the hooks' and a watch rule's `exec` too)
+            ("post_start: [{command: x, environment: [\"A =1\"]}]", "services.a.post_start[0].environment"),
+            ("pre_stop: [{command: x, environment: [\"A \"]}]", "services.a.pre_stop[0].environment"),
+            ("develop: {watch: [{path: ., action: sync+exec, target: /a, exec: {command: x, environment: [\"A =1\"]}}]}", "services.a.develop.watch[0].exec.environment"),
+        ] {
+            for profiles in ["", "\n    profiles: [p]"] {
+                let text = format!("services:\n  a:\n    image: x{profiles}\n    {value}\n  b:\n    image: x\n");
+                let errors = spec_errors(&text);
+                assert!(errors.iter().any(|(p, _)| p == path), "{value}{profiles}: {errors:?}");
+            }
+        }
+        // ... and not what it checks on the project's enabled services only
+        for value in [
+            "networks: [nosuch]",
+            "depends_on: [nosuch]",
+            "volumes: [\"nov:/b\"]",
+            "develop: {watch: [{path: ., action: sync}]}",
+            "container_name: cc\n    scale: 2",
+            "network_mode: host\n    networks: [default]",
+        ] {
+            let text = format!("services:\n  a:\n    image: x\n    profiles: [p]\n    {value}\n  b:\n    image: x\n");
+            assert_eq!(spec_errors(&text), Vec::new(), "{value}");
+        }
+    }
+
+    #[test]
+    fn an_empty_provider_option_takes_any_value() {
+        // docker compose v2.40.3 accepts it (the spec's key pattern `^.+$` leaves it unchecked)
+        for value in ["{a: 1}", "null", "[[1]]"] {
+            let text = format!("services:\n  a:\n    provider: {{type: x, options: {{\"\": {value}}}}}\n");
+            assert_eq!(spec_errors(&text), Vec::new(), "{value}");
+        }
+        // ... and refuses a named one: services.a.provider.options.b must be ...
+        let text = "services:\n  a:\n    provider: {type: x, options: {b: {a: 1}}}\n";
+        assert!(spec_errors(text).iter().any(|(p, _)| p == "services.a.provider.options.b"), "{:?}", spec_errors(text));
     }
 }
