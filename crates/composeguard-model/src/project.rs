@@ -1495,8 +1495,12 @@ mod tests {
     fn a_file_extended_many_times_reports_its_text_once() {
         use super::{load_project, MemoryFiles, ProjectOptions};
         use crate::issue::IssueKind;
+        use std::fmt::Write as _;
         let base = "services:\n  base:\n    image: nginx:1.27\n    image: nginx:1.28\n    command: echo $UNSET_X\n";
-        let main = (1..=4).map(|i| format!("  s{i}:\n    extends: {{ file: base.yaml, service: base }}\n")).collect::<String>();
+        let main = (1..=4).fold(String::new(), |mut s, i| {
+            let _ = writeln!(s, "  s{i}:\n    extends: {{ file: base.yaml, service: base }}");
+            s
+        });
         let files = MemoryFiles(
             [("/w/compose.yaml".to_string(), format!("services:\n{main}")), ("/w/base.yaml".to_string(), base.to_string())].into_iter().collect(),
         );

@@ -2414,7 +2414,7 @@ mod tests {
         assert_eq!(format_go_float(1000.0), "1000");
         assert_eq!(format_go_float(0.5), "0.5");
         assert_eq!(format_go_float(3.25159), "3.25159");
-        assert_eq!(format_go_float(1234567.0), "1.234567e+06");
+        assert_eq!(format_go_float(1_234_567.0), "1.234567e+06");
         assert_eq!(format_go_float(0.0001), "0.0001");
         assert_eq!(format_go_float(0.00001), "1e-05");
         assert_eq!(format_go_float(1.5e300), "1.5e+300");
@@ -2447,10 +2447,11 @@ mod tests {
 
     #[test]
     fn billion_laughs_is_bounded() {
+        use std::fmt::Write as _;
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let p = i - 1;
-            text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            let _ = writeln!(text, "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]");
         }
         let (_, issues) = one(&text);
         assert!(issues.iter().any(|i| i.kind == IssueKind::InputLimit), "{issues:?}");

@@ -1190,7 +1190,7 @@ mod tests {
         assert_eq!(parse_octal_mode("0440"), Ok(0o440));
         assert_eq!(parse_octal_mode("-1"), Ok(-1));
         assert_eq!(parse_octal_mode("+7"), Ok(7));
-        assert_eq!(parse_octal_mode("077777777777"), Ok(0o77777777777));
+        assert_eq!(parse_octal_mode("077777777777"), Ok(0o77_777_777_777));
         for bad in ["", "abc", "0o440", "0x1ff", "999", "8", " 440", "440 ", "1.5", "0_440", "-", "+-1"] {
             assert!(parse_octal_mode(bad).is_err(), "{bad}");
         }
