@@ -582,19 +582,18 @@ fn write_statistics(report: &Report, format: Format, summary: &str, out: &mut dy
 /// Reads the baseline and suppresses what it lists, or writes it when it does not exist.
 fn apply_baseline(path: &Path, reports: &mut [(Report, Severity)], quiet: bool) -> Result<(), String> {
     let (existing, key) = read_baseline(path)?;
-    let baseline = match existing {
-        Some(baseline) => baseline,
-        None => {
-            let mut all = Baseline { version: 1, findings: Vec::new() };
-            for (report, _) in reports.iter() {
-                all.findings.extend(Baseline::from_report_with(report, &key).findings);
-            }
-            std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {}", path.display(), io_problem(&e)))?;
-            if !quiet {
-                eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
-            }
-            all
+    let baseline = if let Some(baseline) = existing {
+        baseline
+    } else {
+        let mut all = Baseline { version: 1, findings: Vec::new() };
+        for (report, _) in reports.iter() {
+            all.findings.extend(Baseline::from_report_with(report, &key).findings);
         }
+        std::fs::write(path, all.to_json()).map_err(|e| format!("cannot write {}: {}", path.display(), io_problem(&e)))?;
+        if !quiet {
+            eprintln!("composeguard: wrote {} finding(s) to the baseline {}", all.findings.len(), path.display());
+        }
+        all
     };
     for (report, _) in reports.iter_mut() {
         baseline.apply_with(report, &key);
@@ -664,22 +663,18 @@ fn rules(format: &str) -> ExitCode {
 }
 
 fn explain(rule: &str) -> ExitCode {
-    match composeguard::rules::find(rule) {
-        Some(m) => {
-            let mut text = format!("# {} ({})\n\n", m.name, m.code);
-            let _ = writeln!(text, "Category: {}. Default severity: {}.{}", m.category.as_str(), m.severity.as_str(), if m.default_enabled { "" } else { " Off by default." });
-            if !m.sources.is_empty() {
-                let _ = writeln!(text, "Sources: {}.", m.sources.join(", "));
-            }
-            let _ = writeln!(text, "\n{}", m.docs_text().trim_end());
-            print_out(&text);
-            ExitCode::SUCCESS
-        }
-        None => {
-            let hint = config::similar_rule_name(rule).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-            usage_error(&format!("unknown rule `{rule}` ({hint}see `composeguard rules`)"))
-        }
+    let Some(m) = composeguard::rules::find(rule) else {
+        let hint = config::similar_rule_name(rule).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
+        return usage_error(&format!("unknown rule `{rule}` ({hint}see `composeguard rules`)"));
+    };
+    let mut text = format!("# {} ({})\n\n", m.name, m.code);
+    let _ = writeln!(text, "Category: {}. Default severity: {}.{}", m.category.as_str(), m.severity.as_str(), if m.default_enabled { "" } else { " Off by default." });
+    if !m.sources.is_empty() {
+        let _ = writeln!(text, "Sources: {}.", m.sources.join(", "));
     }
+    let _ = writeln!(text, "\n{}", m.docs_text().trim_end());
+    print_out(&text);
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

@@ -131,9 +131,10 @@ mod tests {
 
     #[test]
     fn human_output_is_the_librarys() {
+        use std::fmt::Write as _;
         let mut text = String::from("services:\n");
         for i in 0..(super::CHUNK / 3 + 40) {
-            text.push_str(&format!("  s{i}:\n    image: nginx\n    privileged: true\n    ports: [\"80:80\"]\n"));
+            let _ = write!(text, "  s{i}:\n    image: nginx\n    privileged: true\n    ports: [\"80:80\"]\n");
         }
         let report = composeguard::lint("compose.yaml", &text, &composeguard::LintOptions::default());
         assert!(report.diagnostics().count() > 64);

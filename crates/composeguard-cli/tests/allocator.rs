@@ -2,6 +2,8 @@
 //! set, by name, so this shows that the option numbers set are the options meant.
 
 #![cfg(target_os = "linux")]
+// in the helpers too (clippy.toml allows them in `#[test]` functions): a test panicking on a broken fixture fails, as it should
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::process::Command;
 

@@ -1,5 +1,8 @@
 //! The CLI contract: exit codes, discovery, JSON report, every error with its location.
 
+// in the helpers too (clippy.toml allows them in `#[test]` functions): a test panicking on a broken fixture fails, as it should
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::path::Path;
 use std::process::Command;
 

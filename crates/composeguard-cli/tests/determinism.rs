@@ -1,5 +1,9 @@
 //! `check` over many files gives byte-identical output whatever the thread count.
 
+// in the helpers too (clippy.toml allows them in `#[test]` functions): a test panicking on a broken fixture fails, as it should
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -59,14 +63,15 @@ fn one_big_project_does_not_depend_on_the_thread_count() {
     let mut text = String::from("services:\n");
     for i in 0..400 {
         // findings from many rules: floating tags, plaintext secrets, duplicate ports, privileged…
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "  svc{i}:\n    image: registry.example.com/app{}:latest\n    privileged: {}\n    ports:\n      - \"{}:80\"\n    environment:\n      DB_PASSWORD: hunter{i}\n      MODE: \"{}\"\n    depends_on: [svc{}]\n",
             i % 7,
             i % 3 == 0,
             8000 + i % 50,
             ["a", "b"][i % 2],
             (i + 1) % 400,
-        ));
+        );
     }
     assert!(text.len() > 64 * 1024, "{} bytes", text.len());
     let file = dir.join("compose.yaml");
@@ -86,7 +91,7 @@ fn one_big_project_does_not_depend_on_the_thread_count() {
 /// Human output without its last line (the summary), and that line.
 fn split_summary(text: &str) -> (&str, &str) {
     let body = text.strip_suffix('\n').unwrap_or(text);
-    body.rsplit_once('\n').map_or(("", body), |(findings, summary)| (&text[..findings.len() + 1], summary))
+    body.rsplit_once('\n').map_or(("", body), |(findings, summary)| (&text[..=findings.len()], summary))
 }
 
 /// Many projects in one run (each rendered on the thread that checked it) print what each
@@ -114,7 +119,7 @@ fn many_projects_print_what_each_prints_alone() {
         notes += report["summary"]["info"].as_u64().unwrap();
     }
     assert!(findings == expected, "the findings of the joint run differ from the runs one by one");
-    assert_eq!(code, Some(if any_failed { 1 } else { 0 }));
+    assert_eq!(code, Some(i32::from(any_failed)));
     let plural = |n: u64, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
     let counts: Vec<String> =
         [(errors, "error"), (warnings, "warning"), (notes, "note")].iter().filter(|(n, _)| *n > 0).map(|(n, w)| plural(*n, w)).collect();

@@ -1,5 +1,8 @@
 //! The input limits on the command line: `--max-file-size`, `--max-depth`, `--max-alias-nodes`.
 
+// in the helpers too (clippy.toml allows them in `#[test]` functions): a test panicking on a broken fixture fails, as it should
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::process::Command;
 
 fn check(text: &str, flags: &[&str]) -> (String, Option<i32>) {

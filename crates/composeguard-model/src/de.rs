@@ -164,13 +164,14 @@ impl Path<'_> {
 fn null_allowed(path: &Path<'_>) -> bool {
     let segs = path.segments();
     match segs.as_slice() {
-        ["include"] | ["networks" | "volumes", _] => true,
+        ["include"]
+        | ["networks" | "volumes", _]
         // (`pid: null` is in the spec, but crashes docker compose, so it is refused here)
-        ["services", _, "deploy" | "develop" | "command" | "entrypoint"] => true,
-        ["services", _, "networks" | "models", _] => true,
-        ["services", _, "post_start" | "pre_stop", "[]", "command"] => true,
-        ["services", _, "develop", "watch", "[]", "exec", "command"] => true,
-        ["services", _, "logging", "options", _] => true,
+        | ["services", _, "deploy" | "develop" | "command" | "entrypoint"]
+        | ["services", _, "networks" | "models", _]
+        | ["services", _, "post_start" | "pre_stop", "[]", "command"]
+        | ["services", _, "develop", "watch", "[]", "exec", "command"]
+        | ["services", _, "logging", "options", _] => true,
         // `x-` extension values are free-form
         rest => rest.iter().any(|s| s.starts_with("x-")),
     }
@@ -524,10 +525,6 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, DeError> {
         match name {
-            LENIENT => {
-                let (node, rec, path) = (self.node, self.rec, self.path);
-                settle(visitor.visit_newtype_struct(self), node, rec, path)
-            }
             KIND => {
                 let kind = match &self.node.value {
                     Value::Null => "null",
@@ -555,6 +552,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
                 let anchor = self.node.anchor;
                 settle(visitor.visit_seq(SpannedSeq { de: Some(self), span, anchor, step: 0 }), node, rec, path)
             }
+            // any other newtype, and `attempt`'s (`LENIENT`): an error is recorded at the node
             _ => {
                 let (node, rec, path) = (self.node, self.rec, self.path);
                 settle(visitor.visit_newtype_struct(self), node, rec, path)
@@ -788,8 +786,7 @@ impl<'de> MapAccess<'de> for MapDe<'de, '_> {
     }
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
-        loop {
-            let Some(entry) = self.entries.next() else { break };
+        while let Some(entry) = self.entries.next() {
             let (key, value) = (&entry.0, &entry.1);
             if self.fields.is_none()
                 && key.name.starts_with("x-")

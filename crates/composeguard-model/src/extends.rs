@@ -323,6 +323,7 @@ impl Assembler<'_> {
     /// and the chain is resolved on copies of the services it goes through. `None` when the
     /// file is not prepared, or when the chain leaves its services (an undefined base, whose
     /// message names the services there are): then the file is read as the first time.
+    #[allow(clippy::option_option)] // `None`: read the file as the first time; `Some(None)`: no base
     fn base_from_prepared(&mut self, path: &str, ext: &ExtendsRef, file: &str, scope: &Scope<'_>, chain: &mut Vec<Link>) -> Option<Option<Node>> {
         let mut subset = {
             let rereads = scope.rereads.borrow();

@@ -120,6 +120,7 @@ mod fields {
 /// The fields of the struct at `path` (map keys as `*`, list items as `[]`), or `None` for a
 /// map.
 fn fields_at(path: &[&str]) -> Option<&'static [Field]> {
+    #[allow(clippy::wildcard_imports)] // the module holds the tables only, and all but one are named here
     use fields::*;
     Some(match path {
         ["services", "*"] => SERVICE,
@@ -178,7 +179,7 @@ pub fn is_struct(path: &[&str]) -> bool {
 /// types that have none (device requests, IPAM pools, `extends`, env files) or write themselves
 /// (ulimits).
 pub fn inlines_extensions(path: &[&str]) -> bool {
-    use fields::*;
+    use fields::{DEVICE_REQUEST, ENV_FILE, EXTENDS, IPAM_POOL, ULIMIT};
     fields_at(path).is_some_and(|f| ![DEVICE_REQUEST, IPAM_POOL, EXTENDS, ENV_FILE, ULIMIT].iter().any(|t| std::ptr::eq(*t, f)))
 }
 
@@ -212,17 +213,16 @@ fn visit(value: Json, path: &mut Vec<String>, format: Format) -> Json {
                 let segs: Vec<&str> = path.iter().map(String::as_str).collect();
                 fields_at(&segs)
             };
-            Json::Object(match found {
-                Some(fields) => by_fields(m, fields, path, format),
-                None => {
-                    path.push("*".into());
-                    let out = sorted(m, format).into_iter().map(|(k, v)| {
-                        let v = visit(v, path, format);
-                        (k, v)
-                    }).collect();
-                    path.pop();
-                    out
-                }
+            Json::Object(if let Some(fields) = found {
+                by_fields(m, fields, path, format)
+            } else {
+                path.push("*".into());
+                let out = sorted(m, format).into_iter().map(|(k, v)| {
+                    let v = visit(v, path, format);
+                    (k, v)
+                }).collect();
+                path.pop();
+                out
             })
         }
         other => other,
@@ -292,8 +292,7 @@ fn yaml_key_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
     let mut digits = false;
-    for i in 0..ar.len().min(br.len()) {
-        let (ac, bc) = (ar[i], br[i]);
+    for (i, (&ac, &bc)) in ar.iter().zip(&br).enumerate() {
         if ac == bc {
             digits = ac.is_ascii_digit();
             continue;
@@ -305,37 +304,27 @@ fn yaml_key_less(a: &str, b: &str) -> bool {
         if al || bl {
             return if digits { al } else { bl };
         }
-        let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ac == '0' || bc == '0' {
-            let mut j = i;
-            while j > 0 && ar[j - 1].is_ascii_digit() {
-                j -= 1;
-                if ar[j] != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
-            }
-        }
-        let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u8 - b'0'));
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u8 - b'0'));
-            bi += 1;
-        }
+        // at a zero, a number whose earlier digits are not all zeros counts from 1
+        let from = i64::from((ac == '0' || bc == '0') && ar.iter().take(i).rev().take_while(|c| c.is_ascii_digit()).any(|&c| c != '0'));
+        let (an, a_digits) = digit_run(&ar, i, from);
+        let (bn, b_digits) = digit_run(&br, i, from);
         if an != bn {
             return an < bn;
         }
-        if ai != bi {
-            return ai < bi;
+        if a_digits != b_digits {
+            return a_digits < b_digits;
         }
         return ac < bc;
     }
     ar.len() < br.len()
+}
+
+/// The number the ASCII digits from `chars[at]` on add to `from` (wrapping, as Go's `int64`),
+/// and how many digits there are.
+fn digit_run(chars: &[char], at: usize, from: i64) -> (i64, usize) {
+    chars.iter().skip(at).take_while(|c| c.is_ascii_digit()).fold((from, 0), |(n, count), &c| {
+        (n.wrapping_mul(10).wrapping_add(i64::from(c.to_digit(10).unwrap_or(0))), count + 1)
+    })
 }
 
 #[cfg(test)]

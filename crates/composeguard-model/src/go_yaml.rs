@@ -3,6 +3,8 @@
 //! encoder: which strings it can leave plain, when it falls back to single or double quotes,
 //! how it escapes, and how it writes a multi-line string as a literal block.
 
+use std::fmt::Write as _;
+
 use serde_json::Value as Json;
 
 use crate::yaml::{resolve_plain, Value};
@@ -259,7 +261,7 @@ fn double_quoted(s: &str, out: &mut String) {
                     ('U', 8)
                 };
                 out.push(letter);
-                out.push_str(&format!("{v:0width$X}"));
+                let _ = write!(out, "{v:0width$X}");
             }
         }
     }

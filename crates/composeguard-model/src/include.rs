@@ -157,7 +157,7 @@ impl Assembler<'_> {
             vars.insert_if_absent(k, v);
         }
         let dotenv = entry.env_files.is_empty().then(|| join_clean(&project_dir, ".env"));
-        let sub = Scope { vars: &vars, dir: project_dir.clone(), dotenv, include_stack: stack.to_vec(), rereads: Default::default() };
+        let sub = Scope { vars: &vars, dir: project_dir.clone(), dotenv, include_stack: stack.to_vec(), rereads: std::cell::RefCell::default() };
         let from = self.issues.len();
         let loaded = self.load_files(&files, &sub);
         for (path, span) in &entry.paths {
@@ -410,7 +410,7 @@ fn compared_form(section: &str, node: &Node) -> Node {
             }
             "networks" | "models" if matches!(v.value, Value::Seq(_)) => *v = crate::merge::names_to_map(v.clone(), false),
             "dns" | "label_file" if matches!(v.value, Value::String(_)) => *v = Node::new(Value::Seq(vec![v.clone()]), v.span),
-            "gpus" if matches!(v.value, Value::String(_)) => *v = crate::merge::gpus_as_list(v.clone()),
+            "gpus" if matches!(v.value, Value::String(_)) => *v = crate::merge::gpus_as_list(v),
             "gpus" => seq_items(v).iter_mut().for_each(device_request_defaults),
             "deploy" => {
                 let devices = v

@@ -230,6 +230,7 @@ const OPS: [Op; 6] = [Op::RequiredNotEmpty, Op::Required, Op::DefaultEmptyOrUnse
 struct Separators<'t> {
     text: &'t str,
     /// Per operator of [`OPS`]: not searched yet, or the next occurrence (none: none left).
+    #[allow(clippy::option_option)] // the three cases the comment names
     next: [Option<Option<usize>>; 6],
 }
 

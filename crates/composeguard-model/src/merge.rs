@@ -436,7 +436,7 @@ impl<'a> Merger<'a> {
                 let base = match base.value {
                     // compose has already turned the earlier `all` into `[{count: all}]`: a later
                     // list is appended to it, and a string cannot override it
-                    Value::String(_) if !over.is_null() => gpus_as_list(base),
+                    Value::String(_) if !over.is_null() => gpus_as_list(&base),
                     _ => base,
                 };
                 self.merge_default(base, over, path, unicity)
@@ -585,17 +585,14 @@ impl<'a> Merger<'a> {
             if positions.len() > 1 {
                 dropped.extend(positions.drain(1..));
             }
-            match positions.first().copied().and_then(|f| base.get_mut(f)) {
-                Some(slot) => {
-                    if slot.span != item.span && !slot.span.is_empty() {
-                        self.provenance.overrides.insert(item.span, slot.span);
-                    }
-                    *slot = item;
+            if let Some(slot) = positions.first().copied().and_then(|f| base.get_mut(f)) {
+                if slot.span != item.span && !slot.span.is_empty() {
+                    self.provenance.overrides.insert(item.span, slot.span);
                 }
-                None => {
-                    positions.push(at);
-                    base.push(item);
-                }
+                *slot = item;
+            } else {
+                positions.push(at);
+                base.push(item);
             }
         }
         if !dropped.is_empty() {
@@ -807,14 +804,13 @@ fn retag(node: &mut Node, path: &[String], key: Key, tag: MergeTag) {
     }
     let Some(m) = cur.as_map_mut() else { return };
     match m.get_mut(&key.name) {
-        // (a `!reset` the base's list ignored keeps the value, untagged)
         Some(v) if tag == MergeTag::Override => v.tag = Some(tag),
-        Some(_) => {}
         None if tag == MergeTag::Reset => {
             let span = key.span;
             m.insert(key, Node { tag: Some(tag), ..Node::new(Value::Null, span) });
         }
-        None => {}
+        // (a `!reset` the base's list ignored keeps the value, untagged)
+        Some(_) | None => {}
     }
 }
 
@@ -923,17 +919,16 @@ pub(crate) fn canonical_extends_forms(service: &mut Node) {
         *ssh = ssh_to_map(ssh.clone());
     }
     if let Some(gpus) = m.get_mut("gpus").filter(|n| matches!(n.value, Value::String(_))) {
-        let string = std::mem::replace(gpus, Node::new(Value::Null, gpus.span));
-        *gpus = gpus_as_list(string);
+        *gpus = gpus_as_list(gpus);
     }
 }
 
 /// `gpus` given as a string, as compose has it once read: all GPUs, `[{count: all}]`.
-pub(crate) fn gpus_as_list(gpus: Node) -> Node {
+pub(crate) fn gpus_as_list(gpus: &Node) -> Node {
     let mut all = Mapping::default();
     all.insert(Key { name: "count".into(), span: gpus.span, anchor: None }, Node::new(Value::String("all".into()), gpus.span));
-    let item = Node { value: Value::Map(all), ..gpus.clone() };
-    Node { value: Value::Seq(vec![item]), ..gpus }
+    let item = Node { value: Value::Map(all), ..*gpus };
+    Node { value: Value::Seq(vec![item]), ..*gpus }
 }
 
 /// A mapping with one entry per key (the last one, where the first was).
@@ -988,12 +983,12 @@ pub(crate) fn context_to_map(node: Node) -> Node {
         }
         Value::Map(_) => node,
         // compose merges anything else as nothing: the other side stands
-        _ => empty_map(node),
+        _ => empty_map(&node),
     }
 }
 
 /// An empty mapping where `node` was (compose's merge reads a value of the wrong kind as none).
-fn empty_map(node: Node) -> Node {
+fn empty_map(node: &Node) -> Node {
     Node { value: Value::Map(Mapping::default()), span: node.span, anchor: node.anchor, style: Style::Block, tag: node.tag }
 }
 
@@ -1013,7 +1008,7 @@ pub(crate) fn names_to_map(node: Node, with_defaults: bool) -> Node {
         Value::Seq(items) => items,
         Value::Map(_) => return node,
         // compose merges anything else as nothing: the other side stands
-        _ => return empty_map(node),
+        _ => return empty_map(&node),
     };
     let mut entries = Vec::new();
     for item in items {

@@ -238,6 +238,14 @@ fn rebase_volume_device(vol: &mut Node, prefix: &str) {
     }
 }
 
+/// Go's `path.Clean` for a container path (an empty one stays empty).
+pub fn clean_target(t: &str) -> String {
+    if t.is_empty() {
+        return String::new();
+    }
+    crate::project::normalize_path(t)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -273,12 +281,4 @@ mod tests {
         let ext = svc.get("extends").unwrap().as_map().unwrap().get("file").unwrap();
         assert_eq!(ext.as_str(), Some("dir/other.yaml"));
     }
-}
-
-/// Go's `path.Clean` for a container path (an empty one stays empty).
-pub fn clean_target(t: &str) -> String {
-    if t.is_empty() {
-        return String::new();
-    }
-    crate::project::normalize_path(t)
 }

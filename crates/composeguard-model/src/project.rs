@@ -193,7 +193,7 @@ impl Project {
         if written != given {
             return None;
         }
-        let top_level = self.files.iter().any(|f| *f == source.path);
+        let top_level = self.files.contains(&source.path);
         resolved_path_help(fs, referrer, &source.path, top_level, given, &self.working_dir)
     }
 
@@ -219,7 +219,7 @@ impl Project {
     pub fn service_in_path<'p>(&self, path: &'p str) -> Option<&'p str> {
         let rest = path.strip_prefix("services.")?;
         let ends = rest.match_indices(['.', '[']).map(|(i, _)| i).chain(std::iter::once(rest.len()));
-        let named = ends.filter_map(|i| rest.get(..i)).filter(|name| self.compose.services.contains_key(*name)).last();
+        let named = ends.filter_map(|i| rest.get(..i)).rfind(|name| self.compose.services.contains_key(*name));
         named.or_else(|| rest.split(['.', '[']).next())
     }
 
@@ -480,7 +480,7 @@ fn load_decoded(path: &str, text: &str, options: &LoadOptions, fs: &dyn FileSyst
     variables.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     let profiles = compose_profiles(&variables);
     let dotenv = options.dotenv.then(|| join_path(&working_dir, ".env"));
-    let scope = Scope { vars: &variables, dir: working_dir.clone(), dotenv, include_stack: Vec::new(), rereads: Default::default() };
+    let scope = Scope { vars: &variables, dir: working_dir.clone(), dotenv, include_stack: Vec::new(), rereads: std::cell::RefCell::default() };
     let root = asm.load_files(&[FileRef { path: path.to_string(), at: None }], &scope);
     asm.finish(root, variables, working_dir, name, vec![path.to_string()], profiles)
 }
@@ -605,7 +605,7 @@ fn load_project_in(options: &ProjectOptions, mut env: Environment, fs: &dyn File
     // (`--env-file` or `COMPOSE_ENV_FILES` replace `.env`; `COMPOSE_DISABLE_ENV_FILE` drops it)
     let dotenv_read = options.env_files.is_empty() && process_env_files.listed.as_deref().is_none_or(str::is_empty) && !process_env_files.disabled;
     let dotenv = dotenv_read.then(|| crate::paths::join_clean(&project_dir, ".env"));
-    let scope = Scope { vars: &env, dir: project_dir.clone(), dotenv, include_stack: Vec::new(), rereads: Default::default() };
+    let scope = Scope { vars: &env, dir: project_dir.clone(), dotenv, include_stack: Vec::new(), rereads: std::cell::RefCell::default() };
     let root = if refs.is_empty() { None } else { asm.load_files(&refs, &scope) };
     asm.finish(root, env, project_dir, name, display_files, profiles)
 }
@@ -953,6 +953,7 @@ pub(crate) struct Assembler<'a> {
 }
 
 /// Where in an env file a finding is: a byte offset, or a (1-based) line.
+#[derive(Clone, Copy)]
 enum EnvFileAt {
     Offset(usize),
     Line(usize),
@@ -1243,16 +1244,13 @@ impl<'a> Assembler<'a> {
         let mut docs = Vec::new();
         for mut root in roots {
             // every document must be a mapping, an empty one (`---` then `---`) too
-            match &root.value {
-                Value::Map(_) => {}
-                _ => {
-                    self.issues.push(Issue::error(
-                        IssueKind::InvalidTopLevel,
-                        root.span,
-                        format!("the top level of a compose file must be a mapping, found {}", describe(&root)),
-                    ));
-                    return Some((id, Vec::new()));
-                }
+            if !matches!(root.value, Value::Map(_)) {
+                self.issues.push(Issue::error(
+                    IssueKind::InvalidTopLevel,
+                    root.span,
+                    format!("the top level of a compose file must be a mapping, found {}", describe(&root)),
+                ));
+                return Some((id, Vec::new()));
             }
             let text = self.sources.get(id).map_or("", |f| f.text.as_str());
             let from = self.issues.len();
@@ -1528,8 +1526,12 @@ mod tests {
     fn a_file_extended_many_times_reports_its_text_once() {
         use super::{load_project, MemoryFiles, ProjectOptions};
         use crate::issue::IssueKind;
+        use std::fmt::Write as _;
         let base = "services:\n  base:\n    image: nginx:1.27\n    image: nginx:1.28\n    command: echo $UNSET_X\n";
-        let main = (1..=4).map(|i| format!("  s{i}:\n    extends: {{ file: base.yaml, service: base }}\n")).collect::<String>();
+        let main = (1..=4).fold(String::new(), |mut s, i| {
+            let _ = writeln!(s, "  s{i}:\n    extends: {{ file: base.yaml, service: base }}");
+            s
+        });
         let files = MemoryFiles(
             [("/w/compose.yaml".to_string(), format!("services:\n{main}")), ("/w/base.yaml".to_string(), base.to_string())].into_iter().collect(),
         );

@@ -149,6 +149,7 @@ impl TabCheck {
 #[derive(Default)]
 struct Scan {
     /// The token the gap follows (`None`: the start of the text), and how far the gap is read.
+    #[allow(clippy::option_option)] // none read yet, the start of the text, or a token
     token: Option<Option<usize>>,
     read_to: usize,
     /// Only blanks and line breaks so far.

@@ -1255,13 +1255,14 @@ const PARSER_TAB_HELP: &str = "indent with spaces: YAML does not take a tab in a
 /// over the following lines).
 fn refused_tab(text: &str, offset: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let offset = offset.min(bytes.len());
-    let line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
-    let leading = |start: usize| bytes[start..].iter().take_while(|&&b| b == b' ' || b == b'\t').position(|&b| b == b'\t').map(|i| start + i);
+    let (before, after) = bytes.split_at(offset.min(bytes.len()));
+    let offset = before.len();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let leading = |start: usize| bytes.get(start..).unwrap_or_default().iter().take_while(|&&b| b == b' ' || b == b'\t').position(|&b| b == b'\t').map(|i| start + i);
     if let Some(tab) = leading(line_start).filter(|&t| t <= offset) {
         return Some(tab);
     }
-    memchr::memchr_iter(b'\n', &bytes[offset..]).find_map(|i| leading(offset + i + 1))
+    memchr::memchr_iter(b'\n', after).find_map(|i| leading(offset + i + 1))
 }
 
 /// A copy of `target` for an alias at `span`, counted against the alias budget (a billion-laughs
@@ -1418,7 +1419,6 @@ impl<'a> Builder<'a> {
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Issue> {
         match event {
-            Event::StreamStart | Event::StreamEnd => {}
             Event::DocumentStart(_, Some(version)) if (version.major, version.minor) != (1, 1) => {
                 // compose's YAML decoder only accepts `%YAML 1.1`
                 return Err(Issue::error(
@@ -1464,19 +1464,19 @@ impl<'a> Builder<'a> {
                     self.check_escapes(span)?;
                 }
                 let merge_tag = self.merge_tag(tag.as_deref());
-                let mut node = self.scalar(&value, style, tag.as_deref(), span)?;
+                let mut node = Self::scalar(&value, style, tag.as_deref(), span)?;
                 node.tag = merge_tag;
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
                 }
-                self.push(node)?;
+                self.push(node);
             }
             Event::Alias(id) => {
                 let Some(target) = self.anchors.get(&id) else {
                     return Err(Issue::error(IssueKind::YamlSyntax, span, "invalid YAML: unknown anchor".into()));
                 };
                 let node = alias_copy(target, span, &mut self.alias_nodes, self.limits)?;
-                self.push(node)?;
+                self.push(node);
             }
             Event::UnresolvedAlias(name) => {
                 // an anchor of an earlier document of the stream, as go-yaml resolves it
@@ -1485,7 +1485,7 @@ impl<'a> Builder<'a> {
                         .with_help(format!("an alias names an anchor written before it: define `&{name}` on a value above this line")));
                 };
                 let node = alias_copy(target, span, &mut self.alias_nodes, self.limits)?;
-                self.push(node)?;
+                self.push(node);
             }
             Event::SequenceStart(style, anchor, tag) => {
                 self.depth_check(span)?;
@@ -1521,7 +1521,7 @@ impl<'a> Builder<'a> {
                     if anchor != 0 {
                         self.anchors.insert(anchor, self.anchored(&node));
                     }
-                    self.push(node)?;
+                    self.push(node);
                 }
             }
             Event::MappingEnd => {
@@ -1529,17 +1529,17 @@ impl<'a> Builder<'a> {
                 if let Some(Frame::Map { start, entries_from, anchor, tag, style, .. }) = self.stack.pop() {
                     let entries: Vec<(Key, Node)> = self.entries.drain(entries_from.min(self.entries.len())..).collect();
                     let end = entries.last().map_or(span.end, |(_, v)| v.span.end.max(start.start));
-                    let mapping = self.finish_mapping(entries)?;
+                    let mapping = self.finish_mapping(entries);
                     let mut node = Node::new(Value::Map(mapping), Span::new(self.file, start.start, end));
                     node.style = style;
                     node.tag = tag;
                     if anchor != 0 {
                         self.anchors.insert(anchor, self.anchored(&node));
                     }
-                    self.push(node)?;
+                    self.push(node);
                 }
             }
-            #[allow(unreachable_patterns)]
+            // the stream's start and end, comments
             _ => {}
         }
         Ok(())
@@ -1556,7 +1556,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn push(&mut self, node: Node) -> Result<(), Issue> {
+    fn push(&mut self, node: Node) {
         match self.stack.last_mut() {
             None => self.roots.push(node),
             Some(Frame::Seq { .. }) => self.items.push(node),
@@ -1600,11 +1600,10 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        Ok(())
     }
 
     /// Applies `<<` merge keys and reports duplicate keys.
-    fn finish_mapping(&mut self, entries: Vec<(Key, Node)>) -> Result<Mapping, Issue> {
+    fn finish_mapping(&mut self, entries: Vec<(Key, Node)>) -> Mapping {
         // Each name once, with the first reportable occurrence's span (keys that are empty and
         // have no span are never reported, but still count for keeping the first entry).
         let mut seen = SeenKeys::with_capacity(entries.len());
@@ -1636,10 +1635,10 @@ impl<'a> Builder<'a> {
         let has_merge = entries.iter().any(|(k, _)| k.name == "<<" && !k_is_quoted(k, self.text));
         if !has_merge {
             if repeated.is_empty() {
-                return Ok(Mapping { entries });
+                return Mapping { entries };
             }
             let entries = entries.into_iter().enumerate().filter(|(i, _)| repeated.binary_search(i).is_err()).map(|(_, e)| e).collect();
-            return Ok(Mapping { entries });
+            return Mapping { entries };
         }
         let is_merge = |k: &Key| k.name == "<<" && !k_is_quoted(k, self.text);
         // compose drops a `!reset` key before go-yaml applies the merge, so a value the merge
@@ -1706,10 +1705,10 @@ impl<'a> Builder<'a> {
                 *slot = mv;
             }
         }
-        Ok(out)
+        out
     }
 
-    fn scalar(&self, value: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>, span: Span) -> Result<Node, Issue> {
+    fn scalar(value: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>, span: Span) -> Result<Node, Issue> {
         let style = match style {
             ScalarStyle::Plain => Style::Plain,
             ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -1734,8 +1733,7 @@ impl<'a> Builder<'a> {
             Some(want @ ("int" | "float" | "bool" | "null" | "timestamp")) => {
                 let v = resolve_plain(value);
                 let ok = match (want, &v) {
-                    ("int", Value::Int(_) | Value::UInt(_)) | ("bool", Value::Bool(_)) | ("null", Value::Null) | ("timestamp", Value::Timestamp(_)) => true,
-                    ("float", Value::Float(_)) => true,
+                    ("int", Value::Int(_) | Value::UInt(_)) | ("float", Value::Float(_)) | ("bool", Value::Bool(_)) | ("null", Value::Null) | ("timestamp", Value::Timestamp(_)) => true,
                     ("float", Value::Int(i)) => {
                         #[allow(clippy::cast_precision_loss)]
                         let f = *i as f64;
@@ -2481,7 +2479,7 @@ mod tests {
         assert_eq!(format_go_float(1000.0), "1000");
         assert_eq!(format_go_float(0.5), "0.5");
         assert_eq!(format_go_float(3.25159), "3.25159");
-        assert_eq!(format_go_float(1234567.0), "1.234567e+06");
+        assert_eq!(format_go_float(1_234_567.0), "1.234567e+06");
         assert_eq!(format_go_float(0.0001), "0.0001");
         assert_eq!(format_go_float(0.00001), "1e-05");
         assert_eq!(format_go_float(1.5e300), "1.5e+300");
@@ -2514,10 +2512,11 @@ mod tests {
 
     #[test]
     fn billion_laughs_is_bounded() {
+        use std::fmt::Write as _;
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let p = i - 1;
-            text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            let _ = writeln!(text, "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]");
         }
         let (_, issues) = one(&text);
         assert!(issues.iter().any(|i| i.kind == IssueKind::InputLimit), "{issues:?}");

@@ -1,7 +1,12 @@
 //! With the `parallel` feature, a project with many services has them read on every core. What it
 //! gives must be what the one-pass read gives: the same services, the same issues in the same
 //! order, and the same tree afterwards.
+
 #![cfg(feature = "parallel")]
+// in the helpers too (clippy.toml allows them in `#[test]` functions): a test panicking on a broken fixture fails, as it should
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::fmt::Write as _;
 
 use composeguard_model::de::{from_node, Recorder};
 use composeguard_model::model::Compose;
@@ -37,10 +42,10 @@ fn many_services(n: usize, broken_at: Option<usize>) -> String {
     for i in 0..n {
         if Some(i) == broken_at {
             // not a mapping: the one-pass read gives up on every service
-            out.push_str(&format!("  svc{i}: just a string\n"));
+            let _ = writeln!(out, "  svc{i}: just a string");
             continue;
         }
-        out.push_str(&format!("  svc{i}:\n    image: app:{i}\n"));
+        let _ = writeln!(out, "  svc{i}:\n    image: app:{i}");
         match i % 5 {
             0 => out.push_str("    imagee: typo\n"),
             1 => out.push_str("    ports: 80\n"),
@@ -88,12 +93,12 @@ fn few_services_and_services_first_or_last() {
     compare(&many_services(3, None));
     let mut last = String::from("volumes:\n  v:\n    bad: 1\nservices:\n");
     for i in 0..80 {
-        last.push_str(&format!("  s{i}:\n    image: x\n    restart: sometimes{i}\n"));
+        let _ = writeln!(last, "  s{i}:\n    image: x\n    restart: sometimes{i}");
     }
     compare(&last);
     let mut first = String::from("services:\n");
     for i in 0..80 {
-        first.push_str(&format!("  s{i}:\n    image: x\n    unknown{i}: 1\n"));
+        let _ = writeln!(first, "  s{i}:\n    image: x\n    unknown{i}: 1");
     }
     first.push_str("x-extra:\n  a: 1\nnetworks:\n  n:\n    nope: 2\n");
     compare(&first);

@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 #[path = "support/generate.rs"]
+#[allow(dead_code)] // shared with examples/generate-compose.rs, which uses all of it
 mod generate;
 
 use std::hint::black_box;

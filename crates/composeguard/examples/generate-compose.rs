@@ -11,10 +11,7 @@ fn main() -> std::process::ExitCode {
         eprintln!("usage: generate-compose SERVICES|typical-SERVICES|small [OUT]");
         return std::process::ExitCode::from(2);
     };
-    let (typical, number) = match count.strip_prefix("typical-") {
-        Some(n) => (true, n),
-        None => (false, count.as_str()),
-    };
+    let (typical, number) = count.strip_prefix("typical-").map_or((false, count.as_str()), |n| (true, n));
     let text = if count == "small" {
         generate::SMALL.to_string()
     } else {
@@ -27,12 +24,11 @@ fn main() -> std::process::ExitCode {
             }
         }
     };
-    let written = match args.next() {
-        Some(out) => std::fs::write(&out, text).map_err(|e| format!("{out}: {e}")),
-        None => {
-            use std::io::Write as _;
-            std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
-        }
+    let written = if let Some(out) = args.next() {
+        std::fs::write(&out, text).map_err(|e| format!("{out}: {e}"))
+    } else {
+        use std::io::Write as _;
+        std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
     };
     match written {
         Ok(()) => std::process::ExitCode::SUCCESS,

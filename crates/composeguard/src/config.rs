@@ -318,6 +318,7 @@ pub fn discover(start_dir: &str, fs: &dyn FileSystem) -> Result<Option<LoadedCon
 pub struct ConfigCache(std::sync::Mutex<std::collections::HashMap<String, Option<LoadedConfig>>>);
 
 impl ConfigCache {
+    #[allow(clippy::option_option)] // not searched yet, or searched: with a configuration or none
     fn get(&self, dir: &str) -> Option<Option<LoadedConfig>> {
         self.0.lock().ok()?.get(dir).cloned()
     }

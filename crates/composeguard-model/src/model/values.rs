@@ -205,16 +205,17 @@ impl<T> Omit for Spanned<T> {
 }
 
 /// A scalar turned to text the way compose does (`fmt.Sprint`): numbers in Go's format.
-fn scalar_text<E: de::Error>(v: ScalarValue<'_>) -> Result<String, E> {
-    Ok(match v {
+fn scalar_text(v: ScalarValue<'_>) -> String {
+    match v {
         ScalarValue::Str(s) => s.to_string(),
         ScalarValue::Bool(b) => b.to_string(),
         ScalarValue::I64(i) => i.to_string(),
         ScalarValue::U64(u) => u.to_string(),
         ScalarValue::F64(f) => format_go_float(f),
-    })
+    }
 }
 
+#[derive(Clone, Copy)]
 enum ScalarValue<'a> {
     Str(&'a str),
     Bool(bool),
@@ -244,17 +245,17 @@ impl<'de> Deserialize<'de> for Text {
                 f.write_str("a string or a number")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-                scalar_text(ScalarValue::Str(v)).map(Text)
+                Ok(Text(scalar_text(ScalarValue::Str(v))))
             }
 
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
-                scalar_text(ScalarValue::I64(v)).map(Text)
+                Ok(Text(scalar_text(ScalarValue::I64(v))))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
-                scalar_text(ScalarValue::U64(v)).map(Text)
+                Ok(Text(scalar_text(ScalarValue::U64(v))))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
-                scalar_text(ScalarValue::F64(v)).map(Text)
+                Ok(Text(scalar_text(ScalarValue::F64(v))))
             }
         }
         d.deserialize_any(V)
@@ -341,19 +342,19 @@ impl<'de> Deserialize<'de> for NullableText {
                 Ok(NullableText(None))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<NullableText, E> {
-                scalar_text(ScalarValue::Str(v)).map(|t| NullableText(Some(t)))
+                Ok(NullableText(Some(scalar_text(ScalarValue::Str(v)))))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<NullableText, E> {
-                scalar_text(ScalarValue::Bool(v)).map(|t| NullableText(Some(t)))
+                Ok(NullableText(Some(scalar_text(ScalarValue::Bool(v)))))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<NullableText, E> {
-                scalar_text(ScalarValue::I64(v)).map(|t| NullableText(Some(t)))
+                Ok(NullableText(Some(scalar_text(ScalarValue::I64(v)))))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<NullableText, E> {
-                scalar_text(ScalarValue::U64(v)).map(|t| NullableText(Some(t)))
+                Ok(NullableText(Some(scalar_text(ScalarValue::U64(v)))))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<NullableText, E> {
-                scalar_text(ScalarValue::F64(v)).map(|t| NullableText(Some(t)))
+                Ok(NullableText(Some(scalar_text(ScalarValue::F64(v)))))
             }
         }
         d.deserialize_any(V)
@@ -629,7 +630,7 @@ pub fn split_shell_words_cut(s: &str) -> Result<(Vec<String>, Option<usize>), St
             ')' if open && !backtick => dollar = !dollar,
             '(' if open && !backtick => {
                 if dollar || !cur.ends_with('$') {
-                    return Err(format!("cannot be split into words: a `(` outside quotes (compose accepts one only in `$(`); quote the word or write the command as a list"));
+                    return Err("cannot be split into words: a `(` outside quotes (compose accepts one only in `$(`); quote the word or write the command as a list".to_string());
                 }
                 dollar = true;
             }
@@ -1190,7 +1191,7 @@ mod tests {
         assert_eq!(parse_octal_mode("0440"), Ok(0o440));
         assert_eq!(parse_octal_mode("-1"), Ok(-1));
         assert_eq!(parse_octal_mode("+7"), Ok(7));
-        assert_eq!(parse_octal_mode("077777777777"), Ok(0o77777777777));
+        assert_eq!(parse_octal_mode("077777777777"), Ok(0o77_777_777_777));
         for bad in ["", "abc", "0o440", "0x1ff", "999", "8", " 440", "440 ", "1.5", "0_440", "-", "+-1"] {
             assert!(parse_octal_mode(bad).is_err(), "{bad}");
         }

@@ -417,7 +417,8 @@ fn missing_image_explained(cx: &Context<'_>, n: &str, dedented: bool, out: &[Iss
     false
 }
 
-#[allow(clippy::too_many_lines)]
+// (`n`, `p` and `s`, the service's name, path and body, are used throughout)
+#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
 fn check_service(cx: &Context<'_>, compose: &Compose, name: &Spanned<String>, s: &Service, disabled: &HashSet<&str>, out: &mut Vec<Issue>) {
     let n = &name.value;
     let p = |rest: &str| format!("services.{n}.{rest}");
@@ -815,12 +816,11 @@ fn check_mount_targets(n: &str, s: &Service, out: &mut Vec<Issue>) {
         let mut at: HashMap<&str, usize> = HashMap::default();
         for t in tmpfs.iter() {
             let key = t.value.split_once('=').map_or(t.value.as_str(), |(k, _)| k);
-            match at.get(key).and_then(|&i| merged.get_mut(i)) {
-                Some(slot) => *slot = t,
-                None => {
-                    at.insert(key, merged.len());
-                    merged.push(t);
-                }
+            if let Some(slot) = at.get(key).and_then(|&i| merged.get_mut(i)) {
+                *slot = t;
+            } else {
+                at.insert(key, merged.len());
+                merged.push(t);
             }
         }
         for (i, t) in merged.into_iter().enumerate() {
@@ -895,10 +895,10 @@ fn nested_in_a_service(cx: &Context<'_>, name: &str) -> bool {
 }
 
 /// A secret or config reference (at `path`) that names nothing, which compose refuses as a
-/// reference to an undefined `` : reported as what is wrong with the entry instead. A long
-/// form without `source` is missing the key, unless a mistake within the entry is reported
-/// already (a misspelt `sourc`, a `source` that is not a string); an empty name is an invalid
-/// value.
+/// reference to an undefined one named `""`: reported as what is wrong with the entry instead.
+/// A long form without `source` is missing the key, unless a mistake within the entry is
+/// reported already (a misspelt `sourc`, a `source` that is not a string); an empty name is an
+/// invalid value.
 fn nameless_ref(cx: &Context<'_>, what: &str, r: &Spanned<composeguard_model::model::FileRef>, path: String, out: &mut Vec<Issue>) {
     let section = if what == "config" { "configs" } else { "secrets" };
     if r.value.no_source {
@@ -976,6 +976,7 @@ fn undefined(what: &str, service: &str, name: &Spanned<String>, path: String, cl
     issue
 }
 
+#[allow(clippy::too_many_arguments)] // the service's context as `check_service` has it, and the reference
 fn check_service_ref(cx: &Context<'_>, compose: &Compose, disabled: &HashSet<&str>, n: &str, target: &str, span: Span, path: String, out: &mut Vec<Issue>) {
     if !compose.services.contains_key(target) {
         // a service written but unreadable is reported as such, not as undefined
@@ -1636,11 +1637,7 @@ mod raw {
             }
             Value::Map(m) => {
                 // the entries' hashes added up: the same whatever their order
-                let entries = m.iter().fold(0u64, |sum, (k, v)| {
-                    let mut e = state.build_hasher();
-                    (&k.name, fingerprint(v)).hash(&mut e);
-                    sum.wrapping_add(e.finish())
-                });
+                let entries = m.iter().fold(0u64, |sum, (k, v)| sum.wrapping_add(state.hash_one((&k.name, fingerprint(v)))));
                 (6u8, m.len(), entries).hash(&mut h);
             }
         }
@@ -1648,7 +1645,7 @@ mod raw {
     }
 
     /// JSON equality of two nodes (numbers by value, mappings regardless of key order).
-    fn same_value(a: &Node, b: &Node) -> bool {
+    fn same_value(left: &Node, right: &Node) -> bool {
         #[allow(clippy::cast_precision_loss)]
         let num = |v: &Value| match v {
             Value::Int(i) => Some(*i as f64),
@@ -1656,7 +1653,7 @@ mod raw {
             Value::Float(f) => Some(*f),
             _ => None,
         };
-        match (&a.value, &b.value) {
+        match (&left.value, &right.value) {
             (Value::Seq(x), Value::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q)),
             (Value::Map(x), Value::Map(y)) => {
                 x.len() == y.len() && x.iter().all(|(k, v)| y.get(&k.name).is_some_and(|w| same_value(v, w)))
@@ -1714,11 +1711,9 @@ mod raw {
             (Want::String, Value::Int(_) | Value::UInt(_) | Value::Float(_)) => Some("must be a string (such as `512m`), found a number".into()),
             (Want::Bool, Value::String(s)) => Some(format!("must be a boolean (`true` or `false`), found the string `{s}`")),
             (Want::Weight, Value::String(s)) => Some(format!("must be a number, not the string `{s}`")),
-            (Want::Weight, Value::Timestamp(s)) => Some(format!("must be a number, not the date `{s}`")),
-            (Want::Weight, Value::Int(i)) if *i < 0 => Some(format!("must not be negative, found {i}")),
-            (Want::Weight, Value::Float(f)) if *f < 0.0 => Some(format!("must not be negative, found {f}")),
-            (Want::Unsigned, Value::Int(i)) if *i < 0 => Some(format!("must not be negative, found {i}")),
-            (Want::Unsigned, Value::Float(f)) if *f < 0.0 => Some(format!("must not be negative, found {f}")),
+            (Want::Weight | Want::Number, Value::Timestamp(s)) => Some(format!("must be a number, not the date `{s}`")),
+            (Want::Weight | Want::Unsigned, Value::Int(i)) if *i < 0 => Some(format!("must not be negative, found {i}")),
+            (Want::Weight | Want::Unsigned, Value::Float(f)) if *f < 0.0 => Some(format!("must not be negative, found {f}")),
             (Want::Unsigned, Value::String(s)) if s.trim_start().starts_with('-') && s.trim_start().get(1..).is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) => {
                 Some(format!("must not be negative, found {s}"))
             }
@@ -1726,7 +1721,6 @@ mod raw {
             (Want::Integer, Value::String(s)) if composeguard_model::interpolate::parse_go_decimal(s).is_some() => Some(format!("must be an integer, not the string `{s}` (docker compose reads no string here)")),
             (Want::Integer, Value::Timestamp(s)) => Some(format!("must be an integer, not the date `{s}`")),
             (Want::Number, Value::String(s)) if composeguard_model::interpolate::parse_go_float(s).is_some() => Some(format!("must be a number, not the string `{s}` (docker compose reads no string here)")),
-            (Want::Number, Value::Timestamp(s)) => Some(format!("must be a number, not the date `{s}`")),
             (Want::StringOrInt64, Value::Float(f)) => {
                 Some(format!("must be a string or an integer, found the float `{}`", composeguard_model::yaml::format_go_float(*f)))
             }

@@ -61,7 +61,7 @@ impl Rule for CommandLineInOneItem {
                     } else {
                         format!("split it into words: `{}`", words(&program.value))
                     };
-                    report(out, program, format!("the `entrypoint` of service `{n}`"), n, "entrypoint[0]", help);
+                    report(out, program, &format!("the `entrypoint` of service `{n}`"), n, "entrypoint[0]", help);
                 }
             }
             let Some(test) = service.healthcheck.as_ref().and_then(|h| h.test.as_ref()) else { continue };
@@ -74,13 +74,13 @@ impl Rule for CommandLineInOneItem {
             } else {
                 format!("split it into words: `{}`", words(&program.value))
             };
-            report(out, program, format!("the healthcheck of service `{n}`"), n, "healthcheck.test[1]", help);
+            report(out, program, &format!("the healthcheck of service `{n}`"), n, "healthcheck.test[1]", help);
         }
     }
 }
 
 /// Reports `program`, the item of `what` (at `services.{service}.{at}`) that holds a command line.
-fn report(out: &mut Findings<'_>, program: &Spanned<String>, what: String, service: &str, at: &str, help: String) {
+fn report(out: &mut Findings<'_>, program: &Spanned<String>, what: &str, service: &str, at: &str, help: String) {
     out.report(
         program.span,
         format!("{what} has the command line `{}` in one item of its list: no shell splits it, so the engine looks for a program of that name", program.value.trim()),

@@ -78,13 +78,13 @@ fn next_char(b: u8) -> bool {
 
 /// compose's pattern, `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, found anywhere in the name.
 fn compose_accepts(name: &str) -> bool {
-    name.as_bytes().windows(2).any(|w| first_char(w[0]) && next_char(w[1]))
+    name.as_bytes().windows(2).any(|w| matches!(*w, [a, b] if first_char(a) && next_char(b)))
 }
 
 /// The engine's: `^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`.
 fn engine_accepts(name: &str) -> bool {
     let b = name.strip_prefix('/').unwrap_or(name).as_bytes();
-    b.len() >= 2 && first_char(b[0]) && b.iter().skip(1).all(|&c| next_char(c))
+    b.split_first().is_some_and(|(&first, rest)| !rest.is_empty() && first_char(first) && rest.iter().all(|&c| next_char(c)))
 }
 
 /// The name with each refused character made a `-`, and what comes before the first letter or

@@ -78,8 +78,8 @@ struct Problem {
     help: String,
 }
 
-fn problem(message: String, help: impl Into<String>) -> Option<Problem> {
-    Some(Problem { message, help: help.into() })
+fn problem(message: String, help: impl Into<String>) -> Problem {
+    Problem { message, help: help.into() }
 }
 
 /// Why the engine refuses `reference`, if it does.
@@ -96,10 +96,10 @@ fn reference_problem(reference: &str) -> Option<Problem> {
     }
     if let Some(t) = tag {
         if !is_tag(t) {
-            return problem(
+            return Some(problem(
                 format!("`{t}` is not a valid tag"),
                 "a tag is at most 128 letters, digits, `_`, `.` and `-`, and does not start with `.` or `-`",
-            );
+            ));
         }
     }
     name_problem(name)
@@ -109,7 +109,7 @@ fn reference_problem(reference: &str) -> Option<Problem> {
 /// is a registry when it has a `.` or a `:`, is `localhost`, or has capital letters.
 fn name_problem(name: &str) -> Option<Problem> {
     if name.is_empty() {
-        return problem("the repository name is empty".to_string(), "name the image before its tag or digest");
+        return Some(problem("the repository name is empty".to_string(), "name the image before its tag or digest"));
     }
     let (registry, path) = match name.split_once('/') {
         Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" || first.bytes().any(|b| b.is_ascii_uppercase()) => {
@@ -119,31 +119,31 @@ fn name_problem(name: &str) -> Option<Problem> {
     };
     if let Some(r) = registry {
         if !is_registry(r) {
-            return problem(format!("`{r}` is not a valid registry host"), "a registry is a host name or address, with an optional `:port`");
+            return Some(problem(format!("`{r}` is not a valid registry host"), "a registry is a host name or address, with an optional `:port`"));
         }
     }
     if name.len() > 255 {
-        return problem("the repository name is longer than 255 characters".to_string(), "shorten the repository name");
+        return Some(problem("the repository name is longer than 255 characters".to_string(), "shorten the repository name"));
     }
     if path.bytes().any(|b| b.is_ascii_uppercase()) {
         let lower = path.to_ascii_lowercase();
         let fixed = registry.map_or_else(|| lower.clone(), |r| format!("{r}/{lower}"));
         if path.split('/').all(|c| is_path_component(&c.to_ascii_lowercase())) {
-            return problem(format!("the repository name `{path}` has capital letters"), format!("write it in lowercase: `{fixed}`"));
+            return Some(problem(format!("the repository name `{path}` has capital letters"), format!("write it in lowercase: `{fixed}`")));
         }
     }
     if path.contains(':') {
-        return problem(
+        return Some(problem(
             format!("`{name}` has a second `:`"),
             "a reference has one `:`, before its tag (and one for a registry's port)",
-        );
+        ));
     }
     if let Some(bad) = path.split('/').find(|c| !is_path_component(c)) {
         let what = if bad.is_empty() { "an empty path component".to_string() } else { format!("`{bad}` is not a valid path component") };
-        return problem(
+        return Some(problem(
             format!("{what} of the repository name `{path}`"),
             "a repository name is lowercase letters and digits, in components separated by `/` and joined by `.`, `_`, `__` or `-`",
-        );
+        ));
     }
     None
 }
@@ -151,28 +151,12 @@ fn name_problem(name: &str) -> Option<Problem> {
 /// `[a-z0-9]+` joined by `.`, `_`, `__` or runs of `-`.
 fn is_path_component(c: &str) -> bool {
     let b = c.as_bytes();
-    let alnum = |x: u8| x.is_ascii_lowercase() || x.is_ascii_digit();
-    if b.is_empty() || !alnum(b[0]) || !alnum(b[b.len() - 1]) {
+    let alnum = |x: &u8| x.is_ascii_lowercase() || x.is_ascii_digit();
+    if !b.first().is_some_and(alnum) || !b.last().is_some_and(alnum) {
         return false;
     }
-    let mut i = 0;
-    while i < b.len() {
-        if alnum(b[i]) {
-            i += 1;
-            continue;
-        }
-        // a separator: `.`, `_`, `__` or dashes, between alphanumerics
-        let start = i;
-        while i < b.len() && !alnum(b[i]) {
-            i += 1;
-        }
-        let sep = &b[start..i];
-        let ok = sep == b"." || sep == b"_" || sep == b"__" || sep.iter().all(|&x| x == b'-');
-        if !ok {
-            return false;
-        }
-    }
-    true
+    // the separators (each run between alphanumerics): `.`, `_`, `__` or dashes
+    b.split(alnum).filter(|sep| !sep.is_empty()).all(|sep| sep == b"." || sep == b"_" || sep == b"__" || sep.iter().all(|&x| x == b'-'))
 }
 
 /// A host name (components of letters, digits and inner dashes, joined by `.`), an IPv6
@@ -198,7 +182,7 @@ fn is_registry(r: &str) -> bool {
         !h.is_empty()
             && h.split('.').all(|c| {
                 let b = c.as_bytes();
-                !b.is_empty() && b[0].is_ascii_alphanumeric() && b[b.len() - 1].is_ascii_alphanumeric() && b.iter().all(|&x| x.is_ascii_alphanumeric() || x == b'-')
+                b.first().is_some_and(u8::is_ascii_alphanumeric) && b.last().is_some_and(u8::is_ascii_alphanumeric) && b.iter().all(|&x| x.is_ascii_alphanumeric() || x == b'-')
             })
     });
     host_ok && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
@@ -208,28 +192,28 @@ fn is_registry(r: &str) -> bool {
 fn is_tag(t: &str) -> bool {
     let b = t.as_bytes();
     let word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';
-    !b.is_empty() && b.len() <= 128 && word(b[0]) && b.iter().all(|&x| word(x) || x == b'.' || x == b'-')
+    b.len() <= 128 && b.first().is_some_and(|&x| word(x)) && b.iter().all(|&x| word(x) || x == b'.' || x == b'-')
 }
 
 /// What is wrong with a digest: an algorithm docker knows, and hex digits of its length.
 fn digest_problem(d: &str) -> Option<Problem> {
     let help = "a digest is `sha256:` and 64 hex digits, as `docker buildx imagetools inspect IMAGE` prints it";
     let Some((algorithm, hex)) = d.split_once(':') else {
-        return problem(format!("`{d}` is not a digest"), help);
+        return Some(problem(format!("`{d}` is not a digest"), help));
     };
     let len = match algorithm {
         "sha256" => 64,
         "sha384" => 96,
         "sha512" => 128,
-        _ => return problem(format!("`{algorithm}` is not a digest algorithm docker knows"), help),
+        _ => return Some(problem(format!("`{algorithm}` is not a digest algorithm docker knows"), help)),
     };
     // (the engine's digest parser takes lowercase hex only: `A-F` is refused)
     if let Some(c) = hex.chars().find(|c| !matches!(c, '0'..='9' | 'a'..='f')) {
         let what = if c.is_ascii_hexdigit() { format!("the uppercase `{c}`: digests are lowercase hex") } else { format!("`{c}`, which is not a hex digit") };
-        return problem(format!("the digest `{d}` has {what}"), help);
+        return Some(problem(format!("the digest `{d}` has {what}"), help));
     }
     if hex.len() != len {
-        return problem(format!("the digest `{d}` has {} hex digits after `{algorithm}:`, not {len}", hex.len()), help);
+        return Some(problem(format!("the digest `{d}` has {} hex digits after `{algorithm}:`, not {len}", hex.len()), help));
     }
     None
 }

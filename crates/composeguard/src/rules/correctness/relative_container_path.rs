@@ -12,10 +12,10 @@ declare_rule! {
     /// environment.
     ///
     /// ## Why is this bad?
-    /// compose accepts these paths; the engine refuses to create the container ("invalid mount
-    /// path: 'node_modules' mount path must be absolute", for a volume or a tmpfs; "the working
-    /// directory 'app' is invalid, it needs to be an absolute path"), so `docker compose up`
-    /// fails.
+    /// compose accepts these paths; the engine refuses to create the container
+    /// (`invalid mount path: 'node_modules' mount path must be absolute`, for a volume or a tmpfs;
+    /// `the working directory 'app' is invalid, it needs to be an absolute path`), so
+    /// `docker compose up` fails.
     ///
     /// ## Example
     /// ```yaml
@@ -52,7 +52,7 @@ declare_rule! {
 /// Whether the engine takes `path` as absolute: `/…`, or a Windows drive or share path.
 fn is_absolute(path: &str) -> bool {
     let b = path.as_bytes();
-    path.starts_with('/') || path.starts_with("\\\\") || (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/'))
+    path.starts_with('/') || path.starts_with("\\\\") || matches!(b, [drive, b':', b'\\' | b'/', ..] if drive.is_ascii_alphabetic())
 }
 
 impl Rule for RelativeContainerPath {

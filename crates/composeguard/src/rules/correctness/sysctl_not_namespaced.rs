@@ -15,7 +15,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// compose accepts any key; `docker compose up` fails when the runtime creates the container
-    /// ("sysctl "vm.max_map_count" is not in a separate kernel namespace"). A host-wide setting,
+    /// (`sysctl "vm.max_map_count" is not in a separate kernel namespace`). A host-wide setting,
     /// such as the `vm.max_map_count` Elasticsearch needs, is set on the host (`sysctl -w`, or
     /// `/etc/sysctl.d/`), not in the compose file.
     ///

@@ -130,7 +130,7 @@ impl<'a> ImageSpec<'a> {
     fn in_project_file(cx: &Context<'_>, image: &Spanned<String>) -> bool {
         let written_at = image.anchor.unwrap_or(image.span);
         cx.project.own_files.contains(&written_at.file)
-            || cx.project.sources.get(written_at.file).is_some_and(|f| cx.project.files.iter().any(|p| *p == f.path))
+            || cx.project.sources.get(written_at.file).is_some_and(|f| cx.project.files.contains(&f.path))
     }
 
     fn read(cx: &Context<'_>, image: &'a Spanned<String>, env_files: bool) -> Option<Self> {
