@@ -228,7 +228,7 @@ pub(crate) fn missing_key<E: de::Error>(key: &str, text: &str) -> E {
 /// An error about a value compose's schema lets through and only its final decoding of the
 /// merged project refuses (a duration, a byte size): a later file of a stack mends it, so it is
 /// not an error of the files merged so far ([`crate::issue::Issue::is_refused_when_decoded`]).
-pub(crate) fn refused_when_decoded<E: de::Error>(text: String) -> E {
+pub(crate) fn refused_when_decoded<E: de::Error>(text: &str) -> E {
     E::custom(format!("{DECODED}{text}"))
 }
 

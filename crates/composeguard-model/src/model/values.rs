@@ -710,7 +710,7 @@ impl<'de> Deserialize<'de> for Duration {
                 f.write_str("a string with a unit (such as `30s`)")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
-                parse_duration(v).map(|nanos| Duration { nanos }).map_err(crate::de::refused_when_decoded)
+                parse_duration(v).map(|nanos| Duration { nanos }).map_err(|e| crate::de::refused_when_decoded(&e))
             }
         }
         d.deserialize_str(V)
@@ -919,7 +919,7 @@ impl<'de> Deserialize<'de> for ByteSize {
                 Ok(ByteSize(0))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<ByteSize, E> {
-                parse_byte_size(v).map(ByteSize).map_err(crate::de::refused_when_decoded)
+                parse_byte_size(v).map(ByteSize).map_err(|e| crate::de::refused_when_decoded(&e))
             }
         }
         d.deserialize_any(V)

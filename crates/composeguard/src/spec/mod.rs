@@ -1107,7 +1107,7 @@ fn check_env_files(cx: &Context<'_>, active: &[(&Spanned<String>, &Service)], ou
         for (i, ef) in s.env_file.iter().enumerate() {
             let rel = &ef.value.path.value;
             // compose keeps one entry per path as written, the last (its `required` wins)
-            if s.env_file[i + 1..].iter().any(|later| later.value.path.value == *rel) {
+            if s.env_file.get(i + 1..).unwrap_or_default().iter().any(|later| later.value.path.value == *rel) {
                 continue;
             }
             let at = format!("services.{}.env_file[{i}]", name.value);
