@@ -672,8 +672,11 @@ fn read_env_files(asm: &mut Assembler<'_>, options: &ProjectOptions, process: &P
     // before anything else, compose reads the same files once for the `COMPOSE_*` variables,
     // which it sets in its own environment where that has none (ignoring what it cannot
     // read): so the read that counts sees them at their final values, and they keep the
-    // values of that first read (the second read finds them set)
-    let preset: Vec<(String, String)> = if again {
+    // values of that first read (the second read finds them set). Names are read as written,
+    // so a `.env` whose text has no `COMPOSE_` has none to read (most have none: no second
+    // parse, no copy of the text).
+    let no_compose_names = matches!(&dotenv, Some(Ok(text)) if !text.contains("COMPOSE_"));
+    let preset: Vec<(String, String)> = if again || no_compose_names {
         Vec::new()
     } else {
         let (issues, errors) = (asm.issues.len(), asm.env_file_errors.len());
